@@ -1,0 +1,137 @@
+//! The loop, and nothing else: receive one message, drain the rest, update,
+//! spawn effects, draw if anything arrived. No fixed frame rate: an idle
+//! cockpit wakes once per clock tick and otherwise sleeps.
+
+use crate::action::Action;
+use crate::config::Config;
+use crate::domain::{update, Model, Msg};
+use crate::io::Io;
+use crate::keymap::Keymap;
+use crate::terminal::TerminalGuard;
+use crate::ui::{self, RenderCtx, Theme, ViewState};
+use chrono::{FixedOffset, Utc};
+use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::StreamExt;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub struct Frontend {
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub tz: FixedOffset,
+}
+
+enum Input {
+    Key(KeyEvent),
+    Resize,
+    /// The terminal's event stream ended or failed; nothing more will come.
+    Closed(Option<String>),
+}
+
+pub async fn run(mut model: Model, config: &Config, fe: Frontend) -> color_eyre::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
+    let io = Io::new(&config.poll, tx.clone())?;
+    let mut guard = TerminalGuard::enter()?;
+
+    tokio::spawn(read_input(in_tx));
+    tokio::spawn(clock(tx.clone(), config.poll.interval.min(Duration::from_secs(1))));
+    tokio::spawn(signals(tx.clone()));
+
+    let mut view = ViewState::default();
+    let mut draws: u64 = 0;
+    loop {
+        let ctx = RenderCtx { theme: &fe.theme, keymap: &fe.keymap, now: model.now, tz: fe.tz };
+        guard.terminal.draw(|f| ui::render(f, &model, &mut view, &ctx))?;
+        draws += 1;
+
+        let mut msgs = Vec::new();
+        tokio::select! {
+            Some(m) = rx.recv() => msgs.push(m),
+            Some(i) = in_rx.recv() => translate(i, &fe.keymap, &mut msgs)?,
+            else => break,
+        }
+        while let Ok(m) = rx.try_recv() {
+            msgs.push(m);
+        }
+        while let Ok(i) = in_rx.try_recv() {
+            translate(i, &fe.keymap, &mut msgs)?;
+        }
+        for msg in msgs {
+            for effect in update(&mut model, msg) {
+                io.spawn(effect);
+            }
+        }
+        if model.should_quit {
+            break;
+        }
+    }
+    tracing::info!(draws, "cockpit closed");
+    Ok(())
+}
+
+fn translate(input: Input, keymap: &Keymap, out: &mut Vec<Msg>) -> color_eyre::Result<()> {
+    match input {
+        Input::Key(key) => {
+            if let Some(action) = keymap.action_for(&key) {
+                out.push(Msg::Action(action));
+            } else if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                // Ctrl-C always gets out, even when `quit` was rebound.
+                out.push(Msg::Action(Action::Quit));
+            }
+        }
+        Input::Resize => out.push(Msg::Resize),
+        Input::Closed(None) => out.push(Msg::Action(Action::Quit)),
+        Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
+    }
+    Ok(())
+}
+
+async fn read_input(tx: mpsc::UnboundedSender<Input>) {
+    let mut events = EventStream::new();
+    loop {
+        let input = match events.next().await {
+            Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Input::Key(key),
+            Some(Ok(Event::Resize(..))) => Input::Resize,
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => Input::Closed(Some(e.to_string())),
+            None => Input::Closed(None),
+        };
+        let closed = matches!(input, Input::Closed(_));
+        if tx.send(input).is_err() || closed {
+            return;
+        }
+    }
+}
+
+async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        interval.tick().await;
+        if tx.send(Msg::Tick(Utc::now())).is_err() {
+            return;
+        }
+    }
+}
+
+/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored.
+async fn signals(tx: mpsc::UnboundedSender<Msg>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Action(Action::Quit));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tx;
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,121 @@
+//! Every subcommand and the global flags.
+
+use crate::domain::model::Role;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "shipdeck",
+    version,
+    about = "A full-screen terminal release cockpit: tags, rollout, sign-off, errors and the push log on one screen.",
+    long_about = "shipdeck keeps the weekly push on one screen: the checklist, repos and tags, the \
+                  rollout of the new version across stage and prod, Sentry, and the log.\n\n\
+                  Run without a subcommand to open the cockpit for your config; `shipdeck demo` \
+                  opens it on a built-in demo fleet, no config needed."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct Global {
+    /// Config file [default: $SHIPDECK_CONFIG, ./shipdeck.toml, then the OS config dir]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Push date, overriding the next `push_day` from the config
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub push_date: Option<NaiveDate>,
+    /// The tag every service should run, overriding the push date in the tag format
+    #[arg(long, global = true, value_name = "TAG")]
+    pub target: Option<String>,
+    /// Where session state and the log file live [default: $SHIPDECK_DATA_DIR, then the OS data dir]
+    #[arg(long, global = true, value_name = "DIR", env = "SHIPDECK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Who you are [default: $SHIPDECK_USER, git's user.name, then the OS user]
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Your part in the push: rm, qa, ops or dev [default: the config's [user] role, else rm]
+    #[arg(long, global = true, value_name = "ROLE", value_parser = parse_role)]
+    pub role: Option<Role>,
+    /// Theme: a built-in name (dark, light, high-contrast) or a path to a theme file
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the cockpit against a built-in demo fleet on 127.0.0.1 (no config, no network)
+    Demo(DemoArgs),
+    /// Poll every service and environment once and print the rollout
+    Status(StatusArgs),
+    /// Validate a config file and exit non-zero with the file, line and key when it is wrong
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Story speed: 1 tells the push in about two minutes, 20 in a few seconds
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Serve only the fleet (no cockpit) until interrupted, and print a config that points at it
+    #[arg(long)]
+    pub serve: bool,
+    /// Number of services in the fleet (each with stage and prod)
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=5000))]
+    pub services: u16,
+    /// With --serve: write the config to PATH instead of printing it
+    #[arg(long, value_name = "PATH", requires = "serve")]
+    pub write_config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON (schema in the README) instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Exit with status 3 unless every service in ENV runs the target (repeatable)
+    #[arg(long, value_name = "ENV")]
+    pub expect: Vec<String>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date like 2026-11-26"))
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if !(0.1..=1000.0).contains(&v) {
+        return Err(format!("speed {v} is not between 0.1 and 1000"));
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_subcommands() {
+        let cli = Cli::try_parse_from(["shipdeck", "status", "--json", "--push-date", "2026-11-26", "--role", "qa"])
+            .unwrap();
+        assert_eq!(cli.global.push_date, NaiveDate::from_ymd_opt(2026, 11, 26));
+        assert_eq!(cli.global.role, Some(Role::Qa));
+        assert!(Cli::try_parse_from(["shipdeck", "--role", "boss"]).is_err());
+        assert!(Cli::try_parse_from(["shipdeck", "demo", "--speed", "0"]).is_err());
+    }
+}

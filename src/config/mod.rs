@@ -1,0 +1,358 @@
+//! The TOML config: where it is found, what it may say, and errors that name
+//! the file, line and key.
+
+pub mod duration;
+mod locate;
+mod raw;
+
+use crate::domain::model::{Role, ServiceSpec};
+use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
+use crate::domain::rollout::Endpoint;
+use crate::keymap::Keymap;
+use chrono::{NaiveTime, Weekday};
+pub use duration::{format_duration, parse_duration};
+use raw::RawConfig;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+pub const DEFAULT_TAG_FORMAT: &str = "%Y.%m.%d";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {key}: {message}")]
+    Invalid { path: String, line: usize, column: usize, key: String, message: String },
+    #[error(
+        "no config found (looked at {looked}); pass --config PATH, or run `shipdeck demo` to try shipdeck without one"
+    )]
+    NotFound { looked: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct ReleaseConfig {
+    pub name: String,
+    pub push_day: Weekday,
+    pub tag_format: String,
+    pub environments: Vec<String>,
+    pub window: Option<(NaiveTime, NaiveTime)>,
+    pub rotation: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PollConfig {
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub concurrency: usize,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig {
+            interval: Duration::from_secs(15),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(3),
+            concurrency: 32,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the config came from, for messages.
+    pub source: String,
+    pub release: ReleaseConfig,
+    pub poll: PollConfig,
+    pub services: Vec<ServiceSpec>,
+    pub keymap: Keymap,
+    pub theme: Option<String>,
+    pub user_name: Option<String>,
+    pub user_role: Option<Role>,
+}
+
+/// `--config`, else `$SHIPDECK_CONFIG`, else `./shipdeck.toml`, else the OS
+/// config dir.
+pub fn resolve_path(flag: Option<&Path>, env: Option<&str>) -> Result<PathBuf, ConfigError> {
+    if let Some(p) = flag {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(p) = env.filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let mut looked = vec!["--config".to_string(), "$SHIPDECK_CONFIG".to_string()];
+    let local = PathBuf::from("shipdeck.toml");
+    if local.is_file() {
+        return Ok(local);
+    }
+    looked.push("./shipdeck.toml".into());
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "shipdeck") {
+        let p = dirs.config_dir().join("shipdeck.toml");
+        if p.is_file() {
+            return Ok(p);
+        }
+        looked.push(p.display().to_string());
+    }
+    Err(ConfigError::NotFound { looked: looked.join(", ") })
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        Config::parse(&src, &path.display().to_string())
+    }
+
+    pub fn parse(src: &str, source: &str) -> Result<Config, ConfigError> {
+        let ctx = Ctx { src, path: source };
+        let raw: RawConfig = toml::from_str(src).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let key = locate::key_path_at(src, &span);
+            ctx.err_span(&span, &key, e.message().trim().to_string())
+        })?;
+        ctx.validate(raw)
+    }
+}
+
+struct Ctx<'a> {
+    src: &'a str,
+    path: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err_span(&self, span: &Range<usize>, key: &str, message: String) -> ConfigError {
+        let (line, column) = locate::line_col(self.src, span.start);
+        ConfigError::Invalid { path: self.path.to_string(), line, column, key: key.to_string(), message }
+    }
+
+    fn err<T>(&self, value: &Spanned<T>, key: &str, message: String) -> ConfigError {
+        self.err_span(&value.span(), key, message)
+    }
+
+    fn duration(&self, v: &Option<Spanned<String>>, key: &str, default: Duration) -> Result<Duration, ConfigError> {
+        let Some(v) = v else { return Ok(default) };
+        let d = parse_duration(v.get_ref()).map_err(|m| self.err(v, key, m))?;
+        if d.is_zero() {
+            return Err(self.err(v, key, "must be more than zero".into()));
+        }
+        Ok(d)
+    }
+
+    fn validate(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let r = raw.release;
+        if r.name.trim().is_empty() {
+            let at = locate::find_key(self.src, "release", "name").unwrap_or(0);
+            return Err(self.err_span(&(at..at), "release.name", "must not be empty".into()));
+        }
+        let push_day = parse_weekday(r.push_day.get_ref()).ok_or_else(|| {
+            self.err(&r.push_day, "release.push_day", format!("`{}` is not a weekday", r.push_day.get_ref()))
+        })?;
+        let tag_format = match &r.tag_format {
+            Some(f) => {
+                validate_tag_format(f.get_ref()).map_err(|m| self.err(f, "release.tag_format", m))?;
+                f.get_ref().clone()
+            }
+            None => DEFAULT_TAG_FORMAT.to_string(),
+        };
+        let window = match &r.window {
+            Some(w) => Some(parse_window(w.get_ref()).map_err(|m| self.err(w, "release.window", m))?),
+            None => None,
+        };
+
+        let defaults = PollConfig::default();
+        let p = &raw.poll;
+        let interval = self.duration(&p.interval, "poll.interval", defaults.interval)?;
+        if interval < Duration::from_millis(100) {
+            return Err(self.err(p.interval.as_ref().expect("set"), "poll.interval", "must be at least 100ms".into()));
+        }
+        let timeout = self.duration(&p.timeout, "poll.timeout", defaults.timeout)?;
+        let connect_timeout =
+            self.duration(&p.connect_timeout, "poll.connect_timeout", defaults.connect_timeout.min(timeout))?;
+        let concurrency = match &p.concurrency {
+            Some(c) if !(1..=1024).contains(c.get_ref()) => {
+                return Err(self.err(c, "poll.concurrency", format!("{} is not between 1 and 1024", c.get_ref())));
+            }
+            Some(c) => *c.get_ref() as usize,
+            None => defaults.concurrency,
+        };
+
+        let declared = match &r.environments {
+            Some(envs) => {
+                let list = envs.get_ref();
+                if list.is_empty() {
+                    return Err(self.err(envs, "release.environments", "must name at least one environment".into()));
+                }
+                for (i, e) in list.iter().enumerate() {
+                    if e.trim().is_empty() || list[..i].contains(e) {
+                        return Err(self.err(envs, "release.environments", format!("`{e}` is empty or repeated")));
+                    }
+                }
+                Some(list.clone())
+            }
+            None => None,
+        };
+
+        let mut services: Vec<ServiceSpec> = Vec::new();
+        let mut environments = declared.clone().unwrap_or_default();
+        for (i, s) in raw.services.iter().enumerate() {
+            let name = s.name.get_ref().trim().to_string();
+            let key = format!("services[{i}]");
+            if name.is_empty() {
+                return Err(self.err(&s.name, &format!("{key}.name"), "must not be empty".into()));
+            }
+            if services.iter().any(|x| x.name == name) {
+                return Err(self.err(&s.name, &format!("{key}.name"), format!("service `{name}` is listed twice")));
+            }
+            if s.envs.0.is_empty() {
+                return Err(self.err(&s.name, &format!("{key}.envs"), format!("service `{name}` has no environments")));
+            }
+            let heartbeat = s.heartbeat.as_ref().map(|h| &h.0[..]).unwrap_or(&[]);
+            for (env, url) in heartbeat {
+                if !s.envs.0.iter().any(|(e, _)| e == env) {
+                    return Err(self.err(
+                        url,
+                        &format!("services.{name}.heartbeat.{env}"),
+                        format!("`{env}` is not one of this service's envs"),
+                    ));
+                }
+            }
+            let mut envs = Vec::new();
+            for (env, url) in &s.envs.0 {
+                let k = format!("services.{name}.envs.{env}");
+                match &declared {
+                    Some(list) if !list.contains(env) => {
+                        return Err(self.err(
+                            url,
+                            &k,
+                            format!("environment `{env}` is not in release.environments {list:?}"),
+                        ));
+                    }
+                    None if !environments.contains(env) => environments.push(env.clone()),
+                    _ => {}
+                }
+                let version_url = self.url(url, &k)?;
+                let heartbeat_url = match heartbeat.iter().find(|(e, _)| e == env) {
+                    Some((_, hb)) => Some(self.url(hb, &format!("services.{name}.heartbeat.{env}"))?),
+                    None => derive_heartbeat(&version_url),
+                };
+                envs.push((env.clone(), Endpoint { version_url, heartbeat_url }));
+            }
+            services.push(ServiceSpec { name, envs });
+        }
+        if environments.is_empty() {
+            environments = vec!["stage".into(), "prod".into()];
+        }
+
+        let keymap = self.keymap(raw.keys.as_ref())?;
+        let user_role = match &raw.user.role {
+            Some(r) => Some(
+                r.get_ref()
+                    .parse::<Role>()
+                    .map_err(|m| self.err(r, "user.role", m))?,
+            ),
+            None => None,
+        };
+
+        Ok(Config {
+            source: self.path.to_string(),
+            release: ReleaseConfig {
+                name: r.name.trim().to_string(),
+                push_day,
+                tag_format,
+                environments,
+                window,
+                rotation: r.rotation.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            },
+            poll: PollConfig { interval, timeout, connect_timeout, concurrency },
+            services,
+            keymap,
+            theme: raw.ui.theme.map(|t| t.into_inner()),
+            user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
+            user_role,
+        })
+    }
+
+    fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
+        let s = v.get_ref().trim();
+        let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{s}` is not a URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+            return Err(self.err(v, key, format!("`{s}` is not an http(s) URL with a host")));
+        }
+        Ok(parsed.to_string())
+    }
+
+    fn keymap(&self, keys: Option<&toml::Table>) -> Result<Keymap, ConfigError> {
+        let Some(keys) = keys else { return Ok(Keymap::default()) };
+        let mut overrides = Vec::new();
+        for (action, value) in keys {
+            let list = match value {
+                toml::Value::String(s) => vec![s.clone()],
+                toml::Value::Array(a) => a
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| self.keys_err(action, "expected a key or a list of keys".into()))?,
+                _ => return Err(self.keys_err(action, "expected a key or a list of keys".into())),
+            };
+            overrides.push((action.clone(), list));
+        }
+        Keymap::with_overrides(&overrides).map_err(|e| {
+            let action = e.action_name().map(str::to_string).unwrap_or_else(|| {
+                // BadKey messages start with the action name in backticks.
+                e.to_string().split('`').nth(1).unwrap_or_default().to_string()
+            });
+            self.keys_err(&action, e.to_string())
+        })
+    }
+
+    fn keys_err(&self, action: &str, message: String) -> ConfigError {
+        let at = locate::find_key(self.src, "keys", action)
+            .or_else(|| self.src.find("[keys]"))
+            .unwrap_or(0);
+        self.err_span(&(at..at), &format!("keys.{action}"), message)
+    }
+}
+
+/// The Dockerflow convention: the heartbeat lives beside the version endpoint.
+pub fn derive_heartbeat(version_url: &str) -> Option<String> {
+    let mut url = url::Url::parse(version_url).ok()?;
+    let path = url.path().to_string();
+    let trimmed = path.trim_end_matches('/');
+    let base = trimmed.strip_suffix("__version__")?;
+    url.set_path(&format!("{base}__heartbeat__"));
+    Some(url.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heartbeat_is_derived_from_version_url() {
+        assert_eq!(
+            derive_heartbeat("https://addons.mozilla.org/__version__").as_deref(),
+            Some("https://addons.mozilla.org/__heartbeat__")
+        );
+        assert_eq!(
+            derive_heartbeat("http://127.0.0.1:9/svc/prod/__version__").as_deref(),
+            Some("http://127.0.0.1:9/svc/prod/__heartbeat__")
+        );
+        assert_eq!(derive_heartbeat("https://x.org/version"), None);
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(
+            "[release]\nname = \"AMO\"\npush_day = \"thursday\"\n\n[[services]]\nname = \"a\"\n[services.envs]\nstage = \"https://s/__version__\"\nprod = \"https://p/__version__\"\n",
+            "t.toml",
+        )
+        .unwrap();
+        assert_eq!(c.release.tag_format, "%Y.%m.%d");
+        assert_eq!(c.release.environments, vec!["stage", "prod"]);
+        assert_eq!(c.poll.interval, Duration::from_secs(15));
+        assert_eq!(c.poll.concurrency, 32);
+        assert_eq!(c.services[0].envs[1].1.heartbeat_url.as_deref(), Some("https://p/__heartbeat__"));
+    }
+}

@@ -1,0 +1,91 @@
+//! The config file as written: serde structs that reject unknown keys and
+//! keep spans of the values validated later.
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::marker::PhantomData;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub release: RawRelease,
+    #[serde(default)]
+    pub poll: RawPoll,
+    #[serde(default)]
+    pub services: Vec<RawService>,
+    #[serde(default)]
+    pub keys: Option<toml::Table>,
+    #[serde(default)]
+    pub ui: RawUi,
+    #[serde(default)]
+    pub user: RawUser,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelease {
+    pub name: String,
+    pub push_day: Spanned<String>,
+    pub tag_format: Option<Spanned<String>>,
+    pub environments: Option<Spanned<Vec<String>>>,
+    pub window: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rotation: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoll {
+    pub interval: Option<Spanned<String>>,
+    pub timeout: Option<Spanned<String>>,
+    pub connect_timeout: Option<Spanned<String>>,
+    pub concurrency: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub name: Spanned<String>,
+    pub envs: Ordered<Spanned<String>>,
+    #[serde(default)]
+    pub heartbeat: Option<Ordered<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUi {
+    pub theme: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUser {
+    pub name: Option<String>,
+    pub role: Option<Spanned<String>>,
+}
+
+/// A TOML table read in file order (environment order is display order).
+#[derive(Debug)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of environment = URL")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V2(PhantomData))
+    }
+}

@@ -1,0 +1,86 @@
+//! The config that points at a running demo fleet, as TOML text, so the demo
+//! goes through the same loading and validation as a user's file and
+//! `demo --serve` can print or write it for `status` and other cockpits.
+
+use super::fleet::{Fleet, ENVS};
+use crate::config::format_duration;
+use chrono::{Datelike, Duration, NaiveTime, Timelike};
+use std::fmt::Write as _;
+
+pub struct DemoConfigOptions {
+    /// Local wall-clock time now; the window is placed around it.
+    pub now_local: chrono::NaiveDateTime,
+    pub poll_interval: std::time::Duration,
+}
+
+pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
+    let weekday = opts.now_local.weekday();
+    let (start, end) = window_around(opts.now_local.time());
+    let mut out = String::new();
+    let _ = writeln!(out, "# shipdeck demo fleet at {} (written by `shipdeck demo --serve`).", fleet.base_url());
+    let _ = writeln!(out, "# Valid while that process runs; the push date is today.");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[release]");
+    let _ = writeln!(out, "name = \"Demo\"");
+    let _ = writeln!(out, "push_day = \"{}\"", weekday_name(weekday));
+    let _ = writeln!(out, "tag_format = \"%Y.%m.%d\"");
+    let _ = writeln!(out, "environments = [\"stage\", \"prod\"]");
+    let _ = writeln!(out, "window = \"{}-{}\"", start.format("%H:%M"), end.format("%H:%M"));
+    let _ = writeln!(out, "rotation = [\"alice\", \"bob\", \"carol\", \"dana\"]");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[poll]");
+    let _ = writeln!(out, "interval = \"{}\"", format_duration(opts.poll_interval));
+    let _ = writeln!(out, "timeout = \"2s\"");
+    let _ = writeln!(out, "concurrency = 32");
+    for name in &fleet.story.services {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[[services]]");
+        let _ = writeln!(out, "name = \"{name}\"");
+        let _ = writeln!(out, "[services.envs]");
+        for env in ENVS {
+            let _ = writeln!(out, "{env} = \"{}\"", fleet.version_url(name, env));
+        }
+    }
+    out
+}
+
+/// The maintenance window opened five minutes ago and lasts two hours,
+/// kept inside today so it stays a valid "HH:MM-HH:MM".
+fn window_around(now: NaiveTime) -> (NaiveTime, NaiveTime) {
+    let minute = NaiveTime::from_hms_opt(now.hour(), now.minute(), 0).unwrap_or(now);
+    let start = if minute.num_seconds_from_midnight() >= 300 {
+        minute - Duration::minutes(5)
+    } else {
+        NaiveTime::MIN
+    };
+    let latest = NaiveTime::from_hms_opt(23, 59, 0).expect("valid time");
+    let end = start.overflowing_add_signed(Duration::minutes(120));
+    let end = if end.1 != 0 || end.0 <= start { latest } else { end.0 };
+    (start, end.max(start + Duration::minutes(1)).min(latest))
+}
+
+fn weekday_name(d: chrono::Weekday) -> &'static str {
+    match d {
+        chrono::Weekday::Mon => "monday",
+        chrono::Weekday::Tue => "tuesday",
+        chrono::Weekday::Wed => "wednesday",
+        chrono::Weekday::Thu => "thursday",
+        chrono::Weekday::Fri => "friday",
+        chrono::Weekday::Sat => "saturday",
+        chrono::Weekday::Sun => "sunday",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_stays_inside_the_day() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(window_around(t(14, 30)), (t(14, 25), t(16, 25)));
+        let (s, e) = window_around(t(23, 58));
+        assert!(s < e && e <= t(23, 59));
+        assert_eq!(window_around(t(0, 2)).0, t(0, 0));
+    }
+}

@@ -1,0 +1,182 @@
+//! The demo fleet: an HTTP server on 127.0.0.1 answering `/__version__` and
+//! `/__heartbeat__` for every service and environment, following the story.
+//!
+//! Routes:
+//! - `/{service}/{env}/__version__` and `/{service}/{env}/__heartbeat__`
+//! - `/quirks/{kind}/__version__` (and `__heartbeat__`): the shapes real
+//!   services get wrong, for trying the error states: `empty` (`{}`),
+//!   `bare-sha` (plain-text commit), `missing` (404), `broken` (500),
+//!   `hang` (never answers), `huge` (10 MB streamed), `binary` (not UTF-8),
+//!   `html`, `hostile` (terminal escapes in every field), `slow` (300 ms).
+
+use super::story::{Health, Story};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+pub const ENVS: [&str; 2] = ["stage", "prod"];
+pub const QUIRKS: [&str; 10] =
+    ["empty", "bare-sha", "missing", "broken", "hang", "huge", "binary", "html", "hostile", "slow"];
+
+struct FleetState {
+    story: Story,
+    speed: f64,
+    started: Instant,
+    /// Requests seen per (service, env) version endpoint: drives the mixed fleet.
+    counters: Vec<AtomicU64>,
+}
+
+impl FleetState {
+    fn story_time(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * self.speed
+    }
+
+    fn index(&self, service: &str, env: &str) -> Option<(usize, usize)> {
+        let s = self.story.services.iter().position(|n| n == service)?;
+        let e = ENVS.iter().position(|n| *n == env)?;
+        Some((s, e))
+    }
+}
+
+/// A running fleet; stops when dropped.
+pub struct Fleet {
+    pub addr: SocketAddr,
+    pub story: Story,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Fleet {
+    /// Binds 127.0.0.1 on a random port and serves until dropped.
+    pub async fn start(story: Story, speed: f64) -> std::io::Result<Fleet> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(FleetState {
+            counters: (0..story.services.len() * ENVS.len()).map(|_| AtomicU64::new(0)).collect(),
+            story: story.clone(),
+            speed,
+            started: Instant::now(),
+        });
+        let app = Router::new()
+            .route("/quirks/{kind}/__version__", get(quirk_version))
+            .route("/quirks/{kind}/__heartbeat__", get(quirk_heartbeat))
+            .route("/{service}/{env}/__version__", get(version))
+            .route("/{service}/{env}/__heartbeat__", get(heartbeat))
+            .with_state(state);
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = served.await {
+                tracing::error!("demo fleet stopped: {e}");
+            }
+        });
+        Ok(Fleet { addr, story, shutdown: Some(tx) })
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn version_url(&self, service: &str, env: &str) -> String {
+        format!("{}/{service}/{env}/__version__", self.base_url())
+    }
+
+    pub fn quirk_url(&self, kind: &str) -> String {
+        format!("{}/quirks/{kind}/__version__", self.base_url())
+    }
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
+    let Some((s, e)) = st.index(&service, &env) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let n = st.counters[s * ENVS.len() + e].fetch_add(1, Ordering::Relaxed);
+    let served = st.story.version(s, &env, st.story_time(), n);
+    Json(json!({
+        "source": format!("https://github.com/example/{service}"),
+        "version": served.version,
+        "commit": served.commit,
+        "build": format!("https://ci.example.com/{service}/{}", &served.commit[..8]),
+    }))
+    .into_response()
+}
+
+async fn heartbeat(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
+    let Some((s, _)) = st.index(&service, &env) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match st.story.health(s, &env, st.story_time()) {
+        Health::Ok => Json(json!({"status": "ok", "checks": {"database": "ok"}, "details": {}})).into_response(),
+        Health::Warning => Json(json!({
+            "status": "warning",
+            "checks": {"celery": "warning"},
+            "details": {"celery": {"level": 30, "messages": {"celery.W001": "queue backlog above 1000"}}}
+        }))
+        .into_response(),
+    }
+}
+
+async fn quirk_version(Path(kind): Path<String>) -> Response {
+    match kind.as_str() {
+        "empty" => Json(json!({})).into_response(),
+        "bare-sha" => "0123456789abcdef0123456789abcdef01234567\n".into_response(),
+        "missing" => (StatusCode::NOT_FOUND, "Not Found").into_response(),
+        "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response(),
+        "hang" => {
+            // Long enough for any client to give up; bounded so nothing leaks forever.
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        "huge" => {
+            let chunks = (0..160).map(|_| Ok::<_, std::convert::Infallible>(Bytes::from(vec![b' '; 64 * 1024])));
+            Response::builder()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from_stream(futures::stream::iter(chunks)))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
+        "binary" => (StatusCode::OK, vec![0xff, 0xfe, 0x00, 0x9b, 0x32, 0x4a]).into_response(),
+        "html" => ([(header::CONTENT_TYPE, "text/html")], "<html><body>Welcome to nginx!</body></html>").into_response(),
+        "hostile" => Json(json!({
+            "source": "\u{1b}]52;c;cm0gLXJmIH4=\u{7}https://evil.example",
+            "version": "\u{1b}[2J\u{1b}[31m2026.11.26\u{202e}",
+            "commit": "\u{1b}[1mabcdef1234567",
+            "build": "x\u{0}y",
+        }))
+        .into_response(),
+        "slow" => {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Json(json!({"version": "slow", "commit": "abcdef1"})).into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn quirk_heartbeat(Path(kind): Path<String>) -> Response {
+    match kind.as_str() {
+        "broken" => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "error"}))).into_response(),
+        "hang" => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+        "missing" => StatusCode::NOT_FOUND.into_response(),
+        _ => Json(json!({"status": "ok"})).into_response(),
+    }
+}

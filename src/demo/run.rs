@@ -1,0 +1,58 @@
+//! `shipdeck demo`: start the fleet, then the cockpit on it, or (`--serve`)
+//! only the fleet until interrupted.
+
+use super::config::{demo_config, DemoConfigOptions};
+use super::fleet::Fleet;
+use super::story::Story;
+use crate::app::{self, Frontend};
+use crate::cli::{DemoArgs, Global};
+use crate::config::{Config, DEFAULT_TAG_FORMAT};
+use crate::domain::release::format_tag;
+use crate::headless::Exit;
+use crate::session;
+use chrono::{Duration as Days, Local};
+use std::time::Duration;
+
+pub fn story(services: usize, new_tag: String, old_tag: String) -> Story {
+    Story { services: super::service_names(services), old_tag, new_tag }
+}
+
+pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
+    let now_local = Local::now().naive_local();
+    let push_date = global.push_date.unwrap_or(now_local.date());
+    let new_tag = match &global.target {
+        Some(t) => t.clone(),
+        None => format_tag(push_date, DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?,
+    };
+    let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?;
+    let fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed).await?;
+    // Fast enough to watch the story at any speed, never hammering.
+    let interval = Duration::from_secs_f64((2.0 / args.speed).clamp(0.1, 2.0));
+    let interval = Duration::from_millis(interval.as_millis() as u64);
+    let text = demo_config(&fleet, &DemoConfigOptions { now_local, poll_interval: interval });
+
+    if args.serve {
+        match &args.write_config {
+            Some(path) => {
+                std::fs::write(path, &text)
+                    .map_err(|e| Exit::new(1, format!("cannot write {}: {e}", path.display())))?;
+                eprintln!("config written to {}", path.display());
+            }
+            None => print!("{text}"),
+        }
+        eprintln!(
+            "demo fleet: {} services (stage, prod) at {} — Ctrl-C stops",
+            fleet.story.services.len(),
+            fleet.base_url()
+        );
+        tokio::signal::ctrl_c().await?;
+        return Ok(());
+    }
+
+    let config = Config::parse(&text, "built-in demo")?;
+    let mut global = global.clone();
+    global.push_date = Some(push_date);
+    let model = session::build_model(&config, &global, chrono::Utc::now());
+    let fe = Frontend { theme: session::theme(&config, &global)?, keymap: config.keymap.clone(), tz: session::local_offset() };
+    app::run(model, &config, fe).await
+}

@@ -1,0 +1,143 @@
+//! What the demo fleet serves at each moment of its story. Pure: the fleet
+//! asks with the story time and a per-endpoint request counter.
+//!
+//! The story (at speed 1, about two minutes): stage already runs the new tag;
+//! prod rolls out service by service; one service reports a heartbeat warning
+//! for a while; one prod service sits behind a load balancer that serves the
+//! old and the new version alternately before it settles.
+
+/// Story seconds at which the first prod service switches.
+pub const FIRST_SWITCH: f64 = 12.0;
+/// Story seconds over which the prod rollout is spread.
+pub const ROLLOUT_SPAN: f64 = 96.0;
+/// The service whose heartbeat warns, and when.
+pub const WARNING_SERVICE: usize = 1;
+pub const WARNING_FROM: f64 = 20.0;
+pub const WARNING_UNTIL: f64 = 60.0;
+/// The service that serves both versions for a while after its switch.
+pub const MIXED_SERVICE: usize = 4;
+pub const MIXED_FOR: f64 = 16.0;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Served {
+    pub version: String,
+    pub commit: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Ok,
+    Warning,
+}
+
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub services: Vec<String>,
+    pub old_tag: String,
+    pub new_tag: String,
+}
+
+impl Story {
+    /// When prod service `i` starts serving the new tag.
+    pub fn prod_switch_at(&self, i: usize) -> f64 {
+        let n = self.services.len().max(1) as f64;
+        FIRST_SWITCH + ROLLOUT_SPAN * (i as f64) / n
+    }
+
+    /// The whole story's length in story seconds.
+    pub fn length(&self) -> f64 {
+        let last = self.prod_switch_at(self.services.len().saturating_sub(1));
+        let mixed_end = self.prod_switch_at(MIXED_SERVICE) + MIXED_FOR;
+        last.max(mixed_end).max(WARNING_UNTIL) + 6.0
+    }
+
+    pub fn version(&self, service: usize, env: &str, t: f64, request: u64) -> Served {
+        let new = if env != "prod" {
+            true
+        } else {
+            let switch = self.prod_switch_at(service);
+            if service == MIXED_SERVICE && t >= switch && t < switch + MIXED_FOR {
+                request % 2 == 1
+            } else {
+                t >= switch
+            }
+        };
+        let tag = if new { &self.new_tag } else { &self.old_tag };
+        Served { version: tag.clone(), commit: commit_for(&self.services[service], tag) }
+    }
+
+    pub fn health(&self, service: usize, env: &str, t: f64) -> Health {
+        if service == WARNING_SERVICE && env == "prod" && (WARNING_FROM..WARNING_UNTIL).contains(&t) {
+            Health::Warning
+        } else {
+            Health::Ok
+        }
+    }
+}
+
+/// A stable 40-hex "commit" per service and tag, so the demo shows real-shaped
+/// shas that stay the same between polls.
+pub fn commit_for(service: &str, tag: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut out = String::with_capacity(40);
+    for round in 0u8..3 {
+        for b in service.bytes().chain([0, round]).chain(tag.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out.truncate(40);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story(n: usize) -> Story {
+        Story {
+            services: crate::demo::service_names(n),
+            old_tag: "2026.11.19".into(),
+            new_tag: "2026.11.26".into(),
+        }
+    }
+
+    #[test]
+    fn stage_is_new_and_prod_rolls_out_in_order() {
+        let s = story(8);
+        for i in 0..8 {
+            assert_eq!(s.version(i, "stage", 0.0, 0).version, "2026.11.26");
+            assert_eq!(s.version(i, "prod", 0.0, 0).version, "2026.11.19");
+            assert_eq!(s.version(i, "prod", s.length(), 0).version, "2026.11.26");
+        }
+        assert!(s.prod_switch_at(1) > s.prod_switch_at(0));
+        assert!(s.length() <= 130.0, "about two minutes: {}", s.length());
+    }
+
+    #[test]
+    fn mixed_service_alternates_then_settles() {
+        let s = story(8);
+        let t = s.prod_switch_at(MIXED_SERVICE) + 1.0;
+        assert_ne!(s.version(MIXED_SERVICE, "prod", t, 0), s.version(MIXED_SERVICE, "prod", t, 1));
+        let after = t + MIXED_FOR;
+        assert_eq!(s.version(MIXED_SERVICE, "prod", after, 0), s.version(MIXED_SERVICE, "prod", after, 1));
+    }
+
+    #[test]
+    fn warning_window() {
+        let s = story(8);
+        assert_eq!(s.health(WARNING_SERVICE, "prod", 30.0), Health::Warning);
+        assert_eq!(s.health(WARNING_SERVICE, "prod", 70.0), Health::Ok);
+        assert_eq!(s.health(WARNING_SERVICE, "stage", 30.0), Health::Ok);
+    }
+
+    #[test]
+    fn commits_are_stable_hex() {
+        let c = commit_for("addons-server", "2026.11.26");
+        assert_eq!(c.len(), 40);
+        assert!(c.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(c, commit_for("addons-server", "2026.11.26"));
+        assert_ne!(c, commit_for("addons-server", "2026.11.19"));
+    }
+}

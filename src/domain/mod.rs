@@ -1,0 +1,20 @@
+//! The pure core: no ratatui, tokio, reqwest or git2 in here. Everything the
+//! cockpit knows lives in [`Model`]; everything that changes it goes through
+//! [`update`], which answers with [`Effect`]s for the io layer to carry out.
+
+pub mod event;
+pub mod model;
+pub mod probe;
+pub mod release;
+pub mod remote;
+pub mod report;
+pub mod rollout;
+pub mod update;
+
+pub use event::{LogEntry, LogKind};
+pub use model::{Model, Pane};
+pub use probe::{Heartbeat, Probe, ProbeState, VersionInfo};
+pub use release::Release;
+pub use remote::Remote;
+pub use rollout::{Cell, CellStatus, Endpoint, Rollout, ServiceRow};
+pub use update::{update, Effect, Msg, PollTarget};

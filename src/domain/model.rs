@@ -1,0 +1,165 @@
+use super::event::{LogEntry, LogKind};
+use super::release::Release;
+use super::rollout::{Cell, Endpoint, Rollout, ServiceRow};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Checklist,
+    Repos,
+    Rollout,
+    Sentry,
+    Log,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 5] = [Pane::Checklist, Pane::Repos, Pane::Rollout, Pane::Sentry, Pane::Log];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Checklist => "Checklist",
+            Pane::Repos => "Repos & tags",
+            Pane::Rollout => "Rollout",
+            Pane::Sentry => "Sentry",
+            Pane::Log => "Log",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// The part a person plays in the push; items of the checklist belong to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Release manager.
+    Rm,
+    Qa,
+    Ops,
+    Dev,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Rm => "rm",
+            Role::Qa => "qa",
+            Role::Ops => "ops",
+            Role::Dev => "dev",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rm" => Ok(Role::Rm),
+            "qa" => Ok(Role::Qa),
+            "ops" => Ok(Role::Ops),
+            "dev" => Ok(Role::Dev),
+            other => Err(format!("`{other}` is not a role (rm, qa, ops or dev)")),
+        }
+    }
+}
+
+/// Who is at the keyboard; shown in the header and stamped on what they do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+}
+
+/// One configured service, as the model needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSpec {
+    pub name: String,
+    /// `(env, endpoint)` for the envs the service runs in.
+    pub envs: Vec<(String, Endpoint)>,
+}
+
+/// Everything the cockpit knows. Owned by the event loop alone.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub release: Release,
+    pub actor: Actor,
+    pub rollout: Rollout,
+    pub log: Vec<LogEntry>,
+    pub focus: Pane,
+    pub zoomed: bool,
+    pub help: bool,
+    /// Selected service row in the Rollout pane.
+    pub selected: usize,
+    /// Lines scrolled back from the newest in the Log pane.
+    pub log_back: usize,
+    pub poll_interval: Duration,
+    pub now: DateTime<Utc>,
+    pub generation: u64,
+    pub should_quit: bool,
+}
+
+impl Model {
+    pub fn new(
+        release: Release,
+        actor: Actor,
+        envs: Vec<String>,
+        services: &[ServiceSpec],
+        poll_interval: Duration,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let services = services
+            .iter()
+            .map(|s| ServiceRow {
+                name: s.name.clone(),
+                cells: envs
+                    .iter()
+                    .map(|env| s.envs.iter().find(|(e, _)| e == env).map(|(_, ep)| Cell::new(ep.clone())))
+                    .collect(),
+            })
+            .collect();
+        let mut model = Model {
+            release,
+            actor,
+            rollout: Rollout { envs, services, last_sweep: None },
+            log: Vec::new(),
+            focus: Pane::Rollout,
+            zoomed: false,
+            help: false,
+            selected: 0,
+            log_back: 0,
+            poll_interval,
+            now,
+            generation: 0,
+            should_quit: false,
+        };
+        let text = format!(
+            "session started: {} push {} · target {}",
+            model.release.name, model.release.push_date, model.release.target_tag
+        );
+        model.push_log(now, LogKind::System, text);
+        model
+    }
+
+    pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
+        self.log.push(LogEntry { at, kind, text });
+        // Someone reading back keeps their place; the pane shows "N new".
+        if self.log_back > 0 {
+            self.log_back += 1;
+        }
+    }
+
+    pub fn target(&self) -> &str {
+        &self.release.target_tag
+    }
+}

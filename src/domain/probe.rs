@@ -1,0 +1,105 @@
+//! What one poll of one endpoint found out. Built by the io layer from
+//! `/__version__` and `/__heartbeat__`; every string is already sanitised.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// The outcome class of a `/__version__` request; the names are the `state`
+/// values of `shipdeck status --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeState {
+    Ok,
+    /// HTTP 404: the service has no Dockerflow version endpoint.
+    NoEndpoint,
+    /// Any other non-2xx answer.
+    HttpError,
+    Timeout,
+    /// DNS or connection failure.
+    Unreachable,
+    /// A body that is neither Dockerflow JSON nor a bare commit sha, or too big.
+    Invalid,
+}
+
+impl ProbeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeState::Ok => "ok",
+            ProbeState::NoEndpoint => "no_endpoint",
+            ProbeState::HttpError => "http_error",
+            ProbeState::Timeout => "timeout",
+            ProbeState::Unreachable => "unreachable",
+            ProbeState::Invalid => "invalid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Heartbeat {
+    Ok,
+    /// 200 with `"status": "warning"`: degraded but serving.
+    Warning,
+    /// 5xx, or `"error"` / `"critical"`.
+    Error,
+    /// No heartbeat endpoint, or it could not be reached.
+    #[default]
+    Unknown,
+}
+
+impl Heartbeat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Heartbeat::Ok => "ok",
+            Heartbeat::Warning => "warning",
+            Heartbeat::Error => "error",
+            Heartbeat::Unknown => "unknown",
+        }
+    }
+}
+
+/// The Dockerflow `/__version__` fields. All optional: services answer `{}`,
+/// an empty `version`, or only a bare commit.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct VersionInfo {
+    pub source: Option<String>,
+    pub version: Option<String>,
+    pub commit: Option<String>,
+    pub build: Option<String>,
+}
+
+impl VersionInfo {
+    /// What identifies the deployed build for change detection: the version
+    /// when there is one, else the commit.
+    pub fn key(&self) -> Option<&str> {
+        self.version
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .or(self.commit.as_deref().filter(|c| !c.is_empty()))
+    }
+
+    pub fn short_commit(&self) -> Option<&str> {
+        self.commit.as_deref().map(|c| &c[..c.len().min(7)])
+    }
+
+    /// "2026.11.26 (abc1234)", "abc1234", or "unknown".
+    pub fn label(&self) -> String {
+        match (self.version.as_deref().filter(|v| !v.is_empty()), self.short_commit()) {
+            (Some(v), Some(c)) => format!("{v} ({c})"),
+            (Some(v), None) => v.to_string(),
+            (None, Some(c)) => c.to_string(),
+            (None, None) => "unknown".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub state: ProbeState,
+    pub info: VersionInfo,
+    pub heartbeat: Heartbeat,
+    /// Human-readable failure, naming what failed; `None` when `state` is ok.
+    pub error: Option<String>,
+    pub latency_ms: Option<u64>,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,143 @@
+//! The machine-readable view of the rollout: what `shipdeck status --json`
+//! prints. Built from the same model the cockpit renders.
+
+use super::model::Model;
+use super::probe::{Heartbeat, ProbeState};
+use super::remote::Remote;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub release: ReleaseReport,
+    pub services: Vec<ServiceReport>,
+    /// Per environment, keyed by name (JSON object order follows config order).
+    pub rollout: OrderedEnvs<EnvProgress>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReleaseReport {
+    pub name: String,
+    pub push_date: String,
+    pub target_tag: String,
+    pub push_hero: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceReport {
+    pub name: String,
+    pub envs: OrderedEnvs<EnvReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvReport {
+    pub url: String,
+    pub heartbeat_url: Option<String>,
+    pub state: Option<ProbeState>,
+    pub version: Option<String>,
+    pub commit: Option<String>,
+    pub source: Option<String>,
+    pub build: Option<String>,
+    pub on_target: bool,
+    pub mixed: bool,
+    pub heartbeat: Heartbeat,
+    pub error: Option<String>,
+    pub latency_ms: Option<u64>,
+    pub checked_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvProgress {
+    pub on_target: usize,
+    pub total: usize,
+}
+
+/// A JSON object that keeps insertion order (serde_json's map would sort).
+#[derive(Debug)]
+pub struct OrderedEnvs<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for OrderedEnvs<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl StatusReport {
+    pub fn from_model(model: &Model) -> Self {
+        let target = model.target();
+        let envs = &model.rollout.envs;
+        let services = model
+            .rollout
+            .services
+            .iter()
+            .map(|row| ServiceReport {
+                name: row.name.clone(),
+                envs: OrderedEnvs(
+                    envs.iter()
+                        .zip(&row.cells)
+                        .filter_map(|(env, cell)| {
+                            let cell = cell.as_ref()?;
+                            let (state, info, error, latency) = match &cell.state {
+                                Remote::Ready { value, .. } => {
+                                    (Some(ProbeState::Ok), Some(value.info.clone()), None, value.latency_ms)
+                                }
+                                Remote::Failed { error, .. } => {
+                                    (Some(error.state), None, Some(error.message.clone()), error.latency_ms)
+                                }
+                                Remote::Idle | Remote::Loading => (None, None, None, None),
+                            };
+                            let info = info.unwrap_or_default();
+                            Some((
+                                env.clone(),
+                                EnvReport {
+                                    url: cell.endpoint.version_url.clone(),
+                                    heartbeat_url: cell.endpoint.heartbeat_url.clone(),
+                                    state,
+                                    version: info.version,
+                                    commit: info.commit,
+                                    source: info.source,
+                                    build: info.build,
+                                    on_target: cell.on_target(target),
+                                    mixed: cell.mixed.is_some(),
+                                    heartbeat: cell.heartbeat,
+                                    error,
+                                    latency_ms: latency,
+                                    checked_at: cell.state.at().map(|t| t.to_rfc3339()),
+                                },
+                            ))
+                        })
+                        .collect(),
+                ),
+            })
+            .collect();
+        let rollout = OrderedEnvs(
+            envs.iter()
+                .enumerate()
+                .map(|(i, env)| {
+                    let p = model.rollout.progress(i, target);
+                    (env.clone(), EnvProgress { on_target: p.on_target, total: p.total })
+                })
+                .collect(),
+        );
+        StatusReport {
+            release: ReleaseReport {
+                name: model.release.name.clone(),
+                push_date: model.release.push_date.to_string(),
+                target_tag: model.release.target_tag.clone(),
+                push_hero: model.release.hero().map(str::to_string),
+            },
+            services,
+            rollout,
+        }
+    }
+
+    /// Environment name -> (on target, total), for exit-code gates.
+    pub fn progress(&self) -> BTreeMap<&str, (usize, usize)> {
+        self.rollout.0.iter().map(|(k, v)| (k.as_str(), (v.on_target, v.total))).collect()
+    }
+}

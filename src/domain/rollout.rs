@@ -1,0 +1,312 @@
+//! Services x environments: what each endpoint runs, whether that is the
+//! target, and the history needed to tell a rollout from a mixed fleet.
+
+use super::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
+use super::remote::Remote;
+use chrono::{DateTime, Utc};
+use std::collections::VecDeque;
+
+/// How many recent observations a cell keeps to recognise alternation.
+const HISTORY: usize = 8;
+/// Identical observations in a row that end a mixed state.
+const SETTLE: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub version_url: String,
+    /// `None` when the version URL does not follow the Dockerflow layout and
+    /// the config names no heartbeat.
+    pub heartbeat_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployed {
+    pub info: VersionInfo,
+    pub latency_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub state: ProbeState,
+    pub message: String,
+    pub latency_ms: Option<u64>,
+}
+
+/// What a cell looks like at a glance; drives glyph and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellStatus {
+    OnTarget,
+    OtherVersion,
+    Mixed,
+    Error,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub endpoint: Endpoint,
+    pub state: Remote<Deployed, Failure>,
+    pub heartbeat: Heartbeat,
+    /// The last version seen before a failure, so a dead service still says
+    /// what it was running.
+    pub last_ok: Option<(VersionInfo, DateTime<Utc>)>,
+    /// Generation of the request in flight; at most one per endpoint.
+    pub in_flight: Option<u64>,
+    /// Generation of the newest applied result; older results are dropped.
+    pub applied_gen: u64,
+    history: VecDeque<String>,
+    /// The version last announced in the log.
+    stable: Option<String>,
+    /// The two versions seen alternating (a fleet mid-rollout behind a load balancer).
+    pub mixed: Option<(String, String)>,
+}
+
+/// Something a new observation revealed that belongs in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observation {
+    Changed { from: String, to: String, commit: Option<String> },
+    MixedStarted { a: String, b: String },
+    Settled { on: String },
+    HeartbeatChanged { from: Heartbeat, to: Heartbeat },
+}
+
+impl Cell {
+    pub fn new(endpoint: Endpoint) -> Self {
+        Cell {
+            endpoint,
+            state: Remote::Idle,
+            heartbeat: Heartbeat::Unknown,
+            last_ok: None,
+            in_flight: None,
+            applied_gen: 0,
+            history: VecDeque::with_capacity(HISTORY),
+            stable: None,
+            mixed: None,
+        }
+    }
+
+    pub fn version(&self) -> Option<&VersionInfo> {
+        self.state.value().map(|d| &d.info)
+    }
+
+    pub fn status(&self, target: &str) -> CellStatus {
+        if self.mixed.is_some() {
+            return CellStatus::Mixed;
+        }
+        match &self.state {
+            Remote::Ready { value, .. } => {
+                if value.info.version.as_deref() == Some(target) {
+                    CellStatus::OnTarget
+                } else {
+                    CellStatus::OtherVersion
+                }
+            }
+            Remote::Failed { .. } => CellStatus::Error,
+            Remote::Idle | Remote::Loading => CellStatus::Unknown,
+        }
+    }
+
+    pub fn on_target(&self, target: &str) -> bool {
+        self.status(target) == CellStatus::OnTarget
+    }
+
+    /// Applies one probe result and reports what is worth logging.
+    pub fn observe(&mut self, probe: Probe) -> Vec<Observation> {
+        let mut out = Vec::new();
+        if probe.heartbeat != self.heartbeat {
+            // The first answer is not news; going dark (unknown) is not either,
+            // because the version failure already says so.
+            if self.state.at().is_some() && probe.heartbeat != Heartbeat::Unknown {
+                out.push(Observation::HeartbeatChanged { from: self.heartbeat, to: probe.heartbeat });
+            }
+            self.heartbeat = probe.heartbeat;
+        }
+        if probe.state != ProbeState::Ok {
+            self.state = Remote::Failed {
+                error: Failure {
+                    state: probe.state,
+                    message: probe.error.unwrap_or_else(|| probe.state.as_str().to_string()),
+                    latency_ms: probe.latency_ms,
+                },
+                at: probe.at,
+            };
+            return out;
+        }
+        if let Some(key) = probe.info.key().map(str::to_string) {
+            out.extend(self.track_version(&key, probe.info.commit.as_deref()));
+        }
+        self.last_ok = Some((probe.info.clone(), probe.at));
+        self.state = Remote::Ready {
+            value: Deployed { info: probe.info, latency_ms: probe.latency_ms },
+            at: probe.at,
+        };
+        out
+    }
+
+    fn track_version(&mut self, key: &str, commit: Option<&str>) -> Option<Observation> {
+        let previous = self.history.back().cloned();
+        let seen_before = self.history.iter().any(|h| h == key);
+        if self.history.len() == HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back(key.to_string());
+        let short = commit.map(|c| c[..c.len().min(7)].to_string());
+
+        if self.mixed.is_some() {
+            let settled = self.history.len() >= SETTLE
+                && self.history.iter().rev().take(SETTLE).all(|h| h == key);
+            if !settled {
+                return None;
+            }
+            self.mixed = None;
+            self.stable = Some(key.to_string());
+            return Some(Observation::Settled { on: key.to_string() });
+        }
+        let Some(stable) = self.stable.clone() else {
+            self.stable = Some(key.to_string());
+            return None;
+        };
+        if stable == key {
+            return None;
+        }
+        // Coming back to a version seen moments ago, right after another one,
+        // is a load balancer serving both, not two deployments.
+        if seen_before && previous.as_deref() != Some(key) {
+            let other = previous.unwrap_or(stable);
+            self.mixed = Some((other.clone(), key.to_string()));
+            return Some(Observation::MixedStarted { a: other, b: key.to_string() });
+        }
+        self.stable = Some(key.to_string());
+        Some(Observation::Changed { from: stable, to: key.to_string(), commit: short })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceRow {
+    pub name: String,
+    /// One per environment, in `Rollout::envs` order; `None` where the
+    /// service does not run in that environment.
+    pub cells: Vec<Option<Cell>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollout {
+    pub envs: Vec<String>,
+    pub services: Vec<ServiceRow>,
+    pub last_sweep: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub on_target: usize,
+    pub total: usize,
+    pub errors: usize,
+}
+
+impl Rollout {
+    pub fn progress(&self, env: usize, target: &str) -> Progress {
+        let mut p = Progress { on_target: 0, total: 0, errors: 0 };
+        for cell in self.services.iter().filter_map(|s| s.cells.get(env)?.as_ref()) {
+            p.total += 1;
+            match cell.status(target) {
+                CellStatus::OnTarget => p.on_target += 1,
+                CellStatus::Error => p.errors += 1,
+                _ => {}
+            }
+        }
+        p
+    }
+
+    pub fn cell(&self, service: usize, env: usize) -> Option<&Cell> {
+        self.services.get(service)?.cells.get(env)?.as_ref()
+    }
+
+    pub fn cell_mut(&mut self, service: usize, env: usize) -> Option<&mut Cell> {
+        self.services.get_mut(service)?.cells.get_mut(env)?.as_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(version: &str) -> Probe {
+        Probe {
+            state: ProbeState::Ok,
+            info: VersionInfo { version: Some(version.into()), commit: Some("abcdef1234".into()), ..Default::default() },
+            heartbeat: Heartbeat::Ok,
+            error: None,
+            latency_ms: Some(3),
+            at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    fn cell() -> Cell {
+        Cell::new(Endpoint { version_url: "http://x/__version__".into(), heartbeat_url: Some("http://x/__heartbeat__".into()) })
+    }
+
+    #[test]
+    fn a_plain_rollout_is_one_change() {
+        let mut c = cell();
+        assert!(c.observe(probe("old")).is_empty());
+        assert!(c.observe(probe("old")).is_empty());
+        let ev = c.observe(probe("new"));
+        assert_eq!(
+            ev,
+            vec![Observation::Changed { from: "old".into(), to: "new".into(), commit: Some("abcdef1".into()) }]
+        );
+        assert!(c.observe(probe("new")).is_empty());
+        assert!(c.on_target("new"));
+    }
+
+    #[test]
+    fn successive_releases_are_not_mixed() {
+        let mut c = cell();
+        for v in ["a", "b", "c", "d"] {
+            c.observe(probe(v));
+        }
+        assert_eq!(c.mixed, None);
+        assert_eq!(c.status("d"), CellStatus::OnTarget);
+    }
+
+    #[test]
+    fn alternation_is_mixed_once_then_settles() {
+        let mut c = cell();
+        c.observe(probe("old"));
+        assert_eq!(c.observe(probe("new")).len(), 1);
+        let ev = c.observe(probe("old"));
+        assert_eq!(ev, vec![Observation::MixedStarted { a: "new".into(), b: "old".into() }]);
+        assert_eq!(c.status("new"), CellStatus::Mixed);
+        // Flapping is not spammed into the log.
+        for v in ["new", "old", "new", "old", "new"] {
+            assert!(c.observe(probe(v)).is_empty(), "{v}");
+        }
+        assert!(c.observe(probe("new")).is_empty());
+        assert_eq!(c.observe(probe("new")), vec![Observation::Settled { on: "new".into() }]);
+        assert_eq!(c.status("new"), CellStatus::OnTarget);
+    }
+
+    #[test]
+    fn failure_keeps_last_known_version() {
+        let mut c = cell();
+        c.observe(probe("v1"));
+        let mut p = probe("v1");
+        p.state = ProbeState::Timeout;
+        p.error = Some("timed out after 5s".into());
+        c.observe(p);
+        assert_eq!(c.status("v1"), CellStatus::Error);
+        assert_eq!(c.last_ok.as_ref().unwrap().0.version.as_deref(), Some("v1"));
+    }
+
+    #[test]
+    fn heartbeat_changes_are_reported_after_the_first_answer() {
+        let mut c = cell();
+        c.observe(probe("v1"));
+        let mut p = probe("v1");
+        p.heartbeat = Heartbeat::Warning;
+        assert_eq!(
+            c.observe(p),
+            vec![Observation::HeartbeatChanged { from: Heartbeat::Ok, to: Heartbeat::Warning }]
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! `update`: the only place the model changes. Pure: no clock, no IO.
+
+use super::event::LogKind;
+use super::model::{Model, Pane};
+use super::probe::Probe;
+use super::remote::Remote;
+use super::rollout::{Endpoint, Observation};
+use crate::action::Action;
+use chrono::{DateTime, Utc};
+
+/// Rows moved by page up / page down.
+pub const PAGE: usize = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Action(Action),
+    /// The clock; carries the time so `update` never reads it.
+    Tick(DateTime<Utc>),
+    /// One endpoint's answer, tagged with the generation it was asked under.
+    Probed { generation: u64, service: usize, env: usize, probe: Probe },
+    /// The terminal changed size: nothing to update, but redraw.
+    Resize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollTarget {
+    pub service: usize,
+    pub env: usize,
+    pub endpoint: Endpoint,
+}
+
+/// A request to the outside world, carried out by the io layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Poll { generation: u64, targets: Vec<PollTarget> },
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(action) => on_action(model, action),
+        Msg::Tick(now) => {
+            model.now = now;
+            let due = model.rollout.last_sweep.is_none_or(|last| {
+                (now - last).to_std().unwrap_or_default() >= model.poll_interval
+            });
+            if due { sweep(model) } else { Vec::new() }
+        }
+        Msg::Probed { generation, service, env, probe } => {
+            on_probe(model, generation, service, env, probe);
+            Vec::new()
+        }
+        Msg::Resize => Vec::new(),
+    }
+}
+
+fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    if model.help {
+        // The overlay is modal: it closes, or the user quits; nothing else fires
+        // behind it.
+        match action {
+            Action::Quit => model.should_quit = true,
+            Action::ToggleHelp | Action::Cancel => model.help = false,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Quit => model.should_quit = true,
+        Action::ToggleHelp => model.help = true,
+        Action::Cancel => model.zoomed = false,
+        Action::FocusNext => model.focus = model.focus.next(),
+        Action::FocusPrev => model.focus = model.focus.prev(),
+        Action::FocusChecklist => model.focus = Pane::Checklist,
+        Action::FocusRepos => model.focus = Pane::Repos,
+        Action::FocusRollout => model.focus = Pane::Rollout,
+        Action::FocusSentry => model.focus = Pane::Sentry,
+        Action::FocusLog => model.focus = Pane::Log,
+        Action::ToggleZoom => model.zoomed = !model.zoomed,
+        Action::Refresh => return sweep(model),
+        Action::SelectNext => move_selection(model, 1),
+        Action::SelectPrev => move_selection(model, -1),
+        Action::PageDown => move_selection(model, PAGE as isize),
+        Action::PageUp => move_selection(model, -(PAGE as isize)),
+        Action::SelectFirst => move_selection(model, isize::MIN),
+        Action::SelectLast => move_selection(model, isize::MAX),
+    }
+    Vec::new()
+}
+
+fn move_selection(model: &mut Model, delta: isize) {
+    match model.focus {
+        Pane::Rollout => {
+            let len = model.rollout.services.len();
+            model.selected = step(model.selected, delta, len);
+        }
+        Pane::Log => {
+            // Down goes towards the newest line, i.e. fewer lines back.
+            let len = model.log.len();
+            model.log_back = step(model.log_back, delta.saturating_neg(), len);
+        }
+        _ => {}
+    }
+}
+
+fn step(current: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let max = len - 1;
+    match delta {
+        isize::MIN => 0,
+        isize::MAX => max,
+        d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
+        d => current.saturating_add(d as usize).min(max),
+    }
+}
+
+/// Asks for every endpoint that has no request in flight; a slow endpoint is
+/// skipped rather than piled up.
+fn sweep(model: &mut Model) -> Vec<Effect> {
+    model.generation += 1;
+    let generation = model.generation;
+    model.rollout.last_sweep = Some(model.now);
+    let mut targets = Vec::new();
+    for (si, row) in model.rollout.services.iter_mut().enumerate() {
+        for (ei, cell) in row.cells.iter_mut().enumerate() {
+            let Some(cell) = cell else { continue };
+            if cell.in_flight.is_some() {
+                continue;
+            }
+            cell.in_flight = Some(generation);
+            if matches!(cell.state, Remote::Idle) {
+                cell.state = Remote::Loading;
+            }
+            targets.push(PollTarget { service: si, env: ei, endpoint: cell.endpoint.clone() });
+        }
+    }
+    if targets.is_empty() { Vec::new() } else { vec![Effect::Poll { generation, targets }] }
+}
+
+fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, probe: Probe) {
+    let at = probe.at;
+    let env_name = model.rollout.envs.get(env).cloned().unwrap_or_default();
+    let Some(row) = model.rollout.services.get_mut(service) else { return };
+    let name = row.name.clone();
+    let Some(Some(cell)) = row.cells.get_mut(env) else { return };
+    if cell.in_flight == Some(generation) {
+        cell.in_flight = None;
+    }
+    if generation < cell.applied_gen {
+        return; // A newer answer is already shown.
+    }
+    cell.applied_gen = generation;
+    for obs in cell.observe(probe) {
+        let (kind, text) = match obs {
+            Observation::Changed { from, to, commit } => {
+                let commit = commit.map(|c| format!(" ({c})")).unwrap_or_default();
+                (LogKind::Version, format!("{env_name} · {name} {from} -> {to}{commit}"))
+            }
+            Observation::MixedStarted { a, b } => {
+                (LogKind::Mixed, format!("{env_name} · {name} serves mixed versions: {a} and {b}"))
+            }
+            Observation::Settled { on } => (LogKind::Mixed, format!("{env_name} · {name} settled on {on}")),
+            Observation::HeartbeatChanged { from, to } => (
+                LogKind::Heartbeat,
+                format!("{env_name} · {name} heartbeat {} -> {}", from.as_str(), to.as_str()),
+            ),
+        };
+        model.push_log(at, kind, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Actor, Role, ServiceSpec};
+    use crate::domain::probe::{Heartbeat, ProbeState, VersionInfo};
+    use crate::domain::release::Release;
+    use chrono::{Duration, NaiveDate, TimeZone};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
+    }
+
+    fn model(services: usize) -> Model {
+        let release = Release {
+            name: "AMO".into(),
+            push_date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            tag_format: "%Y.%m.%d".into(),
+            target_tag: "2026.11.26".into(),
+            window: None,
+            rotation: vec![],
+        };
+        let specs: Vec<ServiceSpec> = (0..services)
+            .map(|i| ServiceSpec {
+                name: format!("svc{i}"),
+                envs: ["stage", "prod"]
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.to_string(),
+                            Endpoint {
+                                version_url: format!("http://{e}/{i}/__version__"),
+                                heartbeat_url: Some(format!("http://{e}/{i}/__heartbeat__")),
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        Model::new(
+            release,
+            Actor { name: "alice".into(), role: Role::Rm },
+            vec!["stage".into(), "prod".into()],
+            &specs,
+            std::time::Duration::from_secs(15),
+            t0(),
+        )
+    }
+
+    fn ok(version: &str, at: DateTime<Utc>) -> Probe {
+        Probe {
+            state: ProbeState::Ok,
+            info: VersionInfo { version: Some(version.into()), commit: Some("abc1234def".into()), ..Default::default() },
+            heartbeat: Heartbeat::Ok,
+            error: None,
+            latency_ms: Some(2),
+            at,
+        }
+    }
+
+    fn poll_generation(effects: &[Effect]) -> (u64, usize) {
+        match effects {
+            [Effect::Poll { generation, targets }] => (*generation, targets.len()),
+            other => panic!("expected one poll, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn focus_cycles_and_jumps() {
+        let mut m = model(1);
+        assert_eq!(m.focus, Pane::Rollout);
+        update(&mut m, Msg::Action(Action::FocusNext));
+        assert_eq!(m.focus, Pane::Sentry);
+        update(&mut m, Msg::Action(Action::FocusNext));
+        update(&mut m, Msg::Action(Action::FocusNext));
+        assert_eq!(m.focus, Pane::Checklist);
+        update(&mut m, Msg::Action(Action::FocusPrev));
+        assert_eq!(m.focus, Pane::Log);
+        update(&mut m, Msg::Action(Action::FocusRepos));
+        assert_eq!(m.focus, Pane::Repos);
+    }
+
+    #[test]
+    fn zoom_toggles_and_cancel_leaves_it() {
+        let mut m = model(1);
+        update(&mut m, Msg::Action(Action::ToggleZoom));
+        assert!(m.zoomed);
+        update(&mut m, Msg::Action(Action::ToggleZoom));
+        assert!(!m.zoomed);
+        update(&mut m, Msg::Action(Action::ToggleZoom));
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(!m.zoomed);
+    }
+
+    #[test]
+    fn help_is_modal() {
+        let mut m = model(1);
+        update(&mut m, Msg::Action(Action::ToggleHelp));
+        assert!(m.help);
+        update(&mut m, Msg::Action(Action::FocusNext));
+        assert_eq!(m.focus, Pane::Rollout, "keys behind the overlay do nothing");
+        assert!(update(&mut m, Msg::Action(Action::Refresh)).is_empty());
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(!m.help);
+        update(&mut m, Msg::Action(Action::ToggleHelp));
+        update(&mut m, Msg::Action(Action::Quit));
+        assert!(m.should_quit);
+    }
+
+    #[test]
+    fn ticks_poll_on_interval_and_skip_in_flight() {
+        let mut m = model(2);
+        let (g1, n) = poll_generation(&update(&mut m, Msg::Tick(t0())));
+        assert_eq!(n, 4);
+        assert!(update(&mut m, Msg::Tick(t0() + Duration::seconds(5))).is_empty(), "not due yet");
+        // Only one endpoint answered; the others are still in flight.
+        update(&mut m, Msg::Probed { generation: g1, service: 0, env: 0, probe: ok("a", t0()) });
+        let (g2, n) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
+        assert!(g2 > g1);
+        assert_eq!(n, 1, "in-flight endpoints are not asked again");
+        // Refresh asks now, still without piling up.
+        update(&mut m, Msg::Probed { generation: g1, service: 1, env: 1, probe: ok("a", t0()) });
+        let (_, n) = poll_generation(&update(&mut m, Msg::Action(Action::Refresh)));
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn stale_generation_never_overwrites_newer() {
+        let mut m = model(1);
+        update(&mut m, Msg::Tick(t0()));
+        let later = t0() + Duration::seconds(20);
+        update(&mut m, Msg::Probed { generation: 5, service: 0, env: 1, probe: ok("new", later) });
+        update(&mut m, Msg::Probed { generation: 3, service: 0, env: 1, probe: ok("old", t0()) });
+        let cell = m.rollout.cell(0, 1).unwrap();
+        assert_eq!(cell.version().unwrap().version.as_deref(), Some("new"));
+        assert_eq!(cell.applied_gen, 5);
+    }
+
+    #[test]
+    fn version_change_is_logged_once() {
+        let mut m = model(1);
+        let before = m.log.len();
+        let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0())));
+        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.19", t0()) });
+        assert_eq!(m.log.len(), before, "first sight is not a change");
+        let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
+        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) });
+        assert_eq!(m.log.len(), before + 1);
+        assert_eq!(m.log.last().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
+        assert_eq!(m.rollout.progress(1, "2026.11.26").on_target, 1);
+    }
+
+    #[test]
+    fn mixed_fleet_is_flagged_not_spammed() {
+        let mut m = model(1);
+        let before = m.log.len();
+        for (i, v) in ["old", "new", "old", "new", "old", "new", "old"].iter().enumerate() {
+            let now = t0() + Duration::seconds(15 * i as i64);
+            let (g, _) = poll_generation(&update(&mut m, Msg::Tick(now)));
+            update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok(v, now) });
+            // Stage answers too, so its cell frees up for the next sweep.
+            update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", now) });
+        }
+        assert!(m.rollout.cell(0, 1).unwrap().mixed.is_some());
+        let texts: Vec<_> = m.log[before..].iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, vec!["prod · svc0 old -> new (abc1234)", "prod · svc0 serves mixed versions: new and old"]);
+    }
+
+    #[test]
+    fn selection_is_clamped() {
+        let mut m = model(3);
+        update(&mut m, Msg::Action(Action::SelectPrev));
+        assert_eq!(m.selected, 0);
+        update(&mut m, Msg::Action(Action::PageDown));
+        assert_eq!(m.selected, 2);
+        update(&mut m, Msg::Action(Action::SelectFirst));
+        assert_eq!(m.selected, 0);
+        update(&mut m, Msg::Action(Action::SelectLast));
+        assert_eq!(m.selected, 2);
+    }
+}

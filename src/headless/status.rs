@@ -1,0 +1,126 @@
+//! `shipdeck status`: one sweep of every service and environment, through
+//! the same `update` the cockpit runs, printed as a table or JSON.
+
+use super::Exit;
+use crate::cli::{Global, StatusArgs};
+use crate::config::Config;
+use crate::domain::report::StatusReport;
+use crate::domain::rollout::CellStatus;
+use crate::domain::{update, Effect, Model, Msg, Remote};
+use crate::io::Io;
+use crate::session;
+use chrono::Utc;
+use std::fmt::Write as _;
+use tokio::sync::mpsc;
+
+/// Polls everything once and returns the model with every answer applied.
+pub async fn sweep(config: &Config, global: &Global) -> Result<Model, Exit> {
+    let mut model = session::build_model(config, global, Utc::now());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let io = Io::new(&config.poll, tx).map_err(|e| Exit::new(1, e.to_string()))?;
+    let mut pending = 0;
+    for effect in update(&mut model, Msg::Tick(Utc::now())) {
+        let Effect::Poll { targets, .. } = &effect;
+        pending += targets.len();
+        io.spawn(effect);
+    }
+    while pending > 0 {
+        let Some(msg) = rx.recv().await else { break };
+        if matches!(msg, Msg::Probed { .. }) {
+            pending -= 1;
+        }
+        update(&mut model, msg);
+    }
+    Ok(model)
+}
+
+pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<String, Exit> {
+    for env in &args.expect {
+        if !config.release.environments.contains(env) {
+            return Err(Exit::new(
+                2,
+                format!("--expect {env}: not an environment of {} ({:?})", config.source, config.release.environments),
+            ));
+        }
+    }
+    let model = sweep(config, global).await?;
+    let report = StatusReport::from_model(&model);
+    let out = if args.json {
+        serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n"
+    } else {
+        table(&model)
+    };
+    let progress = report.progress();
+    let short: Vec<String> = args
+        .expect
+        .iter()
+        .filter_map(|env| {
+            let (on, total) = progress.get(env.as_str()).copied().unwrap_or((0, 0));
+            (on < total).then(|| format!("{env} {on}/{total}"))
+        })
+        .collect();
+    if !short.is_empty() {
+        // The report still goes to stdout; the gate's verdict to stderr.
+        print!("{out}");
+        return Err(Exit::new(3, format!("not on {}: {}", model.target(), short.join(", "))));
+    }
+    Ok(out)
+}
+
+/// A plain table for people: glyphs carry the meaning, no colour needed.
+pub fn table(model: &Model) -> String {
+    let ro = &model.rollout;
+    let target = model.target();
+    let mut out = String::new();
+    let _ = writeln!(out, "{} · push {} · target {}", model.release.name, model.release.push_date, target);
+    let name_w = ro.services.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);
+    let col_w = 34;
+    let _ = write!(out, "{:<name_w$}", "SERVICE");
+    for env in &ro.envs {
+        let _ = write!(out, "  {:<col_w$}", env.to_uppercase());
+    }
+    out.push('\n');
+    for row in &ro.services {
+        let _ = write!(out, "{:<name_w$}", row.name);
+        for cell in &row.cells {
+            let text = match cell {
+                None => "—".to_string(),
+                Some(c) => {
+                    let glyph = match c.status(target) {
+                        CellStatus::OnTarget => "●",
+                        CellStatus::OtherVersion => "○",
+                        CellStatus::Mixed => "◐",
+                        CellStatus::Error => "✖",
+                        CellStatus::Unknown => "·",
+                    };
+                    let what = match &c.state {
+                        Remote::Ready { value, .. } => value.info.label(),
+                        Remote::Failed { error, .. } => format!("{}: {}", error.state.as_str(), error.message),
+                        _ => "no answer".into(),
+                    };
+                    let hb = match c.heartbeat {
+                        crate::domain::Heartbeat::Warning => " [heartbeat warning]",
+                        crate::domain::Heartbeat::Error => " [heartbeat error]",
+                        _ => "",
+                    };
+                    format!("{glyph} {what}{hb}")
+                }
+            };
+            let _ = write!(out, "  {:<col_w$}", text);
+        }
+        let trimmed = out.trim_end_matches(' ').len();
+        out.truncate(trimmed);
+        out.push('\n');
+    }
+    let summary: Vec<String> = ro
+        .envs
+        .iter()
+        .enumerate()
+        .map(|(i, env)| {
+            let p = ro.progress(i, target);
+            format!("{env} {}/{} on target", p.on_target, p.total)
+        })
+        .collect();
+    let _ = writeln!(out, "{}", summary.join(" · "));
+    out
+}

@@ -1,0 +1,300 @@
+//! Key chord -> action. Defaults are built in; `[keys]` in the config replaces
+//! an action's keys (`refresh = "R"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
+//! A key bound to two actions is an error, never a silent winner.
+
+use crate::action::Action;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::HashMap;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeyChord {
+    pub fn new(code: KeyCode, mods: KeyModifiers) -> Self {
+        // Shift is already in the character ('G', '?') and in BackTab; terminals
+        // disagree on whether they also report it, so it is dropped for those.
+        let mods = match code {
+            KeyCode::Char(_) | KeyCode::BackTab => mods - KeyModifiers::SHIFT,
+            _ => mods,
+        };
+        KeyChord { code, mods }
+    }
+
+    pub fn from_event(ev: &KeyEvent) -> Self {
+        KeyChord::new(ev.code, ev.modifiers)
+    }
+
+    /// Parses "q", "G", "ctrl-c", "alt-enter", "shift-tab", "pgdn", "f5", "space".
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("empty key".into());
+        }
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, m) = if lower.starts_with("ctrl-") {
+                ("ctrl-", KeyModifiers::CONTROL)
+            } else if lower.starts_with("alt-") {
+                ("alt-", KeyModifiers::ALT)
+            } else if lower.starts_with("shift-") {
+                ("shift-", KeyModifiers::SHIFT)
+            } else {
+                break;
+            };
+            if rest.len() == prefix.len() {
+                break; // "ctrl-" alone, or a literal "-" after it
+            }
+            mods |= m;
+            rest = &rest[prefix.len()..];
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "tab" if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
+                let n: u8 = f[1..].parse().map_err(|_| format!("unknown key `{s}`"))?;
+                if !(1..=24).contains(&n) {
+                    return Err(format!("unknown key `{s}`"));
+                }
+                KeyCode::F(n)
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        let c = if mods.contains(KeyModifiers::SHIFT) { c.to_ascii_uppercase() } else { c };
+                        KeyCode::Char(c)
+                    }
+                    _ => return Err(format!("unknown key `{s}` (try \"q\", \"ctrl-r\", \"f5\", \"pgdn\")")),
+                }
+            }
+        };
+        Ok(KeyChord::new(code, mods))
+    }
+}
+
+impl fmt::Display for KeyChord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("shift-tab"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Delete => f.write_str("del"),
+            KeyCode::Insert => f.write_str("ins"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("unknown action `{0}` (see `shipdeck --help` or the README for the list)")]
+    UnknownAction(String),
+    #[error("{0}")]
+    BadKey(String),
+    #[error("key `{key}` is bound to both `{first}` and `{second}`")]
+    Conflict { key: String, first: &'static str, second: &'static str },
+    #[error("`quit` needs at least one key")]
+    NoQuit,
+}
+
+impl KeymapError {
+    /// The `[keys]` entry the error is about, for locating it in the file.
+    pub fn action_name(&self) -> Option<&str> {
+        match self {
+            KeymapError::UnknownAction(a) => Some(a),
+            KeymapError::Conflict { second, .. } => Some(second),
+            KeymapError::NoQuit => Some("quit"),
+            KeymapError::BadKey(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// In `Action::ALL` order, so help lists keys the same way every time.
+    bindings: Vec<(Action, Vec<KeyChord>)>,
+    by_key: HashMap<KeyChord, Action>,
+}
+
+fn defaults(action: Action) -> &'static [&'static str] {
+    match action {
+        Action::Quit => &["q", "ctrl-c"],
+        Action::ToggleHelp => &["?"],
+        Action::Cancel => &["esc"],
+        Action::FocusNext => &["tab"],
+        Action::FocusPrev => &["shift-tab"],
+        Action::FocusChecklist => &["1"],
+        Action::FocusRepos => &["2"],
+        Action::FocusRollout => &["3"],
+        Action::FocusSentry => &["4"],
+        Action::FocusLog => &["5"],
+        Action::ToggleZoom => &["z"],
+        Action::Refresh => &["r"],
+        Action::SelectNext => &["down", "j"],
+        Action::SelectPrev => &["up", "k"],
+        Action::PageDown => &["pgdn", "ctrl-d"],
+        Action::PageUp => &["pgup", "ctrl-u"],
+        Action::SelectFirst => &["home", "g"],
+        Action::SelectLast => &["end", "G"],
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::with_overrides(&[]).expect("built-in keymap is valid")
+    }
+}
+
+impl Keymap {
+    /// Builds the keymap from the defaults, with each listed action's keys
+    /// replaced by the given ones.
+    pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Self, KeymapError> {
+        let mut chosen: Vec<(Action, Vec<String>)> =
+            Action::ALL.iter().map(|a| (*a, defaults(*a).iter().map(|s| s.to_string()).collect())).collect();
+        for (name, keys) in overrides {
+            let action = Action::from_name(name).ok_or_else(|| KeymapError::UnknownAction(name.clone()))?;
+            if let Some(slot) = chosen.iter_mut().find(|(a, _)| *a == action) {
+                slot.1 = keys.clone();
+            }
+        }
+        let mut bindings = Vec::new();
+        let mut by_key: HashMap<KeyChord, Action> = HashMap::new();
+        // Overridden actions are checked last so a conflict names the user's line.
+        let overridden = |a: &Action| overrides.iter().any(|(n, _)| n == a.name());
+        let mut order: Vec<&(Action, Vec<String>)> = chosen.iter().collect();
+        order.sort_by_key(|(a, _)| overridden(a));
+        for (action, keys) in order {
+            let mut chords = Vec::new();
+            for k in keys {
+                let chord = KeyChord::parse(k)
+                    .map_err(|e| KeymapError::BadKey(format!("`{}`: {e}", action.name())))?;
+                if let Some(first) = by_key.get(&chord) {
+                    if first != action {
+                        return Err(KeymapError::Conflict {
+                            key: chord.to_string(),
+                            first: first.name(),
+                            second: action.name(),
+                        });
+                    }
+                    continue;
+                }
+                by_key.insert(chord, *action);
+                chords.push(chord);
+            }
+            bindings.push((*action, chords));
+        }
+        bindings.sort_by_key(|(a, _)| Action::ALL.iter().position(|x| x == a));
+        if bindings.iter().any(|(a, c)| *a == Action::Quit && c.is_empty()) {
+            return Err(KeymapError::NoQuit);
+        }
+        Ok(Keymap { bindings, by_key })
+    }
+
+    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+        if ev.kind == KeyEventKind::Release {
+            return None;
+        }
+        self.by_key.get(&KeyChord::from_event(ev)).copied()
+    }
+
+    pub fn keys_for(&self, action: Action) -> &[KeyChord] {
+        self.bindings.iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
+    }
+
+    pub fn bindings(&self) -> impl Iterator<Item = (Action, &[KeyChord])> {
+        self.bindings.iter().map(|(a, k)| (*a, k.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_cover_the_documented_keys() {
+        let k = Keymap::default();
+        assert_eq!(k.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
+        assert_eq!(k.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(k.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
+        assert_eq!(k.action_for(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ToggleHelp));
+        assert_eq!(k.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::SelectLast));
+        assert_eq!(k.action_for(&ev(KeyCode::Char('3'), KeyModifiers::NONE)), Some(Action::FocusRollout));
+        for a in Action::ALL {
+            assert!(!k.keys_for(a).is_empty(), "{a:?} has a default key");
+        }
+    }
+
+    #[test]
+    fn overrides_replace_and_conflicts_are_named() {
+        let k = Keymap::with_overrides(&[("refresh".into(), vec!["R".into(), "f5".into()])]).unwrap();
+        assert_eq!(k.action_for(&ev(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Refresh));
+        assert_eq!(k.action_for(&ev(KeyCode::Char('r'), KeyModifiers::NONE)), None);
+
+        let err = Keymap::with_overrides(&[("refresh".into(), vec!["q".into()])]).unwrap_err();
+        assert_eq!(err.to_string(), "key `q` is bound to both `quit` and `refresh`");
+        let err = Keymap::with_overrides(&[("refesh".into(), vec!["x".into()])]).unwrap_err();
+        assert!(err.to_string().contains("unknown action `refesh`"));
+        let err = Keymap::with_overrides(&[("quit".into(), vec![])]).unwrap_err();
+        assert_eq!(err, KeymapError::NoQuit);
+        let err = Keymap::with_overrides(&[("quit".into(), vec!["ctrl-hyper-x".into()])]).unwrap_err();
+        assert!(err.to_string().contains("unknown key"), "{err}");
+    }
+
+    #[test]
+    fn chords_parse_and_display() {
+        for s in ["q", "ctrl-c", "alt-enter", "shift-tab", "pgdn", "f5", "space", "G", "?"] {
+            let c = KeyChord::parse(s).unwrap();
+            assert_eq!(KeyChord::parse(&c.to_string().replace('↑', "up")).unwrap(), c, "{s}");
+        }
+        assert_eq!(KeyChord::parse("shift-g").unwrap(), KeyChord::parse("G").unwrap());
+        assert!(KeyChord::parse("f99").is_err());
+        assert!(KeyChord::parse("").is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! shipdeck — a full-screen terminal release cockpit.
+//!
+//! Module map (see DESIGN.md in the project notes for the why):
+//!
+//! - [`cli`]: clap definitions of every subcommand and the global flags.
+//! - [`config`]: the TOML config: loading, validation with file/line/key errors, paths.
+//! - [`action`]: the user-bindable verbs; the keymap's vocabulary.
+//! - [`keymap`]: key chord -> action, parsed from config, conflicts rejected.
+//! - [`domain`]: the pure model: release rules, rollout state, `update`, `Effect`.
+//!   Never imports ratatui, tokio, reqwest or git2.
+//! - [`io`]: the outside world: HTTP polling, Dockerflow parsing, sanitising.
+//! - [`ui`]: pure rendering of the model; themes.
+//! - [`app`]: the event loop that owns the model.
+//! - [`demo`]: the built-in demo fleet (also the integration tests' server).
+//! - [`headless`]: the CLI front ends (`status`, `check`).
+#![forbid(unsafe_code)]
+
+pub mod action;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod headless;
+pub mod identity;
+pub mod io;
+pub mod keymap;
+pub mod session;
+pub mod terminal;
+pub mod ui;

@@ -1,0 +1,102 @@
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use shipdeck::cli::{Cli, Command, Global};
+use shipdeck::config::{resolve_path, Config};
+use shipdeck::headless::{self, Exit};
+use shipdeck::{app, demo, session};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = color_eyre::install() {
+        eprintln!("shipdeck: {e}");
+    }
+    init_tracing(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("shipdeck: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(dispatch(cli));
+    // Tasks still waiting on a dead service must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(report) => {
+            if let Some(exit) = report.downcast_ref::<Exit>() {
+                eprintln!("shipdeck: {exit}");
+                return ExitCode::from(exit.code);
+            }
+            if let Some(e) = report.downcast_ref::<shipdeck::config::ConfigError>() {
+                eprintln!("shipdeck: {e}");
+                return ExitCode::from(2);
+            }
+            eprintln!("shipdeck: {report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
+    let global = cli.global;
+    match cli.command {
+        Some(Command::Demo(args)) => demo::run::run(&args, &global).await,
+        Some(Command::Status(args)) => {
+            let config = load(&global)?;
+            let out = headless::status::run(&config, &global, &args).await?;
+            print!("{out}");
+            Ok(())
+        }
+        Some(Command::Check) => {
+            let config = load(&global)?;
+            print!("{}", headless::check::run(&config, &global)?);
+            Ok(())
+        }
+        None => {
+            let config = load(&global)?;
+            let model = session::build_model(&config, &global, chrono::Utc::now());
+            let fe = app::Frontend {
+                theme: session::theme(&config, &global).map_err(|e| Exit::new(2, e.to_string()))?,
+                keymap: config.keymap.clone(),
+                tz: session::local_offset(),
+            };
+            app::run(model, &config, fe).await
+        }
+    }
+}
+
+fn load(global: &Global) -> Result<Config, shipdeck::config::ConfigError> {
+    let env = std::env::var("SHIPDECK_CONFIG").ok();
+    let path = resolve_path(global.config.as_deref(), env.as_deref())?;
+    Config::load(&path)
+}
+
+/// Diagnostics go to a file in the data dir, never to the terminal the
+/// cockpit draws on. `SHIPDECK_LOG` sets the filter (default `info`).
+fn init_tracing(global: &Global) {
+    let Some(dir) = data_dir(global) else { return };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("shipdeck.log")) else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SHIPDECK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+fn data_dir(global: &Global) -> Option<PathBuf> {
+    global
+        .data_dir
+        .clone()
+        .or_else(|| directories::ProjectDirs::from("", "", "shipdeck").map(|d| d.data_dir().to_path_buf()))
+}

@@ -1,0 +1,64 @@
+//! Turning a config and the global flags into the starting model: push date,
+//! target tag, window instants and identity. The edge where the local time
+//! zone and the environment are read, so the domain never does.
+
+use crate::cli::Global;
+use crate::config::Config;
+use crate::domain::model::{Actor, Role};
+use crate::domain::release::{format_tag, next_push_date, Release, Window};
+use crate::domain::Model;
+use crate::identity;
+use crate::ui::Theme;
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+
+pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Model {
+    let today = now.with_timezone(&Local).date_naive();
+    let push_date = global.push_date.unwrap_or_else(|| next_push_date(today, config.release.push_day));
+    // The format was validated when the config was loaded.
+    let target_tag = global
+        .target
+        .clone()
+        .unwrap_or_else(|| format_tag(push_date, &config.release.tag_format).unwrap_or_else(|e| e));
+    let window = config.release.window.map(|(start, end)| Window {
+        start_local: start,
+        end_local: end,
+        start: local_instant(push_date, start),
+        end: local_instant(push_date, end),
+    });
+    let release = Release {
+        name: config.release.name.clone(),
+        push_date,
+        tag_format: config.release.tag_format.clone(),
+        target_tag,
+        window,
+        rotation: config.release.rotation.clone(),
+    };
+    let actor = Actor {
+        name: identity::resolve_name(global.actor.as_deref(), config.user_name.as_deref()),
+        role: global.role.or(config.user_role).unwrap_or(Role::Rm),
+    };
+    Model::new(release, actor, config.release.environments.clone(), &config.services, config.poll.interval, now)
+}
+
+/// A local wall-clock time on a date, as an instant. In a DST gap the
+/// earliest valid reading wins; it is a countdown, not a contract.
+fn local_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    let naive = date.and_time(time);
+    Local
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+}
+
+pub fn local_offset() -> FixedOffset {
+    Local::now().offset().fix()
+}
+
+/// `--theme`, else the config's `[ui] theme`, else dark.
+pub fn theme(config: &Config, global: &Global) -> Result<Theme, crate::ui::theme::ThemeError> {
+    match global.theme.as_deref().or(config.theme.as_deref()) {
+        Some(name) => Theme::resolve(name),
+        None => Ok(Theme::default()),
+    }
+}

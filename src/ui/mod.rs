@@ -1,0 +1,87 @@
+//! Pure rendering: `render(frame, &Model, &mut ViewState, &RenderCtx)`.
+//! Nothing under `ui/` reads the clock, the environment, the disk or the
+//! network; `RenderCtx` brings the time, the time zone, the theme and keys.
+
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod panes;
+pub mod theme;
+pub mod widgets;
+
+use crate::domain::{Model, Pane};
+use crate::keymap::Keymap;
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+pub use theme::Theme;
+
+/// Below this the layout cannot show five panes; a message says so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub struct RenderCtx<'a> {
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+    pub now: DateTime<Utc>,
+    /// Local time zone for wall-clock times in the log.
+    pub tz: FixedOffset,
+}
+
+/// Widget state that is about the view, not the push: scroll offsets.
+#[derive(Debug, Default, Clone)]
+pub struct ViewState {
+    pub rollout_offset: usize,
+    /// Rows the rollout table showed last frame (for tests and paging).
+    pub rollout_rows: usize,
+}
+
+pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
+    let area = frame.area();
+    frame.render_widget(Block::default().style(ctx.theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(frame, area, ctx);
+        return;
+    }
+    let [header_area, body, footer_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    header::render(frame, header_area, model, ctx);
+    footer::render(frame, footer_area, model, ctx);
+    if model.zoomed {
+        panes::render(frame, body, model.focus, model, view, ctx);
+    } else {
+        for (pane, rect) in pane_areas(body) {
+            panes::render(frame, rect, pane, model, view, ctx);
+        }
+    }
+    if model.help {
+        help::render(frame, body, ctx);
+    }
+}
+
+/// The five panes: Checklist and Rollout on top (Rollout widest: it is the
+/// live one), Repos, Sentry and Log below.
+pub fn pane_areas(body: Rect) -> [(Pane, Rect); 5] {
+    let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
+    let [checklist, rollout] = Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(top);
+    let [repos, sentry, log] =
+        Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(26), Constraint::Percentage(42)])
+            .areas(bottom);
+    [
+        (Pane::Checklist, checklist),
+        (Pane::Repos, repos),
+        (Pane::Rollout, rollout),
+        (Pane::Sentry, sentry),
+        (Pane::Log, log),
+    ]
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect, ctx: &RenderCtx) {
+    let text = format!(
+        "terminal too small: {}x{} — shipdeck needs at least {MIN_WIDTH}x{MIN_HEIGHT} (q quits)",
+        area.width, area.height
+    );
+    let p = Paragraph::new(text).style(ctx.theme.warn).wrap(Wrap { trim: true });
+    frame.render_widget(p, area);
+}

@@ -1,0 +1,24 @@
+//! One file per pane.
+
+pub mod empty;
+pub mod log;
+pub mod rollout;
+
+use super::{RenderCtx, ViewState};
+use crate::domain::{Model, Pane};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
+    if area.width < 3 || area.height < 3 {
+        return;
+    }
+    let focused = model.focus == pane;
+    match pane {
+        Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
+        Pane::Log => log::render(frame, area, model, focused, ctx),
+        Pane::Checklist => empty::render(frame, area, pane, "no checklist configured", focused, ctx),
+        Pane::Repos => empty::render(frame, area, pane, "no repositories configured", focused, ctx),
+        Pane::Sentry => empty::render(frame, area, pane, "Sentry not configured", focused, ctx),
+    }
+}
