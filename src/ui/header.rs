@@ -22,6 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         Span::styled(" → ", t.muted),
         Span::styled(r.target_tag.clone(), t.header_accent),
     ];
+    if let Some(hero) = r.hero() {
+        left.push(Span::styled("  hero ", t.muted));
+        left.push(Span::styled(hero.to_string(), t.text));
+    }
     if let Some(w) = &r.window {
         let hours = format!("{}–{}", w.start_local.format("%H:%M"), w.end_local.format("%H:%M"));
         left.push(Span::styled("  window ", t.muted));
@@ -31,7 +35,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
                 left.push(Span::styled(format!(" opens in {}", span(d)), t.muted));
             }
             WindowState::Open { left: d } => {
-                left.push(Span::styled(format!(" OPEN {hours} · {} left ", span(d)), t.window_open));
+                left.push(Span::styled(hours, t.text));
+                left.push(Span::raw(" "));
+                left.push(Span::styled(format!(" OPEN · {} left ", span(d)), t.window_open));
             }
             WindowState::Closed { ago } => {
                 left.push(Span::styled(hours, t.muted));
@@ -39,16 +45,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
             }
         }
     }
-    if let Some(hero) = r.hero() {
-        left.push(Span::styled("  hero ", t.muted));
-        left.push(Span::styled(hero.to_string(), t.text));
-    }
     let right = vec![
-        Span::styled(model.actor.name.clone(), t.text),
+        Span::styled(format!("  {}", fit_name(&model.actor.name)), t.text),
         Span::styled(format!(" ({}) ", model.actor.role.as_str()), t.muted),
     ];
     let right_w = right.iter().map(|s| s.content.width()).sum::<usize>() as u16;
     let [l, rr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Line::from(right)), rr);
+}
+
+/// Long git user names would crowd out the push facts.
+fn fit_name(name: &str) -> String {
+    if name.width() <= 20 { name.to_string() } else { super::widgets::fit(name, 20) }
 }

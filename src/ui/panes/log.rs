@@ -1,34 +1,106 @@
-//! The timeline, newest at the bottom like a chat.
+//! The timeline, newest at the bottom like a chat. Long lines wrap under
+//! their text, not under the time.
 
-use crate::domain::{LogKind, Model, Pane};
+use crate::domain::{LogEntry, LogKind, Model, Pane};
 use crate::ui::widgets::pane_block;
 use crate::ui::RenderCtx;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
+
+const TIME_W: usize = 9;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
-    let t = ctx.theme;
     let extra = (model.log_back > 0).then(|| format!("↓ {} newer", model.log_back));
     let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height as usize;
+    let text_w = (inner.width as usize).saturating_sub(TIME_W).max(1);
     let end = model.log.len().saturating_sub(model.log_back);
-    let start = end.saturating_sub(rows);
-    let lines: Vec<Line> = model.log[start..end]
-        .iter()
-        .map(|e| {
-            let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S").to_string();
-            let style = match e.kind {
-                LogKind::System => t.log_system,
-                LogKind::Version => t.log_event,
-                LogKind::Mixed => t.warn,
-                LogKind::Heartbeat => t.warn,
-            };
-            Line::from(vec![Span::styled(format!("{time} "), t.log_time), Span::styled(e.text.clone(), style)])
-        })
-        .collect();
+    // Walk back from the newest entry until the pane is full.
+    let mut lines: Vec<Line> = Vec::with_capacity(rows);
+    for entry in model.log[..end].iter().rev() {
+        let mut wrapped = entry_lines(entry, text_w, ctx);
+        while let Some(l) = wrapped.pop() {
+            if lines.len() == rows {
+                break;
+            }
+            lines.push(l);
+        }
+        if lines.len() == rows {
+            break;
+        }
+    }
+    lines.reverse();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>> {
+    let t = ctx.theme;
+    let style: Style = match e.kind {
+        LogKind::System => t.log_system,
+        LogKind::Version => t.log_event,
+        LogKind::Mixed | LogKind::Heartbeat => t.warn,
+    };
+    let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S ").to_string();
+    wrap(&e.text, text_w)
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lead = if i == 0 { Span::styled(time.clone(), t.log_time) } else { Span::raw(" ".repeat(TIME_W)) };
+            Line::from(vec![lead, Span::styled(chunk, style)])
+        })
+        .collect()
+}
+
+/// Breaks at spaces where it can, mid-word where it must, by display width.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let ww: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let sep = usize::from(!line.is_empty());
+        if used + sep + ww <= width {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += sep + ww;
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_on_words_and_long_words() {
+        assert_eq!(wrap("prod · svc a -> b", 8), vec!["prod ·", "svc a ->", "b"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), vec![""]);
+    }
 }

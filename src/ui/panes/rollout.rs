@@ -22,7 +22,7 @@ struct CellLayout {
 
 impl CellLayout {
     fn for_width(width: usize) -> Self {
-        CellLayout { width, commit: width >= 32, heartbeat: width >= 16, age: width >= 22 }
+        CellLayout { width, commit: width >= 28, heartbeat: width >= 16, age: width >= 22 }
     }
 
     /// Columns left for the version text.
@@ -48,6 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let extra = match ro.last_sweep {
         None => Some("not polled yet".to_string()),
         Some(_) if in_flight > 0 => Some(format!("polling {in_flight} · every {}s", model.poll_interval.as_secs().max(1))),
+        Some(at) if (ctx.now - at).num_seconds() < 1 => Some("polled just now".to_string()),
         Some(at) => Some(format!("polled {} ago", age(ctx.now - at))),
     };
     let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), extra, focused, ctx);
