@@ -1,1 +1,210 @@
-fn main(){}
+//! Full-screen render of the cockpit: 500 services x (stage, prod), every
+//! cell answered (mostly on target, some on the old tag, some timed out, a few
+//! heartbeat warnings) and ~200 log entries, drawn into a `TestBackend`.
+//!
+//! `cargo bench --bench render`. Target: under 2 ms per frame at 200x60.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, Criterion};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use shipdeck::domain::model::{Actor, Role, ServiceSpec};
+use shipdeck::domain::release::{Release, Window};
+use shipdeck::domain::{update, Effect, Endpoint, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, VersionInfo};
+use shipdeck::keymap::Keymap;
+use shipdeck::ui::{self, RenderCtx, Theme, ViewState};
+use std::hint::black_box;
+
+const SERVICES: usize = 500;
+const LOG_ENTRIES: usize = 200;
+const NEW: &str = "2026.11.26";
+const OLD: &str = "2026.11.19";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
+}
+
+fn release() -> Release {
+    let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let (start, end) = (NaiveTime::from_hms_opt(13, 55, 0).unwrap(), NaiveTime::from_hms_opt(15, 55, 0).unwrap());
+    Release {
+        name: "AMO".into(),
+        push_date: day,
+        tag_format: "%Y.%m.%d".into(),
+        target_tag: NEW.into(),
+        window: Some(Window {
+            start_local: start,
+            end_local: end,
+            start: Utc.from_utc_datetime(&day.and_time(start)),
+            end: Utc.from_utc_datetime(&day.and_time(end)),
+        }),
+        rotation: ["alice", "bob", "carol", "dana"].map(String::from).to_vec(),
+    }
+}
+
+fn specs() -> Vec<ServiceSpec> {
+    shipdeck::demo::service_names(SERVICES)
+        .into_iter()
+        .map(|name| ServiceSpec {
+            envs: ["stage", "prod"]
+                .iter()
+                .map(|env| {
+                    let base = format!("https://{name}.{env}.example.com");
+                    (
+                        env.to_string(),
+                        Endpoint {
+                            version_url: format!("{base}/__version__"),
+                            heartbeat_url: Some(format!("{base}/__heartbeat__")),
+                        },
+                    )
+                })
+                .collect(),
+            name,
+        })
+        .collect()
+}
+
+fn commit(service: usize, version: &str) -> String {
+    shipdeck::demo::story::commit_for(&format!("svc{service}"), version)
+}
+
+fn ok(service: usize, version: &str, heartbeat: Heartbeat, at: DateTime<Utc>) -> Probe {
+    Probe {
+        state: ProbeState::Ok,
+        info: VersionInfo {
+            source: Some(format!("https://github.com/example/svc{service}")),
+            version: Some(version.into()),
+            commit: Some(commit(service, version)),
+            build: None,
+        },
+        heartbeat,
+        error: None,
+        latency_ms: Some(12 + (service as u64 % 40)),
+        at,
+    }
+}
+
+fn timeout(at: DateTime<Utc>) -> Probe {
+    Probe {
+        state: ProbeState::Timeout,
+        info: VersionInfo::default(),
+        heartbeat: Heartbeat::Unknown,
+        error: Some("no answer within 5s".into()),
+        latency_ms: Some(5000),
+        at,
+    }
+}
+
+/// What endpoint (service, env) answers in sweep `round` (0 or 1).
+fn answer(service: usize, env: usize, round: usize, at: DateTime<Utc>) -> Probe {
+    let prod = env == 1;
+    // ~3% of the endpoints time out in the last sweep.
+    if round == 1 && ((prod && service % 25 == 7) || (!prod && service % 40 == 13)) {
+        return timeout(at);
+    }
+    // Prod starts a quarter on the new tag; in the second sweep another
+    // quarter switches (a logged change) and the rest stays on the old tag.
+    let version = if !prod || service % 4 == 0 || (round == 1 && service % 4 == 1) { NEW } else { OLD };
+    // A few heartbeat warnings appear in the second sweep (logged too).
+    let heartbeat = if round == 1 && prod && service % 20 == 3 { Heartbeat::Warning } else { Heartbeat::Ok };
+    ok(service, version, heartbeat, at)
+}
+
+fn sweep(model: &mut Model, round: usize, at: DateTime<Utc>) {
+    let effects = update(model, Msg::Tick(at));
+    for Effect::Poll { generation, targets } in effects {
+        for t in targets {
+            let probe = answer(t.service, t.env, round, at + Duration::milliseconds(40));
+            update(model, Msg::Probed { generation, service: t.service, env: t.env, probe });
+        }
+    }
+}
+
+fn model() -> Model {
+    let mut m = Model::new(
+        release(),
+        Actor { name: "alice".into(), role: Role::Rm },
+        vec!["stage".into(), "prod".into()],
+        &specs(),
+        std::time::Duration::from_secs(15),
+        t0(),
+    );
+    sweep(&mut m, 0, t0());
+    sweep(&mut m, 1, t0() + Duration::seconds(15));
+    // Top the timeline up to ~200 entries with older events, oldest first.
+    let organic = m.log.len();
+    for i in 0..LOG_ENTRIES.saturating_sub(organic) {
+        let at = t0() - Duration::seconds(30 * (LOG_ENTRIES - i) as i64);
+        let text = format!("stage · service-{:03} {OLD} -> {NEW} ({})", i + 1, &commit(i, NEW)[..7]);
+        m.push_log(at, LogKind::Version, text);
+    }
+    // Keep the newest entries at the bottom, as the app would.
+    m.log.sort_by_key(|e| e.at);
+    m
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
+    terminal
+        .draw(|frame| ui::render(frame, black_box(model), view, ctx))
+        .expect("TestBackend cannot fail");
+}
+
+fn bench(c: &mut Criterion) {
+    let model = model();
+    let on_target = model.rollout.progress(1, NEW).on_target;
+    let errors = model.rollout.progress(0, NEW).errors + model.rollout.progress(1, NEW).errors;
+    let warnings = model
+        .rollout
+        .services
+        .iter()
+        .flat_map(|s| s.cells.iter().flatten())
+        .filter(|c| c.heartbeat == Heartbeat::Warning)
+        .count();
+    eprintln!(
+        "model: {} services x 2 envs, prod {on_target}/{SERVICES} on target, {errors} failing, {warnings} heartbeat warnings, {} log entries",
+        model.rollout.services.len(),
+        model.log.len()
+    );
+
+    let theme = Theme::default();
+    let keymap = Keymap::default();
+    let ctx = RenderCtx {
+        theme: &theme,
+        keymap: &keymap,
+        now: t0() + Duration::seconds(17),
+        tz: FixedOffset::east_opt(0).unwrap(),
+    };
+
+    let mut group = c.benchmark_group("render");
+    for (w, h) in [(200, 60), (120, 40)] {
+        group.bench_function(format!("full_{w}x{h}"), |b| {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            let mut view = ViewState::default();
+            b.iter(|| draw(&mut terminal, &model, &mut view, &ctx));
+        });
+    }
+
+    let mut last = model.clone();
+    last.selected = SERVICES - 1;
+    group.bench_function("last_row_200x60", |b| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        let mut view = ViewState::default();
+        draw(&mut terminal, &last, &mut view, &ctx);
+        assert!(view.rollout_offset > 0, "the table scrolled to the last row");
+        b.iter(|| draw(&mut terminal, &last, &mut view, &ctx));
+    });
+    // Worst case for the backend: every cell differs from the last frame
+    // (as after a resize), so the diff hands all 12,000 cells to the backend.
+    group.bench_function("full_200x60_repaint", |b| {
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        let mut view = ViewState::default();
+        b.iter(|| {
+            terminal.clear().expect("TestBackend cannot fail");
+            draw(&mut terminal, &model, &mut view, &ctx);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -130,7 +130,7 @@ impl fmt::Display for KeyChord {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
-    #[error("unknown action `{0}` (see `shipdeck --help` or the README for the list)")]
+    #[error("unknown action `{0}` (actions: {list})", list = action_list())]
     UnknownAction(String),
     #[error("{0}")]
     BadKey(String),
@@ -150,6 +150,10 @@ impl KeymapError {
             KeymapError::BadKey(_) => None,
         }
     }
+}
+
+fn action_list() -> String {
+    Action::ALL.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,95 @@
+//! The example config validates; every file in fixtures/invalid fails with the
+//! message its first line expects, naming the file, line and key.
+
+use assert_cmd::Command;
+use shipdeck::config::Config;
+use std::path::Path;
+
+#[test]
+fn example_config_is_valid() {
+    let c = Config::load(Path::new("fixtures/example.toml")).expect("example config loads");
+    assert_eq!(c.release.name, "AMO");
+    assert_eq!(c.release.environments, vec!["stage", "prod"]);
+    assert_eq!(c.services.len(), 3);
+    let cm = &c.services[2];
+    assert_eq!(cm.envs[0].1.heartbeat_url.as_deref(), Some("https://code.addons.allizom.org/api/health"));
+}
+
+#[test]
+fn every_invalid_config_fails_with_its_expected_message() {
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir("fixtures/invalid").unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let expect = src
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{} has no `# expect:` first line", path.display()));
+        let err = match Config::load(&path) {
+            Ok(_) => panic!("{} was accepted", path.display()),
+            Err(e) => e.to_string(),
+        };
+        let prefix = format!("{}:", path.display());
+        assert!(err.starts_with(&prefix), "{}: error does not name the file: {err}", path.display());
+        assert!(err.contains(expect), "{}:\n  expected: {expect}\n  got:      {err}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} invalid configs");
+}
+
+#[test]
+fn check_command_reports_ok_and_errors() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .args(["check", "--config", "fixtures/example.toml", "--push-date", "2026-11-26"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("fixtures/example.toml: ok"), "{stdout}");
+    assert!(stdout.contains("2026.11.26"), "{stdout}");
+
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .args(["check", "--config", "fixtures/invalid/unknown_key.toml"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixtures/invalid/unknown_key.toml:7:1: poll.intervall"), "{stderr}");
+
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .args(["check", "--config", "no/such/file.toml"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config no/such/file.toml"));
+}
+
+#[test]
+fn missing_config_points_at_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .current_dir(dir.path())
+        .env_remove("SHIPDECK_CONFIG")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .args(["check", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no config found") && stderr.contains("shipdeck demo"), "{stderr}");
+}
