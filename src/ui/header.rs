@@ -1,7 +1,8 @@
 //! One line: release, push date and target tag, window countdown, push hero,
-//! and who is at the keyboard.
+//! and who is at the keyboard. Parts are dropped, least important first,
+//! when the line is narrow.
 
-use super::widgets::span;
+use super::widgets::{fit, span};
 use super::RenderCtx;
 use crate::domain::release::WindowState;
 use crate::domain::Model;
@@ -14,48 +15,56 @@ use unicode_width::UnicodeWidthStr;
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     let t = ctx.theme;
     let r = &model.release;
-    let mut left = vec![
-        Span::styled(" ▲ ", t.header_accent),
-        Span::styled(r.name.clone(), t.header),
-        Span::styled("  push ", t.muted),
-        Span::styled(r.push_date.format("%a %Y-%m-%d").to_string(), t.text),
-        Span::styled(" → ", t.muted),
-        Span::styled(r.target_tag.clone(), t.header_accent),
+    // (priority, spans): lower numbers survive longer.
+    let mut parts: Vec<(u8, Vec<Span>)> = vec![
+        (0, vec![Span::styled(" ▲ ", t.header_accent), Span::styled(r.name.clone(), t.header)]),
+        (
+            0,
+            vec![
+                Span::styled("  push ", t.muted),
+                Span::styled(r.push_date.format("%a %Y-%m-%d").to_string(), t.text),
+                Span::styled(" → ", t.muted),
+                Span::styled(r.target_tag.clone(), t.header_accent),
+            ],
+        ),
     ];
     if let Some(hero) = r.hero() {
-        left.push(Span::styled("  hero ", t.muted));
-        left.push(Span::styled(hero.to_string(), t.text));
+        parts.push((3, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
     }
     if let Some(w) = &r.window {
-        let hours = format!("{}–{}", w.start_local.format("%H:%M"), w.end_local.format("%H:%M"));
-        left.push(Span::styled("  window ", t.muted));
-        match w.state(ctx.now) {
-            WindowState::Opens(d) => {
-                left.push(Span::styled(hours, t.text));
-                left.push(Span::styled(format!(" opens in {}", span(d)), t.muted));
-            }
-            WindowState::Open { left: d } => {
-                left.push(Span::styled(hours, t.text));
-                left.push(Span::raw(" "));
-                left.push(Span::styled(format!(" OPEN · {} left ", span(d)), t.window_open));
-            }
-            WindowState::Closed { ago } => {
-                left.push(Span::styled(hours, t.muted));
-                left.push(Span::styled(format!(" closed {} ago", span(ago)), t.muted));
-            }
-        }
+        let hours = format!(" {}–{}", w.start_local.format("%H:%M"), w.end_local.format("%H:%M"));
+        let state = match w.state(ctx.now) {
+            WindowState::Opens(d) => Span::styled(format!("window opens in {}", span(d)), t.text),
+            WindowState::Open { left: d } => Span::styled(format!(" WINDOW OPEN · {} left ", span(d)), t.window_open),
+            WindowState::Closed { ago } => Span::styled(format!("window closed {} ago", span(ago)), t.muted),
+        };
+        parts.push((1, vec![Span::raw("  "), state]));
+        parts.push((4, vec![Span::styled(hours, t.muted)]));
     }
+    let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let right = vec![
-        Span::styled(format!("  {}", fit_name(&model.actor.name)), t.text),
+        Span::styled(format!("  {name}"), t.text),
         Span::styled(format!(" ({}) ", model.actor.role.as_str()), t.muted),
     ];
-    let right_w = right.iter().map(|s| s.content.width()).sum::<usize>() as u16;
-    let [l, rr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
+    let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let mut right_w = width(&right);
+    let total = |parts: &[(u8, Vec<Span>)]| parts.iter().map(|(_, s)| width(s)).sum::<usize>();
+    let avail = area.width as usize;
+    while total(&parts) + right_w > avail {
+        if right_w > 0 && parts.iter().all(|(p, _)| *p <= 1) {
+            right_w = 0;
+            continue;
+        }
+        let Some(worst) = parts.iter().enumerate().filter(|(_, (p, _))| *p > 0).max_by_key(|(_, (p, _))| *p) else {
+            break;
+        };
+        let idx = worst.0;
+        parts.remove(idx);
+    }
+    let left: Vec<Span> = parts.into_iter().flat_map(|(_, s)| s).collect();
+    let [l, rr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
-    frame.render_widget(Paragraph::new(Line::from(right)), rr);
-}
-
-/// Long git user names would crowd out the push facts.
-fn fit_name(name: &str) -> String {
-    if name.width() <= 20 { name.to_string() } else { super::widgets::fit(name, 20) }
+    if right_w > 0 {
+        frame.render_widget(Paragraph::new(Line::from(right)), rr);
+    }
 }

@@ -27,7 +27,7 @@ impl CellLayout {
 
     /// Columns left for the version text.
     fn text_width(&self) -> usize {
-        let mut w = self.width.saturating_sub(2 + 1); // glyph, space, trailing gap
+        let mut w = self.width.saturating_sub(4); // lead gap, glyph, space
         if self.commit {
             w = w.saturating_sub(8);
         }
@@ -195,7 +195,7 @@ fn cell_spans<'a>(cell: Option<&Cell>, layout: CellLayout, model: &Model, ctx: &
         Span::styled(fit(&text, layout.text_width()), style),
     ];
     if layout.commit {
-        spans.push(Span::styled(fit(commit.as_deref().unwrap_or(""), 8), t.muted));
+        spans.push(Span::styled(format!(" {}", fit(commit.as_deref().unwrap_or(""), 7)), t.muted));
     }
     if layout.heartbeat {
         let (g, s) = match cell.heartbeat {
@@ -204,12 +204,12 @@ fn cell_spans<'a>(cell: Option<&Cell>, layout: CellLayout, model: &Model, ctx: &
             Heartbeat::Error => ("✗", t.error),
             Heartbeat::Unknown => ("·", t.unknown),
         };
-        spans.push(Span::styled(g, s));
         spans.push(Span::raw(" "));
+        spans.push(Span::styled(g, s));
     }
     if layout.age {
         let a = cell.state.at().map(|at| age(ctx.now - at)).unwrap_or_default();
-        spans.push(Span::styled(format!("{a:>3} "), t.muted));
+        spans.push(Span::styled(format!(" {a:>3}"), t.muted));
     }
     spans
 }
