@@ -4,7 +4,7 @@
 
 use crate::action::Action;
 use crate::config::Config;
-use crate::domain::{update, Model, Msg};
+use crate::domain::{Model, Msg, update};
 use crate::io::Io;
 use crate::keymap::Keymap;
 use crate::terminal::TerminalGuard;
@@ -119,7 +119,7 @@ async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
 async fn signals(tx: mpsc::UnboundedSender<Msg>) {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
             return;
         };

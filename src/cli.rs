@@ -111,8 +111,8 @@ mod tests {
 
     #[test]
     fn global_flags_work_after_subcommands() {
-        let cli = Cli::try_parse_from(["shipdeck", "status", "--json", "--push-date", "2026-11-26", "--role", "qa"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["shipdeck", "status", "--json", "--push-date", "2026-11-26", "--role", "qa"]).unwrap();
         assert_eq!(cli.global.push_date, NaiveDate::from_ymd_opt(2026, 11, 26));
         assert_eq!(cli.global.role, Some(Role::Qa));
         assert!(Cli::try_parse_from(["shipdeck", "--role", "boss"]).is_err());

@@ -213,8 +213,7 @@ impl Keymap {
         for (action, keys) in order {
             let mut chords = Vec::new();
             for k in keys {
-                let chord = KeyChord::parse(k)
-                    .map_err(|e| KeymapError::BadKey(format!("`{}`: {e}", action.name())))?;
+                let chord = KeyChord::parse(k).map_err(|e| KeymapError::BadKey(format!("`{}`: {e}", action.name())))?;
                 if let Some(first) = by_key.get(&chord) {
                     if first != action {
                         return Err(KeymapError::Conflict {

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use shipdeck::cli::{Cli, Command, Global};
-use shipdeck::config::{resolve_path, Config};
+use shipdeck::config::{Config, resolve_path};
 use shipdeck::headless::{self, Exit};
 use shipdeck::{app, demo, session};
 use std::path::PathBuf;

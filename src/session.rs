@@ -4,9 +4,9 @@
 
 use crate::cli::Global;
 use crate::config::Config;
-use crate::domain::model::{Actor, Role};
-use crate::domain::release::{format_tag, next_push_date, Release, Window};
 use crate::domain::Model;
+use crate::domain::model::{Actor, Role};
+use crate::domain::release::{Release, Window, format_tag, next_push_date};
 use crate::identity;
 use crate::ui::Theme;
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveTime, Offset, TimeZone, Utc};

@@ -3,15 +3,15 @@
 //! no panic at any tiny size.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::Terminal;
 use shipdeck::action::Action;
 use shipdeck::domain::model::{Actor, Role, ServiceSpec};
 use shipdeck::domain::release::{Release, Window};
-use shipdeck::domain::{update, Effect, Endpoint, Heartbeat, Model, Msg, Probe, ProbeState, VersionInfo};
+use shipdeck::domain::{Effect, Endpoint, Heartbeat, Model, Msg, Probe, ProbeState, VersionInfo, update};
 use shipdeck::keymap::Keymap;
-use shipdeck::ui::{render, RenderCtx, Theme, ViewState};
+use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
 const NAMES: [&str; 8] = [
     "addons-server",
@@ -124,15 +124,24 @@ fn ready() -> Model {
     let first = t0() - Duration::seconds(20);
     let g = sweep(&mut m, first);
     for (i, name) in NAMES.iter().enumerate() {
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, first) });
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok("2026.11.19", name, Heartbeat::Ok, first) });
+        update(
+            &mut m,
+            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, first) },
+        );
+        update(
+            &mut m,
+            Msg::Probed { generation: g, service: i, env: 1, probe: ok("2026.11.19", name, Heartbeat::Ok, first) },
+        );
     }
     let second = t0() - Duration::seconds(4);
     let g = sweep(&mut m, second);
     for (i, name) in NAMES.iter().enumerate() {
         let prod = if i < 4 { "2026.11.26" } else { "2026.11.19" };
         let hb = if i == 1 { Heartbeat::Warning } else { Heartbeat::Ok };
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, second) });
+        update(
+            &mut m,
+            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, second) },
+        );
         update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok(prod, name, hb, second) });
     }
     update(&mut m, Msg::Tick(t0()));
@@ -152,7 +161,10 @@ fn failing() -> Model {
         (ProbeState::Invalid, "body larger than 64 KiB"),
     ];
     for (i, name) in NAMES.iter().enumerate() {
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) });
+        update(
+            &mut m,
+            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) },
+        );
         let prod = match errors.get(i) {
             Some((state, msg)) => failed(*state, msg, at),
             None => ok("2026.11.26", name, Heartbeat::Ok, at),

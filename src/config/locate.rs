@@ -49,12 +49,11 @@ pub fn find_key(src: &str, section: &str, key: &str) -> Option<usize> {
         let t = line.trim();
         if t.starts_with('[') {
             in_section = t.trim_matches(|c| c == '[' || c == ']').trim() == section;
-        } else if in_section {
-            if let Some((k, _)) = t.split_once('=') {
-                if k.trim().trim_matches('"') == key {
-                    return Some(offset + (line.len() - line.trim_start().len()));
-                }
-            }
+        } else if in_section
+            && let Some((k, _)) = t.split_once('=')
+            && k.trim().trim_matches('"') == key
+        {
+            return Some(offset + (line.len() - line.trim_start().len()));
         }
         offset += line.len();
     }

@@ -247,11 +247,7 @@ impl Ctx<'_> {
 
         let keymap = self.keymap(raw.keys.as_ref())?;
         let user_role = match &raw.user.role {
-            Some(r) => Some(
-                r.get_ref()
-                    .parse::<Role>()
-                    .map_err(|m| self.err(r, "user.role", m))?,
-            ),
+            Some(r) => Some(r.get_ref().parse::<Role>().map_err(|m| self.err(r, "user.role", m))?),
             None => None,
         };
 
@@ -289,11 +285,12 @@ impl Ctx<'_> {
         for (action, value) in keys {
             let list = match value {
                 toml::Value::String(s) => vec![s.clone()],
-                toml::Value::Array(a) => a
-                    .iter()
-                    .map(|v| v.as_str().map(str::to_string))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| self.keys_err(action, "expected a key or a list of keys".into()))?,
+                toml::Value::Array(a) => {
+                    a.iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| self.keys_err(action, "expected a key or a list of keys".into()))?
+                }
                 _ => return Err(self.keys_err(action, "expected a key or a list of keys".into())),
             };
             overrides.push((action.clone(), list));
@@ -308,9 +305,7 @@ impl Ctx<'_> {
     }
 
     fn keys_err(&self, action: &str, message: String) -> ConfigError {
-        let at = locate::find_key(self.src, "keys", action)
-            .or_else(|| self.src.find("[keys]"))
-            .unwrap_or(0);
+        let at = locate::find_key(self.src, "keys", action).or_else(|| self.src.find("[keys]")).unwrap_or(0);
         self.err_span(&(at..at), &format!("keys.{action}"), message)
     }
 }

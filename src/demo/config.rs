@@ -2,7 +2,7 @@
 //! goes through the same loading and validation as a user's file and
 //! `demo --serve` can print or write it for `status` and other cockpits.
 
-use super::fleet::{Fleet, ENVS};
+use super::fleet::{ENVS, Fleet};
 use crate::config::format_duration;
 use chrono::{Datelike, Duration, NaiveTime, Timelike};
 use std::fmt::Write as _;
@@ -48,11 +48,7 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
 /// kept inside today so it stays a valid "HH:MM-HH:MM".
 fn window_around(now: NaiveTime) -> (NaiveTime, NaiveTime) {
     let minute = NaiveTime::from_hms_opt(now.hour(), now.minute(), 0).unwrap_or(now);
-    let start = if minute.num_seconds_from_midnight() >= 300 {
-        minute - Duration::minutes(5)
-    } else {
-        NaiveTime::MIN
-    };
+    let start = if minute.num_seconds_from_midnight() >= 300 { minute - Duration::minutes(5) } else { NaiveTime::MIN };
     let latest = NaiveTime::from_hms_opt(23, 59, 0).expect("valid time");
     let end = start.overflowing_add_signed(Duration::minutes(120));
     let end = if end.1 != 0 || end.0 <= start { latest } else { end.0 };

@@ -12,14 +12,14 @@
 use super::story::{Health, Story};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -153,7 +153,9 @@ async fn quirk_version(Path(kind): Path<String>) -> Response {
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         "binary" => (StatusCode::OK, vec![0xff, 0xfe, 0x00, 0x9b, 0x32, 0x4a]).into_response(),
-        "html" => ([(header::CONTENT_TYPE, "text/html")], "<html><body>Welcome to nginx!</body></html>").into_response(),
+        "html" => {
+            ([(header::CONTENT_TYPE, "text/html")], "<html><body>Welcome to nginx!</body></html>").into_response()
+        }
         "hostile" => Json(json!({
             "source": "\u{1b}]52;c;cm0gLXJmIH4=\u{7}https://evil.example",
             "version": "\u{1b}[2J\u{1b}[31m2026.11.26\u{202e}",

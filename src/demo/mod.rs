@@ -23,7 +23,5 @@ pub const SERVICE_NAMES: [&str; 8] = [
 ];
 
 pub fn service_names(n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| SERVICE_NAMES.get(i).map_or_else(|| format!("service-{:03}", i + 1), |s| s.to_string()))
-        .collect()
+    (0..n).map(|i| SERVICE_NAMES.get(i).map_or_else(|| format!("service-{:03}", i + 1), |s| s.to_string())).collect()
 }

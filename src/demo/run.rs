@@ -1,7 +1,7 @@
 //! `shipdeck demo`: start the fleet, then the cockpit on it, or (`--serve`)
 //! only the fleet until interrupted.
 
-use super::config::{demo_config, DemoConfigOptions};
+use super::config::{DemoConfigOptions, demo_config};
 use super::fleet::Fleet;
 use super::story::Story;
 use crate::app::{self, Frontend};
@@ -53,6 +53,10 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let mut global = global.clone();
     global.push_date = Some(push_date);
     let model = session::build_model(&config, &global, chrono::Utc::now());
-    let fe = Frontend { theme: session::theme(&config, &global)?, keymap: config.keymap.clone(), tz: session::local_offset() };
+    let fe = Frontend {
+        theme: session::theme(&config, &global)?,
+        keymap: config.keymap.clone(),
+        tz: session::local_offset(),
+    };
     app::run(model, &config, fe).await
 }

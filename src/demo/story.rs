@@ -96,11 +96,7 @@ mod tests {
     use super::*;
 
     fn story(n: usize) -> Story {
-        Story {
-            services: crate::demo::service_names(n),
-            old_tag: "2026.11.19".into(),
-            new_tag: "2026.11.26".into(),
-        }
+        Story { services: crate::demo::service_names(n), old_tag: "2026.11.19".into(), new_tag: "2026.11.26".into() }
     }
 
     #[test]

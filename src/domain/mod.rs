@@ -17,4 +17,4 @@ pub use probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 pub use release::Release;
 pub use remote::Remote;
 pub use rollout::{Cell, CellStatus, Endpoint, Rollout, ServiceRow};
-pub use update::{update, Effect, Msg, PollTarget};
+pub use update::{Effect, Msg, PollTarget, update};

@@ -72,10 +72,7 @@ impl VersionInfo {
     /// What identifies the deployed build for change detection: the version
     /// when there is one, else the commit.
     pub fn key(&self) -> Option<&str> {
-        self.version
-            .as_deref()
-            .filter(|v| !v.is_empty())
-            .or(self.commit.as_deref().filter(|c| !c.is_empty()))
+        self.version.as_deref().filter(|v| !v.is_empty()).or(self.commit.as_deref().filter(|c| !c.is_empty()))
     }
 
     pub fn short_commit(&self) -> Option<&str> {

@@ -110,8 +110,7 @@ pub fn parse_window(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
         .or_else(|| s.split_once('–'))
         .ok_or_else(|| format!("`{s}` is not a window like \"15:00-17:00\""))?;
     let parse = |t: &str| {
-        NaiveTime::parse_from_str(t.trim(), "%H:%M")
-            .map_err(|_| format!("`{}` is not a time like 15:00", t.trim()))
+        NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| format!("`{}` is not a time like 15:00", t.trim()))
     };
     let (start, end) = (parse(a)?, parse(b)?);
     if end <= start {

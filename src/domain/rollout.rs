@@ -136,10 +136,7 @@ impl Cell {
             out.extend(self.track_version(&key, probe.info.commit.as_deref()));
         }
         self.last_ok = Some((probe.info.clone(), probe.at));
-        self.state = Remote::Ready {
-            value: Deployed { info: probe.info, latency_ms: probe.latency_ms },
-            at: probe.at,
-        };
+        self.state = Remote::Ready { value: Deployed { info: probe.info, latency_ms: probe.latency_ms }, at: probe.at };
         out
     }
 
@@ -153,8 +150,7 @@ impl Cell {
         let short = commit.map(|c| c[..c.len().min(7)].to_string());
 
         if self.mixed.is_some() {
-            let settled = self.history.len() >= SETTLE
-                && self.history.iter().rev().take(SETTLE).all(|h| h == key);
+            let settled = self.history.len() >= SETTLE && self.history.iter().rev().take(SETTLE).all(|h| h == key);
             if !settled {
                 return None;
             }
@@ -233,7 +229,11 @@ mod tests {
     fn probe(version: &str) -> Probe {
         Probe {
             state: ProbeState::Ok,
-            info: VersionInfo { version: Some(version.into()), commit: Some("abcdef1234".into()), ..Default::default() },
+            info: VersionInfo {
+                version: Some(version.into()),
+                commit: Some("abcdef1234".into()),
+                ..Default::default()
+            },
             heartbeat: Heartbeat::Ok,
             error: None,
             latency_ms: Some(3),
@@ -242,7 +242,10 @@ mod tests {
     }
 
     fn cell() -> Cell {
-        Cell::new(Endpoint { version_url: "http://x/__version__".into(), heartbeat_url: Some("http://x/__heartbeat__".into()) })
+        Cell::new(Endpoint {
+            version_url: "http://x/__version__".into(),
+            heartbeat_url: Some("http://x/__heartbeat__".into()),
+        })
     }
 
     #[test]
@@ -304,9 +307,6 @@ mod tests {
         c.observe(probe("v1"));
         let mut p = probe("v1");
         p.heartbeat = Heartbeat::Warning;
-        assert_eq!(
-            c.observe(p),
-            vec![Observation::HeartbeatChanged { from: Heartbeat::Ok, to: Heartbeat::Warning }]
-        );
+        assert_eq!(c.observe(p), vec![Observation::HeartbeatChanged { from: Heartbeat::Ok, to: Heartbeat::Warning }]);
     }
 }

@@ -17,7 +17,12 @@ pub enum Msg {
     /// The clock; carries the time so `update` never reads it.
     Tick(DateTime<Utc>),
     /// One endpoint's answer, tagged with the generation it was asked under.
-    Probed { generation: u64, service: usize, env: usize, probe: Probe },
+    Probed {
+        generation: u64,
+        service: usize,
+        env: usize,
+        probe: Probe,
+    },
     /// The terminal changed size: nothing to update, but redraw.
     Resize,
 }
@@ -40,9 +45,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Action(action) => on_action(model, action),
         Msg::Tick(now) => {
             model.now = now;
-            let due = model.rollout.last_sweep.is_none_or(|last| {
-                (now - last).to_std().unwrap_or_default() >= model.poll_interval
-            });
+            let due = model
+                .rollout
+                .last_sweep
+                .is_none_or(|last| (now - last).to_std().unwrap_or_default() >= model.poll_interval);
             if due { sweep(model) } else { Vec::new() }
         }
         Msg::Probed { generation, service, env, probe } => {
@@ -161,10 +167,9 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
                 (LogKind::Mixed, format!("{env_name} · {name} serves mixed versions: {a} and {b}"))
             }
             Observation::Settled { on } => (LogKind::Mixed, format!("{env_name} · {name} settled on {on}")),
-            Observation::HeartbeatChanged { from, to } => (
-                LogKind::Heartbeat,
-                format!("{env_name} · {name} heartbeat {} -> {}", from.as_str(), to.as_str()),
-            ),
+            Observation::HeartbeatChanged { from, to } => {
+                (LogKind::Heartbeat, format!("{env_name} · {name} heartbeat {} -> {}", from.as_str(), to.as_str()))
+            }
         };
         model.push_log(at, kind, text);
     }
@@ -221,7 +226,11 @@ mod tests {
     fn ok(version: &str, at: DateTime<Utc>) -> Probe {
         Probe {
             state: ProbeState::Ok,
-            info: VersionInfo { version: Some(version.into()), commit: Some("abc1234def".into()), ..Default::default() },
+            info: VersionInfo {
+                version: Some(version.into()),
+                commit: Some("abc1234def".into()),
+                ..Default::default()
+            },
             heartbeat: Heartbeat::Ok,
             error: None,
             latency_ms: Some(2),

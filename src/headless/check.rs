@@ -2,7 +2,7 @@
 
 use super::Exit;
 use crate::cli::Global;
-use crate::config::{format_duration, Config};
+use crate::config::{Config, format_duration};
 use crate::session;
 use chrono::Utc;
 

@@ -6,7 +6,7 @@ use crate::cli::{Global, StatusArgs};
 use crate::config::Config;
 use crate::domain::report::StatusReport;
 use crate::domain::rollout::CellStatus;
-use crate::domain::{update, Effect, Model, Msg, Remote};
+use crate::domain::{Effect, Model, Msg, Remote, update};
 use crate::io::Io;
 use crate::session;
 use chrono::Utc;

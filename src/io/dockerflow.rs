@@ -10,8 +10,7 @@ pub fn parse_version(body: &[u8]) -> Result<VersionInfo, String> {
     let text = std::str::from_utf8(body).map_err(|_| "body is not UTF-8".to_string())?;
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        let value: Value =
-            serde_json::from_str(trimmed).map_err(|e| format!("body is not valid JSON ({e})"))?;
+        let value: Value = serde_json::from_str(trimmed).map_err(|e| format!("body is not valid JSON ({e})"))?;
         let Value::Object(map) = value else { unreachable!("starts with a brace") };
         let field = |k: &str| match map.get(k) {
             Some(Value::String(s)) => Some(clean(s)).filter(|s| !s.is_empty()),

@@ -54,7 +54,8 @@ pub fn describe(err: &reqwest::Error) -> String {
         source = s.source();
     }
     let lower = innermost.to_ascii_lowercase();
-    if lower.contains("failed to lookup") || lower.contains("dns error") || lower.contains("name or service not known") {
+    if lower.contains("failed to lookup") || lower.contains("dns error") || lower.contains("name or service not known")
+    {
         return format!("DNS lookup failed ({innermost})");
     }
     let mut chars = innermost.chars();

@@ -9,7 +9,7 @@ pub mod sanitize;
 use crate::config::PollConfig;
 use crate::domain::{Effect, Msg};
 use std::sync::Arc;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{Semaphore, mpsc};
 
 /// Carries out effects. Cheap to clone into tasks.
 #[derive(Clone)]

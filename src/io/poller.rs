@@ -2,7 +2,7 @@
 //! each bounded by the timeout, classified into the states of `status --json`.
 
 use super::dockerflow::{parse_heartbeat, parse_version};
-use super::http::{describe, read_capped, Body, BODY_CAP};
+use super::http::{BODY_CAP, Body, describe, read_capped};
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::Utc;
 use std::time::{Duration, Instant};
@@ -40,9 +40,7 @@ async fn fetch_version(client: &reqwest::Client, url: &str, timeout: Duration) -
             fail(ProbeState::NoEndpoint, "HTTP 404: no /__version__ endpoint".into())
         }
         Ok(Ok((status, _))) if !status.is_success() => fail(ProbeState::HttpError, format!("HTTP {status}")),
-        Ok(Ok((_, Body::TooLarge))) => {
-            fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024))
-        }
+        Ok(Ok((_, Body::TooLarge))) => fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024)),
         Ok(Ok((_, Body::Complete(bytes)))) => match parse_version(&bytes) {
             Ok(info) => (ProbeState::Ok, info, None, latency),
             Err(msg) => fail(ProbeState::Invalid, msg),

@@ -4,10 +4,10 @@
 use super::RenderCtx;
 use crate::action::Action;
 use crate::domain::Model;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {

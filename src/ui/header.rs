@@ -2,14 +2,14 @@
 //! and who is at the keyboard. Parts are dropped, least important first,
 //! when the line is narrow.
 
-use super::widgets::{fit, span};
 use super::RenderCtx;
-use crate::domain::release::WindowState;
+use super::widgets::{fit, span};
 use crate::domain::Model;
+use crate::domain::release::WindowState;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {

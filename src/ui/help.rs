@@ -1,12 +1,12 @@
 //! The help overlay: every action with its keys and description, straight
 //! from the keymap.
 
-use super::widgets::{centered, fit};
 use super::RenderCtx;
+use super::widgets::{centered, fit};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
-use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, body: Rect, ctx: &RenderCtx) {
     let t = ctx.theme;

@@ -12,9 +12,9 @@ pub mod widgets;
 use crate::domain::{Model, Pane};
 use crate::keymap::Keymap;
 use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Paragraph, Wrap};
-use ratatui::Frame;
 pub use theme::Theme;
 
 /// Below this the layout cannot show five panes; a message says so instead.

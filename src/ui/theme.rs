@@ -174,9 +174,9 @@ impl Theme {
                     style = style.add_modifier(m);
                 }
             }
-            let slot = theme.slot(role).ok_or_else(|| {
-                invalid(format!("unknown style `{role}` (known: {})", Theme::ROLES.join(", ")))
-            })?;
+            let slot = theme
+                .slot(role)
+                .ok_or_else(|| invalid(format!("unknown style `{role}` (known: {})", Theme::ROLES.join(", "))))?;
             *slot = style;
         }
         Ok(theme)

@@ -63,7 +63,13 @@ pub fn span(d: Duration) -> String {
 }
 
 /// The frame of a pane: numbered title, focus shown by border and title style.
-pub fn pane_block<'a>(number: usize, title: &'a str, extra: Option<String>, focused: bool, ctx: &RenderCtx) -> Block<'a> {
+pub fn pane_block<'a>(
+    number: usize,
+    title: &'a str,
+    extra: Option<String>,
+    focused: bool,
+    ctx: &RenderCtx,
+) -> Block<'a> {
     let t = ctx.theme;
     let mut spans = vec![
         Span::styled(format!(" {number} "), if focused { t.title_focused } else { t.muted }),

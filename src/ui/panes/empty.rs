@@ -1,12 +1,12 @@
 //! The honest empty state of a pane with nothing configured.
 
 use crate::domain::Pane;
-use crate::ui::widgets::pane_block;
 use crate::ui::RenderCtx;
+use crate::ui::widgets::pane_block;
+use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
-use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, pane: Pane, message: &str, focused: bool, ctx: &RenderCtx) {
     let block = pane_block(pane.index() + 1, pane.title(), None, focused, ctx);

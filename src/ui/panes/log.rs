@@ -2,13 +2,13 @@
 //! their text, not under the time.
 
 use crate::domain::{LogEntry, LogKind, Model, Pane};
-use crate::ui::widgets::pane_block;
 use crate::ui::RenderCtx;
+use crate::ui::widgets::pane_block;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
 const TIME_W: usize = 9;

@@ -6,8 +6,8 @@ pub mod rollout;
 
 use super::{RenderCtx, ViewState};
 use crate::domain::{Model, Pane};
-use ratatui::layout::Rect;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 
 pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
     if area.width < 3 || area.height < 3 {

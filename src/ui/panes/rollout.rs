@@ -4,11 +4,11 @@ use crate::domain::rollout::{Cell, CellStatus, Progress};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
 use crate::ui::widgets::{age, fit, pane_block};
 use crate::ui::{RenderCtx, ViewState};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 /// Which parts of a cell fit in its column.
@@ -47,7 +47,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let in_flight = ro.services.iter().flat_map(|s| s.cells.iter().flatten()).filter(|c| c.in_flight.is_some()).count();
     let extra = match ro.last_sweep {
         None => Some("not polled yet".to_string()),
-        Some(_) if in_flight > 0 => Some(format!("polling {in_flight} · every {}s", model.poll_interval.as_secs().max(1))),
+        Some(_) if in_flight > 0 => {
+            Some(format!("polling {in_flight} · every {}s", model.poll_interval.as_secs().max(1)))
+        }
         Some(at) if (ctx.now - at).num_seconds() < 1 => Some("polled just now".to_string()),
         Some(at) => Some(format!("polled {} ago", age(ctx.now - at))),
     };
@@ -122,7 +124,7 @@ fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &R
     let counts = format!(" {}/{} on {target}", p.on_target, p.total);
     let errors = if p.errors > 0 { format!(" · {} failing", p.errors) } else { String::new() };
     let bar_w = width.saturating_sub(label.width() + counts.width() + errors.width() + 1).min(30);
-    let done = if p.total == 0 { 0 } else { bar_w * p.on_target / p.total };
+    let done = (bar_w * p.on_target).checked_div(p.total).unwrap_or(0);
     let style = if is_prod(env) { t.env_prod } else { t.env };
     let count_style = if p.total > 0 && p.on_target == p.total { t.ok } else { t.text };
     Line::from(vec![
@@ -220,17 +222,15 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     let ro = &model.rollout;
     let Some(row) = ro.services.get(selected) else { return Line::default() };
     // The most interesting cell: a failure first, then anything off target.
-    let pick = row
-        .cells
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.as_ref().map(|c| (i, c)))
-        .max_by_key(|(_, c)| match c.status(model.target()) {
-            CellStatus::Error => 4,
-            CellStatus::Mixed => 3,
-            CellStatus::OtherVersion => 2,
-            CellStatus::Unknown => 1,
-            CellStatus::OnTarget => 0,
+    let pick =
+        row.cells.iter().enumerate().filter_map(|(i, c)| c.as_ref().map(|c| (i, c))).max_by_key(|(_, c)| {
+            match c.status(model.target()) {
+                CellStatus::Error => 4,
+                CellStatus::Mixed => 3,
+                CellStatus::OtherVersion => 2,
+                CellStatus::Unknown => 1,
+                CellStatus::OnTarget => 0,
+            }
         });
     let Some((env, cell)) = pick else { return Line::default() };
     let env = &ro.envs[env];
