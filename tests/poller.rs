@@ -2,12 +2,12 @@
 //! state, the heartbeat classes, sanitising of hostile bodies, and a sweep
 //! through `Io` where hung endpoints do not hold up the fast ones.
 
-use shipdeck::config::{derive_heartbeat, PollConfig};
+use shipdeck::config::{PollConfig, derive_heartbeat};
 use shipdeck::demo::fleet::Fleet;
 use shipdeck::demo::run::story;
-use shipdeck::demo::story::{commit_for, WARNING_FROM, WARNING_SERVICE, WARNING_UNTIL};
+use shipdeck::demo::story::{WARNING_FROM, WARNING_SERVICE, WARNING_UNTIL, commit_for};
 use shipdeck::domain::{Effect, Endpoint, Heartbeat, Msg, PollTarget, Probe, ProbeState};
-use shipdeck::io::{http, poller, Io};
+use shipdeck::io::{Io, http, poller};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -242,9 +242,8 @@ async fn hung_endpoints_do_not_hold_up_the_sweep() {
 
     // The hung targets come first, so they take permits before the fast ones.
     let hung = 3;
-    let mut targets: Vec<PollTarget> = (0..hung)
-        .map(|i| PollTarget { service: 100 + i, env: 0, endpoint: endpoint(f.quirk_url("hang")) })
-        .collect();
+    let mut targets: Vec<PollTarget> =
+        (0..hung).map(|i| PollTarget { service: 100 + i, env: 0, endpoint: endpoint(f.quirk_url("hang")) }).collect();
     for (si, name) in f.story.services.iter().enumerate() {
         for (ei, env) in ["stage", "prod"].into_iter().enumerate() {
             targets.push(PollTarget { service: si, env: ei, endpoint: endpoint(f.version_url(name, env)) });

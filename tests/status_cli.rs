@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use chrono::{Duration as Days, Local};
 use serde_json::Value;
-use shipdeck::demo::config::{demo_config, DemoConfigOptions};
+use shipdeck::demo::config::{DemoConfigOptions, demo_config};
 use shipdeck::demo::fleet::Fleet;
 use shipdeck::demo::run::story;
 use shipdeck::demo::story::commit_for;
