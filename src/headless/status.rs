@@ -79,6 +79,8 @@ pub fn table(model: &Model) -> String {
     for env in &ro.envs {
         let _ = write!(out, "  {:<col_w$}", env.to_uppercase());
     }
+    let trimmed = out.trim_end_matches(' ').len();
+    out.truncate(trimmed);
     out.push('\n');
     for row in &ro.services {
         let _ = write!(out, "{:<name_w$}", row.name);

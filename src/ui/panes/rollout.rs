@@ -174,10 +174,8 @@ fn cell_spans<'a>(cell: Option<&Cell>, layout: CellLayout, model: &Model, ctx: &
     let status = cell.status(model.target());
     let style = status_style(status, ctx);
     let (text, commit) = match &cell.state {
-        _ if cell.mixed.is_some() => {
-            let (a, b) = cell.mixed.as_ref().expect("checked");
-            (format!("mixed {a} / {b}"), None)
-        }
+        // The two versions are spelled out in the detail line.
+        _ if cell.mixed.is_some() => ("mixed versions".to_string(), None),
         Remote::Ready { value, .. } => {
             let v = value.info.version.clone().filter(|v| !v.is_empty());
             let c = value.info.short_commit().map(str::to_string);
@@ -236,6 +234,10 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     let env = &ro.envs[env];
     let mut spans = vec![Span::styled(format!(" {} · {env}: ", row.name), t.muted)];
     match &cell.state {
+        _ if cell.mixed.is_some() => {
+            let (a, b) = cell.mixed.as_ref().expect("checked");
+            spans.push(Span::styled(format!("serves {a} and {b} alternately (load balancer mid-rollout?)"), t.warn));
+        }
         Remote::Failed { error, .. } => {
             spans.push(Span::styled(error.message.clone(), t.error));
             if let Some((info, at)) = &cell.last_ok {
