@@ -5,12 +5,12 @@
 //! `cargo bench --bench render`. Target: under 2 ms per frame at 200x60.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
-use criterion::{criterion_group, criterion_main, Criterion};
-use ratatui::backend::TestBackend;
+use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use shipdeck::domain::model::{Actor, Role, ServiceSpec};
 use shipdeck::domain::release::{Release, Window};
-use shipdeck::domain::{update, Effect, Endpoint, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, VersionInfo};
+use shipdeck::domain::{Effect, Endpoint, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, VersionInfo, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::ui::{self, RenderCtx, Theme, ViewState};
 use std::hint::black_box;
@@ -104,7 +104,7 @@ fn answer(service: usize, env: usize, round: usize, at: DateTime<Utc>) -> Probe 
     }
     // Prod starts a quarter on the new tag; in the second sweep another
     // quarter switches (a logged change) and the rest stays on the old tag.
-    let version = if !prod || service % 4 == 0 || (round == 1 && service % 4 == 1) { NEW } else { OLD };
+    let version = if !prod || service.is_multiple_of(4) || (round == 1 && service % 4 == 1) { NEW } else { OLD };
     // A few heartbeat warnings appear in the second sweep (logged too).
     let heartbeat = if round == 1 && prod && service % 20 == 3 { Heartbeat::Warning } else { Heartbeat::Ok };
     ok(service, version, heartbeat, at)
@@ -144,9 +144,7 @@ fn model() -> Model {
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
-    terminal
-        .draw(|frame| ui::render(frame, black_box(model), view, ctx))
-        .expect("TestBackend cannot fail");
+    terminal.draw(|frame| ui::render(frame, black_box(model), view, ctx)).expect("TestBackend cannot fail");
 }
 
 fn bench(c: &mut Criterion) {

@@ -8,10 +8,10 @@
 //! iteration blocks on the sweep with the runtime's own `block_on`.
 
 use chrono::Local;
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use shipdeck::cli::Global;
 use shipdeck::config::Config;
-use shipdeck::demo::config::{demo_config, DemoConfigOptions};
+use shipdeck::demo::config::{DemoConfigOptions, demo_config};
 use shipdeck::demo::fleet::Fleet;
 use shipdeck::headless::status::sweep;
 use std::hint::black_box;
@@ -25,9 +25,8 @@ fn bench(c: &mut Criterion) {
     let today = now_local.date();
     let new = shipdeck::domain::release::format_tag(today, "%Y.%m.%d").unwrap();
     let old = shipdeck::domain::release::format_tag(today - chrono::Duration::days(7), "%Y.%m.%d").unwrap();
-    let fleet = rt
-        .block_on(Fleet::start(shipdeck::demo::run::story(SERVICES, new, old), 1.0))
-        .expect("demo fleet starts");
+    let fleet =
+        rt.block_on(Fleet::start(shipdeck::demo::run::story(SERVICES, new, old), 1.0)).expect("demo fleet starts");
     let opts = DemoConfigOptions { now_local, poll_interval: Duration::from_secs(2) };
     let config = Config::parse(&demo_config(&fleet, &opts), "bench").expect("demo config is valid");
     let data_dir = tempfile::tempdir().expect("temp dir");
