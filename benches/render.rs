@@ -4,14 +4,13 @@
 //!
 //! `cargo bench --bench render`. Target: under 2 ms per frame at 200x60.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use shipdeck::domain::model::{Actor, Role, ServiceSpec};
-use shipdeck::domain::release::{Release, Window};
-use shipdeck::domain::{Effect, Endpoint, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, VersionInfo, update};
+use shipdeck::domain::{Effect, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, update};
 use shipdeck::keymap::Keymap;
+use shipdeck::testkit;
 use shipdeck::ui::{self, RenderCtx, Theme, ViewState};
 use std::hint::black_box;
 
@@ -24,75 +23,16 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
 }
 
-fn release() -> Release {
-    let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let (start, end) = (NaiveTime::from_hms_opt(13, 55, 0).unwrap(), NaiveTime::from_hms_opt(15, 55, 0).unwrap());
-    Release {
-        name: "AMO".into(),
-        push_date: day,
-        tag_format: "%Y.%m.%d".into(),
-        target_tag: NEW.into(),
-        window: Some(Window {
-            start_local: start,
-            end_local: end,
-            start: Utc.from_utc_datetime(&day.and_time(start)),
-            end: Utc.from_utc_datetime(&day.and_time(end)),
-        }),
-        rotation: ["alice", "bob", "carol", "dana"].map(String::from).to_vec(),
-    }
-}
-
-fn specs() -> Vec<ServiceSpec> {
-    shipdeck::demo::service_names(SERVICES)
-        .into_iter()
-        .map(|name| ServiceSpec {
-            envs: ["stage", "prod"]
-                .iter()
-                .map(|env| {
-                    let base = format!("https://{name}.{env}.example.com");
-                    (
-                        env.to_string(),
-                        Endpoint {
-                            version_url: format!("{base}/__version__"),
-                            heartbeat_url: Some(format!("{base}/__heartbeat__")),
-                        },
-                    )
-                })
-                .collect(),
-            name,
-        })
-        .collect()
-}
-
 fn commit(service: usize, version: &str) -> String {
     shipdeck::demo::story::commit_for(&format!("svc{service}"), version)
 }
 
 fn ok(service: usize, version: &str, heartbeat: Heartbeat, at: DateTime<Utc>) -> Probe {
-    Probe {
-        state: ProbeState::Ok,
-        info: VersionInfo {
-            source: Some(format!("https://github.com/example/svc{service}")),
-            version: Some(version.into()),
-            commit: Some(commit(service, version)),
-            build: None,
-        },
-        heartbeat,
-        error: None,
-        latency_ms: Some(12 + (service as u64 % 40)),
-        at,
-    }
+    testkit::ok(version, &commit(service, version), heartbeat, at)
 }
 
 fn timeout(at: DateTime<Utc>) -> Probe {
-    Probe {
-        state: ProbeState::Timeout,
-        info: VersionInfo::default(),
-        heartbeat: Heartbeat::Unknown,
-        error: Some("no answer within 5s".into()),
-        latency_ms: Some(5000),
-        at,
-    }
+    testkit::failed(ProbeState::Timeout, "no answer within 5s", at)
 }
 
 /// What endpoint (service, env) answers in sweep `round` (0 or 1).
@@ -121,14 +61,7 @@ fn sweep(model: &mut Model, round: usize, at: DateTime<Utc>) {
 }
 
 fn model() -> Model {
-    let mut m = Model::new(
-        release(),
-        Actor { name: "alice".into(), role: Role::Rm },
-        vec!["stage".into(), "prod".into()],
-        &specs(),
-        std::time::Duration::from_secs(15),
-        t0(),
-    );
+    let mut m = testkit::model(&shipdeck::demo::service_names(SERVICES), t0());
     sweep(&mut m, 0, t0());
     sweep(&mut m, 1, t0() + Duration::seconds(15));
     // Top the timeline up to ~200 entries with older events, oldest first.

@@ -27,4 +27,6 @@ pub mod io;
 pub mod keymap;
 pub mod session;
 pub mod terminal;
+#[doc(hidden)]
+pub mod testkit;
 pub mod ui;

@@ -2,105 +2,28 @@
 //! loading, ready and failed states, colour where colour carries meaning, and
 //! no panic at any tiny size.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::action::Action;
-use shipdeck::domain::model::{Actor, Role, ServiceSpec};
-use shipdeck::domain::release::{Release, Window};
-use shipdeck::domain::{Effect, Endpoint, Heartbeat, Model, Msg, Probe, ProbeState, VersionInfo, update};
+use shipdeck::domain::{Effect, Heartbeat, Model, Msg, Probe, ProbeState, update};
 use shipdeck::keymap::Keymap;
+use shipdeck::testkit;
 use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
-const NAMES: [&str; 8] = [
-    "addons-server",
-    "addons-frontend",
-    "addons-code-manager",
-    "addons-linter",
-    "addons-blog",
-    "addons-nginx",
-    "addons-search",
-    "addons-cdn",
-];
+const NAMES: [&str; 8] = shipdeck::demo::SERVICE_NAMES;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 15, 20, 0).unwrap()
 }
 
 fn model() -> Model {
-    let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let release = Release {
-        name: "AMO".into(),
-        push_date: day,
-        tag_format: "%Y.%m.%d".into(),
-        target_tag: "2026.11.26".into(),
-        window: Some(Window {
-            start_local: NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
-            end_local: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-            start: Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap(),
-            end: Utc.with_ymd_and_hms(2026, 11, 26, 17, 0, 0).unwrap(),
-        }),
-        rotation: vec!["alice".into(), "bob".into(), "carol".into()],
-    };
-    let specs: Vec<ServiceSpec> = NAMES
-        .iter()
-        .map(|n| ServiceSpec {
-            name: n.to_string(),
-            envs: ["stage", "prod"]
-                .iter()
-                .map(|e| {
-                    let base = format!("https://{n}.{e}.example.org");
-                    (
-                        e.to_string(),
-                        Endpoint {
-                            version_url: format!("{base}/__version__"),
-                            heartbeat_url: Some(format!("{base}/__heartbeat__")),
-                        },
-                    )
-                })
-                .collect(),
-        })
-        .collect();
-    Model::new(
-        release,
-        Actor { name: "alice".into(), role: Role::Rm },
-        vec!["stage".into(), "prod".into()],
-        &specs,
-        std::time::Duration::from_secs(15),
-        t0() - Duration::seconds(30),
-    )
+    testkit::model(&NAMES, t0() - Duration::seconds(30))
 }
 
 fn ok(version: &str, service: &str, heartbeat: Heartbeat, at: DateTime<Utc>) -> Probe {
-    Probe {
-        state: ProbeState::Ok,
-        info: VersionInfo {
-            source: Some(format!("https://github.com/example/{service}")),
-            version: Some(version.into()),
-            commit: Some(format!("{:x}", md5ish(service, version))),
-            build: None,
-        },
-        heartbeat,
-        error: None,
-        latency_ms: Some(12),
-        at,
-    }
-}
-
-fn md5ish(a: &str, b: &str) -> u64 {
-    a.bytes().chain(b.bytes()).fold(0xcbf29ce484222325u64, |h, c| (h ^ u64::from(c)).wrapping_mul(0x100000001b3))
-}
-
-fn failed(state: ProbeState, error: &str, at: DateTime<Utc>) -> Probe {
-    Probe {
-        state,
-        info: VersionInfo::default(),
-        heartbeat: Heartbeat::Unknown,
-        error: Some(error.into()),
-        latency_ms: Some(5000),
-        at,
-    }
+    testkit::ok(version, &shipdeck::demo::story::commit_for(service, version), heartbeat, at)
 }
 
 fn sweep(m: &mut Model, now: DateTime<Utc>) -> u64 {
@@ -166,7 +89,7 @@ fn failing() -> Model {
             Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) },
         );
         let prod = match errors.get(i) {
-            Some((state, msg)) => failed(*state, msg, at),
+            Some((state, msg)) => testkit::failed(*state, msg, at),
             None => ok("2026.11.26", name, Heartbeat::Ok, at),
         };
         update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: prod });

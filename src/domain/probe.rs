@@ -76,7 +76,7 @@ impl VersionInfo {
     }
 
     pub fn short_commit(&self) -> Option<&str> {
-        self.commit.as_deref().map(|c| &c[..c.len().min(7)])
+        self.commit.as_deref().map(short_sha)
     }
 
     /// "2026.11.26 (abc1234)", "abc1234", or "unknown".
@@ -90,6 +90,12 @@ impl VersionInfo {
     }
 }
 
+/// The first seven characters of a commit, cut on a character boundary: a
+/// service may put anything in `commit`.
+pub fn short_sha(commit: &str) -> &str {
+    commit.char_indices().nth(7).map_or(commit, |(i, _)| &commit[..i])
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Probe {
     pub state: ProbeState,
@@ -99,4 +105,19 @@ pub struct Probe {
     pub error: Option<String>,
     pub latency_ms: Option<u64>,
     pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_sha_never_splits_a_character() {
+        assert_eq!(short_sha("abcdef1234"), "abcdef1");
+        assert_eq!(short_sha("abc"), "abc");
+        assert_eq!(short_sha("abcdefé123"), "abcdefé");
+        assert_eq!(short_sha("ééééééééé"), "ééééééé");
+        let info = VersionInfo { commit: Some("abcdefé…".into()), ..Default::default() };
+        assert_eq!(info.label(), "abcdefé");
+    }
 }

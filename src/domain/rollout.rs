@@ -42,6 +42,21 @@ pub enum CellStatus {
     Unknown,
 }
 
+impl CellStatus {
+    /// Glyphs differ as well as colours, so meaning survives without colour
+    /// (plain `status` output, high-contrast themes, colour blindness).
+    pub fn glyph(self, loading: bool) -> &'static str {
+        match self {
+            CellStatus::OnTarget => "●",
+            CellStatus::OtherVersion => "○",
+            CellStatus::Mixed => "◐",
+            CellStatus::Error => "✖",
+            CellStatus::Unknown if loading => "…",
+            CellStatus::Unknown => "·",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub endpoint: Endpoint,
@@ -147,7 +162,7 @@ impl Cell {
             self.history.pop_front();
         }
         self.history.push_back(key.to_string());
-        let short = commit.map(|c| c[..c.len().min(7)].to_string());
+        let short = commit.map(|c| super::probe::short_sha(c).to_string());
 
         if self.mixed.is_some() {
             let settled = self.history.len() >= SETTLE && self.history.iter().rev().take(SETTLE).all(|h| h == key);

@@ -178,64 +178,21 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Actor, Role, ServiceSpec};
-    use crate::domain::probe::{Heartbeat, ProbeState, VersionInfo};
-    use crate::domain::release::Release;
-    use chrono::{Duration, NaiveDate, TimeZone};
+    use crate::domain::probe::Heartbeat;
+    use crate::testkit;
+    use chrono::{Duration, TimeZone};
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
     }
 
     fn model(services: usize) -> Model {
-        let release = Release {
-            name: "AMO".into(),
-            push_date: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
-            tag_format: "%Y.%m.%d".into(),
-            target_tag: "2026.11.26".into(),
-            window: None,
-            rotation: vec![],
-        };
-        let specs: Vec<ServiceSpec> = (0..services)
-            .map(|i| ServiceSpec {
-                name: format!("svc{i}"),
-                envs: ["stage", "prod"]
-                    .iter()
-                    .map(|e| {
-                        (
-                            e.to_string(),
-                            Endpoint {
-                                version_url: format!("http://{e}/{i}/__version__"),
-                                heartbeat_url: Some(format!("http://{e}/{i}/__heartbeat__")),
-                            },
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        Model::new(
-            release,
-            Actor { name: "alice".into(), role: Role::Rm },
-            vec!["stage".into(), "prod".into()],
-            &specs,
-            std::time::Duration::from_secs(15),
-            t0(),
-        )
+        let names: Vec<String> = (0..services).map(|i| format!("svc{i}")).collect();
+        testkit::model(&names, t0())
     }
 
     fn ok(version: &str, at: DateTime<Utc>) -> Probe {
-        Probe {
-            state: ProbeState::Ok,
-            info: VersionInfo {
-                version: Some(version.into()),
-                commit: Some("abc1234def".into()),
-                ..Default::default()
-            },
-            heartbeat: Heartbeat::Ok,
-            error: None,
-            latency_ms: Some(2),
-            at,
-        }
+        testkit::ok(version, "abc1234def", Heartbeat::Ok, at)
     }
 
     fn poll_generation(effects: &[Effect]) -> (u64, usize) {

@@ -5,7 +5,6 @@ use super::Exit;
 use crate::cli::{Global, StatusArgs};
 use crate::config::Config;
 use crate::domain::report::StatusReport;
-use crate::domain::rollout::CellStatus;
 use crate::domain::{Effect, Model, Msg, Remote, update};
 use crate::io::Io;
 use crate::session;
@@ -88,13 +87,7 @@ pub fn table(model: &Model) -> String {
             let text = match cell {
                 None => "—".to_string(),
                 Some(c) => {
-                    let glyph = match c.status(target) {
-                        CellStatus::OnTarget => "●",
-                        CellStatus::OtherVersion => "○",
-                        CellStatus::Mixed => "◐",
-                        CellStatus::Error => "✖",
-                        CellStatus::Unknown => "·",
-                    };
+                    let glyph = c.status(target).glyph(false);
                     let what = match &c.state {
                         Remote::Ready { value, .. } => value.info.label(),
                         Remote::Failed { error, .. } => format!("{}: {}", error.state.as_str(), error.message),

@@ -8,6 +8,8 @@ pub mod sanitize;
 
 use crate::config::PollConfig;
 use crate::domain::{Effect, Msg};
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
@@ -40,7 +42,12 @@ impl Io {
                     tokio::spawn(async move {
                         // The semaphore is never closed, so acquiring cannot fail.
                         let _permit = io.permits.acquire().await.ok();
-                        let probe = poller::probe(&io.client, &target.endpoint, io.poll.timeout).await;
+                        // A panic while probing must still answer, or the cell
+                        // would wait forever and `status` would never finish.
+                        let probe = AssertUnwindSafe(poller::probe(&io.client, &target.endpoint, io.poll.timeout))
+                            .catch_unwind()
+                            .await
+                            .unwrap_or_else(|_| poller::internal_error(&target.endpoint));
                         // A closed channel means the app is shutting down.
                         let _ = io.tx.send(Msg::Probed { generation, service: target.service, env: target.env, probe });
                     });

@@ -19,6 +19,18 @@ pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, timeout: Durat
     Probe { state, info, heartbeat, error, latency_ms, at: Utc::now() }
 }
 
+/// What a probe that panicked reports instead (the panic itself goes to the log file).
+pub fn internal_error(endpoint: &Endpoint) -> Probe {
+    Probe {
+        state: ProbeState::Invalid,
+        info: VersionInfo::default(),
+        heartbeat: Heartbeat::Unknown,
+        error: Some(format!("internal error while polling {} (see shipdeck.log)", endpoint.version_url)),
+        latency_ms: None,
+        at: Utc::now(),
+    }
+}
+
 type VersionOutcome = (ProbeState, VersionInfo, Option<String>, Option<u64>);
 
 async fn fetch_version(client: &reqwest::Client, url: &str, timeout: Duration) -> VersionOutcome {

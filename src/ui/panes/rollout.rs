@@ -137,14 +137,7 @@ fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &R
 }
 
 pub fn glyph(status: CellStatus, cell: &Cell) -> &'static str {
-    match status {
-        CellStatus::OnTarget => "●",
-        CellStatus::OtherVersion => "○",
-        CellStatus::Mixed => "◐",
-        CellStatus::Error => "✖",
-        CellStatus::Unknown if matches!(cell.state, Remote::Loading) => "…",
-        CellStatus::Unknown => "·",
-    }
+    status.glyph(matches!(cell.state, Remote::Loading))
 }
 
 pub fn status_style(status: CellStatus, ctx: &RenderCtx) -> Style {

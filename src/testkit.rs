@@ -1,0 +1,89 @@
+//! Builders for models and probes, shared by unit tests, integration tests
+//! and benchmarks so they describe the same world the same way. Not part of
+//! the user-facing interface.
+
+use crate::domain::model::{Actor, Role, ServiceSpec};
+use crate::domain::release::{Release, Window};
+use crate::domain::{Endpoint, Heartbeat, Model, Probe, ProbeState, VersionInfo};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+
+/// The push of 2026-11-26 (a Thursday), tag 2026.11.26, window 15:00–17:00
+/// UTC, three heroes.
+pub fn release() -> Release {
+    let day = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
+    let (start, end) =
+        (NaiveTime::from_hms_opt(15, 0, 0).expect("time"), NaiveTime::from_hms_opt(17, 0, 0).expect("time"));
+    Release {
+        name: "AMO".into(),
+        push_date: day,
+        tag_format: "%Y.%m.%d".into(),
+        target_tag: "2026.11.26".into(),
+        window: Some(Window {
+            start_local: start,
+            end_local: end,
+            start: Utc.from_utc_datetime(&day.and_time(start)),
+            end: Utc.from_utc_datetime(&day.and_time(end)),
+        }),
+        rotation: ["alice", "bob", "carol"].map(String::from).to_vec(),
+    }
+}
+
+/// Services on stage and prod at `https://{name}.{env}.example.org/__version__`.
+pub fn specs<S: AsRef<str>>(names: &[S]) -> Vec<ServiceSpec> {
+    names
+        .iter()
+        .map(|name| {
+            let name = name.as_ref();
+            ServiceSpec {
+                name: name.to_string(),
+                envs: ["stage", "prod"]
+                    .iter()
+                    .map(|env| {
+                        let base = format!("https://{name}.{env}.example.org");
+                        (
+                            env.to_string(),
+                            Endpoint {
+                                version_url: format!("{base}/__version__"),
+                                heartbeat_url: Some(format!("{base}/__heartbeat__")),
+                            },
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A model of [`release`] for `names`, polled every 15 s, started at `now`.
+pub fn model<S: AsRef<str>>(names: &[S], now: DateTime<Utc>) -> Model {
+    Model::new(
+        release(),
+        Actor { name: "alice".into(), role: Role::Rm },
+        vec!["stage".into(), "prod".into()],
+        &specs(names),
+        std::time::Duration::from_secs(15),
+        now,
+    )
+}
+
+pub fn ok(version: &str, commit: &str, heartbeat: Heartbeat, at: DateTime<Utc>) -> Probe {
+    Probe {
+        state: ProbeState::Ok,
+        info: VersionInfo { version: Some(version.into()), commit: Some(commit.into()), ..Default::default() },
+        heartbeat,
+        error: None,
+        latency_ms: Some(12),
+        at,
+    }
+}
+
+pub fn failed(state: ProbeState, error: &str, at: DateTime<Utc>) -> Probe {
+    Probe {
+        state,
+        info: VersionInfo::default(),
+        heartbeat: Heartbeat::Unknown,
+        error: Some(error.into()),
+        latency_ms: Some(5000),
+        at,
+    }
+}
