@@ -35,6 +35,7 @@ pub fn specs<S: AsRef<str>>(names: &[S]) -> Vec<ServiceSpec> {
         .map(|name| {
             let name = name.as_ref();
             ServiceSpec {
+                repo: None,
                 name: name.to_string(),
                 envs: ["stage", "prod"]
                     .iter()

@@ -6,6 +6,7 @@ mod locate;
 mod raw;
 
 use crate::domain::model::{Role, ServiceSpec};
+use crate::domain::repos::{RepoSpec, SecuritySpec};
 use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
 use crate::domain::rollout::Endpoint;
 use crate::keymap::Keymap;
@@ -67,6 +68,7 @@ pub struct Config {
     pub release: ReleaseConfig,
     pub poll: PollConfig,
     pub services: Vec<ServiceSpec>,
+    pub repos: Vec<RepoSpec>,
     pub keymap: Keymap,
     pub theme: Option<String>,
     pub user_name: Option<String>,
@@ -239,7 +241,20 @@ impl Ctx<'_> {
                 };
                 envs.push((env.clone(), Endpoint { version_url, heartbeat_url }));
             }
-            services.push(ServiceSpec { name, envs });
+            services.push(ServiceSpec { name, envs, repo: None });
+        }
+        let repos = self.repos(&raw.repos)?;
+        for (s, raw_s) in services.iter_mut().zip(&raw.services) {
+            if let Some(r) = &raw_s.repo {
+                if !repos.iter().any(|x| &x.name == r.get_ref()) {
+                    return Err(self.err(
+                        r,
+                        &format!("services.{}.repo", s.name),
+                        format!("no [[repos]] entry is named `{}`", r.get_ref()),
+                    ));
+                }
+                s.repo = Some(r.get_ref().clone());
+            }
         }
         if environments.is_empty() {
             environments = vec!["stage".into(), "prod".into()];
@@ -263,11 +278,65 @@ impl Ctx<'_> {
             },
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
             services,
+            repos,
             keymap,
             theme: raw.ui.theme.map(|t| t.into_inner()),
             user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
             user_role,
         })
+    }
+
+    fn repos(&self, raw: &[raw::RawRepo]) -> Result<Vec<RepoSpec>, ConfigError> {
+        let mut out: Vec<RepoSpec> = Vec::new();
+        for (i, r) in raw.iter().enumerate() {
+            let name = r.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(self.err(&r.name, &format!("repos[{i}].name"), "must not be empty".into()));
+            }
+            if out.iter().any(|x| x.name == name) {
+                return Err(self.err(&r.name, &format!("repos[{i}].name"), format!("repo `{name}` is listed twice")));
+            }
+            let raw_path = r.path.get_ref().trim();
+            if raw_path.is_empty() {
+                return Err(self.err(&r.path, &format!("repos.{name}.path"), "must not be empty".into()));
+            }
+            let web_url = match &r.web_url {
+                Some(u) => Some(self.url(u, &format!("repos.{name}.web_url"))?.trim_end_matches('/').to_string()),
+                None => None,
+            };
+            if r.security_branch.is_some() && r.security_remote.is_none() {
+                let b = r.security_branch.as_ref().expect("checked");
+                return Err(self.err(b, &format!("repos.{name}.security_branch"), "needs security_remote".into()));
+            }
+            out.push(RepoSpec {
+                name,
+                path: self.expand_path(raw_path),
+                remote: r.remote.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "origin".into()),
+                branch: r.branch.clone().filter(|s| !s.trim().is_empty()),
+                web_url,
+                security: r.security_remote.clone().map(|remote| SecuritySpec {
+                    remote,
+                    branch: r.security_branch.as_ref().map(|b| b.get_ref().clone()),
+                }),
+            });
+        }
+        Ok(out)
+    }
+
+    /// `~` is the home directory; a relative path is relative to the config file.
+    fn expand_path(&self, p: &str) -> String {
+        if let Some(rest) = p.strip_prefix("~/").or(if p == "~" { Some("") } else { None })
+            && let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+        {
+            return home.join(rest).display().to_string();
+        }
+        let path = Path::new(p);
+        if path.is_relative()
+            && let Some(dir) = Path::new(self.path).parent().filter(|d| Path::new(self.path).is_file() && !d.as_os_str().is_empty())
+        {
+            return dir.join(path).display().to_string();
+        }
+        p.to_string()
     }
 
     fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {

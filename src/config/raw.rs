@@ -16,6 +16,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub services: Vec<RawService>,
     #[serde(default)]
+    pub repos: Vec<RawRepo>,
+    #[serde(default)]
     pub keys: Option<toml::Table>,
     #[serde(default)]
     pub ui: RawUi,
@@ -51,6 +53,19 @@ pub struct RawService {
     pub envs: Ordered<Spanned<String>>,
     #[serde(default)]
     pub heartbeat: Option<Ordered<Spanned<String>>>,
+    pub repo: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRepo {
+    pub name: Spanned<String>,
+    pub path: Spanned<String>,
+    pub remote: Option<String>,
+    pub branch: Option<String>,
+    pub web_url: Option<Spanned<String>>,
+    pub security_remote: Option<String>,
+    pub security_branch: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,8 +7,10 @@ pub mod model;
 pub mod probe;
 pub mod release;
 pub mod remote;
+pub mod repos;
 pub mod report;
 pub mod rollout;
+pub mod tags;
 pub mod update;
 
 pub use event::{LogEntry, LogKind};

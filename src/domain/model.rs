@@ -1,6 +1,6 @@
 use super::event::{LogEntry, LogKind};
 use super::release::Release;
-use super::rollout::{Cell, Endpoint, Rollout, ServiceRow};
+use super::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -87,6 +87,8 @@ pub struct ServiceSpec {
     pub name: String,
     /// `(env, endpoint)` for the envs the service runs in.
     pub envs: Vec<(String, Endpoint)>,
+    /// The repository whose tags this service deploys.
+    pub repo: Option<String>,
 }
 
 /// Everything the cockpit knows. Owned by the event loop alone.
@@ -121,6 +123,8 @@ impl Model {
         let services = services
             .iter()
             .map(|s| ServiceRow {
+                target: Target::tag(&release.target_tag),
+                repo: None,
                 name: s.name.clone(),
                 cells: envs
                     .iter()

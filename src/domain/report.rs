@@ -69,7 +69,6 @@ impl<T: Serialize> Serialize for OrderedEnvs<T> {
 
 impl StatusReport {
     pub fn from_model(model: &Model) -> Self {
-        let target = model.target();
         let envs = &model.rollout.envs;
         let services = model
             .rollout
@@ -102,7 +101,7 @@ impl StatusReport {
                                     commit: info.commit,
                                     source: info.source,
                                     build: info.build,
-                                    on_target: cell.on_target(target),
+                                    on_target: cell.on_target(&row.target),
                                     mixed: cell.mixed.is_some(),
                                     heartbeat: cell.heartbeat,
                                     error,
@@ -119,7 +118,7 @@ impl StatusReport {
             envs.iter()
                 .enumerate()
                 .map(|(i, env)| {
-                    let p = model.rollout.progress(i, target);
+                    let p = model.rollout.progress(i);
                     (env.clone(), EnvProgress { on_target: p.on_target, total: p.total })
                 })
                 .collect(),

@@ -32,6 +32,30 @@ pub struct Failure {
     pub latency_ms: Option<u64>,
 }
 
+/// What a service should run: the target tag, and the commit it points at
+/// when known (for services whose `/__version__` reports only a commit).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Target {
+    pub tag: String,
+    pub commit: Option<String>,
+}
+
+impl Target {
+    pub fn tag(tag: &str) -> Self {
+        Target { tag: tag.to_string(), commit: None }
+    }
+
+    pub fn matches(&self, info: &VersionInfo) -> bool {
+        match info.version.as_deref().filter(|v| !v.is_empty()) {
+            Some(v) => v == self.tag,
+            None => match (&self.commit, info.commit.as_deref()) {
+                (Some(t), Some(c)) if c.len() >= 7 => t.starts_with(c) || c.starts_with(t.as_str()),
+                _ => false,
+            },
+        }
+    }
+}
+
 /// What a cell looks like at a glance; drives glyph and colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellStatus {
@@ -104,13 +128,13 @@ impl Cell {
         self.state.value().map(|d| &d.info)
     }
 
-    pub fn status(&self, target: &str) -> CellStatus {
+    pub fn status(&self, target: &Target) -> CellStatus {
         if self.mixed.is_some() {
             return CellStatus::Mixed;
         }
         match &self.state {
             Remote::Ready { value, .. } => {
-                if value.info.version.as_deref() == Some(target) {
+                if target.matches(&value.info) {
                     CellStatus::OnTarget
                 } else {
                     CellStatus::OtherVersion
@@ -121,7 +145,7 @@ impl Cell {
         }
     }
 
-    pub fn on_target(&self, target: &str) -> bool {
+    pub fn on_target(&self, target: &Target) -> bool {
         self.status(target) == CellStatus::OnTarget
     }
 
@@ -198,6 +222,10 @@ pub struct ServiceRow {
     /// One per environment, in `Rollout::envs` order; `None` where the
     /// service does not run in that environment.
     pub cells: Vec<Option<Cell>>,
+    /// The release's target, or its repository's when it is linked to one.
+    pub target: Target,
+    /// Index into the model's repos.
+    pub repo: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -215,11 +243,11 @@ pub struct Progress {
 }
 
 impl Rollout {
-    pub fn progress(&self, env: usize, target: &str) -> Progress {
+    pub fn progress(&self, env: usize) -> Progress {
         let mut p = Progress { on_target: 0, total: 0, errors: 0 };
-        for cell in self.services.iter().filter_map(|s| s.cells.get(env)?.as_ref()) {
+        for (row, cell) in self.services.iter().filter_map(|s| Some((s, s.cells.get(env)?.as_ref()?))) {
             p.total += 1;
-            match cell.status(target) {
+            match cell.status(&row.target) {
                 CellStatus::OnTarget => p.on_target += 1,
                 CellStatus::Error => p.errors += 1,
                 _ => {}
@@ -274,7 +302,7 @@ mod tests {
             vec![Observation::Changed { from: "old".into(), to: "new".into(), commit: Some("abcdef1".into()) }]
         );
         assert!(c.observe(probe("new")).is_empty());
-        assert!(c.on_target("new"));
+        assert!(c.on_target(&Target::tag("new")));
     }
 
     #[test]
@@ -284,7 +312,7 @@ mod tests {
             c.observe(probe(v));
         }
         assert_eq!(c.mixed, None);
-        assert_eq!(c.status("d"), CellStatus::OnTarget);
+        assert_eq!(c.status(&Target::tag("d")), CellStatus::OnTarget);
     }
 
     #[test]
@@ -294,14 +322,14 @@ mod tests {
         assert_eq!(c.observe(probe("new")).len(), 1);
         let ev = c.observe(probe("old"));
         assert_eq!(ev, vec![Observation::MixedStarted { a: "new".into(), b: "old".into() }]);
-        assert_eq!(c.status("new"), CellStatus::Mixed);
+        assert_eq!(c.status(&Target::tag("new")), CellStatus::Mixed);
         // Flapping is not spammed into the log.
         for v in ["new", "old", "new", "old", "new"] {
             assert!(c.observe(probe(v)).is_empty(), "{v}");
         }
         assert!(c.observe(probe("new")).is_empty());
         assert_eq!(c.observe(probe("new")), vec![Observation::Settled { on: "new".into() }]);
-        assert_eq!(c.status("new"), CellStatus::OnTarget);
+        assert_eq!(c.status(&Target::tag("new")), CellStatus::OnTarget);
     }
 
     #[test]
@@ -312,7 +340,7 @@ mod tests {
         p.state = ProbeState::Timeout;
         p.error = Some("timed out after 5s".into());
         c.observe(p);
-        assert_eq!(c.status("v1"), CellStatus::Error);
+        assert_eq!(c.status(&Target::tag("v1")), CellStatus::Error);
         assert_eq!(c.last_ok.as_ref().unwrap().0.version.as_deref(), Some("v1"));
     }
 

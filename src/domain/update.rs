@@ -284,7 +284,7 @@ mod tests {
         update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) });
         assert_eq!(m.log.len(), before + 1);
         assert_eq!(m.log.last().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
-        assert_eq!(m.rollout.progress(1, "2026.11.26").on_target, 1);
+        assert_eq!(m.rollout.progress(1).on_target, 1);
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub fn table(model: &Model) -> String {
             let text = match cell {
                 None => "—".to_string(),
                 Some(c) => {
-                    let glyph = c.status(target).glyph(false);
+                    let glyph = c.status(&row.target).glyph(false);
                     let what = match &c.state {
                         Remote::Ready { value, .. } => value.info.label(),
                         Remote::Failed { error, .. } => format!("{}: {}", error.state.as_str(), error.message),
@@ -112,7 +112,7 @@ pub fn table(model: &Model) -> String {
         .iter()
         .enumerate()
         .map(|(i, env)| {
-            let p = ro.progress(i, target);
+            let p = ro.progress(i);
             format!("{env} {}/{} on target", p.on_target, p.total)
         })
         .collect();

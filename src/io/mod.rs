@@ -2,6 +2,7 @@
 //! `Msg` that carries its data; nothing here touches the model.
 
 pub mod dockerflow;
+pub mod git;
 pub mod http;
 pub mod poller;
 pub mod sanitize;

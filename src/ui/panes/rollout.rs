@@ -1,6 +1,6 @@
 //! Services x environments: what runs where, against the target tag.
 
-use crate::domain::rollout::{Cell, CellStatus, Progress};
+use crate::domain::rollout::{Cell, CellStatus, Progress, Target};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
 use crate::ui::widgets::{age, fit, pane_block};
 use crate::ui::{RenderCtx, ViewState};
@@ -66,7 +66,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut lines: Vec<Line> = Vec::with_capacity(inner.height as usize);
 
     for (i, env) in ro.envs.iter().enumerate() {
-        lines.push(progress_line(env, ro.progress(i, target), target, width, ctx));
+        lines.push(progress_line(env, ro.progress(i), target, width, ctx));
     }
 
     let name_w = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(8).clamp(8, 28).min(width / 3);
@@ -98,7 +98,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         let marker = if is_sel && focused { "▸ " } else { "  " };
         let mut spans = vec![Span::styled(format!("{marker}{}", fit(&row.name, name_w)), t.text)];
         for cell in &row.cells {
-            spans.extend(cell_spans(cell.as_ref(), layout, model, ctx));
+            spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
         }
         let mut line = Line::from(spans);
         if is_sel {
@@ -159,12 +159,12 @@ fn failure_label(state: ProbeState, message: &str) -> String {
     }
 }
 
-fn cell_spans<'a>(cell: Option<&Cell>, layout: CellLayout, model: &Model, ctx: &RenderCtx) -> Vec<Span<'a>> {
+fn cell_spans<'a>(cell: Option<&Cell>, target: &Target, layout: CellLayout, ctx: &RenderCtx) -> Vec<Span<'a>> {
     let t = ctx.theme;
     let Some(cell) = cell else {
         return vec![Span::styled(fit("  —", layout.width), t.unknown)];
     };
-    let status = cell.status(model.target());
+    let status = cell.status(target);
     let style = status_style(status, ctx);
     let (text, commit) = match &cell.state {
         // The two versions are spelled out in the detail line.
@@ -215,7 +215,7 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     // The most interesting cell: a failure first, then anything off target.
     let pick =
         row.cells.iter().enumerate().filter_map(|(i, c)| c.as_ref().map(|c| (i, c))).max_by_key(|(_, c)| {
-            match c.status(model.target()) {
+            match c.status(&row.target) {
                 CellStatus::Error => 4,
                 CellStatus::Mixed => 3,
                 CellStatus::OtherVersion => 2,
