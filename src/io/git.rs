@@ -33,7 +33,10 @@ fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
     if repo.is_bare() {
         return Err(err(spec_name, format!("{path} is a bare repository; point `path` at a clone with a working tree")));
     }
-    if repo.is_empty().unwrap_or(false) {
+    // Not `Repository::is_empty`: it also wants HEAD to name init.defaultBranch
+    // ("master" unless configured), so a `git init -b main` repo would pass.
+    let unborn = repo.head().is_err_and(|e| e.code() == git2::ErrorCode::UnbornBranch);
+    if unborn && repo.references().is_ok_and(|mut refs| refs.next().is_none()) {
         return Err(err(spec_name, format!("{path} has no commits yet")));
     }
     Ok(repo)
@@ -237,7 +240,9 @@ pub async fn run_git(path: &str, args: &[&str], timeout: Duration) -> Result<Str
     if out.status.success() {
         Ok(if stdout.trim().is_empty() { stderr } else { stdout })
     } else {
-        let msg = if stderr.is_empty() { format!("exit status {}", out.status) } else { stderr };
+        // `push --porcelain` says why a ref was rejected on stdout.
+        let said: Vec<String> = [stderr, clean_lines(&stdout)].into_iter().filter(|s| !s.is_empty()).collect();
+        let msg = if said.is_empty() { format!("exit status {}", out.status) } else { said.join(" | ") };
         Err(format!("{what}: {msg}"))
     }
 }
