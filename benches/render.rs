@@ -52,7 +52,8 @@ fn answer(service: usize, env: usize, round: usize, at: DateTime<Utc>) -> Probe 
 
 fn sweep(model: &mut Model, round: usize, at: DateTime<Utc>) {
     let effects = update(model, Msg::Tick(at));
-    for Effect::Poll { generation, targets } in effects {
+    for effect in effects {
+        let Effect::Poll { generation, targets } = effect else { continue };
         for t in targets {
             let probe = answer(t.service, t.env, round, at + Duration::milliseconds(40));
             update(model, Msg::Probed { generation, service: t.service, env: t.env, probe });
@@ -82,8 +83,8 @@ fn draw(terminal: &mut Terminal<TestBackend>, model: &Model, view: &mut ViewStat
 
 fn bench(c: &mut Criterion) {
     let model = model();
-    let on_target = model.rollout.progress(1, NEW).on_target;
-    let errors = model.rollout.progress(0, NEW).errors + model.rollout.progress(1, NEW).errors;
+    let on_target = model.rollout.progress(1).on_target;
+    let errors = model.rollout.progress(0).errors + model.rollout.progress(1).errors;
     let warnings = model
         .rollout
         .services

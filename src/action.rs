@@ -25,10 +25,18 @@ pub enum Action {
     PageUp,
     SelectFirst,
     SelectLast,
+    Fetch,
+    CreateTags,
+    PushTags,
+    Activate,
+    Compare,
+    ToggleMerges,
+    CopyUrl,
+    OpenUrl,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::ToggleHelp,
         Action::Cancel,
@@ -47,6 +55,14 @@ impl Action {
         Action::PageUp,
         Action::SelectFirst,
         Action::SelectLast,
+        Action::Fetch,
+        Action::CreateTags,
+        Action::PushTags,
+        Action::Activate,
+        Action::Compare,
+        Action::ToggleMerges,
+        Action::CopyUrl,
+        Action::OpenUrl,
     ];
 
     pub fn name(self) -> &'static str {
@@ -69,6 +85,14 @@ impl Action {
             Action::PageUp => "page_up",
             Action::SelectFirst => "select_first",
             Action::SelectLast => "select_last",
+            Action::Fetch => "fetch",
+            Action::CreateTags => "create_tags",
+            Action::PushTags => "push_tags",
+            Action::Activate => "activate",
+            Action::Compare => "compare",
+            Action::ToggleMerges => "toggle_merges",
+            Action::CopyUrl => "copy_url",
+            Action::OpenUrl => "open_url",
         }
     }
 
@@ -96,6 +120,14 @@ impl Action {
             Action::PageUp => "page up",
             Action::SelectFirst => "select the first row",
             Action::SelectLast => "select the last row",
+            Action::Fetch => "fetch every repository (git fetch --tags)",
+            Action::CreateTags => "create the next push tag where one is needed",
+            Action::PushTags => "push created tags to the remote",
+            Action::Activate => "open the selection / confirm a dialog",
+            Action::Compare => "compare the previous tag with the target",
+            Action::ToggleMerges => "show or hide merge commits (compare)",
+            Action::CopyUrl => "copy the compare URL (OSC 52)",
+            Action::OpenUrl => "open the compare URL in a browser",
         }
     }
 
@@ -110,6 +142,14 @@ impl Action {
             Action::Refresh => Some("refresh"),
             Action::SelectNext => Some("down"),
             Action::SelectPrev => Some("up"),
+            Action::Fetch => Some("fetch"),
+            Action::CreateTags => Some("tag"),
+            Action::PushTags => Some("push tags"),
+            Action::Activate => Some("open"),
+            Action::Compare => Some("compare"),
+            Action::ToggleMerges => Some("merges"),
+            Action::CopyUrl => Some("copy url"),
+            Action::OpenUrl => Some("open url"),
             _ => None,
         }
     }

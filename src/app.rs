@@ -4,7 +4,7 @@
 
 use crate::action::Action;
 use crate::config::Config;
-use crate::domain::{Model, Msg, update};
+use crate::domain::{Effect, Model, Msg, update};
 use crate::io::Io;
 use crate::keymap::Keymap;
 use crate::terminal::TerminalGuard;
@@ -59,7 +59,10 @@ pub async fn run(mut model: Model, config: &Config, fe: Frontend) -> color_eyre:
         }
         for msg in msgs {
             for effect in update(&mut model, msg) {
-                io.spawn(effect);
+                match effect {
+                    Effect::Copy(text) => copy_to_clipboard(&text),
+                    other => io.spawn(other),
+                }
             }
         }
         if model.should_quit {
@@ -133,5 +136,48 @@ async fn signals(tx: mpsc::UnboundedSender<Msg>) {
     {
         let _ = tx;
         std::future::pending::<()>().await;
+    }
+}
+
+/// OSC 52: the terminal puts the text on the clipboard, also over ssh.
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let _ = out.flush();
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_rfc_examples() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(plain.as_bytes()), encoded);
+        }
     }
 }

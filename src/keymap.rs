@@ -183,6 +183,14 @@ fn defaults(action: Action) -> &'static [&'static str] {
         Action::PageUp => &["pgup", "ctrl-u"],
         Action::SelectFirst => &["home", "g"],
         Action::SelectLast => &["end", "G"],
+        Action::Fetch => &["f"],
+        Action::CreateTags => &["t"],
+        Action::PushTags => &["P"],
+        Action::Activate => &["enter"],
+        Action::Compare => &["c"],
+        Action::ToggleMerges => &["m"],
+        Action::CopyUrl => &["y"],
+        Action::OpenUrl => &["o"],
     }
 }
 

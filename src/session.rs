@@ -29,6 +29,7 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
         name: config.release.name.clone(),
         push_date,
         tag_format: config.release.tag_format.clone(),
+        target_fixed: global.target.is_some(),
         target_tag,
         window,
         rotation: config.release.rotation.clone(),
@@ -37,7 +38,15 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
         name: identity::resolve_name(global.actor.as_deref(), config.user_name.as_deref()),
         role: global.role.or(config.user_role).unwrap_or(Role::Rm),
     };
-    Model::new(release, actor, config.release.environments.clone(), &config.services, config.poll.interval, now)
+    Model::new(
+        release,
+        actor,
+        config.release.environments.clone(),
+        &config.services,
+        &config.repos,
+        config.poll.interval,
+        now,
+    )
 }
 
 /// A local wall-clock time on a date, as an instant. In a DST gap the

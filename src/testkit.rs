@@ -18,6 +18,7 @@ pub fn release() -> Release {
         push_date: day,
         tag_format: "%Y.%m.%d".into(),
         target_tag: "2026.11.26".into(),
+        target_fixed: false,
         window: Some(Window {
             start_local: start,
             end_local: end,
@@ -62,6 +63,7 @@ pub fn model<S: AsRef<str>>(names: &[S], now: DateTime<Utc>) -> Model {
         Actor { name: "alice".into(), role: Role::Rm },
         vec!["stage".into(), "prod".into()],
         &specs(names),
+        &[],
         std::time::Duration::from_secs(15),
         now,
     )

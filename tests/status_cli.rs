@@ -51,7 +51,7 @@ async fn setup(services: usize) -> Setup {
     let config = dir.path().join("shipdeck.toml");
     let text = demo_config(
         &fleet,
-        &DemoConfigOptions { now_local: Local::now().naive_local(), poll_interval: Duration::from_secs(2) },
+        &DemoConfigOptions { now_local: Local::now().naive_local(), poll_interval: Duration::from_secs(2), repos: &[] },
     );
     std::fs::write(&config, text).expect("write config");
     Setup { fleet, dir, config, push_date: today.format("%Y-%m-%d").to_string(), new_tag, old_tag }

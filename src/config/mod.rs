@@ -6,8 +6,8 @@ mod locate;
 mod raw;
 
 use crate::domain::model::{Role, ServiceSpec};
-use crate::domain::repos::{RepoSpec, SecuritySpec};
 use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
+use crate::domain::repos::{RepoSpec, SecuritySpec};
 use crate::domain::rollout::Endpoint;
 use crate::keymap::Keymap;
 use chrono::{NaiveTime, Weekday};
@@ -304,8 +304,7 @@ impl Ctx<'_> {
                 Some(u) => Some(self.url(u, &format!("repos.{name}.web_url"))?.trim_end_matches('/').to_string()),
                 None => None,
             };
-            if r.security_branch.is_some() && r.security_remote.is_none() {
-                let b = r.security_branch.as_ref().expect("checked");
+            if let (Some(b), None) = (&r.security_branch, &r.security_remote) {
                 return Err(self.err(b, &format!("repos.{name}.security_branch"), "needs security_remote".into()));
             }
             out.push(RepoSpec {
@@ -332,7 +331,8 @@ impl Ctx<'_> {
         }
         let path = Path::new(p);
         if path.is_relative()
-            && let Some(dir) = Path::new(self.path).parent().filter(|d| Path::new(self.path).is_file() && !d.as_os_str().is_empty())
+            && let Some(dir) =
+                Path::new(self.path).parent().filter(|d| Path::new(self.path).is_file() && !d.as_os_str().is_empty())
         {
             return dir.join(path).display().to_string();
         }

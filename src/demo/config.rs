@@ -3,14 +3,17 @@
 //! `demo --serve` can print or write it for `status` and other cockpits.
 
 use super::fleet::{ENVS, Fleet};
+use super::repos::DemoRepo;
 use crate::config::format_duration;
 use chrono::{Datelike, Duration, NaiveTime, Timelike};
 use std::fmt::Write as _;
 
-pub struct DemoConfigOptions {
+pub struct DemoConfigOptions<'a> {
     /// Local wall-clock time now; the window is placed around it.
     pub now_local: chrono::NaiveDateTime,
     pub poll_interval: std::time::Duration,
+    /// Demo repositories; services of the same name are linked to them.
+    pub repos: &'a [DemoRepo],
 }
 
 pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
@@ -36,12 +39,29 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
         let _ = writeln!(out);
         let _ = writeln!(out, "[[services]]");
         let _ = writeln!(out, "name = \"{name}\"");
+        if opts.repos.iter().any(|r| &r.name == name) {
+            let _ = writeln!(out, "repo = \"{name}\"");
+        }
         let _ = writeln!(out, "[services.envs]");
         for env in ENVS {
             let _ = writeln!(out, "{env} = \"{}\"", fleet.version_url(name, env));
         }
     }
+    for r in opts.repos {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[[repos]]");
+        let _ = writeln!(out, "name = \"{}\"", r.name);
+        let _ = writeln!(out, "path = {}", toml_string(&r.path.display().to_string()));
+        let _ = writeln!(out, "web_url = \"{}\"", r.web_url);
+        if let Some(sec) = &r.security_remote {
+            let _ = writeln!(out, "security_remote = \"{sec}\"");
+        }
+    }
     out
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// The maintenance window opened five minutes ago and lasts two hours,

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod fleet;
+pub mod repos;
 pub mod run;
 pub mod story;
 

@@ -26,12 +26,21 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     };
     let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?;
     let fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed).await?;
+    // Repositories live as long as this process; the directory goes with it.
+    let repo_dir = tempfile::Builder::new().prefix("shipdeck-demo-").tempdir()?;
+    let (repos, repo_problem) = match super::repos::build(repo_dir.path(), push_date) {
+        Ok(repos) => (repos, None),
+        Err(e) => (Vec::new(), Some(format!("demo repositories not created: {e}"))),
+    };
     // Fast enough to watch the story at any speed, never hammering.
     let interval = Duration::from_secs_f64((2.0 / args.speed).clamp(0.1, 2.0));
     let interval = Duration::from_millis(interval.as_millis() as u64);
-    let text = demo_config(&fleet, &DemoConfigOptions { now_local, poll_interval: interval });
+    let text = demo_config(&fleet, &DemoConfigOptions { now_local, poll_interval: interval, repos: &repos });
 
     if args.serve {
+        if let Some(p) = &repo_problem {
+            eprintln!("{p}");
+        }
         match &args.write_config {
             Some(path) => {
                 std::fs::write(path, &text)
@@ -52,7 +61,10 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let config = Config::parse(&text, "built-in demo")?;
     let mut global = global.clone();
     global.push_date = Some(push_date);
-    let model = session::build_model(&config, &global, chrono::Utc::now());
+    let mut model = session::build_model(&config, &global, chrono::Utc::now());
+    if let Some(p) = repo_problem {
+        model.push_log(model.now, crate::domain::LogKind::System, p);
+    }
     let fe = Frontend {
         theme: session::theme(&config, &global)?,
         keymap: config.keymap.clone(),

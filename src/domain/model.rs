@@ -1,5 +1,6 @@
 use super::event::{LogEntry, LogKind};
 use super::release::Release;
+use super::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
 use super::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -109,6 +110,21 @@ pub struct Model {
     pub now: DateTime<Utc>,
     pub generation: u64,
     pub should_quit: bool,
+    pub repos: Vec<RepoRow>,
+    /// Selected repository row in the Repos pane.
+    pub repo_selected: usize,
+    pub compare: Option<CompareView>,
+    /// A dialog waiting for the user to confirm or cancel.
+    pub confirm: Option<Confirm>,
+    /// When the repositories were last scanned.
+    pub repos_scanned: Option<DateTime<Utc>>,
+}
+
+/// What a confirmation dialog will do when confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    CreateTags { tags: Vec<TagProposal>, skipped: Vec<(usize, String)> },
+    PushTags { tags: Vec<(usize, String)>, skipped: Vec<(usize, String)> },
 }
 
 impl Model {
@@ -117,6 +133,7 @@ impl Model {
         actor: Actor,
         envs: Vec<String>,
         services: &[ServiceSpec],
+        repos: &[RepoSpec],
         poll_interval: Duration,
         now: DateTime<Utc>,
     ) -> Self {
@@ -124,7 +141,7 @@ impl Model {
             .iter()
             .map(|s| ServiceRow {
                 target: Target::tag(&release.target_tag),
-                repo: None,
+                repo: s.repo.as_ref().and_then(|r| repos.iter().position(|x| &x.name == r)),
                 name: s.name.clone(),
                 cells: envs
                     .iter()
@@ -146,6 +163,11 @@ impl Model {
             now,
             generation: 0,
             should_quit: false,
+            repos: repos.iter().cloned().map(RepoRow::new).collect(),
+            repo_selected: 0,
+            compare: None,
+            confirm: None,
+            repos_scanned: None,
         };
         let text = format!(
             "session started: {} push {} · target {}",

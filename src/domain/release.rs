@@ -40,6 +40,8 @@ pub struct Release {
     pub tag_format: String,
     /// The tag every service should end up on.
     pub target_tag: String,
+    /// Set by `--target`: repositories' tags do not change it.
+    pub target_fixed: bool,
     pub window: Option<Window>,
     pub rotation: Vec<String>,
 }

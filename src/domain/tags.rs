@@ -115,7 +115,8 @@ mod tests {
     fn parses_the_scheme_and_ignores_the_rest() {
         assert_eq!(parse("2026.11.26", F), Some(PushTag { date: d(11, 26), suffix: 0 }));
         assert_eq!(parse("2026.11.26-2", F), Some(PushTag { date: d(11, 26), suffix: 2 }));
-        for other in ["v1.2.3", "release-foo", "2026.11.26-", "2026.11.26-01", "2026.1.5", "2026.11.26-x", "2026.13.01"] {
+        for other in ["v1.2.3", "release-foo", "2026.11.26-", "2026.11.26-01", "2026.1.5", "2026.11.26-x", "2026.13.01"]
+        {
             assert_eq!(parse(other, F), None, "{other}");
         }
         let dashed = "%Y-%m-%d";
@@ -126,7 +127,8 @@ mod tests {
 
     #[test]
     fn plan_orders_by_date_then_suffix() {
-        let tags = ["2026.11.12", "2026.11.19", "2026.11.19-1", "2026.11.19-10", "2026.11.19-2", "v9.9.9", "2026.12.03"];
+        let tags =
+            ["2026.11.12", "2026.11.19", "2026.11.19-1", "2026.11.19-10", "2026.11.19-2", "v9.9.9", "2026.12.03"];
         let p = plan(tags, d(11, 26), F);
         assert_eq!(p.previous.as_ref().unwrap().0, "2026.11.19-10");
         assert_eq!(p.current, None);

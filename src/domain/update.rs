@@ -4,9 +4,11 @@ use super::event::LogKind;
 use super::model::{Model, Pane};
 use super::probe::Probe;
 use super::remote::Remote;
+use super::repo_update as repos;
+use super::repos::{CommitInfo, RepoSpec, RepoStatus};
 use super::rollout::{Endpoint, Observation};
 use crate::action::Action;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
@@ -25,6 +27,40 @@ pub enum Msg {
     },
     /// The terminal changed size: nothing to update, but redraw.
     Resize,
+    RepoScanned {
+        generation: u64,
+        repo: usize,
+        result: Result<Box<RepoStatus>, String>,
+        at: DateTime<Utc>,
+    },
+    /// Fetch output, and whether the remote has the target tag (when asked).
+    Fetched {
+        repo: usize,
+        result: Result<(String, Option<bool>), String>,
+        at: DateTime<Utc>,
+    },
+    TagCreated {
+        repo: usize,
+        tag: String,
+        result: Result<String, String>,
+        at: DateTime<Utc>,
+    },
+    TagPushed {
+        repo: usize,
+        tag: String,
+        result: Result<String, String>,
+        at: DateTime<Utc>,
+    },
+    CompareLoaded {
+        generation: u64,
+        result: Result<Vec<CommitInfo>, String>,
+        at: DateTime<Utc>,
+    },
+    /// Something the io layer wants the user to know (shown in the log).
+    Notice {
+        text: String,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +73,39 @@ pub struct PollTarget {
 /// A request to the outside world, carried out by the io layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Poll { generation: u64, targets: Vec<PollTarget> },
+    Poll {
+        generation: u64,
+        targets: Vec<PollTarget>,
+    },
+    ScanRepos {
+        generation: u64,
+        repos: Vec<(usize, RepoSpec)>,
+        push_date: NaiveDate,
+        tag_format: String,
+    },
+    /// Fetch each repository; with a tag, also ask the remote whether it has it.
+    FetchRepos {
+        repos: Vec<(usize, RepoSpec, Option<String>)>,
+    },
+    /// `(repo, spec, tag, commit)`.
+    CreateTags {
+        tags: Vec<(usize, RepoSpec, String, String)>,
+        tagger: String,
+        message: String,
+    },
+    PushTags {
+        tags: Vec<(usize, RepoSpec, String)>,
+    },
+    LoadCompare {
+        generation: u64,
+        repo: usize,
+        spec: RepoSpec,
+        from: String,
+        to: String,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    OpenUrl(String),
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -49,13 +117,32 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 .rollout
                 .last_sweep
                 .is_none_or(|last| (now - last).to_std().unwrap_or_default() >= model.poll_interval);
-            if due { sweep(model) } else { Vec::new() }
+            let mut effects = if due { sweep(model) } else { Vec::new() };
+            if repos::scan_due(model) {
+                effects.extend(repos::scan_all(model));
+            }
+            effects
         }
         Msg::Probed { generation, service, env, probe } => {
             on_probe(model, generation, service, env, probe);
             Vec::new()
         }
         Msg::Resize => Vec::new(),
+        Msg::RepoScanned { generation, repo, result, at } => {
+            repos::on_scanned(model, generation, repo, result.map(|b| *b), at);
+            Vec::new()
+        }
+        Msg::Fetched { repo, result, at } => repos::on_fetched(model, repo, result, at),
+        Msg::TagCreated { repo, tag, result, at } => repos::on_tag_created(model, repo, tag, result, at),
+        Msg::TagPushed { repo, tag, result, at } => repos::on_tag_pushed(model, repo, tag, result, at),
+        Msg::Notice { text, at } => {
+            model.push_log(at, LogKind::System, text);
+            Vec::new()
+        }
+        Msg::CompareLoaded { generation, result, at } => {
+            repos::on_compare_loaded(model, generation, result, at);
+            Vec::new()
+        }
     }
 }
 
@@ -66,6 +153,39 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => model.should_quit = true,
             Action::ToggleHelp | Action::Cancel => model.help = false,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if model.confirm.is_some() {
+        // A dialog is modal too: confirm, cancel or quit.
+        match action {
+            Action::Quit => model.should_quit = true,
+            Action::Activate => return repos::confirm(model),
+            Action::Cancel => model.confirm = None,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if model.compare.is_some() {
+        match action {
+            Action::Cancel | Action::Compare => model.compare = None,
+            Action::ToggleMerges => {
+                if let Some(v) = model.compare.as_mut() {
+                    v.show_merges = !v.show_merges;
+                    v.selected = 0;
+                }
+            }
+            Action::SelectNext => move_compare(model, 1),
+            Action::SelectPrev => move_compare(model, -1),
+            Action::PageDown => move_compare(model, PAGE as isize),
+            Action::PageUp => move_compare(model, -(PAGE as isize)),
+            Action::SelectFirst => move_compare(model, isize::MIN),
+            Action::SelectLast => move_compare(model, isize::MAX),
+            Action::CopyUrl => return repos::url_effect(model, true),
+            Action::OpenUrl => return repos::url_effect(model, false),
+            Action::Quit => model.should_quit = true,
+            Action::ToggleHelp => model.help = true,
             _ => {}
         }
         return Vec::new();
@@ -82,15 +202,35 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::FocusSentry => model.focus = Pane::Sentry,
         Action::FocusLog => model.focus = Pane::Log,
         Action::ToggleZoom => model.zoomed = !model.zoomed,
-        Action::Refresh => return sweep(model),
+        Action::Refresh => {
+            let mut effects = sweep(model);
+            effects.extend(repos::scan_all(model));
+            return effects;
+        }
         Action::SelectNext => move_selection(model, 1),
         Action::SelectPrev => move_selection(model, -1),
         Action::PageDown => move_selection(model, PAGE as isize),
         Action::PageUp => move_selection(model, -(PAGE as isize)),
         Action::SelectFirst => move_selection(model, isize::MIN),
         Action::SelectLast => move_selection(model, isize::MAX),
+        Action::Fetch => return repos::fetch(model),
+        Action::CreateTags => repos::propose_tags(model),
+        Action::PushTags => repos::propose_push(model),
+        Action::Compare => return repos::open_compare(model),
+        Action::Activate if model.focus == Pane::Repos => return repos::open_compare(model),
+        Action::Activate => {}
+        Action::ToggleMerges => {}
+        Action::CopyUrl => return repos::url_effect(model, true),
+        Action::OpenUrl => return repos::url_effect(model, false),
     }
     Vec::new()
+}
+
+fn move_compare(model: &mut Model, delta: isize) {
+    if let Some(view) = model.compare.as_mut() {
+        let len = view.visible().len();
+        view.selected = step(view.selected, delta, len);
+    }
 }
 
 fn move_selection(model: &mut Model, delta: isize) {
@@ -98,6 +238,10 @@ fn move_selection(model: &mut Model, delta: isize) {
         Pane::Rollout => {
             let len = model.rollout.services.len();
             model.selected = step(model.selected, delta, len);
+        }
+        Pane::Repos => {
+            let len = model.repos.len();
+            model.repo_selected = step(model.repo_selected, delta, len);
         }
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.

@@ -19,15 +19,19 @@ pub async fn sweep(config: &Config, global: &Global) -> Result<Model, Exit> {
     let io = Io::new(&config.poll, tx).map_err(|e| Exit::new(1, e.to_string()))?;
     let mut pending = 0;
     for effect in update(&mut model, Msg::Tick(Utc::now())) {
-        let Effect::Poll { targets, .. } = &effect;
-        pending += targets.len();
+        pending += match &effect {
+            Effect::Poll { targets, .. } => targets.len(),
+            Effect::ScanRepos { repos, .. } => repos.len(),
+            _ => 0,
+        };
         io.spawn(effect);
     }
     while pending > 0 {
         let Some(msg) = rx.recv().await else { break };
-        if matches!(msg, Msg::Probed { .. }) {
+        if matches!(msg, Msg::Probed { .. } | Msg::RepoScanned { .. }) {
             pending -= 1;
         }
+        // Answers only apply state here; nothing they ask for is needed.
         update(&mut model, msg);
     }
     Ok(model)

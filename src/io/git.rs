@@ -29,9 +29,13 @@ fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
     if !Path::new(path).exists() {
         return Err(err(spec_name, format!("{path} does not exist")));
     }
-    let repo = Repository::open(path).map_err(|e| err(spec_name, format!("{path} is not a git repository ({})", e.message())))?;
+    let repo = Repository::open(path)
+        .map_err(|e| err(spec_name, format!("{path} is not a git repository ({})", e.message())))?;
     if repo.is_bare() {
-        return Err(err(spec_name, format!("{path} is a bare repository; point `path` at a clone with a working tree")));
+        return Err(err(
+            spec_name,
+            format!("{path} is a bare repository; point `path` at a clone with a working tree"),
+        ));
     }
     // Not `Repository::is_empty`: it also wants HEAD to name init.defaultBranch
     // ("master" unless configured), so a `git init -b main` repo would pass.
@@ -141,10 +145,8 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
         let (ahead, behind) = repo.graph_ahead_behind(oid, head_oid).map_err(|e| e.message().to_string())?;
         Ok(SecurityState { remote: sec.remote.clone(), in_sync: ahead == 0 && behind == 0, ahead, behind })
     });
-    let fetched_at = std::fs::metadata(repo.path().join("FETCH_HEAD"))
-        .and_then(|m| m.modified())
-        .ok()
-        .map(DateTime::<Utc>::from);
+    let fetched_at =
+        std::fs::metadata(repo.path().join("FETCH_HEAD")).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
     Ok(RepoStatus {
         branch,
         head,

@@ -9,6 +9,7 @@ pub mod sanitize;
 
 use crate::config::PollConfig;
 use crate::domain::{Effect, Msg};
+use chrono::Utc;
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -49,11 +50,102 @@ impl Io {
                             .catch_unwind()
                             .await
                             .unwrap_or_else(|_| poller::internal_error(&target.endpoint));
-                        // A closed channel means the app is shutting down.
-                        let _ = io.tx.send(Msg::Probed { generation, service: target.service, env: target.env, probe });
+                        io.send(Msg::Probed { generation, service: target.service, env: target.env, probe });
                     });
                 }
             }
+            Effect::ScanRepos { generation, repos, push_date, tag_format } => {
+                for (repo, spec) in repos {
+                    let (io, format) = (self.clone(), tag_format.clone());
+                    tokio::spawn(async move {
+                        let result = blocking(move || {
+                            git::scan(&spec, push_date, &format).map(Box::new).map_err(|e| e.to_string())
+                        })
+                        .await;
+                        io.send(Msg::RepoScanned { generation, repo, result, at: Utc::now() });
+                    });
+                }
+            }
+            Effect::FetchRepos { repos } => {
+                for (repo, spec, tag) in repos {
+                    let io = self.clone();
+                    tokio::spawn(async move {
+                        let result = match git::fetch(&spec).await {
+                            Ok(said) => {
+                                let has = match &tag {
+                                    Some(t) => git::remote_has_tag(&spec, t).await.ok(),
+                                    None => None,
+                                };
+                                Ok((said, has))
+                            }
+                            Err(e) => Err(e),
+                        };
+                        io.send(Msg::Fetched { repo, result, at: Utc::now() });
+                    });
+                }
+            }
+            Effect::CreateTags { tags, tagger, message } => {
+                for (repo, spec, tag, commit) in tags {
+                    let (io, tagger, message) = (self.clone(), tagger.clone(), message.clone());
+                    tokio::spawn(async move {
+                        let t = tag.clone();
+                        let result = blocking(move || {
+                            git::create_tag(&spec, &t, &commit, &tagger, &message).map_err(|e| e.to_string())
+                        })
+                        .await;
+                        io.send(Msg::TagCreated { repo, tag, result, at: Utc::now() });
+                    });
+                }
+            }
+            Effect::PushTags { tags } => {
+                for (repo, spec, tag) in tags {
+                    let io = self.clone();
+                    tokio::spawn(async move {
+                        let result = git::push_tag(&spec, &tag).await;
+                        io.send(Msg::TagPushed { repo, tag, result, at: Utc::now() });
+                    });
+                }
+            }
+            Effect::LoadCompare { generation, spec, from, to, .. } => {
+                let io = self.clone();
+                tokio::spawn(async move {
+                    let result = blocking(move || git::compare(&spec, &from, &to).map_err(|e| e.to_string())).await;
+                    io.send(Msg::CompareLoaded { generation, result, at: Utc::now() });
+                });
+            }
+            Effect::OpenUrl(url) => {
+                let io = self.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = open_url(&url).await {
+                        io.send(Msg::Notice { text: format!("cannot open {url}: {e}"), at: Utc::now() });
+                    }
+                });
+            }
+            // The clipboard is the terminal's: the event loop writes it.
+            Effect::Copy(_) => {}
         }
     }
+
+    fn send(&self, msg: Msg) {
+        // A closed channel means the app is shutting down.
+        let _ = self.tx.send(msg);
+    }
+}
+
+/// Runs blocking git work off the async threads; a panic becomes an error.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("internal error: {e}")))
+}
+
+async fn open_url(url: &str) -> Result<(), String> {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let status = tokio::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .map_err(|e| format!("{opener}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{opener} exited with {status}")) }
 }

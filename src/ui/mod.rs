@@ -2,6 +2,8 @@
 //! Nothing under `ui/` reads the clock, the environment, the disk or the
 //! network; `RenderCtx` brings the time, the time zone, the theme and keys.
 
+pub mod compare;
+pub mod confirm;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -35,6 +37,7 @@ pub struct ViewState {
     pub rollout_offset: usize,
     /// Rows the rollout table showed last frame (for tests and paging).
     pub rollout_rows: usize,
+    pub compare_offset: usize,
 }
 
 pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
@@ -54,6 +57,12 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         for (pane, rect) in pane_areas(body) {
             panes::render(frame, rect, pane, model, view, ctx);
         }
+    }
+    if model.compare.is_some() {
+        compare::render(frame, body, model, view, ctx);
+    }
+    if model.confirm.is_some() {
+        confirm::render(frame, body, model, ctx);
     }
     if model.help {
         help::render(frame, body, ctx);

@@ -71,8 +71,10 @@ pub fn pane_block<'a>(
     ctx: &RenderCtx,
 ) -> Block<'a> {
     let t = ctx.theme;
+    // Overlays (number 0) have no focus key.
+    let number = if number == 0 { String::from(" ") } else { format!(" {number} ") };
     let mut spans = vec![
-        Span::styled(format!(" {number} "), if focused { t.title_focused } else { t.muted }),
+        Span::styled(number, if focused { t.title_focused } else { t.muted }),
         Span::styled(format!("{title} "), if focused { t.title_focused } else { t.title }),
     ];
     if let Some(extra) = extra {

@@ -2,6 +2,7 @@
 
 pub mod empty;
 pub mod log;
+pub mod repos;
 pub mod rollout;
 
 use super::{RenderCtx, ViewState};
@@ -18,7 +19,10 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
         Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
         Pane::Log => log::render(frame, area, model, focused, ctx),
         Pane::Checklist => empty::render(frame, area, pane, "no checklist configured", focused, ctx),
-        Pane::Repos => empty::render(frame, area, pane, "no repositories configured", focused, ctx),
+        Pane::Repos if model.repos.is_empty() => {
+            empty::render(frame, area, pane, "no repositories configured", focused, ctx)
+        }
+        Pane::Repos => repos::render(frame, area, model, focused, ctx),
         Pane::Sentry => empty::render(frame, area, pane, "Sentry not configured", focused, ctx),
     }
 }

@@ -1,0 +1,350 @@
+//! The repository half of `update`: scans, fetch, tag, push and compare.
+//! Pure like the rest: it asks for git work through effects and applies the
+//! answers that come back.
+
+use super::event::LogKind;
+use super::model::{Confirm, Model};
+use super::remote::Remote;
+use super::repos::{CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal};
+use super::rollout::Target;
+use super::tags;
+use super::update::Effect;
+use chrono::{DateTime, Utc};
+
+/// How often repositories are re-scanned without being asked (someone may
+/// tag from the command line or another cockpit).
+pub const RESCAN_SECS: i64 = 60;
+
+pub fn scan_due(model: &Model) -> bool {
+    !model.repos.is_empty() && model.repos_scanned.is_none_or(|t| (model.now - t).num_seconds() >= RESCAN_SECS)
+}
+
+/// Asks for a scan of every repository not already being scanned.
+pub fn scan_all(model: &mut Model) -> Vec<Effect> {
+    model.generation += 1;
+    let generation = model.generation;
+    model.repos_scanned = Some(model.now);
+    let mut repos = Vec::new();
+    for (i, row) in model.repos.iter_mut().enumerate() {
+        if row.scanning {
+            continue;
+        }
+        row.scanning = true;
+        row.scan_gen = generation;
+        if matches!(row.status, Remote::Idle) {
+            row.status = Remote::Loading;
+        }
+        repos.push((i, row.spec.clone()));
+    }
+    if repos.is_empty() {
+        return Vec::new();
+    }
+    vec![Effect::ScanRepos {
+        generation,
+        repos,
+        push_date: model.release.push_date,
+        tag_format: model.release.tag_format.clone(),
+    }]
+}
+
+pub fn on_scanned(
+    model: &mut Model,
+    generation: u64,
+    repo: usize,
+    result: Result<RepoStatus, String>,
+    at: DateTime<Utc>,
+) {
+    let Some(row) = model.repos.get_mut(repo) else { return };
+    if generation < row.scan_gen {
+        return;
+    }
+    row.scanning = false;
+    row.status = match result {
+        Ok(value) => Remote::Ready { value, at },
+        Err(error) => Remote::Failed { error, at },
+    };
+    refresh_targets(model);
+}
+
+/// Services follow their repository's target tag; the release's target is the
+/// newest push tag any repository has for the push date (unless `--target`).
+pub fn refresh_targets(model: &mut Model) {
+    let format = model.release.tag_format.clone();
+    if !model.release.target_fixed {
+        let newest = model
+            .repos
+            .iter()
+            .filter_map(|r| r.status.value())
+            .filter_map(|s| s.plan.current.as_ref())
+            .max_by_key(|(_, t)| *t)
+            .map(|(name, _)| name.clone());
+        let base = tags::PushTag { date: model.release.push_date, suffix: 0 }.name(&format);
+        model.release.target_tag = newest.unwrap_or(base);
+    }
+    let release_target = model.release.target_tag.clone();
+    let fixed = model.release.target_fixed;
+    for i in 0..model.rollout.services.len() {
+        let repo = model.rollout.services[i].repo;
+        let target = match repo.and_then(|r| model.repos.get(r)).and_then(|r| r.status.value()) {
+            Some(status) if !fixed => {
+                Target { tag: status.plan.target().to_string(), commit: status.target_commit.clone() }
+            }
+            _ => Target::tag(&release_target),
+        };
+        model.rollout.services[i].target = target;
+    }
+}
+
+pub fn fetch(model: &mut Model) -> Vec<Effect> {
+    let mut repos = Vec::new();
+    for (i, row) in model.repos.iter_mut().enumerate() {
+        if row.op.is_some() {
+            continue;
+        }
+        row.op = Some(RepoOp::Fetching);
+        let tag = row.status.value().map(|s| s.plan.target().to_string());
+        repos.push((i, row.spec.clone(), tag));
+    }
+    if repos.is_empty() {
+        note(model, "nothing to fetch: no repositories, or all are busy");
+        return Vec::new();
+    }
+    vec![Effect::FetchRepos { repos }]
+}
+
+pub fn on_fetched(
+    model: &mut Model,
+    repo: usize,
+    result: Result<(String, Option<bool>), String>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    row.op = None;
+    let name = row.spec.name.clone();
+    match result {
+        Ok((said, remote_has)) => {
+            row.tag_remote = remote_has;
+            row.last_result = Some((at, Ok(format!("fetched: {said}"))));
+        }
+        Err(e) => {
+            row.last_result = Some((at, Err(e.clone())));
+            model.push_log(at, LogKind::System, format!("{name}: fetch failed: {e}"));
+        }
+    }
+    rescan(model, repo)
+}
+
+fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
+    model.generation += 1;
+    let generation = model.generation;
+    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    row.scanning = true;
+    row.scan_gen = generation;
+    vec![Effect::ScanRepos {
+        generation,
+        repos: vec![(repo, row.spec.clone())],
+        push_date: model.release.push_date,
+        tag_format: model.release.tag_format.clone(),
+    }]
+}
+
+/// Opens the dialog listing the tags `t` would create.
+pub fn propose_tags(model: &mut Model) {
+    let mut tags = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, row) in model.repos.iter().enumerate() {
+        match &row.status {
+            Remote::Ready { value, .. } if value.needs_tag() => {
+                tags.push(TagProposal { repo: i, tag: value.plan.next.clone(), commit: value.head.clone() })
+            }
+            Remote::Ready { value, .. } => {
+                skipped.push((i, format!("{} already on {}", value.plan.target(), value.branch)))
+            }
+            Remote::Failed { error, .. } => skipped.push((i, error.clone())),
+            _ => skipped.push((i, "not scanned yet".into())),
+        }
+    }
+    if tags.is_empty() {
+        note(model, "nothing to tag: every repository's branch head already has this push's tag");
+        return;
+    }
+    model.confirm = Some(Confirm::CreateTags { tags, skipped });
+}
+
+/// Opens the dialog listing the tags `P` would push.
+pub fn propose_push(model: &mut Model) {
+    let mut tags = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, row) in model.repos.iter().enumerate() {
+        match row.status.value().and_then(|s| s.plan.current.as_ref()) {
+            Some(_) if row.tag_remote == Some(true) => skipped.push((i, "already on the remote".into())),
+            Some((tag, _)) => tags.push((i, tag.clone())),
+            None => skipped.push((i, "no tag for this push yet (t creates one)".into())),
+        }
+    }
+    if tags.is_empty() {
+        note(model, "nothing to push: no repository has an unpushed tag for this push");
+        return;
+    }
+    model.confirm = Some(Confirm::PushTags { tags, skipped });
+}
+
+pub fn confirm(model: &mut Model) -> Vec<Effect> {
+    let Some(dialog) = model.confirm.take() else { return Vec::new() };
+    match dialog {
+        Confirm::CreateTags { tags, .. } => {
+            let message = format!("{} push {}", model.release.name, model.release.push_date);
+            let mut list = Vec::new();
+            for p in tags {
+                if let Some(row) = model.repos.get_mut(p.repo) {
+                    row.op = Some(RepoOp::Tagging(p.tag.clone()));
+                    list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
+                }
+            }
+            vec![Effect::CreateTags { tags: list, tagger: model.actor.name.clone(), message }]
+        }
+        Confirm::PushTags { tags, .. } => {
+            let mut list = Vec::new();
+            for (repo, tag) in tags {
+                if let Some(row) = model.repos.get_mut(repo) {
+                    row.op = Some(RepoOp::Pushing(tag.clone()));
+                    list.push((repo, row.spec.clone(), tag));
+                }
+            }
+            vec![Effect::PushTags { tags: list }]
+        }
+    }
+}
+
+pub fn on_tag_created(
+    model: &mut Model,
+    repo: usize,
+    tag: String,
+    result: Result<String, String>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let actor = model.actor.name.clone();
+    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    row.op = None;
+    let name = row.spec.name.clone();
+    let commit = row.status.value().map(|s| s.head.sha[..7.min(s.head.sha.len())].to_string()).unwrap_or_default();
+    let text = match &result {
+        Ok(_) => {
+            row.tag_remote = Some(false);
+            format!("{name}: tagged {tag} at {commit} by {actor}")
+        }
+        Err(e) => format!("{name}: tag {tag} not created: {e}"),
+    };
+    row.last_result = Some((at, result.map(|_| format!("tagged {tag}"))));
+    model.push_log(at, LogKind::System, text);
+    rescan(model, repo)
+}
+
+pub fn on_tag_pushed(
+    model: &mut Model,
+    repo: usize,
+    tag: String,
+    result: Result<String, String>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    row.op = None;
+    let name = row.spec.name.clone();
+    let text = match &result {
+        Ok(_) => {
+            row.tag_remote = Some(true);
+            format!("{name}: pushed {tag} to {}", row.spec.remote)
+        }
+        Err(e) => format!("{name}: push of {tag} failed: {e}"),
+    };
+    row.last_result = Some((at, result.map(|_| format!("pushed {tag}"))));
+    model.push_log(at, LogKind::System, text);
+    Vec::new()
+}
+
+/// The compare range for a repository: previous push tag to the target tag
+/// when it exists, else to the branch head.
+pub fn compare_range(status: &RepoStatus) -> Option<(String, String)> {
+    let from = status.plan.previous.as_ref()?.0.clone();
+    let to = match &status.plan.current {
+        Some((tag, _)) if !status.needs_tag() => tag.clone(),
+        _ => status.head.sha.clone(),
+    };
+    Some((from, to))
+}
+
+pub fn open_compare(model: &mut Model) -> Vec<Effect> {
+    let repo = model.repo_selected;
+    let Some(row) = model.repos.get(repo) else { return Vec::new() };
+    let Some(status) = row.status.value() else {
+        note(model, "this repository has not been scanned yet");
+        return Vec::new();
+    };
+    let Some((from, to)) = compare_range(status) else {
+        note(model, "no previous push tag to compare from");
+        return Vec::new();
+    };
+    model.generation += 1;
+    let generation = model.generation;
+    let spec: RepoSpec = row.spec.clone();
+    model.compare = Some(CompareView {
+        repo,
+        from: from.clone(),
+        to: to.clone(),
+        generation,
+        commits: Remote::Loading,
+        show_merges: false,
+        selected: 0,
+    });
+    vec![Effect::LoadCompare { generation, repo, spec, from, to }]
+}
+
+pub fn on_compare_loaded(
+    model: &mut Model,
+    generation: u64,
+    result: Result<Vec<CommitInfo>, String>,
+    at: DateTime<Utc>,
+) {
+    let Some(view) = model.compare.as_mut() else { return };
+    if view.generation != generation {
+        return;
+    }
+    view.commits = match result {
+        Ok(value) => Remote::Ready { value, at },
+        Err(error) => Remote::Failed { error, at },
+    };
+}
+
+/// The compare URL of the open view, else of the selected repository.
+pub fn current_url(model: &Model) -> Option<String> {
+    if let Some(view) = &model.compare {
+        return model.repos.get(view.repo)?.compare_url(&view.from, &short_to(&view.to));
+    }
+    let row = model.repos.get(model.repo_selected)?;
+    let (from, to) = compare_range(row.status.value()?)?;
+    row.compare_url(&from, &short_to(&to))
+}
+
+/// A full sha reads badly in a URL; twelve characters stay unambiguous.
+fn short_to(to: &str) -> String {
+    if to.len() == 40 && to.bytes().all(|b| b.is_ascii_hexdigit()) { to[..12].to_string() } else { to.to_string() }
+}
+
+pub fn url_effect(model: &mut Model, copy: bool) -> Vec<Effect> {
+    match current_url(model) {
+        Some(url) if copy => {
+            note(model, &format!("copied {url}"));
+            vec![Effect::Copy(url)]
+        }
+        Some(url) => vec![Effect::OpenUrl(url)],
+        None => {
+            note(model, "no compare URL: set web_url for this repository and make sure it has a previous push tag");
+            Vec::new()
+        }
+    }
+}
+
+fn note(model: &mut Model, text: &str) {
+    let now = model.now;
+    model.push_log(now, LogKind::System, text.to_string());
+}

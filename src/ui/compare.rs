@@ -1,0 +1,83 @@
+//! The compare view: commits in `to` but not in `from`, newest first, over
+//! the body like a zoomed pane. Only the visible rows are drawn, so a list of
+//! tens of thousands scrolls like a short one.
+
+use super::widgets::{fit, pane_block};
+use super::{RenderCtx, ViewState};
+use crate::domain::repos::CompareView;
+use crate::domain::{Model, Remote};
+use chrono::DateTime;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut ViewState, ctx: &RenderCtx) {
+    let Some(view) = &model.compare else { return };
+    let t = ctx.theme;
+    let repo = model.repos.get(view.repo);
+    let name = repo.map_or("?", |r| r.spec.name.as_str());
+    let to_label = short(&view.to);
+    let visible = view.visible();
+    let count = match &view.commits {
+        Remote::Ready { value, .. } => {
+            let hidden = value.len() - visible.len();
+            let merges = if view.show_merges { String::new() } else { format!(", {hidden} merges hidden") };
+            Some(format!("{} commits{merges}", visible.len()))
+        }
+        _ => None,
+    };
+    let title = format!("Compare {name} {}...{to_label}", view.from);
+    let block = pane_block(0, &title, count, true, ctx);
+    frame.render_widget(Clear, body);
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let mut lines = Vec::new();
+    let url = repo.and_then(|r| r.compare_url(&view.from, &to_label));
+    lines.push(Line::styled(url.unwrap_or_else(|| "(no web_url configured for this repository)".into()), t.log_event));
+    match &view.commits {
+        Remote::Idle | Remote::Loading => lines.push(Line::styled("loading commits…", t.unknown)),
+        Remote::Failed { error, .. } => lines.push(Line::styled(error.clone(), t.error)),
+        Remote::Ready { .. } if visible.is_empty() => lines.push(Line::styled("no commits in this range", t.muted)),
+        Remote::Ready { .. } => list(&mut lines, view, &visible, inner, view_state, ctx),
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn list<'a>(
+    lines: &mut Vec<Line<'a>>,
+    view: &CompareView,
+    visible: &[&crate::domain::repos::CommitInfo],
+    inner: Rect,
+    vs: &mut ViewState,
+    ctx: &RenderCtx,
+) {
+    let t = ctx.theme;
+    let rows = (inner.height as usize).saturating_sub(1).max(1);
+    let sel = view.selected.min(visible.len() - 1);
+    if sel < vs.compare_offset {
+        vs.compare_offset = sel;
+    } else if sel >= vs.compare_offset + rows {
+        vs.compare_offset = sel + 1 - rows;
+    }
+    let author_w = 18;
+    for (i, c) in visible.iter().enumerate().skip(vs.compare_offset).take(rows) {
+        let date = DateTime::from_timestamp(c.time, 0)
+            .map(|d| d.with_timezone(&ctx.tz).format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let mut line = Line::from(vec![
+            Span::styled(format!("{} ", &c.sha[..7.min(c.sha.len())]), t.header_accent),
+            Span::styled(format!("{date} "), t.muted),
+            Span::styled(format!("{} ", fit(&c.author, author_w)), t.text),
+            Span::styled(c.summary.clone(), if c.merge { t.muted } else { t.text }),
+        ]);
+        if i == sel {
+            line = line.patch_style(t.selected);
+        }
+        lines.push(line);
+    }
+}
+
+fn short(to: &str) -> String {
+    if to.len() == 40 && to.bytes().all(|b| b.is_ascii_hexdigit()) { to[..12].to_string() } else { to.to_string() }
+}

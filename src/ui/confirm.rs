@@ -1,0 +1,70 @@
+//! The confirmation dialog for creating and pushing tags: it lists exactly
+//! what will happen, repository by repository, before anything does.
+
+use super::RenderCtx;
+use super::widgets::{centered, fit};
+use crate::domain::Model;
+use crate::domain::model::Confirm;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
+    let Some(dialog) = &model.confirm else { return };
+    let t = ctx.theme;
+    let repo_name = |i: usize| model.repos.get(i).map_or("?", |r| r.spec.name.as_str()).to_string();
+    let name_w = model.repos.iter().map(|r| r.spec.name.chars().count()).max().unwrap_or(8).min(24);
+    let mut lines = Vec::new();
+    let (title, skipped) = match dialog {
+        Confirm::CreateTags { tags, skipped } => {
+            lines.push(Line::styled(
+                format!(" Create {} annotated tag(s) as {}:", tags.len(), model.actor.name),
+                t.text,
+            ));
+            for p in tags {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(&repo_name(p.repo), name_w)), t.text),
+                    Span::styled(format!("{} ", p.tag), t.warn),
+                    Span::styled(format!("→ {} ", &p.commit.sha[..7.min(p.commit.sha.len())]), t.header_accent),
+                    Span::styled(p.commit.summary.clone(), t.muted),
+                ]));
+            }
+            (" Create tags? ", skipped)
+        }
+        Confirm::PushTags { tags, skipped } => {
+            lines.push(Line::styled(format!(" Push {} tag(s):", tags.len()), t.text));
+            for (repo, tag) in tags {
+                let remote = model.repos.get(*repo).map_or("origin", |r| r.spec.remote.as_str());
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {} ", fit(&repo_name(*repo), name_w)), t.text),
+                    Span::styled(format!("git push {remote} refs/tags/{tag}"), t.warn),
+                ]));
+            }
+            (" Push tags? ", skipped)
+        }
+    };
+    for (repo, why) in skipped {
+        lines.push(Line::styled(format!("  {} skipped: {why}", fit(&repo_name(*repo), name_w)), t.muted));
+    }
+    lines.push(Line::default());
+    let confirm =
+        ctx.keymap.keys_for(crate::action::Action::Activate).first().map_or("enter".into(), |k| k.to_string());
+    let cancel = ctx.keymap.keys_for(crate::action::Action::Cancel).first().map_or("esc".into(), |k| k.to_string());
+    lines.push(Line::from(vec![
+        Span::styled(format!(" {confirm}"), t.footer_key),
+        Span::styled(" confirm   ", t.footer_text),
+        Span::styled(cancel, t.footer_key),
+        Span::styled(" cancel", t.footer_text),
+    ]));
+    let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
+    let area = centered(body, width.max(40), lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(t.warn)
+        .title(Span::styled(title, t.title_focused))
+        .style(t.base);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,154 @@
+//! Repos & tags: per repository, two lines — branch head and what changed
+//! since the previous push tag; then the next tag, where the tag exists,
+//! the security fork and the last operation. A "Pushing:" block of compare
+//! URLs closes the pane, as the push notes want it.
+
+use crate::domain::repo_update::compare_range;
+use crate::domain::repos::{RepoOp, RepoRow, RepoStatus};
+use crate::domain::{Model, Pane, Remote};
+use crate::ui::RenderCtx;
+use crate::ui::widgets::{age, pane_block};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
+    let t = ctx.theme;
+    let busy = model.repos.iter().filter(|r| r.op.is_some() || r.scanning).count();
+    let extra = (busy > 0).then(|| format!("{busy} busy"));
+    let block = pane_block(Pane::Repos.index() + 1, Pane::Repos.title(), extra, focused, ctx);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if model.repos.is_empty() {
+        let msg = Line::styled("no repositories configured", t.muted);
+        frame.render_widget(Paragraph::new(msg).centered(), inner);
+        return;
+    }
+    let height = inner.height as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let selected = model.repo_selected.min(model.repos.len() - 1);
+    // Keep the selected repository's two lines visible.
+    let per = 2;
+    let fit_rows = (height / per).max(1);
+    let first = selected.saturating_sub(fit_rows.saturating_sub(1));
+    for (i, row) in model.repos.iter().enumerate().skip(first).take(fit_rows) {
+        let sel = i == selected;
+        let (l1, l2) = repo_lines(row, sel && focused, ctx);
+        let (l1, l2) = if sel { (l1.patch_style(t.selected), l2.patch_style(t.selected)) } else { (l1, l2) };
+        lines.push(l1);
+        lines.push(l2);
+    }
+    let pushing = pushing_lines(model);
+    if lines.len() + pushing.len() + 2 <= height && !pushing.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Pushing:", t.title));
+        lines.extend(pushing.into_iter().map(|u| Line::styled(format!("  {u}"), t.text)));
+    }
+    if let Some(row) = model.repos.get(selected)
+        && let Some((at, result)) = &row.last_result
+        && lines.len() < height
+    {
+        while lines.len() < height - 1 {
+            lines.push(Line::default());
+        }
+        let (text, style) = match result {
+            Ok(s) => (s.clone(), t.ok),
+            Err(e) => (e.clone(), t.error),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} · {} ago: ", row.spec.name, age(ctx.now - *at)), t.muted),
+            Span::styled(text, style),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The "Pushing:" block: one compare URL per repository with a web URL.
+pub fn pushing_lines(model: &Model) -> Vec<String> {
+    model
+        .repos
+        .iter()
+        .filter_map(|r| {
+            let status = r.status.value()?;
+            let (from, _) = compare_range(status)?;
+            r.compare_url(&from, status.plan.target())
+        })
+        .collect()
+}
+
+fn repo_lines<'a>(row: &RepoRow, marker: bool, ctx: &RenderCtx) -> (Line<'a>, Line<'a>) {
+    let t = ctx.theme;
+    let mark = if marker { "▸ " } else { "  " };
+    let name = Span::styled(format!("{mark}{}", row.spec.name), t.text);
+    let op = row.op.as_ref().map(|op| match op {
+        RepoOp::Fetching => "fetching…".to_string(),
+        RepoOp::Tagging(tag) => format!("tagging {tag}…"),
+        RepoOp::Pushing(tag) => format!("pushing {tag}…"),
+    });
+    match &row.status {
+        Remote::Idle | Remote::Loading => (
+            Line::from(vec![name, Span::styled("  scanning…", t.unknown)]),
+            Line::styled(format!("    {}", row.spec.path), t.muted),
+        ),
+        Remote::Failed { error, .. } => (
+            Line::from(vec![name, Span::styled("  ✖ ", t.error), Span::styled(error.clone(), t.error)]),
+            Line::styled(format!("    {}", op.unwrap_or_else(|| row.spec.path.clone())), t.muted),
+        ),
+        Remote::Ready { value, .. } => {
+            let mut l1 = vec![
+                name,
+                Span::styled(format!("  {}@{}", value.branch, &value.head.sha[..7.min(value.head.sha.len())]), t.muted),
+            ];
+            match (&value.plan.previous, value.commits_since_previous) {
+                (Some((prev, _)), Some(n)) => {
+                    l1.push(Span::styled(format!("  +{n}"), if n > 0 { t.other } else { t.muted }));
+                    l1.push(Span::styled(format!(" since {prev}"), t.muted));
+                }
+                _ => l1.push(Span::styled("  no previous push tag", t.warn)),
+            }
+            (Line::from(l1), status_line(row, value, op, ctx))
+        }
+    }
+}
+
+fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &RenderCtx) -> Line<'a> {
+    let t = ctx.theme;
+    let mut spans = vec![Span::raw("    ")];
+    if s.needs_tag() {
+        spans.push(Span::styled("next ", t.muted));
+        spans.push(Span::styled(s.plan.next.clone(), t.warn));
+    } else {
+        spans.push(Span::styled("✓ ", t.ok));
+        spans.push(Span::styled(s.plan.target().to_string(), t.ok));
+        let (glyph, style, word) = match row.tag_remote {
+            Some(true) => ("✓", t.ok, "pushed"),
+            Some(false) => ("✗", t.warn, "not pushed"),
+            None => ("?", t.unknown, "remote ?"),
+        };
+        spans.push(Span::styled(format!(" {glyph} {word}"), style));
+    }
+    match &s.security {
+        None => {}
+        Some(Ok(sec)) if sec.in_sync => spans.push(Span::styled(" · security ✓", t.ok)),
+        Some(Ok(sec)) => {
+            let mut parts = Vec::new();
+            if sec.ahead > 0 {
+                parts.push(format!("{} ahead", sec.ahead));
+            }
+            if sec.behind > 0 {
+                parts.push(format!("{} behind", sec.behind));
+            }
+            spans.push(Span::styled(format!(" · security {}", parts.join(", ")), t.warn));
+        }
+        Some(Err(e)) => spans.push(Span::styled(format!(" · security ? {e}"), t.unknown)),
+    }
+    if let Some(op) = op {
+        spans.push(Span::styled(format!(" · {op}"), t.log_event));
+    } else if let Some(at) = s.fetched_at {
+        spans.push(Span::styled(format!(" · fetched {} ago", age(ctx.now - at)), t.muted));
+    } else {
+        spans.push(Span::styled(" · never fetched", t.muted));
+    }
+    Line::from(spans)
+}
