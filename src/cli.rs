@@ -55,6 +55,54 @@ pub enum Command {
     Status(StatusArgs),
     /// Validate a config file and exit non-zero with the file, line and key when it is wrong
     Check,
+    /// Per repository: branch head, previous push tag, next tag, tag state, security fork
+    Repos(ReposArgs),
+    /// Commits in TO but not in FROM (default: previous push tag to the target tag or branch head)
+    Compare(CompareArgs),
+    /// Create the next push tag on every repository that needs one (what `t` does)
+    Tag(TagArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReposArgs {
+    /// Print JSON (schema in the README)
+    #[arg(long)]
+    pub json: bool,
+    /// Fetch every repository first (git fetch --prune --tags)
+    #[arg(long)]
+    pub fetch: bool,
+    /// Do not ask the remotes whether they have the tag (no network)
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Repository name from the config
+    pub repo: String,
+    /// Older end of the range [default: the previous push tag]
+    pub from: Option<String>,
+    /// Newer end [default: the target tag when it exists, else the branch head]
+    pub to: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Include merge commits
+    #[arg(long)]
+    pub merges: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Say what would be tagged, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also push this push's tags to each remote (what `P` does)
+    #[arg(long)]
+    pub push: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

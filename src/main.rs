@@ -51,6 +51,21 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             print!("{out}");
             Ok(())
         }
+        Some(Command::Repos(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::repos::repos(&config, &global, &args).await?);
+            Ok(())
+        }
+        Some(Command::Compare(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::repos::compare(&config, &global, &args).await?);
+            Ok(())
+        }
+        Some(Command::Tag(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::repos::tag(&config, &global, &args).await?);
+            Ok(())
+        }
         Some(Command::Check) => {
             let config = load(&global)?;
             print!("{}", headless::check::run(&config, &global)?);

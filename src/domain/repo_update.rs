@@ -348,3 +348,195 @@ fn note(model: &mut Model, text: &str) {
     let now = model.now;
     model.push_log(now, LogKind::System, text.to_string());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Action;
+    use crate::domain::repos::{CommitInfo, RepoSpec, SecuritySpec};
+    use crate::domain::update::{Msg, update};
+    use crate::domain::{Heartbeat, Probe, ProbeState, VersionInfo};
+    use crate::testkit;
+    use chrono::{NaiveDate, TimeZone};
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
+    }
+
+    fn spec(name: &str) -> RepoSpec {
+        RepoSpec {
+            name: name.into(),
+            path: format!("/src/{name}"),
+            remote: "origin".into(),
+            branch: None,
+            web_url: Some(format!("https://github.com/example/{name}")),
+            security: Some(SecuritySpec { remote: "security".into(), branch: None }),
+        }
+    }
+
+    fn commit(sha: &str) -> CommitInfo {
+        CommitInfo {
+            sha: sha.repeat(40 / sha.len()),
+            summary: "Fix it".into(),
+            author: "Ada".into(),
+            time: 0,
+            merge: false,
+        }
+    }
+
+    fn status(tags: &[(&str, &str)], head: &str) -> RepoStatus {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let plan = tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
+        let commit_of = |t: &str| tags.iter().find(|(n, _)| *n == t).map(|(_, c)| c.repeat(40 / c.len()));
+        RepoStatus {
+            branch: "main".into(),
+            head: commit(head),
+            previous_commit: plan.previous.as_ref().and_then(|(t, _)| commit_of(t)),
+            target_commit: plan.current.as_ref().and_then(|(t, _)| commit_of(t)),
+            plan,
+            commits_since_previous: Some(3),
+            tagged_commits: tags.iter().map(|(t, c)| (t.to_string(), c.repeat(40 / c.len()))).collect(),
+            security: None,
+            fetched_at: None,
+        }
+    }
+
+    /// Two services: `web` linked to repo 0, `api` to nothing; repos `web`, `lib`.
+    fn model() -> Model {
+        let mut specs = testkit::specs(&["web", "api"]);
+        specs[0].repo = Some("web".into());
+        Model::new(
+            testkit::release(),
+            crate::domain::model::Actor { name: "alice".into(), role: crate::domain::model::Role::Rm },
+            vec!["stage".into(), "prod".into()],
+            &specs,
+            &[spec("web"), spec("lib")],
+            std::time::Duration::from_secs(15),
+            t0(),
+        )
+    }
+
+    fn scanned(m: &mut Model, repo: usize, s: RepoStatus) {
+        let generation = m.repos[repo].scan_gen;
+        update(m, Msg::RepoScanned { generation, repo, result: Ok(Box::new(s)), at: t0() });
+    }
+
+    #[test]
+    fn first_tick_scans_every_repo_once() {
+        let mut m = model();
+        let effects = update(&mut m, Msg::Tick(t0()));
+        let scans: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::ScanRepos { .. })).collect();
+        assert_eq!(scans.len(), 1);
+        let Effect::ScanRepos { repos, .. } = scans[0] else { unreachable!() };
+        assert_eq!(repos.len(), 2);
+        let again = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+        assert!(!again.iter().any(|e| matches!(e, Effect::ScanRepos { .. })), "not rescanned every tick");
+    }
+
+    #[test]
+    fn stale_scans_are_dropped() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        let current = m.repos[0].scan_gen;
+        update(&mut m, Msg::RepoScanned { generation: current - 1, repo: 0, result: Err("old".into()), at: t0() });
+        assert!(matches!(m.repos[0].status, Remote::Loading));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
+        assert!(m.repos[0].status.value().is_some());
+    }
+
+    #[test]
+    fn services_follow_their_repository_target_including_commits() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "c"));
+        scanned(&mut m, 1, status(&[("2026.11.19", "a")], "d"));
+        assert_eq!(m.rollout.services[0].target.tag, "2026.11.26-1");
+        assert_eq!(m.rollout.services[0].target.commit.as_deref(), Some("c".repeat(40).as_str()));
+        // The release follows the newest tag for the push date; unlinked services use it.
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        assert_eq!(m.rollout.services[1].target.tag, "2026.11.26-1");
+        // A service that reports only a commit is on target when it is the tag's commit.
+        let probe = Probe {
+            state: ProbeState::Ok,
+            info: VersionInfo { commit: Some("ccccccc".into()), ..Default::default() },
+            heartbeat: Heartbeat::Ok,
+            error: None,
+            latency_ms: Some(1),
+            at: t0(),
+        };
+        let generation = m.rollout.services[0].cells[1].as_ref().unwrap().in_flight.unwrap();
+        update(&mut m, Msg::Probed { generation, service: 0, env: 1, probe });
+        assert_eq!(m.rollout.progress(1).on_target, 1);
+    }
+
+    #[test]
+    fn tagging_asks_first_then_tags_only_what_needs_it() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
+        scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
+        assert!(update(&mut m, Msg::Action(Action::CreateTags)).is_empty(), "nothing happens before confirming");
+        let Some(Confirm::CreateTags { tags, skipped }) = &m.confirm else { panic!("dialog") };
+        assert_eq!(tags.len(), 1);
+        assert_eq!((tags[0].repo, tags[0].tag.as_str()), (0, "2026.11.26"));
+        assert_eq!(skipped.len(), 1);
+        // Keys behind the dialog do nothing; cancel closes it.
+        assert!(update(&mut m, Msg::Action(Action::Fetch)).is_empty());
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(m.confirm.is_none());
+        update(&mut m, Msg::Action(Action::CreateTags));
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        let [Effect::CreateTags { tags, tagger, message }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!(tags.len(), 1);
+        assert_eq!(tags[0].2, "2026.11.26");
+        assert_eq!(tags[0].3, "b".repeat(40));
+        assert_eq!(tagger, "alice");
+        assert!(message.contains("AMO"));
+        assert_eq!(m.repos[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
+        let before = m.log.len();
+        let rescan =
+            update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("oid".into()), at: t0() });
+        assert!(matches!(rescan.as_slice(), [Effect::ScanRepos { .. }]));
+        assert_eq!(m.log.len(), before + 1);
+        assert!(m.log.last().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
+    }
+
+    #[test]
+    fn a_refused_tag_is_reported_not_retried() {
+        let mut m = model();
+        let at = t0();
+        let effects =
+            update(&mut m, Msg::TagCreated { repo: 1, tag: "2026.11.26".into(), result: Err("tag exists".into()), at });
+        assert!(matches!(effects.as_slice(), [Effect::ScanRepos { .. }]), "only a rescan, no retry");
+        assert!(m.log.last().unwrap().text.contains("not created: tag exists"));
+        let effects =
+            update(&mut m, Msg::TagPushed { repo: 1, tag: "2026.11.26".into(), result: Err("rejected".into()), at });
+        assert!(effects.is_empty());
+        assert_eq!(m.repos[1].tag_remote, None);
+        assert!(m.log.last().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
+    }
+
+    #[test]
+    fn compare_opens_loads_and_ignores_stale_answers() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
+        m.focus = crate::domain::Pane::Repos;
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        let [Effect::LoadCompare { generation, from, to, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!((from.as_str(), to.as_str()), ("2026.11.19", "b".repeat(40).as_str()));
+        let generation = *generation;
+        update(&mut m, Msg::CompareLoaded { generation: generation - 1, result: Ok(vec![]), at: t0() });
+        assert!(matches!(m.compare.as_ref().unwrap().commits, Remote::Loading));
+        let mut merge = commit("e");
+        merge.merge = true;
+        update(&mut m, Msg::CompareLoaded { generation, result: Ok(vec![commit("d"), merge]), at: t0() });
+        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 1, "merges hidden by default");
+        update(&mut m, Msg::Action(Action::ToggleMerges));
+        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 2);
+        let copy = update(&mut m, Msg::Action(Action::CopyUrl));
+        assert_eq!(copy, vec![Effect::Copy("https://github.com/example/web/compare/2026.11.19...bbbbbbbbbbbb".into())]);
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(m.compare.is_none());
+    }
+}

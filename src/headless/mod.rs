@@ -1,6 +1,8 @@
 //! The command-line front ends over the same library the cockpit uses.
 
 pub mod check;
+pub mod drive;
+pub mod repos;
 pub mod status;
 
 /// A failure that ends a command with a message and an exit code, without a

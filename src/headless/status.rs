@@ -2,38 +2,21 @@
 //! the same `update` the cockpit runs, printed as a table or JSON.
 
 use super::Exit;
+use super::drive::Driver;
 use crate::cli::{Global, StatusArgs};
 use crate::config::Config;
 use crate::domain::report::StatusReport;
-use crate::domain::{Effect, Model, Msg, Remote, update};
-use crate::io::Io;
+use crate::domain::{Model, Msg, Remote};
 use crate::session;
 use chrono::Utc;
 use std::fmt::Write as _;
-use tokio::sync::mpsc;
 
-/// Polls everything once and returns the model with every answer applied.
+/// Polls everything once (and scans the repositories, whose tags decide the
+/// targets) and returns the model with every answer applied.
 pub async fn sweep(config: &Config, global: &Global) -> Result<Model, Exit> {
     let mut model = session::build_model(config, global, Utc::now());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let io = Io::new(&config.poll, tx).map_err(|e| Exit::new(1, e.to_string()))?;
-    let mut pending = 0;
-    for effect in update(&mut model, Msg::Tick(Utc::now())) {
-        pending += match &effect {
-            Effect::Poll { targets, .. } => targets.len(),
-            Effect::ScanRepos { repos, .. } => repos.len(),
-            _ => 0,
-        };
-        io.spawn(effect);
-    }
-    while pending > 0 {
-        let Some(msg) = rx.recv().await else { break };
-        if matches!(msg, Msg::Probed { .. } | Msg::RepoScanned { .. }) {
-            pending -= 1;
-        }
-        // Answers only apply state here; nothing they ask for is needed.
-        update(&mut model, msg);
-    }
+    let mut driver = Driver::new(config)?;
+    driver.run(&mut model, Msg::Tick(Utc::now())).await;
     Ok(model)
 }
 

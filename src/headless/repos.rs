@@ -1,0 +1,399 @@
+//! `shipdeck repos`, `shipdeck compare` and `shipdeck tag`: the Repos & tags
+//! pane for scripts, through the same `update` the cockpit runs.
+
+use super::Exit;
+use super::drive::Driver;
+use crate::cli::{CompareArgs, Global, ReposArgs, TagArgs};
+use crate::config::Config;
+use crate::domain::model::Confirm;
+use crate::domain::repo_update::{self, compare_range};
+use crate::domain::repos::{CommitInfo, RepoRow};
+use crate::domain::{Model, Remote};
+use crate::io::git;
+use crate::session;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Serialize)]
+pub struct RepoReport {
+    pub name: String,
+    pub path: String,
+    pub branch: Option<String>,
+    pub head: Option<String>,
+    pub previous_tag: Option<String>,
+    pub previous_tag_commit: Option<String>,
+    pub next_tag: Option<String>,
+    pub target_tag: Option<String>,
+    pub commits_since_previous: Option<usize>,
+    pub compare_url: Option<String>,
+    pub tag_local: bool,
+    pub tag_remote: Option<bool>,
+    pub security: Option<SecurityReport>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SecurityReport {
+    pub remote: String,
+    pub in_sync: Option<bool>,
+    pub ahead: Option<usize>,
+    pub behind: Option<usize>,
+    pub error: Option<String>,
+}
+
+/// Scans every repository (and, with `fetch`, fetches first).
+async fn scanned(config: &Config, global: &Global, fetch: bool) -> Result<(Model, Driver), Exit> {
+    let mut model = session::build_model(config, global, Utc::now());
+    if model.repos.is_empty() {
+        return Err(Exit::new(2, format!("{}: no [[repos]] configured", config.source)));
+    }
+    let mut driver = Driver::new(config)?;
+    let scan = repo_update::scan_all(&mut model);
+    driver.settle(&mut model, scan).await;
+    if fetch {
+        let effects = repo_update::fetch(&mut model);
+        driver.settle(&mut model, effects).await;
+    }
+    Ok((model, driver))
+}
+
+fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
+    let mut r = RepoReport {
+        name: row.spec.name.clone(),
+        path: row.spec.path.clone(),
+        branch: None,
+        head: None,
+        previous_tag: None,
+        previous_tag_commit: None,
+        next_tag: None,
+        target_tag: None,
+        commits_since_previous: None,
+        compare_url: None,
+        tag_local: false,
+        tag_remote: row.tag_remote,
+        security: row.spec.security.as_ref().map(|s| SecurityReport {
+            remote: s.remote.clone(),
+            in_sync: None,
+            ahead: None,
+            behind: None,
+            error: None,
+        }),
+        error: remote_error,
+    };
+    match &row.status {
+        Remote::Ready { value: s, .. } => {
+            r.branch = Some(s.branch.clone());
+            r.head = Some(s.head.sha.clone());
+            r.previous_tag = s.plan.previous.as_ref().map(|(t, _)| t.clone());
+            r.previous_tag_commit = s.previous_commit.clone();
+            r.next_tag = Some(s.plan.next.clone());
+            r.target_tag = Some(s.plan.target().to_string());
+            r.commits_since_previous = s.commits_since_previous;
+            r.compare_url = compare_range(s).and_then(|(from, _)| row.compare_url(&from, s.plan.target()));
+            r.tag_local = s.plan.current.is_some();
+            if let (Some(report), Some(state)) = (r.security.as_mut(), s.security.as_ref()) {
+                match state {
+                    Ok(sec) => {
+                        report.in_sync = Some(sec.in_sync);
+                        report.ahead = Some(sec.ahead);
+                        report.behind = Some(sec.behind);
+                    }
+                    Err(e) => report.error = Some(e.clone()),
+                }
+            }
+        }
+        Remote::Failed { error, .. } => r.error = Some(error.clone()),
+        Remote::Idle | Remote::Loading => r.error = Some("not scanned".into()),
+    }
+    r
+}
+
+pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result<String, Exit> {
+    let (mut model, _) = scanned(config, global, args.fetch).await?;
+    let mut reports = Vec::new();
+    for row in &mut model.repos {
+        // Whether the remote has the tag needs the network; ask only about a
+        // tag that exists here, and say why when the remote cannot tell.
+        let mut remote_error = None;
+        if row.tag_remote.is_none()
+            && !args.offline
+            && let Some((tag, _)) = row.status.value().and_then(|s| s.plan.current.clone())
+        {
+            match git::remote_has_tag(&row.spec, &tag).await {
+                Ok(has) => row.tag_remote = Some(has),
+                Err(e) => remote_error = Some(e),
+            }
+        }
+        reports.push(report(row, remote_error));
+    }
+    if args.json {
+        return Ok(serde_json::to_string_pretty(&reports).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+    }
+    let mut out = String::new();
+    for r in &reports {
+        let _ = writeln!(out, "{}  ({})", r.name, r.path);
+        if let Some(e) = &r.error {
+            let _ = writeln!(out, "  error: {e}");
+        }
+        if let (Some(branch), Some(head)) = (&r.branch, &r.head) {
+            let _ = writeln!(out, "  {branch} @ {}", &head[..7.min(head.len())]);
+            let prev = r.previous_tag.as_deref().unwrap_or("(none)");
+            let n = r.commits_since_previous.map_or(String::new(), |n| format!(", {n} commits since"));
+            let _ = writeln!(out, "  previous {prev}{n}");
+            let remote = match r.tag_remote {
+                Some(true) => "pushed",
+                Some(false) => "not pushed",
+                None => "remote unknown",
+            };
+            let state = if r.tag_local { format!("tagged, {remote}") } else { "not tagged yet".into() };
+            let _ = writeln!(
+                out,
+                "  target {} ({state}) · next {}",
+                r.target_tag.as_deref().unwrap_or("?"),
+                r.next_tag.as_deref().unwrap_or("?")
+            );
+        }
+        if let Some(sec) = &r.security {
+            let text = match (sec.in_sync, &sec.error) {
+                (Some(true), _) => "in sync".to_string(),
+                (Some(false), _) => format!("{} ahead, {} behind", sec.ahead.unwrap_or(0), sec.behind.unwrap_or(0)),
+                (None, Some(e)) => format!("unknown: {e}"),
+                (None, None) => "unknown".into(),
+            };
+            let _ = writeln!(out, "  security fork ({}): {text}", sec.remote);
+        }
+    }
+    let urls: Vec<&str> = reports.iter().filter_map(|r| r.compare_url.as_deref()).collect();
+    if !urls.is_empty() {
+        let _ = writeln!(out, "\nPushing:");
+        for u in urls {
+            let _ = writeln!(out, "  {u}");
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+struct CompareReport<'a> {
+    repo: &'a str,
+    from: &'a str,
+    to: &'a str,
+    compare_url: Option<String>,
+    commits: Vec<CommitReport<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct CommitReport<'a> {
+    sha: &'a str,
+    author: &'a str,
+    date: String,
+    summary: &'a str,
+    merge: bool,
+}
+
+pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Result<String, Exit> {
+    let (mut model, mut driver) = scanned(config, global, false).await?;
+    let Some(idx) = model.repos.iter().position(|r| r.spec.name == args.repo) else {
+        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
+        return Err(Exit::new(2, format!("no repository `{}` (configured: {})", args.repo, names.join(", "))));
+    };
+    let row = &model.repos[idx];
+    let status = match &row.status {
+        Remote::Ready { value, .. } => value,
+        Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),
+        _ => return Err(Exit::new(1, format!("{}: not scanned", args.repo))),
+    };
+    let defaults = compare_range(status);
+    let from = match (&args.from, &defaults) {
+        (Some(f), _) => f.clone(),
+        (None, Some((f, _))) => f.clone(),
+        (None, None) => {
+            return Err(Exit::new(2, format!("{}: no previous push tag; name FROM explicitly", args.repo)));
+        }
+    };
+    let to = match (&args.to, &defaults) {
+        (Some(t), _) => t.clone(),
+        (None, Some((_, t))) => t.clone(),
+        (None, None) => status.head.sha.clone(),
+    };
+    model.generation += 1;
+    let generation = model.generation;
+    model.compare = Some(crate::domain::repos::CompareView {
+        repo: idx,
+        from: from.clone(),
+        to: to.clone(),
+        generation,
+        commits: Remote::Loading,
+        show_merges: args.merges,
+        selected: 0,
+    });
+    let effect = crate::domain::Effect::LoadCompare { generation, repo: idx, spec: row.spec.clone(), from, to };
+    driver.settle(&mut model, vec![effect]).await;
+    let view = model.compare.as_ref().expect("set above");
+    let commits: Vec<&CommitInfo> = match &view.commits {
+        Remote::Ready { .. } => view.visible(),
+        Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),
+        _ => return Err(Exit::new(1, "compare did not finish".to_string())),
+    };
+    let url = repo_update::current_url(&model);
+    let date = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|d| d.to_rfc3339()).unwrap_or_default();
+    if args.json {
+        let report = CompareReport {
+            repo: &args.repo,
+            from: &view.from,
+            to: &view.to,
+            compare_url: url,
+            commits: commits
+                .iter()
+                .map(|c| CommitReport {
+                    sha: &c.sha,
+                    author: &c.author,
+                    date: date(c.time),
+                    summary: &c.summary,
+                    merge: c.merge,
+                })
+                .collect(),
+        };
+        return Ok(serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+    }
+    let mut out = format!("{} {}..{}: {} commits\n", args.repo, view.from, view.to, commits.len());
+    if let Some(u) = url {
+        let _ = writeln!(out, "{u}");
+    }
+    for c in commits {
+        let day = &date(c.time)[..10.min(date(c.time).len())];
+        let _ = writeln!(out, "{} {day} {:<20} {}", &c.sha[..7.min(c.sha.len())], c.author, c.summary);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize)]
+struct TagReport {
+    repo: String,
+    tag: String,
+    commit: String,
+    summary: String,
+    created: bool,
+    pushed: Option<bool>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct TagRun {
+    dry_run: bool,
+    tags: Vec<TagReport>,
+    skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Serialize)]
+struct Skipped {
+    repo: String,
+    reason: String,
+}
+
+/// What `t` (and, with `--push`, `P`) do in the cockpit, for scripts.
+pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<String, Exit> {
+    let (mut model, mut driver) = scanned(config, global, false).await?;
+    let name = |m: &Model, i: usize| m.repos[i].spec.name.clone();
+    repo_update::propose_tags(&mut model);
+    let (proposals, skipped) = match model.confirm.clone() {
+        Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let mut run = TagRun {
+        dry_run: args.dry_run,
+        tags: proposals
+            .iter()
+            .map(|p| TagReport {
+                repo: name(&model, p.repo),
+                tag: p.tag.clone(),
+                commit: p.commit.sha.clone(),
+                summary: p.commit.summary.clone(),
+                created: false,
+                pushed: None,
+                error: None,
+            })
+            .collect(),
+        skipped: skipped.iter().map(|(i, why)| Skipped { repo: name(&model, *i), reason: why.clone() }).collect(),
+    };
+    if !args.dry_run && !proposals.is_empty() {
+        let effects = repo_update::confirm(&mut model);
+        driver.settle(&mut model, effects).await;
+        for (report, p) in run.tags.iter_mut().zip(&proposals) {
+            match &model.repos[p.repo].last_result {
+                Some((_, Ok(_))) => report.created = true,
+                Some((_, Err(e))) => report.error = Some(e.clone()),
+                None => report.error = Some("no answer".into()),
+            }
+        }
+    }
+    if args.push && !args.dry_run {
+        // Push this push's tag wherever it exists and is not known to be on
+        // the remote: the ones just created, and any created earlier.
+        repo_update::propose_push(&mut model);
+        if let Some(Confirm::PushTags { tags, .. }) = model.confirm.clone() {
+            let effects = repo_update::confirm(&mut model);
+            driver.settle(&mut model, effects).await;
+            for (repo, tag) in tags {
+                let (ok, err) = match &model.repos[repo].last_result {
+                    Some((_, Ok(_))) => (true, None),
+                    Some((_, Err(e))) => (false, Some(e.clone())),
+                    None => (false, Some("no answer".to_string())),
+                };
+                let repo_name = name(&model, repo);
+                match run.tags.iter_mut().find(|t| t.repo == repo_name) {
+                    Some(t) => {
+                        t.pushed = Some(ok);
+                        if err.is_some() {
+                            t.error = err;
+                        }
+                    }
+                    None => run.tags.push(TagReport {
+                        repo: repo_name,
+                        commit: model.repos[repo]
+                            .status
+                            .value()
+                            .and_then(|s| s.target_commit.clone())
+                            .unwrap_or_default(),
+                        summary: String::new(),
+                        tag,
+                        created: false,
+                        pushed: Some(ok),
+                        error: err,
+                    }),
+                }
+            }
+        }
+    }
+    let failed = run.tags.iter().any(|t| t.error.is_some());
+    let out = if args.json {
+        serde_json::to_string_pretty(&run).map_err(|e| Exit::new(1, e.to_string()))? + "\n"
+    } else {
+        let mut out = String::new();
+        if run.tags.is_empty() {
+            let _ = writeln!(out, "nothing to tag");
+        }
+        for t in &run.tags {
+            let what = match (args.dry_run, t.created, t.pushed, &t.error) {
+                (_, _, _, Some(e)) => format!("FAILED: {e}"),
+                (true, ..) => "would create".to_string(),
+                (false, true, Some(true), _) => "created and pushed".into(),
+                (false, true, _, _) => "created".into(),
+                (false, false, Some(true), _) => "pushed".into(),
+                _ => "unchanged".into(),
+            };
+            let short = &t.commit[..7.min(t.commit.len())];
+            let _ = writeln!(out, "{:<20} {:<14} {short} {:<40} {what}", t.repo, t.tag, t.summary);
+        }
+        for s in &run.skipped {
+            let _ = writeln!(out, "{:<20} skipped: {}", s.repo, s.reason);
+        }
+        out
+    };
+    if failed {
+        print!("{out}");
+        return Err(Exit::new(1, "some tags were not created or pushed (see above)"));
+    }
+    Ok(out)
+}
