@@ -290,6 +290,8 @@ struct TagRun {
 struct Skipped {
     repo: String,
     reason: String,
+    /// The repository could not be read: the run fails.
+    error: bool,
 }
 
 /// What `t` (and, with `--push`, `P`) do in the cockpit, for scripts.
@@ -315,7 +317,14 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
                 error: None,
             })
             .collect(),
-        skipped: skipped.iter().map(|(i, why)| Skipped { repo: name(&model, *i), reason: why.clone() }).collect(),
+        skipped: skipped
+            .iter()
+            .map(|(i, why)| Skipped {
+                repo: name(&model, *i),
+                reason: why.clone(),
+                error: matches!(model.repos[*i].status, Remote::Failed { .. }),
+            })
+            .collect(),
     };
     if !args.dry_run && !proposals.is_empty() {
         let effects = repo_update::confirm(&mut model);
@@ -366,7 +375,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
             }
         }
     }
-    let failed = run.tags.iter().any(|t| t.error.is_some());
+    let failed = run.tags.iter().any(|t| t.error.is_some()) || run.skipped.iter().any(|s| s.error);
     let out = if args.json {
         serde_json::to_string_pretty(&run).map_err(|e| Exit::new(1, e.to_string()))? + "\n"
     } else {
@@ -393,7 +402,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     };
     if failed {
         print!("{out}");
-        return Err(Exit::new(1, "some tags were not created or pushed (see above)"));
+        return Err(Exit::new(1, "some repositories could not be read, tagged or pushed (see above)"));
     }
     Ok(out)
 }
