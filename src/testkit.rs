@@ -90,3 +90,45 @@ pub fn failed(state: ProbeState, error: &str, at: DateTime<Utc>) -> Probe {
         at,
     }
 }
+
+pub fn repo_spec(name: &str) -> crate::domain::repos::RepoSpec {
+    crate::domain::repos::RepoSpec {
+        name: name.into(),
+        path: format!("/src/{name}"),
+        remote: "origin".into(),
+        branch: None,
+        web_url: Some(format!("https://github.com/example/{name}")),
+        security: Some(crate::domain::repos::SecuritySpec { remote: "security".into(), branch: None }),
+    }
+}
+
+/// A commit whose sha is `seed` repeated to 40 characters.
+pub fn commit(seed: &str, summary: &str, author: &str, time: i64) -> crate::domain::repos::CommitInfo {
+    crate::domain::repos::CommitInfo {
+        sha: seed.repeat(40 / seed.len().max(1)),
+        summary: summary.into(),
+        author: author.into(),
+        time,
+        merge: false,
+    }
+}
+
+/// A scan result for the push of 2026-11-26: `tags` are `(name, sha seed)`,
+/// `head` the branch head's sha seed.
+pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::RepoStatus {
+    let date = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
+    let plan = crate::domain::tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
+    let sha = |seed: &str| seed.repeat(40 / seed.len().max(1));
+    let commit_of = |t: &str| tags.iter().find(|(n, _)| *n == t).map(|(_, c)| sha(c));
+    crate::domain::repos::RepoStatus {
+        branch: "main".into(),
+        head: commit(head, "Fix the version list query", "Ada Lovelace", 1_795_000_000),
+        previous_commit: plan.previous.as_ref().and_then(|(t, _)| commit_of(t)),
+        target_commit: plan.current.as_ref().and_then(|(t, _)| commit_of(t)),
+        plan,
+        commits_since_previous: Some(3),
+        tagged_commits: tags.iter().map(|(t, c)| (t.to_string(), sha(c))).collect(),
+        security: None,
+        fetched_at: None,
+    }
+}

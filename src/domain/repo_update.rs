@@ -160,7 +160,10 @@ pub fn propose_tags(model: &mut Model) {
             Remote::Ready { value, .. } => {
                 skipped.push((i, format!("{} already on {}", value.plan.target(), value.branch)))
             }
-            Remote::Failed { error, .. } => skipped.push((i, error.clone())),
+            Remote::Failed { error, .. } => {
+                let name = format!("{}: ", row.spec.name);
+                skipped.push((i, error.strip_prefix(&name).unwrap_or(error).to_string()))
+            }
             _ => skipped.push((i, "not scanned yet".into())),
         }
     }
@@ -353,52 +356,28 @@ fn note(model: &mut Model, text: &str) {
 mod tests {
     use super::*;
     use crate::action::Action;
-    use crate::domain::repos::{CommitInfo, RepoSpec, SecuritySpec};
+    use crate::domain::repos::{CommitInfo, RepoSpec};
     use crate::domain::update::{Msg, update};
     use crate::domain::{Heartbeat, Probe, ProbeState, VersionInfo};
     use crate::testkit;
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::TimeZone;
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 26, 14, 0, 0).unwrap()
     }
 
     fn spec(name: &str) -> RepoSpec {
-        RepoSpec {
-            name: name.into(),
-            path: format!("/src/{name}"),
-            remote: "origin".into(),
-            branch: None,
-            web_url: Some(format!("https://github.com/example/{name}")),
-            security: Some(SecuritySpec { remote: "security".into(), branch: None }),
-        }
+        testkit::repo_spec(name)
     }
 
-    fn commit(sha: &str) -> CommitInfo {
-        CommitInfo {
-            sha: sha.repeat(40 / sha.len()),
-            summary: "Fix it".into(),
-            author: "Ada".into(),
-            time: 0,
-            merge: false,
-        }
+    fn commit(seed: &str) -> CommitInfo {
+        let mut c = testkit::commit(seed, "Fix it", "Ada", 0);
+        c.merge = false;
+        c
     }
 
     fn status(tags: &[(&str, &str)], head: &str) -> RepoStatus {
-        let date = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        let plan = tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
-        let commit_of = |t: &str| tags.iter().find(|(n, _)| *n == t).map(|(_, c)| c.repeat(40 / c.len()));
-        RepoStatus {
-            branch: "main".into(),
-            head: commit(head),
-            previous_commit: plan.previous.as_ref().and_then(|(t, _)| commit_of(t)),
-            target_commit: plan.current.as_ref().and_then(|(t, _)| commit_of(t)),
-            plan,
-            commits_since_previous: Some(3),
-            tagged_commits: tags.iter().map(|(t, c)| (t.to_string(), c.repeat(40 / c.len()))).collect(),
-            security: None,
-            fetched_at: None,
-        }
+        testkit::repo_status(tags, head)
     }
 
     /// Two services: `web` linked to repo 0, `api` to nothing; repos `web`, `lib`.

@@ -92,7 +92,12 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, ctx: &RenderCtx) -> (Line<'a>, Li
             Line::styled(format!("    {}", row.spec.path), t.muted),
         ),
         Remote::Failed { error, .. } => (
-            Line::from(vec![name, Span::styled("  ✖ ", t.error), Span::styled(error.clone(), t.error)]),
+            Line::from(vec![
+                name,
+                Span::styled("  ✖ ", t.error),
+                // The error names the repository for the log; here the row does.
+                Span::styled(error.strip_prefix(&format!("{}: ", row.spec.name)).unwrap_or(error).to_string(), t.error),
+            ]),
             Line::styled(format!("    {}", op.unwrap_or_else(|| row.spec.path.clone())), t.muted),
         ),
         Remote::Ready { value, .. } => {
@@ -122,9 +127,9 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &Rend
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
         let (glyph, style, word) = match row.tag_remote {
-            Some(true) => ("✓", t.ok, "pushed"),
-            Some(false) => ("✗", t.warn, "not pushed"),
-            None => ("?", t.unknown, "remote ?"),
+            Some(true) => ("✓", t.ok, "on remote"),
+            Some(false) => ("✗", t.warn, "not on remote"),
+            None => ("·", t.unknown, "remote not checked"),
         };
         spans.push(Span::styled(format!(" {glyph} {word}"), style));
     }
