@@ -132,3 +132,26 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
         fetched_at: None,
     }
 }
+
+/// A buffer as text, one line per row, trailing blanks trimmed; wide
+/// characters counted once. For snapshots.
+pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
