@@ -36,7 +36,7 @@ pub struct Global {
     /// Where session state and the log file live [default: $SHIPDECK_DATA_DIR, then the OS data dir]
     #[arg(long, global = true, value_name = "DIR", env = "SHIPDECK_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Who you are [default: $SHIPDECK_USER, git's user.name, then the OS user]
+    /// Who you are [default: $SHIPDECK_USER, the config's [user] name, git's user.name, then the OS user]
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub actor: Option<String>,
     /// Your part in the push: rm, qa, ops or dev [default: the config's [user] role, else rm]

@@ -99,9 +99,12 @@ fn failing() -> Model {
 }
 
 fn draw(m: &Model, w: u16, h: u16, theme: &Theme) -> Buffer {
+    draw_with(m, w, h, theme, &Keymap::default())
+}
+
+fn draw_with(m: &Model, w: u16, h: u16, theme: &Theme, keymap: &Keymap) -> Buffer {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let keymap = Keymap::default();
-    let ctx = RenderCtx { theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
+    let ctx = RenderCtx { theme, keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
     let mut view = ViewState::default();
     term.draw(|f| render(f, m, &mut view, &ctx)).unwrap();
     term.backend().buffer().clone()
@@ -144,6 +147,8 @@ fn help_and_zoom_snapshots() {
     let mut m = ready();
     update(&mut m, Msg::Action(Action::ToggleHelp));
     insta::assert_snapshot!("help_120x40", text(&draw(&m, 120, 40, &theme)));
+    // Too short for every key: as many as fit, and how many are missing.
+    insta::assert_snapshot!("help_80x24", text(&draw(&m, 80, 24, &theme)));
     update(&mut m, Msg::Action(Action::Cancel));
     update(&mut m, Msg::Action(Action::ToggleZoom));
     insta::assert_snapshot!("zoom_rollout_120x40", text(&draw(&m, 120, 40, &theme)));
@@ -216,4 +221,178 @@ fn selection_scrolls_through_many_services() {
     update(&mut m, Msg::Action(Action::SelectLast));
     let screen = text(&draw(&m, 120, 40, &theme));
     assert!(screen.contains("▸ addons-cdn"), "{screen}");
+}
+
+/// The screen's last row.
+fn footer(buf: &Buffer) -> String {
+    text(buf).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn footer_hints_are_whole_at_every_width() {
+    let theme = Theme::default();
+    let m = ready();
+    let full = footer(&draw(&m, 200, 40, &theme));
+    assert!(full.ends_with("↑ up   1-5 panes"), "{full}");
+    for w in 60..=200 {
+        let f = footer(&draw(&m, w, 24, &theme));
+        assert!(full.starts_with(&f), "{w}: {f}");
+        assert!(full.len() == f.len() || full[f.len()..].starts_with("   "), "{w}: a hint cut: {f}");
+        if unicode_width::UnicodeWidthStr::width(full.as_str()) <= w as usize {
+            assert_eq!(f, full, "{w}: everything fits");
+        }
+    }
+}
+
+#[test]
+fn the_pane_keys_hint_follows_the_keymap() {
+    let theme = Theme::default();
+    let m = ready();
+    let moved = Keymap::with_overrides(&[("focus_log".into(), vec!["L".into()])]).unwrap();
+    let f = footer(&draw_with(&m, 200, 40, &theme, &moved));
+    assert!(!f.contains("1-5") && !f.contains("panes"), "{f}");
+    let quit = Keymap::with_overrides(&[("quit".into(), vec!["x".into()])]).unwrap();
+    let f = footer(&draw_with(&m, 200, 40, &theme, &quit));
+    assert!(f.starts_with(" x quit") && f.ends_with("1-5 panes"), "{f}");
+}
+
+#[test]
+fn the_selected_row_is_readable_in_every_theme() {
+    for name in ["dark", "light", "high-contrast"] {
+        let theme = Theme::builtin(name).unwrap();
+        let buf = draw(&failing(), 120, 40, &theme);
+        let &[(x0, y)] = find(&buf, "▸").as_slice() else { panic!("{name}: one selected row") };
+        let mut checked = 0;
+        for x in x0..buf.area.width - 1 {
+            let cell = &buf[(x, y)];
+            if cell.symbol().trim().is_empty() {
+                continue;
+            }
+            checked += 1;
+            let fg = cell.fg;
+            assert_ne!(fg, cell.bg, "{name}: `{}` at {x},{y} drawn in its background colour", cell.symbol());
+            if name == "high-contrast" {
+                assert_ne!(fg, ratatui::style::Color::Black, "{name}: black text at {x},{y}");
+                assert_ne!(cell.bg, ratatui::style::Color::White, "{name}: white selection at {x},{y}");
+            }
+        }
+        assert!(checked > 20, "{name}: the row has text");
+    }
+}
+
+#[test]
+fn short_help_says_what_is_missing_at_every_height() {
+    let theme = Theme::default();
+    let mut m = ready();
+    update(&mut m, Msg::Action(Action::ToggleHelp));
+    let keys = Keymap::default().bindings().count();
+    for h in 15..=40 {
+        let screen = text(&draw(&m, 80, h, &theme));
+        // Body rows minus the header, footer and the help box's border.
+        let rows = h as usize - 2 - 2;
+        if keys < rows {
+            assert!(screen.contains("Keys are set in the config") && !screen.contains("more (enlarge"), "{h}");
+        } else {
+            let more = keys - (rows - 1);
+            assert!(screen.contains(&format!("… {more} more (enlarge the terminal)")), "{h}: {screen}");
+        }
+    }
+}
+
+/// The selected service's line at the bottom of the Rollout pane.
+fn detail(buf: &Buffer) -> String {
+    let screen = text(buf);
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
+    lines[bottom - 1].to_string()
+}
+
+#[test]
+fn the_detail_line_explains_a_heartbeat_warning() {
+    let theme = Theme::default();
+    let mut m = ready();
+    // addons-frontend: stage behind (not failing), prod on target but warning.
+    let at = t0();
+    let g = sweep(&mut m, at + Duration::seconds(16));
+    for (i, name) in NAMES.iter().enumerate() {
+        let stage = if i == 1 { "2026.11.19" } else { "2026.11.26" };
+        update(&mut m, Msg::Probed { generation: g, service: i, env: 0, probe: ok(stage, name, Heartbeat::Ok, at) });
+        let hb = if i == 1 { Heartbeat::Warning } else { Heartbeat::Ok };
+        update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok("2026.11.26", name, hb, at) });
+    }
+    update(&mut m, Msg::Action(Action::SelectNext));
+    let line = detail(&draw(&m, 120, 40, &theme));
+    assert!(line.contains("addons-frontend · prod: 2026.11.26") && line.contains("heartbeat warning"), "{line}");
+}
+
+/// addons-blog's prod answers alternate between the old and the new tag.
+fn mixed() -> Model {
+    let mut m = ready();
+    let mut at = t0();
+    for v in ["2026.11.26", "2026.11.19", "2026.11.26"] {
+        at += Duration::seconds(16);
+        let g = sweep(&mut m, at);
+        for (i, name) in NAMES.iter().enumerate() {
+            update(
+                &mut m,
+                Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) },
+            );
+            let prod = if i == 4 {
+                v
+            } else if i < 4 {
+                "2026.11.26"
+            } else {
+                "2026.11.19"
+            };
+            update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok(prod, name, Heartbeat::Ok, at) });
+        }
+    }
+    update(&mut m, Msg::Tick(at + Duration::seconds(1)));
+    m
+}
+
+#[test]
+fn a_mixed_cell_is_labelled_and_a_failure_outranks_it() {
+    let theme = Theme::default();
+    let mut m = mixed();
+    assert!(m.rollout.cell(4, 1).unwrap().mixed.is_some());
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = text(&draw(&m, w, h, &theme));
+        let row = screen.lines().find(|l| l.contains("◐")).unwrap_or_else(|| panic!("{w}x{h}: {screen}"));
+        assert!(row.contains("◐ mixed ") && !row.contains("mixed versions"), "{row}");
+    }
+    for _ in 0..4 {
+        update(&mut m, Msg::Action(Action::SelectNext));
+    }
+    let line = detail(&draw(&m, 120, 40, &theme));
+    assert!(line.contains("serves 2026.11.26 and 2026.11.19 alternately"), "{line}");
+
+    let at = m.now + Duration::seconds(16);
+    let g = sweep(&mut m, at);
+    update(
+        &mut m,
+        Msg::Probed {
+            generation: g,
+            service: 4,
+            env: 1,
+            probe: testkit::failed(ProbeState::Timeout, "no answer within 5s", at),
+        },
+    );
+    update(&mut m, Msg::Tick(at + Duration::seconds(1)));
+    let screen = text(&draw(&m, 120, 40, &theme));
+    assert!(!screen.contains("◐"), "{screen}");
+    assert!(screen.contains("✖ timeout") && screen.contains("1 failing"), "{screen}");
+}
+
+#[test]
+fn the_rollout_title_shows_sub_second_intervals() {
+    let theme = Theme::default();
+    let mut m = model();
+    m.poll_interval = std::time::Duration::from_millis(400);
+    sweep(&mut m, t0() - Duration::seconds(2));
+    update(&mut m, Msg::Tick(t0()));
+    let screen = text(&draw(&m, 120, 40, &theme));
+    assert!(screen.contains("polling 16 · every 400ms"), "{screen}");
+    let screen = text(&draw(&loading(), 120, 40, &theme));
+    assert!(screen.contains("polling 16 · every 15s"), "{screen}");
 }

@@ -4,19 +4,24 @@
 //! The story (at speed 1, about two minutes): stage already runs the new tag;
 //! prod rolls out service by service; one service reports a heartbeat warning
 //! for a while; one prod service sits behind a load balancer that serves the
-//! old and the new version alternately before it settles.
+//! old and the new version alternately before it settles. Both happen with
+//! any number of services: with one, to the same service, one after the other.
 
 /// Story seconds at which the first prod service switches.
 pub const FIRST_SWITCH: f64 = 12.0;
 /// Story seconds over which the prod rollout is spread.
 pub const ROLLOUT_SPAN: f64 = 96.0;
-/// The service whose heartbeat warns, and when.
+/// The service whose heartbeat warns (modulo the fleet's size), and when.
 pub const WARNING_SERVICE: usize = 1;
 pub const WARNING_FROM: f64 = 20.0;
 pub const WARNING_UNTIL: f64 = 60.0;
-/// The service that serves both versions for a while after its switch.
+/// The service that serves both versions for a while after its switch
+/// (modulo the fleet's size, and not the warning one when there are two or more).
 pub const MIXED_SERVICE: usize = 4;
 pub const MIXED_FOR: f64 = 16.0;
+/// Quiet story seconds between the mixed spell and the warning when both
+/// befall the same service.
+const APART: f64 = 4.0;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Served {
@@ -44,22 +49,53 @@ impl Story {
         FIRST_SWITCH + ROLLOUT_SPAN * (i as f64) / n
     }
 
+    /// The service whose prod heartbeat warns for a while.
+    pub fn warning_service(&self) -> usize {
+        WARNING_SERVICE % self.services.len().max(1)
+    }
+
+    /// The prod service that serves both versions for a while.
+    pub fn mixed_service(&self) -> usize {
+        let n = self.services.len().max(1);
+        let m = MIXED_SERVICE % n;
+        if m == self.warning_service() && n > 1 { (m + 1) % n } else { m }
+    }
+
+    /// When the mixed service serves both versions: `[start, end)`.
+    pub fn mixed_window(&self) -> (f64, f64) {
+        let start = self.prod_switch_at(self.mixed_service());
+        (start, start + MIXED_FOR)
+    }
+
+    /// When the warning service's heartbeat warns: `[start, end)`. On the
+    /// mixed service it waits until the mixed spell is over, so each is seen
+    /// (and logged) on its own.
+    pub fn warning_window(&self) -> (f64, f64) {
+        let (mixed_start, mixed_end) = self.mixed_window();
+        let overlaps = WARNING_FROM < mixed_end && mixed_start < WARNING_UNTIL;
+        if self.warning_service() == self.mixed_service() && overlaps {
+            let from = mixed_end + APART;
+            (from, from + (WARNING_UNTIL - WARNING_FROM))
+        } else {
+            (WARNING_FROM, WARNING_UNTIL)
+        }
+    }
+
     /// The whole story's length in story seconds.
     pub fn length(&self) -> f64 {
         let last = self.prod_switch_at(self.services.len().saturating_sub(1));
-        let mixed_end = self.prod_switch_at(MIXED_SERVICE) + MIXED_FOR;
-        last.max(mixed_end).max(WARNING_UNTIL) + 6.0
+        last.max(self.mixed_window().1).max(self.warning_window().1) + 6.0
     }
 
     pub fn version(&self, service: usize, env: &str, t: f64, request: u64) -> Served {
         let new = if env != "prod" {
             true
         } else {
-            let switch = self.prod_switch_at(service);
-            if service == MIXED_SERVICE && t >= switch && t < switch + MIXED_FOR {
+            let (mixed_start, mixed_end) = self.mixed_window();
+            if service == self.mixed_service() && (mixed_start..mixed_end).contains(&t) {
                 request % 2 == 1
             } else {
-                t >= switch
+                t >= self.prod_switch_at(service)
             }
         };
         let tag = if new { &self.new_tag } else { &self.old_tag };
@@ -67,7 +103,8 @@ impl Story {
     }
 
     pub fn health(&self, service: usize, env: &str, t: f64) -> Health {
-        if service == WARNING_SERVICE && env == "prod" && (WARNING_FROM..WARNING_UNTIL).contains(&t) {
+        let (from, until) = self.warning_window();
+        if service == self.warning_service() && env == "prod" && (from..until).contains(&t) {
             Health::Warning
         } else {
             Health::Ok
@@ -126,6 +163,45 @@ mod tests {
         assert_eq!(s.health(WARNING_SERVICE, "prod", 30.0), Health::Warning);
         assert_eq!(s.health(WARNING_SERVICE, "prod", 70.0), Health::Ok);
         assert_eq!(s.health(WARNING_SERVICE, "stage", 30.0), Health::Ok);
+    }
+
+    /// Every service ends on the new tag, the warning and the mixed spell
+    /// both happen, and on one service they do not overlap.
+    fn whole_story(s: &Story) {
+        let n = s.services.len();
+        let (w, m) = (s.warning_service(), s.mixed_service());
+        assert!(w < n && m < n);
+        let steps: Vec<f64> = (0..=(s.length() * 4.0) as usize).map(|i| i as f64 / 4.0).collect();
+        let warns: Vec<f64> = steps.iter().copied().filter(|&t| s.health(w, "prod", t) == Health::Warning).collect();
+        let mixed: Vec<f64> =
+            steps.iter().copied().filter(|&t| s.version(m, "prod", t, 0) != s.version(m, "prod", t, 1)).collect();
+        assert!(!warns.is_empty(), "{n} services: a warning");
+        assert!(!mixed.is_empty(), "{n} services: a mixed fleet");
+        if w == m {
+            assert!(warns.iter().all(|t| !mixed.contains(t)), "{n} services: apart");
+        }
+        for i in 0..n {
+            assert_eq!(s.version(i, "prod", s.length(), 0).version, "2026.11.26");
+            assert_eq!(s.version(i, "prod", s.length(), 1).version, "2026.11.26");
+            assert_eq!(s.health(i, "prod", s.length()), Health::Ok);
+        }
+        assert!(s.length() <= 130.0, "about two minutes: {}", s.length());
+    }
+
+    #[test]
+    fn small_fleets_tell_the_whole_story() {
+        let s = story(2);
+        assert_ne!(s.warning_service(), s.mixed_service());
+        assert_eq!(s.warning_service(), 1);
+        assert_eq!(s.health(1, "prod", 30.0), Health::Warning);
+        let t = s.mixed_window().0 + 1.0;
+        assert_ne!(s.version(0, "prod", t, 0), s.version(0, "prod", t, 1));
+        for n in 1..=8 {
+            whole_story(&story(n));
+        }
+        let one = story(1);
+        assert_eq!((one.warning_service(), one.mixed_service()), (0, 0));
+        assert!(one.warning_window().0 >= one.mixed_window().1);
     }
 
     #[test]

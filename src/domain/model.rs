@@ -92,6 +92,10 @@ pub struct ServiceSpec {
     pub repo: Option<String>,
 }
 
+/// Log entries kept in memory: the newest ones; older ones are dropped so a
+/// long session stays small and the log pane fast.
+pub const LOG_CAP: usize = 10_000;
+
 /// Everything the cockpit knows. Owned by the event loop alone.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -177,15 +181,59 @@ impl Model {
         model
     }
 
+    /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
         self.log.push(LogEntry { at, kind, text });
         // Someone reading back keeps their place; the pane shows "N new".
         if self.log_back > 0 {
             self.log_back += 1;
         }
+        if self.log.len() > LOG_CAP {
+            let excess = self.log.len() - LOG_CAP;
+            self.log.drain(..excess);
+            // Counted from the newest entry, the place is unchanged unless the
+            // reader was at one of the dropped ones: then the oldest left.
+            self.log_back = self.log_back.min(self.log.len() - 1);
+        }
     }
 
     pub fn target(&self) -> &str {
         &self.release.target_tag
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit;
+
+    #[test]
+    fn the_log_is_capped_and_a_reader_keeps_their_place() {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["svc"], t);
+        for i in 1..LOG_CAP {
+            m.push_log(t, LogKind::System, format!("line {i}"));
+        }
+        assert_eq!(m.log.len(), LOG_CAP);
+        // Scrolled back to "line 9000": it stays on screen as lines arrive.
+        m.log_back = LOG_CAP - 1 - 9000;
+        let shown = |m: &Model| m.log[m.log.len() - 1 - m.log_back].text.clone();
+        assert_eq!(shown(&m), "line 9000");
+        for i in LOG_CAP..LOG_CAP + 500 {
+            m.push_log(t, LogKind::System, format!("line {i}"));
+        }
+        assert_eq!(m.log.len(), LOG_CAP, "capped");
+        assert_eq!(m.log[0].text, "line 500", "oldest dropped first");
+        assert_eq!(m.log.last().unwrap().text, format!("line {}", LOG_CAP + 499));
+        assert_eq!(shown(&m), "line 9000");
+        // A reader at the very oldest entry stays at the oldest one left.
+        m.log_back = m.log.len() - 1;
+        m.push_log(t, LogKind::System, "newest".into());
+        assert_eq!(m.log_back, m.log.len() - 1);
+        assert_eq!(shown(&m), "line 501");
+        // Following the newest entry is unaffected.
+        m.log_back = 0;
+        m.push_log(t, LogKind::System, "newer".into());
+        assert_eq!((m.log_back, shown(&m).as_str()), (0, "newer"));
     }
 }

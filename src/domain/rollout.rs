@@ -129,6 +129,10 @@ impl Cell {
     }
 
     pub fn status(&self, target: &Target) -> CellStatus {
+        // A failure outranks everything: a dead service is not "mixed".
+        if let Remote::Failed { .. } = self.state {
+            return CellStatus::Error;
+        }
         if self.mixed.is_some() {
             return CellStatus::Mixed;
         }
@@ -161,6 +165,12 @@ impl Cell {
             self.heartbeat = probe.heartbeat;
         }
         if probe.state != ProbeState::Ok {
+            // Whatever the fleet served before, it now fails: the failure is
+            // what the cell (and `status --json`) reports, not "mixed". After
+            // the outage the cell watches afresh from the last announced version.
+            if self.mixed.take().is_some() {
+                self.history.clear();
+            }
             self.state = Remote::Failed {
                 error: Failure {
                     state: probe.state,
@@ -179,7 +189,16 @@ impl Cell {
         out
     }
 
-    fn track_version(&mut self, key: &str, commit: Option<&str>) -> Option<Observation> {
+    /// Follows the version history and tells a deployment (or a rollback)
+    /// from a load balancer serving two versions.
+    ///
+    /// A version never seen in the remembered history is a change, logged at
+    /// once. Coming back to a version seen moments ago (A → B → A) is either a
+    /// rollback or the first flip of a mixed fleet, so it is held for one
+    /// answer: the same version again confirms the change ("B -> A"); the
+    /// announced version again (A, B, A, B: two flips) means the fleet serves
+    /// both, logged once.
+    fn track_version(&mut self, key: &str, commit: Option<&str>) -> Vec<Observation> {
         let previous = self.history.back().cloned();
         let seen_before = self.history.iter().any(|h| h == key);
         if self.history.len() == HISTORY {
@@ -191,28 +210,52 @@ impl Cell {
         if self.mixed.is_some() {
             let settled = self.history.len() >= SETTLE && self.history.iter().rev().take(SETTLE).all(|h| h == key);
             if !settled {
-                return None;
+                return Vec::new();
             }
             self.mixed = None;
-            self.stable = Some(key.to_string());
-            return Some(Observation::Settled { on: key.to_string() });
+            let mut out = vec![Observation::Settled { on: key.to_string() }];
+            // Settling somewhere other than the version last announced is a
+            // change as well, and belongs in the log as one.
+            match self.stable.replace(key.to_string()) {
+                Some(from) if from != key => {
+                    out.push(Observation::Changed { from, to: key.to_string(), commit: short })
+                }
+                _ => {}
+            }
+            return out;
         }
         let Some(stable) = self.stable.clone() else {
             self.stable = Some(key.to_string());
-            return None;
+            return Vec::new();
         };
-        if stable == key {
-            return None;
+        // An answer held back (a return to a recent version) that was not
+        // confirmed by the one after it.
+        let held = previous.filter(|p| *p != stable);
+        if key == stable {
+            return match held {
+                // Back and forth twice: a load balancer serving both.
+                Some(other) => {
+                    self.mixed = Some((stable.clone(), other.clone()));
+                    vec![Observation::MixedStarted { a: stable, b: other }]
+                }
+                None => Vec::new(),
+            };
         }
-        // Coming back to a version seen moments ago, right after another one,
-        // is a load balancer serving both, not two deployments.
-        if seen_before && previous.as_deref() != Some(key) {
-            let other = previous.unwrap_or(stable);
-            self.mixed = Some((other.clone(), key.to_string()));
-            return Some(Observation::MixedStarted { a: other, b: key.to_string() });
+        match held {
+            // The held-back version again: a real change (a rollback).
+            Some(h) if h == key => {}
+            // A third version after an unconfirmed return: flapping.
+            Some(h) if seen_before => {
+                self.mixed = Some((h.clone(), key.to_string()));
+                return vec![Observation::MixedStarted { a: h, b: key.to_string() }];
+            }
+            Some(_) => {}
+            // A return to a version seen moments ago: wait for the next answer.
+            None if seen_before => return Vec::new(),
+            None => {}
         }
         self.stable = Some(key.to_string());
-        Some(Observation::Changed { from: stable, to: key.to_string(), commit: short })
+        vec![Observation::Changed { from: stable, to: key.to_string(), commit: short }]
     }
 }
 
@@ -320,15 +363,87 @@ mod tests {
         let mut c = cell();
         c.observe(probe("old"));
         assert_eq!(c.observe(probe("new")).len(), 1);
-        let ev = c.observe(probe("old"));
+        // One return could be a rollback: held back until the next answer.
+        assert!(c.observe(probe("old")).is_empty());
+        assert_eq!(c.mixed, None);
+        // The second flip makes it a mixed fleet.
+        let ev = c.observe(probe("new"));
         assert_eq!(ev, vec![Observation::MixedStarted { a: "new".into(), b: "old".into() }]);
         assert_eq!(c.status(&Target::tag("new")), CellStatus::Mixed);
         // Flapping is not spammed into the log.
-        for v in ["new", "old", "new", "old", "new"] {
+        for v in ["old", "new", "old", "new"] {
             assert!(c.observe(probe(v)).is_empty(), "{v}");
         }
         assert!(c.observe(probe("new")).is_empty());
         assert_eq!(c.observe(probe("new")), vec![Observation::Settled { on: "new".into() }]);
+        assert_eq!(c.status(&Target::tag("new")), CellStatus::OnTarget);
+    }
+
+    #[test]
+    fn a_rollback_is_a_change_not_a_mixed_fleet() {
+        let mut c = cell();
+        c.observe(probe("a"));
+        c.observe(probe("a"));
+        assert_eq!(
+            c.observe(probe("b")),
+            vec![Observation::Changed { from: "a".into(), to: "b".into(), commit: Some("abcdef1".into()) }]
+        );
+        assert!(c.observe(probe("a")).is_empty(), "one answer is not yet a rollback");
+        assert_eq!(
+            c.observe(probe("a")),
+            vec![Observation::Changed { from: "b".into(), to: "a".into(), commit: Some("abcdef1".into()) }]
+        );
+        assert_eq!(c.mixed, None);
+        assert!(c.observe(probe("a")).is_empty());
+        assert_eq!(c.status(&Target::tag("a")), CellStatus::OnTarget);
+    }
+
+    #[test]
+    fn settling_on_another_version_is_also_a_change() {
+        let mut c = cell();
+        for v in ["old", "new", "old"] {
+            c.observe(probe(v));
+        }
+        assert_eq!(c.observe(probe("new")).len(), 1, "mixed");
+        assert!(c.observe(probe("old")).is_empty());
+        assert!(c.observe(probe("old")).is_empty());
+        assert_eq!(
+            c.observe(probe("old")),
+            vec![
+                Observation::Settled { on: "old".into() },
+                Observation::Changed { from: "new".into(), to: "old".into(), commit: Some("abcdef1".into()) },
+            ]
+        );
+        assert_eq!(c.mixed, None);
+        assert!(c.observe(probe("old")).is_empty(), "settled is quiet");
+    }
+
+    #[test]
+    fn a_failing_mixed_cell_is_failing() {
+        let mut c = cell();
+        for v in ["old", "new", "old", "new"] {
+            c.observe(probe(v));
+        }
+        assert!(c.mixed.is_some());
+        let mut p = probe("new");
+        p.state = ProbeState::Timeout;
+        p.error = Some("timed out after 5s".into());
+        c.observe(p);
+        assert_eq!(c.mixed, None);
+        assert_eq!(c.status(&Target::tag("new")), CellStatus::Error);
+        let ro = Rollout {
+            envs: vec!["prod".into()],
+            services: vec![ServiceRow {
+                name: "svc".into(),
+                cells: vec![Some(c.clone())],
+                target: Target::tag("new"),
+                repo: None,
+            }],
+            last_sweep: None,
+        };
+        assert_eq!(ro.progress(0), Progress { on_target: 0, total: 1, errors: 1 });
+        // Back, and on one version: nothing to report, on target again.
+        assert!(c.observe(probe("new")).is_empty());
         assert_eq!(c.status(&Target::tag("new")), CellStatus::OnTarget);
     }
 

@@ -47,8 +47,26 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
             Action::SelectPrev,
         ]
     };
+    let width = area.width as usize;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
+    // Hints are drawn as `key label`, three spaces apart; one that does not
+    // fit whole is left out, never cut.
+    let mut push = |spans: &mut Vec<Span<'static>>, key: String, label: String| -> bool {
+        let gap = if used > 1 { GAP.len() } else { 0 };
+        let w = gap + key.width() + 1 + label.width();
+        if used + w > width {
+            return false;
+        }
+        used += w;
+        if gap > 0 {
+            spans.push(Span::styled(GAP, t.footer_text));
+        }
+        spans.push(Span::styled(key, t.footer_key));
+        spans.push(Span::styled(format!(" {label}"), t.footer_text));
+        true
+    };
+    let mut all_fit = true;
     for &action in actions {
         let Some(key) = ctx.keymap.keys_for(action).first() else { continue };
         let label = if action == Action::Cancel && (model.help || model.compare.is_some()) {
@@ -60,20 +78,33 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         } else {
             action.footer_label().unwrap_or(action.name())
         };
-        let key = key.to_string();
-        let w = key.width() + label.width() + 3;
-        if used + w > area.width as usize {
+        if !push(&mut spans, key.to_string(), label.to_string()) {
+            all_fit = false;
             break;
         }
-        used += w;
-        spans.push(Span::styled(key, t.footer_key));
-        spans.push(Span::styled(format!(" {label}   "), t.footer_text));
     }
-    if !model.help && model.confirm.is_none() && model.compare.is_none() {
-        let focus_hint = "1-5 panes";
-        if used + focus_hint.width() <= area.width as usize {
-            spans.push(Span::styled(focus_hint, t.footer_text));
-        }
+    // The pane keys come last: shown only after every hint before them.
+    if all_fit
+        && !model.help
+        && model.confirm.is_none()
+        && model.compare.is_none()
+        && let Some(keys) = focus_keys(ctx)
+    {
+        push(&mut spans, keys, "panes".to_string());
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+const GAP: &str = "   ";
+
+/// "1-5" when the pane keys are the digits 1 to 5 in pane order (the only
+/// case a range describes honestly); otherwise no hint, as help lists them.
+fn focus_keys(ctx: &RenderCtx) -> Option<String> {
+    let focus =
+        [Action::FocusChecklist, Action::FocusRepos, Action::FocusRollout, Action::FocusSentry, Action::FocusLog];
+    let digits = focus
+        .iter()
+        .enumerate()
+        .all(|(i, &a)| ctx.keymap.keys_for(a).first().is_some_and(|k| k.to_string() == (i + 1).to_string()));
+    digits.then(|| "1-5".to_string())
 }

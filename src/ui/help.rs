@@ -3,6 +3,8 @@
 
 use super::RenderCtx;
 use super::widgets::{centered, fit};
+use crate::action::Action;
+use crate::keymap::KeyChord;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,13 +20,26 @@ pub fn render(frame: &mut Frame, body: Rect, ctx: &RenderCtx) {
         .unwrap_or(8)
         .clamp(8, 24);
     let area = centered(body, 64, bindings.len() as u16 + 4);
-    let mut lines = vec![Line::from(Span::styled(" Keys are set in the config's [keys] table.", t.muted))];
-    for (action, keys) in &bindings {
+    // Rows inside the border; the last one of the full box is a blank margin.
+    let rows = area.height.saturating_sub(2) as usize;
+    let binding_line = |(action, keys): &(Action, &[KeyChord])| {
         let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-        lines.push(Line::from(vec![
+        Line::from(vec![
             Span::styled(format!(" {}", fit(&keys, key_w)), t.footer_key),
             Span::styled(action.description().to_string(), t.text),
-        ]));
+        ])
+    };
+    let mut lines = Vec::with_capacity(rows);
+    if bindings.len() < rows {
+        lines.push(Line::from(Span::styled(" Keys are set in the config's [keys] table.", t.muted)));
+        lines.extend(bindings.iter().map(binding_line));
+    } else if rows > 0 {
+        // Too short for everything: as many keys as fit, and say how many are
+        // missing rather than cutting the list off silently.
+        let shown = rows - 1;
+        lines.extend(bindings.iter().take(shown).map(binding_line));
+        let more = bindings.len() - shown;
+        lines.push(Line::from(Span::styled(format!(" … {more} more (enlarge the terminal)"), t.muted)));
     }
     let block = Block::default()
         .borders(Borders::ALL)

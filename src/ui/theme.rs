@@ -1,6 +1,7 @@
 //! Themes: a palette and semantic styles, read from TOML. The built-in ones
 //! are embedded; a user file (`--theme path.toml`) overrides the dark theme
-//! role by role.
+//! role by role. Reading that file is the caller's job (`session::theme`):
+//! nothing under `ui/` touches the disk.
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -21,6 +22,13 @@ pub enum ThemeError {
     Read { path: String, source: std::io::Error },
     #[error("theme {path}: {message}")]
     Invalid { path: String, message: String },
+}
+
+/// Where a theme comes from; see [`Theme::source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeSource<'a> {
+    Builtin(&'a str),
+    File(&'a Path),
 }
 
 macro_rules! roles {
@@ -122,16 +130,15 @@ impl Theme {
         Theme::parse(src, Theme::blank(name.to_string()), &format!("built-in {name}"))
     }
 
-    /// A built-in name, or a path to a theme file layered over the dark theme.
-    pub fn resolve(name_or_path: &str) -> Result<Theme, ThemeError> {
+    /// What a `--theme` value names: a built-in theme, or a theme file to
+    /// read and [`parse`](Theme::parse) over [`Theme::default`].
+    pub fn source(name_or_path: &str) -> Result<ThemeSource<'_>, ThemeError> {
         if BUILTIN.iter().any(|(n, _)| *n == name_or_path) {
-            return Theme::builtin(name_or_path);
+            return Ok(ThemeSource::Builtin(name_or_path));
         }
         let path = Path::new(name_or_path);
         if path.extension().is_some_and(|e| e == "toml") || path.components().count() > 1 {
-            let src = std::fs::read_to_string(path)
-                .map_err(|source| ThemeError::Read { path: name_or_path.into(), source })?;
-            return Theme::parse(&src, Theme::default(), name_or_path);
+            return Ok(ThemeSource::File(path));
         }
         Err(ThemeError::Unknown(name_or_path.into()))
     }
@@ -252,6 +259,9 @@ mod tests {
         assert!(e.to_string().contains("unknown style `errror`"), "{e}");
         let e = Theme::parse("[styles]\nok = { fg = \"chartreuse\" }\n", Theme::default(), "mine.toml").unwrap_err();
         assert!(e.to_string().contains("`chartreuse` is not a colour"), "{e}");
-        assert!(matches!(Theme::resolve("neon"), Err(ThemeError::Unknown(_))));
+        assert!(matches!(Theme::source("neon"), Err(ThemeError::Unknown(_))));
+        assert_eq!(Theme::source("light").unwrap(), ThemeSource::Builtin("light"));
+        assert_eq!(Theme::source("mine.toml").unwrap(), ThemeSource::File(Path::new("mine.toml")));
+        assert_eq!(Theme::source("themes/mine").unwrap(), ThemeSource::File(Path::new("themes/mine")));
     }
 }

@@ -1,5 +1,6 @@
 //! Services x environments: what runs where, against the target tag.
 
+use crate::config::format_duration;
 use crate::domain::rollout::{Cell, CellStatus, Progress, Target};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
 use crate::ui::widgets::{age, fit, pane_block};
@@ -9,10 +10,26 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Which parts of a cell fit in its column.
-#[derive(Clone, Copy)]
+/// Columns of a cell around its version text: lead gap, glyph, space.
+const LEAD_W: usize = 4;
+/// " abcdef1": the short commit.
+const COMMIT_W: usize = 8;
+/// " ♥": the heartbeat.
+const HEARTBEAT_W: usize = 2;
+/// " 12s": how old the answer is.
+const AGE_W: usize = 4;
+/// The service-name column gives way to the cells down to this width…
+const NAME_MIN: usize = 10;
+/// …and never takes more than this.
+const NAME_MAX: usize = 28;
+/// Version text the layout plans for when nothing has answered yet.
+const TEXT_DEFAULT: usize = 10;
+
+/// Which parts of a cell fit in its column. As the column narrows the commit
+/// goes first, then the age, then the heartbeat; the version stays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct CellLayout {
     width: usize,
     commit: bool,
@@ -21,24 +38,98 @@ struct CellLayout {
 }
 
 impl CellLayout {
-    fn for_width(width: usize) -> Self {
-        CellLayout { width, commit: width >= 28, heartbeat: width >= 16, age: width >= 22 }
+    /// The richest layout a column `width` wide holds with `text` columns of
+    /// version text.
+    fn for_width(width: usize, text: usize) -> Self {
+        let [full, hb_age, hb] = Self::tiers(text);
+        CellLayout { width, commit: width >= full, age: width >= hb_age, heartbeat: width >= hb }
+    }
+
+    /// Column widths needed for: everything; heartbeat and age; heartbeat.
+    fn tiers(text: usize) -> [usize; 3] {
+        let hb = LEAD_W + text + HEARTBEAT_W;
+        [hb + AGE_W + COMMIT_W, hb + AGE_W, hb]
     }
 
     /// Columns left for the version text.
     fn text_width(&self) -> usize {
-        let mut w = self.width.saturating_sub(4); // lead gap, glyph, space
+        let mut w = self.width.saturating_sub(LEAD_W);
         if self.commit {
-            w = w.saturating_sub(8);
+            w = w.saturating_sub(COMMIT_W);
         }
         if self.heartbeat {
-            w = w.saturating_sub(2);
+            w = w.saturating_sub(HEARTBEAT_W);
         }
         if self.age {
-            w = w.saturating_sub(4);
+            w = w.saturating_sub(AGE_W);
         }
         w
     }
+}
+
+/// The service-name column and the cells' layout for a table `width` wide
+/// (the selection marker included): names shrink, down to [`NAME_MIN`],
+/// before a cell loses its commit, age or heartbeat.
+fn table_layout(width: usize, longest_name: usize, envs: usize, text: usize) -> (usize, CellLayout) {
+    let envs = envs.max(1);
+    let avail = width.saturating_sub(2);
+    let natural = longest_name.clamp(NAME_MIN, NAME_MAX);
+    let name_w = CellLayout::tiers(text)
+        .iter()
+        .find_map(|&cell| {
+            let room = avail.checked_sub(cell * envs)?;
+            (room >= NAME_MIN).then(|| natural.min(room))
+        })
+        .unwrap_or_else(|| natural.min(avail / 3));
+    let col_w = avail.saturating_sub(name_w) / envs;
+    (name_w, CellLayout::for_width(col_w, text))
+}
+
+/// A service name cut or padded to `width` columns. Names that share a
+/// prefix ("addons-server", "addons-search") differ at the end, so a cut
+/// keeps both ends: "addon…erver".
+fn fit_name(name: &str, width: usize) -> String {
+    if name.width() <= width || width < 5 {
+        return fit(name, width);
+    }
+    let tail_w = (width - 1) / 2;
+    let head_w = width - 1 - tail_w;
+    let take = |chars: &mut dyn Iterator<Item = char>, budget: usize| {
+        let mut used = 0;
+        let mut out = Vec::new();
+        for c in chars {
+            let w = c.width().unwrap_or(0);
+            if used + w > budget {
+                break;
+            }
+            used += w;
+            out.push(c);
+        }
+        out
+    };
+    let head: String = take(&mut name.chars(), head_w).into_iter().collect();
+    let tail: String = take(&mut name.chars().rev(), tail_w).into_iter().rev().collect();
+    fit(&format!("{head}…{tail}"), width)
+}
+
+/// How wide [`version_text`] is, without building it.
+fn version_width(cell: &Cell) -> Option<usize> {
+    let Remote::Ready { value, .. } = &cell.state else { return None };
+    Some(match value.info.version.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => v.width(),
+        None => value.info.short_commit().map_or("no version".width(), UnicodeWidthStr::width),
+    })
+}
+
+/// The version text a cell shows when it answers, and the short commit
+/// beside it when there is a version to go with it.
+fn version_text(cell: &Cell) -> Option<(String, Option<String>)> {
+    let Remote::Ready { value, .. } = &cell.state else { return None };
+    let c = value.info.short_commit().map(str::to_string);
+    Some(match value.info.version.clone().filter(|v| !v.is_empty()) {
+        Some(v) => (v, c),
+        None => (c.unwrap_or_else(|| "no version".into()), None),
+    })
 }
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState, focused: bool, ctx: &RenderCtx) {
@@ -48,7 +139,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let extra = match ro.last_sweep {
         None => Some("not polled yet".to_string()),
         Some(_) if in_flight > 0 => {
-            Some(format!("polling {in_flight} · every {}s", model.poll_interval.as_secs().max(1)))
+            Some(format!("polling {in_flight} · every {}", format_duration(model.poll_interval)))
         }
         Some(at) if (ctx.now - at).num_seconds() < 1 => Some("polled just now".to_string()),
         Some(at) => Some(format!("polled {} ago", age(ctx.now - at))),
@@ -69,10 +160,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         lines.push(progress_line(env, ro.progress(i), target, width, ctx));
     }
 
-    let name_w = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(8).clamp(8, 28).min(width / 3);
-    let envs = ro.envs.len().max(1);
-    let col_w = width.saturating_sub(name_w + 2) / envs;
-    let layout = CellLayout::for_width(col_w);
+    let longest_name = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
+    let text = ro
+        .services
+        .iter()
+        .flat_map(|s| s.cells.iter().flatten())
+        .filter_map(version_width)
+        .max()
+        .unwrap_or(TEXT_DEFAULT)
+        .clamp(8, 24);
+    let (name_w, layout) = table_layout(width, longest_name, ro.envs.len(), text);
+    let col_w = layout.width;
 
     let mut head = vec![Span::styled(fit(" SERVICE", name_w + 2), t.muted)];
     for env in &ro.envs {
@@ -96,7 +194,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     for (idx, row) in ro.services.iter().enumerate().skip(view.rollout_offset).take(rows) {
         let is_sel = idx == selected;
         let marker = if is_sel && focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(format!("{marker}{}", fit(&row.name, name_w)), t.text)];
+        let mut spans = vec![Span::styled(format!("{marker}{}", fit_name(&row.name, name_w)), t.text)];
         for cell in &row.cells {
             spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
         }
@@ -111,6 +209,23 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
     lines.push(detail_line(model, selected, ctx));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// How much a cell needs explaining in the detail line; higher wins.
+fn interest(cell: &Cell, target: &Target) -> (u8, u8) {
+    let status = match cell.status(target) {
+        CellStatus::Error => 6,
+        CellStatus::Mixed => 5,
+        CellStatus::OtherVersion => 2,
+        CellStatus::Unknown => 1,
+        CellStatus::OnTarget => 0,
+    };
+    let heartbeat = match cell.heartbeat {
+        Heartbeat::Error => 4,
+        Heartbeat::Warning => 3,
+        Heartbeat::Ok | Heartbeat::Unknown => 0,
+    };
+    (status.max(heartbeat), status.min(heartbeat))
 }
 
 fn is_prod(env: &str) -> bool {
@@ -168,27 +283,22 @@ fn cell_spans<'a>(cell: Option<&Cell>, target: &Target, layout: CellLayout, ctx:
     let style = status_style(status, ctx);
     let (text, commit) = match &cell.state {
         // The two versions are spelled out in the detail line.
-        _ if cell.mixed.is_some() => ("mixed versions".to_string(), None),
-        Remote::Ready { value, .. } => {
-            let v = value.info.version.clone().filter(|v| !v.is_empty());
-            let c = value.info.short_commit().map(str::to_string);
-            match v {
-                Some(v) => (v, c),
-                None => (c.clone().unwrap_or_else(|| "no version".into()), None),
-            }
-        }
+        Remote::Ready { .. } if cell.mixed.is_some() => ("mixed".to_string(), None),
+        Remote::Ready { .. } => version_text(cell).unwrap_or_default(),
         Remote::Failed { error, .. } => (failure_label(error.state, &error.message), None),
         Remote::Loading => ("polling…".into(), None),
         Remote::Idle => ("".into(), None),
     };
+    // Without a commit to show, the version text takes its column too.
+    let text_w = layout.text_width() + if layout.commit && commit.is_none() { COMMIT_W } else { 0 };
     let mut spans = vec![
         Span::raw("  "),
         Span::styled(glyph(status, cell), style),
         Span::raw(" "),
-        Span::styled(fit(&text, layout.text_width()), style),
+        Span::styled(fit(&text, text_w), style),
     ];
-    if layout.commit {
-        spans.push(Span::styled(format!(" {}", fit(commit.as_deref().unwrap_or(""), 7)), t.muted));
+    if let Some(commit) = commit.filter(|_| layout.commit) {
+        spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
     }
     if layout.heartbeat {
         let (g, s) = match cell.heartbeat {
@@ -212,42 +322,89 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     let t = ctx.theme;
     let ro = &model.rollout;
     let Some(row) = ro.services.get(selected) else { return Line::default() };
-    // The most interesting cell: a failure first, then anything off target.
-    let pick =
-        row.cells.iter().enumerate().filter_map(|(i, c)| c.as_ref().map(|c| (i, c))).max_by_key(|(_, c)| {
-            match c.status(&row.target) {
-                CellStatus::Error => 4,
-                CellStatus::Mixed => 3,
-                CellStatus::OtherVersion => 2,
-                CellStatus::Unknown => 1,
-                CellStatus::OnTarget => 0,
-            }
-        });
+    // The most interesting cell: a failure first, then a mixed fleet, then a
+    // heartbeat in trouble (so a `!` on an on-target cell is explained), then
+    // anything off target.
+    let pick = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.as_ref().map(|c| (i, c)))
+        .max_by_key(|(_, c)| interest(c, &row.target));
     let Some((env, cell)) = pick else { return Line::default() };
     let env = &ro.envs[env];
     let mut spans = vec![Span::styled(format!(" {} · {env}: ", row.name), t.muted)];
-    match &cell.state {
-        _ if cell.mixed.is_some() => {
-            let (a, b) = cell.mixed.as_ref().expect("checked");
+    match (&cell.state, &cell.mixed) {
+        (Remote::Ready { .. }, Some((a, b))) => {
             spans.push(Span::styled(format!("serves {a} and {b} alternately (load balancer mid-rollout?)"), t.warn));
         }
-        Remote::Failed { error, .. } => {
+        (Remote::Failed { error, .. }, _) => {
             spans.push(Span::styled(error.message.clone(), t.error));
             if let Some((info, at)) = &cell.last_ok {
                 spans.push(Span::styled(format!(" · last seen {} {} ago", info.label(), age(ctx.now - *at)), t.muted));
             }
         }
-        Remote::Ready { value, .. } => {
+        (Remote::Ready { value, .. }, None) => {
             spans.push(Span::styled(value.info.label(), t.text));
             if let Some(ms) = value.latency_ms {
                 spans.push(Span::styled(format!(" · {ms} ms"), t.muted));
             }
         }
-        Remote::Loading | Remote::Idle => spans.push(Span::styled("waiting for the first answer", t.muted)),
+        (Remote::Loading | Remote::Idle, _) => spans.push(Span::styled("waiting for the first answer", t.muted)),
     }
     if cell.heartbeat == Heartbeat::Warning || cell.heartbeat == Heartbeat::Error {
         spans.push(Span::styled(format!(" · heartbeat {}", cell.heartbeat.as_str()), t.warn));
     }
     spans.push(Span::styled(format!(" · {}", cell.endpoint.version_url), t.muted));
     Line::from(spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo's longest name, "addons-code-manager".
+    const NAMES: usize = 19;
+
+    #[test]
+    fn names_give_way_before_cells_lose_fields() {
+        // 120x40: the pane is 80 wide inside; names whole, every field shown.
+        let (name_w, l) = table_layout(80, NAMES, 2, 10);
+        assert_eq!(name_w, NAMES);
+        assert!(l.commit && l.heartbeat && l.age, "{l:?}");
+        assert!(l.text_width() >= 10);
+        // 80x24: 53 wide; the name column shrinks so a cell keeps more than
+        // its version and heartbeat.
+        let (name_w, l) = table_layout(53, NAMES, 2, 10);
+        assert!((NAME_MIN..NAMES).contains(&name_w), "{name_w}");
+        assert!(l.heartbeat && l.age && !l.commit, "{l:?}");
+        assert!(l.text_width() >= 10);
+        // Long names never take more than NAME_MAX, short ones at least NAME_MIN.
+        assert_eq!(table_layout(200, 60, 2, 10).0, NAME_MAX);
+        assert_eq!(table_layout(200, 3, 2, 10).0, NAME_MIN);
+        // Longer versions need wider cells: the commit goes first.
+        let (_, l) = table_layout(80, NAMES, 2, 20);
+        assert!(!l.commit && l.heartbeat && l.age, "{l:?}");
+        assert!(l.text_width() >= 20);
+        // Never more columns than there are.
+        for width in 0..120 {
+            for envs in 0..5 {
+                let (name_w, l) = table_layout(width, NAMES, envs, 10);
+                assert!(name_w + 2 + l.width * envs.max(1) <= width.max(2 + name_w), "{width} {envs}");
+            }
+        }
+    }
+
+    #[test]
+    fn cut_names_keep_both_ends() {
+        assert_eq!(fit_name("addons-server", 11), "addon…erver");
+        assert_eq!(fit_name("addons-search", 11), "addon…earch");
+        assert_eq!(fit_name("addons-server", 12), "addons…erver");
+        assert_eq!(fit_name("short", 8), "short   ");
+        assert_eq!(fit_name("日本語のサービス", 9), "日本…ビス");
+        assert_eq!(fit_name("addons-server", 3), "ad…");
+        for w in 0..16 {
+            assert_eq!(fit_name("addons-code-manager", w).width(), w);
+        }
+    }
 }
