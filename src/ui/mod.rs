@@ -75,7 +75,7 @@ pub fn pane_areas(body: Rect) -> [(Pane, Rect); 5] {
     let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
     let [checklist, rollout] = Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(top);
     let [repos, sentry, log] =
-        Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(26), Constraint::Percentage(42)])
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(22), Constraint::Percentage(38)])
             .areas(bottom);
     [
         (Pane::Checklist, checklist),

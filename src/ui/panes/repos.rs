@@ -26,6 +26,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         return;
     }
     let height = inner.height as usize;
+    // In the grid the pane is narrow: short words, the branch@sha left out.
+    let compact = inner.width < 64;
     let mut lines: Vec<Line> = Vec::new();
     let selected = model.repo_selected.min(model.repos.len() - 1);
     // Keep the selected repository's two lines visible.
@@ -34,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     let first = selected.saturating_sub(fit_rows.saturating_sub(1));
     for (i, row) in model.repos.iter().enumerate().skip(first).take(fit_rows) {
         let sel = i == selected;
-        let (l1, l2) = repo_lines(row, sel && focused, ctx);
+        let (l1, l2) = repo_lines(row, sel && focused, compact, ctx);
         let (l1, l2) = if sel { (l1.patch_style(t.selected), l2.patch_style(t.selected)) } else { (l1, l2) };
         lines.push(l1);
         lines.push(l2);
@@ -77,7 +79,7 @@ pub fn pushing_lines(model: &Model) -> Vec<String> {
         .collect()
 }
 
-fn repo_lines<'a>(row: &RepoRow, marker: bool, ctx: &RenderCtx) -> (Line<'a>, Line<'a>) {
+fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -> (Line<'a>, Line<'a>) {
     let t = ctx.theme;
     let mark = if marker { "▸ " } else { "  " };
     let name = Span::styled(format!("{mark}{}", row.spec.name), t.text);
@@ -101,10 +103,11 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, ctx: &RenderCtx) -> (Line<'a>, Li
             Line::styled(format!("    {}", op.unwrap_or_else(|| row.spec.path.clone())), t.muted),
         ),
         Remote::Ready { value, .. } => {
-            let mut l1 = vec![
-                name,
-                Span::styled(format!("  {}@{}", value.branch, &value.head.sha[..7.min(value.head.sha.len())]), t.muted),
-            ];
+            let mut l1 = vec![name];
+            if !compact {
+                let sha = &value.head.sha[..7.min(value.head.sha.len())];
+                l1.push(Span::styled(format!("  {}@{sha}", value.branch), t.muted));
+            }
             match (&value.plan.previous, value.commits_since_previous) {
                 (Some((prev, _)), Some(n)) => {
                     l1.push(Span::styled(format!("  +{n}"), if n > 0 { t.other } else { t.muted }));
@@ -112,12 +115,12 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, ctx: &RenderCtx) -> (Line<'a>, Li
                 }
                 _ => l1.push(Span::styled("  no previous push tag", t.warn)),
             }
-            (Line::from(l1), status_line(row, value, op, ctx))
+            (Line::from(l1), status_line(row, value, op, compact, ctx))
         }
     }
 }
 
-fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &RenderCtx) -> Line<'a> {
+fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: bool, ctx: &RenderCtx) -> Line<'a> {
     let t = ctx.theme;
     let mut spans = vec![Span::raw("    ")];
     if s.needs_tag() {
@@ -127,15 +130,17 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &Rend
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
         let (glyph, style, word) = match row.tag_remote {
-            Some(true) => ("✓", t.ok, "on remote"),
-            Some(false) => ("✗", t.warn, "not on remote"),
-            None => ("·", t.unknown, "remote not checked"),
+            Some(true) => ("✓", t.ok, if compact { "pushed" } else { "on remote" }),
+            Some(false) => ("✗", t.warn, if compact { "unpushed" } else { "not on remote" }),
+            None => ("·", t.unknown, if compact { "remote ?" } else { "remote not checked (f)" }),
         };
         spans.push(Span::styled(format!(" {glyph} {word}"), style));
     }
     match &s.security {
         None => {}
-        Some(Ok(sec)) if sec.in_sync => spans.push(Span::styled(" · security ✓", t.ok)),
+        Some(Ok(sec)) if sec.in_sync => {
+            spans.push(Span::styled(if compact { " · sec ✓" } else { " · security ✓" }, t.ok))
+        }
         Some(Ok(sec)) => {
             let mut parts = Vec::new();
             if sec.ahead > 0 {
@@ -144,14 +149,16 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &Rend
             if sec.behind > 0 {
                 parts.push(format!("{} behind", sec.behind));
             }
-            spans.push(Span::styled(format!(" · security {}", parts.join(", ")), t.warn));
+            let label = if compact { "sec" } else { "security" };
+            spans.push(Span::styled(format!(" · {label} {}", parts.join(", ")), t.warn));
         }
         Some(Err(e)) => spans.push(Span::styled(format!(" · security ? {e}"), t.unknown)),
     }
     if let Some(op) = op {
         spans.push(Span::styled(format!(" · {op}"), t.log_event));
     } else if let Some(at) = s.fetched_at {
-        spans.push(Span::styled(format!(" · fetched {} ago", age(ctx.now - at)), t.muted));
+        let ago = if compact { "" } else { " ago" };
+        spans.push(Span::styled(format!(" · fetched {}{ago}", age(ctx.now - at)), t.muted));
     } else {
         spans.push(Span::styled(" · never fetched", t.muted));
     }
