@@ -13,6 +13,10 @@ pub enum LogKind {
     Heartbeat,
     /// The cockpit itself: session start, configuration notes.
     System,
+    /// A tag created or pushed.
+    Git,
+    /// Something that failed and needs a person: a refused tag, a failed push or fetch.
+    Error,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

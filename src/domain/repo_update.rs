@@ -128,7 +128,7 @@ pub fn on_fetched(
         }
         Err(e) => {
             row.last_result = Some((at, Err(e.clone())));
-            model.push_log(at, LogKind::System, format!("{name}: fetch failed: {e}"));
+            model.push_log(at, LogKind::Error, format!("{name}: fetch failed: {e}"));
         }
     }
     rescan(model, repo)
@@ -238,8 +238,9 @@ pub fn on_tag_created(
         }
         Err(e) => format!("{name}: tag {tag} not created: {e}"),
     };
+    let kind = if result.is_ok() { LogKind::Git } else { LogKind::Error };
     row.last_result = Some((at, result.map(|_| format!("tagged {tag}"))));
-    model.push_log(at, LogKind::System, text);
+    model.push_log(at, kind, text);
     rescan(model, repo)
 }
 
@@ -260,8 +261,9 @@ pub fn on_tag_pushed(
         }
         Err(e) => format!("{name}: push of {tag} failed: {e}"),
     };
+    let kind = if result.is_ok() { LogKind::Git } else { LogKind::Error };
     row.last_result = Some((at, result.map(|_| format!("pushed {tag}"))));
-    model.push_log(at, LogKind::System, text);
+    model.push_log(at, kind, text);
     Vec::new()
 }
 

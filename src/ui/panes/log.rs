@@ -43,7 +43,8 @@ fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>
     let t = ctx.theme;
     let style: Style = match e.kind {
         LogKind::System => t.log_system,
-        LogKind::Version => t.log_event,
+        LogKind::Version | LogKind::Git => t.log_event,
+        LogKind::Error => t.error,
         LogKind::Mixed | LogKind::Heartbeat => t.warn,
     };
     let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S ").to_string();
