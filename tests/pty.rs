@@ -73,7 +73,7 @@ fn demo_rolls_out_and_quits_cleanly() {
     assert!(later > first);
     screen.wait_for("a version change in the log", Duration::from_secs(30), |s| s.contains(" -> ").then_some(()));
     // The demo repositories were scanned: previous push tags show in Repos & tags.
-    screen.wait_for("the repos pane", Duration::from_secs(30), |s| s.contains("main@").then_some(()));
+    screen.wait_for("the repos pane", Duration::from_secs(30), |s| s.contains(" since ").then_some(()));
 
     let mut writer = pair.master.take_writer().unwrap();
     writer.write_all(b"q").unwrap();

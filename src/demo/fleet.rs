@@ -30,14 +30,16 @@ pub const QUIRKS: [&str; 10] =
 struct FleetState {
     story: Story,
     speed: f64,
-    started: Instant,
+    /// The story starts with the first request, so a slow start (building the
+    /// demo repositories, a loaded machine) never skips its beginning.
+    started: std::sync::OnceLock<Instant>,
     /// Requests seen per (service, env) version endpoint: drives the mixed fleet.
     counters: Vec<AtomicU64>,
 }
 
 impl FleetState {
     fn story_time(&self) -> f64 {
-        self.started.elapsed().as_secs_f64() * self.speed
+        self.started.get_or_init(Instant::now).elapsed().as_secs_f64() * self.speed
     }
 
     fn index(&self, service: &str, env: &str) -> Option<(usize, usize)> {
@@ -63,7 +65,7 @@ impl Fleet {
             counters: (0..story.services.len() * ENVS.len()).map(|_| AtomicU64::new(0)).collect(),
             story: story.clone(),
             speed,
-            started: Instant::now(),
+            started: std::sync::OnceLock::new(),
         });
         let app = Router::new()
             .route("/quirks/{kind}/__version__", get(quirk_version))

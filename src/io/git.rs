@@ -9,7 +9,7 @@ use super::sanitize::clean;
 use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus, SecurityState};
 use crate::domain::tags;
 use chrono::{DateTime, NaiveDate, Utc};
-use git2::{BranchType, ObjectType, Oid, Repository, Signature, Sort};
+use git2::{BranchType, ObjectType, Oid, Repository, Signature};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -25,7 +25,16 @@ fn err(repo: &str, message: impl Into<String>) -> GitError {
     GitError { repo: repo.to_string(), message: message.into() }
 }
 
+/// libgit2 re-hashes every object it reads; the git command does not. For a
+/// compare walking 50,000 commits that check is a fifth of the time, and a
+/// corrupt object is git's to report, not the cockpit's.
+fn configure_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
 fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
+    configure_once();
     if !Path::new(path).exists() {
         return Err(err(spec_name, format!("{path} does not exist")));
     }
@@ -92,14 +101,7 @@ fn resolve_branch(repo: &Repository, spec: &RepoSpec) -> Result<(String, Oid), G
 }
 
 fn commit_info(repo: &Repository, oid: Oid) -> Result<CommitInfo, git2::Error> {
-    let c = repo.find_commit(oid)?;
-    Ok(CommitInfo {
-        sha: oid.to_string(),
-        summary: clean(&String::from_utf8_lossy(c.summary_bytes().unwrap_or_default())),
-        author: clean(&String::from_utf8_lossy(c.author().name_bytes())),
-        time: c.time().seconds(),
-        merge: c.parent_count() > 1,
-    })
+    Ok(info_of(&repo.find_commit(oid)?))
 }
 
 /// Push-scheme tags with the commits they point at. Other tags are skipped
@@ -179,16 +181,116 @@ pub fn compare(spec: &RepoSpec, from: &str, to: &str) -> Result<Vec<CommitInfo>,
             .map_err(|_| err(name, format!("`{rev}` is not a commit, tag or branch here")))
     };
     let (from_oid, to_oid) = (resolve(from)?, resolve(to)?);
-    let g = |e: git2::Error| err(name, e.message().to_string());
-    let mut walk = repo.revwalk().map_err(g)?;
-    walk.set_sorting(Sort::TIME).map_err(g)?;
-    walk.push(to_oid).map_err(g)?;
-    walk.hide(from_oid).map_err(g)?;
+    walk_range(&repo, from_oid, to_oid).map_err(|e| err(name, e.message().to_string()))
+}
+
+/// `from..to` newest first, the way `git log` orders it: a queue by commit
+/// date (ties in the order found); commits reachable from `from` are marked
+/// uninteresting and the walk stops when only those are left. Each commit is
+/// read once — libgit2's revwalk would parse it and `find_commit` read it
+/// again, which made a 50,000-commit compare twice as slow as `git log`.
+fn walk_range(repo: &Repository, from: Oid, to: Oid) -> Result<Vec<CommitInfo>, git2::Error> {
+    use std::collections::{BinaryHeap, HashMap};
+
+    const UNINTERESTING: u8 = 1;
+    /// Out of the queue already.
+    const POPPED: u8 = 2;
+    /// Extra pops once only uninteresting commits are queued, for clock skew
+    /// (git log's "slop").
+    const SLOP: usize = 5;
+
+    struct Queued<'r> {
+        time: i64,
+        seq: u64,
+        commit: git2::Commit<'r>,
+    }
+    impl PartialEq for Queued<'_> {
+        fn eq(&self, o: &Self) -> bool {
+            (self.time, self.seq) == (o.time, o.seq)
+        }
+    }
+    impl Eq for Queued<'_> {}
+    impl PartialOrd for Queued<'_> {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for Queued<'_> {
+        // Newest first; among equal times, first found first.
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            self.time.cmp(&o.time).then(o.seq.cmp(&self.seq))
+        }
+    }
+
+    struct Walk<'r> {
+        repo: &'r Repository,
+        flags: HashMap<Oid, u8>,
+        queue: BinaryHeap<Queued<'r>>,
+        seq: u64,
+        /// Queued commits not (yet) known to be reachable from `from`.
+        interesting: usize,
+    }
+    impl<'r> Walk<'r> {
+        /// Queues a commit not seen before, or adds the flag to one seen.
+        fn add(&mut self, oid: Oid, flag: u8) -> Result<(), git2::Error> {
+            if let Some(f) = self.flags.get_mut(&oid) {
+                if flag & UNINTERESTING != 0 && *f & (UNINTERESTING | POPPED) == 0 {
+                    self.interesting -= 1;
+                }
+                *f |= flag;
+                return Ok(());
+            }
+            self.flags.insert(oid, flag);
+            if flag & UNINTERESTING == 0 {
+                self.interesting += 1;
+            }
+            let commit = self.repo.find_commit(oid)?;
+            self.seq += 1;
+            self.queue.push(Queued { time: commit.time().seconds(), seq: self.seq, commit });
+            Ok(())
+        }
+    }
+
+    let mut w = Walk { repo, flags: HashMap::new(), queue: BinaryHeap::new(), seq: 0, interesting: 0 };
+    w.add(from, UNINTERESTING)?;
+    w.add(to, 0)?;
     let mut out = Vec::new();
-    for oid in walk {
-        out.push(commit_info(&repo, oid.map_err(g)?).map_err(g)?);
+    let mut slop = SLOP;
+    while let Some(Queued { commit, .. }) = w.queue.pop() {
+        let f = w.flags.entry(commit.id()).or_insert(0);
+        let uninteresting = *f & UNINTERESTING != 0;
+        *f |= POPPED;
+        if uninteresting {
+            for parent in commit.parent_ids() {
+                w.add(parent, UNINTERESTING)?;
+            }
+        } else {
+            w.interesting -= 1;
+            out.push(info_of(&commit));
+            for parent in commit.parent_ids() {
+                w.add(parent, 0)?;
+            }
+        }
+        if w.interesting == 0 {
+            if slop == 0 {
+                break;
+            }
+            slop -= 1;
+        } else {
+            slop = SLOP;
+        }
     }
     Ok(out)
+}
+
+fn info_of(c: &git2::Commit) -> CommitInfo {
+    CommitInfo {
+        sha: c.id().to_string(),
+        summary: clean(&String::from_utf8_lossy(c.summary_bytes().unwrap_or_default())),
+        author: clean(&String::from_utf8_lossy(c.author().name_bytes())),
+        time: c.time().seconds(),
+        merge: c.parent_count() > 1,
+    }
 }
 
 /// Creates an annotated tag; never moves or overwrites an existing one.

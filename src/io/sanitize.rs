@@ -10,6 +10,11 @@ pub fn clean(input: &str) -> String {
 }
 
 pub fn clean_max(input: &str, max_chars: usize) -> String {
+    // Most text (commit subjects, author names) is short printable ASCII:
+    // one allocation, no scanning for escapes.
+    if input.len() <= max_chars && input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return input.trim().to_string();
+    }
     let mut out = String::with_capacity(input.len().min(max_chars * 4));
     let mut count = 0;
     let mut chars = input.chars().peekable();
