@@ -3,6 +3,7 @@
 //! [`update`], which answers with [`Effect`]s for the io layer to carry out.
 
 pub mod event;
+pub mod journal;
 pub mod model;
 pub mod probe;
 pub mod release;

@@ -4,6 +4,7 @@
 pub mod dockerflow;
 pub mod git;
 pub mod http;
+pub mod journal;
 pub mod poller;
 pub mod sanitize;
 

@@ -1,0 +1,114 @@
+//! The session journal's events: everything that happens during a push, one
+//! JSON object per line. The log pane, the checklist, the notes and the push
+//! duration are folds over these. Pure: reading and writing the file is the
+//! io layer's.
+
+use super::model::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The schema version written by this build. A line with a newer one is a
+/// clear error, never overwritten.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventActor {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub v: u32,
+    /// Unique per event; observed events derive theirs from what was observed,
+    /// so two cockpits watching the same fleet write the same id once.
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub actor: EventActor,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    Chat {
+        text: String,
+    },
+    Tick {
+        item: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        #[serde(default)]
+        overrides_role: bool,
+    },
+    Untick {
+        item: String,
+    },
+    TagCreated {
+        repo: String,
+        tag: String,
+        commit: String,
+    },
+    TagPushed {
+        repo: String,
+        tag: String,
+    },
+    VersionChanged {
+        env: String,
+        service: String,
+        from: String,
+        to: String,
+        #[serde(default)]
+        commit: Option<String>,
+    },
+    HeartbeatChanged {
+        env: String,
+        service: String,
+        from: String,
+        to: String,
+    },
+    PushStarted,
+    PushFinished,
+}
+
+impl Event {
+    /// The id of an observation: the same fact seen by two cockpits within
+    /// the same minute gets the same id, so the journal keeps it once.
+    pub fn observed_id(kind: &EventKind, at: DateTime<Utc>) -> String {
+        let minute = at.format("%Y%m%dT%H%M");
+        match kind {
+            EventKind::VersionChanged { env, service, to, .. } => format!("obs:{env}:{service}:{to}:{minute}"),
+            EventKind::HeartbeatChanged { env, service, to, .. } => format!("obs:hb:{env}:{service}:{to}:{minute}"),
+            _ => format!("obs:{minute}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn lines_have_the_documented_shape() {
+        let e = Event {
+            v: VERSION,
+            id: "e1".into(),
+            at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 12, 0).unwrap(),
+            actor: EventActor { name: "alice".into(), role: Role::Qa },
+            kind: EventKind::Tick { item: "regression-tests".into(), note: None, overrides_role: false },
+        };
+        let line = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            line,
+            r#"{"v":1,"id":"e1","at":"2026-11-26T15:12:00Z","actor":{"name":"alice","role":"qa"},"kind":"tick","item":"regression-tests","overrides_role":false}"#
+        );
+        assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e);
+        let started: Event = serde_json::from_str(
+            r#"{"v":1,"id":"x","at":"2026-11-26T15:00:00Z","actor":{"name":"bob","role":"rm"},"kind":"push_started"}"#,
+        )
+        .unwrap();
+        assert_eq!(started.kind, EventKind::PushStarted);
+    }
+}
