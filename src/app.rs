@@ -28,10 +28,19 @@ enum Input {
     Closed(Option<String>),
 }
 
-pub async fn run(mut model: Model, config: &Config, fe: Frontend) -> color_eyre::Result<()> {
+pub async fn run(
+    mut model: Model,
+    config: &Config,
+    fe: Frontend,
+    follow: Option<crate::session::Follow>,
+) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
-    let io = Io::new(&config.poll, tx.clone())?;
+    let mut io = Io::new(&config.poll, tx.clone())?;
+    if let Some(f) = follow {
+        io = io.with_journal(f.store.clone());
+        tokio::spawn(follow_journal(tx.clone(), f));
+    }
     let mut guard = TerminalGuard::enter()?;
 
     tokio::spawn(read_input(in_tx));
@@ -113,6 +122,37 @@ async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
     loop {
         interval.tick().await;
         if tx.send(Msg::Tick(Utc::now())).is_err() {
+            return;
+        }
+    }
+}
+
+/// Reads what other processes (another cockpit, `shipdeck log`, `shipdeck
+/// tick`) append to the journal, about once a second.
+async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::Follow) {
+    let mut interval = tokio::time::interval(Duration::from_secs(1));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        interval.tick().await;
+        let (store, offset, mut seen) = (f.store.clone(), f.offset, std::mem::take(&mut f.seen));
+        let read = tokio::task::spawn_blocking(move || {
+            let r = store.read_from(offset, &mut seen);
+            (r, seen)
+        })
+        .await;
+        let Ok((result, seen)) = read else { return };
+        f.seen = seen;
+        let msg = match result {
+            Ok(loaded) => {
+                f.offset = loaded.offset;
+                if loaded.events.is_empty() {
+                    continue;
+                }
+                Msg::JournalRead { events: loaded.events }
+            }
+            Err(e) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
+        };
+        if tx.send(msg).is_err() {
             return;
         }
     }

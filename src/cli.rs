@@ -61,6 +61,17 @@ pub enum Command {
     Compare(CompareArgs),
     /// Create the next push tag on every repository that needs one (what `t` does)
     Tag(TagArgs),
+    /// Append a line to the push's log, or print the log
+    Log(LogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The line to append; without it, the log is printed
+    pub message: Option<String>,
+    /// Print JSON (the journal's events)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

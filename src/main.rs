@@ -5,7 +5,6 @@ use shipdeck::cli::{Cli, Command, Global};
 use shipdeck::config::{Config, resolve_path};
 use shipdeck::headless::{self, Exit};
 use shipdeck::{app, demo, session};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -71,15 +70,31 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             print!("{}", headless::check::run(&config, &global)?);
             Ok(())
         }
+        Some(Command::Log(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::log::run(&config, &global, &args)?);
+            Ok(())
+        }
         None => {
             let config = load(&global)?;
-            let model = session::build_model(&config, &global, chrono::Utc::now());
+            let mut model = session::build_model(&config, &global, chrono::Utc::now());
+            let follow = match session::data_dir(&global) {
+                Some(dir) => {
+                    let store = shipdeck::io::journal::JournalStore::for_push(
+                        &dir,
+                        &config.release.name,
+                        model.release.push_date,
+                    );
+                    Some(session::open_journal(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?)
+                }
+                None => None,
+            };
             let fe = app::Frontend {
                 theme: session::theme(&config, &global).map_err(|e| Exit::new(2, e.to_string()))?,
                 keymap: config.keymap.clone(),
                 tz: session::local_offset(),
             };
-            app::run(model, &config, fe).await
+            app::run(model, &config, fe, follow).await
         }
     }
 }
@@ -93,7 +108,7 @@ fn load(global: &Global) -> Result<Config, shipdeck::config::ConfigError> {
 /// Diagnostics go to a file in the data dir, never to the terminal the
 /// cockpit draws on. `SHIPDECK_LOG` sets the filter (default `info`).
 fn init_tracing(global: &Global) {
-    let Some(dir) = data_dir(global) else { return };
+    let Some(dir) = session::data_dir(global) else { return };
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
@@ -107,11 +122,4 @@ fn init_tracing(global: &Global) {
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(file))
         .try_init();
-}
-
-fn data_dir(global: &Global) -> Option<PathBuf> {
-    global
-        .data_dir
-        .clone()
-        .or_else(|| directories::ProjectDirs::from("", "", "shipdeck").map(|d| d.data_dir().to_path_buf()))
 }

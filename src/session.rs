@@ -86,6 +86,53 @@ pub fn resolve_theme(name_or_path: &str) -> Result<Theme, ThemeError> {
     }
 }
 
+/// `--data-dir`, else `$SHIPDECK_DATA_DIR` (clap reads it into the flag),
+/// else the OS data dir.
+pub fn data_dir(global: &Global) -> Option<std::path::PathBuf> {
+    global
+        .data_dir
+        .clone()
+        .or_else(|| directories::ProjectDirs::from("", "", "shipdeck").map(|d| d.data_dir().to_path_buf()))
+}
+
+/// The journal being followed: where, how far it was read, what was seen.
+pub struct Follow {
+    pub store: crate::io::journal::JournalStore,
+    pub offset: u64,
+    pub seen: std::collections::HashSet<String>,
+}
+
+/// Loads the session's journal into the model. A journal written by a newer
+/// shipdeck stops here (nothing is overwritten); one that cannot be read
+/// leaves the session running, not saved, and says so.
+pub fn open_journal(
+    model: &mut Model,
+    store: crate::io::journal::JournalStore,
+) -> Result<Follow, crate::io::journal::JournalError> {
+    use crate::domain::LogKind;
+    use crate::io::journal::JournalError;
+    let mut seen = std::collections::HashSet::new();
+    match store.read_from(0, &mut seen) {
+        Ok(loaded) => {
+            for e in &loaded.events {
+                model.apply_event(e);
+            }
+            let now = model.now;
+            for d in loaded.damage {
+                model.push_log(now, LogKind::Error, d);
+            }
+            Ok(Follow { store, offset: loaded.offset, seen })
+        }
+        Err(e @ JournalError::FutureVersion { .. }) => Err(e),
+        Err(e) => {
+            let now = model.now;
+            model.push_log(now, LogKind::Error, format!("{e}; this session is not being saved"));
+            model.journal.read_only = Some(e.to_string());
+            Ok(Follow { store, offset: 0, seen })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,10 +65,14 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     if let Some(p) = repo_problem {
         model.push_log(model.now, crate::domain::LogKind::System, p);
     }
+    // The demo's session is its own: a journal beside its repositories, gone
+    // with them, so one demo run never replays another's log.
+    let store = crate::io::journal::JournalStore::new(repo_dir.path().join("journal.jsonl"));
+    let follow = session::open_journal(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?;
     let fe = Frontend {
         theme: session::theme(&config, &global)?,
         keymap: config.keymap.clone(),
         tz: session::local_offset(),
     };
-    app::run(model, &config, fe).await
+    app::run(model, &config, fe, Some(follow)).await
 }

@@ -13,8 +13,10 @@ pub enum LogKind {
     Heartbeat,
     /// The cockpit itself: session start, configuration notes.
     System,
-    /// A tag created or pushed.
+    /// A tag created or pushed, a tick, the push started or finished.
     Git,
+    /// Something a person wrote.
+    Chat,
     /// Something that failed and needs a person: a refused tag, a failed push or fetch.
     Error,
 }

@@ -17,7 +17,7 @@ pub struct EventActor {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub v: u32,
     /// Unique per event; observed events derive theirs from what was observed,
@@ -29,7 +29,7 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     Chat {
@@ -81,6 +81,37 @@ impl Event {
             EventKind::VersionChanged { env, service, to, .. } => format!("obs:{env}:{service}:{to}:{minute}"),
             EventKind::HeartbeatChanged { env, service, to, .. } => format!("obs:hb:{env}:{service}:{to}:{minute}"),
             _ => format!("obs:{minute}"),
+        }
+    }
+}
+
+impl Event {
+    /// How the event reads in the log, and how it is styled.
+    pub fn describe(&self) -> (super::event::LogKind, String) {
+        use super::event::LogKind;
+        let who = format!("{} ({})", self.actor.name, self.actor.role.as_str());
+        match &self.kind {
+            EventKind::Chat { text } => (LogKind::Chat, format!("{who}: {text}")),
+            EventKind::Tick { item, note, overrides_role } => {
+                let note = note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} ticked {item}{over}{note}"))
+            }
+            EventKind::Untick { item } => (LogKind::Git, format!("{who} unticked {item}")),
+            EventKind::TagCreated { repo, tag, commit } => {
+                let short = super::probe::short_sha(commit);
+                (LogKind::Git, format!("{repo}: tagged {tag} at {short} by {}", self.actor.name))
+            }
+            EventKind::TagPushed { repo, tag } => (LogKind::Git, format!("{repo}: pushed {tag} ({})", self.actor.name)),
+            EventKind::VersionChanged { env, service, from, to, commit } => {
+                let c = commit.as_deref().map(|c| format!(" ({})", super::probe::short_sha(c))).unwrap_or_default();
+                (LogKind::Version, format!("{env} · {service} {from} -> {to}{c}"))
+            }
+            EventKind::HeartbeatChanged { env, service, from, to } => {
+                (LogKind::Heartbeat, format!("{env} · {service} heartbeat {from} -> {to}"))
+            }
+            EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
+            EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
         }
     }
 }

@@ -1,7 +1,9 @@
 use super::event::{LogEntry, LogKind};
+use super::journal::{Event, EventActor, EventKind};
 use super::release::Release;
 use super::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
 use super::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
+use super::update::Effect;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -122,6 +124,19 @@ pub struct Model {
     pub confirm: Option<Confirm>,
     /// When the repositories were last scanned.
     pub repos_scanned: Option<DateTime<Utc>>,
+    pub journal: JournalState,
+}
+
+/// What the model knows of the session journal.
+#[derive(Debug, Clone, Default)]
+pub struct JournalState {
+    /// Ids of events already shown: the journal, other cockpits and this one
+    /// all deliver events, each is shown once.
+    pub seen: std::collections::HashSet<String>,
+    pub seq: u64,
+    /// Why the journal cannot be written, once it could not: the session goes
+    /// on, but is not being saved.
+    pub read_only: Option<String>,
 }
 
 /// What a confirmation dialog will do when confirmed.
@@ -172,6 +187,7 @@ impl Model {
             compare: None,
             confirm: None,
             repos_scanned: None,
+            journal: JournalState::default(),
         };
         let text = format!(
             "session started: {} push {} · target {}",
@@ -182,6 +198,36 @@ impl Model {
     }
 
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
+    /// Shows an event from the journal (or another process) once.
+    pub fn apply_event(&mut self, event: &Event) {
+        if !self.journal.seen.insert(event.id.clone()) {
+            return;
+        }
+        let (kind, text) = event.describe();
+        self.push_log(event.at, kind, text);
+    }
+
+    /// Something this cockpit did or saw: shown now, and an effect to save it.
+    /// Observations get an id derived from what was seen, so two cockpits
+    /// watching the same fleet save it once.
+    pub fn record(&mut self, kind: EventKind, at: DateTime<Utc>, observed: bool) -> Effect {
+        self.journal.seq += 1;
+        let id = if observed {
+            Event::observed_id(&kind, at)
+        } else {
+            format!("{}:{}:{}", self.actor.name, at.timestamp_nanos_opt().unwrap_or_default(), self.journal.seq)
+        };
+        let event = Event {
+            v: crate::domain::journal::VERSION,
+            id,
+            at,
+            actor: EventActor { name: self.actor.name.clone(), role: self.actor.role },
+            kind,
+        };
+        self.apply_event(&event);
+        Effect::Append(event)
+    }
+
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
         self.log.push(LogEntry { at, kind, text });
         // Someone reading back keeps their place; the pane shows "N new".

@@ -3,6 +3,7 @@
 //! answers that come back.
 
 use super::event::LogKind;
+use super::journal::EventKind;
 use super::model::{Confirm, Model};
 use super::remote::Remote;
 use super::repos::{CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal};
@@ -226,22 +227,25 @@ pub fn on_tag_created(
     result: Result<String, String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let actor = model.actor.name.clone();
     let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
-    let commit = row.status.value().map(|s| s.head.sha[..7.min(s.head.sha.len())].to_string()).unwrap_or_default();
-    let text = match &result {
+    let head = row.status.value().map(|s| s.head.sha.clone()).unwrap_or_default();
+    let mut effects = Vec::new();
+    match &result {
         Ok(_) => {
             row.tag_remote = Some(false);
-            format!("{name}: tagged {tag} at {commit} by {actor}")
+            row.last_result = Some((at, Ok(format!("tagged {tag}"))));
+            let event = EventKind::TagCreated { repo: name, tag, commit: head };
+            effects.push(model.record(event, at, false));
         }
-        Err(e) => format!("{name}: tag {tag} not created: {e}"),
-    };
-    let kind = if result.is_ok() { LogKind::Git } else { LogKind::Error };
-    row.last_result = Some((at, result.map(|_| format!("tagged {tag}"))));
-    model.push_log(at, kind, text);
-    rescan(model, repo)
+        Err(e) => {
+            row.last_result = Some((at, Err(e.clone())));
+            model.push_log(at, LogKind::Error, format!("{name}: tag {tag} not created: {e}"));
+        }
+    }
+    effects.extend(rescan(model, repo));
+    effects
 }
 
 pub fn on_tag_pushed(
@@ -254,17 +258,18 @@ pub fn on_tag_pushed(
     let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
-    let text = match &result {
+    match result {
         Ok(_) => {
             row.tag_remote = Some(true);
-            format!("{name}: pushed {tag} to {}", row.spec.remote)
+            row.last_result = Some((at, Ok(format!("pushed {tag} to {}", row.spec.remote))));
+            vec![model.record(EventKind::TagPushed { repo: name, tag }, at, false)]
         }
-        Err(e) => format!("{name}: push of {tag} failed: {e}"),
-    };
-    let kind = if result.is_ok() { LogKind::Git } else { LogKind::Error };
-    row.last_result = Some((at, result.map(|_| format!("pushed {tag}"))));
-    model.push_log(at, kind, text);
-    Vec::new()
+        Err(e) => {
+            row.last_result = Some((at, Err(e.clone())));
+            model.push_log(at, LogKind::Error, format!("{name}: push of {tag} failed: {e}"));
+            Vec::new()
+        }
+    }
 }
 
 /// The compare range for a repository: previous push tag to the target tag
@@ -475,9 +480,19 @@ mod tests {
         assert!(message.contains("AMO"));
         assert_eq!(m.repos[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
         let before = m.log.len();
-        let rescan =
+        let effects =
             update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("oid".into()), at: t0() });
-        assert!(matches!(rescan.as_slice(), [Effect::ScanRepos { .. }]));
+        // Saved to the journal, then the repository is scanned again.
+        let [Effect::Append(event), Effect::ScanRepos { .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!(
+            event.kind,
+            crate::domain::journal::EventKind::TagCreated {
+                repo: "web".into(),
+                tag: "2026.11.26".into(),
+                commit: "b".repeat(40)
+            }
+        );
+        assert_eq!(event.actor.name, "alice");
         assert_eq!(m.log.len(), before + 1);
         assert!(m.log.last().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
     }

@@ -1,6 +1,7 @@
 //! `update`: the only place the model changes. Pure: no clock, no IO.
 
 use super::event::LogKind;
+use super::journal::{Event, EventKind};
 use super::model::{Model, Pane};
 use super::probe::Probe;
 use super::remote::Remote;
@@ -56,6 +57,17 @@ pub enum Msg {
         result: Result<Vec<CommitInfo>, String>,
         at: DateTime<Utc>,
     },
+    /// Events appended to the journal by any process, read while following it.
+    JournalRead {
+        events: Vec<Event>,
+    },
+    /// An append was written.
+    Journaled,
+    /// The journal cannot be written.
+    JournalFailed {
+        error: String,
+        at: DateTime<Utc>,
+    },
     /// Something the io layer wants the user to know (shown in the log).
     Notice {
         text: String,
@@ -103,6 +115,8 @@ pub enum Effect {
         from: String,
         to: String,
     },
+    /// Save an event to the journal.
+    Append(Event),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     OpenUrl(String),
@@ -123,10 +137,21 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
-        Msg::Probed { generation, service, env, probe } => {
-            on_probe(model, generation, service, env, probe);
+        Msg::Probed { generation, service, env, probe } => on_probe(model, generation, service, env, probe),
+        Msg::JournalRead { events } => {
+            for e in &events {
+                model.apply_event(e);
+            }
             Vec::new()
         }
+        Msg::JournalFailed { error, at } => {
+            if model.journal.read_only.is_none() {
+                model.push_log(at, LogKind::Error, format!("{error}; this session is not being saved"));
+            }
+            model.journal.read_only = Some(error);
+            Vec::new()
+        }
+        Msg::Journaled => Vec::new(),
         Msg::Resize => Vec::new(),
         Msg::RepoScanned { generation, repo, result, at } => {
             repos::on_scanned(model, generation, repo, result.map(|b| *b), at);
@@ -288,35 +313,44 @@ fn sweep(model: &mut Model) -> Vec<Effect> {
     if targets.is_empty() { Vec::new() } else { vec![Effect::Poll { generation, targets }] }
 }
 
-fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, probe: Probe) {
+fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, probe: Probe) -> Vec<Effect> {
     let at = probe.at;
     let env_name = model.rollout.envs.get(env).cloned().unwrap_or_default();
-    let Some(row) = model.rollout.services.get_mut(service) else { return };
+    let Some(row) = model.rollout.services.get_mut(service) else { return Vec::new() };
     let name = row.name.clone();
-    let Some(Some(cell)) = row.cells.get_mut(env) else { return };
+    let Some(Some(cell)) = row.cells.get_mut(env) else { return Vec::new() };
     if cell.in_flight == Some(generation) {
         cell.in_flight = None;
     }
     if generation < cell.applied_gen {
-        return; // A newer answer is already shown.
+        return Vec::new(); // A newer answer is already shown.
     }
     cell.applied_gen = generation;
+    let mut effects = Vec::new();
     for obs in cell.observe(probe) {
-        let (kind, text) = match obs {
+        let event = match obs {
             Observation::Changed { from, to, commit } => {
-                let commit = commit.map(|c| format!(" ({c})")).unwrap_or_default();
-                (LogKind::Version, format!("{env_name} · {name} {from} -> {to}{commit}"))
+                EventKind::VersionChanged { env: env_name.clone(), service: name.clone(), from, to, commit }
             }
+            Observation::HeartbeatChanged { from, to } => EventKind::HeartbeatChanged {
+                env: env_name.clone(),
+                service: name.clone(),
+                from: from.as_str().into(),
+                to: to.as_str().into(),
+            },
+            // Flapping is this cockpit's reading of what it saw; not journaled.
             Observation::MixedStarted { a, b } => {
-                (LogKind::Mixed, format!("{env_name} · {name} serves mixed versions: {a} and {b}"))
+                model.push_log(at, LogKind::Mixed, format!("{env_name} · {name} serves mixed versions: {a} and {b}"));
+                continue;
             }
-            Observation::Settled { on } => (LogKind::Mixed, format!("{env_name} · {name} settled on {on}")),
-            Observation::HeartbeatChanged { from, to } => {
-                (LogKind::Heartbeat, format!("{env_name} · {name} heartbeat {} -> {}", from.as_str(), to.as_str()))
+            Observation::Settled { on } => {
+                model.push_log(at, LogKind::Mixed, format!("{env_name} · {name} settled on {on}"));
+                continue;
             }
         };
-        model.push_log(at, kind, text);
+        effects.push(model.record(event, at, true));
     }
+    effects
 }
 
 #[cfg(test)]
@@ -458,5 +492,40 @@ mod tests {
         assert_eq!(m.selected, 0);
         update(&mut m, Msg::Action(Action::SelectLast));
         assert_eq!(m.selected, 2);
+    }
+
+    #[test]
+    fn observations_are_saved_once_across_cockpits() {
+        let mut m = model(1);
+        let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0())));
+        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("old", t0()) });
+        let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
+        let effects = update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("new", t0()) });
+        let [Effect::Append(event)] = effects.as_slice() else { panic!("{effects:?}") };
+        assert!(event.id.starts_with("obs:prod:svc0:new:"), "{}", event.id);
+        let shown = m.log.len();
+        // The same observation read back from the journal, as another cockpit
+        // would have written it, is not shown twice.
+        let mut twin = event.clone();
+        twin.actor.name = "bob".into();
+        update(&mut m, Msg::JournalRead { events: vec![twin] });
+        assert_eq!(m.log.len(), shown);
+        // A line someone else wrote is shown.
+        let mut chat = event.clone();
+        chat.id = "bob:1".into();
+        chat.kind = EventKind::Chat { text: "prod looks good".into() };
+        update(&mut m, Msg::JournalRead { events: vec![chat] });
+        assert_eq!(m.log.last().unwrap().text, "alice (rm): prod looks good");
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_written_is_said_once() {
+        let mut m = model(1);
+        let before = m.log.len();
+        for _ in 0..3 {
+            update(&mut m, Msg::JournalFailed { error: "journal /x: cannot write".into(), at: t0() });
+        }
+        assert_eq!(m.log.len(), before + 1);
+        assert!(m.journal.read_only.is_some());
     }
 }

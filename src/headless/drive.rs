@@ -15,6 +15,7 @@ fn answers(effect: &Effect) -> usize {
         Effect::CreateTags { tags, .. } => tags.len(),
         Effect::PushTags { tags } => tags.len(),
         Effect::LoadCompare { .. } => 1,
+        Effect::Append(_) => 1,
         // Nothing to open or copy to without a terminal.
         Effect::OpenUrl(_) | Effect::Copy(_) => 0,
     }
@@ -29,6 +30,8 @@ fn is_answer(msg: &Msg) -> bool {
             | Msg::TagCreated { .. }
             | Msg::TagPushed { .. }
             | Msg::CompareLoaded { .. }
+            | Msg::Journaled
+            | Msg::JournalFailed { .. }
     )
 }
 

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod drive;
+pub mod log;
 pub mod repos;
 pub mod status;
 

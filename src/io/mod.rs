@@ -25,6 +25,9 @@ pub struct Io {
     permits: Arc<Semaphore>,
     poll: PollConfig,
     tx: mpsc::UnboundedSender<Msg>,
+    /// Where events are saved; without one (tests, scripts that only read)
+    /// appends are acknowledged without being written.
+    journal: Option<journal::JournalStore>,
 }
 
 impl Io {
@@ -34,7 +37,13 @@ impl Io {
             permits: Arc::new(Semaphore::new(poll.concurrency)),
             poll: poll.clone(),
             tx,
+            journal: None,
         })
+    }
+
+    pub fn with_journal(mut self, store: journal::JournalStore) -> Self {
+        self.journal = Some(store);
+        self
     }
 
     pub fn spawn(&self, effect: Effect) {
@@ -120,6 +129,22 @@ impl Io {
                     if let Err(e) = open_url(&url).await {
                         io.send(Msg::Notice { text: format!("cannot open {url}: {e}"), at: Utc::now() });
                     }
+                });
+            }
+            Effect::Append(event) => {
+                let io = self.clone();
+                tokio::spawn(async move {
+                    let msg = match io.journal.clone() {
+                        None => Msg::Journaled,
+                        Some(store) => match tokio::task::spawn_blocking(move || store.append(&event)).await {
+                            Ok(Ok(())) => Msg::Journaled,
+                            Ok(Err(e)) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
+                            Err(e) => {
+                                Msg::JournalFailed { error: format!("journal: internal error: {e}"), at: Utc::now() }
+                            }
+                        },
+                    };
+                    io.send(msg);
                 });
             }
             // The clipboard is the terminal's: the event loop writes it.

@@ -45,6 +45,7 @@ fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>
         LogKind::System => t.log_system,
         LogKind::Version | LogKind::Git => t.log_event,
         LogKind::Error => t.error,
+        LogKind::Chat => t.text,
         LogKind::Mixed | LogKind::Heartbeat => t.warn,
     };
     let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S ").to_string();
