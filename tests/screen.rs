@@ -379,3 +379,14 @@ fn the_rollout_title_shows_sub_second_intervals() {
     let screen = text(&draw(&loading(), 120, 40, &theme));
     assert!(screen.contains("polling 16 · every 15s"), "{screen}");
 }
+
+#[test]
+fn an_unsaved_session_says_so_in_the_header() {
+    let theme = Theme::default();
+    let mut m = ready();
+    update(&mut m, Msg::JournalFailed { error: "journal /ro/j.jsonl: cannot write to it".into(), at: t0() });
+    let screen = text(&draw(&m, 120, 40, &theme));
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains("NOT SAVED"), "{header}");
+    assert!(m.log.last().unwrap().text.ends_with("this session is not being saved"));
+}

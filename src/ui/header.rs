@@ -42,10 +42,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         parts.push((4, vec![Span::styled(hours, t.muted)]));
     }
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
-    let right = vec![
-        Span::styled(format!("  {name}"), t.text),
-        Span::styled(format!(" ({}) ", model.actor.role.as_str()), t.muted),
-    ];
+    let mut right = Vec::new();
+    if model.journal.read_only.is_some() {
+        // Said where it cannot be missed: nothing of this session is being saved.
+        right.push(Span::styled(" NOT SAVED ", t.error));
+    }
+    right.push(Span::styled(format!("  {name}"), t.text));
+    right.push(Span::styled(format!(" ({}) ", model.actor.role.as_str()), t.muted));
     let width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
     let mut right_w = width(&right);
     let total = |parts: &[(u8, Vec<Span>)]| parts.iter().map(|(_, s)| width(s)).sum::<usize>();
