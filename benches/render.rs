@@ -73,7 +73,7 @@ fn model() -> Model {
         m.push_log(at, LogKind::Version, text);
     }
     // Keep the newest entries at the bottom, as the app would.
-    m.log.sort_by_key(|e| e.at);
+    m.log.make_contiguous().sort_by_key(|e| e.at);
     m
 }
 

@@ -388,5 +388,5 @@ fn an_unsaved_session_says_so_in_the_header() {
     let screen = text(&draw(&m, 120, 40, &theme));
     let header = screen.lines().next().unwrap();
     assert!(header.contains("NOT SAVED"), "{header}");
-    assert!(m.log.last().unwrap().text.ends_with("this session is not being saved"));
+    assert!(m.log.back().unwrap().text.ends_with("this session is not being saved"));
 }

@@ -104,7 +104,8 @@ pub struct Model {
     pub release: Release,
     pub actor: Actor,
     pub rollout: Rollout,
-    pub log: Vec<LogEntry>,
+    /// Newest last; a deque so dropping the oldest beyond the cap is cheap.
+    pub log: std::collections::VecDeque<LogEntry>,
     pub focus: Pane,
     pub zoomed: bool,
     pub help: bool,
@@ -172,7 +173,7 @@ impl Model {
             release,
             actor,
             rollout: Rollout { envs, services, last_sweep: None },
-            log: Vec::new(),
+            log: std::collections::VecDeque::new(),
             focus: Pane::Rollout,
             zoomed: false,
             help: false,
@@ -197,7 +198,6 @@ impl Model {
         model
     }
 
-    /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     /// Shows an event from the journal (or another process) once.
     pub fn apply_event(&mut self, event: &Event) {
         if !self.journal.seen.insert(event.id.clone()) {
@@ -228,8 +228,9 @@ impl Model {
         Effect::Append(event)
     }
 
+    /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
-        self.log.push(LogEntry { at, kind, text });
+        self.log.push_back(LogEntry { at, kind, text });
         // Someone reading back keeps their place; the pane shows "N new".
         if self.log_back > 0 {
             self.log_back += 1;
@@ -270,7 +271,7 @@ mod tests {
         }
         assert_eq!(m.log.len(), LOG_CAP, "capped");
         assert_eq!(m.log[0].text, "line 500", "oldest dropped first");
-        assert_eq!(m.log.last().unwrap().text, format!("line {}", LOG_CAP + 499));
+        assert_eq!(m.log.back().unwrap().text, format!("line {}", LOG_CAP + 499));
         assert_eq!(shown(&m), "line 9000");
         // A reader at the very oldest entry stays at the oldest one left.
         m.log_back = m.log.len() - 1;

@@ -494,7 +494,7 @@ mod tests {
         );
         assert_eq!(event.actor.name, "alice");
         assert_eq!(m.log.len(), before + 1);
-        assert!(m.log.last().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
+        assert!(m.log.back().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
     }
 
     #[test]
@@ -504,12 +504,12 @@ mod tests {
         let effects =
             update(&mut m, Msg::TagCreated { repo: 1, tag: "2026.11.26".into(), result: Err("tag exists".into()), at });
         assert!(matches!(effects.as_slice(), [Effect::ScanRepos { .. }]), "only a rescan, no retry");
-        assert!(m.log.last().unwrap().text.contains("not created: tag exists"));
+        assert!(m.log.back().unwrap().text.contains("not created: tag exists"));
         let effects =
             update(&mut m, Msg::TagPushed { repo: 1, tag: "2026.11.26".into(), result: Err("rejected".into()), at });
         assert!(effects.is_empty());
         assert_eq!(m.repos[1].tag_remote, None);
-        assert!(m.log.last().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
+        assert!(m.log.back().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
     }
 
     #[test]

@@ -461,7 +461,7 @@ mod tests {
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
         update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) });
         assert_eq!(m.log.len(), before + 1);
-        assert_eq!(m.log.last().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
+        assert_eq!(m.log.back().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
         assert_eq!(m.rollout.progress(1).on_target, 1);
     }
 
@@ -477,7 +477,7 @@ mod tests {
             update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", now) });
         }
         assert!(m.rollout.cell(0, 1).unwrap().mixed.is_some());
-        let texts: Vec<_> = m.log[before..].iter().map(|e| e.text.as_str()).collect();
+        let texts: Vec<_> = m.log.range(before..).map(|e| e.text.as_str()).collect();
         assert_eq!(texts, vec!["prod · svc0 old -> new (abc1234)", "prod · svc0 serves mixed versions: new and old"]);
     }
 
@@ -515,7 +515,7 @@ mod tests {
         chat.id = "bob:1".into();
         chat.kind = EventKind::Chat { text: "prod looks good".into() };
         update(&mut m, Msg::JournalRead { events: vec![chat] });
-        assert_eq!(m.log.last().unwrap().text, "alice (rm): prod looks good");
+        assert_eq!(m.log.back().unwrap().text, "alice (rm): prod looks good");
     }
 
     #[test]

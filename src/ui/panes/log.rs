@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     let end = model.log.len().saturating_sub(model.log_back);
     // Walk back from the newest entry until the pane is full.
     let mut lines: Vec<Line> = Vec::with_capacity(rows);
-    for entry in model.log[..end].iter().rev() {
+    for entry in model.log.range(..end).rev() {
         let mut wrapped = entry_lines(entry, text_w, ctx);
         while let Some(l) = wrapped.pop() {
             if lines.len() == rows {

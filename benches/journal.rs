@@ -1,0 +1,95 @@
+//! The session journal: loading 100,000 events and folding them into the
+//! model (target: under 300 ms), and one append (write + fsync) on the local
+//! disk, reported as p50 / p99 over 500 appends.
+//!
+//! `cargo bench --bench journal`
+
+use chrono::{Duration, TimeZone, Utc};
+use criterion::{Criterion, criterion_group, criterion_main};
+use shipdeck::domain::journal::{Event, EventActor, EventKind, VERSION};
+use shipdeck::domain::model::Role;
+use shipdeck::io::journal::JournalStore;
+use shipdeck::testkit;
+use std::hint::black_box;
+use std::io::Write;
+use std::time::Instant;
+
+const EVENTS: usize = 100_000;
+
+fn event(i: usize) -> Event {
+    let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap() + Duration::milliseconds(i as i64 * 37);
+    let kind = match i % 4 {
+        0 => EventKind::Chat { text: format!("message number {i} about the push") },
+        1 => EventKind::VersionChanged {
+            env: "prod".into(),
+            service: format!("service-{:03}", i % 500),
+            from: "2026.11.19".into(),
+            to: "2026.11.26".into(),
+            commit: Some("abcdef0123456789abcdef0123456789abcdef01".into()),
+        },
+        2 => EventKind::HeartbeatChanged {
+            env: "stage".into(),
+            service: format!("service-{:03}", i % 500),
+            from: "ok".into(),
+            to: "warning".into(),
+        },
+        _ => EventKind::TagCreated {
+            repo: "addons-server".into(),
+            tag: format!("2026.11.26-{i}"),
+            commit: "ab".repeat(20),
+        },
+    };
+    Event { v: VERSION, id: format!("bench:{i}"), at, actor: EventActor { name: "alice".into(), role: Role::Rm }, kind }
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+        for i in 0..EVENTS {
+            serde_json::to_writer(&mut f, &event(i)).expect("encode");
+            f.write_all(b"\n").expect("write");
+        }
+    }
+    let store = JournalStore::new(path.clone());
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    eprintln!("journal of {EVENTS} events, {:.1} MB", size as f64 / 1e6);
+
+    let mut group = c.benchmark_group("journal");
+    group.sample_size(10);
+    group.bench_function("load_and_fold_100k", |b| {
+        b.iter(|| {
+            let loaded = store.load().expect("loads");
+            let mut model = testkit::model(&["web"], Utc::now());
+            for e in &loaded.events {
+                model.apply_event(e);
+            }
+            assert_eq!(loaded.events.len(), EVENTS);
+            black_box(model.log.len())
+        })
+    });
+    group.finish();
+
+    // Appends: p50 / p99 of single appends, each fsync'd, on the same disk.
+    let appends = JournalStore::new(dir.path().join("appends.jsonl"));
+    let mut times: Vec<f64> = (0..500)
+        .map(|i| {
+            let e = event(i);
+            let t = Instant::now();
+            appends.append(&e).expect("append");
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+    eprintln!(
+        "append (write + fsync), 500 appends: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
