@@ -116,22 +116,30 @@ impl JournalStore {
                 continue;
             }
             let line = i + first_line;
-            let value: serde_json::Value = match serde_json::from_slice(raw) {
-                Ok(v) => v,
-                Err(e) => {
-                    loaded.damage.push(format!("{}, line {line}: not JSON ({e}); skipped", self.path.display()));
-                    continue;
+            // The common case parses once; only a line that is not a current
+            // event is looked at again, to tell a newer schema from damage.
+            match serde_json::from_slice::<Event>(raw) {
+                Ok(e) if e.v > VERSION => {
+                    let v = u64::from(e.v);
+                    return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
                 }
-            };
-            let v = value.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0);
-            if v > u64::from(VERSION) {
-                return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
-            }
-            match serde_json::from_value::<Event>(value) {
-                Ok(e) if seen.insert(e.id.clone()) => loaded.events.push(e),
-                Ok(_) => {}
-                Err(e) => {
-                    loaded.damage.push(format!("{}, line {line}: not an event ({e}); skipped", self.path.display()))
+                Ok(e) => {
+                    if seen.insert(e.id.clone()) {
+                        loaded.events.push(e);
+                    }
+                }
+                Err(err) => {
+                    let v = serde_json::from_slice::<serde_json::Value>(raw)
+                        .ok()
+                        .map(|v| v.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0));
+                    let what = match v {
+                        Some(v) if v > u64::from(VERSION) => {
+                            return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
+                        }
+                        Some(_) => "not an event",
+                        None => "not JSON",
+                    };
+                    loaded.damage.push(format!("{}, line {line}: {what} ({err}); skipped", self.path.display()));
                 }
             }
         }
