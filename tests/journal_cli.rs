@@ -2,12 +2,11 @@
 //! processes append at once and every line is whole; a running cockpit shows
 //! what `shipdeck log` appended, and a restarted one shows it again.
 
+mod common;
+
 use assert_cmd::Command;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
+use common::Pty;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -79,79 +78,22 @@ fn parallel_processes_append_whole_lines() {
     assert!(out.stderr.is_empty(), "no damage reported: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-struct Cockpit {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Cockpit {
-    fn start(config: &Path, data: &Path) -> Cockpit {
-        let pair =
-            native_pty_system().openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_shipdeck"));
-        cmd.arg("--config");
-        cmd.arg(config);
-        cmd.arg("--data-dir");
-        cmd.arg(data);
-        cmd.args(["--push-date", "2026-11-26", "--as", "rita"]);
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(40, 120, 0)));
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let p = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pair.master.take_writer().unwrap();
-        Cockpit { child, parser, writer }
-    }
-
-    fn wait_for(&self, what: &str, needle: &str) {
-        let end = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.parser.lock().unwrap().screen().contents();
-            if screen.contains(needle) {
-                return;
-            }
-            assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn quit(mut self) {
-        self.writer.write_all(b"q").unwrap();
-        self.writer.flush().unwrap();
-        let end = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success());
-                return;
-            }
-            assert!(Instant::now() < end, "cockpit did not quit");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
+fn start_cockpit(config: &Path, data: &Path) -> Pty {
+    let (c, d) = (config.display().to_string(), data.display().to_string());
+    Pty::start(&["--config", &c, "--data-dir", &d, "--push-date", "2026-11-26", "--as", "rita"])
 }
 
 #[test]
 fn a_running_cockpit_shows_lines_appended_by_others_and_keeps_them() {
     let (_d, config, data) = setup();
-    let cockpit = Cockpit::start(&config, &data);
-    cockpit.wait_for("the cockpit", "session started");
+    let cockpit = start_cockpit(&config, &data);
+    cockpit.wait_for_text("the cockpit", "session started");
     let out = log(&config, &data, &["stage looks good", "--as", "quinn"]);
     assert!(out.status.success());
-    cockpit.wait_for("the line from shipdeck log", "quinn (qa): stage looks good");
+    cockpit.wait_for_text("the line from shipdeck log", "quinn (qa): stage looks good");
     cockpit.quit();
     // A restart restores the session's log.
-    let again = Cockpit::start(&config, &data);
-    again.wait_for("the restored line", "quinn (qa): stage looks good");
+    let again = start_cockpit(&config, &data);
+    again.wait_for_text("the restored line", "quinn (qa): stage looks good");
     again.quit();
 }
