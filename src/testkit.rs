@@ -119,12 +119,9 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
     let date = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
     let plan = crate::domain::tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
     let sha = |seed: &str| seed.repeat(40 / seed.len().max(1));
-    let commit_of = |t: &str| tags.iter().find(|(n, _)| *n == t).map(|(_, c)| sha(c));
     crate::domain::repos::RepoStatus {
         branch: "main".into(),
         head: commit(head, "Fix the version list query", "Ada Lovelace", 1_795_000_000),
-        previous_commit: plan.previous.as_ref().and_then(|(t, _)| commit_of(t)),
-        target_commit: plan.current.as_ref().and_then(|(t, _)| commit_of(t)),
         plan,
         commits_since_previous: Some(3),
         tagged_commits: tags.iter().map(|(t, c)| (t.to_string(), sha(c))).collect(),

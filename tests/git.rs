@@ -229,9 +229,9 @@ fn scan_picks_the_previous_push_tag_by_name_not_by_graph() {
         assert_ne!(st.head.sha, wip);
         assert_eq!(st.head.summary, "newest");
         assert_eq!(previous(&st), Some("2026.11.19-1"), "{st:?}");
-        assert_eq!(st.previous_commit.as_deref(), Some(side.as_str()), "peeled to the side-branch commit");
+        assert_eq!(st.previous_commit(), Some(side.as_str()), "peeled to the side-branch commit");
         assert_eq!(current(&st), None);
-        assert_eq!(st.target_commit, None);
+        assert_eq!(st.target_commit(), None);
         assert_eq!(st.plan.next, "2026.11.26");
         assert!(st.needs_tag());
         let count: usize = lab.git(&work, &["rev-list", "--count", &format!("{side}..{head}")]).parse().unwrap();
@@ -251,7 +251,7 @@ fn scan_picks_the_previous_push_tag_by_name_not_by_graph() {
         let st = scan(s);
         assert_eq!(previous(&st), Some("2026.11.19-1"));
         assert_eq!(current(&st), Some("2026.11.26"), "{st:?}");
-        assert_eq!(st.target_commit.as_deref(), Some(head.as_str()));
+        assert_eq!(st.target_commit(), Some(head.as_str()));
         assert!(!st.needs_tag());
         assert_eq!(st.plan.next, "2026.11.26-1");
         assert_eq!(st.plan.target(), "2026.11.26");
@@ -271,7 +271,7 @@ fn scan_picks_the_previous_push_tag_by_name_not_by_graph() {
         let st = scan(s);
         assert_eq!(st.head.sha, newer, "{s:?}");
         assert_eq!(current(&st), Some("2026.11.26"));
-        assert_eq!(st.target_commit.as_deref(), Some(head.as_str()));
+        assert_eq!(st.target_commit(), Some(head.as_str()));
         assert!(st.needs_tag(), "main moved past the push tag");
         assert_eq!(st.plan.next, "2026.11.26-1");
         let count: usize = lab.git(&work, &["rev-list", "--count", &format!("{side}..{newer}")]).parse().unwrap();
@@ -291,7 +291,7 @@ fn scan_with_a_local_only_branch_and_no_tags() {
     assert_eq!(st.branch, "main");
     assert_eq!(st.head.sha, head);
     assert_eq!((previous(&st), current(&st)), (None, None));
-    assert_eq!((st.previous_commit.as_deref(), st.commits_since_previous), (None, None));
+    assert_eq!((st.previous_commit(), st.commits_since_previous), (None, None));
     assert_eq!(st.plan.next, "2026.11.26");
     assert!(st.needs_tag());
     assert_eq!(st.fetched_at, None, "never fetched");
@@ -751,7 +751,7 @@ fn scan_finds_the_previous_tag_among_10000() {
         println!("scan of {TAGS} tags ({scheme_count} in the scheme, packed: {packed}) took {took:?}");
         assert!(took < Duration::from_secs(5), "{took:?}");
         assert_eq!(previous(&st), Some("2026.11.25-10"), "{:?}", st.plan);
-        assert_eq!(st.previous_commit.as_deref(), Some(shas[answer_at].as_str()));
+        assert_eq!(st.previous_commit(), Some(shas[answer_at].as_str()));
         assert_eq!(st.commits_since_previous, Some(COMMITS - 1 - answer_at));
         assert_eq!(current(&st), None);
         assert_eq!(st.plan.next, "2026.11.26");

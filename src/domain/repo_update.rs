@@ -88,7 +88,7 @@ pub fn refresh_targets(model: &mut Model) {
         let repo = model.rollout.services[i].repo;
         let target = match repo.and_then(|r| model.repos.get(r)).and_then(|r| r.status.value()) {
             Some(status) if !fixed => {
-                Target { tag: status.plan.target().to_string(), commit: status.target_commit.clone() }
+                Target { tag: status.plan.target().to_string(), commit: status.target_commit().map(str::to_string) }
             }
             _ => Target::tag(&release_target),
         };

@@ -52,9 +52,6 @@ pub struct RepoStatus {
     pub branch: String,
     pub head: CommitInfo,
     pub plan: TagPlan,
-    pub previous_commit: Option<String>,
-    /// The commit the target tag points at, when it exists.
-    pub target_commit: Option<String>,
     pub commits_since_previous: Option<usize>,
     /// Push-scheme tags and the commits they point at (peeled), for mapping a
     /// service that reports only a commit to its tag.
@@ -65,13 +62,24 @@ pub struct RepoStatus {
 }
 
 impl RepoStatus {
+    fn commit_of(&self, tag: &str) -> Option<&str> {
+        self.tagged_commits.iter().find(|(t, _)| t == tag).map(|(_, c)| c.as_str())
+    }
+
+    /// The commit the previous push tag points at.
+    pub fn previous_commit(&self) -> Option<&str> {
+        self.commit_of(&self.plan.previous.as_ref()?.0)
+    }
+
+    /// The commit the target tag points at, when it exists.
+    pub fn target_commit(&self) -> Option<&str> {
+        self.commit_of(&self.plan.current.as_ref()?.0)
+    }
+
     /// A tag is needed when none exists for the push date, or the branch has
     /// moved past the newest one (a fix to re-tag).
     pub fn needs_tag(&self) -> bool {
-        match &self.target_commit {
-            None => true,
-            Some(c) => *c != self.head.sha,
-        }
+        self.target_commit() != Some(self.head.sha.as_str())
     }
 
     pub fn tag_for_commit(&self, commit: &str) -> Option<&str> {

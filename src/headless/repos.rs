@@ -86,7 +86,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             r.branch = Some(s.branch.clone());
             r.head = Some(s.head.sha.clone());
             r.previous_tag = s.plan.previous.as_ref().map(|(t, _)| t.clone());
-            r.previous_tag_commit = s.previous_commit.clone();
+            r.previous_tag_commit = s.previous_commit().map(str::to_string);
             r.next_tag = Some(s.plan.next.clone());
             r.target_tag = Some(s.plan.target().to_string());
             r.commits_since_previous = s.commits_since_previous;
@@ -363,7 +363,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
                         commit: model.repos[repo]
                             .status
                             .value()
-                            .and_then(|s| s.target_commit.clone())
+                            .and_then(|s| s.target_commit().map(str::to_string))
                             .unwrap_or_default(),
                         summary: String::new(),
                         tag,

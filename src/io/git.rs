@@ -131,7 +131,6 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     let plan = tags::plan(tagged.iter().map(|(t, _)| t.as_str()), push_date, format);
     let commit_of = |tag: &str| tagged.iter().find(|(t, _)| t == tag).map(|(_, c)| c.clone());
     let previous_commit = plan.previous.as_ref().and_then(|(t, _)| commit_of(t));
-    let target_commit = plan.current.as_ref().and_then(|(t, _)| commit_of(t));
     let commits_since_previous = match &previous_commit {
         Some(prev) => Some(count_range(&repo, Oid::from_str(prev).map_err(g)?, head_oid).map_err(g)?),
         None => None,
@@ -149,17 +148,7 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     });
     let fetched_at =
         std::fs::metadata(repo.path().join("FETCH_HEAD")).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
-    Ok(RepoStatus {
-        branch,
-        head,
-        plan,
-        previous_commit,
-        target_commit,
-        commits_since_previous,
-        tagged_commits: tagged,
-        security,
-        fetched_at,
-    })
+    Ok(RepoStatus { branch, head, plan, commits_since_previous, tagged_commits: tagged, security, fetched_at })
 }
 
 fn count_range(repo: &Repository, from: Oid, to: Oid) -> Result<usize, git2::Error> {
