@@ -140,7 +140,15 @@ async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::F
             (r, seen)
         })
         .await;
-        let Ok((result, seen)) = read else { return };
+        let (result, seen) = match read {
+            Ok(done) => done,
+            Err(e) => {
+                // Say it rather than stop following in silence.
+                let error = format!("journal {}: following stopped: {e}", f.store.path().display());
+                let _ = tx.send(Msg::JournalFailed { error, at: Utc::now() });
+                return;
+            }
+        };
         f.seen = seen;
         let msg = match result {
             Ok(loaded) => {

@@ -6,7 +6,7 @@ use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};
 use super::remote::Remote;
-use super::repos::{CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal};
+use super::repos::{CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, ref_label};
 use super::rollout::Target;
 use super::tags;
 use super::update::Effect;
@@ -328,16 +328,11 @@ pub fn on_compare_loaded(
 /// The compare URL of the open view, else of the selected repository.
 pub fn current_url(model: &Model) -> Option<String> {
     if let Some(view) = &model.compare {
-        return model.repos.get(view.repo)?.compare_url(&view.from, &short_to(&view.to));
+        return model.repos.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
     }
     let row = model.repos.get(model.repo_selected)?;
     let (from, to) = compare_range(row.status.value()?)?;
-    row.compare_url(&from, &short_to(&to))
-}
-
-/// A full sha reads badly in a URL; twelve characters stay unambiguous.
-fn short_to(to: &str) -> String {
-    if to.len() == 40 && to.bytes().all(|b| b.is_ascii_hexdigit()) { to[..12].to_string() } else { to.to_string() }
+    row.compare_url(&from, &ref_label(&to))
 }
 
 pub fn url_effect(model: &mut Model, copy: bool) -> Vec<Effect> {

@@ -134,6 +134,12 @@ impl RepoRow {
     }
 }
 
+/// A revision as shown in titles and compare URLs: a full sha reads badly,
+/// twelve characters stay unambiguous; tags and branches are kept whole.
+pub fn ref_label(rev: &str) -> String {
+    if rev.len() == 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) { rev[..12].to_string() } else { rev.to_string() }
+}
+
 /// The compare view: commits in `to` but not in `from`, newest first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareView {

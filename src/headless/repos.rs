@@ -6,6 +6,7 @@ use super::drive::Driver;
 use crate::cli::{CompareArgs, Global, ReposArgs, TagArgs};
 use crate::config::Config;
 use crate::domain::model::Confirm;
+use crate::domain::probe::short_sha;
 use crate::domain::repo_update::{self, compare_range};
 use crate::domain::repos::{CommitInfo, RepoRow};
 use crate::domain::{Model, Remote};
@@ -137,7 +138,7 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             let _ = writeln!(out, "  error: {e}");
         }
         if let (Some(branch), Some(head)) = (&r.branch, &r.head) {
-            let _ = writeln!(out, "  {branch} @ {}", &head[..7.min(head.len())]);
+            let _ = writeln!(out, "  {branch} @ {}", short_sha(head));
             let prev = r.previous_tag.as_deref().unwrap_or("(none)");
             let n = r.commits_since_previous.map_or(String::new(), |n| format!(", {n} commits since"));
             let _ = writeln!(out, "  previous {prev}{n}");
@@ -262,8 +263,9 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         let _ = writeln!(out, "{u}");
     }
     for c in commits {
-        let day = &date(c.time)[..10.min(date(c.time).len())];
-        let _ = writeln!(out, "{} {day} {:<20} {}", &c.sha[..7.min(c.sha.len())], c.author, c.summary);
+        let day =
+            DateTime::<Utc>::from_timestamp(c.time, 0).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let _ = writeln!(out, "{} {day} {:<20} {}", short_sha(&c.sha), c.author, c.summary);
     }
     Ok(out)
 }
@@ -392,7 +394,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
                 (false, false, Some(true), _) => "pushed".into(),
                 _ => "unchanged".into(),
             };
-            let short = &t.commit[..7.min(t.commit.len())];
+            let short = short_sha(&t.commit);
             let _ = writeln!(out, "{:<20} {:<14} {short} {:<40} {what}", t.repo, t.tag, t.summary);
         }
         for s in &run.skipped {

@@ -4,7 +4,8 @@
 
 use super::widgets::{fit, pane_block};
 use super::{RenderCtx, ViewState};
-use crate::domain::repos::CompareView;
+use crate::domain::probe::short_sha;
+use crate::domain::repos::{CompareView, ref_label};
 use crate::domain::{Model, Remote};
 use chrono::DateTime;
 use ratatui::Frame;
@@ -17,7 +18,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut Vie
     let t = ctx.theme;
     let repo = model.repos.get(view.repo);
     let name = repo.map_or("?", |r| r.spec.name.as_str());
-    let to_label = short(&view.to);
+    let to_label = ref_label(&view.to);
     let visible = view.visible();
     let count = match &view.commits {
         Remote::Ready { value, .. } => {
@@ -66,7 +67,7 @@ fn list<'a>(
             .map(|d| d.with_timezone(&ctx.tz).format("%Y-%m-%d").to_string())
             .unwrap_or_default();
         let mut line = Line::from(vec![
-            Span::styled(format!("{} ", &c.sha[..7.min(c.sha.len())]), t.header_accent),
+            Span::styled(format!("{} ", short_sha(&c.sha)), t.header_accent),
             Span::styled(format!("{date} "), t.muted),
             Span::styled(format!("{} ", fit(&c.author, author_w)), t.text),
             Span::styled(c.summary.clone(), if c.merge { t.muted } else { t.text }),
@@ -76,8 +77,4 @@ fn list<'a>(
         }
         lines.push(line);
     }
-}
-
-fn short(to: &str) -> String {
-    if to.len() == 40 && to.bytes().all(|b| b.is_ascii_hexdigit()) { to[..12].to_string() } else { to.to_string() }
 }

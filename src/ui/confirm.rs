@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {} ", fit(&repo_name(p.repo), name_w)), t.text),
                     Span::styled(format!("{} ", p.tag), t.warn),
-                    Span::styled(format!("→ {} ", &p.commit.sha[..7.min(p.commit.sha.len())]), t.header_accent),
+                    Span::styled(format!("→ {} ", crate::domain::probe::short_sha(&p.commit.sha)), t.header_accent),
                     Span::styled(p.commit.summary.clone(), t.muted),
                 ]));
             }

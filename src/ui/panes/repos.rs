@@ -105,7 +105,7 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -
         Remote::Ready { value, .. } => {
             let mut l1 = vec![name];
             if !compact {
-                let sha = &value.head.sha[..7.min(value.head.sha.len())];
+                let sha = crate::domain::probe::short_sha(&value.head.sha);
                 l1.push(Span::styled(format!("  {}@{sha}", value.branch), t.muted));
             }
             match (&value.plan.previous, value.commits_since_previous) {
