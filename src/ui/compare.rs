@@ -23,7 +23,11 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut Vie
     let count = match &view.commits {
         Remote::Ready { value, .. } => {
             let hidden = value.len() - visible.len();
-            let merges = if view.show_merges { String::new() } else { format!(", {hidden} merges hidden") };
+            let merges = if view.show_merges {
+                String::new()
+            } else {
+                format!(", {hidden} merge{} hidden", if hidden == 1 { "" } else { "s" })
+            };
             Some(format!("{} commits{merges}", visible.len()))
         }
         _ => None,

@@ -18,11 +18,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     // (priority, spans): lower numbers survive longer.
     let mut parts: Vec<(u8, Vec<Span>)> = vec![
         (0, vec![Span::styled(" ▲ ", t.header_accent), Span::styled(r.name.clone(), t.header)]),
+        (0, vec![Span::styled("  push ", t.muted)]),
+        // The weekday goes before who is at the keyboard does.
+        (2, vec![Span::styled(r.push_date.format("%a ").to_string(), t.text)]),
         (
             0,
             vec![
-                Span::styled("  push ", t.muted),
-                Span::styled(r.push_date.format("%a %Y-%m-%d").to_string(), t.text),
+                Span::styled(r.push_date.format("%Y-%m-%d").to_string(), t.text),
                 Span::styled(" → ", t.muted),
                 Span::styled(r.target_tag.clone(), t.header_accent),
             ],
