@@ -58,13 +58,12 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("journal");
     group.sample_size(10);
+    group.bench_function("load_only_100k", |b| b.iter(|| black_box(store.load().expect("loads").events.len())));
     group.bench_function("load_and_fold_100k", |b| {
         b.iter(|| {
             let loaded = store.load().expect("loads");
             let mut model = testkit::model(&["web"], Utc::now());
-            for e in &loaded.events {
-                model.apply_event(e);
-            }
+            model.apply_events(&loaded.events);
             assert_eq!(loaded.events.len(), EVENTS);
             black_box(model.log.len())
         })

@@ -33,10 +33,13 @@ pub enum Action {
     ToggleMerges,
     CopyUrl,
     OpenUrl,
+    ToggleTick,
+    Waive,
+    MarkPush,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 29] = [
         Action::Quit,
         Action::ToggleHelp,
         Action::Cancel,
@@ -63,6 +66,9 @@ impl Action {
         Action::ToggleMerges,
         Action::CopyUrl,
         Action::OpenUrl,
+        Action::ToggleTick,
+        Action::Waive,
+        Action::MarkPush,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +99,9 @@ impl Action {
             Action::ToggleMerges => "toggle_merges",
             Action::CopyUrl => "copy_url",
             Action::OpenUrl => "open_url",
+            Action::ToggleTick => "toggle_tick",
+            Action::Waive => "waive",
+            Action::MarkPush => "mark_push",
         }
     }
 
@@ -128,6 +137,9 @@ impl Action {
             Action::ToggleMerges => "show or hide merge commits (compare)",
             Action::CopyUrl => "copy the compare URL (OSC 52)",
             Action::OpenUrl => "open the compare URL in a browser",
+            Action::ToggleTick => "tick or untick the selected checklist item",
+            Action::Waive => "waive the selected checklist item, with a reason",
+            Action::MarkPush => "mark the push started / finished",
         }
     }
 
@@ -150,6 +162,9 @@ impl Action {
             Action::ToggleMerges => Some("merges"),
             Action::CopyUrl => Some("copy url"),
             Action::OpenUrl => Some("open url"),
+            Action::ToggleTick => Some("tick"),
+            Action::Waive => Some("waive"),
+            Action::MarkPush => Some("push start/end"),
             _ => None,
         }
     }

@@ -191,6 +191,9 @@ fn defaults(action: Action) -> &'static [&'static str] {
         Action::ToggleMerges => &["m"],
         Action::CopyUrl => &["y"],
         Action::OpenUrl => &["o"],
+        Action::ToggleTick => &["space", "x"],
+        Action::Waive => &["w"],
+        Action::MarkPush => &["s"],
     }
 }
 

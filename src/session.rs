@@ -114,9 +114,7 @@ pub fn open_journal(
     let mut seen = std::collections::HashSet::new();
     match store.read_from(0, &mut seen) {
         Ok(loaded) => {
-            for e in &loaded.events {
-                model.apply_event(e);
-            }
+            model.apply_events(&loaded.events);
             let now = model.now;
             for d in loaded.damage {
                 model.push_log(now, LogKind::Error, d);

@@ -17,7 +17,7 @@ pub struct EventActor {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub v: u32,
     /// Unique per event; observed events derive theirs from what was observed,
@@ -44,6 +44,13 @@ pub enum EventKind {
     },
     Untick {
         item: String,
+    },
+    /// The item counts as done without its check, for a stated reason.
+    Waive {
+        item: String,
+        reason: String,
+        #[serde(default)]
+        overrides_role: bool,
     },
     TagCreated {
         repo: String,
@@ -98,6 +105,10 @@ impl Event {
                 (LogKind::Git, format!("{who} ticked {item}{over}{note}"))
             }
             EventKind::Untick { item } => (LogKind::Git, format!("{who} unticked {item}")),
+            EventKind::Waive { item, reason, overrides_role } => {
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} waived {item}{over} — {reason}"))
+            }
             EventKind::TagCreated { repo, tag, commit } => {
                 let short = super::probe::short_sha(commit);
                 (LogKind::Git, format!("{repo}: tagged {tag} at {short} by {}", self.actor.name))
@@ -113,6 +124,76 @@ impl Event {
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
         }
+    }
+}
+
+/// Reading is by hand because it is the hot path of loading a journal:
+/// serde's `flatten` buffers every line into an intermediate map first. One
+/// flat struct with every field any kind uses reads each line in one pass.
+/// Fields a kind does not use are ignored, as are unknown ones (an older
+/// shipdeck can read a newer v1 line that gained an optional field).
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Flat {
+            v: u32,
+            id: String,
+            at: DateTime<Utc>,
+            actor: EventActor,
+            kind: String,
+            text: Option<String>,
+            item: Option<String>,
+            note: Option<String>,
+            #[serde(default)]
+            overrides_role: bool,
+            reason: Option<String>,
+            repo: Option<String>,
+            tag: Option<String>,
+            commit: Option<String>,
+            env: Option<String>,
+            service: Option<String>,
+            from: Option<String>,
+            to: Option<String>,
+        }
+        let f = Flat::deserialize(d)?;
+        let kind_name = f.kind.as_str();
+        let need = |v: Option<String>, field: &'static str| {
+            v.ok_or_else(|| D::Error::custom(format!("a `{kind_name}` event needs `{field}`")))
+        };
+        let kind = match kind_name {
+            "chat" => EventKind::Chat { text: need(f.text, "text")? },
+            "tick" => EventKind::Tick { item: need(f.item, "item")?, note: f.note, overrides_role: f.overrides_role },
+            "untick" => EventKind::Untick { item: need(f.item, "item")? },
+            "waive" => EventKind::Waive {
+                item: need(f.item, "item")?,
+                reason: need(f.reason, "reason")?,
+                overrides_role: f.overrides_role,
+            },
+            "tag_created" => EventKind::TagCreated {
+                repo: need(f.repo, "repo")?,
+                tag: need(f.tag, "tag")?,
+                commit: need(f.commit, "commit")?,
+            },
+            "tag_pushed" => EventKind::TagPushed { repo: need(f.repo, "repo")?, tag: need(f.tag, "tag")? },
+            "version_changed" => EventKind::VersionChanged {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                from: need(f.from, "from")?,
+                to: need(f.to, "to")?,
+                commit: f.commit,
+            },
+            "heartbeat_changed" => EventKind::HeartbeatChanged {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                from: need(f.from, "from")?,
+                to: need(f.to, "to")?,
+            },
+            "push_started" => EventKind::PushStarted,
+            "push_finished" => EventKind::PushFinished,
+            other => return Err(D::Error::custom(format!("unknown event kind `{other}`"))),
+        };
+        Ok(Event { v: f.v, id: f.id, at: f.at, actor: f.actor, kind })
     }
 }
 
@@ -141,5 +222,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!(started.kind, EventKind::PushStarted);
+    }
+
+    #[test]
+    fn every_kind_round_trips_and_bad_lines_say_what_is_missing() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 12, 0).unwrap();
+        let s = |v: &str| v.to_string();
+        let kinds = [
+            EventKind::Chat { text: s("hello") },
+            EventKind::Tick { item: s("a"), note: Some(s("ci")), overrides_role: true },
+            EventKind::Untick { item: s("a") },
+            EventKind::Waive { item: s("in-window"), reason: s("emergency"), overrides_role: false },
+            EventKind::TagCreated { repo: s("r"), tag: s("2026.11.26"), commit: s("abc") },
+            EventKind::TagPushed { repo: s("r"), tag: s("2026.11.26") },
+            EventKind::VersionChanged { env: s("prod"), service: s("x"), from: s("a"), to: s("b"), commit: None },
+            EventKind::HeartbeatChanged { env: s("prod"), service: s("x"), from: s("ok"), to: s("warning") },
+            EventKind::PushStarted,
+            EventKind::PushFinished,
+        ];
+        for kind in kinds {
+            let e = Event { v: VERSION, id: s("i"), at, actor: EventActor { name: s("a"), role: Role::Rm }, kind };
+            let line = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e, "{line}");
+        }
+        let head = r#"{"v":1,"id":"x","at":"2026-11-26T15:00:00Z","actor":{"name":"bob","role":"rm"},"#;
+        let err = serde_json::from_str::<Event>(&format!(r#"{head}"kind":"waive","item":"a"}}"#)).unwrap_err();
+        assert!(err.to_string().contains("a `waive` event needs `reason`"), "{err}");
+        let err = serde_json::from_str::<Event>(&format!(r#"{head}"kind":"dance"}}"#)).unwrap_err();
+        assert!(err.to_string().contains("unknown event kind `dance`"), "{err}");
+        let ok = serde_json::from_str::<Event>(&format!(r#"{head}"kind":"chat","text":"hi","mood":"calm"}}"#));
+        assert!(ok.is_ok(), "unknown fields are ignored: {ok:?}");
     }
 }

@@ -2,7 +2,11 @@
 //! cockpit knows lives in [`Model`]; everything that changes it goes through
 //! [`update`], which answers with [`Effect`]s for the io layer to carry out.
 
+pub mod checklist;
+pub mod checklist_eval;
+pub mod checklist_update;
 pub mod event;
+pub mod input;
 pub mod journal;
 pub mod model;
 pub mod probe;

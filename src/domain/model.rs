@@ -1,3 +1,4 @@
+use super::checklist::Checklist;
 use super::event::{LogEntry, LogKind};
 use super::journal::{Event, EventActor, EventKind};
 use super::release::Release;
@@ -126,6 +127,33 @@ pub struct Model {
     /// When the repositories were last scanned.
     pub repos_scanned: Option<DateTime<Utc>>,
     pub journal: JournalState,
+    pub checklist: Checklist,
+    /// Selected item in the Checklist pane, counted over all phases.
+    pub check_selected: usize,
+    /// A one-line answer to the last key (refused, nothing to do), shown in
+    /// the footer until it expires.
+    pub flash: Option<Flash>,
+    /// A line of text being typed (a waiver's reason).
+    pub prompt: Option<Prompt>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub until: DateTime<Utc>,
+    pub error: bool,
+}
+
+/// A question answered with a line of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub purpose: PromptFor,
+    pub input: super::input::LineInput,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptFor {
+    Waive { item: String, overrides_role: bool },
 }
 
 /// What the model knows of the session journal.
@@ -145,6 +173,12 @@ pub struct JournalState {
 pub enum Confirm {
     CreateTags { tags: Vec<TagProposal>, skipped: Vec<(usize, String)> },
     PushTags { tags: Vec<(usize, String)>, skipped: Vec<(usize, String)> },
+    /// Tick an item another role owns: recorded as an override.
+    TickForOtherRole { item: String },
+    /// Take back a tick or waiver (someone's sign-off).
+    Untick { item: String },
+    StartPush,
+    FinishPush,
 }
 
 impl Model {
@@ -172,7 +206,7 @@ impl Model {
         let mut model = Model {
             release,
             actor,
-            rollout: Rollout { envs, services, last_sweep: None },
+            rollout: Rollout { envs: envs.clone(), services, last_sweep: None },
             log: std::collections::VecDeque::new(),
             focus: Pane::Rollout,
             zoomed: false,
@@ -189,6 +223,10 @@ impl Model {
             confirm: None,
             repos_scanned: None,
             journal: JournalState::default(),
+            checklist: Checklist::new(super::checklist::builtin(&envs)),
+            check_selected: 0,
+            flash: None,
+            prompt: None,
         };
         let text = format!(
             "session started: {} push {} · target {}",
@@ -198,13 +236,28 @@ impl Model {
         model
     }
 
-    /// Shows an event from the journal (or another process) once.
+    /// Folds an event from the journal (or another process) in, once.
     pub fn apply_event(&mut self, event: &Event) {
         if !self.journal.seen.insert(event.id.clone()) {
             return;
         }
+        self.checklist.apply(event);
         let (kind, text) = event.describe();
         self.push_log(event.at, kind, text);
+    }
+
+    /// Folds a whole journal in. Every event counts for the checklist, but
+    /// only the newest [`LOG_CAP`] become log lines, so a long journal is not
+    /// formatted just to be dropped.
+    pub fn apply_events(&mut self, events: &[Event]) {
+        let fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(e.id.clone())).collect();
+        for e in &fresh {
+            self.checklist.apply(e);
+        }
+        for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {
+            let (kind, text) = e.describe();
+            self.push_log(e.at, kind, text);
+        }
     }
 
     /// Something this cockpit did or saw: shown now, and an effect to save it.
@@ -226,6 +279,11 @@ impl Model {
         };
         self.apply_event(&event);
         Effect::Append(event)
+    }
+
+    /// Says something short in the footer for a few seconds.
+    pub fn flash(&mut self, text: impl Into<String>, error: bool) {
+        self.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
     }
 
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].

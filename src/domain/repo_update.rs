@@ -217,6 +217,11 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
             }
             vec![Effect::PushTags { tags: list }]
         }
+        // The checklist's dialogs are confirmed in `checklist_update`.
+        other => {
+            model.confirm = Some(other);
+            Vec::new()
+        }
     }
 }
 

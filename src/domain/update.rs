@@ -5,6 +5,9 @@ use super::journal::{Event, EventKind};
 use super::model::{Model, Pane};
 use super::probe::Probe;
 use super::remote::Remote;
+use super::checklist_update as checklist;
+use super::input::Edit;
+use super::model::Confirm;
 use super::repo_update as repos;
 use super::repos::{CommitInfo, RepoSpec, RepoStatus};
 use super::rollout::{Endpoint, Observation};
@@ -68,6 +71,8 @@ pub enum Msg {
         error: String,
         at: DateTime<Utc>,
     },
+    /// A key typed into an open prompt.
+    Edit(Edit),
     /// Something the io layer wants the user to know (shown in the log).
     Notice {
         text: String,
@@ -125,6 +130,7 @@ pub enum Effect {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
+        Msg::Edit(edit) => checklist::on_edit(model, edit),
         Msg::Tick(now) => {
             model.now = now;
             let due = model
@@ -171,7 +177,29 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     }
 }
 
+/// A confirmed dialog, carried out by whoever opened it.
+fn confirm(model: &mut Model) -> Vec<Effect> {
+    match model.confirm.take() {
+        Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
+            model.confirm = Some(dialog);
+            repos::confirm(model)
+        }
+        Some(dialog) => checklist::confirm(model, dialog),
+        None => Vec::new(),
+    }
+}
+
 fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    if model.prompt.is_some() {
+        // Keys reach an open prompt as edits; an action getting here is one
+        // the front end could not turn into text.
+        match action {
+            Action::Cancel => model.prompt = None,
+            Action::Quit => model.should_quit = true,
+            _ => {}
+        }
+        return Vec::new();
+    }
     if model.help {
         // The overlay is modal: it closes, or the user quits; nothing else fires
         // behind it.
@@ -186,7 +214,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         // A dialog is modal too: confirm, cancel or quit.
         match action {
             Action::Quit => model.should_quit = true,
-            Action::Activate => return repos::confirm(model),
+            Action::Activate => return confirm(model),
             Action::Cancel => model.confirm = None,
             _ => {}
         }
@@ -243,7 +271,11 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PushTags => repos::propose_push(model),
         Action::Compare => return repos::open_compare(model),
         Action::Activate if model.focus == Pane::Repos => return repos::open_compare(model),
-        Action::Activate => {}
+        Action::Activate | Action::ToggleTick if model.focus == Pane::Checklist => return checklist::toggle(model),
+        Action::Activate | Action::ToggleTick => {}
+        Action::Waive if model.focus == Pane::Checklist => checklist::waive(model),
+        Action::Waive => model.flash("waive works on the checklist: focus it first", true),
+        Action::MarkPush => checklist::mark_push(model),
         Action::ToggleMerges => {}
         Action::CopyUrl => return repos::url_effect(model, true),
         Action::OpenUrl => return repos::url_effect(model, false),
@@ -267,6 +299,10 @@ fn move_selection(model: &mut Model, delta: isize) {
         Pane::Repos => {
             let len = model.repos.len();
             model.repo_selected = step(model.repo_selected, delta, len);
+        }
+        Pane::Checklist => {
+            let len = model.checklist.len();
+            model.check_selected = step(model.check_selected, delta, len);
         }
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.

@@ -1,5 +1,7 @@
-//! The confirmation dialog for creating and pushing tags: it lists exactly
-//! what will happen, repository by repository, before anything does.
+//! Confirmation dialogs: creating and pushing tags (listing exactly what will
+//! happen, repository by repository, before anything does), ticking another
+//! role's item, taking back a sign-off, and marking the push started or
+//! finished.
 
 use super::RenderCtx;
 use super::widgets::{centered, fit};
@@ -16,6 +18,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let repo_name = |i: usize| model.repos.get(i).map_or("?", |r| r.spec.name.as_str()).to_string();
     let name_w = model.repos.iter().map(|r| r.spec.name.chars().count()).max().unwrap_or(8).min(24);
     let mut lines = Vec::new();
+    let no_skips = Vec::new();
     let (title, skipped) = match dialog {
         Confirm::CreateTags { tags, skipped } => {
             lines.push(Line::styled(
@@ -43,6 +46,16 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
             }
             (" Push tags? ", skipped)
         }
+        other => {
+            lines.extend(checklist_lines(other, model, ctx));
+            let title = match other {
+                Confirm::TickForOtherRole { .. } => " Tick for another role? ",
+                Confirm::Untick { .. } => " Take back a sign-off? ",
+                Confirm::StartPush => " Start the push? ",
+                _ => " Finish the push? ",
+            };
+            (title, &no_skips)
+        }
     };
     for (repo, why) in skipped {
         lines.push(Line::styled(format!("  {} skipped: {why}", fit(&repo_name(*repo), name_w)), t.muted));
@@ -67,4 +80,48 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
         .style(t.base);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&ctx.tz).format("%H:%M").to_string();
+    let item_text = |id: &str| model.checklist.item(id).map_or_else(|| id.to_string(), |i| i.text.clone());
+    let you = format!("{} ({})", model.actor.name, model.actor.role.as_str());
+    match dialog {
+        Confirm::TickForOtherRole { item } => {
+            let owner = model.checklist.item(item).map_or("?", |i| i.role.as_str());
+            vec![
+                Line::styled(format!(" {}", item_text(item)), t.text),
+                Line::styled(format!(" This item belongs to {owner}; you are {you}."), t.warn),
+                Line::styled(" Your tick is recorded as an override.", t.muted),
+            ]
+        }
+        Confirm::Untick { item } => {
+            let by = model.checklist.marks.get(item).map(|m| {
+                let what = if m.waived { "waived" } else { "ticked" };
+                format!(" {what} by {} ({}) at {}", m.by.name, m.by.role.as_str(), local(m.at))
+            });
+            let mut v = vec![Line::styled(format!(" {}", item_text(item)), t.text)];
+            v.extend(by.map(|b| Line::styled(b, t.muted)));
+            v.push(Line::styled(" Untick it? The tick stays in the log.", t.warn));
+            v
+        }
+        Confirm::StartPush => {
+            let mut v = vec![Line::styled(format!(" Mark the push as started now ({}).", local(ctx.now)), t.text)];
+            if let Some((f, _)) = &model.checklist.push_finished {
+                v.push(Line::styled(format!(" The last push finished at {}; this starts another.", local(*f)), t.warn));
+            }
+            v
+        }
+        Confirm::FinishPush => {
+            let started = model.checklist.push_started.as_ref().map(|(s, who)| {
+                let took = crate::domain::checklist_eval::human(ctx.now - *s);
+                format!(" Started {} by {}, {took} ago.", local(*s), who.name)
+            });
+            let mut v = vec![Line::styled(" Mark the push as finished now.", t.text)];
+            v.extend(started.map(|s| Line::styled(s, t.muted)));
+            v
+        }
+        Confirm::CreateTags { .. } | Confirm::PushTags { .. } => Vec::new(),
+    }
 }

@@ -1,0 +1,354 @@
+//! The push checklist: phases of items, each owned by a role. Manual items
+//! are ticked by people; auto items are judged from live state (see
+//! `checklist_eval`). What people did is a fold over the journal's tick,
+//! untick and waive events, so every cockpit and every restart agrees.
+
+use super::journal::{Event, EventActor, EventKind};
+use super::model::Role;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// What an auto item looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AutoRule {
+    /// Every repository with a security fork has it in sync with the branch.
+    SecurityInSync,
+    /// Every repository has this push's tag on its branch head.
+    TagsExist,
+    /// Every service in the environment runs the target.
+    OnTarget(String),
+    /// The push started (or, before it starts, now is) inside the window.
+    InWindow,
+    /// Push started and finished are both recorded.
+    PushDuration,
+}
+
+impl AutoRule {
+    pub const NAMES: &'static str = "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration";
+
+    pub fn parse(s: &str) -> Result<AutoRule, String> {
+        match s.trim() {
+            "security_in_sync" => Ok(AutoRule::SecurityInSync),
+            "tags_exist" => Ok(AutoRule::TagsExist),
+            "in_window" => Ok(AutoRule::InWindow),
+            "push_duration" => Ok(AutoRule::PushDuration),
+            other => match other.strip_prefix("on_target:") {
+                Some(env) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
+                _ => Err(format!("`{other}` is not an auto rule (one of {})", AutoRule::NAMES)),
+            },
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            AutoRule::SecurityInSync => "security_in_sync".into(),
+            AutoRule::TagsExist => "tags_exist".into(),
+            AutoRule::OnTarget(env) => format!("on_target:{env}"),
+            AutoRule::InWindow => "in_window".into(),
+            AutoRule::PushDuration => "push_duration".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSpec {
+    pub id: String,
+    pub text: String,
+    pub role: Role,
+    pub auto: Option<AutoRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseSpec {
+    pub name: String,
+    pub items: Vec<ItemSpec>,
+}
+
+/// The built-in template, from the weekly push duty. `envs` decides which
+/// environments "stage" and "prod" are: the ones named so, else the first and
+/// the last. With a single environment only the prod item is automatic.
+pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
+    let named = |n: &str| envs.iter().find(|e| e.as_str() == n);
+    let prod = named("prod").or_else(|| named("production")).or(envs.last());
+    let stage = named("stage").or_else(|| named("staging")).or(envs.first()).filter(|s| Some(*s) != prod);
+    let on = |env: Option<&String>| env.map(|e| AutoRule::OnTarget(e.clone()));
+    let item = |id: &str, text: &str, role: Role, auto: Option<AutoRule>| ItemSpec {
+        id: id.into(),
+        text: text.into(),
+        role,
+        auto,
+    };
+    use Role::{Dev, Ops, Qa, Rm};
+    let phase = |name: &str, items: Vec<ItemSpec>| PhaseSpec { name: name.into(), items };
+    vec![
+        phase(
+            "Before tagging",
+            vec![
+                item("features-agreed", "Features for this push agreed", Rm, None),
+                item(
+                    "security-in-sync",
+                    "Security fixes merged, security fork in sync",
+                    Rm,
+                    Some(AutoRule::SecurityInSync),
+                ),
+                item("dependency-releases", "Dependency releases done", Dev, None),
+            ],
+        ),
+        phase(
+            "Hand-off to test",
+            vec![
+                item("tags-exist", "Tag with changes exists on every repo", Rm, Some(AutoRule::TagsExist)),
+                item("ci-green", "CI healthy for the tagged commit", Dev, None),
+                item("test-plan-linked", "Test plan linked", Qa, None),
+                item("security-signoff", "Security sign-off (if needed)", Rm, None),
+                item("deploy-notes", "Deploy notes for Ops", Rm, None),
+                item("stage-on-target", "Stage runs the target tag everywhere", Ops, on(stage)),
+            ],
+        ),
+        phase(
+            "Test sign-off (QA)",
+            vec![
+                item("regression-tests", "Regression tests pass", Qa, None),
+                item("cross-env-tests", "Cross-environment tests pass", Qa, None),
+                item("test-plan-passes", "Test plan passes", Qa, None),
+                item("load-test", "Load test signed off by Ops (if needed)", Ops, None),
+                item("results-sent", "Results sent", Qa, None),
+            ],
+        ),
+        phase(
+            "Push to production",
+            vec![
+                item("in-window", "Inside the maintenance window", Ops, Some(AutoRule::InWindow)),
+                item("team-present", "RM, QA and Ops present", Rm, None),
+                item("prod-on-target", "Prod runs the target tag everywhere", Ops, on(prod)),
+                item("qa-verified-prod", "QA verified on prod", Qa, None),
+                item("sentry-no-new-errors", "Sentry shows no new errors", Ops, None),
+                item("graphs-no-spikes", "Graphs show no spikes", Ops, None),
+            ],
+        ),
+        phase(
+            "After the push",
+            vec![
+                item("push-duration", "Push duration recorded", Rm, Some(AutoRule::PushDuration)),
+                item("next-notes", "Notes for the next push created", Rm, None),
+                item("done-mail", "\"Push is done\" mail sent", Rm, None),
+                item("next-hero-told", "Next push hero told", Rm, None),
+            ],
+        ),
+    ]
+}
+
+/// A person's tick or waiver on an item, as the journal last recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+    /// Ticked by someone whose role does not own the item.
+    pub overrides_role: bool,
+    /// A waiver: the item is considered done without its check, for `note`.
+    pub waived: bool,
+}
+
+/// The checklist as configured, and what the journal says people did.
+#[derive(Debug, Clone, Default)]
+pub struct Checklist {
+    pub phases: Vec<PhaseSpec>,
+    /// Item id -> the newest tick or waiver; an untick removes it.
+    pub marks: HashMap<String, Mark>,
+    pub push_started: Option<(DateTime<Utc>, EventActor)>,
+    pub push_finished: Option<(DateTime<Utc>, EventActor)>,
+}
+
+impl Checklist {
+    pub fn new(phases: Vec<PhaseSpec>) -> Self {
+        Checklist { phases, ..Checklist::default() }
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = &ItemSpec> {
+        self.phases.iter().flat_map(|p| p.items.iter())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&ItemSpec> {
+        self.items().find(|i| i.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.phases.iter().map(|p| p.items.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Folds one journal event in. Marks on ids the checklist does not have
+    /// (a template changed mid-push) are kept, so changing it back restores them.
+    pub fn apply(&mut self, event: &Event) {
+        let mark = |note: Option<String>, overrides_role: bool, waived: bool| Mark {
+            by: event.actor.clone(),
+            at: event.at,
+            note,
+            overrides_role,
+            waived,
+        };
+        match &event.kind {
+            EventKind::Tick { item, note, overrides_role } => {
+                self.marks.insert(item.clone(), mark(note.clone(), *overrides_role, false));
+            }
+            EventKind::Waive { item, reason, overrides_role } => {
+                self.marks.insert(item.clone(), mark(Some(reason.clone()), *overrides_role, true));
+            }
+            EventKind::Untick { item } => {
+                self.marks.remove(item);
+            }
+            EventKind::PushStarted => {
+                // A second start (another cockpit, a restart) keeps the first;
+                // starting again after a finish reopens the push.
+                if self.push_started.is_none() || self.push_finished.is_some() {
+                    self.push_started = Some((event.at, event.actor.clone()));
+                    self.push_finished = None;
+                }
+            }
+            EventKind::PushFinished => {
+                if self.push_started.is_some() && self.push_finished.is_none() {
+                    self.push_finished = Some((event.at, event.actor.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ids that look like `query`, for "did you mean" answers.
+    pub fn suggest(&self, query: &str) -> Vec<&str> {
+        let q = query.to_ascii_lowercase();
+        let mut out: Vec<&str> = self
+            .items()
+            .filter(|i| {
+                let id = i.id.to_ascii_lowercase();
+                id.contains(&q)
+                    || q.contains(&id)
+                    || i.text.to_ascii_lowercase().contains(&q)
+                    || id.split('-').zip(q.split('-')).all(|(a, b)| edit_distance(a, b) <= (a.len().min(b.len()) / 4).max(1))
+            })
+            .map(|i| i.id.as_str())
+            .collect();
+        out.truncate(5);
+        out
+    }
+}
+
+/// Levenshtein distance, for typos in item ids.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn ev(at_min: u32, who: &str, role: Role, kind: EventKind) -> Event {
+        Event {
+            v: 1,
+            id: format!("{who}-{at_min}"),
+            at: Utc.with_ymd_and_hms(2026, 11, 26, 15, at_min, 0).unwrap(),
+            actor: EventActor { name: who.into(), role },
+            kind,
+        }
+    }
+
+    #[test]
+    fn the_builtin_template_has_unique_ids_and_maps_environments() {
+        let t = builtin(&["stage".into(), "prod".into()]);
+        let mut ids: Vec<&str> = t.iter().flat_map(|p| p.items.iter().map(|i| i.id.as_str())).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "unique ids");
+        assert_eq!(t.len(), 5);
+        let c = Checklist::new(t);
+        assert_eq!(c.item("stage-on-target").unwrap().auto, Some(AutoRule::OnTarget("stage".into())));
+        assert_eq!(c.item("prod-on-target").unwrap().auto, Some(AutoRule::OnTarget("prod".into())));
+
+        let c = Checklist::new(builtin(&["dev".into(), "staging".into(), "production".into()]));
+        assert_eq!(c.item("stage-on-target").unwrap().auto, Some(AutoRule::OnTarget("staging".into())));
+        assert_eq!(c.item("prod-on-target").unwrap().auto, Some(AutoRule::OnTarget("production".into())));
+
+        let c = Checklist::new(builtin(&["prod".into()]));
+        assert_eq!(c.item("stage-on-target").unwrap().auto, None, "no stage: ticked by hand");
+        assert_eq!(c.item("prod-on-target").unwrap().auto, Some(AutoRule::OnTarget("prod".into())));
+    }
+
+    #[test]
+    fn rules_parse_and_name_round_trip() {
+        for r in [
+            AutoRule::SecurityInSync,
+            AutoRule::TagsExist,
+            AutoRule::OnTarget("prod".into()),
+            AutoRule::InWindow,
+            AutoRule::PushDuration,
+        ] {
+            assert_eq!(AutoRule::parse(&r.name()), Ok(r));
+        }
+        assert!(AutoRule::parse("on_target:").unwrap_err().contains("not an auto rule"));
+        assert!(AutoRule::parse("sentry").unwrap_err().contains("tags_exist"));
+    }
+
+    #[test]
+    fn ticks_unticks_and_waivers_fold_in_order() {
+        let mut c = Checklist::new(builtin(&["stage".into(), "prod".into()]));
+        let tick = |item: &str| EventKind::Tick { item: item.into(), note: None, overrides_role: false };
+        c.apply(&ev(1, "alice", Role::Qa, tick("regression-tests")));
+        c.apply(&ev(2, "bob", Role::Rm, tick("results-sent")));
+        c.apply(&ev(3, "alice", Role::Qa, EventKind::Untick { item: "results-sent".into() }));
+        c.apply(&ev(
+            4,
+            "bob",
+            Role::Rm,
+            EventKind::Waive { item: "in-window".into(), reason: "emergency push".into(), overrides_role: true },
+        ));
+        let m = &c.marks["regression-tests"];
+        assert_eq!((m.by.name.as_str(), m.by.role, m.waived), ("alice", Role::Qa, false));
+        assert!(!c.marks.contains_key("results-sent"), "unticked");
+        let w = &c.marks["in-window"];
+        assert!(w.waived && w.overrides_role);
+        assert_eq!(w.note.as_deref(), Some("emergency push"));
+    }
+
+    #[test]
+    fn push_start_and_finish_pair_up() {
+        let mut c = Checklist::default();
+        c.apply(&ev(9, "bob", Role::Rm, EventKind::PushFinished));
+        assert_eq!(c.push_finished, None, "a finish without a start is ignored");
+        c.apply(&ev(10, "bob", Role::Rm, EventKind::PushStarted));
+        c.apply(&ev(11, "eve", Role::Ops, EventKind::PushStarted));
+        assert_eq!(c.push_started.as_ref().unwrap().1.name, "bob", "the first start counts");
+        c.apply(&ev(40, "bob", Role::Rm, EventKind::PushFinished));
+        c.apply(&ev(41, "eve", Role::Ops, EventKind::PushFinished));
+        let (s, f) = (c.push_started.as_ref().unwrap().0, c.push_finished.as_ref().unwrap().0);
+        assert_eq!((f - s).num_minutes(), 30, "the first finish counts");
+        c.apply(&ev(50, "bob", Role::Rm, EventKind::PushStarted));
+        assert_eq!(c.push_finished, None, "a new start reopens the push");
+    }
+
+    #[test]
+    fn suggestions_match_ids_and_text() {
+        let c = Checklist::new(builtin(&["stage".into(), "prod".into()]));
+        assert_eq!(c.suggest("regression"), vec!["regression-tests"]);
+        assert!(c.suggest("sentry").contains(&"sentry-no-new-errors"));
+        assert!(c.suggest("zzz").is_empty());
+        assert_eq!(c.suggest("regresion-test"), vec!["regression-tests"], "typos");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

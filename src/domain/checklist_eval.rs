@@ -1,0 +1,501 @@
+//! The checklist as it stands now: people's ticks and waivers from the
+//! journal, auto items judged from live state with the evidence for it, and
+//! per-phase progress. Cheap enough to compute on every frame.
+
+use super::checklist::{AutoRule, ItemSpec, Mark};
+use super::model::{Model, Role};
+use super::remote::Remote;
+use chrono::{DateTime, Duration, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// Not yet: the rollout or the tags are still on their way.
+    Wait,
+    /// Something is wrong: a service not answering, a scan failing, the
+    /// window missed.
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemState {
+    /// A person ticked it.
+    Ticked(Mark),
+    /// A person waived it, with a reason (in the mark's note).
+    Waived(Mark),
+    /// Judged from live state.
+    Auto(Verdict),
+    /// Not ticked yet.
+    Open,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemView<'a> {
+    pub spec: &'a ItemSpec,
+    pub state: ItemState,
+    /// What an auto item saw ("prod 8/8 on 2026.11.26"), or why an item
+    /// with a rule is ticked by hand this time.
+    pub evidence: Option<String>,
+    /// The rule applies: the item is not ticked by hand, only waived.
+    pub automatic: bool,
+}
+
+impl ItemView<'_> {
+    pub fn done(&self) -> bool {
+        matches!(self.state, ItemState::Ticked(_) | ItemState::Waived(_) | ItemState::Auto(Verdict::Pass))
+    }
+
+    pub fn mark(&self) -> Option<&Mark> {
+        match &self.state {
+            ItemState::Ticked(m) | ItemState::Waived(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseView<'a> {
+    pub name: &'a str,
+    pub items: Vec<ItemView<'a>>,
+}
+
+impl PhaseView<'_> {
+    pub fn done(&self) -> usize {
+        self.items.iter().filter(|i| i.done()).count()
+    }
+
+    pub fn complete(&self) -> bool {
+        self.done() == self.items.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistView<'a> {
+    pub phases: Vec<PhaseView<'a>>,
+}
+
+impl<'a> ChecklistView<'a> {
+    /// The first phase not complete; `None` when everything is done.
+    pub fn current(&self) -> Option<(usize, &PhaseView<'a>)> {
+        self.phases.iter().enumerate().find(|(_, p)| !p.complete())
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = &ItemView<'a>> {
+        self.phases.iter().flat_map(|p| p.items.iter())
+    }
+
+    /// The item at a position counted over all phases.
+    pub fn nth(&self, index: usize) -> Option<&ItemView<'a>> {
+        self.items().nth(index)
+    }
+
+    pub fn find(&self, id: &str) -> Option<&ItemView<'a>> {
+        self.items().find(|i| i.spec.id == id)
+    }
+
+    pub fn done(&self) -> usize {
+        self.phases.iter().map(PhaseView::done).sum()
+    }
+
+    pub fn total(&self) -> usize {
+        self.phases.iter().map(|p| p.items.len()).sum()
+    }
+}
+
+pub fn evaluate(model: &Model) -> ChecklistView<'_> {
+    let marks = &model.checklist.marks;
+    let phases = model
+        .checklist
+        .phases
+        .iter()
+        .map(|phase| PhaseView {
+            name: &phase.name,
+            items: phase
+                .items
+                .iter()
+                .map(|spec| {
+                    let judged = spec.auto.as_ref().map(|rule| judge(model, rule));
+                    let (automatic, verdict, evidence) = match judged {
+                        Some(Judged::Applies(v, e)) => (true, Some(v), Some(e)),
+                        Some(Judged::ByHand(why)) => (false, None, Some(why)),
+                        None => (false, None, None),
+                    };
+                    let state = match (marks.get(&spec.id), verdict) {
+                        (Some(m), _) if m.waived => ItemState::Waived(m.clone()),
+                        (Some(m), _) => ItemState::Ticked(m.clone()),
+                        (None, Some(v)) => ItemState::Auto(v),
+                        (None, None) => ItemState::Open,
+                    };
+                    ItemView { spec, state, evidence, automatic }
+                })
+                .collect(),
+        })
+        .collect();
+    ChecklistView { phases }
+}
+
+enum Judged {
+    Applies(Verdict, String),
+    /// The rule has nothing to look at (no such environment, no security
+    /// fork, no window): the item is ticked by hand, and this says why.
+    ByHand(String),
+}
+
+fn judge(model: &Model, rule: &AutoRule) -> Judged {
+    match rule {
+        AutoRule::OnTarget(env) => on_target(model, env),
+        AutoRule::TagsExist => tags_exist(model),
+        AutoRule::SecurityInSync => security_in_sync(model),
+        AutoRule::InWindow => in_window(model),
+        AutoRule::PushDuration => push_duration(model),
+    }
+}
+
+fn on_target(model: &Model, env: &str) -> Judged {
+    let Some(ei) = model.rollout.envs.iter().position(|e| e == env) else {
+        return Judged::ByHand(format!("no environment `{env}` is configured"));
+    };
+    let p = model.rollout.progress(ei);
+    if p.total == 0 {
+        return Judged::ByHand(format!("no service runs in {env}"));
+    }
+    let target = model.target();
+    let answered = model
+        .rollout
+        .services
+        .iter()
+        .filter_map(|s| s.cells.get(ei)?.as_ref())
+        .any(|c| !matches!(c.state, Remote::Idle | Remote::Loading));
+    if !answered {
+        return Judged::Applies(Verdict::Wait, format!("{env} not polled yet"));
+    }
+    let seen = format!("{env} {}/{} on {target}", p.on_target, p.total);
+    match (p.on_target == p.total, p.errors) {
+        (true, _) => Judged::Applies(Verdict::Pass, seen),
+        (false, 0) => Judged::Applies(Verdict::Wait, seen),
+        (false, n) => Judged::Applies(Verdict::Fail, format!("{seen}, {n} not answering")),
+    }
+}
+
+fn tags_exist(model: &Model) -> Judged {
+    if model.repos.is_empty() {
+        return Judged::ByHand("no repositories are configured".into());
+    }
+    let mut tagged = 0;
+    let mut untagged = Vec::new();
+    for row in &model.repos {
+        match &row.status {
+            Remote::Ready { value, .. } if !value.needs_tag() => tagged += 1,
+            Remote::Ready { .. } => untagged.push(row.spec.name.as_str()),
+            Remote::Failed { error, .. } => return Judged::Applies(Verdict::Fail, error.clone()),
+            Remote::Idle | Remote::Loading => {
+                return Judged::Applies(Verdict::Wait, "repositories not scanned yet".into());
+            }
+        }
+    }
+    let n = model.repos.len();
+    let seen = format!("{tagged}/{n} repos tagged for {}", model.release.push_date);
+    if untagged.is_empty() {
+        Judged::Applies(Verdict::Pass, seen)
+    } else {
+        Judged::Applies(Verdict::Wait, format!("{seen}; needs a tag: {}", untagged.join(", ")))
+    }
+}
+
+fn security_in_sync(model: &Model) -> Judged {
+    let forks: Vec<_> = model.repos.iter().filter(|r| r.spec.security.is_some()).collect();
+    if forks.is_empty() {
+        return Judged::ByHand("no repository has a security fork configured".into());
+    }
+    let mut behind = Vec::new();
+    for row in &forks {
+        let name = &row.spec.name;
+        match row.status.value().map(|s| s.security.as_ref()) {
+            Some(Some(Ok(s))) if s.in_sync => {}
+            Some(Some(Ok(s))) => behind.push(format!("{name}: fork {} ahead, {} behind", s.ahead, s.behind)),
+            Some(Some(Err(e))) => return Judged::Applies(Verdict::Fail, format!("{name}: {e}")),
+            Some(None) | None => {
+                if let Remote::Failed { error, .. } = &row.status {
+                    return Judged::Applies(Verdict::Fail, error.clone());
+                }
+                return Judged::Applies(Verdict::Wait, "repositories not scanned yet".into());
+            }
+        }
+    }
+    if behind.is_empty() {
+        Judged::Applies(Verdict::Pass, format!("{}/{} security forks in sync", forks.len(), forks.len()))
+    } else {
+        // Out of sync is a state to act on (merge the fixes), not an error.
+        Judged::Applies(Verdict::Wait, behind.join("; "))
+    }
+}
+
+fn in_window(model: &Model) -> Judged {
+    let Some(w) = &model.release.window else {
+        return Judged::ByHand("no maintenance window is configured".into());
+    };
+    let hours = format!("{}–{}", w.start_local.format("%H:%M"), w.end_local.format("%H:%M"));
+    // A wall-clock time on the push day, from the window's own local times:
+    // the domain knows no time zone.
+    let local = |t: DateTime<Utc>| -> String {
+        let secs = (t - w.start).num_seconds();
+        let base = w.start_local + Duration::seconds(secs.rem_euclid(86_400));
+        base.format("%H:%M").to_string()
+    };
+    if let Some((started, _)) = &model.checklist.push_started {
+        let at = local(*started);
+        return if *started >= w.start && *started < w.end {
+            Judged::Applies(Verdict::Pass, format!("push started {at}, window {hours}"))
+        } else {
+            Judged::Applies(Verdict::Fail, format!("push started {at}, outside the window {hours}"))
+        };
+    }
+    let now = model.now;
+    if now < w.start {
+        Judged::Applies(Verdict::Wait, format!("window {hours} opens in {}", human(w.start - now)))
+    } else if now < w.end {
+        Judged::Applies(Verdict::Pass, format!("window {hours} open, {} left", human(w.end - now)))
+    } else {
+        Judged::Applies(Verdict::Fail, format!("window {hours} closed before the push started"))
+    }
+}
+
+fn push_duration(model: &Model) -> Judged {
+    match (&model.checklist.push_started, &model.checklist.push_finished) {
+        (Some((s, _)), Some((f, _))) => Judged::Applies(Verdict::Pass, format!("pushed in {}", human(*f - *s))),
+        (Some((s, _)), None) => Judged::Applies(Verdict::Wait, format!("push running for {}", human(model.now - *s))),
+        _ => Judged::Applies(Verdict::Wait, "push not started yet".into()),
+    }
+}
+
+/// "1h 12m", "34m", "45s".
+pub fn human(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        _ => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// Why a tick was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TickRefused {
+    #[error("no checklist item `{id}`{}", did_you_mean(.suggestions))]
+    Unknown { id: String, suggestions: Vec<String> },
+    #[error("`{id}` is checked automatically ({evidence}); waive it with a reason instead")]
+    Automatic { id: String, evidence: String },
+    #[error("`{id}` is already {what} by {by} ({role}) at {at}")]
+    AlreadyDone { id: String, what: &'static str, by: String, role: &'static str, at: String },
+    #[error("`{id}` is not ticked")]
+    NotDone { id: String },
+    #[error("`{id}` belongs to {owner}; you are {you}")]
+    OtherRole { id: String, owner: &'static str, you: &'static str },
+    #[error("a waiver needs a reason")]
+    NoReason,
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() { String::new() } else { format!(" (did you mean {}?)", s.join(", ")) }
+}
+
+/// What a person asks of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TickAsk {
+    Tick { note: Option<String> },
+    Waive { reason: String },
+    Undo,
+}
+
+/// Decides whether `ask` may be recorded and returns the event kind to
+/// record. The same rules for the cockpit and `shipdeck tick`: auto items
+/// are waived, never ticked; another role's item needs `allow_override`
+/// (the cockpit's confirmation, the command's `--override`).
+pub fn plan_tick(
+    view: &ChecklistView,
+    model: &Model,
+    id: &str,
+    role: Role,
+    ask: TickAsk,
+    allow_override: bool,
+) -> Result<super::journal::EventKind, TickRefused> {
+    use super::journal::EventKind;
+    let Some(item) = view.find(id) else {
+        let suggestions = model.checklist.suggest(id).into_iter().map(String::from).collect();
+        return Err(TickRefused::Unknown { id: id.into(), suggestions });
+    };
+    let id = item.spec.id.clone();
+    if let TickAsk::Undo = ask {
+        return match item.mark() {
+            Some(_) => Ok(EventKind::Untick { item: id }),
+            None => Err(TickRefused::NotDone { id }),
+        };
+    }
+    if let Some(m) = item.mark() {
+        return Err(TickRefused::AlreadyDone {
+            id,
+            what: if m.waived { "waived" } else { "ticked" },
+            by: m.by.name.clone(),
+            role: m.by.role.as_str(),
+            at: m.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        });
+    }
+    let overrides_role = item.spec.role != role;
+    if overrides_role && !allow_override {
+        return Err(TickRefused::OtherRole { id, owner: item.spec.role.as_str(), you: role.as_str() });
+    }
+    match ask {
+        TickAsk::Tick { .. } if item.automatic => {
+            Err(TickRefused::Automatic { id, evidence: item.evidence.clone().unwrap_or_default() })
+        }
+        TickAsk::Tick { note } => Ok(EventKind::Tick { item: id, note, overrides_role }),
+        TickAsk::Waive { reason } if reason.trim().is_empty() => Err(TickRefused::NoReason),
+        TickAsk::Waive { reason } => Ok(EventKind::Waive { item: id, reason: reason.trim().into(), overrides_role }),
+        // Taken care of above: with no mark there is nothing to undo.
+        TickAsk::Undo => Err(TickRefused::NotDone { id }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::journal::{Event, EventActor, EventKind};
+    use crate::domain::repos::{RepoRow, SecurityState};
+    use crate::domain::{Heartbeat, Msg, ProbeState, update};
+    use crate::testkit;
+
+    fn probe(m: &mut Model, service: usize, env: usize, version: &str) {
+        let generation = m.generation;
+        let probe = testkit::ok(version, "abcdef1234", Heartbeat::Ok, m.now);
+        update(m, Msg::Probed { generation, service, env, probe });
+    }
+
+    fn judged(m: &Model, id: &str) -> (ItemState, String) {
+        let view = evaluate(m);
+        let i = view.find(id).unwrap();
+        (i.state.clone(), i.evidence.clone().unwrap_or_default())
+    }
+
+    #[test]
+    fn environments_pass_when_every_service_runs_the_target() {
+        let mut m = testkit::model(&["web", "api", "cdn"], testkit::release().window.unwrap().start);
+        assert_eq!(judged(&m, "prod-on-target"), (ItemState::Auto(Verdict::Wait), "prod not polled yet".into()));
+        probe(&mut m, 0, 1, "2026.11.26");
+        probe(&mut m, 1, 1, "2026.11.19");
+        let failed = testkit::failed(ProbeState::Timeout, "timed out", m.now);
+        update(&mut m, Msg::Probed { generation: 0, service: 2, env: 1, probe: failed });
+        assert_eq!(
+            judged(&m, "prod-on-target"),
+            (ItemState::Auto(Verdict::Fail), "prod 1/3 on 2026.11.26, 1 not answering".into())
+        );
+        probe(&mut m, 1, 1, "2026.11.26");
+        probe(&mut m, 2, 1, "2026.11.26");
+        assert_eq!(judged(&m, "prod-on-target"), (ItemState::Auto(Verdict::Pass), "prod 3/3 on 2026.11.26".into()));
+        assert_eq!(judged(&m, "stage-on-target").0, ItemState::Auto(Verdict::Wait), "stage is judged apart");
+    }
+
+    #[test]
+    fn tags_and_security_forks_come_from_the_scans() {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["web"], t);
+        assert_eq!(judged(&m, "tags-exist").0, ItemState::Open, "no repos: ticked by hand");
+        assert!(judged(&m, "tags-exist").1.contains("no repositories"));
+        assert!(judged(&m, "security-in-sync").1.contains("no repository has a security fork"));
+
+        m.repos = vec![RepoRow::new(testkit::repo_spec("server")), RepoRow::new(testkit::repo_spec("frontend"))];
+        assert_eq!(judged(&m, "tags-exist"), (ItemState::Auto(Verdict::Wait), "repositories not scanned yet".into()));
+        let tagged = testkit::repo_status(&[("2026.11.19", "a"), ("2026.11.26", "b")], "b");
+        let untagged = testkit::repo_status(&[("2026.11.19", "a")], "c");
+        m.repos[0].status = Remote::Ready { value: tagged.clone(), at: t };
+        m.repos[1].status = Remote::Ready { value: untagged, at: t };
+        assert_eq!(
+            judged(&m, "tags-exist"),
+            (ItemState::Auto(Verdict::Wait), "1/2 repos tagged for 2026-11-26; needs a tag: frontend".into())
+        );
+        m.repos[1].status = Remote::Ready { value: tagged.clone(), at: t };
+        assert_eq!(judged(&m, "tags-exist").0, ItemState::Auto(Verdict::Pass));
+
+        let fork = |in_sync, behind| Some(Ok(SecurityState { remote: "security".into(), in_sync, ahead: 0, behind }));
+        for (i, (sync, behind)) in [(true, 0), (false, 2)].into_iter().enumerate() {
+            let mut s = tagged.clone();
+            s.security = fork(sync, behind);
+            m.repos[i].status = Remote::Ready { value: s, at: t };
+        }
+        assert_eq!(
+            judged(&m, "security-in-sync"),
+            (ItemState::Auto(Verdict::Wait), "frontend: fork 0 ahead, 2 behind".into())
+        );
+        m.repos[1].status = Remote::Failed { error: "frontend: no such remote `security`".into(), at: t };
+        assert_eq!(judged(&m, "security-in-sync").0, ItemState::Auto(Verdict::Fail));
+    }
+
+    #[test]
+    fn the_window_is_judged_at_the_push_start() {
+        let w = testkit::release().window.unwrap();
+        let mut m = testkit::model(&["web"], w.start - Duration::minutes(80));
+        assert_eq!(
+            judged(&m, "in-window"),
+            (ItemState::Auto(Verdict::Wait), "window 15:00–17:00 opens in 1h 20m".into())
+        );
+        let started = Event {
+            v: 1,
+            id: "s".into(),
+            at: w.start + Duration::minutes(2),
+            actor: EventActor { name: "bob".into(), role: Role::Rm },
+            kind: EventKind::PushStarted,
+        };
+        m.apply_event(&started);
+        m.now = w.end + Duration::hours(3);
+        assert_eq!(
+            judged(&m, "in-window"),
+            (ItemState::Auto(Verdict::Pass), "push started 15:02, window 15:00–17:00".into()),
+            "still inside the window it started in, hours later"
+        );
+        let mut late = testkit::model(&["web"], w.end + Duration::minutes(5));
+        assert_eq!(judged(&late, "in-window").0, ItemState::Auto(Verdict::Fail));
+        late.release.window = None;
+        assert_eq!(judged(&late, "in-window").0, ItemState::Open, "no window: ticked by hand");
+    }
+
+    #[test]
+    fn progress_and_the_current_phase() {
+        let mut m = testkit::model(&["web"], testkit::release().window.unwrap().start);
+        let view = evaluate(&m);
+        assert_eq!(view.current().unwrap().1.name, "Before tagging");
+        assert_eq!(view.total(), 24);
+        drop(view);
+        for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
+            let kind = EventKind::Tick { item: id.into(), note: None, overrides_role: false };
+            let e = Event {
+                v: 1,
+                id: id.into(),
+                at: m.now,
+                actor: EventActor { name: "bob".into(), role: Role::Rm },
+                kind,
+            };
+            m.apply_event(&e);
+        }
+        let view = evaluate(&m);
+        assert_eq!((view.phases[0].done(), view.phases[0].complete()), (3, true));
+        let (i, phase) = view.current().unwrap();
+        assert_eq!((i, phase.name), (1, "Hand-off to test"));
+    }
+
+    #[test]
+    fn the_tick_rules() {
+        let m = testkit::model(&["web"], testkit::release().window.unwrap().start);
+        let view = evaluate(&m);
+        let tick = || TickAsk::Tick { note: None };
+        let e = plan_tick(&view, &m, "regresion", Role::Qa, tick(), false).unwrap_err();
+        assert_eq!(e.to_string(), "no checklist item `regresion` (did you mean regression-tests?)");
+        let e = plan_tick(&view, &m, "regression-tests", Role::Dev, tick(), false).unwrap_err();
+        assert_eq!(e.to_string(), "`regression-tests` belongs to qa; you are dev");
+        assert!(plan_tick(&view, &m, "regression-tests", Role::Dev, tick(), true).is_ok());
+        let e = plan_tick(&view, &m, "prod-on-target", Role::Ops, tick(), false).unwrap_err();
+        assert!(matches!(e, TickRefused::Automatic { .. }), "{e}");
+        let e = plan_tick(&view, &m, "results-sent", Role::Qa, TickAsk::Undo, false).unwrap_err();
+        assert_eq!(e.to_string(), "`results-sent` is not ticked");
+        let blank = TickAsk::Waive { reason: "  ".into() };
+        assert_eq!(plan_tick(&view, &m, "in-window", Role::Ops, blank, false), Err(TickRefused::NoReason));
+    }
+}

@@ -1,0 +1,266 @@
+//! What the checklist keys do: tick and untick (with a confirmation for
+//! another role's item and for taking back a sign-off), waive with a typed
+//! reason, and mark the push started / finished. Every change is an event.
+
+use super::checklist_eval::{TickAsk, TickRefused, evaluate, human, plan_tick};
+use super::input::{Edit, LineInput};
+use super::journal::EventKind;
+use super::model::{Confirm, Model, Prompt, PromptFor};
+use super::update::Effect;
+
+fn selected_id(model: &Model) -> Option<String> {
+    evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone())
+}
+
+fn record(model: &mut Model, kind: EventKind) -> Vec<Effect> {
+    let now = model.now;
+    vec![model.record(kind, now, false)]
+}
+
+/// Space / enter on an item.
+pub fn toggle(model: &mut Model) -> Vec<Effect> {
+    let Some(id) = selected_id(model) else { return Vec::new() };
+    let view = evaluate(model);
+    let marked = view.find(&id).is_some_and(|i| i.mark().is_some());
+    let planned = plan_tick(&view, model, &id, model.actor.role, TickAsk::Tick { note: None }, false);
+    drop(view);
+    if marked {
+        // Taking back someone's sign-off is deliberate, never a stray key.
+        model.confirm = Some(Confirm::Untick { item: id });
+        return Vec::new();
+    }
+    match planned {
+        Ok(kind) => record(model, kind),
+        Err(TickRefused::OtherRole { .. }) => {
+            model.confirm = Some(Confirm::TickForOtherRole { item: id });
+            Vec::new()
+        }
+        Err(e) => {
+            model.flash(e.to_string(), true);
+            Vec::new()
+        }
+    }
+}
+
+/// `w`: asks for the reason a check does not apply this time.
+pub fn waive(model: &mut Model) {
+    let Some(id) = selected_id(model) else { return };
+    let view = evaluate(model);
+    let ask = TickAsk::Waive { reason: "?".into() };
+    let planned = plan_tick(&view, model, &id, model.actor.role, ask, true);
+    let owner = view.find(&id).map(|i| i.spec.role);
+    drop(view);
+    match planned {
+        Ok(_) => {
+            let overrides_role = owner.is_some_and(|r| r != model.actor.role);
+            model.prompt = Some(Prompt { purpose: PromptFor::Waive { item: id, overrides_role }, input: LineInput::default() });
+        }
+        Err(e) => model.flash(e.to_string(), true),
+    }
+}
+
+/// A key typed while a prompt is open.
+pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
+    let Some(prompt) = model.prompt.as_mut() else { return Vec::new() };
+    match edit {
+        Edit::Cancel => model.prompt = None,
+        Edit::Submit => {
+            let reason = prompt.input.text();
+            let PromptFor::Waive { item, .. } = prompt.purpose.clone();
+            let view = evaluate(model);
+            let planned = plan_tick(&view, model, &item, model.actor.role, TickAsk::Waive { reason }, true);
+            drop(view);
+            match planned {
+                Ok(kind) => {
+                    model.prompt = None;
+                    return record(model, kind);
+                }
+                // The prompt stays open: nothing typed is lost.
+                Err(TickRefused::NoReason) => model.flash("a waiver needs a reason: type one, or esc", true),
+                Err(e) => {
+                    model.prompt = None;
+                    model.flash(e.to_string(), true);
+                }
+            }
+        }
+        other => prompt.input.edit(other),
+    }
+    Vec::new()
+}
+
+/// `s`: the push starts, or finishes; after a finish, it can start again
+/// (an emergency re-push the same day).
+pub fn mark_push(model: &mut Model) {
+    let c = &model.checklist;
+    model.confirm = Some(match (&c.push_started, &c.push_finished) {
+        (Some(_), None) => Confirm::FinishPush,
+        _ => Confirm::StartPush,
+    });
+}
+
+/// The checklist's confirmation dialogs, confirmed.
+pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
+    let role = model.actor.role;
+    let planned = {
+        let view = evaluate(model);
+        match &dialog {
+            Confirm::TickForOtherRole { item } => plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true),
+            Confirm::Untick { item } => plan_tick(&view, model, item, role, TickAsk::Undo, true),
+            Confirm::StartPush => Ok(EventKind::PushStarted),
+            Confirm::FinishPush => Ok(EventKind::PushFinished),
+            Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Vec::new(),
+        }
+    };
+    match planned {
+        Ok(kind) => {
+            let finished = matches!(kind, EventKind::PushFinished);
+            let effects = record(model, kind);
+            if finished && let Some((s, _)) = model.checklist.push_started {
+                let took = human(model.now - s);
+                model.flash(format!("push finished: it took {took}"), false);
+            }
+            effects
+        }
+        // Someone else changed the item while the dialog was open.
+        Err(e) => {
+            model.flash(e.to_string(), true);
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Action;
+    use crate::domain::checklist_eval::{ItemState, Verdict};
+    use crate::domain::journal::Event;
+    use crate::domain::model::{Pane, Role};
+    use crate::domain::{Msg, update};
+    use crate::testkit;
+
+    fn model(role: Role) -> Model {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["web", "api"], t);
+        m.actor.role = role;
+        m.focus = Pane::Checklist;
+        m
+    }
+
+    fn select(m: &mut Model, id: &str) {
+        let at = evaluate(m).items().position(|i| i.spec.id == id).unwrap();
+        m.check_selected = at;
+    }
+
+    fn act(m: &mut Model, a: Action) -> Vec<Effect> {
+        update(m, Msg::Action(a))
+    }
+
+    fn appended(effects: &[Effect]) -> Vec<&Event> {
+        effects.iter().filter_map(|e| if let Effect::Append(ev) = e { Some(ev) } else { None }).collect()
+    }
+
+    fn state(m: &Model, id: &str) -> ItemState {
+        evaluate(m).find(id).unwrap().state.clone()
+    }
+
+    #[test]
+    fn ticking_your_own_item_records_who_role_and_when() {
+        let mut m = model(Role::Qa);
+        select(&mut m, "regression-tests");
+        let fx = act(&mut m, Action::ToggleTick);
+        let ev = appended(&fx);
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].kind, EventKind::Tick { item: "regression-tests".into(), note: None, overrides_role: false });
+        assert_eq!((ev[0].actor.role, ev[0].at), (Role::Qa, m.now));
+        let ItemState::Ticked(mark) = state(&m, "regression-tests") else { panic!("ticked") };
+        assert_eq!((mark.by.name.as_str(), mark.overrides_role), ("alice", false));
+    }
+
+    #[test]
+    fn another_roles_item_asks_first_and_records_an_override() {
+        let mut m = model(Role::Rm);
+        select(&mut m, "regression-tests");
+        assert!(appended(&act(&mut m, Action::ToggleTick)).is_empty(), "nothing recorded before confirming");
+        assert_eq!(m.confirm, Some(Confirm::TickForOtherRole { item: "regression-tests".into() }));
+        act(&mut m, Action::Cancel);
+        assert_eq!((m.confirm.as_ref(), state(&m, "regression-tests")), (None, ItemState::Open));
+
+        act(&mut m, Action::ToggleTick);
+        let fx = act(&mut m, Action::Activate);
+        let ev = appended(&fx);
+        assert_eq!(ev[0].kind, EventKind::Tick { item: "regression-tests".into(), note: None, overrides_role: true });
+        let ItemState::Ticked(mark) = state(&m, "regression-tests") else { panic!("ticked") };
+        assert!(mark.overrides_role);
+    }
+
+    #[test]
+    fn unticking_is_confirmed_and_is_an_event() {
+        let mut m = model(Role::Qa);
+        select(&mut m, "results-sent");
+        act(&mut m, Action::ToggleTick);
+        act(&mut m, Action::ToggleTick);
+        assert_eq!(m.confirm, Some(Confirm::Untick { item: "results-sent".into() }));
+        let fx = act(&mut m, Action::Activate);
+        assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into() });
+        assert_eq!(state(&m, "results-sent"), ItemState::Open);
+        assert!(m.log.iter().any(|l| l.text.contains("unticked results-sent")), "the history stays in the log");
+    }
+
+    #[test]
+    fn auto_items_are_never_ticked_but_can_be_waived_with_a_reason() {
+        let mut m = model(Role::Ops);
+        select(&mut m, "prod-on-target");
+        assert_eq!(state(&m, "prod-on-target"), ItemState::Auto(Verdict::Wait));
+        assert!(appended(&act(&mut m, Action::ToggleTick)).is_empty());
+        let flash = m.flash.clone().unwrap();
+        assert!(flash.error && flash.text.contains("checked automatically (prod not polled yet)"), "{flash:?}");
+
+        act(&mut m, Action::Waive);
+        assert!(m.prompt.is_some());
+        // An empty reason keeps the prompt open.
+        assert!(appended(&update(&mut m, Msg::Edit(Edit::Submit))).is_empty());
+        assert!(m.prompt.is_some());
+        for c in "api retired".chars() {
+            update(&mut m, Msg::Edit(Edit::Char(c)));
+        }
+        let fx = update(&mut m, Msg::Edit(Edit::Submit));
+        assert_eq!(
+            appended(&fx)[0].kind,
+            EventKind::Waive { item: "prod-on-target".into(), reason: "api retired".into(), overrides_role: false }
+        );
+        assert!(m.prompt.is_none());
+        let ItemState::Waived(mark) = state(&m, "prod-on-target") else { panic!("waived") };
+        assert_eq!(mark.note.as_deref(), Some("api retired"));
+        assert!(evaluate(&m).find("prod-on-target").unwrap().done());
+    }
+
+    #[test]
+    fn keys_go_to_the_prompt_and_esc_leaves_it_unchanged() {
+        let mut m = model(Role::Rm);
+        select(&mut m, "features-agreed");
+        act(&mut m, Action::Waive);
+        update(&mut m, Msg::Edit(Edit::Char('q')));
+        assert!(!m.should_quit, "q is a letter in the prompt");
+        update(&mut m, Msg::Edit(Edit::Cancel));
+        assert!(m.prompt.is_none());
+        assert_eq!(state(&m, "features-agreed"), ItemState::Open);
+    }
+
+    #[test]
+    fn push_started_and_finished_give_the_duration() {
+        let mut m = model(Role::Rm);
+        act(&mut m, Action::MarkPush);
+        assert_eq!(m.confirm, Some(Confirm::StartPush));
+        assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushStarted);
+        m.now += chrono::Duration::minutes(72);
+        act(&mut m, Action::MarkPush);
+        assert_eq!(m.confirm, Some(Confirm::FinishPush));
+        assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushFinished);
+        let view = evaluate(&m);
+        let item = view.find("push-duration").unwrap();
+        assert_eq!(item.state, ItemState::Auto(Verdict::Pass));
+        assert_eq!(item.evidence.as_deref(), Some("pushed in 1h 12m"));
+        assert_eq!(m.flash.as_ref().unwrap().text, "push finished: it took 1h 12m");
+    }
+}

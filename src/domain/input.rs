@@ -1,0 +1,119 @@
+//! A one-line text input (a waiver's reason): the text and a cursor, edited
+//! by keys the front end has already translated. Pure, so prompts are tested
+//! without a terminal.
+
+/// One editing key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Delete the word before the cursor (Ctrl-W).
+    DeleteWord,
+    Submit,
+    Cancel,
+}
+
+/// Longest line accepted; a reason is a sentence, not an essay.
+pub const MAX_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineInput {
+    chars: Vec<char>,
+    /// Position in `chars`, 0..=len.
+    cursor: usize,
+}
+
+impl LineInput {
+    pub fn text(&self) -> String {
+        self.chars.iter().collect()
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Applies an editing key; `Submit` and `Cancel` are the caller's.
+    pub fn edit(&mut self, key: Edit) {
+        match key {
+            // Control characters never enter the text (pasted escape sequences).
+            Edit::Char(c) if !c.is_control() && self.chars.len() < MAX_CHARS => {
+                self.chars.insert(self.cursor, c);
+                self.cursor += 1;
+            }
+            Edit::Char(_) => {}
+            Edit::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                self.chars.remove(self.cursor);
+            }
+            Edit::Delete if self.cursor < self.chars.len() => {
+                self.chars.remove(self.cursor);
+            }
+            Edit::Backspace | Edit::Delete => {}
+            Edit::Left => self.cursor = self.cursor.saturating_sub(1),
+            Edit::Right => self.cursor = (self.cursor + 1).min(self.chars.len()),
+            Edit::Home => self.cursor = 0,
+            Edit::End => self.cursor = self.chars.len(),
+            Edit::DeleteWord => {
+                let mut start = self.cursor;
+                while start > 0 && self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !self.chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                self.chars.drain(start..self.cursor);
+                self.cursor = start;
+            }
+            Edit::Submit | Edit::Cancel => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(s: &str) -> LineInput {
+        let mut i = LineInput::default();
+        for c in s.chars() {
+            i.edit(Edit::Char(c));
+        }
+        i
+    }
+
+    #[test]
+    fn typing_moving_and_deleting() {
+        let mut i = typed("emergncy");
+        i.edit(Edit::Left);
+        i.edit(Edit::Left);
+        i.edit(Edit::Left);
+        i.edit(Edit::Char('e'));
+        assert_eq!(i.text(), "emergency");
+        i.edit(Edit::End);
+        i.edit(Edit::Backspace);
+        assert_eq!(i.text(), "emergenc");
+        i.edit(Edit::Home);
+        i.edit(Edit::Delete);
+        assert_eq!((i.text().as_str(), i.cursor()), ("mergenc", 0));
+        i.edit(Edit::Backspace);
+        i.edit(Edit::Left);
+        assert_eq!((i.text().as_str(), i.cursor()), ("mergenc", 0), "nothing to the left");
+    }
+
+    #[test]
+    fn words_wide_characters_and_control_characters() {
+        let mut i = typed("fix for 日本 ");
+        i.edit(Edit::DeleteWord);
+        assert_eq!(i.text(), "fix for ");
+        i.edit(Edit::Char('\u{1b}'));
+        i.edit(Edit::Char('\n'));
+        assert_eq!(i.text(), "fix for ", "control characters are dropped");
+        let long = typed(&"x".repeat(MAX_CHARS + 10));
+        assert_eq!(long.text().chars().count(), MAX_CHARS);
+    }
+}
