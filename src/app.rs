@@ -4,6 +4,7 @@
 
 use crate::action::Action;
 use crate::config::Config;
+use crate::domain::input::Edit;
 use crate::domain::{Effect, Model, Msg, update};
 use crate::io::Io;
 use crate::keymap::Keymap;
@@ -54,19 +55,26 @@ pub async fn run(
         guard.terminal.draw(|f| ui::render(f, &model, &mut view, &ctx))?;
         draws += 1;
 
-        let mut msgs = Vec::new();
+        let mut batch = Vec::new();
         tokio::select! {
-            Some(m) = rx.recv() => msgs.push(m),
-            Some(i) = in_rx.recv() => translate(i, &fe.keymap, &mut msgs)?,
+            Some(m) = rx.recv() => batch.push(Incoming::Msg(m)),
+            Some(i) = in_rx.recv() => batch.push(Incoming::Input(i)),
             else => break,
         }
         while let Ok(m) = rx.try_recv() {
-            msgs.push(m);
+            batch.push(Incoming::Msg(m));
         }
         while let Ok(i) = in_rx.try_recv() {
-            translate(i, &fe.keymap, &mut msgs)?;
+            batch.push(Incoming::Input(i));
         }
-        for msg in msgs {
+        for incoming in batch {
+            // Keys are read against the model as it is after the keys before
+            // them: `w` then fast typing goes into the prompt `w` opened.
+            let msg = match incoming {
+                Incoming::Msg(m) => Some(m),
+                Incoming::Input(i) => translate(i, &fe.keymap, model.prompt.is_some())?,
+            };
+            let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
                 match effect {
                     Effect::Copy(text) => copy_to_clipboard(&text),
@@ -82,21 +90,51 @@ pub async fn run(
     Ok(())
 }
 
-fn translate(input: Input, keymap: &Keymap, out: &mut Vec<Msg>) -> color_eyre::Result<()> {
-    match input {
+enum Incoming {
+    Msg(Msg),
+    Input(Input),
+}
+
+fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
+    Ok(match input {
         Input::Key(key) => {
-            if let Some(action) = keymap.action_for(&key) {
-                out.push(Msg::Action(action));
-            } else if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+            if typing && !ctrl_c {
+                edit_for(&key).map(Msg::Edit)
+            } else if let Some(action) = keymap.action_for(&key) {
+                Some(Msg::Action(action))
+            } else if ctrl_c {
                 // Ctrl-C always gets out, even when `quit` was rebound.
-                out.push(Msg::Action(Action::Quit));
+                Some(Msg::Action(Action::Quit))
+            } else {
+                None
             }
         }
-        Input::Resize => out.push(Msg::Resize),
-        Input::Closed(None) => out.push(Msg::Action(Action::Quit)),
+        Input::Resize => Some(Msg::Resize),
+        Input::Closed(None) => Some(Msg::Action(Action::Quit)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
-    }
-    Ok(())
+    })
+}
+
+/// Keys in a prompt are text and editing, not the keymap.
+fn edit_for(key: &KeyEvent) -> Option<Edit> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('w') | KeyCode::Backspace if ctrl => Edit::DeleteWord,
+        KeyCode::Char('a') if ctrl => Edit::Home,
+        KeyCode::Char('e') if ctrl => Edit::End,
+        KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return None,
+        KeyCode::Char(c) => Edit::Char(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        KeyCode::Enter => Edit::Submit,
+        KeyCode::Esc => Edit::Cancel,
+        _ => return None,
+    })
 }
 
 async fn read_input(tx: mpsc::UnboundedSender<Input>) {

@@ -63,6 +63,41 @@ pub enum Command {
     Tag(TagArgs),
     /// Append a line to the push's log, or print the log
     Log(LogArgs),
+    /// The sign-off checklist: phases, items, who ticked what, auto items' evidence
+    Checklist(ChecklistArgs),
+    /// Tick a checklist item (or waive it, or take a tick back) as you, in your role
+    Tick(TickArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Print JSON (schema in the README)
+    #[arg(long)]
+    pub json: bool,
+    /// Do not poll the services or scan the repositories: auto items say "not polled yet"
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TickArgs {
+    /// The item's id (`shipdeck checklist` lists them)
+    pub item: String,
+    /// Take the tick or waiver back (an untick event; the history stays)
+    #[arg(long, conflicts_with_all = ["note", "waive"])]
+    pub undo: bool,
+    /// A note recorded with the tick (a CI run's URL, a ticket)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Waive the item for this reason: counts as done without its check (auto items can only be waived)
+    #[arg(long, value_name = "REASON", conflicts_with = "note")]
+    pub waive: Option<String>,
+    /// Tick an item another role owns (recorded as an override)
+    #[arg(long = "override")]
+    pub allow_override: bool,
+    /// Print the recorded event as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -70,6 +70,16 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             print!("{}", headless::check::run(&config, &global)?);
             Ok(())
         }
+        Some(Command::Checklist(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::checklist::checklist(&config, &global, &args).await?);
+            Ok(())
+        }
+        Some(Command::Tick(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::checklist::tick(&config, &global, &args)?);
+            Ok(())
+        }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
             print!("{}", headless::log::run(&config, &global, &args)?);

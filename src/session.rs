@@ -39,7 +39,7 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
         name: identity::resolve_name(global.actor.as_deref(), config.user_name.as_deref()),
         role: global.role.or(config.user_role).unwrap_or(Role::Rm),
     };
-    Model::new(
+    let mut model = Model::new(
         release,
         actor,
         config.release.environments.clone(),
@@ -47,7 +47,11 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
         &config.repos,
         config.poll.interval,
         now,
-    )
+    );
+    if let Some(phases) = &config.checklist {
+        model.checklist = crate::domain::checklist::Checklist::new(phases.clone());
+    }
+    model
 }
 
 /// A local wall-clock time on a date, as an instant. In a DST gap the

@@ -3,6 +3,8 @@
 
 use assert_cmd::Command;
 use shipdeck::config::Config;
+use shipdeck::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
+use shipdeck::domain::model::Role;
 use std::path::Path;
 
 #[test]
@@ -13,6 +15,87 @@ fn example_config_is_valid() {
     assert_eq!(c.services.len(), 3);
     let cm = &c.services[2];
     assert_eq!(cm.envs[0].1.heartbeat_url.as_deref(), Some("https://code.addons.allizom.org/api/health"));
+    assert_eq!(c.checklist, None, "the example keeps the built-in checklist");
+}
+
+const RELEASE: &str = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\nenvironments = [\"stage\", \"prod\"]\n";
+
+#[test]
+fn no_checklist_section_keeps_the_builtin() {
+    let c = Config::parse(RELEASE, "t.toml").unwrap();
+    assert_eq!(c.checklist, None);
+}
+
+#[test]
+fn checklist_override_parses_both_item_syntaxes() {
+    let src = format!(
+        r#"{RELEASE}
+[[checklist.phase]]
+name = "Before tagging"
+items = [
+  {{ id = "features-agreed", text = "Features for this push agreed", role = "rm" }},
+  {{ id = "tags-exist", text = "Tag on every repo", role = "rm", auto = "tags_exist" }},
+]
+
+[[checklist.phase]]
+name = "Push"
+[[checklist.phase.items]]
+id = "prod-on-target"
+text = "Prod runs the target everywhere"
+role = "ops"
+auto = "on_target:prod"
+[[checklist.phase.items]]
+id = "push.duration_ok"
+text = "  Push took a sane time  "
+role = "QA"
+auto = "push_duration"
+"#
+    );
+    let c = Config::parse(&src, "t.toml").unwrap_or_else(|e| panic!("{e}"));
+    let item = |id: &str, text: &str, role: Role, auto: Option<AutoRule>| ItemSpec {
+        id: id.into(),
+        text: text.into(),
+        role,
+        auto,
+    };
+    assert_eq!(
+        c.checklist,
+        Some(vec![
+            PhaseSpec {
+                name: "Before tagging".into(),
+                items: vec![
+                    item("features-agreed", "Features for this push agreed", Role::Rm, None),
+                    item("tags-exist", "Tag on every repo", Role::Rm, Some(AutoRule::TagsExist)),
+                ],
+            },
+            PhaseSpec {
+                name: "Push".into(),
+                items: vec![
+                    item(
+                        "prod-on-target",
+                        "Prod runs the target everywhere",
+                        Role::Ops,
+                        Some(AutoRule::OnTarget("prod".into())),
+                    ),
+                    item("push.duration_ok", "Push took a sane time", Role::Qa, Some(AutoRule::PushDuration)),
+                ],
+            },
+        ])
+    );
+}
+
+#[test]
+fn on_target_accepts_environments_derived_from_services() {
+    // Without release.environments the services' envs are the environments.
+    let src = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\n\n[[services]]\nname = \"web\"\n[services.envs]\ndev = \"https://d.example.org/__version__\"\n\n[[checklist.phase]]\nname = \"Push\"\nitems = [{ id = \"dev-on-target\", text = \"Dev on target\", role = \"ops\", auto = \"on_target:dev\" }]\n";
+    let c = Config::parse(src, "t.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.checklist.unwrap()[0].items[0].auto, Some(AutoRule::OnTarget("dev".into())));
+    let bad = src.replace("on_target:dev", "on_target:prod");
+    let err = Config::parse(&bad, "t.toml").unwrap_err().to_string();
+    assert!(
+        err.contains("checklist.phase[0].items[0].auto: environment `prod` is not in release.environments [\"dev\"]"),
+        "{err}"
+    );
 }
 
 #[test]

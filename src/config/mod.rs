@@ -5,6 +5,7 @@ pub mod duration;
 mod locate;
 mod raw;
 
+use crate::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
 use crate::domain::model::{Role, ServiceSpec};
 use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
 use crate::domain::repos::{RepoSpec, SecuritySpec};
@@ -73,6 +74,8 @@ pub struct Config {
     pub theme: Option<String>,
     pub user_name: Option<String>,
     pub user_role: Option<Role>,
+    /// `[[checklist.phase]]` entries; `None` keeps the built-in template.
+    pub checklist: Option<Vec<PhaseSpec>>,
 }
 
 /// `--config`, else `$SHIPDECK_CONFIG`, else `./shipdeck.toml`, else the OS
@@ -111,7 +114,7 @@ impl Config {
         let ctx = Ctx { src, path: source };
         let raw: RawConfig = toml::from_str(src).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            let key = locate::key_path_at(src, &span);
+            let key = error_key(src, &span);
             ctx.err_span(&span, &key, e.message().trim().to_string())
         })?;
         ctx.validate(raw)
@@ -260,6 +263,10 @@ impl Ctx<'_> {
             environments = vec!["stage".into(), "prod".into()];
         }
 
+        let checklist = match &raw.checklist {
+            Some(c) => Some(self.checklist(c, &environments)?),
+            None => None,
+        };
         let keymap = self.keymap(raw.keys.as_ref())?;
         let user_role = match &raw.user.role {
             Some(r) => Some(r.get_ref().parse::<Role>().map_err(|m| self.err(r, "user.role", m))?),
@@ -283,7 +290,76 @@ impl Ctx<'_> {
             theme: raw.ui.theme.map(|t| t.into_inner()),
             user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
             user_role,
+            checklist,
         })
+    }
+
+    /// Keys are `checklist.phase[P].items[I].field`, 0-based as in the file.
+    fn checklist(&self, raw: &Spanned<raw::RawChecklist>, envs: &[String]) -> Result<Vec<PhaseSpec>, ConfigError> {
+        if raw.get_ref().phase.is_empty() {
+            return Err(self.err(raw, "checklist.phase", "must have at least one phase".into()));
+        }
+        let mut out: Vec<PhaseSpec> = Vec::new();
+        // Item id -> the phase it first appeared in.
+        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (p, ph) in raw.get_ref().phase.iter().enumerate() {
+            let key = format!("checklist.phase[{p}]");
+            let name = ph.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(self.err(&ph.name, &format!("{key}.name"), "must not be empty".into()));
+            }
+            if ph.items.is_empty() {
+                return Err(self.err(&ph.name, &format!("{key}.items"), format!("phase `{name}` has no items")));
+            }
+            let mut items: Vec<ItemSpec> = Vec::new();
+            for (i, it) in ph.items.iter().enumerate() {
+                let key = format!("{key}.items[{i}]");
+                let id = it.id.get_ref();
+                if id.is_empty() {
+                    return Err(self.err(&it.id, &format!("{key}.id"), "must not be empty".into()));
+                }
+                if let Some(c) = id.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.')) {
+                    return Err(self.err(
+                        &it.id,
+                        &format!("{key}.id"),
+                        format!("`{id}` contains {c:?}; ids use only lowercase a-z, 0-9, `-`, `_` and `.`"),
+                    ));
+                }
+                if let Some(phase) = seen.get(id) {
+                    return Err(self.err(
+                        &it.id,
+                        &format!("{key}.id"),
+                        format!("item id `{id}` is already used (in phase `{phase}`)"),
+                    ));
+                }
+                seen.insert(id.clone(), name.clone());
+                let text = it.text.get_ref().trim().to_string();
+                if text.is_empty() {
+                    return Err(self.err(&it.text, &format!("{key}.text"), "must not be empty".into()));
+                }
+                let role =
+                    it.role.get_ref().parse::<Role>().map_err(|m| self.err(&it.role, &format!("{key}.role"), m))?;
+                let auto = match &it.auto {
+                    Some(a) => {
+                        let rule = AutoRule::parse(a.get_ref()).map_err(|m| self.err(a, &format!("{key}.auto"), m))?;
+                        if let AutoRule::OnTarget(env) = &rule
+                            && !envs.contains(env)
+                        {
+                            return Err(self.err(
+                                a,
+                                &format!("{key}.auto"),
+                                format!("environment `{env}` is not in release.environments {envs:?}"),
+                            ));
+                        }
+                        Some(rule)
+                    }
+                    None => None,
+                };
+                items.push(ItemSpec { id: id.clone(), text, role, auto });
+            }
+            out.push(PhaseSpec { name, items });
+        }
+        Ok(out)
     }
 
     fn repos(&self, raw: &[raw::RawRepo]) -> Result<Vec<RepoSpec>, ConfigError> {
@@ -377,6 +453,29 @@ impl Ctx<'_> {
         let at = locate::find_key(self.src, "keys", action).or_else(|| self.src.find("[keys]")).unwrap_or(0);
         self.err_span(&(at..at), &format!("keys.{action}"), message)
     }
+}
+
+/// The key path for a TOML parse error. An inline table on its own line inside
+/// a multi-line array (`items = [` then `{ id = …, role = … },`) is named by
+/// the array, since `{ id` is not a key.
+fn error_key(src: &str, span: &Range<usize>) -> String {
+    let start = span.start.min(src.len());
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    if src[line_start..].trim_start().starts_with('{') {
+        let mut at = line_start;
+        while at > 0 {
+            let prev = src[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+            let line = src[prev..at - 1].trim();
+            if line.starts_with('[') {
+                break;
+            }
+            if line.contains('=') && line.ends_with('[') {
+                return locate::key_path_at(src, &(prev..prev));
+            }
+            at = prev;
+        }
+    }
+    locate::key_path_at(src, span)
 }
 
 /// The Dockerflow convention: the heartbeat lives beside the version endpoint.

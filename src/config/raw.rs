@@ -23,6 +23,9 @@ pub struct RawConfig {
     pub ui: RawUi,
     #[serde(default)]
     pub user: RawUser,
+    /// Replaces the built-in checklist when given.
+    #[serde(default)]
+    pub checklist: Option<Spanned<RawChecklist>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +82,30 @@ pub struct RawUi {
 pub struct RawUser {
     pub name: Option<String>,
     pub role: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChecklist {
+    #[serde(default)]
+    pub phase: Vec<RawPhase>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhase {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub items: Vec<RawItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawItem {
+    pub id: Spanned<String>,
+    pub text: Spanned<String>,
+    pub role: Spanned<String>,
+    pub auto: Option<Spanned<String>>,
 }
 
 /// A TOML table read in file order (environment order is display order).

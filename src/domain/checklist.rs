@@ -201,18 +201,14 @@ impl Checklist {
             EventKind::Untick { item } => {
                 self.marks.remove(item);
             }
-            EventKind::PushStarted => {
-                // A second start (another cockpit, a restart) keeps the first;
-                // starting again after a finish reopens the push.
-                if self.push_started.is_none() || self.push_finished.is_some() {
-                    self.push_started = Some((event.at, event.actor.clone()));
-                    self.push_finished = None;
-                }
+            // A second start (another cockpit, a restart) keeps the first;
+            // starting again after a finish reopens the push.
+            EventKind::PushStarted if self.push_started.is_none() || self.push_finished.is_some() => {
+                self.push_started = Some((event.at, event.actor.clone()));
+                self.push_finished = None;
             }
-            EventKind::PushFinished => {
-                if self.push_started.is_some() && self.push_finished.is_none() {
-                    self.push_finished = Some((event.at, event.actor.clone()));
-                }
+            EventKind::PushFinished if self.push_started.is_some() && self.push_finished.is_none() => {
+                self.push_finished = Some((event.at, event.actor.clone()));
             }
             _ => {}
         }
@@ -228,7 +224,10 @@ impl Checklist {
                 id.contains(&q)
                     || q.contains(&id)
                     || i.text.to_ascii_lowercase().contains(&q)
-                    || id.split('-').zip(q.split('-')).all(|(a, b)| edit_distance(a, b) <= (a.len().min(b.len()) / 4).max(1))
+                    || id
+                        .split('-')
+                        .zip(q.split('-'))
+                        .all(|(a, b)| edit_distance(a, b) <= (a.len().min(b.len()) / 4).max(1))
             })
             .map(|i| i.id.as_str())
             .collect();

@@ -340,14 +340,14 @@ pub fn plan_tick(
             at: m.at.format("%Y-%m-%d %H:%M UTC").to_string(),
         });
     }
+    if let (TickAsk::Tick { .. }, true) = (&ask, item.automatic) {
+        return Err(TickRefused::Automatic { id, evidence: item.evidence.clone().unwrap_or_default() });
+    }
     let overrides_role = item.spec.role != role;
     if overrides_role && !allow_override {
         return Err(TickRefused::OtherRole { id, owner: item.spec.role.as_str(), you: role.as_str() });
     }
     match ask {
-        TickAsk::Tick { .. } if item.automatic => {
-            Err(TickRefused::Automatic { id, evidence: item.evidence.clone().unwrap_or_default() })
-        }
         TickAsk::Tick { note } => Ok(EventKind::Tick { item: id, note, overrides_role }),
         TickAsk::Waive { reason } if reason.trim().is_empty() => Err(TickRefused::NoReason),
         TickAsk::Waive { reason } => Ok(EventKind::Waive { item: id, reason: reason.trim().into(), overrides_role }),

@@ -53,7 +53,8 @@ pub fn waive(model: &mut Model) {
     match planned {
         Ok(_) => {
             let overrides_role = owner.is_some_and(|r| r != model.actor.role);
-            model.prompt = Some(Prompt { purpose: PromptFor::Waive { item: id, overrides_role }, input: LineInput::default() });
+            model.prompt =
+                Some(Prompt { purpose: PromptFor::Waive { item: id, overrides_role }, input: LineInput::default() });
         }
         Err(e) => model.flash(e.to_string(), true),
     }
@@ -104,7 +105,9 @@ pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
     let planned = {
         let view = evaluate(model);
         match &dialog {
-            Confirm::TickForOtherRole { item } => plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true),
+            Confirm::TickForOtherRole { item } => {
+                plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true)
+            }
             Confirm::Untick { item } => plan_tick(&view, model, item, role, TickAsk::Undo, true),
             Confirm::StartPush => Ok(EventKind::PushStarted),
             Confirm::FinishPush => Ok(EventKind::PushFinished),

@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod checklist_eval;
+pub mod checklist_report;
 pub mod checklist_update;
 pub mod event;
 pub mod input;

@@ -171,12 +171,22 @@ pub struct JournalState {
 /// What a confirmation dialog will do when confirmed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Confirm {
-    CreateTags { tags: Vec<TagProposal>, skipped: Vec<(usize, String)> },
-    PushTags { tags: Vec<(usize, String)>, skipped: Vec<(usize, String)> },
+    CreateTags {
+        tags: Vec<TagProposal>,
+        skipped: Vec<(usize, String)>,
+    },
+    PushTags {
+        tags: Vec<(usize, String)>,
+        skipped: Vec<(usize, String)>,
+    },
     /// Tick an item another role owns: recorded as an override.
-    TickForOtherRole { item: String },
+    TickForOtherRole {
+        item: String,
+    },
     /// Take back a tick or waiver (someone's sign-off).
-    Untick { item: String },
+    Untick {
+        item: String,
+    },
     StartPush,
     FinishPush,
 }

@@ -1,13 +1,13 @@
 //! `update`: the only place the model changes. Pure: no clock, no IO.
 
+use super::checklist_update as checklist;
 use super::event::LogKind;
+use super::input::Edit;
 use super::journal::{Event, EventKind};
+use super::model::Confirm;
 use super::model::{Model, Pane};
 use super::probe::Probe;
 use super::remote::Remote;
-use super::checklist_update as checklist;
-use super::input::Edit;
-use super::model::Confirm;
 use super::repo_update as repos;
 use super::repos::{CommitInfo, RepoSpec, RepoStatus};
 use super::rollout::{Endpoint, Observation};

@@ -5,7 +5,6 @@ use super::Exit;
 use crate::cli::{Global, LogArgs};
 use crate::config::Config;
 use crate::domain::journal::{Event, EventActor, EventKind, VERSION};
-use crate::io::journal::JournalStore;
 use crate::io::sanitize::clean_max;
 use crate::session;
 use chrono::Utc;
@@ -13,8 +12,7 @@ use std::fmt::Write as _;
 
 pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, Exit> {
     let model = session::build_model(config, global, Utc::now());
-    let dir = session::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
-    let store = JournalStore::for_push(&dir, &config.release.name, model.release.push_date);
+    let store = super::journal_for(config, global, &model)?;
     if let Some(message) = &args.message {
         let text = clean_max(message, 2000);
         if text.is_empty() {

@@ -1,6 +1,7 @@
 //! The command-line front ends over the same library the cockpit uses.
 
 pub mod check;
+pub mod checklist;
 pub mod drive;
 pub mod log;
 pub mod repos;
@@ -19,4 +20,14 @@ impl Exit {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
         Exit { code, message: message.into() }
     }
+}
+
+/// The session's journal: `--data-dir` (or the OS data dir), release, push date.
+pub fn journal_for(
+    config: &crate::config::Config,
+    global: &crate::cli::Global,
+    model: &crate::domain::Model,
+) -> Result<crate::io::journal::JournalStore, Exit> {
+    let dir = crate::session::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
+    Ok(crate::io::journal::JournalStore::for_push(&dir, &config.release.name, model.release.push_date))
 }

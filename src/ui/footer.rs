@@ -12,6 +12,26 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     let t = ctx.theme;
+    if let Some(flash) = model.flash.as_ref().filter(|f| f.until > ctx.now) {
+        // An answer to the last key outranks the hints for a few seconds.
+        let style = if flash.error { t.error } else { t.ok };
+        frame.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {}", flash.text), style))), area);
+        return;
+    }
+    if model.prompt.is_some() {
+        let hints = vec![
+            Span::styled(" enter", t.footer_key),
+            Span::styled(" waive", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("esc", t.footer_key),
+            Span::styled(" cancel", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("ctrl-w", t.footer_key),
+            Span::styled(" delete word", t.footer_text),
+        ];
+        frame.render_widget(Paragraph::new(Line::from(hints)), area);
+        return;
+    }
     let actions: &[Action] = if model.help {
         &[Action::ToggleHelp, Action::Cancel, Action::Quit]
     } else if model.confirm.is_some() {
@@ -24,6 +44,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
             Action::ToggleMerges,
             Action::CopyUrl,
             Action::OpenUrl,
+        ]
+    } else if model.focus == Pane::Checklist {
+        &[
+            Action::Quit,
+            Action::ToggleHelp,
+            Action::FocusNext,
+            Action::ToggleTick,
+            Action::Waive,
+            Action::MarkPush,
+            Action::SelectNext,
         ]
     } else if model.focus == Pane::Repos {
         &[

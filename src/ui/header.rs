@@ -1,10 +1,11 @@
-//! One line: release, push date and target tag, window countdown, push hero,
-//! and who is at the keyboard. Parts are dropped, least important first,
-//! when the line is narrow.
+//! One line: release, push date and target tag, window countdown, the
+//! current checklist phase, push hero, and who is at the keyboard. Parts are
+//! dropped, least important first, when the line is narrow.
 
 use super::RenderCtx;
 use super::widgets::{fit, span};
 use crate::domain::Model;
+use crate::domain::checklist_eval::evaluate;
 use crate::domain::release::WindowState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         (0, vec![Span::styled(" ▲ ", t.header_accent), Span::styled(r.name.clone(), t.header)]),
         (0, vec![Span::styled("  push ", t.muted)]),
         // The weekday goes before who is at the keyboard does.
-        (2, vec![Span::styled(r.push_date.format("%a ").to_string(), t.text)]),
+        (3, vec![Span::styled(r.push_date.format("%a ").to_string(), t.text)]),
         (
             0,
             vec![
@@ -31,8 +32,20 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         ),
     ];
     if let Some(hero) = r.hero() {
-        parts.push((3, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
+        parts.push((4, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
     }
+    // The current phase: the first one not complete.
+    let view = evaluate(model);
+    let phase = match view.current() {
+        Some((_, p)) => vec![
+            Span::styled("  ▸ ", t.header_accent),
+            Span::styled(p.name.to_string(), t.text),
+            Span::styled(format!(" {}/{}", p.done(), p.items.len()), t.muted),
+        ],
+        None if view.total() > 0 => vec![Span::styled("  ✔ checklist done", t.ok)],
+        None => Vec::new(),
+    };
+    parts.push((2, phase));
     if let Some(w) = &r.window {
         let hours = format!(" {}–{}", w.start_local.format("%H:%M"), w.end_local.format("%H:%M"));
         let state = match w.state(ctx.now) {
@@ -41,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
             WindowState::Closed { ago } => Span::styled(format!("window closed {} ago", span(ago)), t.muted),
         };
         parts.push((1, vec![Span::raw("  "), state]));
-        parts.push((4, vec![Span::styled(hours, t.muted)]));
+        parts.push((5, vec![Span::styled(hours, t.muted)]));
     }
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let mut right = Vec::new();

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod panes;
+pub mod prompt;
 pub mod theme;
 pub mod widgets;
 
@@ -63,6 +64,9 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
     }
     if model.confirm.is_some() {
         confirm::render(frame, body, model, ctx);
+    }
+    if model.prompt.is_some() {
+        prompt::render(frame, body, model, ctx);
     }
     if model.help {
         help::render(frame, body, ctx);

@@ -1,5 +1,6 @@
 //! One file per pane.
 
+pub mod checklist;
 pub mod empty;
 pub mod log;
 pub mod repos;
@@ -18,7 +19,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
     match pane {
         Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
         Pane::Log => log::render(frame, area, model, focused, ctx),
-        Pane::Checklist => empty::render(frame, area, pane, "no checklist configured", focused, ctx),
+        Pane::Checklist => checklist::render(frame, area, model, focused, ctx),
         Pane::Repos if model.repos.is_empty() => {
             empty::render(frame, area, pane, "no repositories configured", focused, ctx)
         }

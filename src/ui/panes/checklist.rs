@@ -1,0 +1,182 @@
+//! Checklist: phases with their progress, items with a box that reads without
+//! colour — `[✔]` ticked, `[~]` waived, `[ ]` open, and round brackets for
+//! auto items, `(✔)` `(…)` `(✖)` — and who ticked. Complete phases fold to one
+//! line. The bottom line tells the selected item's story: owner, who and
+//! when, or the evidence an auto item saw.
+
+use crate::domain::checklist_eval::{ChecklistView, ItemState, ItemView, Verdict, evaluate, human};
+use crate::domain::{Model, Pane};
+use crate::ui::RenderCtx;
+use crate::ui::widgets::{fit, pane_block};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
+    let t = ctx.theme;
+    let view = evaluate(model);
+    let mut extra = format!("{}/{}", view.done(), view.total());
+    // The push's state joins the title only when it fits whole.
+    if let Some(push) = push_state(model, ctx)
+        && area.width as usize >= Pane::Checklist.title().width() + extra.width() + push.width() + 12
+    {
+        extra = format!("{extra} · {push}");
+    }
+    let block = pane_block(Pane::Checklist.index() + 1, Pane::Checklist.title(), Some(extra), focused, ctx);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if view.total() == 0 {
+        frame.render_widget(Paragraph::new(Line::styled("the checklist is empty", t.muted)).centered(), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    let selected = model.check_selected.min(view.total() - 1);
+    let (rows, selected_row) = rows(&view, selected, model, width, ctx);
+    // The last line is the selected item's story, when there is room.
+    let detail = inner.height >= 6;
+    let height = (inner.height as usize).saturating_sub(usize::from(detail));
+    // Keep the selection in view, with its phase header when it fits.
+    let first = selected_row.saturating_sub(height.saturating_sub(2)).min(rows.len().saturating_sub(height));
+    let mut lines: Vec<Line> = rows.into_iter().skip(first).take(height).collect();
+    if detail {
+        while lines.len() < height {
+            lines.push(Line::default());
+        }
+        if let Some(item) = view.nth(selected) {
+            lines.push(detail_line(item, ctx));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Every line of the list, and the row of the selected item.
+fn rows<'a>(
+    view: &ChecklistView,
+    selected: usize,
+    model: &Model,
+    width: usize,
+    ctx: &RenderCtx<'a>,
+) -> (Vec<Line<'a>>, usize) {
+    let t = ctx.theme;
+    let current = view.current().map(|(i, _)| i);
+    let mut out = Vec::new();
+    let mut selected_row = 0;
+    let mut index = 0;
+    // A role column when there is room: QA finds their items at a glance.
+    let roles = width >= 44;
+    for (pi, phase) in view.phases.iter().enumerate() {
+        let holds_selection = (index..index + phase.items.len()).contains(&selected);
+        let (mark, style) = if phase.complete() {
+            ("✔ ", t.ok)
+        } else if Some(pi) == current {
+            ("▸ ", t.header_accent)
+        } else {
+            ("  ", t.title)
+        };
+        let count = format!(" {}/{}", phase.done(), phase.items.len());
+        let name_w = width.saturating_sub(count.width() + mark.width());
+        out.push(Line::from(vec![
+            Span::styled(mark, style),
+            Span::styled(fit(phase.name, name_w), style),
+            Span::styled(count, if phase.complete() { t.ok } else { t.muted }),
+        ]));
+        if phase.complete() && !holds_selection {
+            index += phase.items.len();
+            continue;
+        }
+        for item in &phase.items {
+            if index == selected {
+                selected_row = out.len();
+            }
+            let line = item_line(item, roles, width, model, ctx);
+            out.push(if index == selected { line.patch_style(t.selected) } else { line });
+            index += 1;
+        }
+    }
+    (out, selected_row)
+}
+
+fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx: &RenderCtx<'a>) -> Line<'a> {
+    let t = ctx.theme;
+    let (glyph, style) = glyph(item, ctx);
+    let mine = item.spec.role == model.actor.role;
+    let right = match &item.state {
+        ItemState::Ticked(m) => m.by.name.clone(),
+        ItemState::Waived(_) => "waived".into(),
+        // With room to spare an auto item shows what it saw.
+        ItemState::Auto(_) | ItemState::Open if width >= 70 => item.evidence.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let room = if width >= 70 { width / 2 } else { width / 3 };
+    let right = fit(&right, room.min(right.width()));
+    let role = if roles { format!("{:<4}", item.spec.role.as_str()) } else { String::new() };
+    let text_w = width.saturating_sub(1 + 4 + role.width() + right.width() + 1);
+    let text_style = if item.done() || !mine { t.muted } else { t.text };
+    Line::from(vec![
+        Span::raw(" "),
+        Span::styled(format!("{glyph} "), style),
+        Span::styled(role, if mine { t.header_accent } else { t.muted }),
+        Span::styled(fit(&item.spec.text, text_w), text_style),
+        Span::raw(" "),
+        Span::styled(right, t.muted),
+    ])
+}
+
+pub fn glyph(item: &ItemView, ctx: &RenderCtx) -> (&'static str, Style) {
+    let t = ctx.theme;
+    match &item.state {
+        ItemState::Ticked(m) if m.overrides_role => ("[✔]", t.warn),
+        ItemState::Ticked(_) => ("[✔]", t.ok),
+        ItemState::Waived(_) => ("[~]", t.warn),
+        ItemState::Auto(Verdict::Pass) => ("(✔)", t.ok),
+        ItemState::Auto(Verdict::Wait) => ("(…)", t.text),
+        ItemState::Auto(Verdict::Fail) => ("(✖)", t.error),
+        ItemState::Open => ("[ ]", t.text),
+    }
+}
+
+fn detail_line<'a>(item: &ItemView, ctx: &RenderCtx<'a>) -> Line<'a> {
+    let t = ctx.theme;
+    let mut spans = vec![Span::styled(format!(" {} · {} · ", item.spec.id, item.spec.role.as_str()), t.muted)];
+    match &item.state {
+        ItemState::Ticked(m) | ItemState::Waived(m) => {
+            let what = if m.waived { "waived" } else { "ticked" };
+            let at = m.at.with_timezone(&ctx.tz).format("%H:%M");
+            let style = if m.waived || m.overrides_role { t.warn } else { t.ok };
+            spans.push(Span::styled(format!("{what} by {} ({}) {at}", m.by.name, m.by.role.as_str()), style));
+            if m.overrides_role {
+                spans.push(Span::styled(" · override", t.warn));
+            }
+            if let Some(note) = &m.note {
+                spans.push(Span::styled(format!(" · {note}"), t.text));
+            }
+        }
+        ItemState::Auto(v) => {
+            let style = match v {
+                Verdict::Pass => t.ok,
+                Verdict::Wait => t.text,
+                Verdict::Fail => t.error,
+            };
+            spans.push(Span::styled(format!("auto: {}", item.evidence.as_deref().unwrap_or("")), style));
+        }
+        ItemState::Open => {
+            spans.push(Span::styled("open", t.text));
+            if let Some(why) = &item.evidence {
+                spans.push(Span::styled(format!(" · {why}"), t.muted));
+            }
+        }
+    }
+    Line::from(spans)
+}
+
+/// "push running 34m", "pushed in 1h 12m"; nothing before it starts.
+pub fn push_state(model: &Model, ctx: &RenderCtx) -> Option<String> {
+    match (&model.checklist.push_started, &model.checklist.push_finished) {
+        (Some((s, _)), Some((f, _))) => Some(format!("pushed in {}", human(*f - *s))),
+        (Some((s, _)), None) => Some(format!("pushing {}", human(ctx.now - *s))),
+        _ => None,
+    }
+}

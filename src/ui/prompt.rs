@@ -1,0 +1,62 @@
+//! The one-line prompt (a waiver's reason): what is being waived, whether it
+//! overrides another role, and the text with a real terminal cursor.
+
+use super::RenderCtx;
+use super::widgets::centered;
+use crate::domain::Model;
+use crate::domain::model::PromptFor;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
+    let Some(prompt) = &model.prompt else { return };
+    let t = ctx.theme;
+    let PromptFor::Waive { item, overrides_role } = &prompt.purpose;
+    let spec = model.checklist.item(item);
+    let mut lines = vec![Line::styled(format!(" {}", spec.map_or(item.as_str(), |s| s.text.as_str())), t.text)];
+    if *overrides_role {
+        let owner = spec.map_or("?", |s| s.role.as_str());
+        lines.push(Line::styled(format!(" Belongs to {owner}: recorded as an override."), t.warn));
+    }
+    lines.push(Line::styled(" Why does this check not apply this time?", t.muted));
+    let area = centered(body, 64.min(body.width), lines.len() as u16 + 4);
+    let inner_w = area.width.saturating_sub(4) as usize;
+
+    // The text scrolls so the cursor stays in view.
+    let chars: Vec<char> = prompt.input.text().chars().collect();
+    let cursor = prompt.input.cursor();
+    let width_of = |cs: &[char]| cs.iter().map(|c| c.width().unwrap_or(0)).sum::<usize>();
+    let mut start = 0;
+    while width_of(&chars[start..cursor]) >= inner_w.max(1) {
+        start += 1;
+    }
+    let mut shown = String::new();
+    let mut used = 0;
+    for c in &chars[start..] {
+        let w = c.width().unwrap_or(0);
+        if used + w > inner_w {
+            break;
+        }
+        shown.push(*c);
+        used += w;
+    }
+    let cursor_x = width_of(&chars[start..cursor]) as u16;
+    lines.push(Line::from(vec![Span::styled(" > ", t.header_accent), Span::styled(shown, t.text)]));
+
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(t.warn)
+        .title(Span::styled(" Waive a check ", t.title_focused))
+        .style(t.base);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines.clone()).block(block), area);
+    let y = area.y + lines.len() as u16;
+    let x = area.x + 1 + 3 + cursor_x;
+    if y < area.bottom() && x < area.right() {
+        frame.set_cursor_position((x, y));
+    }
+}
