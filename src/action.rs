@@ -138,7 +138,7 @@ impl Action {
             Action::CopyUrl => "copy the compare URL (OSC 52)",
             Action::OpenUrl => "open the compare URL in a browser",
             Action::ToggleTick => "tick or untick the selected checklist item",
-            Action::Waive => "waive the selected checklist item, with a reason",
+            Action::Waive => "waive the selected item, giving a reason",
             Action::MarkPush => "mark the push started / finished",
         }
     }

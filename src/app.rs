@@ -38,6 +38,7 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
     let mut io = Io::new(&config.poll, tx.clone())?;
+    let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());
         tokio::spawn(follow_journal(tx.clone(), f));
@@ -85,6 +86,11 @@ pub async fn run(
         if model.should_quit {
             break;
         }
+    }
+    if let Some(store) = &store
+        && model.journal.read_only.is_none()
+    {
+        crate::session::save_view(&model, store);
     }
     tracing::info!(draws, "cockpit closed");
     Ok(())

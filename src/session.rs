@@ -103,7 +103,7 @@ pub fn data_dir(global: &Global) -> Option<std::path::PathBuf> {
 pub struct Follow {
     pub store: crate::io::journal::JournalStore,
     pub offset: u64,
-    pub seen: std::collections::HashSet<String>,
+    pub seen: crate::domain::id_set::IdSet,
 }
 
 /// Loads the session's journal into the model. A journal written by a newer
@@ -115,10 +115,11 @@ pub fn open_journal(
 ) -> Result<Follow, crate::io::journal::JournalError> {
     use crate::domain::LogKind;
     use crate::io::journal::JournalError;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::domain::id_set::IdSet::default();
     match store.read_from(0, &mut seen) {
         Ok(loaded) => {
             model.apply_events(&loaded.events);
+            restore_view(model, &store);
             let now = model.now;
             for d in loaded.damage {
                 model.push_log(now, LogKind::Error, d);
@@ -132,6 +133,31 @@ pub fn open_journal(
             model.journal.read_only = Some(e.to_string());
             Ok(Follow { store, offset: 0, seen })
         }
+    }
+}
+
+/// Where the view (focus, selections) is kept: beside the journal.
+fn view_path(store: &crate::io::journal::JournalStore) -> std::path::PathBuf {
+    store.path().with_extension("view.json")
+}
+
+/// Puts back where the user was looking; a missing or unreadable file just
+/// means the default view.
+fn restore_view(model: &mut Model, store: &crate::io::journal::JournalStore) {
+    let Ok(text) = std::fs::read_to_string(view_path(store)) else { return };
+    match serde_json::from_str::<crate::domain::view_memory::ViewMemory>(&text) {
+        Ok(v) => v.restore(model),
+        Err(e) => tracing::warn!("{}: ignored: {e}", view_path(store).display()),
+    }
+}
+
+/// Saves where the user was looking, for the next start. Best effort: the
+/// journal has everything that matters.
+pub fn save_view(model: &Model, store: &crate::io::journal::JournalStore) {
+    let memory = crate::domain::view_memory::ViewMemory::of(model);
+    let Ok(text) = serde_json::to_string(&memory) else { return };
+    if let Err(e) = std::fs::write(view_path(store), text) {
+        tracing::warn!("{}: not saved: {e}", view_path(store).display());
     }
 }
 

@@ -166,5 +166,6 @@ fn a_running_cockpit_shows_a_tick_from_the_command_line_and_keeps_its_own() {
     let again = start_cockpit(&config, &data);
     again.wait_for_text("the restored tick", "[✔] Features for this push");
     again.wait_for_text("the other restored tick", "[✔] Regression tests pass");
+    again.wait_for_text("the focus restored to the checklist", "┏ 1 Checklist");
     again.quit();
 }

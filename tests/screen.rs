@@ -234,9 +234,9 @@ fn the_pane_keys_hint_follows_the_keymap() {
     let moved = Keymap::with_overrides(&[("focus_log".into(), vec!["L".into()])]).unwrap();
     let f = footer(&draw_with(&m, 200, 40, &theme, &moved));
     assert!(!f.contains("1-5") && !f.contains("panes"), "{f}");
-    let quit = Keymap::with_overrides(&[("quit".into(), vec!["x".into()])]).unwrap();
+    let quit = Keymap::with_overrides(&[("quit".into(), vec!["Q".into()])]).unwrap();
     let f = footer(&draw_with(&m, 200, 40, &theme, &quit));
-    assert!(f.starts_with(" x quit") && f.ends_with("1-5 panes"), "{f}");
+    assert!(f.starts_with(" Q quit") && f.ends_with("1-5 panes"), "{f}");
 }
 
 #[test]
@@ -244,7 +244,13 @@ fn the_selected_row_is_readable_in_every_theme() {
     for name in ["dark", "light", "high-contrast"] {
         let theme = Theme::builtin(name).unwrap();
         let buf = draw(&failing(), 120, 40, &theme);
-        let &[(x0, y)] = find(&buf, "▸").as_slice() else { panic!("{name}: one selected row") };
+        // The rollout's selected row: a `▸` followed by a service name (the
+        // header and the checklist use `▸` for the current phase).
+        let rows: Vec<_> = find(&buf, "▸")
+            .into_iter()
+            .filter(|&(x, y)| buf[(x + 1, y)].symbol() == " " && buf[(x + 2, y)].symbol() == "a")
+            .collect();
+        let &[(x0, y)] = rows.as_slice() else { panic!("{name}: one selected row") };
         let mut checked = 0;
         for x in x0..buf.area.width - 1 {
             let cell = &buf[(x, y)];

@@ -7,6 +7,7 @@ pub mod checklist_eval;
 pub mod checklist_report;
 pub mod checklist_update;
 pub mod event;
+pub mod id_set;
 pub mod input;
 pub mod journal;
 pub mod model;
@@ -19,6 +20,7 @@ pub mod repos;
 pub mod rollout;
 pub mod tags;
 pub mod update;
+pub mod view_memory;
 
 pub use event::{LogEntry, LogKind};
 pub use model::{Model, Pane};

@@ -161,7 +161,7 @@ pub enum PromptFor {
 pub struct JournalState {
     /// Ids of events already shown: the journal, other cockpits and this one
     /// all deliver events, each is shown once.
-    pub seen: std::collections::HashSet<String>,
+    pub seen: super::id_set::IdSet,
     pub seq: u64,
     /// Why the journal cannot be written, once it could not: the session goes
     /// on, but is not being saved.
@@ -248,7 +248,7 @@ impl Model {
 
     /// Folds an event from the journal (or another process) in, once.
     pub fn apply_event(&mut self, event: &Event) {
-        if !self.journal.seen.insert(event.id.clone()) {
+        if !self.journal.seen.insert(&event.id) {
             return;
         }
         self.checklist.apply(event);
@@ -260,7 +260,7 @@ impl Model {
     /// only the newest [`LOG_CAP`] become log lines, so a long journal is not
     /// formatted just to be dropped.
     pub fn apply_events(&mut self, events: &[Event]) {
-        let fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(e.id.clone())).collect();
+        let fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
         for e in &fresh {
             self.checklist.apply(e);
         }

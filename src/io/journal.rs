@@ -5,9 +5,9 @@
 //! Loading keeps every whole line of a file whose last line was torn by a
 //! crash and says so; it never truncates or rewrites the file.
 
+use crate::domain::id_set::IdSet;
 use crate::domain::journal::{Event, VERSION};
 use chrono::NaiveDate;
-use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -84,12 +84,12 @@ impl JournalStore {
 
     /// Reads the whole journal.
     pub fn load(&self) -> Result<Loaded, JournalError> {
-        self.read_from(0, &mut HashSet::new())
+        self.read_from(0, &mut IdSet::default())
     }
 
     /// Reads whole lines from `offset` on; `seen` drops events already read
     /// (an id appended twice, e.g. the same observation by two cockpits).
-    pub fn read_from(&self, offset: u64, seen: &mut HashSet<String>) -> Result<Loaded, JournalError> {
+    pub fn read_from(&self, offset: u64, seen: &mut IdSet) -> Result<Loaded, JournalError> {
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -124,7 +124,7 @@ impl JournalStore {
                     return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
                 }
                 Ok(e) => {
-                    if seen.insert(e.id.clone()) {
+                    if seen.insert(&e.id) {
                         loaded.events.push(e);
                     }
                 }
@@ -227,7 +227,7 @@ mod tests {
     fn following_reads_only_new_whole_lines() {
         let (_d, s) = store();
         s.append(&event("e1", "one")).unwrap();
-        let mut seen = HashSet::new();
+        let mut seen = IdSet::default();
         let first = s.read_from(0, &mut seen).unwrap();
         assert_eq!(first.events.len(), 1);
         s.append(&event("e2", "two")).unwrap();

@@ -1,0 +1,65 @@
+//! Where the user was looking: focus, zoom and each pane's selection, saved
+//! beside the journal when the cockpit closes and restored when it opens.
+//! Not journaled: it is one person's view, not something that happened.
+
+use super::model::{Model, Pane};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewMemory {
+    pub focus: Option<String>,
+    pub zoomed: bool,
+    pub service: usize,
+    pub repo: usize,
+    pub check: usize,
+}
+
+impl ViewMemory {
+    pub fn of(model: &Model) -> Self {
+        ViewMemory {
+            focus: Some(model.focus.title().to_string()),
+            zoomed: model.zoomed,
+            service: model.selected,
+            repo: model.repo_selected,
+            check: model.check_selected,
+        }
+    }
+
+    /// Puts the view back, clamped to what exists now (the config may have
+    /// changed in between).
+    pub fn restore(&self, model: &mut Model) {
+        if let Some(p) = Pane::ALL.iter().find(|p| Some(p.title()) == self.focus.as_deref()) {
+            model.focus = *p;
+        }
+        model.zoomed = self.zoomed;
+        let clamp = |i: usize, len: usize| i.min(len.saturating_sub(1));
+        model.selected = clamp(self.service, model.rollout.services.len());
+        model.repo_selected = clamp(self.repo, model.repos.len());
+        model.check_selected = clamp(self.check, model.checklist.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit;
+
+    #[test]
+    fn round_trips_and_clamps() {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["a", "b", "c"], t);
+        m.focus = Pane::Checklist;
+        m.zoomed = true;
+        m.selected = 2;
+        m.check_selected = 7;
+        let saved = serde_json::to_string(&ViewMemory::of(&m)).unwrap();
+        let mut fresh = testkit::model(&["a", "b"], t);
+        serde_json::from_str::<ViewMemory>(&saved).unwrap().restore(&mut fresh);
+        assert_eq!((fresh.focus, fresh.zoomed, fresh.check_selected), (Pane::Checklist, true, 7));
+        assert_eq!(fresh.selected, 1, "clamped to the services there are now");
+        let junk: ViewMemory = serde_json::from_str(r#"{"focus":"Nope","extra":1}"#).unwrap();
+        junk.restore(&mut fresh);
+        assert_eq!(fresh.focus, Pane::Checklist, "an unknown pane changes nothing");
+    }
+}
