@@ -21,7 +21,7 @@ fn event(i: usize) -> Event {
     let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap() + Duration::milliseconds(i as i64 * 37);
     const ITEMS: [&str; 4] = ["regression-tests", "ci-green", "results-sent", "no-such-item"];
     let kind = match i % 5 {
-        4 if i % 2 == 0 => EventKind::Tick { item: ITEMS[i % 4].into(), note: None, overrides_role: false },
+        4 if i.is_multiple_of(2) => EventKind::Tick { item: ITEMS[i % 4].into(), note: None, overrides_role: false },
         _ if i % 5 == 4 => EventKind::Untick { item: ITEMS[i % 4].into() },
         0 => EventKind::Chat { text: format!("message number {i} about the push") },
         1 => EventKind::VersionChanged {
