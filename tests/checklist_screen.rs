@@ -153,3 +153,20 @@ fn the_header_names_the_current_phase() {
     let header = text.lines().next().unwrap();
     assert!(header.contains("▸ Hand-off to test 3/6"), "{header}");
 }
+
+#[test]
+fn no_size_breaks_the_pane() {
+    let m = mid_push();
+    let mut z = m.clone();
+    z.zoomed = true;
+    let mut p = m.clone();
+    p.check_selected = 13;
+    update(&mut p, Msg::Action(Action::Waive));
+    for w in (1..=130).step_by(3) {
+        for h in (1..=45).step_by(2) {
+            for model in [&m, &z, &p] {
+                draw(model, w, h);
+            }
+        }
+    }
+}
