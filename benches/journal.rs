@@ -22,7 +22,7 @@ fn event(i: usize) -> Event {
     const ITEMS: [&str; 4] = ["regression-tests", "ci-green", "results-sent", "no-such-item"];
     let kind = match i % 5 {
         4 if i.is_multiple_of(2) => EventKind::Tick { item: ITEMS[i % 4].into(), note: None, overrides_role: false },
-        _ if i % 5 == 4 => EventKind::Untick { item: ITEMS[i % 4].into() },
+        _ if i % 5 == 4 => EventKind::Untick { item: ITEMS[i % 4].into(), overrides_role: false },
         0 => EventKind::Chat { text: format!("message number {i} about the push") },
         1 => EventKind::VersionChanged {
             env: "prod".into(),

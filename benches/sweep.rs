@@ -27,7 +27,8 @@ fn bench(c: &mut Criterion) {
     let old = shipdeck::domain::release::format_tag(today - chrono::Duration::days(7), "%Y.%m.%d").unwrap();
     let fleet =
         rt.block_on(Fleet::start(shipdeck::demo::run::story(SERVICES, new, old), 1.0)).expect("demo fleet starts");
-    let opts = DemoConfigOptions { now_local, poll_interval: Duration::from_secs(2), repos: &[] };
+    let opts =
+        DemoConfigOptions { now_local, poll_interval: Duration::from_secs(2), repos: &[], sentry_token_file: None };
     let config = Config::parse(&demo_config(&fleet, &opts), "bench").expect("demo config is valid");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let global = Global { push_date: Some(today), data_dir: Some(data_dir.path().to_path_buf()), ..Default::default() };

@@ -24,6 +24,7 @@ pub struct Frontend {
 
 enum Input {
     Key(KeyEvent),
+    Paste(String),
     Resize,
     /// The terminal's event stream ended or failed; nothing more will come.
     Closed(Option<String>),
@@ -38,6 +39,13 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
     let mut io = Io::new(&config.poll, tx.clone())?;
+    if let Some((client, warnings)) = crate::session::sentry_client(config) {
+        io = io.with_sentry(client);
+        let now = model.now;
+        for w in warnings {
+            model.push_log(now, crate::domain::LogKind::Error, w);
+        }
+    }
     let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());
@@ -116,6 +124,10 @@ fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<
                 None
             }
         }
+        // Pasted text goes into an open prompt, cleaned there, newlines as
+        // spaces; without a prompt it is dropped, never read as keys.
+        Input::Paste(text) if typing => Some(Msg::Paste(text)),
+        Input::Paste(_) => None,
         Input::Resize => Some(Msg::Resize),
         Input::Closed(None) => Some(Msg::Action(Action::Quit)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
@@ -149,6 +161,7 @@ async fn read_input(tx: mpsc::UnboundedSender<Input>) {
         let input = match events.next().await {
             Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Input::Key(key),
             Some(Ok(Event::Resize(..))) => Input::Resize,
+            Some(Ok(Event::Paste(text))) => Input::Paste(text),
             Some(Ok(_)) => continue,
             Some(Err(e)) => Input::Closed(Some(e.to_string())),
             None => Input::Closed(None),

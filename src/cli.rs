@@ -175,6 +175,15 @@ pub struct StatusArgs {
     /// Exit with status 3 unless every service in ENV runs the target (repeatable)
     #[arg(long, value_name = "ENV")]
     pub expect: Vec<String>,
+    /// When the push started, for Sentry's "since the push" [default: the journal's push-started event, else one hour ago]
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    pub push_started: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("`{s}` is not an RFC 3339 time like 2026-11-26T15:02:00Z"))
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

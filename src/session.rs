@@ -51,7 +51,55 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
     if let Some(phases) = &config.checklist {
         model.checklist = crate::domain::checklist::Checklist::new(phases.clone());
     }
+    if let Some(s) = &config.sentry {
+        model.sentry = Some(crate::domain::sentry::SentryState::new(s.spec.clone()));
+    }
     model
+}
+
+/// The Sentry client for `[sentry]`, with the token read from its source;
+/// and warnings for the log (a token file others can read). Without a token
+/// the client still exists and every fetch says why.
+pub fn sentry_client(config: &Config) -> Option<(crate::io::sentry::SentryClient, Vec<String>)> {
+    use crate::config::sentry::TokenSource;
+    use crate::io::sentry::{Secret, SentryClient};
+    let s = config.sentry.as_ref()?;
+    let mut warnings = Vec::new();
+    let token = match &s.token {
+        TokenSource::Env(var) => match std::env::var(var) {
+            Ok(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim().to_string())),
+            _ => Err(format!("${var} is not set (the [sentry] token_env of {})", config.source)),
+        },
+        TokenSource::File(path) => {
+            let shown = path.display();
+            #[cfg(unix)]
+            if let Ok(meta) = std::fs::metadata(path) {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = meta.permissions().mode() & 0o777;
+                if mode & 0o077 != 0 {
+                    warnings.push(format!(
+                        "Sentry token file {shown} can be read by others (mode {mode:o}): chmod 600 {shown}"
+                    ));
+                }
+            }
+            match std::fs::read_to_string(path) {
+                Ok(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim().to_string())),
+                Ok(_) => Err(format!("the token file {shown} is empty")),
+                Err(e) => Err(format!("cannot read the token file {shown}: {e}")),
+            }
+        }
+    };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Sentry's stats endpoints can take a few seconds; the fleet's short
+    // poll timeout would cut them off.
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .ok()?;
+    let spec = &s.spec;
+    Some((SentryClient::new(http, &spec.url, &spec.org, spec.environment.clone(), token), warnings))
 }
 
 /// A local wall-clock time on a date, as an instant. In a DST gap the

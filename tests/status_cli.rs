@@ -51,7 +51,12 @@ async fn setup(services: usize) -> Setup {
     let config = dir.path().join("shipdeck.toml");
     let text = demo_config(
         &fleet,
-        &DemoConfigOptions { now_local: Local::now().naive_local(), poll_interval: Duration::from_secs(2), repos: &[] },
+        &DemoConfigOptions {
+            now_local: Local::now().naive_local(),
+            poll_interval: Duration::from_secs(2),
+            repos: &[],
+            sentry_token_file: None,
+        },
     );
     std::fs::write(&config, text).expect("write config");
     Setup { fleet, dir, config, push_date: today.format("%Y-%m-%d").to_string(), new_tag, old_tag }
@@ -130,7 +135,8 @@ async fn json_report_has_the_documented_schema() {
     let report = json(&out);
     let text = stdout(&out);
 
-    assert_eq!(keys(&report), set(&["release", "services", "rollout"]));
+    assert_eq!(keys(&report), set(&["release", "services", "rollout", "sentry"]));
+    assert!(report["sentry"].is_null(), "no [sentry] in this config");
     let release = &report["release"];
     assert_eq!(keys(release), set(&["name", "push_date", "target_tag", "push_hero"]));
     assert_eq!(release["name"], "Demo");

@@ -4,6 +4,7 @@
 pub mod duration;
 mod locate;
 mod raw;
+pub mod sentry;
 
 use crate::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
 use crate::domain::model::{Role, ServiceSpec};
@@ -74,6 +75,8 @@ pub struct Config {
     pub theme: Option<String>,
     pub user_name: Option<String>,
     pub user_role: Option<Role>,
+    /// `None`: no `[sentry]`; the pane says so.
+    pub sentry: Option<sentry::SentryConfig>,
     /// `[[checklist.phase]]` entries; `None` keeps the built-in template.
     pub checklist: Option<Vec<PhaseSpec>>,
 }
@@ -267,6 +270,10 @@ impl Ctx<'_> {
             Some(c) => Some(self.checklist(c, &environments)?),
             None => None,
         };
+        let sentry = match &raw.sentry {
+            Some(s) => Some(self.sentry(s, &services)?),
+            None => None,
+        };
         let keymap = self.keymap(raw.keys.as_ref())?;
         let user_role = match &raw.user.role {
             Some(r) => Some(r.get_ref().parse::<Role>().map_err(|m| self.err(r, "user.role", m))?),
@@ -291,6 +298,7 @@ impl Ctx<'_> {
             user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
             user_role,
             checklist,
+            sentry,
         })
     }
 

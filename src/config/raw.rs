@@ -23,6 +23,8 @@ pub struct RawConfig {
     pub ui: RawUi,
     #[serde(default)]
     pub user: RawUser,
+    #[serde(default)]
+    pub sentry: Option<Spanned<RawSentry>>,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -130,4 +132,35 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
         }
         d.deserialize_map(V2(PhantomData))
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSentry {
+    pub url: Option<Spanned<String>>,
+    pub org: Spanned<String>,
+    pub environment: Option<Spanned<String>>,
+    #[serde(default)]
+    pub projects: Vec<Spanned<RawSentryProject>>,
+    pub token_env: Option<Spanned<String>>,
+    pub token_file: Option<Spanned<String>>,
+    pub interval: Option<Spanned<String>>,
+    pub push_interval: Option<Spanned<String>>,
+    pub spike_ratio: Option<Spanned<f64>>,
+    pub min_count: Option<Spanned<i64>>,
+}
+
+/// A project slug, or `{ slug, service }` linking it to a service.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a project slug, or a table { slug = \"…\", service = \"…\" }")]
+pub enum RawSentryProject {
+    Slug(String),
+    Linked(RawSentryLinked),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSentryLinked {
+    pub slug: String,
+    pub service: Option<String>,
 }

@@ -14,7 +14,12 @@ pub struct DemoConfigOptions<'a> {
     pub poll_interval: std::time::Duration,
     /// Demo repositories; services of the same name are linked to them.
     pub repos: &'a [DemoRepo],
+    /// Where the fleet's Sentry token is; `None` leaves `[sentry]` out.
+    pub sentry_token_file: Option<&'a std::path::Path>,
 }
+
+/// Projects the demo's Sentry pane watches: the first few services.
+pub const SENTRY_PROJECTS: usize = 3;
 
 pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
     let weekday = opts.now_local.weekday();
@@ -47,6 +52,24 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
             let _ = writeln!(out, "{env} = \"{}\"", fleet.version_url(name, env));
         }
     }
+    if let Some(token) = opts.sentry_token_file {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[sentry]");
+        let _ = writeln!(out, "url = \"{}\"", fleet.sentry_url());
+        let _ = writeln!(out, "org = \"{}\"", super::DEMO_SENTRY_ORG);
+        let _ = writeln!(out, "environment = \"production\"");
+        let _ = writeln!(out, "token_file = {}", toml_string(&token.display().to_string()));
+        let _ = writeln!(out, "interval = \"5s\"");
+        let _ = writeln!(out, "push_interval = \"5s\"");
+        let projects: Vec<String> = fleet
+            .story
+            .services
+            .iter()
+            .take(SENTRY_PROJECTS)
+            .map(|n| format!("{{ slug = \"{n}\", service = \"{n}\" }}"))
+            .collect();
+        let _ = writeln!(out, "projects = [{}]", projects.join(", "));
+    }
     for r in opts.repos {
         let _ = writeln!(out);
         let _ = writeln!(out, "[[repos]]");
@@ -64,11 +87,12 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// The maintenance window opened five minutes ago and lasts two hours,
+/// The maintenance window opened half an hour ago and lasts two hours,
 /// kept inside today so it stays a valid "HH:MM-HH:MM".
 fn window_around(now: NaiveTime) -> (NaiveTime, NaiveTime) {
     let minute = NaiveTime::from_hms_opt(now.hour(), now.minute(), 0).unwrap_or(now);
-    let start = if minute.num_seconds_from_midnight() >= 300 { minute - Duration::minutes(5) } else { NaiveTime::MIN };
+    let start =
+        if minute.num_seconds_from_midnight() >= 1800 { minute - Duration::minutes(30) } else { NaiveTime::MIN };
     let latest = NaiveTime::from_hms_opt(23, 59, 0).expect("valid time");
     let end = start.overflowing_add_signed(Duration::minutes(120));
     let end = if end.1 != 0 || end.0 <= start { latest } else { end.0 };
@@ -94,7 +118,7 @@ mod tests {
     #[test]
     fn window_stays_inside_the_day() {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
-        assert_eq!(window_around(t(14, 30)), (t(14, 25), t(16, 25)));
+        assert_eq!(window_around(t(14, 30)), (t(14, 0), t(16, 0)));
         let (s, e) = window_around(t(23, 58));
         assert!(s < e && e <= t(23, 59));
         assert_eq!(window_around(t(0, 2)).0, t(0, 0));

@@ -8,7 +8,14 @@
 //!   `bare-sha` (plain-text commit), `missing` (404), `broken` (500),
 //!   `hang` (never answers), `huge` (10 MB streamed), `binary` (not UTF-8),
 //!   `html`, `hostile` (terminal escapes in every field), `slow` (300 ms).
+//! - A Sentry web API for organization `demo` (see [`super::sentry`]), at
+//!   [`Fleet::sentry_url`], with `Authorization: Bearer demo-sentry-token`:
+//!   `/api/0/organizations/{org}/projects/` (one project per service),
+//!   `/api/0/organizations/{org}/events-stats/` (errors per 5 minutes; the
+//!   first service spikes after its prod switch) and
+//!   `/api/0/organizations/{org}/issues/` (two new issues once it has).
 
+use super::sentry;
 use super::story::{Health, Story};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -16,6 +23,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,19 +35,31 @@ pub const ENVS: [&str; 2] = ["stage", "prod"];
 pub const QUIRKS: [&str; 10] =
     ["empty", "bare-sha", "missing", "broken", "hang", "huge", "binary", "html", "hostile", "slow"];
 
-struct FleetState {
-    story: Story,
-    speed: f64,
+pub(super) struct FleetState {
+    pub(super) story: Story,
+    pub(super) speed: f64,
     /// The story starts with the first request, so a slow start (building the
-    /// demo repositories, a loaded machine) never skips its beginning.
-    started: std::sync::OnceLock<Instant>,
+    /// demo repositories, a loaded machine) never skips its beginning. The
+    /// wall clock at that moment places story times on real clocks (Sentry).
+    started: std::sync::OnceLock<(Instant, DateTime<Utc>)>,
     /// Requests seen per (service, env) version endpoint: drives the mixed fleet.
     counters: Vec<AtomicU64>,
+    /// The Sentry routes' rate-limit window.
+    pub(super) sentry_rate: sentry::RateWindow,
 }
 
 impl FleetState {
-    fn story_time(&self) -> f64 {
-        self.started.get_or_init(Instant::now).elapsed().as_secs_f64() * self.speed
+    fn started(&self) -> (Instant, DateTime<Utc>) {
+        *self.started.get_or_init(|| (Instant::now(), Utc::now()))
+    }
+
+    pub(super) fn story_time(&self) -> f64 {
+        self.started().0.elapsed().as_secs_f64() * self.speed
+    }
+
+    /// The wall-clock time the story started (with the first request).
+    pub(super) fn started_wall(&self) -> DateTime<Utc> {
+        self.started().1
     }
 
     fn index(&self, service: &str, env: &str) -> Option<(usize, usize)> {
@@ -66,12 +86,14 @@ impl Fleet {
             story: story.clone(),
             speed,
             started: std::sync::OnceLock::new(),
+            sentry_rate: sentry::RateWindow::default(),
         });
         let app = Router::new()
             .route("/quirks/{kind}/__version__", get(quirk_version))
             .route("/quirks/{kind}/__heartbeat__", get(quirk_heartbeat))
             .route("/{service}/{env}/__version__", get(version))
             .route("/{service}/{env}/__heartbeat__", get(heartbeat))
+            .merge(sentry::routes())
             .with_state(state);
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -95,6 +117,12 @@ impl Fleet {
 
     pub fn quirk_url(&self, kind: &str) -> String {
         format!("{}/quirks/{kind}/__version__", self.base_url())
+    }
+
+    /// The Sentry base URL for the config's `[sentry] url` (the API lives
+    /// under `/api/0/` below it; organization [`sentry::DEMO_SENTRY_ORG`]).
+    pub fn sentry_url(&self) -> String {
+        self.base_url()
     }
 }
 

@@ -3,13 +3,17 @@
 //! points at it. The integration tests and benchmarks use the same fleet.
 //!
 //! Later data sources (git repositories, Sentry, a checklist) plug in as more
-//! routes on the fleet and more sections in [`config::demo_config`].
+//! routes on the fleet and more sections in [`config::demo_config`]. Sentry's
+//! web API is served by the fleet ([`sentry`]), with [`DEMO_SENTRY_TOKEN`].
 
 pub mod config;
 pub mod fleet;
 pub mod repos;
 pub mod run;
+pub mod sentry;
 pub mod story;
+
+pub use sentry::{DEMO_SENTRY_ORG, DEMO_SENTRY_TOKEN};
 
 /// The demo's service names; `--services N` beyond these adds numbered ones.
 pub const SERVICE_NAMES: [&str; 8] = [

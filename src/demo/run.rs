@@ -35,7 +35,11 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     // Fast enough to watch the story at any speed, never hammering.
     let interval = Duration::from_secs_f64((2.0 / args.speed).clamp(0.1, 2.0));
     let interval = Duration::from_millis(interval.as_millis() as u64);
-    let text = demo_config(&fleet, &DemoConfigOptions { now_local, poll_interval: interval, repos: &repos });
+    let token_file = repo_dir.path().join("sentry-token");
+    write_private(&token_file, super::DEMO_SENTRY_TOKEN)?;
+    let opts =
+        DemoConfigOptions { now_local, poll_interval: interval, repos: &repos, sentry_token_file: Some(&token_file) };
+    let text = demo_config(&fleet, &opts);
 
     if args.serve {
         if let Some(p) = &repo_problem {
@@ -69,10 +73,34 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     // with them, so one demo run never replays another's log.
     let store = crate::io::journal::JournalStore::new(repo_dir.path().join("journal.jsonl"));
     let follow = session::open_journal(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?;
+    // The story joins a push under way: stage is done, prod is rolling out.
+    // The push started twenty minutes ago, inside the window, by the hero.
+    let started = crate::domain::journal::Event {
+        v: crate::domain::journal::VERSION,
+        id: "demo:push-started".into(),
+        at: model.now - chrono::Duration::minutes(20),
+        actor: crate::domain::journal::EventActor {
+            name: model.release.hero().unwrap_or("demo").to_string(),
+            role: crate::domain::model::Role::Rm,
+        },
+        kind: crate::domain::journal::EventKind::PushStarted,
+    };
+    follow.store.append(&started).map_err(|e| Exit::new(1, e.to_string()))?;
+    model.apply_event(&started);
     let fe = Frontend {
         theme: session::theme(&config, &global)?,
         keymap: config.keymap.clone(),
         tz: session::local_offset(),
     };
     app::run(model, &config, fe, Some(follow)).await
+}
+
+/// A file only its owner can read: the demo's Sentry token.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
 }

@@ -21,10 +21,14 @@ pub enum AutoRule {
     InWindow,
     /// Push started and finished are both recorded.
     PushDuration,
+    /// No Sentry project spiked, and all stayed calm for 15 minutes after
+    /// prod reached the target.
+    SentryCalm,
 }
 
 impl AutoRule {
-    pub const NAMES: &'static str = "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration";
+    pub const NAMES: &'static str =
+        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm";
 
     pub fn parse(s: &str) -> Result<AutoRule, String> {
         match s.trim() {
@@ -32,6 +36,7 @@ impl AutoRule {
             "tags_exist" => Ok(AutoRule::TagsExist),
             "in_window" => Ok(AutoRule::InWindow),
             "push_duration" => Ok(AutoRule::PushDuration),
+            "sentry_calm" => Ok(AutoRule::SentryCalm),
             other => match other.strip_prefix("on_target:") {
                 Some(env) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
                 _ => Err(format!("`{other}` is not an auto rule (one of {})", AutoRule::NAMES)),
@@ -46,6 +51,7 @@ impl AutoRule {
             AutoRule::OnTarget(env) => format!("on_target:{env}"),
             AutoRule::InWindow => "in_window".into(),
             AutoRule::PushDuration => "push_duration".into(),
+            AutoRule::SentryCalm => "sentry_calm".into(),
         }
     }
 }
@@ -69,7 +75,7 @@ pub struct PhaseSpec {
 /// the last. With a single environment only the prod item is automatic.
 pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
     let named = |n: &str| envs.iter().find(|e| e.as_str() == n);
-    let prod = named("prod").or_else(|| named("production")).or(envs.last());
+    let prod = prod_env(envs);
     let stage = named("stage").or_else(|| named("staging")).or(envs.first()).filter(|s| Some(*s) != prod);
     let on = |env: Option<&String>| env.map(|e| AutoRule::OnTarget(e.clone()));
     let item = |id: &str, text: &str, role: Role, auto: Option<AutoRule>| ItemSpec {
@@ -122,7 +128,7 @@ pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
                 item("team-present", "RM, QA and Ops present", Rm, None),
                 item("prod-on-target", "Prod runs the target tag everywhere", Ops, on(prod)),
                 item("qa-verified-prod", "QA verified on prod", Qa, None),
-                item("sentry-no-new-errors", "Sentry shows no new errors", Ops, None),
+                item("sentry-no-new-errors", "Sentry shows no new errors", Ops, Some(AutoRule::SentryCalm)),
                 item("graphs-no-spikes", "Graphs show no spikes", Ops, None),
             ],
         ),
@@ -136,6 +142,11 @@ pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
             ],
         ),
     ]
+}
+
+/// Production: the environment named `prod` or `production`, else the last.
+pub fn prod_env(envs: &[String]) -> Option<&String> {
+    envs.iter().find(|e| *e == "prod").or_else(|| envs.iter().find(|e| *e == "production")).or(envs.last())
 }
 
 /// A person's tick or waiver on an item, as the journal last recorded it.
@@ -156,6 +167,10 @@ pub struct Checklist {
     pub phases: Vec<PhaseSpec>,
     /// Item id -> the newest tick or waiver; an untick removes it.
     pub marks: HashMap<String, Mark>,
+    /// Item id -> `(at, id)` of the newest tick, untick or waiver folded in:
+    /// an older one arriving later (another cockpit's, read back from the
+    /// journal) does not undo it, so every cockpit ends in the same state.
+    stamps: HashMap<String, (DateTime<Utc>, String)>,
     pub push_started: Option<(DateTime<Utc>, EventActor)>,
     pub push_finished: Option<(DateTime<Utc>, EventActor)>,
 }
@@ -191,6 +206,17 @@ impl Checklist {
             overrides_role,
             waived,
         };
+        let item = match &event.kind {
+            EventKind::Tick { item, .. } | EventKind::Waive { item, .. } | EventKind::Untick { item, .. } => Some(item),
+            _ => None,
+        };
+        if let Some(item) = item {
+            let stamp = (event.at, event.id.clone());
+            if self.stamps.get(item).is_some_and(|newest| *newest > stamp) {
+                return;
+            }
+            self.stamps.insert(item.clone(), stamp);
+        }
         match &event.kind {
             EventKind::Tick { item, note, overrides_role } => {
                 self.marks.insert(item.clone(), mark(note.clone(), *overrides_role, false));
@@ -198,7 +224,7 @@ impl Checklist {
             EventKind::Waive { item, reason, overrides_role } => {
                 self.marks.insert(item.clone(), mark(Some(reason.clone()), *overrides_role, true));
             }
-            EventKind::Untick { item } => {
+            EventKind::Untick { item, .. } => {
                 self.marks.remove(item);
             }
             // A second start (another cockpit, a restart) keeps the first;
@@ -297,6 +323,7 @@ mod tests {
             AutoRule::OnTarget("prod".into()),
             AutoRule::InWindow,
             AutoRule::PushDuration,
+            AutoRule::SentryCalm,
         ] {
             assert_eq!(AutoRule::parse(&r.name()), Ok(r));
         }
@@ -310,7 +337,7 @@ mod tests {
         let tick = |item: &str| EventKind::Tick { item: item.into(), note: None, overrides_role: false };
         c.apply(&ev(1, "alice", Role::Qa, tick("regression-tests")));
         c.apply(&ev(2, "bob", Role::Rm, tick("results-sent")));
-        c.apply(&ev(3, "alice", Role::Qa, EventKind::Untick { item: "results-sent".into() }));
+        c.apply(&ev(3, "alice", Role::Qa, EventKind::Untick { item: "results-sent".into(), overrides_role: true }));
         c.apply(&ev(
             4,
             "bob",
@@ -320,6 +347,10 @@ mod tests {
         let m = &c.marks["regression-tests"];
         assert_eq!((m.by.name.as_str(), m.by.role, m.waived), ("alice", Role::Qa, false));
         assert!(!c.marks.contains_key("results-sent"), "unticked");
+        // A tick older than the newest event on its item, arriving late, is
+        // history, not the state.
+        c.apply(&ev(2, "late", Role::Qa, tick("results-sent")));
+        assert!(!c.marks.contains_key("results-sent"), "the later untick stands");
         let w = &c.marks["in-window"];
         assert!(w.waived && w.overrides_role);
         assert_eq!(w.note.as_deref(), Some("emergency push"));

@@ -148,6 +148,43 @@ fn judge(model: &Model, rule: &AutoRule) -> Judged {
         AutoRule::SecurityInSync => security_in_sync(model),
         AutoRule::InWindow => in_window(model),
         AutoRule::PushDuration => push_duration(model),
+        AutoRule::SentryCalm => sentry_calm(model),
+    }
+}
+
+fn sentry_calm(model: &Model) -> Judged {
+    use super::sentry::Verdict as V;
+    use super::sentry_update::{CALM_FOR_MINUTES, analyses};
+    let Some(s) = &model.sentry else {
+        return Judged::ByHand("Sentry is not configured".into());
+    };
+    let all = analyses(model);
+    for (p, a) in s.projects.iter().zip(&all) {
+        if let Some(a) = a.filter(|a| a.verdict == V::Spike) {
+            let how = a.ratio.map(|r| format!("{r:.1}x baseline")).unwrap_or_else(|| "from none".into());
+            return Judged::Applies(Verdict::Fail, format!("{} errors {how} since the push", p.spec.slug));
+        }
+    }
+    for (p, a) in s.projects.iter().zip(&all) {
+        if let Some((e, _)) = &p.error {
+            return Judged::Applies(Verdict::Wait, format!("{}: {e}", p.spec.slug));
+        }
+        if a.is_none() {
+            return Judged::Applies(Verdict::Wait, "Sentry not asked yet".into());
+        }
+    }
+    let issues: usize = s.projects.iter().filter_map(|p| p.data.as_ref()).map(|(d, _)| d.issues.len()).sum();
+    let issues = if issues > 0 { format!("; {issues} new issues") } else { String::new() };
+    let Some(since) = s.prod_since else {
+        return Judged::Applies(Verdict::Wait, format!("calm; prod not on the target everywhere yet{issues}"));
+    };
+    let calm_from = s.last_not_calm.map_or(since, |t| t.max(since));
+    let calm = model.now - calm_from;
+    let need = Duration::minutes(CALM_FOR_MINUTES);
+    if calm >= need {
+        Judged::Applies(Verdict::Pass, format!("calm {} since prod reached the target{issues}", human(calm)))
+    } else {
+        Judged::Applies(Verdict::Wait, format!("calm {} of {} on the target{issues}", human(calm), human(need)))
     }
 }
 
@@ -325,9 +362,14 @@ pub fn plan_tick(
         return Err(TickRefused::Unknown { id: id.into(), suggestions });
     };
     let id = item.spec.id.clone();
+    let overrides_role = item.spec.role != role;
     if let TickAsk::Undo = ask {
         return match item.mark() {
-            Some(_) => Ok(EventKind::Untick { item: id }),
+            // Taking back another role's sign-off is an override too.
+            Some(_) if overrides_role && !allow_override => {
+                Err(TickRefused::OtherRole { id, owner: item.spec.role.as_str(), you: role.as_str() })
+            }
+            Some(_) => Ok(EventKind::Untick { item: id, overrides_role }),
             None => Err(TickRefused::NotDone { id }),
         };
     }
@@ -343,7 +385,6 @@ pub fn plan_tick(
     if let (TickAsk::Tick { .. }, true) = (&ask, item.automatic) {
         return Err(TickRefused::Automatic { id, evidence: item.evidence.clone().unwrap_or_default() });
     }
-    let overrides_role = item.spec.role != role;
     if overrides_role && !allow_override {
         return Err(TickRefused::OtherRole { id, owner: item.spec.role.as_str(), you: role.as_str() });
     }

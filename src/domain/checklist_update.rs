@@ -21,12 +21,12 @@ fn record(model: &mut Model, kind: EventKind) -> Vec<Effect> {
 pub fn toggle(model: &mut Model) -> Vec<Effect> {
     let Some(id) = selected_id(model) else { return Vec::new() };
     let view = evaluate(model);
-    let marked = view.find(&id).is_some_and(|i| i.mark().is_some());
+    let marked = view.find(&id).and_then(|i| i.mark()).map(|m| m.at);
     let planned = plan_tick(&view, model, &id, model.actor.role, TickAsk::Tick { note: None }, false);
     drop(view);
-    if marked {
+    if let Some(at) = marked {
         // Taking back someone's sign-off is deliberate, never a stray key.
-        model.confirm = Some(Confirm::Untick { item: id });
+        model.confirm = Some(Confirm::Untick { item: id, at });
         return Vec::new();
     }
     match planned {
@@ -78,10 +78,7 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
                 }
                 // The prompt stays open: nothing typed is lost.
                 Err(TickRefused::NoReason) => model.flash("a waiver needs a reason: type one, or esc", true),
-                Err(e) => {
-                    model.prompt = None;
-                    model.flash(e.to_string(), true);
-                }
+                Err(e) => model.flash(format!("{e} (esc closes this)"), true),
             }
         }
         other => prompt.input.edit(other),
@@ -94,23 +91,34 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
 pub fn mark_push(model: &mut Model) {
     let c = &model.checklist;
     model.confirm = Some(match (&c.push_started, &c.push_finished) {
-        (Some(_), None) => Confirm::FinishPush,
-        _ => Confirm::StartPush,
+        (Some((started, _)), None) => Confirm::FinishPush { started: *started },
+        (_, finished) => Confirm::StartPush { finished: finished.as_ref().map(|(t, _)| *t) },
     });
 }
 
 /// The checklist's confirmation dialogs, confirmed.
 pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
     let role = model.actor.role;
-    let planned = {
+    let changed = || "the push changed meanwhile (someone else marked it); nothing recorded".to_string();
+    let started = model.checklist.push_started.as_ref().map(|(t, _)| *t);
+    let finished = model.checklist.push_finished.as_ref().map(|(t, _)| *t);
+    let planned: Result<EventKind, String> = {
         let view = evaluate(model);
         match &dialog {
             Confirm::TickForOtherRole { item } => {
-                plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true)
+                plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true).map_err(|e| e.to_string())
             }
-            Confirm::Untick { item } => plan_tick(&view, model, item, role, TickAsk::Undo, true),
-            Confirm::StartPush => Ok(EventKind::PushStarted),
-            Confirm::FinishPush => Ok(EventKind::PushFinished),
+            Confirm::Untick { item, at } => match view.find(item).and_then(|i| i.mark()) {
+                Some(m) if m.at != *at => {
+                    let what = if m.waived { "waived" } else { "ticked" };
+                    Err(format!("`{item}` changed meanwhile ({what} by {}); nothing taken back", m.by.name))
+                }
+                _ => plan_tick(&view, model, item, role, TickAsk::Undo, true).map_err(|e| e.to_string()),
+            },
+            Confirm::StartPush { finished: seen } if *seen != finished => Err(changed()),
+            Confirm::StartPush { .. } => Ok(EventKind::PushStarted),
+            Confirm::FinishPush { started: seen } if Some(*seen) != started || finished.is_some() => Err(changed()),
+            Confirm::FinishPush { .. } => Ok(EventKind::PushFinished),
             Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Vec::new(),
         }
     };
@@ -126,7 +134,7 @@ pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
         }
         // Someone else changed the item while the dialog was open.
         Err(e) => {
-            model.flash(e.to_string(), true);
+            model.flash(e, true);
             Vec::new()
         }
     }
@@ -203,11 +211,35 @@ mod tests {
         select(&mut m, "results-sent");
         act(&mut m, Action::ToggleTick);
         act(&mut m, Action::ToggleTick);
-        assert_eq!(m.confirm, Some(Confirm::Untick { item: "results-sent".into() }));
+        assert!(matches!(&m.confirm, Some(Confirm::Untick { item, .. }) if item == "results-sent"));
         let fx = act(&mut m, Action::Activate);
-        assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into() });
+        assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into(), overrides_role: false });
         assert_eq!(state(&m, "results-sent"), ItemState::Open);
         assert!(m.log.iter().any(|l| l.text.contains("unticked results-sent")), "the history stays in the log");
+    }
+
+    #[test]
+    fn a_dialog_does_not_act_on_what_changed_while_it_was_open() {
+        let mut m = model(Role::Qa);
+        select(&mut m, "results-sent");
+        act(&mut m, Action::ToggleTick);
+        act(&mut m, Action::ToggleTick);
+        assert!(matches!(m.confirm, Some(Confirm::Untick { .. })));
+        // Meanwhile someone else takes the tick back and ticks again.
+        let later = |n: i64, kind| Event {
+            v: 1,
+            id: format!("other-{n}"),
+            at: m.now + chrono::Duration::seconds(n),
+            actor: crate::domain::journal::EventActor { name: "quinn".into(), role: Role::Qa },
+            kind,
+        };
+        let untick = later(1, EventKind::Untick { item: "results-sent".into(), overrides_role: false });
+        let tick = later(2, EventKind::Tick { item: "results-sent".into(), note: None, overrides_role: false });
+        m.apply_events(&[untick, tick]);
+        assert!(appended(&act(&mut m, Action::Activate)).is_empty(), "quinn's tick stays");
+        assert!(m.flash.as_ref().unwrap().text.contains("changed meanwhile"));
+        let ItemState::Ticked(mark) = state(&m, "results-sent") else { panic!("ticked") };
+        assert_eq!(mark.by.name, "quinn");
     }
 
     #[test]
@@ -254,11 +286,11 @@ mod tests {
     fn push_started_and_finished_give_the_duration() {
         let mut m = model(Role::Rm);
         act(&mut m, Action::MarkPush);
-        assert_eq!(m.confirm, Some(Confirm::StartPush));
+        assert_eq!(m.confirm, Some(Confirm::StartPush { finished: None }));
         assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushStarted);
         m.now += chrono::Duration::minutes(72);
         act(&mut m, Action::MarkPush);
-        assert_eq!(m.confirm, Some(Confirm::FinishPush));
+        assert!(matches!(m.confirm, Some(Confirm::FinishPush { .. })));
         assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushFinished);
         let view = evaluate(&m);
         let item = view.find("push-duration").unwrap();

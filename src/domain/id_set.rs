@@ -2,8 +2,9 @@
 //! journal puts every id in it, so it is kept lean: a 64-bit FNV-1a hash per
 //! id instead of a copy of the id, in a table that uses the hash as is.
 //! Two distinct ids colliding in 64 bits among a push's events (odds around
-//! 1 in 10^9 for 100,000 events) would hide one of them from the screen; the
-//! journal itself keeps every line either way.
+//! 1 in 10^9 for 100,000 events) would drop the later one from what is
+//! folded — the log, the checklist and the headless reports; the journal file
+//! itself keeps every line either way.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};

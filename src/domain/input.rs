@@ -37,11 +37,21 @@ impl LineInput {
         self.cursor
     }
 
+    /// Pasted text: line breaks and tabs become spaces, the rest goes in as
+    /// typed characters would.
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars() {
+            let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+            self.edit(Edit::Char(c));
+        }
+    }
+
     /// Applies an editing key; `Submit` and `Cancel` are the caller's.
     pub fn edit(&mut self, key: Edit) {
         match key {
-            // Control characters never enter the text (pasted escape sequences).
-            Edit::Char(c) if !c.is_control() && self.chars.len() < MAX_CHARS => {
+            // Control characters, bidi overrides and zero-width characters
+            // never enter the text: what is recorded reads as it looks.
+            Edit::Char(c) if !unsafe_char(c) && self.chars.len() < MAX_CHARS => {
                 self.chars.insert(self.cursor, c);
                 self.cursor += 1;
             }
@@ -72,6 +82,11 @@ impl LineInput {
             Edit::Submit | Edit::Cancel => {}
         }
     }
+}
+
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{061c}' | '\u{feff}')
 }
 
 #[cfg(test)]
@@ -113,6 +128,11 @@ mod tests {
         i.edit(Edit::Char('\u{1b}'));
         i.edit(Edit::Char('\n'));
         assert_eq!(i.text(), "fix for ", "control characters are dropped");
+        i.edit(Edit::Char('\u{202e}'));
+        i.edit(Edit::Char('\u{200b}'));
+        assert_eq!(i.text(), "fix for ", "bidi overrides and zero-width characters are dropped");
+        i.paste("ticket 42\nsee\x1b[31m log");
+        assert_eq!(i.text(), "fix for ticket 42 see[31m log", "a paste is one line, without escapes");
         let long = typed(&"x".repeat(MAX_CHARS + 10));
         assert_eq!(long.text().chars().count(), MAX_CHARS);
     }

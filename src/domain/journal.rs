@@ -44,6 +44,9 @@ pub enum EventKind {
     },
     Untick {
         item: String,
+        /// Taken back by someone whose role does not own the item.
+        #[serde(default)]
+        overrides_role: bool,
     },
     /// The item counts as done without its check, for a stated reason.
     Waive {
@@ -77,6 +80,13 @@ pub enum EventKind {
     },
     PushStarted,
     PushFinished,
+    /// A Sentry project's errors since the push rose to a spike.
+    SentrySpike {
+        project: String,
+        since_push: u64,
+        baseline: u64,
+        push_start: DateTime<Utc>,
+    },
 }
 
 impl Event {
@@ -87,6 +97,10 @@ impl Event {
         match kind {
             EventKind::VersionChanged { env, service, to, .. } => format!("obs:{env}:{service}:{to}:{minute}"),
             EventKind::HeartbeatChanged { env, service, to, .. } => format!("obs:hb:{env}:{service}:{to}:{minute}"),
+            // One spike per project and push start, however many cockpits see it.
+            EventKind::SentrySpike { project, push_start, .. } => {
+                format!("obs:sentry:{project}:{}", push_start.timestamp())
+            }
             _ => format!("obs:{minute}"),
         }
     }
@@ -104,7 +118,10 @@ impl Event {
                 let over = if *overrides_role { " (for another role)" } else { "" };
                 (LogKind::Git, format!("{who} ticked {item}{over}{note}"))
             }
-            EventKind::Untick { item } => (LogKind::Git, format!("{who} unticked {item}")),
+            EventKind::Untick { item, overrides_role } => {
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} unticked {item}{over}"))
+            }
             EventKind::Waive { item, reason, overrides_role } => {
                 let over = if *overrides_role { " (for another role)" } else { "" };
                 (LogKind::Git, format!("{who} waived {item}{over} — {reason}"))
@@ -123,6 +140,15 @@ impl Event {
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::SentrySpike { project, since_push, baseline, .. } => {
+                let text = if *baseline > 0 {
+                    let r = *since_push as f64 / *baseline as f64;
+                    format!("Sentry: {project} errors {r:.1}x baseline since the push ({since_push} vs {baseline})")
+                } else {
+                    format!("Sentry: {project} {since_push} errors since the push, none before")
+                };
+                (LogKind::Error, text)
+            }
         }
     }
 }
@@ -155,6 +181,10 @@ impl<'de> Deserialize<'de> for Event {
             service: Option<String>,
             from: Option<String>,
             to: Option<String>,
+            project: Option<String>,
+            since_push: Option<u64>,
+            baseline: Option<u64>,
+            push_start: Option<DateTime<Utc>>,
         }
         let f = Flat::deserialize(d)?;
         let kind_name = f.kind.as_str();
@@ -164,7 +194,7 @@ impl<'de> Deserialize<'de> for Event {
         let kind = match kind_name {
             "chat" => EventKind::Chat { text: need(f.text, "text")? },
             "tick" => EventKind::Tick { item: need(f.item, "item")?, note: f.note, overrides_role: f.overrides_role },
-            "untick" => EventKind::Untick { item: need(f.item, "item")? },
+            "untick" => EventKind::Untick { item: need(f.item, "item")?, overrides_role: f.overrides_role },
             "waive" => EventKind::Waive {
                 item: need(f.item, "item")?,
                 reason: need(f.reason, "reason")?,
@@ -191,6 +221,16 @@ impl<'de> Deserialize<'de> for Event {
             },
             "push_started" => EventKind::PushStarted,
             "push_finished" => EventKind::PushFinished,
+            "sentry_spike" => EventKind::SentrySpike {
+                project: need(f.project, "project")?,
+                since_push: f
+                    .since_push
+                    .ok_or_else(|| D::Error::custom("a `sentry_spike` event needs `since_push`"))?,
+                baseline: f.baseline.unwrap_or(0),
+                push_start: f
+                    .push_start
+                    .ok_or_else(|| D::Error::custom("a `sentry_spike` event needs `push_start`"))?,
+            },
             other => return Err(D::Error::custom(format!("unknown event kind `{other}`"))),
         };
         Ok(Event { v: f.v, id: f.id, at: f.at, actor: f.actor, kind })
@@ -231,7 +271,7 @@ mod tests {
         let kinds = [
             EventKind::Chat { text: s("hello") },
             EventKind::Tick { item: s("a"), note: Some(s("ci")), overrides_role: true },
-            EventKind::Untick { item: s("a") },
+            EventKind::Untick { item: s("a"), overrides_role: true },
             EventKind::Waive { item: s("in-window"), reason: s("emergency"), overrides_role: false },
             EventKind::TagCreated { repo: s("r"), tag: s("2026.11.26"), commit: s("abc") },
             EventKind::TagPushed { repo: s("r"), tag: s("2026.11.26") },
@@ -239,6 +279,7 @@ mod tests {
             EventKind::HeartbeatChanged { env: s("prod"), service: s("x"), from: s("ok"), to: s("warning") },
             EventKind::PushStarted,
             EventKind::PushFinished,
+            EventKind::SentrySpike { project: s("web"), since_push: 42, baseline: 10, push_start: at },
         ];
         for kind in kinds {
             let e = Event { v: VERSION, id: s("i"), at, actor: EventActor { name: s("a"), role: Role::Rm }, kind };

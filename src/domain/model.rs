@@ -135,6 +135,8 @@ pub struct Model {
     pub flash: Option<Flash>,
     /// A line of text being typed (a waiver's reason).
     pub prompt: Option<Prompt>,
+    /// `None` without a `[sentry]` section.
+    pub sentry: Option<super::sentry::SentryState>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,12 +185,20 @@ pub enum Confirm {
     TickForOtherRole {
         item: String,
     },
-    /// Take back a tick or waiver (someone's sign-off).
+    /// Take back a tick or waiver (someone's sign-off); `at` is the mark's,
+    /// so a mark changed meanwhile by someone else is not taken back.
     Untick {
         item: String,
+        at: DateTime<Utc>,
     },
-    StartPush,
-    FinishPush,
+    /// `finished`: the push finish this dialog saw (a re-push after it).
+    StartPush {
+        finished: Option<DateTime<Utc>>,
+    },
+    /// `started`: the push start this dialog saw.
+    FinishPush {
+        started: DateTime<Utc>,
+    },
 }
 
 impl Model {
@@ -237,6 +247,7 @@ impl Model {
             check_selected: 0,
             flash: None,
             prompt: None,
+            sentry: None,
         };
         let text = format!(
             "session started: {} push {} · target {}",
@@ -251,9 +262,19 @@ impl Model {
         if !self.journal.seen.insert(&event.id) {
             return;
         }
-        self.checklist.apply(event);
+        self.fold(event);
         let (kind, text) = event.describe();
         self.push_log(event.at, kind, text);
+    }
+
+    /// What an event changes besides the log.
+    fn fold(&mut self, event: &Event) {
+        self.checklist.apply(event);
+        if let (EventKind::VersionChanged { env, service, .. }, Some(s)) = (&event.kind, self.sentry.as_mut())
+            && super::checklist::prod_env(&self.rollout.envs) == Some(env)
+        {
+            s.prod_changes.push((service.clone(), event.at));
+        }
     }
 
     /// Folds a whole journal in. Every event counts for the checklist, but
@@ -262,7 +283,7 @@ impl Model {
     pub fn apply_events(&mut self, events: &[Event]) {
         let fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
         for e in &fresh {
-            self.checklist.apply(e);
+            self.fold(e);
         }
         for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {
             let (kind, text) = e.describe();

@@ -13,6 +13,8 @@ pub struct StatusReport {
     pub services: Vec<ServiceReport>,
     /// Per environment, keyed by name (JSON object order follows config order).
     pub rollout: OrderedEnvs<EnvProgress>,
+    /// `null` without a `[sentry]` section.
+    pub sentry: Option<super::sentry_report::SentryReport>,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +134,7 @@ impl StatusReport {
             },
             services,
             rollout,
+            sentry: super::sentry_report::SentryReport::from_model(model),
         }
     }
 

@@ -11,6 +11,8 @@ use super::remote::Remote;
 use super::repo_update as repos;
 use super::repos::{CommitInfo, RepoSpec, RepoStatus};
 use super::rollout::{Endpoint, Observation};
+use super::sentry::{Fetched, RateLimit, SentryError};
+use super::sentry_update as sentry;
 use crate::action::Action;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -73,6 +75,14 @@ pub enum Msg {
     },
     /// A key typed into an open prompt.
     Edit(Edit),
+    /// Text pasted into an open prompt.
+    Paste(String),
+    SentryFetched {
+        project: usize,
+        result: Result<Fetched, SentryError>,
+        rate: Option<RateLimit>,
+        at: DateTime<Utc>,
+    },
     /// Something the io layer wants the user to know (shown in the log).
     Notice {
         text: String,
@@ -120,6 +130,13 @@ pub enum Effect {
         from: String,
         to: String,
     },
+    /// Ask Sentry about each `(project, slug)`, counting from `push`.
+    FetchSentry {
+        generation: u64,
+        projects: Vec<(usize, String)>,
+        push: DateTime<Utc>,
+        now: DateTime<Utc>,
+    },
     /// Save an event to the journal.
     Append(Event),
     /// Put text on the clipboard (OSC 52).
@@ -131,6 +148,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
         Msg::Edit(edit) => checklist::on_edit(model, edit),
+        Msg::Paste(text) => {
+            if let Some(p) = model.prompt.as_mut() {
+                p.input.paste(&text);
+            }
+            Vec::new()
+        }
+        Msg::SentryFetched { project, result, rate, at } => sentry::on_fetched(model, project, result, rate, at),
         Msg::Tick(now) => {
             model.now = now;
             let due = model
@@ -141,6 +165,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if repos::scan_due(model) {
                 effects.extend(repos::scan_all(model));
             }
+            effects.extend(sentry::due(model));
             effects
         }
         Msg::Probed { generation, service, env, probe } => on_probe(model, generation, service, env, probe),
@@ -258,6 +283,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             let mut effects = sweep(model);
             effects.extend(repos::scan_all(model));
+            effects.extend(sentry::refresh(model));
             return effects;
         }
         Action::SelectNext => move_selection(model, 1),

@@ -12,7 +12,9 @@ pub struct ViewMemory {
     pub zoomed: bool,
     pub service: usize,
     pub repo: usize,
-    pub check: usize,
+    /// The selected checklist item's id: an index would land on another
+    /// item once the template changed.
+    pub check: Option<String>,
 }
 
 impl ViewMemory {
@@ -22,7 +24,7 @@ impl ViewMemory {
             zoomed: model.zoomed,
             service: model.selected,
             repo: model.repo_selected,
-            check: model.check_selected,
+            check: super::checklist_eval::evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone()),
         }
     }
 
@@ -36,7 +38,9 @@ impl ViewMemory {
         let clamp = |i: usize, len: usize| i.min(len.saturating_sub(1));
         model.selected = clamp(self.service, model.rollout.services.len());
         model.repo_selected = clamp(self.repo, model.repos.len());
-        model.check_selected = clamp(self.check, model.checklist.len());
+        if let Some(i) = self.check.as_ref().and_then(|id| model.checklist.items().position(|i| &i.id == id)) {
+            model.check_selected = i;
+        }
     }
 }
 
@@ -57,6 +61,7 @@ mod tests {
         let mut fresh = testkit::model(&["a", "b"], t);
         serde_json::from_str::<ViewMemory>(&saved).unwrap().restore(&mut fresh);
         assert_eq!((fresh.focus, fresh.zoomed, fresh.check_selected), (Pane::Checklist, true, 7));
+        assert_eq!(ViewMemory::of(&fresh).check.as_deref(), Some("deploy-notes"), "kept by id");
         assert_eq!(fresh.selected, 1, "clamped to the services there are now");
         let junk: ViewMemory = serde_json::from_str(r#"{"focus":"Nope","extra":1}"#).unwrap();
         junk.restore(&mut fresh);

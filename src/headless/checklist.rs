@@ -94,7 +94,8 @@ fn text(r: &ChecklistReport) -> String {
             let _ = writeln!(out, "  {glyph} {:<id_w$}  {:<3}  {}{who}", i.id, i.role, i.text);
         }
     }
-    out
+    // Names and notes come from the journal, which anyone can write to.
+    out.lines().map(|l| crate::io::sanitize::clean_max(l, 2000) + "\n").collect()
 }
 
 pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String, Exit> {
@@ -109,7 +110,14 @@ pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String,
     let view = evaluate(&model);
     let kind = match plan_tick(&view, &model, &args.item, model.actor.role, ask, args.allow_override) {
         Ok(kind) => kind,
-        // Asking twice is not an error: a CI job may tick on every run.
+        // Asking twice is not an error: a CI job may tick on every run. But
+        // a waiver is not the tick that was asked for, nor the other way.
+        Err(e @ TickRefused::AlreadyDone { what, .. }) if (what == "waived") != args.waive.is_some() => {
+            return Err(Exit::new(
+                3,
+                format!("{e}, not {}; nothing recorded", if args.waive.is_some() { "waived" } else { "ticked" }),
+            ));
+        }
         Err(e @ (TickRefused::AlreadyDone { .. } | TickRefused::NotDone { .. })) => {
             return Ok(format!("{e}; nothing recorded\n"));
         }

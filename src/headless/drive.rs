@@ -16,6 +16,7 @@ fn answers(effect: &Effect) -> usize {
         Effect::PushTags { tags } => tags.len(),
         Effect::LoadCompare { .. } => 1,
         Effect::Append(_) => 1,
+        Effect::FetchSentry { projects, .. } => projects.len(),
         // Nothing to open or copy to without a terminal.
         Effect::OpenUrl(_) | Effect::Copy(_) => 0,
     }
@@ -30,6 +31,7 @@ fn is_answer(msg: &Msg) -> bool {
             | Msg::TagCreated { .. }
             | Msg::TagPushed { .. }
             | Msg::CompareLoaded { .. }
+            | Msg::SentryFetched { .. }
             | Msg::Journaled
             | Msg::JournalFailed { .. }
     )
@@ -43,7 +45,13 @@ pub struct Driver {
 impl Driver {
     pub fn new(config: &crate::config::Config) -> Result<Self, super::Exit> {
         let (tx, rx) = mpsc::unbounded_channel();
-        let io = Io::new(&config.poll, tx).map_err(|e| super::Exit::new(1, e.to_string()))?;
+        let mut io = Io::new(&config.poll, tx).map_err(|e| super::Exit::new(1, e.to_string()))?;
+        if let Some((client, warnings)) = crate::session::sentry_client(config) {
+            for w in warnings {
+                eprintln!("shipdeck: {w}");
+            }
+            io = io.with_sentry(client);
+        }
         Ok(Driver { io, rx })
     }
 

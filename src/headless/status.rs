@@ -14,7 +14,29 @@ use std::fmt::Write as _;
 /// Polls everything once (and scans the repositories, whose tags decide the
 /// targets) and returns the model with every answer applied.
 pub async fn sweep(config: &Config, global: &Global) -> Result<Model, Exit> {
+    sweep_from(config, global, None).await
+}
+
+/// The sweep, with Sentry counting from `push_started`, else from the
+/// journal's push-started event (read when there is a journal), else from an
+/// hour ago.
+pub async fn sweep_from(
+    config: &Config,
+    global: &Global,
+    push_started: Option<chrono::DateTime<Utc>>,
+) -> Result<Model, Exit> {
     let mut model = session::build_model(config, global, Utc::now());
+    if config.sentry.is_some() && push_started.is_none() {
+        // Best effort: a status report does not fail for want of a journal.
+        if let Ok(store) = super::journal_for(config, global, &model)
+            && let Ok(loaded) = store.load()
+        {
+            model.apply_events(&loaded.events);
+        }
+    }
+    if let Some(s) = model.sentry.as_mut() {
+        s.push_override = push_started;
+    }
     let mut driver = Driver::new(config)?;
     driver.run(&mut model, Msg::Tick(Utc::now())).await;
     Ok(model)
@@ -29,7 +51,7 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
             ));
         }
     }
-    let model = sweep(config, global).await?;
+    let model = sweep_from(config, global, args.push_started).await?;
     let report = StatusReport::from_model(&model);
     let out = if args.json {
         serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n"

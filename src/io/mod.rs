@@ -7,6 +7,7 @@ pub mod http;
 pub mod journal;
 pub mod poller;
 pub mod sanitize;
+pub mod sentry;
 
 use crate::config::PollConfig;
 use crate::domain::{Effect, Msg};
@@ -28,6 +29,7 @@ pub struct Io {
     /// Where events are saved; without one (tests, scripts that only read)
     /// appends are acknowledged without being written.
     journal: Option<journal::JournalStore>,
+    sentry: Option<Arc<sentry::SentryClient>>,
 }
 
 impl Io {
@@ -38,7 +40,13 @@ impl Io {
             poll: poll.clone(),
             tx,
             journal: None,
+            sentry: None,
         })
+    }
+
+    pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
+        self.sentry = Some(Arc::new(client));
+        self
     }
 
     pub fn with_journal(mut self, store: journal::JournalStore) -> Self {
@@ -128,6 +136,30 @@ impl Io {
                 tokio::spawn(async move {
                     if let Err(e) = open_url(&url).await {
                         io.send(Msg::Notice { text: format!("cannot open {url}: {e}"), at: Utc::now() });
+                    }
+                });
+            }
+            Effect::FetchSentry { projects, push, now, .. } => {
+                let io = self.clone();
+                tokio::spawn(async move {
+                    // One project after another: Sentry counts concurrent
+                    // requests against the organization.
+                    for (project, slug) in projects {
+                        let (result, rate) = match &io.sentry {
+                            Some(client) => {
+                                let fetch = AssertUnwindSafe(client.fetch(&slug, push, now)).catch_unwind().await;
+                                fetch.unwrap_or_else(|_| {
+                                    (Err(crate::domain::sentry::SentryError::Network("internal error".into())), None)
+                                })
+                            }
+                            None => {
+                                (Err(crate::domain::sentry::SentryError::NoToken("Sentry is not set up".into())), None)
+                            }
+                        };
+                        let msg = Msg::SentryFetched { project, result, rate, at: Utc::now() };
+                        if io.tx.send(msg).is_err() {
+                            return;
+                        }
                     }
                 });
             }

@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
             let title = match other {
                 Confirm::TickForOtherRole { .. } => " Tick for another role? ",
                 Confirm::Untick { .. } => " Take back a sign-off? ",
-                Confirm::StartPush => " Start the push? ",
+                Confirm::StartPush { .. } => " Start the push? ",
                 _ => " Finish the push? ",
             };
             (title, &no_skips)
@@ -96,7 +96,7 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
                 Line::styled(" Your tick is recorded as an override.", t.muted),
             ]
         }
-        Confirm::Untick { item } => {
+        Confirm::Untick { item, .. } => {
             let by = model.checklist.marks.get(item).map(|m| {
                 let what = if m.waived { "waived" } else { "ticked" };
                 format!(" {what} by {} ({}) at {}", m.by.name, m.by.role.as_str(), local(m.at))
@@ -106,14 +106,14 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
             v.push(Line::styled(" Untick it? The tick stays in the log.", t.warn));
             v
         }
-        Confirm::StartPush => {
+        Confirm::StartPush { .. } => {
             let mut v = vec![Line::styled(format!(" Mark the push as started now ({}).", local(ctx.now)), t.text)];
             if let Some((f, _)) = &model.checklist.push_finished {
                 v.push(Line::styled(format!(" The last push finished at {}; this starts another.", local(*f)), t.warn));
             }
             v
         }
-        Confirm::FinishPush => {
+        Confirm::FinishPush { .. } => {
             let started = model.checklist.push_started.as_ref().map(|(s, who)| {
                 let took = crate::domain::checklist_eval::human(ctx.now - *s);
                 format!(" Started {} by {}, {took} ago.", local(*s), who.name)

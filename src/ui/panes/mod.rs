@@ -5,6 +5,7 @@ pub mod empty;
 pub mod log;
 pub mod repos;
 pub mod rollout;
+pub mod sentry;
 
 use super::{RenderCtx, ViewState};
 use crate::domain::{Model, Pane};
@@ -24,6 +25,9 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
             empty::render(frame, area, pane, "no repositories configured", focused, ctx)
         }
         Pane::Repos => repos::render(frame, area, model, focused, ctx),
-        Pane::Sentry => empty::render(frame, area, pane, "Sentry not configured", focused, ctx),
+        Pane::Sentry => match &model.sentry {
+            Some(s) => sentry::render(frame, area, model, s, focused, ctx),
+            None => empty::render(frame, area, pane, "Sentry not configured ([sentry] in the config)", focused, ctx),
+        },
     }
 }

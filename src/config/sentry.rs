@@ -1,0 +1,114 @@
+//! `[sentry]`: where the Sentry API is, which projects to watch, where the
+//! token comes from (never the token itself), and the spike thresholds.
+
+use super::raw::{RawSentry, RawSentryProject};
+use super::{ConfigError, Ctx};
+use crate::domain::model::ServiceSpec;
+use crate::domain::sentry::{ProjectSpec, SentrySpec};
+use std::path::PathBuf;
+use std::time::Duration;
+use toml::Spanned;
+
+/// Where the token is read from, when the cockpit starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Env(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentryConfig {
+    pub spec: SentrySpec,
+    pub token: TokenSource,
+}
+
+/// Sentry's own CLI reads the token from here too.
+pub const DEFAULT_TOKEN_ENV: &str = "SENTRY_AUTH_TOKEN";
+
+impl Ctx<'_> {
+    pub(super) fn sentry(
+        &self,
+        raw: &Spanned<RawSentry>,
+        services: &[ServiceSpec],
+    ) -> Result<SentryConfig, ConfigError> {
+        let r = raw.get_ref();
+        let url = match &r.url {
+            Some(u) => self.url(u, "sentry.url")?,
+            None => "https://sentry.io".to_string(),
+        };
+        let org = r.org.get_ref().trim().to_string();
+        let slug_chars =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !slug_chars(&org) {
+            return Err(self.err(
+                &r.org,
+                "sentry.org",
+                format!("`{org}` is not an organization slug (a-z, 0-9, - and _)"),
+            ));
+        }
+        if r.projects.is_empty() {
+            return Err(self.err(raw, "sentry.projects", "must list at least one project slug".into()));
+        }
+        let mut projects: Vec<ProjectSpec> = Vec::new();
+        for (i, p) in r.projects.iter().enumerate() {
+            let key = format!("sentry.projects[{i}]");
+            let (slug, service) = match p.get_ref() {
+                RawSentryProject::Slug(s) => (s.trim().to_string(), None),
+                RawSentryProject::Linked(l) => (l.slug.trim().to_string(), l.service.clone()),
+            };
+            if !slug_chars(&slug) {
+                return Err(self.err(p, &key, format!("`{slug}` is not a project slug")));
+            }
+            if projects.iter().any(|x| x.slug == slug) {
+                return Err(self.err(p, &key, format!("project `{slug}` is listed twice")));
+            }
+            if let Some(s) = &service
+                && !services.iter().any(|x| &x.name == s)
+            {
+                return Err(self.err(p, &format!("{key}.service"), format!("no [[services]] entry is named `{s}`")));
+            }
+            projects.push(ProjectSpec { slug, service });
+        }
+        let token = match (&r.token_env, &r.token_file) {
+            (Some(e), Some(_)) => {
+                return Err(self.err(e, "sentry.token_env", "give token_env or token_file, not both".into()));
+            }
+            (Some(e), None) if e.get_ref().trim().is_empty() => {
+                return Err(self.err(e, "sentry.token_env", "must name an environment variable".into()));
+            }
+            (Some(e), None) => TokenSource::Env(e.get_ref().trim().to_string()),
+            (None, Some(f)) => TokenSource::File(PathBuf::from(self.expand_path(f.get_ref().trim()))),
+            (None, None) => TokenSource::Env(DEFAULT_TOKEN_ENV.to_string()),
+        };
+        let interval = self.duration(&r.interval, "sentry.interval", Duration::from_secs(60))?;
+        let push_interval =
+            self.duration(&r.push_interval, "sentry.push_interval", interval.min(Duration::from_secs(20)))?;
+        for (v, key, d) in
+            [(&r.interval, "sentry.interval", interval), (&r.push_interval, "sentry.push_interval", push_interval)]
+        {
+            if d < Duration::from_secs(5) {
+                let v = v.as_ref().expect("a default is never below 5s");
+                return Err(self.err(v, key, "must be at least 5s (Sentry rate-limits its API)".into()));
+            }
+        }
+        let spike_ratio = match &r.spike_ratio {
+            Some(v) if !(*v.get_ref() > 1.0 && v.get_ref().is_finite()) => {
+                return Err(self.err(v, "sentry.spike_ratio", format!("{} must be more than 1.0", v.get_ref())));
+            }
+            Some(v) => *v.get_ref(),
+            None => 2.0,
+        };
+        let min_count = match &r.min_count {
+            Some(v) if *v.get_ref() < 1 => {
+                return Err(self.err(v, "sentry.min_count", format!("{} must be at least 1", v.get_ref())));
+            }
+            Some(v) => *v.get_ref() as u64,
+            None => 20,
+        };
+        let environment = r.environment.as_ref().map(|e| e.get_ref().trim().to_string()).filter(|e| !e.is_empty());
+        Ok(SentryConfig {
+            spec: SentrySpec { url, org, environment, projects, interval, push_interval, spike_ratio, min_count },
+            token,
+        })
+    }
+}

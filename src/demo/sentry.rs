@@ -1,0 +1,747 @@
+//! The demo's Sentry: the three calls of the Sentry web API the cockpit
+//! makes, served by the fleet from real-shaped data. Organization
+//! [`DEMO_SENTRY_ORG`], one project per service (slug = service name), a
+//! quiet deterministic baseline of errors, and one spike: the first
+//! service's project, once its prod has switched to the new tag, raises its
+//! counts and shows two new issues (from `fixtures/sentry/issues.json`).
+//!
+//! Times: the story runs in story seconds, Sentry in wall-clock 5-minute
+//! buckets. The spike begins at the wall-clock moment of the project's prod
+//! switch ([`Story::prod_switch_at`]); from then on every bucket from two
+//! before the spike's own up to the current one reports 8–15 errors, so the
+//! rise shows at once (a two-minute story would otherwise sit in one bucket).
+//!
+//! Every answer carries sentry.io's rate-limit headers (a window of
+//! [`RATE_LIMIT`] requests per wall-clock second, counted but never
+//! enforced); a missing or wrong token is a 401.
+
+use super::fleet::FleetState;
+use super::story::Story;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Duration, NaiveDateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+/// The token the demo's Sentry accepts (`Authorization: Bearer …`).
+pub const DEMO_SENTRY_TOKEN: &str = "demo-sentry-token";
+/// The demo's only organization.
+pub const DEMO_SENTRY_ORG: &str = "demo";
+/// The project (service index) that spikes after its prod switch.
+pub const SPIKE_PROJECT: usize = 0;
+/// Every series is built from wall-clock buckets this wide, aligned to it.
+pub const BUCKET_SECS: i64 = 300;
+/// Buckets before the spike's own that already show it.
+pub const SPIKE_LEAD_BUCKETS: i64 = 2;
+/// `X-Sentry-Rate-Limit-Limit`: requests per one-second window.
+pub const RATE_LIMIT: u64 = 40;
+/// `X-Sentry-Rate-Limit-ConcurrentLimit`.
+pub const CONCURRENT_LIMIT: u64 = 25;
+/// Data points one events-stats answer holds at most, as on sentry.io.
+pub const MAX_POINTS: i64 = 10_000;
+/// The first project's id; project `i` has this plus `i`.
+pub const FIRST_PROJECT_ID: u64 = 4_500_000_000_000_001;
+
+const ISSUES_JSON: &str = include_str!("../../fixtures/sentry/issues.json");
+/// Each fixture issue's count grows by this much per story second after the spike.
+const ISSUE_GROWTH: [f64; 2] = [0.5, 0.2];
+
+/// Project `index`'s numeric id, as Sentry writes it (a string).
+pub fn project_id(index: usize) -> String {
+    (FIRST_PROJECT_ID + index as u64).to_string()
+}
+
+/// The index of the project with this id, among `projects` projects.
+pub fn project_index(id: &str, projects: usize) -> Option<usize> {
+    let i = id.trim().parse::<u64>().ok()?.checked_sub(FIRST_PROJECT_ID)?;
+    usize::try_from(i).ok().filter(|i| *i < projects)
+}
+
+/// A Sentry platform for a demo service.
+pub fn platform(service: &str) -> &'static str {
+    match service {
+        "addons-server" | "addons-search" => "python-django",
+        "addons-frontend" | "addons-code-manager" => "javascript-react",
+        "addons-linter" | "addons-blog" => "node",
+        "addons-nginx" | "addons-cdn" => "other",
+        _ => "python",
+    }
+}
+
+/// The organization's project list.
+pub fn projects_body(services: &[String]) -> Value {
+    Value::Array(
+        services
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                json!({
+                    "id": project_id(i),
+                    "slug": name,
+                    "name": name,
+                    "platform": platform(name),
+                    "dateCreated": "2019-03-12T10:24:51.208413Z",
+                    "isBookmarked": false,
+                    "isMember": true,
+                    "hasAccess": true,
+                    "status": "active",
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The story as the Sentry routes see it at one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moment {
+    pub now: DateTime<Utc>,
+    pub spike: Option<Spike>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spike {
+    pub project: usize,
+    /// Wall clock of the project's prod switch.
+    pub began: DateTime<Utc>,
+    /// Story seconds since then.
+    pub story_secs: f64,
+}
+
+impl Moment {
+    /// `started`: the wall clock at story time 0; `story_time`: story
+    /// seconds now. The spike begins at [`SPIKE_PROJECT`]'s prod switch.
+    pub fn at(story: &Story, speed: f64, started: DateTime<Utc>, story_time: f64, now: DateTime<Utc>) -> Moment {
+        let switch = story.prod_switch_at(SPIKE_PROJECT);
+        let spike = (SPIKE_PROJECT < story.services.len() && speed > 0.0 && story_time >= switch).then(|| Spike {
+            project: SPIKE_PROJECT,
+            began: started + Duration::milliseconds((switch / speed * 1000.0).round() as i64),
+            story_secs: story_time - switch,
+        });
+        Moment { now, spike }
+    }
+
+    /// The first bucket (epoch seconds) that shows the spike.
+    pub fn spike_from(&self) -> Option<i64> {
+        self.spike.map(|s| floor_to(s.began.timestamp(), BUCKET_SECS) - SPIKE_LEAD_BUCKETS * BUCKET_SECS)
+    }
+}
+
+fn floor_to(t: i64, step: i64) -> i64 {
+    t - t.rem_euclid(step)
+}
+
+/// A small stable hash of (project, bucket, salt): splitmix64.
+fn mix(project: usize, at: i64, salt: u64) -> u64 {
+    let mut z = (project as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (at as u64) ^ salt.rotate_left(32);
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The quiet errors of `project` in the 5-minute bucket at `at`: 0–4.
+pub fn baseline(project: usize, at: i64) -> u64 {
+    mix(project, at, 0) % 5
+}
+
+/// Errors of `project` in the 5-minute bucket at `at` (epoch seconds,
+/// aligned): the baseline, or 8–15 in the spike's buckets up to now.
+pub fn bucket_count(project: usize, at: i64, m: &Moment) -> u64 {
+    match (m.spike, m.spike_from()) {
+        (Some(s), Some(from)) if s.project == project && at >= from && at <= m.now.timestamp() => {
+            8 + mix(project, at, 1) % 8
+        }
+        _ => baseline(project, at),
+    }
+}
+
+/// The buckets of one events-stats answer: `first..=last` every `interval`
+/// seconds (a multiple of [`BUCKET_SECS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatsRange {
+    pub first: i64,
+    pub last: i64,
+    pub interval: i64,
+}
+
+impl StatsRange {
+    /// The range asked for by an events-stats query: `interval` (default
+    /// `1h`) and either `statsPeriod` (default `24h`) or `start` and `end`,
+    /// aligned to the interval and cut at now. `Err` is the 400's detail.
+    pub fn from_query(params: &[(String, String)], now: DateTime<Utc>) -> Result<StatsRange, String> {
+        let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let interval = param("interval").unwrap_or("1h");
+        let interval = parse_period(interval).ok_or_else(|| format!("Invalid interval: {interval}"))?;
+        if interval % BUCKET_SECS != 0 {
+            return Err("The demo's interval must be a multiple of 5 minutes".into());
+        }
+        let (start, end) = match (param("start"), param("end")) {
+            (None, None) => {
+                let period = param("statsPeriod").unwrap_or("24h");
+                let secs = parse_period(period).ok_or_else(|| format!("Invalid statsPeriod: {period}"))?;
+                (now - Duration::seconds(secs), now)
+            }
+            (Some(s), Some(e)) => {
+                let start = parse_time(s).ok_or_else(|| format!("start: invalid date: {s}"))?;
+                let end = parse_time(e).ok_or_else(|| format!("end: invalid date: {e}"))?;
+                if end < start {
+                    return Err("start must be before end".into());
+                }
+                (start, end.min(now))
+            }
+            _ => return Err("start and end are both required".into()),
+        };
+        let first = floor_to(start.timestamp(), interval);
+        let last = floor_to(end.timestamp(), interval);
+        if (last - first) / interval + 1 > MAX_POINTS {
+            return Err(
+                "Your interval and date range would create too many results. Use a larger interval, or a smaller date range."
+                    .into(),
+            );
+        }
+        Ok(StatsRange { first, last, interval })
+    }
+
+    /// (bucket start, errors) for the sum of `projects`; empty when the
+    /// range starts after now.
+    pub fn series(&self, projects: &[usize], m: &Moment) -> Vec<(i64, u64)> {
+        let now = m.now.timestamp();
+        let step = usize::try_from(self.interval).unwrap_or(1).max(1);
+        (self.first..=self.last)
+            .step_by(step)
+            .map(|at| {
+                let count = (at..at + self.interval)
+                    .step_by(BUCKET_SECS as usize)
+                    .filter(|b| *b <= now)
+                    .flat_map(|b| projects.iter().map(move |p| bucket_count(*p, b, m)))
+                    .sum();
+                (at, count)
+            })
+            .collect()
+    }
+
+    pub fn body(&self, projects: &[usize], m: &Moment) -> Value {
+        let data: Vec<Value> =
+            self.series(projects, m).into_iter().map(|(at, n)| json!([at, [{"count": n}]])).collect();
+        json!({"data": data, "start": self.first, "end": self.last + self.interval, "isMetricsData": false})
+    }
+}
+
+/// `24h`, `14d`, `5m`, `90s`, `1w`, or plain seconds.
+fn parse_period(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().ok().filter(|n| *n > 0)?;
+    let unit = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+/// RFC 3339, or without an offset (UTC), as Sentry takes them.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .map(|t| t.and_utc())
+}
+
+/// The fixture's issues, as Sentry lists them.
+fn fixture_issues() -> Vec<Value> {
+    match serde_json::from_str(ISSUES_JSON) {
+        Ok(Value::Array(list)) => list,
+        _ => Vec::new(),
+    }
+}
+
+/// The new issues of project `index` (named `slug`): none before the spike
+/// or on other projects; after it, the fixture's, moved to the wall clock:
+/// issue `k` first seen `k + 1` minutes after the spike began (never after
+/// now), its count growing with story time, last seen now.
+pub fn issues(index: usize, slug: &str, m: &Moment) -> Vec<Value> {
+    let Some(spike) = m.spike.filter(|s| s.project == index) else {
+        return Vec::new();
+    };
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let mut list: Vec<(DateTime<Utc>, Value)> = fixture_issues()
+        .into_iter()
+        .enumerate()
+        .map(|(k, mut issue)| {
+            let first_seen = (spike.began + Duration::minutes(k as i64 + 1)).min(m.now);
+            let read = |key: &str| match issue.get(key) {
+                Some(Value::String(s)) => s.parse::<u64>().unwrap_or(0),
+                Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+                _ => 0,
+            };
+            let grown = (spike.story_secs.max(0.0) * ISSUE_GROWTH.get(k).copied().unwrap_or(0.1)) as u64;
+            let count = read("count") + grown;
+            let users = match read("userCount") {
+                0 => 0,
+                u => u + grown / 3,
+            };
+            let short = issue.get("shortId").and_then(Value::as_str).and_then(|s| s.rsplit_once('-')).map(|(_, n)| n);
+            let short_id = format!("{}-{}", slug.to_uppercase(), short.unwrap_or("1"));
+            if let Some(obj) = issue.as_object_mut() {
+                obj.insert("shortId".into(), json!(short_id));
+                obj.insert("count".into(), json!(count.to_string()));
+                obj.insert("userCount".into(), json!(users));
+                obj.insert("firstSeen".into(), json!(stamp(first_seen)));
+                obj.insert("lastSeen".into(), json!(stamp(m.now.max(first_seen))));
+                obj.insert(
+                    "project".into(),
+                    json!({"id": project_id(index), "name": slug, "slug": slug, "platform": platform(slug)}),
+                );
+            }
+            (first_seen, issue)
+        })
+        .collect();
+    // `sort=new`: newest first.
+    list.sort_by_key(|(seen, _)| std::cmp::Reverse(*seen));
+    list.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Requests counted per wall-clock second, for the rate-limit headers.
+#[derive(Debug, Default)]
+pub struct RateWindow(Mutex<(i64, u64)>);
+
+impl RateWindow {
+    /// Counts one request at `now` (epoch seconds): the requests left in
+    /// its window, and the window's reset (the next second).
+    pub fn take(&self, now: i64) -> (u64, i64) {
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if w.0 != now {
+            *w = (now, 0);
+        }
+        w.1 += 1;
+        (RATE_LIMIT.saturating_sub(w.1), now + 1)
+    }
+}
+
+/// `Authorization: Bearer <DEMO_SENTRY_TOKEN>`.
+pub fn authorized(headers: &HeaderMap) -> bool {
+    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
+        let (scheme, token) = v.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    token == Some(DEMO_SENTRY_TOKEN)
+}
+
+type Failure = (StatusCode, Value);
+
+fn detail(status: StatusCode, message: &str) -> Failure {
+    (status, json!({ "detail": message }))
+}
+
+fn guard(headers: &HeaderMap, org: &str) -> Result<(), Failure> {
+    if !authorized(headers) {
+        return Err(detail(StatusCode::UNAUTHORIZED, "Invalid token"));
+    }
+    if org != DEMO_SENTRY_ORG {
+        return Err(detail(StatusCode::NOT_FOUND, "The requested resource does not exist"));
+    }
+    Ok(())
+}
+
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect()
+}
+
+/// The projects a query names (`project=ID`, repeatable; none or `-1`: all).
+fn selected_projects(params: &[(String, String)], projects: usize) -> Result<Vec<usize>, Failure> {
+    let ids: Vec<&str> = params.iter().filter(|(k, _)| k == "project").map(|(_, v)| v.as_str()).collect();
+    if ids.is_empty() || ids.contains(&"-1") {
+        return Ok((0..projects).collect());
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if id.trim().parse::<u64>().is_err() {
+            return Err(detail(StatusCode::BAD_REQUEST, "Invalid project parameter. Values must be numbers."));
+        }
+        let i = project_index(id, projects)
+            .ok_or_else(|| detail(StatusCode::FORBIDDEN, "You do not have permission to perform this action."))?;
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+/// Now in the story; the first request starts it.
+fn moment(st: &FleetState) -> Moment {
+    let story_time = st.story_time();
+    Moment::at(&st.story, st.speed, st.started_wall(), story_time, Utc::now())
+}
+
+/// The answer with the rate-limit headers (and any `extra`).
+fn reply(st: &FleetState, answer: Result<Value, Failure>, extra: &[(HeaderName, String)]) -> Response {
+    let (status, body) = answer.map_or_else(|f| f, |v| (StatusCode::OK, v));
+    let (remaining, reset) = st.sentry_rate.take(Utc::now().timestamp());
+    let mut resp = (status, Json(body)).into_response();
+    let h = resp.headers_mut();
+    let limits = [
+        ("x-sentry-rate-limit-limit", RATE_LIMIT.to_string()),
+        ("x-sentry-rate-limit-remaining", remaining.to_string()),
+        ("x-sentry-rate-limit-reset", reset.to_string()),
+        ("x-sentry-rate-limit-concurrentlimit", CONCURRENT_LIMIT.to_string()),
+        ("x-sentry-rate-limit-concurrentremaining", (CONCURRENT_LIMIT - 1).to_string()),
+    ];
+    for (name, value) in limits.into_iter().map(|(n, v)| (HeaderName::from_static(n), v)).chain(extra.iter().cloned()) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.insert(name, v);
+        }
+    }
+    resp
+}
+
+/// The Sentry routes, merged into the fleet's router.
+pub(super) fn routes() -> Router<Arc<FleetState>> {
+    Router::new()
+        .route("/api/0/organizations/{org}/projects/", get(projects))
+        .route("/api/0/organizations/{org}/events-stats/", get(events_stats))
+        .route("/api/0/organizations/{org}/issues/", get(org_issues))
+}
+
+async fn projects(State(st): State<Arc<FleetState>>, Path(org): Path<String>, headers: HeaderMap) -> Response {
+    // Any request starts the story, as on the rest of the fleet.
+    st.story_time();
+    let answer = guard(&headers, &org).map(|()| projects_body(&st.story.services));
+    // One page: the cursor links say there is no other.
+    let base = format!("/api/0/organizations/{org}/projects/");
+    let link = format!(
+        "<{base}?&cursor=0:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\", \
+         <{base}?&cursor=0:100:0>; rel=\"next\"; results=\"false\"; cursor=\"0:100:0\""
+    );
+    let extra = if answer.is_ok() { vec![(header::LINK, link)] } else { Vec::new() };
+    reply(&st, answer, &extra)
+}
+
+async fn events_stats(
+    State(st): State<Arc<FleetState>>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let m = moment(&st);
+    let answer = guard(&headers, &org).and_then(|()| {
+        let params = query_pairs(raw.as_deref());
+        let projects = selected_projects(&params, st.story.services.len())?;
+        let range = StatsRange::from_query(&params, m.now).map_err(|e| detail(StatusCode::BAD_REQUEST, &e))?;
+        Ok(range.body(&projects, &m))
+    });
+    reply(&st, answer, &[])
+}
+
+async fn org_issues(
+    State(st): State<Arc<FleetState>>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let m = moment(&st);
+    let answer = guard(&headers, &org).and_then(|()| {
+        let params = query_pairs(raw.as_deref());
+        let projects = selected_projects(&params, st.story.services.len())?;
+        let limit = params
+            .iter()
+            .find(|(k, _)| k == "limit")
+            .and_then(|(_, v)| v.parse::<usize>().ok())
+            .unwrap_or(100)
+            .clamp(1, 100);
+        let list: Vec<Value> =
+            projects.iter().flat_map(|&i| issues(i, &st.story.services[i], &m)).take(limit).collect();
+        Ok(Value::Array(list))
+    });
+    reply(&st, answer, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn story(n: usize) -> Story {
+        Story { services: crate::demo::service_names(n), old_tag: "2026.11.19".into(), new_tag: "2026.11.26".into() }
+    }
+
+    fn started() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 15, 1, 10).unwrap()
+    }
+
+    /// The moment `story_time` story seconds in, at speed 1.
+    fn at(s: &Story, story_time: f64) -> Moment {
+        let now = started() + Duration::milliseconds((story_time * 1000.0) as i64);
+        Moment::at(s, 1.0, started(), story_time, now)
+    }
+
+    fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn project_ids_and_the_list() {
+        assert_eq!(project_id(0), "4500000000000001");
+        assert_eq!(project_id(7), "4500000000000008");
+        assert_eq!(project_index("4500000000000008", 8), Some(7));
+        assert_eq!(project_index("4500000000000009", 8), None);
+        assert_eq!(project_index("12", 8), None);
+        let list = projects_body(&story(3).services);
+        assert_eq!(list.as_array().map(Vec::len), Some(3));
+        assert_eq!(list[0]["id"], "4500000000000001");
+        assert_eq!(list[0]["slug"], "addons-server");
+        assert_eq!(list[1]["platform"], "javascript-react");
+    }
+
+    #[test]
+    fn buckets_cover_the_range_aligned_up_to_now() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 7, 42).unwrap();
+        let q = pairs(&[("interval", "5m"), ("statsPeriod", "24h"), ("yAxis", "count()"), ("query", "x")]);
+        let r = StatsRange::from_query(&q, now).unwrap();
+        assert_eq!(r.interval, 300);
+        assert_eq!(r.last, Utc.with_ymd_and_hms(2026, 11, 26, 15, 5, 0).unwrap().timestamp());
+        assert_eq!(r.first, Utc.with_ymd_and_hms(2026, 11, 25, 15, 5, 0).unwrap().timestamp());
+        let m = Moment { now, spike: None };
+        let s = r.series(&[0], &m);
+        assert_eq!(s.len(), 289);
+        assert!(s.windows(2).all(|w| w[1].0 - w[0].0 == 300));
+        assert!(s.iter().all(|(at, n)| at % 300 == 0 && *n <= 4), "quiet");
+        assert!(s.iter().any(|(_, n)| *n > 0) && s.iter().any(|(_, n)| *n == 0), "not flat");
+        assert_eq!(s, r.series(&[0], &m), "deterministic");
+        assert_ne!(s, r.series(&[1], &m), "per project");
+
+        // start/end (RFC 3339 or without an offset), cut at now.
+        let q = pairs(&[("interval", "5m"), ("start", "2026-11-26T14:52:10Z"), ("end", "2026-11-26T18:00:00+00:00")]);
+        let r = StatsRange::from_query(&q, now).unwrap();
+        assert_eq!((r.first, r.last), (now.timestamp() - 1062, now.timestamp() - 162));
+        let q = pairs(&[("interval", "5m"), ("start", "2026-11-19T14:50:00"), ("end", "2026-11-19T15:07:42")]);
+        assert_eq!(StatsRange::from_query(&q, now).unwrap().series(&[0], &m).len(), 4);
+        // An hour interval sums its twelve buckets.
+        let q = pairs(&[("interval", "1h"), ("start", "2026-11-26T13:00:00Z"), ("end", "2026-11-26T13:59:59Z")]);
+        let hour = StatsRange::from_query(&q, now).unwrap().series(&[0], &m);
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 13, 0, 0).unwrap().timestamp();
+        assert_eq!(hour, vec![(t0, (0..12).map(|i| baseline(0, t0 + 300 * i)).sum())]);
+
+        for bad in [
+            pairs(&[("interval", "7m")]),
+            pairs(&[("interval", "5m"), ("statsPeriod", "soon")]),
+            pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z")]),
+            pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T13:00:00Z")]),
+            pairs(&[("interval", "5m"), ("statsPeriod", "90d")]),
+        ] {
+            assert!(StatsRange::from_query(&bad, now).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_project_spikes_after_its_prod_switch() {
+        let s = story(8);
+        let switch = s.prod_switch_at(SPIKE_PROJECT);
+        let q = pairs(&[("interval", "5m"), ("statsPeriod", "24h")]);
+        let before = at(&s, switch - 0.5);
+        assert_eq!(before.spike, None);
+        let quiet = StatsRange::from_query(&q, before.now).unwrap().series(&[0], &before);
+        assert!(quiet.iter().all(|(at, n)| *n == baseline(0, *at)));
+
+        // From the switch: the current bucket and the two before it are raised.
+        let m = at(&s, switch + 1.0);
+        let spike = m.spike.expect("spiking");
+        assert_eq!(spike.began, started() + Duration::seconds(12));
+        let series = StatsRange::from_query(&q, m.now).unwrap().series(&[0], &m);
+        let (calm, raised) = series.split_at(series.len() - 3);
+        assert!(calm.len() == 286 && raised.iter().all(|(_, n)| (8..=15).contains(n)), "{raised:?}");
+        assert!(calm.iter().all(|(at, n)| *n == baseline(0, *at)));
+        let after: u64 = raised.iter().map(|(_, n)| n).sum();
+        let prior: u64 = calm[calm.len() - 3..].iter().map(|(_, n)| n).sum();
+        assert!(after > 20 && after > 2 * prior, "{after} against {prior}");
+        // Other projects stay quiet.
+        let other = StatsRange::from_query(&q, m.now).unwrap().series(&[1], &m);
+        assert!(other.iter().all(|(at, n)| *n == baseline(1, *at)));
+
+        // Later (speed 1, wall clock moved on): the same buckets keep their
+        // counts, and the new ones are raised too.
+        let later = at(&s, switch + 900.0);
+        let again = StatsRange::from_query(&q, later.now).unwrap().series(&[0], &later);
+        for (at, n) in raised {
+            assert_eq!(again.iter().find(|(a, _)| a == at).map(|(_, n)| n), Some(n));
+        }
+        assert!(again[again.len() - 3..].iter().all(|(_, n)| *n >= 8));
+
+        // The week-ago window is quiet.
+        let week = |t: DateTime<Utc>| (t - Duration::days(7)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        let q =
+            pairs(&[("interval", "5m"), ("start", &week(later.now - Duration::hours(1))), ("end", &week(later.now))]);
+        let past = StatsRange::from_query(&q, later.now).unwrap().series(&[0], &later);
+        assert_eq!(past.len(), 13);
+        assert!(past.iter().all(|(at, n)| *n == baseline(0, *at)));
+    }
+
+    #[test]
+    fn the_spike_follows_the_speed_and_the_fleet_size() {
+        let s = story(1);
+        let m = Moment::at(&s, 4.0, started(), 20.0, started() + Duration::seconds(5));
+        assert_eq!(m.spike.map(|sp| (sp.project, sp.began)), Some((0, started() + Duration::seconds(3))));
+        let none = Story { services: Vec::new(), ..story(1) };
+        assert_eq!(Moment::at(&none, 1.0, started(), 500.0, started()).spike, None);
+    }
+
+    #[test]
+    fn new_issues_appear_after_the_spike() {
+        let s = story(8);
+        let switch = s.prod_switch_at(SPIKE_PROJECT);
+        assert!(issues(0, "addons-server", &at(&s, switch - 1.0)).is_empty());
+
+        let early = at(&s, switch + 10.0);
+        let list = issues(0, "addons-server", &early);
+        assert_eq!(list.len(), 2);
+        for i in &list {
+            for key in ["id", "shortId", "title", "culprit", "permalink", "level", "status", "firstSeen", "lastSeen"] {
+                assert!(i[key].is_string(), "{key}: {i}");
+            }
+            assert!(i["count"].as_str().is_some_and(|c| c.parse::<u64>().is_ok()), "{i}");
+            assert!(i["userCount"].is_u64());
+            assert_eq!(i["project"]["id"], "4500000000000001");
+            assert_eq!(i["project"]["slug"], "addons-server");
+            assert!(i["shortId"].as_str().unwrap().starts_with("ADDONS-SERVER-"));
+            let first: DateTime<Utc> = i["firstSeen"].as_str().unwrap().parse().unwrap();
+            assert!(first >= early.spike.unwrap().began && first <= early.now, "never in the future");
+            assert!(i["firstSeen"].as_str().unwrap().ends_with('Z'));
+        }
+        assert!(issues(1, "addons-frontend", &early).is_empty());
+
+        // Two minutes on: first seen one and two minutes after the spike,
+        // newest first, counts grown.
+        let later = at(&s, switch + 150.0);
+        let list = issues(0, "addons-server", &later);
+        let began = later.spike.unwrap().began;
+        let seen: Vec<DateTime<Utc>> = list.iter().map(|i| i["firstSeen"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!(seen, vec![began + Duration::minutes(2), began + Duration::minutes(1)]);
+        let count = |l: &[Value], k: usize| l[k]["count"].as_str().unwrap().parse::<u64>().unwrap();
+        let early_list = issues(0, "addons-server", &early);
+        let first_id = |l: &[Value], id: &Value| l.iter().position(|i| &i["id"] == id).unwrap();
+        for i in &list {
+            assert!(count(&list, first_id(&list, &i["id"])) > count(&early_list, first_id(&early_list, &i["id"])));
+        }
+
+        // Another fleet's first service keeps its own slug.
+        let custom = issues(0, "payments", &later);
+        assert!(custom.iter().all(|i| i["project"]["slug"] == "payments"));
+        assert!(custom[0]["shortId"].as_str().unwrap().starts_with("PAYMENTS-"));
+    }
+
+    #[test]
+    fn rate_limit_window_counts_down_and_resets() {
+        let w = RateWindow::default();
+        assert_eq!(w.take(100), (39, 101));
+        assert_eq!(w.take(100), (38, 101));
+        for _ in 0..50 {
+            w.take(100);
+        }
+        assert_eq!(w.take(100), (0, 101), "never below zero");
+        assert_eq!(w.take(101), (39, 102));
+    }
+
+    #[test]
+    fn only_the_demo_token_is_accepted() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            authorized(&h)
+        };
+        assert!(with("Bearer demo-sentry-token"));
+        assert!(with("bearer  demo-sentry-token "));
+        assert!(!with("Bearer other"));
+        assert!(!with("Basic demo-sentry-token"));
+        assert!(!with("demo-sentry-token"));
+        assert!(!authorized(&HeaderMap::new()));
+    }
+
+    async fn json_of(r: reqwest::Response) -> Value {
+        serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_fleet_serves_sentry() {
+        use crate::demo::fleet::Fleet;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+        // Fast enough that the spike (12 story seconds in) comes at once.
+        let fleet = Fleet::start(story(3), 2000.0).await.unwrap();
+        let base = format!("{}/api/0/organizations", fleet.sentry_url());
+        let get = |path: String, token: Option<&str>| {
+            let mut req = http.get(format!("{base}/{path}"));
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            req.send()
+        };
+        let token = Some(DEMO_SENTRY_TOKEN);
+        let stats = format!("demo/events-stats/?project={}&interval=5m&statsPeriod=24h", project_id(0));
+        let issues = format!("demo/issues/?project={}&query=is%3Aunresolved&sort=new", project_id(0));
+
+        for path in ["demo/projects/".to_string(), stats.clone(), issues.clone()] {
+            for t in [None, Some("wrong")] {
+                let r = get(path.clone(), t).await.unwrap();
+                assert_eq!(r.status(), 401, "{path}");
+                assert!(r.headers().contains_key("x-sentry-rate-limit-remaining"));
+                assert_eq!(json_of(r).await, json!({"detail": "Invalid token"}));
+            }
+        }
+        let r = get("acme/projects/".into(), token).await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(json_of(r).await, json!({"detail": "The requested resource does not exist"}));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+
+        let r = get("demo/projects/".into(), token).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let h = r.headers();
+        assert_eq!(h["x-sentry-rate-limit-limit"], "40");
+        assert_eq!(h["x-sentry-rate-limit-concurrentlimit"], "25");
+        assert_eq!(h["x-sentry-rate-limit-concurrentremaining"], "24");
+        let remaining: u64 = h["x-sentry-rate-limit-remaining"].to_str().unwrap().parse().unwrap();
+        assert!(remaining < 40);
+        let reset: i64 = h["x-sentry-rate-limit-reset"].to_str().unwrap().parse().unwrap();
+        assert!((reset - Utc::now().timestamp()).abs() <= 2, "{reset}");
+        let list = json_of(r).await;
+        let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+        assert_eq!(slugs, ["addons-server", "addons-frontend", "addons-code-manager"]);
+        assert_eq!(list[2]["id"], "4500000000000003");
+
+        let r = get(stats + "&yAxis=count()&query=event.type%3Aerror", token).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body = json_of(r).await;
+        let data = body["data"].as_array().unwrap();
+        assert_eq!(data.len(), 289);
+        let counts: Vec<u64> = data.iter().map(|b| b[1][0]["count"].as_u64().unwrap()).collect();
+        assert!(counts[286..].iter().all(|n| (8..=15).contains(n)), "{:?}", &counts[280..]);
+        assert!(data.iter().all(|b| b[0].as_i64().unwrap() % 300 == 0));
+        assert!(body["start"].is_i64() && body["end"].is_i64());
+
+        let r = get(issues, token).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let list = json_of(r).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+        assert_eq!(list[0]["project"]["slug"], "addons-server");
+        let other = format!("demo/issues/?project={}&sort=new", project_id(1));
+        assert_eq!(json_of(get(other, token).await.unwrap()).await, json!([]));
+        let unknown = format!("demo/issues/?project={}", project_id(3));
+        assert_eq!(get(unknown, token).await.unwrap().status(), 403);
+
+        // Before the spike: no issues.
+        let slow = Fleet::start(story(3), 1.0).await.unwrap();
+        let url = format!("{}/api/0/organizations/demo/issues/?project={}", slow.sentry_url(), project_id(0));
+        let r = http.get(url).bearer_auth(DEMO_SENTRY_TOKEN).send().await.unwrap();
+        assert_eq!(json_of(r).await, json!([]));
+    }
+}

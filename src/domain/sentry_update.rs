@@ -1,0 +1,268 @@
+//! When to ask Sentry, and what an answer changes: data or an error per
+//! project, the next time it is due (a rate limit's reset wins over the
+//! interval), a spike logged once, and the state the checklist's "Sentry
+//! shows no new errors" item is judged from.
+
+use super::checklist::prod_env;
+use super::event::LogKind;
+use super::journal::EventKind;
+use super::model::Model;
+use super::sentry::{Analysis, Fetched, RateLimit, SentryError, Verdict, analyse};
+use super::update::Effect;
+use chrono::{DateTime, Duration, Utc};
+
+/// Without a recorded push start, the last hour counts as "since the push".
+pub const DEFAULT_LOOKBACK_MINUTES: i64 = 60;
+/// Calm this long after prod reached the target passes the checklist item.
+pub const CALM_FOR_MINUTES: i64 = 15;
+/// A rate limit with no reset header is waited out this long.
+const RATE_LIMIT_PAUSE_SECS: i64 = 60;
+
+/// The push start the analysis counts from: the command line's, else the
+/// journal's push-started event, else an hour ago.
+pub fn push_start(model: &Model) -> DateTime<Utc> {
+    let sentry_override = model.sentry.as_ref().and_then(|s| s.push_override);
+    sentry_override
+        .or_else(|| model.checklist.push_started.as_ref().map(|(t, _)| *t))
+        .unwrap_or(model.now - Duration::minutes(DEFAULT_LOOKBACK_MINUTES))
+}
+
+/// Projects whose turn has come.
+pub fn due(model: &mut Model) -> Vec<Effect> {
+    track_prod(model);
+    let now = model.now;
+    let push = push_start(model);
+    let Some(s) = model.sentry.as_mut() else { return Vec::new() };
+    let projects: Vec<(usize, String)> = s
+        .projects
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, p)| !p.in_flight && p.next_due.is_none_or(|d| d <= now))
+        .map(|(i, p)| {
+            p.in_flight = true;
+            (i, p.spec.slug.clone())
+        })
+        .collect();
+    if projects.is_empty() {
+        return Vec::new();
+    }
+    s.generation += 1;
+    vec![Effect::FetchSentry { generation: s.generation, projects, push, now }]
+}
+
+/// Asks every project now (the refresh key), unless a rate limit says wait.
+pub fn refresh(model: &mut Model) -> Vec<Effect> {
+    let now = model.now;
+    if let Some(s) = model.sentry.as_mut() {
+        for p in &mut s.projects {
+            let limited = matches!(p.error, Some((SentryError::RateLimited { .. }, _)));
+            if !limited {
+                p.next_due = Some(now);
+            }
+        }
+    }
+    due(model)
+}
+
+pub fn on_fetched(
+    model: &mut Model,
+    project: usize,
+    result: Result<Fetched, SentryError>,
+    rate: Option<RateLimit>,
+    at: DateTime<Utc>,
+) -> Vec<Effect> {
+    let running = model.checklist.push_started.is_some() && model.checklist.push_finished.is_none();
+    let push = push_start(model);
+    let Some(s) = model.sentry.as_mut() else { return Vec::new() };
+    if rate.is_some() {
+        s.rate = rate;
+    }
+    let every = if running { s.spec.push_interval } else { s.spec.interval };
+    let mut next = at + Duration::from_std(every).unwrap_or(Duration::seconds(60));
+    // Slow down before the limit is hit: the last calls wait for the reset.
+    if let Some(RateLimit { remaining: Some(left), reset: Some(reset), .. }) = rate
+        && left <= 2
+    {
+        next = next.max(reset);
+    }
+    let (ratio, min) = (s.spec.spike_ratio, s.spec.min_count);
+    let Some(p) = s.projects.get_mut(project) else { return Vec::new() };
+    p.in_flight = false;
+    let mut effects = Vec::new();
+    match result {
+        Ok(data) => {
+            p.error = None;
+            let a = analyse(&data.series, Some(&data.week_ago), push, at, ratio, min);
+            p.data = Some((data, at));
+            p.next_due = Some(next);
+            let slug = p.spec.slug.clone();
+            let was = p.announced.replace(a.verdict);
+            if a.verdict != Verdict::Calm {
+                s.last_not_calm = Some(at);
+            }
+            if a.verdict == Verdict::Spike && was != Some(Verdict::Spike) {
+                let kind = EventKind::SentrySpike {
+                    project: slug,
+                    since_push: a.since_push,
+                    baseline: a.baseline,
+                    push_start: push,
+                };
+                effects.push(model.record(kind, at, true));
+            }
+        }
+        Err(e) => {
+            p.next_due = Some(match &e {
+                SentryError::RateLimited { until: Some(u) } => (*u).max(at + Duration::seconds(1)),
+                SentryError::RateLimited { until: None } => at + Duration::seconds(RATE_LIMIT_PAUSE_SECS),
+                _ => next,
+            });
+            let first = p.error.as_ref().is_none_or(|(old, _)| old != &e);
+            let line = format!("Sentry {}: {e}", p.spec.slug);
+            p.error = Some((e, at));
+            if first {
+                model.push_log(at, LogKind::Error, line);
+            }
+        }
+    }
+    effects
+}
+
+/// Keeps "since when prod has run the target everywhere".
+fn track_prod(model: &mut Model) {
+    let Some(ei) = prod_env(&model.rollout.envs).and_then(|p| model.rollout.envs.iter().position(|e| e == p)) else {
+        return;
+    };
+    let p = model.rollout.progress(ei);
+    let full = p.total > 0 && p.on_target == p.total;
+    let now = model.now;
+    if let Some(s) = model.sentry.as_mut() {
+        s.prod_since = match (full, s.prod_since) {
+            (true, Some(t)) => Some(t),
+            (true, None) => Some(now),
+            (false, _) => None,
+        };
+    }
+}
+
+/// Each project's analysis, now.
+pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
+    let push = push_start(model);
+    let Some(s) = &model.sentry else { return Vec::new() };
+    s.projects
+        .iter()
+        .map(|p| {
+            let (d, _) = p.data.as_ref()?;
+            Some(analyse(&d.series, Some(&d.week_ago), push, model.now, s.spec.spike_ratio, s.spec.min_count))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::checklist_eval::{ItemState, Verdict as Check, evaluate};
+    use crate::domain::sentry::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState};
+    use crate::domain::{Heartbeat, Msg, update};
+    use crate::testkit;
+
+    fn model() -> Model {
+        let t = testkit::release().window.unwrap().start + Duration::minutes(30);
+        let mut m = testkit::model(&["web", "api"], t);
+        let spec = SentrySpec {
+            url: "http://127.0.0.1:9".into(),
+            org: "o".into(),
+            environment: None,
+            projects: vec![ProjectSpec { slug: "web".into(), service: Some("web".into()) }],
+            interval: std::time::Duration::from_secs(60),
+            push_interval: std::time::Duration::from_secs(20),
+            spike_ratio: 2.0,
+            min_count: 20,
+        };
+        m.sentry = Some(SentryState::new(spec));
+        m
+    }
+
+    /// Buckets every 5 minutes over the hour before now: `before` errors
+    /// per bucket in its first half, `after` in the second.
+    fn fetched(m: &Model, before: u64, after: u64) -> Fetched {
+        let push = push_start(m).timestamp();
+        let series = (-6..6)
+            .map(|i| Bucket { at: push + i * BUCKET_SECS, count: Some(if i < 0 { before } else { after }) })
+            .collect();
+        Fetched { series, week_ago: Vec::new(), issues: Vec::new() }
+    }
+
+    fn fetches(effects: &[Effect]) -> usize {
+        effects.iter().filter(|e| matches!(e, Effect::FetchSentry { .. })).count()
+    }
+
+    #[test]
+    fn asks_on_the_interval_and_waits_for_a_rate_limit_reset() {
+        let mut m = model();
+        let now = m.now;
+        assert_eq!(fetches(&update(&mut m, Msg::Tick(now))), 1, "first tick asks");
+        assert_eq!(fetches(&update(&mut m, Msg::Tick(now))), 0, "one request in flight");
+        let reset = now + Duration::seconds(300);
+        let limited = Err(SentryError::RateLimited { until: Some(reset) });
+        update(&mut m, Msg::SentryFetched { project: 0, result: limited, rate: None, at: now });
+        assert_eq!(fetches(&update(&mut m, Msg::Tick(now + Duration::seconds(120)))), 0, "not before the reset");
+        assert_eq!(fetches(&update(&mut m, Msg::Action(crate::action::Action::Refresh))), 0, "refresh waits too");
+        assert_eq!(fetches(&update(&mut m, Msg::Tick(reset))), 1, "asks again at the reset");
+
+        // Few calls left: the next one waits for the reset, not the interval.
+        let rate = RateLimit { remaining: Some(1), reset: Some(reset + Duration::seconds(600)), ..Default::default() };
+        let data = fetched(&m, 1, 1);
+        update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: Some(rate), at: reset });
+        let due = m.sentry.as_ref().unwrap().projects[0].next_due.unwrap();
+        assert_eq!(due, reset + Duration::seconds(600));
+        assert!(m.log.iter().any(|l| l.text.contains("Sentry web: rate limited")), "said once in the log");
+    }
+
+    #[test]
+    fn a_spike_is_journaled_once_and_fails_the_checklist_item() {
+        let mut m = model();
+        let at = m.now;
+        let data = fetched(&m, 2, 9);
+        let fx = update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data.clone()), rate: None, at });
+        let spikes: Vec<_> = fx
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Append(ev) => Some(ev.kind.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(&spikes[..], [EventKind::SentrySpike { since_push: 54, baseline: 12, .. }]), "{spikes:?}");
+        assert!(m.log.iter().any(|l| l.text == "Sentry: web errors 4.5x baseline since the push (54 vs 12)"));
+        let again = update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: None, at });
+        assert!(again.iter().all(|e| !matches!(e, Effect::Append(_))), "logged once");
+        let view = evaluate(&m);
+        let item = view.find("sentry-no-new-errors").unwrap();
+        assert_eq!(item.state, ItemState::Auto(Check::Fail));
+        assert_eq!(item.evidence.as_deref(), Some("web errors 4.5x baseline since the push"));
+    }
+
+    #[test]
+    fn calm_for_fifteen_minutes_after_prod_reached_the_target_passes() {
+        let mut m = model();
+        let at = m.now;
+        for s in 0..2 {
+            let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, at);
+            update(&mut m, Msg::Probed { generation: 0, service: s, env: 1, probe: p });
+        }
+        let calm = fetched(&m, 2, 2);
+        update(&mut m, Msg::SentryFetched { project: 0, result: Ok(calm), rate: None, at });
+        update(&mut m, Msg::Tick(at));
+        let judged = |m: &Model| {
+            let v = evaluate(m);
+            let i = v.find("sentry-no-new-errors").unwrap();
+            (i.state.clone(), i.evidence.clone().unwrap_or_default())
+        };
+        assert_eq!(judged(&m), (ItemState::Auto(Check::Wait), "calm 0s of 15m on the target".into()));
+        update(&mut m, Msg::Tick(at + Duration::minutes(16)));
+        let (state, evidence) = judged(&m);
+        assert_eq!(state, ItemState::Auto(Check::Pass), "{evidence}");
+        // Without Sentry configured, the item is ticked by hand.
+        m.sentry = None;
+        assert_eq!(judged(&m).0, ItemState::Open);
+    }
+}

@@ -1,0 +1,178 @@
+//! Sentry: per project, a verdict (`✓ calm`, `▲ elevated`, `✖ SPIKE`) with
+//! the count since the push against its baseline, a sparkline of errors per
+//! 5 minutes with the push start (`▲`) and prod version changes (`◆`) marked
+//! beneath it, and the issues first seen since the push. Errors (a rejected
+//! token, a rate limit) say what happened and when the next try is.
+
+use crate::domain::sentry::{Analysis, BUCKET_SECS, ProjectState, SentryError, SentryState, Verdict};
+use crate::domain::sentry_update::{analyses, push_start};
+use crate::domain::{Model, Pane};
+use crate::ui::RenderCtx;
+use crate::ui::widgets::{age, fit, pane_block};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, focused: bool, ctx: &RenderCtx) {
+    let t = ctx.theme;
+    let extra = match s.rate {
+        Some(r) if r.remaining.is_some() && r.limit.is_some() => {
+            format!("{}/{} calls left", r.remaining.unwrap_or(0), r.limit.unwrap_or(0))
+        }
+        _ => s.spec.environment.clone().unwrap_or_else(|| s.spec.org.clone()),
+    };
+    let block = pane_block(Pane::Sentry.index() + 1, Pane::Sentry.title(), Some(extra), focused, ctx);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width < 8 || inner.height == 0 {
+        return;
+    }
+    let push = push_start(model);
+    let all = analyses(model);
+    let width = inner.width as usize;
+    // Per project: a verdict line and a sparkline, a marker line when there
+    // is room, then its new issues.
+    let roomy = inner.height as usize >= s.projects.len() * 4;
+    let mut y = inner.y;
+    let bottom = inner.bottom();
+    for (p, analysis) in s.projects.iter().zip(all) {
+        if y >= bottom {
+            break;
+        }
+        let line = verdict_line(p, analysis.as_ref(), width, ctx);
+        frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..inner });
+        y += 1;
+        if let Some((err, _)) = &p.error
+            && y < bottom
+        {
+            let when = p.next_due.map(|d| retry(d, ctx)).unwrap_or_default();
+            let text = format!(" {}{when}", error_text(err, ctx));
+            frame.render_widget(
+                Paragraph::new(Line::styled(fit(&text, width), t.error)),
+                Rect { y, height: 1, ..inner },
+            );
+            y += 1;
+        }
+        let Some((data, _)) = &p.data else { continue };
+        if y >= bottom {
+            break;
+        }
+        // The newest buckets that fit, one column each, oldest at the left.
+        let buckets: Vec<_> = data.series.iter().filter(|b| b.at <= ctx.now.timestamp()).collect();
+        let shown = &buckets[buckets.len().saturating_sub(width)..];
+        let values: Vec<u64> = shown.iter().map(|b| b.count.unwrap_or(0)).collect();
+        let style = verdict_style(analysis.map(|a| a.verdict), ctx);
+        let spark_h = if roomy && inner.height as usize >= s.projects.len() * 6 { 2 } else { 1 };
+        let spark_h = spark_h.min(bottom - y);
+        frame.render_widget(Sparkline::default().data(&values).style(style), Rect { y, height: spark_h, ..inner });
+        y += spark_h;
+        if roomy && y < bottom {
+            let mut marks = vec![' '; shown.len()];
+            let column = |at: i64| shown.iter().position(|b| at >= b.at && at < b.at + BUCKET_SECS);
+            for (service, at) in &s.prod_changes {
+                if p.spec.service.as_ref() == Some(service)
+                    && let Some(c) = column(at.timestamp())
+                {
+                    marks[c] = '◆';
+                }
+            }
+            if let Some(c) = column(push.timestamp()) {
+                marks[c] = '▲';
+            }
+            let text: String = marks.into_iter().collect();
+            let label = format!(" push {}", push.with_timezone(&ctx.tz).format("%H:%M"));
+            let mut spans = vec![Span::styled(text.trim_end().to_string(), t.header_accent)];
+            if text.trim_end().width() + label.width() <= width {
+                spans.push(Span::styled(label, t.muted));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
+            y += 1;
+        }
+        let room = (bottom - y) as usize;
+        let issue_lines = if model.zoomed { room } else { room.min(3) };
+        for i in data.issues.iter().take(issue_lines) {
+            let level_style = if i.level == "fatal" || i.level == "error" { t.error } else { t.warn };
+            let head = format!(" {} ", i.short_id);
+            let count = format!("×{} ", i.count);
+            let mut spans = vec![Span::styled(head.clone(), level_style), Span::styled(count.clone(), t.muted)];
+            let used = head.width() + count.width();
+            let link = if model.zoomed && width > 100 { format!("  {}", i.permalink) } else { String::new() };
+            let title_w = width.saturating_sub(used + link.width());
+            spans.push(Span::styled(fit(&i.title, title_w), t.text));
+            spans.push(Span::styled(link, t.muted));
+            frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
+            y += 1;
+        }
+        if data.issues.len() > issue_lines && y < bottom {
+            let more = format!(" +{} more new issues (zoom)", data.issues.len() - issue_lines);
+            frame.render_widget(Paragraph::new(Line::styled(more, t.muted)), Rect { y, height: 1, ..inner });
+            y += 1;
+        }
+    }
+}
+
+fn verdict_line<'a>(p: &ProjectState, a: Option<&Analysis>, width: usize, ctx: &RenderCtx<'a>) -> Line<'a> {
+    let t = ctx.theme;
+    // The verdict first; the numbers and the age only where they fit. The
+    // slug gives way before the verdict does.
+    let mut tail: Vec<Span> = Vec::new();
+    match a {
+        Some(a) => {
+            let style = verdict_style(Some(a.verdict), ctx);
+            let word = match a.verdict {
+                Verdict::Calm => " ✓ calm",
+                Verdict::Elevated => " ▲ elevated",
+                Verdict::Spike => " ✖ SPIKE",
+            };
+            tail.push(Span::styled(word, style));
+            tail.push(Span::styled(a.ratio.map(|r| format!(" {r:.1}×")).unwrap_or_default(), style));
+        }
+        None if p.error.is_none() => tail.push(Span::styled(" loading…", t.muted)),
+        None => {}
+    }
+    let w = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let slug_w = p.spec.slug.width().min(width.saturating_sub(w(&tail)).max(6));
+    let mut extras = Vec::new();
+    if let Some(a) = a {
+        extras.push(Span::styled(format!(" {} since push vs {}", a.since_push, a.baseline), t.muted));
+    }
+    if let Some((_, at)) = &p.data {
+        extras.push(Span::styled(format!(" · {}", age(ctx.now - *at)), t.muted));
+    }
+    let mut spans = vec![Span::styled(fit(&p.spec.slug, slug_w), t.title)];
+    spans.extend(tail);
+    for e in extras {
+        if w(&spans) + e.content.width() <= width {
+            spans.push(e);
+        }
+    }
+    Line::from(spans)
+}
+
+fn verdict_style(v: Option<Verdict>, ctx: &RenderCtx) -> Style {
+    let t = ctx.theme;
+    match v {
+        Some(Verdict::Calm) => t.ok,
+        Some(Verdict::Elevated) => t.warn,
+        Some(Verdict::Spike) => t.error,
+        None => t.muted,
+    }
+}
+
+fn error_text(e: &SentryError, ctx: &RenderCtx) -> String {
+    match e {
+        // Local time, as the rest of the screen.
+        SentryError::RateLimited { until: Some(u) } => {
+            format!("rate limited until {}", u.with_timezone(&ctx.tz).format("%H:%M:%S"))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn retry(due: chrono::DateTime<chrono::Utc>, ctx: &RenderCtx) -> String {
+    let left = due - ctx.now;
+    if left.num_seconds() <= 0 { " · retrying".into() } else { format!(" · retry in {}", age(left)) }
+}
