@@ -176,3 +176,36 @@ fn missing_config_points_at_the_demo() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no config found") && stderr.contains("shipdeck demo"), "{stderr}");
 }
+
+#[test]
+fn sentry_section_with_defaults_and_linked_projects() {
+    use shipdeck::config::sentry::TokenSource;
+    let src = r#"
+[release]
+name = "AMO"
+push_day = "thursday"
+
+[[services]]
+name = "addons-server"
+envs = { prod = "https://addons.example.org/__version__" }
+
+[sentry]
+org = "mozilla"
+environment = "production"
+projects = ["addons-frontend", { slug = "addons-server", service = "addons-server" }]
+"#;
+    let c = Config::parse(src, "t.toml").unwrap();
+    let s = c.sentry.expect("sentry configured");
+    assert_eq!(s.spec.url, "https://sentry.io");
+    assert_eq!(s.spec.org, "mozilla");
+    assert_eq!(s.spec.environment.as_deref(), Some("production"));
+    assert_eq!(s.spec.projects.len(), 2);
+    assert_eq!(s.spec.projects[0].service, None);
+    assert_eq!(s.spec.projects[1].service.as_deref(), Some("addons-server"));
+    assert_eq!(s.token, TokenSource::Env("SENTRY_AUTH_TOKEN".into()));
+    assert_eq!((s.spec.interval.as_secs(), s.spec.push_interval.as_secs()), (60, 20));
+    assert_eq!((s.spec.spike_ratio, s.spec.min_count), (2.0, 20));
+    assert!(Config::parse(&src.replace("[sentry]", "[sentry_]"), "t.toml").is_err());
+    let none = Config::parse(&src[..src.find("[sentry]").unwrap()], "t.toml").unwrap();
+    assert!(none.sentry.is_none());
+}

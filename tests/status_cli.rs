@@ -282,3 +282,51 @@ async fn missing_config_fails_naming_the_path() {
     assert!(stderr(&out).contains(&missing.display().to_string()), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }
+
+/// The demo fleet's Sentry, through `status --json`: with its token, every
+/// project is read (series, verdict, baseline); with a wrong one, every
+/// project says `unauthorized` — and the token is printed nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_json_reports_sentry() {
+    let s = setup(3).await;
+    let token = s.dir.path().join("sentry-token");
+    std::fs::write(&token, shipdeck::demo::DEMO_SENTRY_TOKEN).expect("write token");
+    #[cfg(unix)]
+    std::fs::set_permissions(&token, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+    let text = demo_config(
+        &s.fleet,
+        &DemoConfigOptions {
+            now_local: Local::now().naive_local(),
+            poll_interval: Duration::from_secs(2),
+            repos: &[],
+            sentry_token_file: Some(&token),
+        },
+    );
+    std::fs::write(&s.config, text).expect("write config");
+    let started = (chrono::Utc::now() - Days::minutes(20)).to_rfc3339();
+    let out = s.status(&["--json", "--push-started", &started]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = json(&out);
+    let sentry = &report["sentry"];
+    assert_eq!(sentry["push_started"].as_str().map(|t| &t[..16]), Some(&started[..16]));
+    let projects = sentry["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), 3);
+    for p in projects {
+        assert_eq!(p["state"], "ok", "{p}");
+        assert!(p["series"].as_array().is_some_and(|s| s.len() > 60), "six hours of 5-minute buckets: {p}");
+        assert!(["calm", "elevated", "spike"].contains(&p["verdict"].as_str().unwrap_or("")), "{p}");
+        assert!(p["since_push"].is_u64() && p["baseline"].is_u64(), "{p}");
+        assert!(p["error"].is_null());
+    }
+
+    std::fs::write(&token, "sntrys_WRONG_do_not_print").expect("write token");
+    let out = s.status(&["--json"]).await;
+    assert!(out.status.success(), "a rejected token does not fail the rollout report: {}", stderr(&out));
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("sntrys_WRONG"), "the token is never printed");
+    let report = json(&out);
+    for p in report["sentry"]["projects"].as_array().expect("projects") {
+        assert_eq!(p["state"], "unauthorized", "{p}");
+        assert!(p["error"].as_str().unwrap_or("").contains("token rejected"), "{p}");
+    }
+}

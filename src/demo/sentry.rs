@@ -143,9 +143,12 @@ fn mix(project: usize, at: i64, salt: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The quiet errors of `project` in the 5-minute bucket at `at`: 0–4.
+/// The quiet errors of `project` in the 5-minute bucket at `at`: 0–2, one
+/// on average. Steady enough that a quiet project reads calm and the spike
+/// reads as one wherever the push mark falls (20 minutes or an hour back).
 pub fn baseline(project: usize, at: i64) -> u64 {
-    mix(project, at, 0) % 5
+    const QUIET: [u64; 8] = [0, 0, 1, 1, 1, 1, 2, 2];
+    QUIET[(mix(project, at, 0) % QUIET.len() as u64) as usize]
 }
 
 /// Errors of `project` in the 5-minute bucket at `at` (epoch seconds,
@@ -516,7 +519,7 @@ mod tests {
         let s = r.series(&[0], &m);
         assert_eq!(s.len(), 289);
         assert!(s.windows(2).all(|w| w[1].0 - w[0].0 == 300));
-        assert!(s.iter().all(|(at, n)| at % 300 == 0 && *n <= 4), "quiet");
+        assert!(s.iter().all(|(at, n)| at % 300 == 0 && *n <= 2), "quiet");
         assert!(s.iter().any(|(_, n)| *n > 0) && s.iter().any(|(_, n)| *n == 0), "not flat");
         assert_eq!(s, r.series(&[0], &m), "deterministic");
         assert_ne!(s, r.series(&[1], &m), "per project");
