@@ -213,6 +213,26 @@ pub fn save_view(model: &Model, store: &crate::io::journal::JournalStore) {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn a_token_file_others_can_read_is_warned_about() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, "sntrys_x\n").unwrap();
+        let src = format!(
+            "[release]\nname = \"A\"\npush_day = \"thursday\"\n[sentry]\norg = \"o\"\nprojects = [\"p\"]\ntoken_file = \"{}\"\n",
+            token.display()
+        );
+        let config = Config::parse(&src, "t.toml").unwrap();
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (_, warnings) = sentry_client(&config).unwrap();
+        assert!(warnings.len() == 1 && warnings[0].contains("can be read by others (mode 644)"), "{warnings:?}");
+        assert!(!warnings[0].contains("sntrys_x"), "the token is not in the warning");
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(sentry_client(&config).unwrap().1.is_empty());
+    }
+
     #[test]
     fn themes_by_name_and_from_files() {
         assert_eq!(resolve_theme("high-contrast").unwrap().name, "high-contrast");

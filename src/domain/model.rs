@@ -273,6 +273,10 @@ impl Model {
         if let (EventKind::VersionChanged { env, service, .. }, Some(s)) = (&event.kind, self.sentry.as_mut())
             && super::checklist::prod_env(&self.rollout.envs) == Some(env)
         {
+            // Markers for a chart a few hundred columns wide at most.
+            if s.prod_changes.len() >= 1000 {
+                s.prod_changes.remove(0);
+            }
             s.prod_changes.push((service.clone(), event.at));
         }
     }

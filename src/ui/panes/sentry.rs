@@ -138,6 +138,9 @@ fn verdict_line<'a>(p: &ProjectState, a: Option<&Analysis>, width: usize, ctx: &
     let mut extras = Vec::new();
     if let Some(a) = a {
         extras.push(Span::styled(format!(" {} since push vs {}", a.since_push, a.baseline), t.muted));
+        // Both baselines, where there is room: which one set the bar.
+        let week = a.week_ago.map(|w| format!(", a week ago {w}")).unwrap_or_default();
+        extras.push(Span::styled(format!(" (before {}{week})", a.before), t.muted));
     }
     if let Some((_, at)) = &p.data {
         extras.push(Span::styled(format!(" · {}", age(ctx.now - *at)), t.muted));
