@@ -95,7 +95,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
         let issue_lines = if model.zoomed { room } else { room.min(3) };
         for i in data.issues.iter().take(issue_lines) {
             let level_style = if i.level == "fatal" || i.level == "error" { t.error } else { t.warn };
-            let head = format!(" {} ", i.short_id);
+            // The level in words where there is room; its colour always.
+            let head = if width >= 60 { format!(" {} {} ", i.short_id, i.level) } else { format!(" {} ", i.short_id) };
             let count = format!("×{} ", i.count);
             let mut spans = vec![Span::styled(head.clone(), level_style), Span::styled(count.clone(), t.muted)];
             let used = head.width() + count.width();
