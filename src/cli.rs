@@ -67,6 +67,30 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Tick a checklist item (or waive it, or take a tick back) as you, in your role
     Tick(TickArgs),
+    /// The push notes (markdown), the "push is done" mail, or the next push's notes template
+    Notes(NotesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NotesFormat {
+    Markdown,
+    Email,
+}
+
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// markdown: the notes pad; email: "This week's push is done!"
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: NotesFormat,
+    /// Write to FILE instead of printing
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A template for the next push's notes (open blockers carried over)
+    #[arg(long, conflicts_with = "format")]
+    pub next: bool,
+    /// For the mail: a link to the notes (else "attached")
+    #[arg(long, value_name = "URL")]
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -80,6 +80,11 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             print!("{}", headless::checklist::tick(&config, &global, &args)?);
             Ok(())
         }
+        Some(Command::Notes(args)) => {
+            let config = load(&global)?;
+            print!("{}", headless::notes::run(&config, &global, &args).await?);
+            Ok(())
+        }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
             print!("{}", headless::log::run(&config, &global, &args)?);

@@ -80,6 +80,25 @@ pub enum EventKind {
     },
     PushStarted,
     PushFinished,
+    /// For the notes: a notable thing shipping, a blocker (numbered in
+    /// order), a blocker resolved, a commit to cherry-pick, a free note.
+    Notable {
+        text: String,
+    },
+    Blocker {
+        text: String,
+    },
+    Unblock {
+        number: usize,
+    },
+    Pick {
+        repo: String,
+        sha: String,
+        summary: String,
+    },
+    Note {
+        text: String,
+    },
     /// A Sentry project's errors since the push rose to a spike.
     SentrySpike {
         project: String,
@@ -140,6 +159,14 @@ impl Event {
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::Notable { text } => (LogKind::Chat, format!("{who} notable: {text}")),
+            EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),
+            EventKind::Unblock { number } => (LogKind::Git, format!("{who} resolved blocker #{number}")),
+            EventKind::Pick { repo, sha, summary } => {
+                let short = super::probe::short_sha(sha);
+                (LogKind::Git, format!("{who} to pick: {repo} {short} {summary}"))
+            }
+            EventKind::Note { text } => (LogKind::Chat, format!("{who} note: {text}")),
             EventKind::SentrySpike { project, since_push, baseline, .. } => {
                 let text = if *baseline > 0 {
                     let r = *since_push as f64 / *baseline as f64;
@@ -182,6 +209,9 @@ impl<'de> Deserialize<'de> for Event {
             from: Option<String>,
             to: Option<String>,
             project: Option<String>,
+            number: Option<usize>,
+            sha: Option<String>,
+            summary: Option<String>,
             since_push: Option<u64>,
             baseline: Option<u64>,
             push_start: Option<DateTime<Utc>>,
@@ -221,6 +251,17 @@ impl<'de> Deserialize<'de> for Event {
             },
             "push_started" => EventKind::PushStarted,
             "push_finished" => EventKind::PushFinished,
+            "notable" => EventKind::Notable { text: need(f.text, "text")? },
+            "blocker" => EventKind::Blocker { text: need(f.text, "text")? },
+            "unblock" => EventKind::Unblock {
+                number: f.number.ok_or_else(|| D::Error::custom("an `unblock` event needs `number`"))?,
+            },
+            "pick" => EventKind::Pick {
+                repo: need(f.repo, "repo")?,
+                sha: need(f.sha, "sha")?,
+                summary: f.summary.unwrap_or_default(),
+            },
+            "note" => EventKind::Note { text: need(f.text, "text")? },
             "sentry_spike" => EventKind::SentrySpike {
                 project: need(f.project, "project")?,
                 since_push: f
@@ -280,6 +321,11 @@ mod tests {
             EventKind::PushStarted,
             EventKind::PushFinished,
             EventKind::SentrySpike { project: s("web"), since_push: 42, baseline: 10, push_start: at },
+            EventKind::Notable { text: s("review queue") },
+            EventKind::Blocker { text: s("search down") },
+            EventKind::Unblock { number: 1 },
+            EventKind::Pick { repo: s("r"), sha: s("abcdef1"), summary: s("fix") },
+            EventKind::Note { text: s("n") },
         ];
         for kind in kinds {
             let e = Event { v: VERSION, id: s("i"), at, actor: EventActor { name: s("a"), role: Role::Rm }, kind };

@@ -11,6 +11,8 @@ pub mod id_set;
 pub mod input;
 pub mod journal;
 pub mod model;
+pub mod notes;
+pub mod notes_render;
 pub mod probe;
 pub mod release;
 pub mod remote;

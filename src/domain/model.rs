@@ -137,6 +137,7 @@ pub struct Model {
     pub prompt: Option<Prompt>,
     /// `None` without a `[sentry]` section.
     pub sentry: Option<super::sentry::SentryState>,
+    pub notes: super::notes::Notes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +249,7 @@ impl Model {
             flash: None,
             prompt: None,
             sentry: None,
+            notes: super::notes::Notes::default(),
         };
         let text = format!(
             "session started: {} push {} · target {}",
@@ -270,6 +272,7 @@ impl Model {
     /// What an event changes besides the log.
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
+        self.notes.apply(event);
         if let (EventKind::VersionChanged { env, service, .. }, Some(s)) = (&event.kind, self.sentry.as_mut())
             && super::checklist::prod_env(&self.rollout.envs) == Some(env)
         {

@@ -279,6 +279,20 @@ pub fn on_tag_pushed(
 
 /// The compare range for a repository: previous push tag to the target tag
 /// when it exists, else to the branch head.
+/// The "Pushing:" block of the notes: `(repo, compare URL)` per repository
+/// with a web URL, from the previous push tag to this push's.
+pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
+    model
+        .repos
+        .iter()
+        .filter_map(|r| {
+            let status = r.status.value()?;
+            let (from, _) = compare_range(status)?;
+            Some((r.spec.name.clone(), r.compare_url(&from, status.plan.target())?))
+        })
+        .collect()
+}
+
 pub fn compare_range(status: &RepoStatus) -> Option<(String, String)> {
     let from = status.plan.previous.as_ref()?.0.clone();
     let to = match &status.plan.current {

@@ -4,6 +4,7 @@ pub mod check;
 pub mod checklist;
 pub mod drive;
 pub mod log;
+pub mod notes;
 pub mod repos;
 pub mod status;
 

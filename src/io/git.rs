@@ -283,6 +283,16 @@ fn info_of(c: &git2::Commit) -> CommitInfo {
 }
 
 /// Creates an annotated tag; never moves or overwrites an existing one.
+/// A commit named by a (short) sha: its full sha and summary, for `/pick`.
+pub fn find_commit(spec: &RepoSpec, sha: &str) -> Result<(String, String), GitError> {
+    let repo = open(&spec.name, &spec.path)?;
+    let object =
+        repo.revparse_single(sha).map_err(|e| err(&spec.name, format!("no commit {sha} ({})", e.message())))?;
+    let commit = object.peel_to_commit().map_err(|_| err(&spec.name, format!("{sha} is not a commit")))?;
+    let summary = super::sanitize::clean(&String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()));
+    Ok((commit.id().to_string(), summary))
+}
+
 pub fn create_tag(spec: &RepoSpec, tag: &str, commit: &str, tagger: &str, message: &str) -> Result<String, GitError> {
     let name = &spec.name;
     let repo = open(name, &spec.path)?;

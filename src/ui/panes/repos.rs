@@ -3,7 +3,7 @@
 //! the security fork and the last operation. A "Pushing:" block of compare
 //! URLs closes the pane, as the push notes want it.
 
-use crate::domain::repo_update::compare_range;
+use crate::domain::repo_update::pushing_urls;
 use crate::domain::repos::{RepoOp, RepoRow, RepoStatus};
 use crate::domain::{Model, Pane, Remote};
 use crate::ui::RenderCtx;
@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         lines.push(l1);
         lines.push(l2);
     }
-    let pushing = pushing_lines(model);
+    let pushing: Vec<String> = pushing_urls(model).into_iter().map(|(_, u)| u).collect();
     if lines.len() + pushing.len() + 2 <= height && !pushing.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled("Pushing:", t.title));
@@ -64,19 +64,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The "Pushing:" block: one compare URL per repository with a web URL.
-pub fn pushing_lines(model: &Model) -> Vec<String> {
-    model
-        .repos
-        .iter()
-        .filter_map(|r| {
-            let status = r.status.value()?;
-            let (from, _) = compare_range(status)?;
-            r.compare_url(&from, status.plan.target())
-        })
-        .collect()
 }
 
 fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -> (Line<'a>, Line<'a>) {

@@ -1,0 +1,204 @@
+//! The push notes, kept in the log: `/notable`, `/blocker` (and `/unblock
+//! N`), `/pick SHA [REPO]` and `/note` lines become events, and the notes
+//! are a fold over them — the shape of the weekly notes pad.
+
+use super::journal::{Event, EventActor, EventKind};
+use chrono::{DateTime, Utc};
+
+/// What a line typed in the composer (or given to `shipdeck log`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    Chat(String),
+    Notable(String),
+    Blocker(String),
+    Unblock(usize),
+    Pick {
+        sha: String,
+        repo: Option<String>,
+    },
+    Note(String),
+    Tick(String),
+    Help,
+    /// Not a command, or a command used wrongly: answered with help and why.
+    Unknown(String),
+}
+
+pub const HELP: &str =
+    "commands: /notable TEXT · /blocker TEXT · /unblock N · /pick SHA [REPO] · /note TEXT · /tick ITEM · /help";
+
+/// Reads one line. Text that does not start with `/` is chat; `//` starts a
+/// chat line with a slash.
+pub fn parse(text: &str) -> Line {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix("//") {
+        return Line::Chat(format!("/{rest}"));
+    }
+    let Some(cmd) = text.strip_prefix('/') else { return Line::Chat(text.to_string()) };
+    let (name, arg) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
+    let arg = arg.trim();
+    let needs = |what: &str| Line::Unknown(format!("/{name} needs {what}"));
+    match name.to_ascii_lowercase().as_str() {
+        "notable" if arg.is_empty() => needs("a text"),
+        "notable" => Line::Notable(arg.into()),
+        "blocker" if arg.is_empty() => needs("a text"),
+        "blocker" => Line::Blocker(arg.into()),
+        "unblock" => match arg.trim_start_matches('#').parse::<usize>() {
+            Ok(n) if n > 0 => Line::Unblock(n),
+            _ => needs("a blocker number (as in /unblock 2)"),
+        },
+        "pick" => {
+            let mut words = arg.split_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some(sha), repo, None) if is_sha(sha) => {
+                    Line::Pick { sha: sha.to_ascii_lowercase(), repo: repo.map(String::from) }
+                }
+                (Some(sha), _, None) => {
+                    Line::Unknown(format!("/pick: `{sha}` is not a commit sha (7 to 40 hex digits)"))
+                }
+                _ => needs("a commit sha and optionally a repository"),
+            }
+        }
+        "note" if arg.is_empty() => needs("a text"),
+        "note" => Line::Note(arg.into()),
+        "tick" if arg.is_empty() => needs("an item id"),
+        "tick" => Line::Tick(arg.into()),
+        "help" | "h" | "?" => Line::Help,
+        other => Line::Unknown(format!("unknown command /{other}")),
+    }
+}
+
+fn is_sha(s: &str) -> bool {
+    (7..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub text: String,
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocker {
+    /// 1-based, in the order blockers were raised; `/unblock N` uses it.
+    pub number: usize,
+    pub entry: Entry,
+    pub resolved: Option<(EventActor, DateTime<Utc>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick {
+    pub repo: String,
+    pub sha: String,
+    pub summary: String,
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+}
+
+/// The notes as the journal has them so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notes {
+    pub notable: Vec<Entry>,
+    pub blockers: Vec<Blocker>,
+    /// In the order they were asked for (cherry-picks apply in that order).
+    pub picks: Vec<Pick>,
+    pub notes: Vec<Entry>,
+    /// Version changes seen, `(env, service, from, to, at)`: rollbacks for the mail.
+    pub changes: Vec<(String, String, String, String, DateTime<Utc>)>,
+    /// Sentry spikes, as logged.
+    pub spikes: Vec<(String, String)>,
+}
+
+impl Notes {
+    pub fn apply(&mut self, e: &Event) {
+        let entry = |text: &str| Entry { text: text.to_string(), by: e.actor.clone(), at: e.at };
+        match &e.kind {
+            EventKind::Notable { text } => self.notable.push(entry(text)),
+            EventKind::Note { text } => self.notes.push(entry(text)),
+            EventKind::Blocker { text } => {
+                let number = self.blockers.len() + 1;
+                self.blockers.push(Blocker { number, entry: entry(text), resolved: None });
+            }
+            EventKind::Unblock { number } => {
+                if let Some(b) = self.blockers.iter_mut().find(|b| b.number == *number && b.resolved.is_none()) {
+                    b.resolved = Some((e.actor.clone(), e.at));
+                }
+            }
+            // The same commit asked for twice is one pick.
+            EventKind::Pick { repo, sha, summary } if !self.picks.iter().any(|p| &p.repo == repo && &p.sha == sha) => {
+                let (repo, sha, summary) = (repo.clone(), sha.clone(), summary.clone());
+                self.picks.push(Pick { repo, sha, summary, by: e.actor.clone(), at: e.at });
+            }
+            EventKind::VersionChanged { env, service, from, to, .. } => {
+                self.changes.push((env.clone(), service.clone(), from.clone(), to.clone(), e.at));
+            }
+            EventKind::SentrySpike { project, .. } if !self.spikes.iter().any(|(p, _)| p == project) => {
+                self.spikes.push((project.clone(), e.describe().1));
+            }
+            _ => {}
+        }
+    }
+
+    pub fn open_blockers(&self) -> impl Iterator<Item = &Blocker> {
+        self.blockers.iter().filter(|b| b.resolved.is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Role;
+    use chrono::TimeZone;
+
+    #[test]
+    fn commands_parse_and_mistakes_get_help() {
+        assert_eq!(parse("stage looks good"), Line::Chat("stage looks good".into()));
+        assert_eq!(parse("/notable New add-on review queue"), Line::Notable("New add-on review queue".into()));
+        assert_eq!(parse("/BLOCKER  search is down "), Line::Blocker("search is down".into()));
+        assert_eq!(parse("/unblock #2"), Line::Unblock(2));
+        assert_eq!(
+            parse("/pick ABCDEF1 addons-server"),
+            Line::Pick { sha: "abcdef1".into(), repo: Some("addons-server".into()) }
+        );
+        assert_eq!(parse("/pick abcdef1234"), Line::Pick { sha: "abcdef1234".into(), repo: None });
+        assert_eq!(parse("/tick regression-tests"), Line::Tick("regression-tests".into()));
+        assert_eq!(parse("/help"), Line::Help);
+        assert_eq!(parse("//etc/hosts is fine"), Line::Chat("/etc/hosts is fine".into()));
+        assert_eq!(parse("/unblock x"), Line::Unknown("/unblock needs a blocker number (as in /unblock 2)".into()));
+        assert_eq!(parse("/pick xyz"), Line::Unknown("/pick: `xyz` is not a commit sha (7 to 40 hex digits)".into()));
+        assert_eq!(parse("/notable"), Line::Unknown("/notable needs a text".into()));
+        assert_eq!(parse("/shipit now"), Line::Unknown("unknown command /shipit".into()));
+    }
+
+    #[test]
+    fn the_fold_numbers_blockers_and_keeps_picks_in_order() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
+        let ev = |n: i64, kind| Event {
+            v: 1,
+            id: format!("e{n}"),
+            at: at + chrono::Duration::minutes(n),
+            actor: EventActor { name: "rita".into(), role: Role::Rm },
+            kind,
+        };
+        let pick =
+            |sha: &str| EventKind::Pick { repo: "server".into(), sha: sha.into(), summary: format!("fix {sha}") };
+        let mut n = Notes::default();
+        for e in [
+            ev(1, EventKind::Blocker { text: "search down".into() }),
+            ev(2, EventKind::Blocker { text: "CDN purge".into() }),
+            ev(3, EventKind::Unblock { number: 1 }),
+            ev(4, pick("bbb")),
+            ev(5, pick("aaa")),
+            ev(6, pick("bbb")),
+            ev(7, EventKind::Notable { text: "new review queue".into() }),
+        ] {
+            n.apply(&e);
+        }
+        let open: Vec<_> = n.open_blockers().map(|b| (b.number, b.entry.text.as_str())).collect();
+        assert_eq!(open, vec![(2, "CDN purge")]);
+        assert!(n.blockers[0].resolved.is_some());
+        let picks: Vec<_> = n.picks.iter().map(|p| p.sha.as_str()).collect();
+        assert_eq!(picks, vec!["bbb", "aaa"], "chronological, once each");
+        assert_eq!(n.notable[0].text, "new review queue");
+    }
+}

@@ -1,0 +1,201 @@
+//! The push notes as text: markdown in the shape of the weekly notes pad,
+//! the "This week's push is done!" mail, and the template for the next
+//! push's notes. Pure: the time zone comes in, the text goes out.
+
+use super::checklist::prod_env;
+use super::checklist_eval::{ItemState, evaluate, human};
+use super::model::Model;
+use super::probe::short_sha;
+use super::release::hero_for;
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use std::fmt::Write as _;
+
+fn hm(t: DateTime<Utc>, tz: FixedOffset) -> String {
+    t.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+fn title(model: &Model) -> String {
+    let r = &model.release;
+    format!("{} push {} ({})", r.name, r.push_date, r.target_tag)
+}
+
+/// "Started 15:02 · finished 16:14 · took 1h 12m".
+fn times(model: &Model, tz: FixedOffset) -> String {
+    let c = &model.checklist;
+    match (&c.push_started, &c.push_finished) {
+        (Some((s, _)), Some((f, _))) => {
+            format!("Started {} · finished {} · took {}", hm(*s, tz), hm(*f, tz), human(*f - *s))
+        }
+        (Some((s, _)), None) => format!("Started {} · still running", hm(*s, tz)),
+        _ => "Not started yet".into(),
+    }
+}
+
+/// The notes in markdown.
+pub fn markdown(model: &Model, tz: FixedOffset) -> String {
+    let n = &model.notes;
+    let mut out = format!("# {}\n\n", title(model));
+    let _ = writeln!(out, "Push hero: {}  ", model.release.hero().unwrap_or("(no rotation)"));
+    let _ = writeln!(out, "{}\n", times(model, tz));
+
+    out.push_str("## Notable things shipping\n\n");
+    list(&mut out, n.notable.iter().map(|e| format!("{} ({})", e.text, e.by.name)));
+
+    out.push_str("## Blockers\n\n");
+    list(
+        &mut out,
+        n.open_blockers()
+            .map(|b| format!("#{} {} ({}, {})", b.number, b.entry.text, b.entry.by.name, hm(b.entry.at, tz))),
+    );
+
+    out.push_str("## To pick\n\n");
+    if n.picks.is_empty() {
+        out.push_str("- none\n\n");
+    } else {
+        for (i, p) in n.picks.iter().enumerate() {
+            let link = model
+                .repos
+                .iter()
+                .find(|r| r.spec.name == p.repo)
+                .and_then(|r| r.spec.web_url.as_deref())
+                .map(|u| format!(" — {}/commit/{}", u.trim_end_matches('/'), p.sha))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{}. `{}` {}: {}{link} ({}, {})",
+                i + 1,
+                short_sha(&p.sha),
+                p.repo,
+                p.summary,
+                p.by.name,
+                hm(p.at, tz)
+            );
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Pushing:\n\n");
+    list(&mut out, super::repo_update::pushing_urls(model).into_iter().map(|(repo, url)| format!("{repo}: {url}")));
+
+    out.push_str("## Sign-offs\n\n");
+    let view = evaluate(model);
+    for phase in &view.phases {
+        let _ = writeln!(out, "**{}** ({}/{})\n", phase.name, phase.done(), phase.items.len());
+        for i in &phase.items {
+            let line = match &i.state {
+                ItemState::Ticked(m) => {
+                    let over = if m.overrides_role { ", override" } else { "" };
+                    let note = m.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+                    format!(
+                        "- [x] {} — {} ({}{over}), {}{note}",
+                        i.spec.text,
+                        m.by.name,
+                        m.by.role.as_str(),
+                        hm(m.at, tz)
+                    )
+                }
+                ItemState::Waived(m) => format!(
+                    "- [x] {} — waived by {} ({}), {}: {}",
+                    i.spec.text,
+                    m.by.name,
+                    m.by.role.as_str(),
+                    hm(m.at, tz),
+                    m.note.as_deref().unwrap_or("")
+                ),
+                _ if i.done() => format!("- [x] {} — {}", i.spec.text, i.evidence.as_deref().unwrap_or("auto")),
+                _ => format!("- [ ] {} ({})", i.spec.text, i.spec.role.as_str()),
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Notes\n\n");
+    list(&mut out, n.notes.iter().map(|e| format!("{} ({}, {})", e.text, e.by.name, hm(e.at, tz))));
+    out.trim_end().to_string() + "\n"
+}
+
+fn list(out: &mut String, items: impl Iterator<Item = String>) {
+    let mut any = false;
+    for i in items {
+        let _ = writeln!(out, "- {i}");
+        any = true;
+    }
+    if !any {
+        out.push_str("- none\n");
+    }
+    out.push('\n');
+}
+
+/// What went wrong, for the mail: open blockers, rollbacks, Sentry spikes.
+pub fn issues(model: &Model, tz: FixedOffset) -> Vec<String> {
+    let n = &model.notes;
+    let target = &model.release.target_tag;
+    let mut out: Vec<String> = n.open_blockers().map(|b| format!("blocker #{}: {}", b.number, b.entry.text)).collect();
+    for (env, service, from, to, at) in &n.changes {
+        if from == target && to != target {
+            out.push(format!("rollback: {env} · {service} {from} -> {to} at {}", hm(*at, tz)));
+        }
+    }
+    out.extend(n.spikes.iter().map(|(_, line)| line.clone()));
+    out
+}
+
+/// "This week's push is done!"
+pub fn email(model: &Model, tz: FixedOffset, notes_link: Option<&str>) -> String {
+    let r = &model.release;
+    let mut out = format!("Subject: This week's push is done! ({} {})\n\n", r.name, r.push_date);
+    let _ = writeln!(out, "Hi all,\n\nThis week's push is done! {} is out.", r.target_tag);
+    if let Some(env) = prod_env(&model.rollout.envs)
+        && let Some(ei) = model.rollout.envs.iter().position(|e| e == env)
+    {
+        let p = model.rollout.progress(ei);
+        let polled = model
+            .rollout
+            .services
+            .iter()
+            .filter_map(|s| s.cells.get(ei)?.as_ref())
+            .any(|c| c.last_ok.is_some() || c.state.value().is_some());
+        // Only what was seen: without a poll there is nothing to say.
+        if p.total > 0 && polled {
+            let _ = writeln!(out, "{env}: {}/{} services on {}.", p.on_target, p.total, r.target_tag);
+        }
+    }
+    let _ = writeln!(out, "{}.\n", times(model, tz));
+    match notes_link {
+        Some(link) => {
+            let _ = writeln!(out, "Notes: {link}\n");
+        }
+        None => out.push_str("Notes: attached.\n\n"),
+    }
+    out.push_str("Issues:\n");
+    let issues = issues(model, tz);
+    if issues.is_empty() {
+        out.push_str("None\n");
+    }
+    for i in issues {
+        let _ = writeln!(out, "- {i}");
+    }
+    let next = r.push_date + Duration::days(7);
+    let hero = hero_for(&r.rotation, next).unwrap_or("(no rotation)");
+    let _ = writeln!(out, "\nNext push: {next}, push hero {hero}.");
+    out
+}
+
+/// The next push's notes, to fill in; open blockers carried over.
+pub fn next_template(model: &Model) -> String {
+    let r = &model.release;
+    let next = r.push_date + Duration::days(7);
+    let hero = hero_for(&r.rotation, next).unwrap_or("(no rotation)");
+    let mut out =
+        format!("# {} push {next}\n\nPush hero: {hero}\n\n## Notable things shipping\n\n- \n\n## Blockers\n\n", r.name);
+    let open: Vec<_> = model.notes.open_blockers().collect();
+    if open.is_empty() {
+        out.push_str("- \n");
+    }
+    for b in open {
+        let _ = writeln!(out, "- {} (still open from {})", b.entry.text, r.push_date);
+    }
+    out.push_str("\n## To pick\n\n- \n\n## Pushing:\n\n## Sign-offs\n\n## Notes\n\n- \n");
+    out
+}

@@ -1,0 +1,42 @@
+//! `shipdeck notes`: the push notes from the journal (and a scan of the
+//! repositories for the "Pushing:" compare links), as markdown or as the
+//! "push is done" mail; `--next` for the next push's template.
+
+use super::Exit;
+use super::drive::Driver;
+use crate::cli::{Global, NotesArgs, NotesFormat};
+use crate::config::Config;
+use crate::domain::notes_render::{email, markdown, next_template};
+use crate::domain::repo_update;
+use crate::session;
+use chrono::Utc;
+
+pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<String, Exit> {
+    let mut model = session::build_model(config, global, Utc::now());
+    let store = super::journal_for(config, global, &model)?;
+    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
+    for d in &loaded.damage {
+        eprintln!("shipdeck: {d}");
+    }
+    model.apply_events(&loaded.events);
+    let tz = session::local_offset();
+    let text = if args.next {
+        next_template(&model)
+    } else {
+        // Local git only: the compare links need the tags, not the network.
+        let mut driver = Driver::new(config)?;
+        let effects = repo_update::scan_all(&mut model);
+        driver.settle(&mut model, effects).await;
+        match args.format {
+            NotesFormat::Markdown => markdown(&model, tz),
+            NotesFormat::Email => email(&model, tz, args.link.as_deref()),
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Exit::new(1, format!("cannot write {}: {e}", path.display())))?;
+            Ok(format!("notes written to {}\n", path.display()))
+        }
+        None => Ok(text),
+    }
+}
