@@ -36,10 +36,12 @@ pub enum Action {
     ToggleTick,
     Waive,
     MarkPush,
+    SearchLog,
+    LogFilter,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 31] = [
         Action::Quit,
         Action::ToggleHelp,
         Action::Cancel,
@@ -69,6 +71,8 @@ impl Action {
         Action::ToggleTick,
         Action::Waive,
         Action::MarkPush,
+        Action::SearchLog,
+        Action::LogFilter,
     ];
 
     pub fn name(self) -> &'static str {
@@ -102,6 +106,8 @@ impl Action {
             Action::ToggleTick => "toggle_tick",
             Action::Waive => "waive",
             Action::MarkPush => "mark_push",
+            Action::SearchLog => "search_log",
+            Action::LogFilter => "log_filter",
         }
     }
 
@@ -140,6 +146,8 @@ impl Action {
             Action::ToggleTick => "tick or untick the selected checklist item",
             Action::Waive => "waive the selected item, giving a reason",
             Action::MarkPush => "mark the push started / finished",
+            Action::SearchLog => "search the log (esc clears)",
+            Action::LogFilter => "log: all, people, system or mine",
         }
     }
 
@@ -165,6 +173,8 @@ impl Action {
             Action::ToggleTick => Some("tick"),
             Action::Waive => Some("waive"),
             Action::MarkPush => Some("push start/end"),
+            Action::SearchLog => Some("search"),
+            Action::LogFilter => Some("filter"),
             _ => None,
         }
     }

@@ -194,6 +194,8 @@ fn defaults(action: Action) -> &'static [&'static str] {
         Action::ToggleTick => &["space", "x"],
         Action::Waive => &["w"],
         Action::MarkPush => &["s"],
+        Action::SearchLog => &["/"],
+        Action::LogFilter => &["F"],
     }
 }
 

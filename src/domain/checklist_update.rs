@@ -63,11 +63,28 @@ pub fn waive(model: &mut Model) {
 /// A key typed while a prompt is open.
 pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
     let Some(prompt) = model.prompt.as_mut() else { return Vec::new() };
+    if prompt.purpose == PromptFor::Search {
+        // The log narrows as the search is typed; esc drops it.
+        match edit {
+            Edit::Submit => model.prompt = None,
+            Edit::Cancel => {
+                model.prompt = None;
+                model.log_search = None;
+            }
+            other => {
+                prompt.input.edit(other);
+                let text = prompt.input.text();
+                model.log_search = (!text.trim().is_empty()).then_some(text);
+            }
+        }
+        model.log_back = 0;
+        return Vec::new();
+    }
     match edit {
         Edit::Cancel => model.prompt = None,
         Edit::Submit => {
             let reason = prompt.input.text();
-            let PromptFor::Waive { item, .. } = prompt.purpose.clone();
+            let PromptFor::Waive { item, .. } = prompt.purpose.clone() else { return Vec::new() };
             let view = evaluate(model);
             let planned = plan_tick(&view, model, &item, model.actor.role, TickAsk::Waive { reason }, true);
             drop(view);

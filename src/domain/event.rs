@@ -26,4 +26,47 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub kind: LogKind,
     pub text: String,
+    /// Whoever's event it was; `None` for the cockpit's own notes.
+    pub who: Option<String>,
+    /// Something a person said (chat, notes), as opposed to what happened.
+    pub person: bool,
+}
+
+/// Which entries the Log pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFilter {
+    #[default]
+    All,
+    People,
+    System,
+    Mine,
+}
+
+impl LogFilter {
+    pub fn next(self) -> Self {
+        match self {
+            LogFilter::All => LogFilter::People,
+            LogFilter::People => LogFilter::System,
+            LogFilter::System => LogFilter::Mine,
+            LogFilter::Mine => LogFilter::All,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LogFilter::All => "all",
+            LogFilter::People => "people",
+            LogFilter::System => "system",
+            LogFilter::Mine => "mine",
+        }
+    }
+
+    pub fn admits(self, e: &LogEntry, me: &str) -> bool {
+        match self {
+            LogFilter::All => true,
+            LogFilter::People => e.person,
+            LogFilter::System => !e.person,
+            LogFilter::Mine => e.who.as_deref() == Some(me),
+        }
+    }
 }

@@ -125,6 +125,21 @@ impl Event {
     }
 }
 
+impl EventKind {
+    /// Something a person said, rather than something that happened.
+    pub fn is_person(&self) -> bool {
+        matches!(
+            self,
+            EventKind::Chat { .. }
+                | EventKind::Notable { .. }
+                | EventKind::Blocker { .. }
+                | EventKind::Unblock { .. }
+                | EventKind::Pick { .. }
+                | EventKind::Note { .. }
+        )
+    }
+}
+
 impl Event {
     /// How the event reads in the log, and how it is styled.
     pub fn describe(&self) -> (super::event::LogKind, String) {

@@ -27,7 +27,7 @@ pub mod tags;
 pub mod update;
 pub mod view_memory;
 
-pub use event::{LogEntry, LogKind};
+pub use event::{LogEntry, LogFilter, LogKind};
 pub use model::{Model, Pane};
 pub use probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 pub use release::Release;

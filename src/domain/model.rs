@@ -133,8 +133,13 @@ pub struct Model {
     /// A one-line answer to the last key (refused, nothing to do), shown in
     /// the footer until it expires.
     pub flash: Option<Flash>,
-    /// A line of text being typed (a waiver's reason).
+    /// A line of text being typed (a waiver's reason, a log search).
     pub prompt: Option<Prompt>,
+    pub log_filter: super::event::LogFilter,
+    /// Lines that arrived while the reader was scrolled back.
+    pub log_new: usize,
+    /// Only log lines containing this (case-insensitive).
+    pub log_search: Option<String>,
     /// `None` without a `[sentry]` section.
     pub sentry: Option<super::sentry::SentryState>,
     pub notes: super::notes::Notes,
@@ -156,7 +161,19 @@ pub struct Prompt {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptFor {
-    Waive { item: String, overrides_role: bool },
+    Waive {
+        item: String,
+        overrides_role: bool,
+    },
+    /// `/` in the Log pane.
+    Search,
+}
+
+fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
+    match search {
+        None => true,
+        Some(q) => e.text.to_lowercase().contains(&q.to_lowercase()),
+    }
 }
 
 /// What the model knows of the session journal.
@@ -250,6 +267,9 @@ impl Model {
             prompt: None,
             sentry: None,
             notes: super::notes::Notes::default(),
+            log_filter: super::event::LogFilter::All,
+            log_new: 0,
+            log_search: None,
         };
         let text = format!(
             "session started: {} push {} · target {}",
@@ -265,8 +285,7 @@ impl Model {
             return;
         }
         self.fold(event);
-        let (kind, text) = event.describe();
-        self.push_log(event.at, kind, text);
+        self.push_event_line(event);
     }
 
     /// What an event changes besides the log.
@@ -293,8 +312,7 @@ impl Model {
             self.fold(e);
         }
         for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {
-            let (kind, text) = e.describe();
-            self.push_log(e.at, kind, text);
+            self.push_event_line(e);
         }
     }
 
@@ -324,13 +342,34 @@ impl Model {
         self.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
     }
 
+    fn push_event_line(&mut self, e: &Event) {
+        let (kind, text) = e.describe();
+        let entry = LogEntry { at: e.at, kind, text, who: Some(e.actor.name.clone()), person: e.kind.is_person() };
+        self.push_entry(entry);
+    }
+
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
-        self.log.push_back(LogEntry { at, kind, text });
+        self.push_entry(LogEntry { at, kind, text, who: None, person: false });
+    }
+
+    fn push_entry(&mut self, entry: LogEntry) {
+        if !self.log_filter.admits(&entry, &self.actor.name) || !matches_search(&entry, self.log_search.as_deref()) {
+            // Filtered out: no "new" count for a line that will not show.
+            self.log.push_back(entry);
+            self.trim_log();
+            return;
+        }
+        self.log.push_back(entry);
         // Someone reading back keeps their place; the pane shows "N new".
         if self.log_back > 0 {
             self.log_back += 1;
+            self.log_new += 1;
         }
+        self.trim_log();
+    }
+
+    fn trim_log(&mut self) {
         if self.log.len() > LOG_CAP {
             let excess = self.log.len() - LOG_CAP;
             self.log.drain(..excess);
@@ -338,6 +377,12 @@ impl Model {
             // reader was at one of the dropped ones: then the oldest left.
             self.log_back = self.log_back.min(self.log.len() - 1);
         }
+    }
+
+    /// The log entries the pane shows, oldest first.
+    pub fn visible_log(&self) -> impl DoubleEndedIterator<Item = &LogEntry> {
+        let (filter, me, search) = (self.log_filter, self.actor.name.as_str(), self.log_search.as_deref());
+        self.log.iter().filter(move |e| filter.admits(e, me) && matches_search(e, search))
     }
 
     pub fn target(&self) -> &str {

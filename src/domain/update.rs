@@ -302,6 +302,18 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Waive if model.focus == Pane::Checklist => checklist::waive(model),
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
         Action::MarkPush => checklist::mark_push(model),
+        Action::SearchLog => {
+            model.focus = Pane::Log;
+            let mut input = super::input::LineInput::default();
+            input.paste(model.log_search.as_deref().unwrap_or(""));
+            model.prompt = Some(super::model::Prompt { purpose: super::model::PromptFor::Search, input });
+        }
+        Action::LogFilter => {
+            model.focus = Pane::Log;
+            model.log_filter = model.log_filter.next();
+            model.log_back = 0;
+            model.flash(format!("log: {}", model.log_filter.name()), false);
+        }
         Action::ToggleMerges => {}
         Action::CopyUrl => return repos::url_effect(model, true),
         Action::OpenUrl => return repos::url_effect(model, false),
@@ -332,8 +344,11 @@ fn move_selection(model: &mut Model, delta: isize) {
         }
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.
-            let len = model.log.len();
+            let len = model.visible_log().count();
             model.log_back = step(model.log_back, delta.saturating_neg(), len);
+            if model.log_back == 0 {
+                model.log_new = 0;
+            }
         }
         _ => {}
     }

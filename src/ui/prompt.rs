@@ -14,14 +14,22 @@ use unicode_width::UnicodeWidthChar;
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let Some(prompt) = &model.prompt else { return };
     let t = ctx.theme;
-    let PromptFor::Waive { item, overrides_role } = &prompt.purpose;
-    let spec = model.checklist.item(item);
-    let mut lines = vec![Line::styled(format!(" {}", spec.map_or(item.as_str(), |s| s.text.as_str())), t.text)];
-    if *overrides_role {
-        let owner = spec.map_or("?", |s| s.role.as_str());
-        lines.push(Line::styled(format!(" Belongs to {owner}: recorded as an override."), t.warn));
-    }
-    lines.push(Line::styled(" Why does this check not apply this time?", t.muted));
+    let (title, mut lines) = match &prompt.purpose {
+        PromptFor::Waive { item, overrides_role } => {
+            let spec = model.checklist.item(item);
+            let mut lines = vec![Line::styled(format!(" {}", spec.map_or(item.as_str(), |s| s.text.as_str())), t.text)];
+            if *overrides_role {
+                let owner = spec.map_or("?", |s| s.role.as_str());
+                lines.push(Line::styled(format!(" Belongs to {owner}: recorded as an override."), t.warn));
+            }
+            lines.push(Line::styled(" Why does this check not apply this time?", t.muted));
+            (" Waive a check ", lines)
+        }
+        PromptFor::Search => {
+            let shown = model.visible_log().count();
+            (" Search the log ", vec![Line::styled(format!(" Lines containing this ({shown} shown):"), t.muted)])
+        }
+    };
     let area = centered(body, 64.min(body.width), lines.len() as u16 + 4);
     let inner_w = area.width.saturating_sub(4) as usize;
 
@@ -50,7 +58,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)
         .border_style(t.warn)
-        .title(Span::styled(" Waive a check ", t.title_focused))
+        .title(Span::styled(title, t.title_focused))
         .style(t.base);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines.clone()).block(block), area);

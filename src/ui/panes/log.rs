@@ -14,16 +14,28 @@ use unicode_width::UnicodeWidthChar;
 const TIME_W: usize = 9;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
-    let extra = (model.log_back > 0).then(|| format!("↓ {} newer", model.log_back));
+    let mut parts = Vec::new();
+    if model.log_filter != crate::domain::LogFilter::All {
+        parts.push(model.log_filter.name().to_string());
+    }
+    if let Some(q) = &model.log_search {
+        parts.push(format!("/{q}"));
+    }
+    // Scrolled back: new lines wait below, counted, instead of jumping.
+    if model.log_new > 0 {
+        parts.push(format!("↓ {} new", model.log_new));
+    } else if model.log_back > 0 {
+        parts.push(format!("↓ {} below", model.log_back));
+    }
+    let extra = (!parts.is_empty()).then(|| parts.join(" · "));
     let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height as usize;
     let text_w = (inner.width as usize).saturating_sub(TIME_W).max(1);
-    let end = model.log.len().saturating_sub(model.log_back);
-    // Walk back from the newest entry until the pane is full.
+    // Walk back from the newest shown entry until the pane is full.
     let mut lines: Vec<Line> = Vec::with_capacity(rows);
-    for entry in model.log.range(..end).rev() {
+    for entry in model.visible_log().rev().skip(model.log_back) {
         let mut wrapped = entry_lines(entry, text_w, ctx);
         while let Some(l) = wrapped.pop() {
             if lines.len() == rows {
