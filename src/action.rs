@@ -38,10 +38,11 @@ pub enum Action {
     MarkPush,
     SearchLog,
     LogFilter,
+    Compose,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::Quit,
         Action::ToggleHelp,
         Action::Cancel,
@@ -73,6 +74,7 @@ impl Action {
         Action::MarkPush,
         Action::SearchLog,
         Action::LogFilter,
+        Action::Compose,
     ];
 
     pub fn name(self) -> &'static str {
@@ -108,6 +110,7 @@ impl Action {
             Action::MarkPush => "mark_push",
             Action::SearchLog => "search_log",
             Action::LogFilter => "log_filter",
+            Action::Compose => "compose",
         }
     }
 
@@ -148,6 +151,7 @@ impl Action {
             Action::MarkPush => "mark the push started / finished",
             Action::SearchLog => "search the log (esc clears)",
             Action::LogFilter => "log: all, people, system or mine",
+            Action::Compose => "write in the log (enter sends, esc leaves)",
         }
     }
 
@@ -175,6 +179,7 @@ impl Action {
             Action::MarkPush => Some("push start/end"),
             Action::SearchLog => Some("search"),
             Action::LogFilter => Some("filter"),
+            Action::Compose => Some("write"),
             _ => None,
         }
     }

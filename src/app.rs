@@ -81,6 +81,11 @@ pub async fn run(
             // them: `w` then fast typing goes into the prompt `w` opened.
             let msg = match incoming {
                 Incoming::Msg(m) => Some(m),
+                // A dialog opened from the composer (`/tick` of another
+                // role's item) takes its keys first.
+                Incoming::Input(i) if model.composing && model.confirm.is_none() && !model.help => {
+                    compose_input(i, &mut view.composer)?
+                }
                 Incoming::Input(i) => translate(i, &fe.keymap, model.prompt.is_some())?,
             };
             let Some(msg) = msg else { continue };
@@ -131,6 +136,46 @@ fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<
         Input::Resize => Some(Msg::Resize),
         Input::Closed(None) => Some(Msg::Action(Action::Quit)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
+    })
+}
+
+/// While the composer has the keyboard every key is text or editing: enter
+/// sends, alt-enter (or shift-enter) breaks the line, esc leaves, up on an
+/// empty composer recalls the last line sent. Text is cleaned here, where
+/// it enters.
+fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::Result<Option<Msg>> {
+    use crate::io::sanitize::clean_max;
+    let key = match input {
+        Input::Key(key) => key,
+        Input::Paste(text) => {
+            let cleaned: Vec<String> = text.lines().map(|l| clean_max(l, 2000)).collect();
+            c.area.insert_str(cleaned.join("\n"));
+            return Ok(None);
+        }
+        other => return translate(other, &Keymap::default(), false),
+    };
+    let (ctrl, alt, shift) = (
+        key.modifiers.contains(KeyModifiers::CONTROL),
+        key.modifiers.contains(KeyModifiers::ALT),
+        key.modifiers.contains(KeyModifiers::SHIFT),
+    );
+    Ok(match key.code {
+        KeyCode::Char('c') if ctrl => Some(Msg::Action(Action::Quit)),
+        KeyCode::Esc => Some(Msg::Composing(false)),
+        KeyCode::Enter if alt || shift => {
+            c.area.insert_newline();
+            None
+        }
+        KeyCode::Enter => c.take().map(|text| {
+            let lines: Vec<String> = text.lines().map(|l| clean_max(l, 2000)).collect();
+            Msg::Compose(lines.join("\n"))
+        }),
+        KeyCode::Up if c.recall_previous() => None,
+        _ => {
+            c.recall = None;
+            c.area.input(key);
+            None
+        }
     })
 }
 

@@ -196,6 +196,7 @@ fn defaults(action: Action) -> &'static [&'static str] {
         Action::MarkPush => &["s"],
         Action::SearchLog => &["/"],
         Action::LogFilter => &["F"],
+        Action::Compose => &["i"],
     }
 }
 

@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod checklist_eval;
 pub mod checklist_report;
 pub mod checklist_update;
+pub mod compose;
 pub mod event;
 pub mod id_set;
 pub mod input;

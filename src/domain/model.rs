@@ -136,6 +136,8 @@ pub struct Model {
     /// A line of text being typed (a waiver's reason, a log search).
     pub prompt: Option<Prompt>,
     pub log_filter: super::event::LogFilter,
+    /// The Log pane's composer has the keyboard.
+    pub composing: bool,
     /// Lines that arrived while the reader was scrolled back.
     pub log_new: usize,
     /// Only log lines containing this (case-insensitive).
@@ -268,6 +270,7 @@ impl Model {
             sentry: None,
             notes: super::notes::Notes::default(),
             log_filter: super::event::LogFilter::All,
+            composing: false,
             log_new: 0,
             log_search: None,
         };

@@ -77,6 +77,14 @@ pub enum Msg {
     Edit(Edit),
     /// Text pasted into an open prompt.
     Paste(String),
+    /// A line sent from the composer (already cleaned where it was typed).
+    Compose(String),
+    /// The composer took or gave up the keyboard.
+    Composing(bool),
+    /// `(repo, full sha, summary)` of a `/pick`, or why it was not found.
+    PickResolved {
+        result: Result<(String, String, String), String>,
+    },
     SentryFetched {
         project: usize,
         result: Result<Fetched, SentryError>,
@@ -137,6 +145,11 @@ pub enum Effect {
         push: DateTime<Utc>,
         now: DateTime<Utc>,
     },
+    /// Find a `/pick`'s commit in these repositories.
+    ResolvePick {
+        sha: String,
+        repos: Vec<RepoSpec>,
+    },
     /// Save an event to the journal.
     Append(Event),
     /// Put text on the clipboard (OSC 52).
@@ -148,6 +161,15 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
         Msg::Edit(edit) => checklist::on_edit(model, edit),
+        Msg::Compose(text) => super::compose::send(model, &text),
+        Msg::Composing(on) => {
+            model.composing = on;
+            if on {
+                model.focus = Pane::Log;
+            }
+            Vec::new()
+        }
+        Msg::PickResolved { result } => super::compose::on_pick_resolved(model, result),
         Msg::Paste(text) => {
             if let Some(p) = model.prompt.as_mut() {
                 p.input.paste(&text);
@@ -297,6 +319,11 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PushTags => repos::propose_push(model),
         Action::Compare => return repos::open_compare(model),
         Action::Activate if model.focus == Pane::Repos => return repos::open_compare(model),
+        Action::Compose => {
+            model.focus = Pane::Log;
+            model.composing = true;
+        }
+        Action::Activate if model.focus == Pane::Log => model.composing = true,
         Action::Activate | Action::ToggleTick if model.focus == Pane::Checklist => return checklist::toggle(model),
         Action::Activate | Action::ToggleTick => {}
         Action::Waive if model.focus == Pane::Checklist => checklist::waive(model),

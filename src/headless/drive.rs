@@ -17,6 +17,7 @@ fn answers(effect: &Effect) -> usize {
         Effect::LoadCompare { .. } => 1,
         Effect::Append(_) => 1,
         Effect::FetchSentry { projects, .. } => projects.len(),
+        Effect::ResolvePick { .. } => 1,
         // Nothing to open or copy to without a terminal.
         Effect::OpenUrl(_) | Effect::Copy(_) => 0,
     }
@@ -32,6 +33,7 @@ fn is_answer(msg: &Msg) -> bool {
             | Msg::TagPushed { .. }
             | Msg::CompareLoaded { .. }
             | Msg::SentryFetched { .. }
+            | Msg::PickResolved { .. }
             | Msg::Journaled
             | Msg::JournalFailed { .. }
     )

@@ -83,32 +83,16 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
 /// sha and summary.
 fn pick(config: &Config, sha: &str, repo: Option<&str>) -> Result<EventKind, Exit> {
     let names = || config.repos.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ");
-    let candidates: Vec<_> = match repo {
-        Some(name) => {
-            let spec = config.repos.iter().find(|r| r.name == name);
-            vec![spec.ok_or_else(|| Exit::new(2, format!("/pick: no repository `{name}` (configured: {})", names())))?]
-        }
-        None if config.repos.is_empty() => return Err(Exit::new(2, "/pick: no repositories are configured")),
-        None => config.repos.iter().collect(),
-    };
-    let mut found = Vec::new();
-    let mut errors = Vec::new();
-    for spec in candidates {
-        match crate::io::git::find_commit(spec, sha) {
-            Ok((full, summary)) => found.push((spec.name.clone(), full, summary)),
-            Err(e) => errors.push(e.to_string()),
-        }
+    let specs: Vec<_> = config.repos.iter().filter(|r| repo.is_none_or(|name| r.name == name)).cloned().collect();
+    if specs.is_empty() {
+        return Err(Exit::new(
+            2,
+            match repo {
+                Some(name) => format!("/pick: no repository `{name}` (configured: {})", names()),
+                None => "/pick: no repositories are configured".into(),
+            },
+        ));
     }
-    match found.len() {
-        1 => {
-            let (repo, sha, summary) = found.remove(0);
-            Ok(EventKind::Pick { repo, sha, summary })
-        }
-        0 if repo.is_some() => Err(Exit::new(2, format!("/pick: {}", errors.join("; ")))),
-        0 => Err(Exit::new(2, format!("/pick: no commit {sha} in any repository ({})", names()))),
-        _ => {
-            let repos: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
-            Err(Exit::new(2, format!("/pick: {sha} is in {}: name the repository", repos.join(" and "))))
-        }
-    }
+    let (repo, sha, summary) = crate::io::resolve_pick(sha, &specs).map_err(|e| Exit::new(2, e))?;
+    Ok(EventKind::Pick { repo, sha, summary })
 }

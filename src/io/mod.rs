@@ -163,6 +163,13 @@ impl Io {
                     }
                 });
             }
+            Effect::ResolvePick { sha, repos } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = resolve_pick(&sha, &repos);
+                    let _ = tx.send(Msg::PickResolved { result });
+                });
+            }
             Effect::Append(event) => {
                 let io = self.clone();
                 tokio::spawn(async move {
@@ -206,4 +213,26 @@ async fn open_url(url: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("{opener}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{opener} exited with {status}")) }
+}
+
+/// A `/pick`'s commit: in exactly one of `repos`, or an answer saying why not.
+pub fn resolve_pick(sha: &str, repos: &[crate::domain::repos::RepoSpec]) -> Result<(String, String, String), String> {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for spec in repos {
+        match git::find_commit(spec, sha) {
+            Ok((full, summary)) => found.push((spec.name.clone(), full, summary)),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let names = || repos.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", ");
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 if repos.len() == 1 => Err(format!("/pick: {}", errors.join("; "))),
+        0 => Err(format!("/pick: no commit {sha} in any repository ({})", names())),
+        _ => {
+            let in_: Vec<&str> = found.iter().map(|(r, _, _)| r.as_str()).collect();
+            Err(format!("/pick: {sha} is in {}: name the repository", in_.join(" and ")))
+        }
+    }
 }

@@ -18,6 +18,26 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         frame.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {}", flash.text), style))), area);
         return;
     }
+    if model.composing && !model.help && model.confirm.is_none() {
+        let hints = vec![
+            Span::styled(" enter", t.footer_key),
+            Span::styled(" send", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("alt-enter", t.footer_key),
+            Span::styled(" new line", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("↑", t.footer_key),
+            Span::styled(" previous", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("esc", t.footer_key),
+            Span::styled(" leave", t.footer_text),
+            Span::styled(GAP, t.footer_text),
+            Span::styled("/help", t.footer_key),
+            Span::styled(" commands", t.footer_text),
+        ];
+        frame.render_widget(Paragraph::new(Line::from(hints)), area);
+        return;
+    }
     if model.prompt.is_some() {
         let hints = vec![
             Span::styled(" enter", t.footer_key),

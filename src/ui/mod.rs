@@ -39,6 +39,51 @@ pub struct ViewState {
     /// Rows the rollout table showed last frame (for tests and paging).
     pub rollout_rows: usize,
     pub compare_offset: usize,
+    pub composer: Composer,
+}
+
+/// The Log pane's composer: the text being written, and the lines sent
+/// before (Up recalls them). View state: what is sent goes to `update`.
+#[derive(Debug, Default, Clone)]
+pub struct Composer {
+    pub area: ratatui_textarea::TextArea<'static>,
+    pub history: Vec<String>,
+    /// How far back Up has gone, while recalling.
+    pub recall: Option<usize>,
+}
+
+impl Composer {
+    pub fn is_empty(&self) -> bool {
+        self.area.lines().iter().all(|l| l.is_empty())
+    }
+
+    /// Takes the text out to send it, and remembers it.
+    pub fn take(&mut self) -> Option<String> {
+        let text = self.area.lines().join("\n");
+        if text.trim().is_empty() {
+            return None;
+        }
+        self.area = ratatui_textarea::TextArea::default();
+        self.recall = None;
+        if self.history.last() != Some(&text) {
+            self.history.push(text.clone());
+        }
+        Some(text)
+    }
+
+    /// Up on an empty composer (or while recalling): the previous line sent.
+    pub fn recall_previous(&mut self) -> bool {
+        if !(self.is_empty() || self.recall.is_some()) || self.history.is_empty() {
+            return false;
+        }
+        let back = self.recall.map_or(1, |b| (b + 1).min(self.history.len()));
+        self.recall = Some(back);
+        let text = &self.history[self.history.len() - back];
+        self.area = ratatui_textarea::TextArea::new(text.lines().map(String::from).collect());
+        self.area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        self.area.move_cursor(ratatui_textarea::CursorMove::End);
+        true
+    }
 }
 
 pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {

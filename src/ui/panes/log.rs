@@ -2,8 +2,8 @@
 //! their text, not under the time.
 
 use crate::domain::{LogEntry, LogKind, Model, Pane};
-use crate::ui::RenderCtx;
 use crate::ui::widgets::pane_block;
+use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthChar;
 
 const TIME_W: usize = 9;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, focused: bool, ctx: &RenderCtx) {
     let mut parts = Vec::new();
     if model.log_filter != crate::domain::LogFilter::All {
         parts.push(model.log_filter.name().to_string());
@@ -29,8 +29,26 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     }
     let extra = (!parts.is_empty()).then(|| parts.join(" · "));
     let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if model.composing && inner.height >= 4 {
+        // The composer at the bottom: as tall as its text, up to four lines.
+        let h = (view.composer.area.lines().len() as u16).clamp(1, 4) + 1;
+        let h = h.min(inner.height - 2);
+        let at = Rect { y: inner.bottom() - h, height: h, ..inner };
+        inner.height -= h;
+        let mut composer = view.composer.area.clone();
+        let t = ctx.theme;
+        composer.set_block(
+            ratatui::widgets::Block::default()
+                .borders(ratatui::widgets::Borders::TOP)
+                .border_style(t.border_focused)
+                .title(Span::styled(" enter sends · alt-enter new line · esc leaves · /help ", t.muted)),
+        );
+        composer.set_style(t.text);
+        composer.set_cursor_line_style(Style::default());
+        frame.render_widget(&composer, at);
+    }
     let rows = inner.height as usize;
     let text_w = (inner.width as usize).saturating_sub(TIME_W).max(1);
     // Walk back from the newest shown entry until the pane is full.
@@ -61,7 +79,11 @@ fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>
         LogKind::Mixed | LogKind::Heartbeat => t.warn,
     };
     let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S ").to_string();
-    wrap(&e.text, text_w)
+    // Lines written with alt-enter stay lines.
+    e.text
+        .split('\n')
+        .flat_map(|l| wrap(l, text_w))
+        .collect::<Vec<_>>()
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {

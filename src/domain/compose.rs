@@ -1,0 +1,155 @@
+//! A line sent from the composer: chat, or a notes command (`/notable`,
+//! `/blocker`, `/unblock N`, `/pick SHA [REPO]`, `/note`, `/tick ITEM`,
+//! `/help`). Unknown commands are answered with help in the log, never a
+//! popup.
+
+use super::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use super::event::LogKind;
+use super::journal::EventKind;
+use super::model::{Confirm, Model};
+use super::notes::{HELP, Line, parse};
+use super::update::Effect;
+
+pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let now = model.now;
+    let kind = match parse(text) {
+        Line::Chat(text) => EventKind::Chat { text },
+        Line::Notable(text) => EventKind::Notable { text },
+        Line::Blocker(text) => EventKind::Blocker { text },
+        Line::Note(text) => EventKind::Note { text },
+        Line::Unblock(number) => {
+            if !model.notes.open_blockers().any(|b| b.number == number) {
+                let open: Vec<String> = model.notes.open_blockers().map(|b| format!("#{}", b.number)).collect();
+                let open = if open.is_empty() { "none".into() } else { open.join(", ") };
+                model.flash(format!("no open blocker #{number} (open: {open})"), true);
+                return Vec::new();
+            }
+            EventKind::Unblock { number }
+        }
+        Line::Pick { sha, repo } => return pick(model, sha, repo),
+        Line::Tick(item) => return tick(model, &item),
+        Line::Help => {
+            model.push_log(now, LogKind::System, HELP.to_string());
+            return Vec::new();
+        }
+        Line::Unknown(why) => {
+            model.push_log(now, LogKind::System, format!("{why} — {HELP}"));
+            return Vec::new();
+        }
+    };
+    vec![model.record(kind, now, false)]
+}
+
+/// The commit is looked up in the repositories (git, off the UI thread);
+/// the answer comes back as `PickResolved`.
+fn pick(model: &mut Model, sha: String, repo: Option<String>) -> Vec<Effect> {
+    let specs: Vec<_> = match &repo {
+        Some(name) => model.repos.iter().filter(|r| &r.spec.name == name).map(|r| r.spec.clone()).collect(),
+        None => model.repos.iter().map(|r| r.spec.clone()).collect(),
+    };
+    if specs.is_empty() {
+        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
+        let why = match repo {
+            Some(name) => format!("/pick: no repository `{name}` (configured: {})", names.join(", ")),
+            None => "/pick: no repositories are configured".into(),
+        };
+        model.flash(why, true);
+        return Vec::new();
+    }
+    vec![Effect::ResolvePick { sha, repos: specs }]
+}
+
+/// What the lookup found: record the pick, or say why not.
+pub fn on_pick_resolved(model: &mut Model, result: Result<(String, String, String), String>) -> Vec<Effect> {
+    match result {
+        Ok((repo, sha, summary)) => {
+            let now = model.now;
+            vec![model.record(EventKind::Pick { repo, sha, summary }, now, false)]
+        }
+        Err(why) => {
+            model.flash(why, true);
+            Vec::new()
+        }
+    }
+}
+
+/// `/tick ITEM`: the same rules as the checklist keys.
+fn tick(model: &mut Model, item: &str) -> Vec<Effect> {
+    let view = evaluate(model);
+    let planned = plan_tick(&view, model, item, model.actor.role, TickAsk::Tick { note: None }, false);
+    let id = view.find(item).map(|i| i.spec.id.clone());
+    drop(view);
+    match (planned, id) {
+        (Ok(kind), _) => {
+            let now = model.now;
+            vec![model.record(kind, now, false)]
+        }
+        (Err(TickRefused::OtherRole { .. }), Some(item)) => {
+            model.confirm = Some(Confirm::TickForOtherRole { item });
+            Vec::new()
+        }
+        (Err(e), _) => {
+            model.flash(e.to_string(), true);
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Msg, update};
+    use crate::testkit;
+
+    fn model() -> Model {
+        testkit::model(&["web"], testkit::release().window.unwrap().start)
+    }
+
+    fn kinds(fx: &[Effect]) -> Vec<EventKind> {
+        fx.iter().filter_map(|e| if let Effect::Append(ev) = e { Some(ev.kind.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn chat_and_notes_commands_become_events() {
+        let mut m = model();
+        assert!(update(&mut m, Msg::Compose("   ".into())).is_empty(), "empty lines are ignored");
+        let fx = update(&mut m, Msg::Compose("stage looks good".into()));
+        assert_eq!(kinds(&fx), vec![EventKind::Chat { text: "stage looks good".into() }]);
+        let fx = update(&mut m, Msg::Compose("/blocker search is down".into()));
+        assert_eq!(kinds(&fx), vec![EventKind::Blocker { text: "search is down".into() }]);
+        assert!(update(&mut m, Msg::Compose("/unblock 2".into())).is_empty());
+        assert!(m.flash.as_ref().unwrap().text.contains("no open blocker #2 (open: #1)"));
+        let fx = update(&mut m, Msg::Compose("/unblock 1".into()));
+        assert_eq!(kinds(&fx), vec![EventKind::Unblock { number: 1 }]);
+        assert_eq!(m.notes.open_blockers().count(), 0);
+    }
+
+    #[test]
+    fn unknown_commands_get_help_in_the_log_and_picks_ask_git() {
+        let mut m = model();
+        assert!(update(&mut m, Msg::Compose("/shipit".into())).is_empty());
+        assert!(m.log.back().unwrap().text.starts_with("unknown command /shipit — commands: /notable"));
+        assert!(m.confirm.is_none() && m.flash.is_none(), "no popup");
+        update(&mut m, Msg::Compose("/pick abcdef1".into()));
+        assert!(m.flash.as_ref().unwrap().text.contains("no repositories are configured"));
+        m.repos = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
+        let fx = update(&mut m, Msg::Compose("/pick abcdef1 server".into()));
+        assert!(matches!(&fx[..], [Effect::ResolvePick { sha, repos }] if sha == "abcdef1" && repos.len() == 1));
+        let fx = update(&mut m, Msg::PickResolved { result: Ok(("server".into(), "abcdef1".repeat(5), "Fix".into())) });
+        assert_eq!(kinds(&fx).len(), 1);
+        assert_eq!(m.notes.picks[0].summary, "Fix");
+    }
+
+    #[test]
+    fn tick_follows_the_checklist_rules() {
+        let mut m = model();
+        m.actor.role = crate::domain::model::Role::Qa;
+        let fx = update(&mut m, Msg::Compose("/tick regression-tests".into()));
+        assert_eq!(kinds(&fx).len(), 1);
+        update(&mut m, Msg::Compose("/tick features-agreed".into()));
+        assert!(matches!(m.confirm, Some(Confirm::TickForOtherRole { .. })), "another role's item asks first");
+    }
+}
