@@ -39,10 +39,11 @@ pub enum Action {
     SearchLog,
     LogFilter,
     Compose,
+    ExportNotes,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Action::Quit,
         Action::ToggleHelp,
         Action::Cancel,
@@ -75,6 +76,7 @@ impl Action {
         Action::SearchLog,
         Action::LogFilter,
         Action::Compose,
+        Action::ExportNotes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +113,7 @@ impl Action {
             Action::SearchLog => "search_log",
             Action::LogFilter => "log_filter",
             Action::Compose => "compose",
+            Action::ExportNotes => "export_notes",
         }
     }
 
@@ -152,6 +155,7 @@ impl Action {
             Action::SearchLog => "search the log (esc clears)",
             Action::LogFilter => "log: all, people, system or mine",
             Action::Compose => "write in the log (enter sends, esc leaves)",
+            Action::ExportNotes => "write the push notes (markdown) beside the journal",
         }
     }
 
@@ -180,6 +184,7 @@ impl Action {
             Action::SearchLog => Some("search"),
             Action::LogFilter => Some("filter"),
             Action::Compose => Some("write"),
+            Action::ExportNotes => Some("export notes"),
             _ => None,
         }
     }

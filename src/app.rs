@@ -46,6 +46,25 @@ pub async fn run(
             model.push_log(now, crate::domain::LogKind::Error, w);
         }
     }
+    if let Some(var) = &config.webhook_url_env {
+        match std::env::var(var) {
+            Ok(url) if !url.trim().is_empty() => match crate::io::notify::Notifier::new(url.trim().to_string()) {
+                Ok(n) => {
+                    io = io.with_notifier(n);
+                    model.milestones.enabled = true;
+                }
+                Err(e) => {
+                    let now = model.now;
+                    model.push_log(now, crate::domain::LogKind::Error, e);
+                }
+            },
+            _ => {
+                let now = model.now;
+                let text = format!("webhook: ${var} is not set; milestones are not posted");
+                model.push_log(now, crate::domain::LogKind::Error, text);
+            }
+        }
+    }
     let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());

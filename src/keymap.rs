@@ -197,6 +197,7 @@ fn defaults(action: Action) -> &'static [&'static str] {
         Action::SearchLog => &["/"],
         Action::LogFilter => &["F"],
         Action::Compose => &["i"],
+        Action::ExportNotes => &["e"],
     }
 }
 

@@ -77,6 +77,8 @@ pub struct Config {
     pub user_role: Option<Role>,
     /// `None`: no `[sentry]`; the pane says so.
     pub sentry: Option<sentry::SentryConfig>,
+    /// The environment variable holding the webhook URL (it has a secret in it).
+    pub webhook_url_env: Option<String>,
     /// `[[checklist.phase]]` entries; `None` keeps the built-in template.
     pub checklist: Option<Vec<PhaseSpec>>,
 }
@@ -299,6 +301,13 @@ impl Ctx<'_> {
             user_role,
             checklist,
             sentry,
+            webhook_url_env: match &raw.notify.webhook_url_env {
+                Some(v) if v.get_ref().trim().is_empty() => {
+                    return Err(self.err(v, "notify.webhook_url_env", "must name an environment variable".into()));
+                }
+                Some(v) => Some(v.get_ref().trim().to_string()),
+                None => None,
+            },
         })
     }
 

@@ -25,6 +25,8 @@ pub struct RawConfig {
     pub user: RawUser,
     #[serde(default)]
     pub sentry: Option<Spanned<RawSentry>>,
+    #[serde(default)]
+    pub notify: RawNotify,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -163,4 +165,10 @@ pub enum RawSentryProject {
 pub struct RawSentryLinked {
     pub slug: String,
     pub service: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNotify {
+    pub webhook_url_env: Option<Spanned<String>>,
 }

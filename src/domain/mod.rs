@@ -11,6 +11,7 @@ pub mod event;
 pub mod id_set;
 pub mod input;
 pub mod journal;
+pub mod milestones;
 pub mod model;
 pub mod notes;
 pub mod notes_render;

@@ -138,6 +138,9 @@ pub struct Model {
     pub log_filter: super::event::LogFilter,
     /// The Log pane's composer has the keyboard.
     pub composing: bool,
+    /// Local time zone, for text written out (the notes).
+    pub tz: chrono::FixedOffset,
+    pub milestones: super::milestones::Milestones,
     /// Lines that arrived while the reader was scrolled back.
     pub log_new: usize,
     /// Only log lines containing this (case-insensitive).
@@ -271,6 +274,8 @@ impl Model {
             notes: super::notes::Notes::default(),
             log_filter: super::event::LogFilter::All,
             composing: false,
+            tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
+            milestones: super::milestones::Milestones::default(),
             log_new: 0,
             log_search: None,
         };

@@ -81,6 +81,15 @@ pub enum Msg {
     Compose(String),
     /// The composer took or gave up the keyboard.
     Composing(bool),
+    /// The webhook gave up on a milestone.
+    NotifyFailed {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Where the notes were written, or why not.
+    Exported {
+        result: Result<String, String>,
+    },
     /// `(repo, full sha, summary)` of a `/pick`, or why it was not found.
     PickResolved {
         result: Result<(String, String, String), String>,
@@ -145,6 +154,12 @@ pub enum Effect {
         push: DateTime<Utc>,
         now: DateTime<Utc>,
     },
+    /// Post a milestone to the webhook.
+    Notify(String),
+    /// Write the notes beside the journal.
+    ExportNotes {
+        markdown: String,
+    },
     /// Find a `/pick`'s commit in these repositories.
     ResolvePick {
         sha: String,
@@ -158,6 +173,14 @@ pub enum Effect {
 }
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(model, msg);
+    if model.milestones.enabled {
+        effects.extend(super::milestones::due(model));
+    }
+    effects
+}
+
+fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
         Msg::Edit(edit) => checklist::on_edit(model, edit),
@@ -170,6 +193,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::PickResolved { result } => super::compose::on_pick_resolved(model, result),
+        Msg::NotifyFailed { error, at } => {
+            model.push_log(at, LogKind::Error, format!("{error}; the milestone is in the journal"));
+            model.flash(error, true);
+            Vec::new()
+        }
+        Msg::Exported { result } => {
+            match result {
+                Ok(path) => model.flash(format!("notes written to {path}"), false),
+                Err(e) => model.flash(e, true),
+            }
+            Vec::new()
+        }
         Msg::Paste(text) => {
             if let Some(p) = model.prompt.as_mut() {
                 p.input.paste(&text);
@@ -329,6 +364,9 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Waive if model.focus == Pane::Checklist => checklist::waive(model),
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
         Action::MarkPush => checklist::mark_push(model),
+        Action::ExportNotes => {
+            return vec![Effect::ExportNotes { markdown: super::notes_render::markdown(model, model.tz) }];
+        }
         Action::SearchLog => {
             model.focus = Pane::Log;
             let mut input = super::input::LineInput::default();

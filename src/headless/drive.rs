@@ -18,6 +18,8 @@ fn answers(effect: &Effect) -> usize {
         Effect::Append(_) => 1,
         Effect::FetchSentry { projects, .. } => projects.len(),
         Effect::ResolvePick { .. } => 1,
+        // Headless commands post no milestones and write no notes file.
+        Effect::Notify(_) | Effect::ExportNotes { .. } => 0,
         // Nothing to open or copy to without a terminal.
         Effect::OpenUrl(_) | Effect::Copy(_) => 0,
     }

@@ -5,6 +5,7 @@ pub mod dockerflow;
 pub mod git;
 pub mod http;
 pub mod journal;
+pub mod notify;
 pub mod poller;
 pub mod sanitize;
 pub mod sentry;
@@ -30,6 +31,7 @@ pub struct Io {
     /// appends are acknowledged without being written.
     journal: Option<journal::JournalStore>,
     sentry: Option<Arc<sentry::SentryClient>>,
+    notifier: Option<notify::Notifier>,
 }
 
 impl Io {
@@ -41,7 +43,13 @@ impl Io {
             tx,
             journal: None,
             sentry: None,
+            notifier: None,
         })
+    }
+
+    pub fn with_notifier(mut self, notifier: notify::Notifier) -> Self {
+        self.notifier = Some(notifier);
+        self
     }
 
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
@@ -161,6 +169,30 @@ impl Io {
                             return;
                         }
                     }
+                });
+            }
+            Effect::Notify(text) => {
+                let (notifier, tx) = (self.notifier.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let Some(n) = notifier else { return };
+                    if let Err(error) = n.post(&text).await {
+                        let _ = tx.send(Msg::NotifyFailed { error, at: Utc::now() });
+                    }
+                });
+            }
+            Effect::ExportNotes { markdown } => {
+                let (store, tx) = (self.journal.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let result = match store {
+                        Some(s) => {
+                            let path = s.path().with_extension("notes.md");
+                            std::fs::write(&path, markdown)
+                                .map(|_| path.display().to_string())
+                                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                        }
+                        None => Err("no data directory: the notes have nowhere to go".into()),
+                    };
+                    let _ = tx.send(Msg::Exported { result });
                 });
             }
             Effect::ResolvePick { sha, repos } => {

@@ -1,0 +1,98 @@
+//! Milestones worth telling the team's channel about: a repository tagged,
+//! an environment on the target everywhere, a sign-off phase complete, a
+//! Sentry spike, the push done. Each is posted once; what was already true
+//! when the cockpit started (restored from the journal) is not posted again.
+
+use super::checklist_eval::{evaluate, human};
+use super::model::Model;
+use super::remote::Remote;
+use super::update::Effect;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Default)]
+pub struct Milestones {
+    /// A webhook is configured.
+    pub enabled: bool,
+    sent: HashSet<String>,
+    seeded: bool,
+}
+
+pub fn due(model: &mut Model) -> Vec<Effect> {
+    let now = current(model);
+    let m = &mut model.milestones;
+    if !m.seeded {
+        m.seeded = true;
+        m.sent.extend(now.into_iter().map(|(k, _)| k));
+        return Vec::new();
+    }
+    now.into_iter().filter(|(k, _)| m.sent.insert(k.clone())).map(|(_, text)| Effect::Notify(text)).collect()
+}
+
+/// `(key, text)` of every milestone true now.
+fn current(model: &Model) -> Vec<(String, String)> {
+    let r = &model.release;
+    let head = format!("{} push {}", r.name, r.push_date);
+    let mut out = Vec::new();
+    for row in &model.repos {
+        if let Remote::Ready { value, .. } = &row.status
+            && let Some((tag, _)) = &value.plan.current
+            && !value.needs_tag()
+        {
+            out.push((format!("tag:{}:{tag}", row.spec.name), format!("{head}: {} tagged {tag}", row.spec.name)));
+        }
+    }
+    for (i, env) in model.rollout.envs.iter().enumerate() {
+        let p = model.rollout.progress(i);
+        if p.total > 0 && p.on_target == p.total {
+            let text = format!("{head}: {env} runs {} on every service ({}/{})", r.target_tag, p.on_target, p.total);
+            out.push((format!("env:{env}:{}", r.target_tag), text));
+        }
+    }
+    for phase in evaluate(model).phases.iter().filter(|p| p.complete()) {
+        out.push((format!("phase:{}", phase.name), format!("{head}: {} complete", phase.name)));
+    }
+    for (project, line) in &model.notes.spikes {
+        out.push((format!("spike:{project}"), format!("{head}: {line}")));
+    }
+    if let (Some((s, _)), Some((f, _))) = (&model.checklist.push_started, &model.checklist.push_finished) {
+        let text = format!("{head}: the push is done ({})", human(*f - *s));
+        out.push((format!("done:{}", f.timestamp()), text));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Heartbeat, Msg, update};
+    use crate::testkit;
+
+    fn notified(fx: &[Effect]) -> Vec<String> {
+        fx.iter().filter_map(|e| if let Effect::Notify(t) = e { Some(t.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn each_milestone_is_posted_once_and_old_ones_never() {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["web"], t);
+        m.milestones.enabled = true;
+        assert!(notified(&update(&mut m, Msg::Tick(t))).is_empty(), "the first look only seeds");
+        let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t);
+        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: p.clone() });
+        assert_eq!(notified(&fx), vec!["AMO push 2026-11-26: prod runs 2026.11.26 on every service (1/1)"]);
+        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: p });
+        assert!(notified(&fx).is_empty(), "once");
+        m.actor.role = crate::domain::model::Role::Rm;
+        m.focus = crate::domain::Pane::Checklist;
+        let mut posted = Vec::new();
+        for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
+            let at = evaluate(&m).items().position(|i| i.spec.id == id).unwrap();
+            m.check_selected = at;
+            posted.extend(notified(&update(&mut m, Msg::Action(crate::action::Action::ToggleTick))));
+            if m.confirm.is_some() {
+                posted.extend(notified(&update(&mut m, Msg::Action(crate::action::Action::Activate))));
+            }
+        }
+        assert_eq!(posted, vec!["AMO push 2026-11-26: Before tagging complete"]);
+    }
+}

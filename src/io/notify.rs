@@ -1,0 +1,60 @@
+//! The webhook: milestone lines posted as Slack-compatible JSON
+//! `{"text": "…"}`, in the background, with a timeout and a few retries. A
+//! webhook that keeps failing is reported; the milestone stays in the
+//! journal either way.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Notifier {
+    pub client: reqwest::Client,
+    pub url: String,
+    pub timeout: Duration,
+    pub attempts: u32,
+    /// Before the second attempt; doubled for each one after.
+    pub backoff: Duration,
+}
+
+impl Notifier {
+    pub fn new(url: String) -> Result<Self, String> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("webhook: cannot build the HTTP client: {e}"))?;
+        Ok(Notifier { client, url, timeout: Duration::from_secs(5), attempts: 3, backoff: Duration::from_secs(1) })
+    }
+
+    /// Posts `text`; `Err` says what the last attempt got. The URL is not in
+    /// the message: webhook URLs carry their secret in the path.
+    pub async fn post(&self, text: &str) -> Result<(), String> {
+        let body = serde_json::json!({ "text": text });
+        let mut wait = self.backoff;
+        let mut last = String::new();
+        for attempt in 1..=self.attempts {
+            let sent = self
+                .client
+                .post(&self.url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string())
+                .timeout(self.timeout)
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status().is_success() => return Ok(()),
+                // A 4xx will not get better by asking again.
+                Ok(r) if r.status().is_client_error() => {
+                    return Err(format!("webhook answered HTTP {}", r.status().as_u16()));
+                }
+                Ok(r) => last = format!("webhook answered HTTP {}", r.status().as_u16()),
+                Err(e) if e.is_timeout() => last = format!("webhook timed out after {}s", self.timeout.as_secs_f32()),
+                Err(e) => last = format!("webhook unreachable ({})", super::http::describe(&e).replace(&self.url, "…")),
+            }
+            if attempt < self.attempts {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+        }
+        Err(format!("{last}, {} attempts", self.attempts))
+    }
+}
