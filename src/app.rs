@@ -335,6 +335,54 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> Input {
+        Input::Key(KeyEvent::new(code, mods))
+    }
+
+    fn typed(c: &mut ui::Composer, text: &str) {
+        for ch in text.chars() {
+            assert_eq!(compose_input(key(KeyCode::Char(ch), KeyModifiers::NONE), c).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn the_composer_sends_breaks_lines_recalls_and_leaves() {
+        let mut c = ui::Composer::default();
+        typed(&mut c, "q s t");
+        assert!(c.area.lines() == ["q s t"], "letters are text, not shortcuts");
+        assert_eq!(
+            compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap(),
+            Some(Msg::Compose("q s t".into()))
+        );
+        assert!(c.is_empty());
+        assert_eq!(
+            compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap(),
+            None,
+            "empty: nothing sent"
+        );
+        typed(&mut c, "one");
+        compose_input(key(KeyCode::Enter, KeyModifiers::ALT), &mut c).unwrap();
+        typed(&mut c, "two");
+        let sent = compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(sent, Some(Msg::Compose("one\ntwo".into())));
+        // Up on an empty composer: the last line sent, then the one before.
+        compose_input(key(KeyCode::Up, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(c.area.lines().join("\n"), "one\ntwo");
+        compose_input(key(KeyCode::Up, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(c.area.lines().join("\n"), "q s t");
+        // A paste is cleaned of escapes and control characters.
+        let mut p = ui::Composer::default();
+        compose_input(Input::Paste("see \x1b[31mticket\x07 42".into()), &mut p).unwrap();
+        assert_eq!(p.area.lines(), ["see ticket 42"]);
+        assert_eq!(compose_input(key(KeyCode::Esc, KeyModifiers::NONE), &mut p).unwrap(), Some(Msg::Composing(false)));
+        assert_eq!(
+            compose_input(key(KeyCode::Char('c'), KeyModifiers::CONTROL), &mut p).unwrap(),
+            Some(Msg::Action(Action::Quit))
+        );
+    }
+
     #[test]
     fn base64_matches_the_rfc_examples() {
         for (plain, encoded) in [

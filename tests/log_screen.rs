@@ -115,3 +115,17 @@ fn a_reader_scrolled_back_sees_n_new() {
     let text = draw(&m);
     assert!(text.contains("line 2") && !text.contains("new"), "{text}");
 }
+
+#[test]
+fn long_lines_wrap_and_wide_characters_align() {
+    let mut m = model();
+    let text = "🚀 デプロイ完了 ".repeat(12) + "ok";
+    m.apply_event(&event(20, "rita", Role::Rm, EventKind::Chat { text }));
+    let screen = draw(&m);
+    for line in screen.lines() {
+        let w: usize = line.chars().map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).sum();
+        assert!(w <= 70, "no line wider than the terminal ({w}): {line}");
+    }
+    assert!(screen.contains("ok"), "the end of the long line is shown:\n{screen}");
+    assert!(screen.lines().filter(|l| l.contains("🚀")).count() >= 3, "wrapped over several lines:\n{screen}");
+}
