@@ -155,7 +155,7 @@ impl Action {
             Action::SearchLog => "search the log (esc clears)",
             Action::LogFilter => "log: all, people, system or mine",
             Action::Compose => "write in the log (enter sends, esc leaves)",
-            Action::ExportNotes => "write the push notes (markdown) beside the journal",
+            Action::ExportNotes => "write the push notes beside the journal",
         }
     }
 

@@ -280,12 +280,20 @@ fn short_help_says_what_is_missing_at_every_height() {
         // Body rows minus the header, footer and the help box's border.
         let rows = h as usize - 2 - 2;
         if keys < rows {
-            assert!(screen.contains("Keys are set in the config") && !screen.contains("more (enlarge"), "{h}");
+            assert!(screen.contains("Keys are set in the config") && !screen.contains("below ("), "{h}");
         } else {
-            let more = keys - (rows - 1);
-            assert!(screen.contains(&format!("… {more} more (enlarge the terminal)")), "{h}: {screen}");
+            let below = keys - (rows - 1);
+            assert!(screen.contains(&format!(" 0 above · {below} below (")), "{h}: {screen}");
         }
     }
+    // Scrolled to the end, the last action is on screen and nothing is below.
+    update(&mut m, Msg::Action(Action::SelectLast));
+    let screen = text(&draw(&m, 80, 24, &theme));
+    let last = Action::ALL[Action::ALL.len() - 1].description();
+    assert!(screen.contains(last) && screen.contains(" 0 below ("), "{screen}");
+    update(&mut m, Msg::Action(Action::Cancel));
+    update(&mut m, Msg::Action(Action::ToggleHelp));
+    assert!(text(&draw(&m, 80, 24, &theme)).contains(" 0 above ·"), "reopened at the top");
 }
 
 /// The selected service's line at the bottom of the Rollout pane.

@@ -110,6 +110,8 @@ pub struct Model {
     pub focus: Pane,
     pub zoomed: bool,
     pub help: bool,
+    /// Rows scrolled in the help overlay (clamped where it is drawn).
+    pub help_offset: usize,
     /// Selected service row in the Rollout pane.
     pub selected: usize,
     /// Lines scrolled back from the newest in the Log pane.
@@ -254,6 +256,7 @@ impl Model {
             focus: Pane::Rollout,
             zoomed: false,
             help: false,
+            help_offset: 0,
             selected: 0,
             log_back: 0,
             poll_interval,

@@ -285,9 +285,20 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
     if model.help {
         // The overlay is modal: it closes, or the user quits; nothing else fires
         // behind it.
+        // On a short terminal the list scrolls.
+        let n = crate::action::Action::ALL.len();
         match action {
             Action::Quit => model.should_quit = true,
-            Action::ToggleHelp | Action::Cancel => model.help = false,
+            Action::ToggleHelp | Action::Cancel => {
+                model.help = false;
+                model.help_offset = 0;
+            }
+            Action::SelectNext => model.help_offset = step(model.help_offset, 1, n),
+            Action::SelectPrev => model.help_offset = step(model.help_offset, -1, n),
+            Action::PageDown => model.help_offset = step(model.help_offset, PAGE as isize, n),
+            Action::PageUp => model.help_offset = step(model.help_offset, -(PAGE as isize), n),
+            Action::SelectFirst => model.help_offset = 0,
+            Action::SelectLast => model.help_offset = n - 1,
             _ => {}
         }
         return Vec::new();

@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         return;
     }
     let actions: &[Action] = if model.help {
-        &[Action::ToggleHelp, Action::Cancel, Action::Quit]
+        &[Action::ToggleHelp, Action::Cancel, Action::SelectNext, Action::Quit]
     } else if model.confirm.is_some() {
         &[Action::Activate, Action::Cancel, Action::Quit]
     } else if model.compare.is_some() {

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-pub fn render(frame: &mut Frame, body: Rect, ctx: &RenderCtx) {
+pub fn render(frame: &mut Frame, body: Rect, offset: usize, ctx: &RenderCtx) {
     let t = ctx.theme;
     let bindings: Vec<_> = ctx.keymap.bindings().collect();
     let key_w = bindings
@@ -33,13 +33,15 @@ pub fn render(frame: &mut Frame, body: Rect, ctx: &RenderCtx) {
     if bindings.len() < rows {
         lines.push(Line::from(Span::styled(" Keys are set in the config's [keys] table.", t.muted)));
         lines.extend(bindings.iter().map(binding_line));
-    } else if rows > 0 {
-        // Too short for everything: as many keys as fit, and say how many are
-        // missing rather than cutting the list off silently.
+    } else if rows > 1 {
+        // Too short for everything: a window on the list that ↓/↑ scroll, and
+        // a line saying what is above and below rather than cutting it off.
         let shown = rows - 1;
-        lines.extend(bindings.iter().take(shown).map(binding_line));
-        let more = bindings.len() - shown;
-        lines.push(Line::from(Span::styled(format!(" … {more} more (enlarge the terminal)"), t.muted)));
+        let first = offset.min(bindings.len() - shown);
+        lines.extend(bindings.iter().skip(first).take(shown).map(binding_line));
+        let below = bindings.len() - shown - first;
+        let scroll = ctx.keymap.keys_for(Action::SelectNext).first().map_or("↓".into(), |k| k.to_string());
+        lines.push(Line::from(Span::styled(format!(" {first} above · {below} below ({scroll} / ↑ scroll)"), t.muted)));
     }
     let block = Block::default()
         .borders(Borders::ALL)

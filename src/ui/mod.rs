@@ -114,7 +114,7 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         prompt::render(frame, body, model, ctx);
     }
     if model.help {
-        help::render(frame, body, ctx);
+        help::render(frame, body, model.help_offset, ctx);
     }
 }
 
