@@ -105,6 +105,16 @@ pub async fn run(
                 Incoming::Input(i) if model.composing && model.confirm.is_none() && !model.help => {
                     compose_input(i, &mut view.composer)?
                 }
+                // A dialog opened from the composer: text typed ahead must
+                // not quit or confirm; only enter, esc and ctrl-c count.
+                Incoming::Input(Input::Key(k)) if model.composing && model.confirm.is_some() => match k.code {
+                    KeyCode::Enter => Some(Msg::Action(Action::Activate)),
+                    KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
+                    KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Some(Msg::Action(Action::Quit))
+                    }
+                    _ => None,
+                },
                 Incoming::Input(i) => translate(i, &fe.keymap, model.prompt.is_some())?,
             };
             let Some(msg) = msg else { continue };
@@ -167,6 +177,8 @@ fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::Result<Optio
     let key = match input {
         Input::Key(key) => key,
         Input::Paste(text) => {
+            // Terminals send pasted line breaks as \r, \n or both.
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
             let cleaned: Vec<String> = text.lines().map(|l| clean_max(l, 2000)).collect();
             c.area.insert_str(cleaned.join("\n"));
             return Ok(None);

@@ -89,7 +89,7 @@ fn issue(n: u32, title: &str, count: u64) -> NewIssue {
 }
 
 fn fetched(m: &mut Model, project: usize, result: Result<Fetched, SentryError>, rate: Option<RateLimit>) {
-    update(m, Msg::SentryFetched { project, result, rate, at: now() - Duration::seconds(12) });
+    update(m, Msg::SentryFetched { project, result, rate, at: now() });
 }
 
 fn rate() -> Option<RateLimit> {

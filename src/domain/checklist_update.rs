@@ -78,6 +78,7 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
             }
         }
         model.log_back = 0;
+        model.log_new = 0;
         return Vec::new();
     }
     match edit {

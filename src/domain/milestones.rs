@@ -1,7 +1,8 @@
 //! Milestones worth telling the team's channel about: a repository tagged,
 //! an environment on the target everywhere, a sign-off phase complete, a
 //! Sentry spike, the push done. Each is posted once; what was already true
-//! when the cockpit started (restored from the journal) is not posted again.
+//! when the cockpit started (restored from the journal, or seen in the first
+//! answers of the fleet and the repositories) is not posted again.
 
 use super::checklist_eval::{evaluate, human};
 use super::model::Model;
@@ -17,7 +18,19 @@ pub struct Milestones {
     seeded: bool,
 }
 
+/// The first answers are in: every service answered once and every
+/// repository was scanned, so "now" is what was already true.
+fn settled(model: &Model) -> bool {
+    let cells = model.rollout.services.iter().flat_map(|s| s.cells.iter().flatten());
+    let answered = cells.clone().all(|c| !matches!(c.state, Remote::Idle | Remote::Loading));
+    let scanned = model.repos.iter().all(|r| !matches!(r.status, Remote::Idle | Remote::Loading));
+    answered && scanned
+}
+
 pub fn due(model: &mut Model) -> Vec<Effect> {
+    if !model.milestones.seeded && !settled(model) {
+        return Vec::new();
+    }
     let now = current(model);
     let m = &mut model.milestones;
     if !m.seeded {
@@ -76,11 +89,16 @@ mod tests {
         let t = testkit::release().window.unwrap().start;
         let mut m = testkit::model(&["web"], t);
         m.milestones.enabled = true;
-        assert!(notified(&update(&mut m, Msg::Tick(t))).is_empty(), "the first look only seeds");
-        let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t);
-        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: p.clone() });
+        let old = testkit::ok("2026.11.19", "abcdef1234", Heartbeat::Ok, t);
+        let new = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t);
+        // The first answers only seed: stage already on the target (before
+        // a restart, say) is not news.
+        update(&mut m, Msg::Probed { generation: 0, service: 0, env: 0, probe: new.clone() });
+        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: old });
+        assert!(notified(&fx).is_empty(), "the first answers only seed");
+        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new.clone() });
         assert_eq!(notified(&fx), vec!["AMO push 2026-11-26: prod runs 2026.11.26 on every service (1/1)"]);
-        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: p });
+        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new });
         assert!(notified(&fx).is_empty(), "once");
         m.actor.role = crate::domain::model::Role::Rm;
         m.focus = crate::domain::Pane::Checklist;

@@ -80,8 +80,11 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {
-    /// 1-based, in the order blockers were raised; `/unblock N` uses it.
+    /// 1-based, in the order blockers were raised (by time, then event id,
+    /// so every cockpit and `shipdeck notes` number them alike, whatever
+    /// order they read them in); `/unblock N` uses it.
     pub number: usize,
+    id: String,
     pub entry: Entry,
     pub resolved: Option<(EventActor, DateTime<Utc>)>,
 }
@@ -116,8 +119,12 @@ impl Notes {
             EventKind::Notable { text } => self.notable.push(entry(text)),
             EventKind::Note { text } => self.notes.push(entry(text)),
             EventKind::Blocker { text } => {
-                let number = self.blockers.len() + 1;
-                self.blockers.push(Blocker { number, entry: entry(text), resolved: None });
+                let b = Blocker { number: 0, id: e.id.clone(), entry: entry(text), resolved: None };
+                let at = self.blockers.partition_point(|x| (x.entry.at, &x.id) < (e.at, &e.id));
+                self.blockers.insert(at, b);
+                for (i, b) in self.blockers.iter_mut().enumerate() {
+                    b.number = i + 1;
+                }
             }
             EventKind::Unblock { number } => {
                 if let Some(b) = self.blockers.iter_mut().find(|b| b.number == *number && b.resolved.is_none()) {
@@ -196,6 +203,13 @@ mod tests {
         }
         let open: Vec<_> = n.open_blockers().map(|b| (b.number, b.entry.text.as_str())).collect();
         assert_eq!(open, vec![(2, "CDN purge")]);
+        // Read in another order (another cockpit's own event first), the
+        // numbers are the same.
+        let mut other = Notes::default();
+        other.apply(&ev(2, EventKind::Blocker { text: "CDN purge".into() }));
+        other.apply(&ev(1, EventKind::Blocker { text: "search down".into() }));
+        let numbers: Vec<_> = other.blockers.iter().map(|b| (b.number, b.entry.text.as_str())).collect();
+        assert_eq!(numbers, vec![(1, "search down"), (2, "CDN purge")]);
         assert!(n.blockers[0].resolved.is_some());
         let picks: Vec<_> = n.picks.iter().map(|p| p.sha.as_str()).collect();
         assert_eq!(picks, vec!["bbb", "aaa"], "chronological, once each");

@@ -141,19 +141,22 @@ pub fn analyse(
     spike_ratio: f64,
     min_count: u64,
 ) -> Analysis {
-    let push_s = push.timestamp();
     // Buckets from the future (clock skew) are not counted.
     let now_s = now.timestamp();
-    let span = (now_s - push_s).max(BUCKET_SECS);
     let sum = |buckets: &[Bucket], from: i64, to: i64| -> u64 {
         buckets.iter().filter(|b| b.at >= from && b.at < to && b.at <= now_s).filter_map(|b| b.count).sum()
     };
-    // Buckets are aligned to 5 minutes; the push's own bucket counts as after.
-    let start = push_s - push_s.rem_euclid(BUCKET_SECS);
-    let since_push = sum(series, start, now_s + 1);
-    let before = sum(series, start - span, start);
+    // Buckets are aligned to 5 minutes; the push's own bucket counts as
+    // after. Both sides count the same number of buckets, so a steady rate
+    // is a ratio of 1 whatever minute the push started (at most a day's).
+    let now_bucket = now_s - now_s.rem_euclid(BUCKET_SECS);
+    let push_s = push.timestamp().min(now_s);
+    let start = (push_s - push_s.rem_euclid(BUCKET_SECS)).max(now_bucket - 287 * BUCKET_SECS);
+    let buckets = (now_bucket - start) / BUCKET_SECS + 1;
+    let since_push = sum(series, start, now_bucket + BUCKET_SECS);
+    let before = sum(series, start - buckets * BUCKET_SECS, start);
     let week = Duration::days(7).num_seconds();
-    let week_ago = week_ago.map(|w| sum(w, start - week, now_s + 1 - week));
+    let week_ago = week_ago.map(|w| sum(w, start - week, now_bucket + BUCKET_SECS - week));
     let baseline = before.max(week_ago.unwrap_or(0));
     let ratio = (baseline > 0).then(|| since_push as f64 / baseline as f64);
     let verdict = match ratio {
@@ -274,6 +277,22 @@ mod tests {
         assert_eq!((a.since_push, a.before), (18, 6));
         let empty = analyse(&[], None, push(), now, 2.0, 20);
         assert_eq!((empty.since_push, empty.verdict), (0, Verdict::Calm));
+    }
+
+    #[test]
+    fn a_steady_rate_is_calm_whatever_minute_the_push_started() {
+        // Four errors a minute, every bucket 20, for three days and more.
+        let base = push() - Duration::hours(40);
+        let steady: Vec<Bucket> =
+            (0..1000).map(|i| Bucket { at: base.timestamp() + i * BUCKET_SECS, count: Some(20) }).collect();
+        for push_min in [0, 1, 4, 17, 59] {
+            let p = push() + Duration::minutes(push_min);
+            for after in [3, 7, 9, 33, 24 * 60 + 30] {
+                let a = analyse(&steady, None, p, p + Duration::minutes(after), 2.0, 20);
+                assert_eq!(a.verdict, Verdict::Calm, "push at +{push_min}m, {after}m later: {a:?}");
+                assert_eq!(a.since_push, a.before, "same length on both sides");
+            }
+        }
     }
 
     #[test]

@@ -54,9 +54,11 @@ pub fn due(model: &mut Model) -> Vec<Effect> {
 pub fn refresh(model: &mut Model) -> Vec<Effect> {
     let now = model.now;
     if let Some(s) = model.sentry.as_mut() {
+        // Nearly out of calls: the refresh waits for the reset too.
+        let low = s.rate.is_some_and(|r| r.remaining.is_some_and(|n| n <= 2) && r.reset.is_some_and(|t| t > now));
         for p in &mut s.projects {
             let limited = matches!(p.error, Some((SentryError::RateLimited { .. }, _)));
-            if !limited {
+            if !limited && !low {
                 p.next_due = Some(now);
             }
         }
@@ -112,11 +114,14 @@ pub fn on_fetched(
         }
         Err(e) => {
             p.next_due = Some(match &e {
-                SentryError::RateLimited { until: Some(u) } => (*u).max(at + Duration::seconds(1)),
+                // A clock ahead of Sentry's would otherwise retry every second.
+                SentryError::RateLimited { until: Some(u) } => (*u).max(at + Duration::seconds(10)),
                 SentryError::RateLimited { until: None } => at + Duration::seconds(RATE_LIMIT_PAUSE_SECS),
                 _ => next,
             });
-            let first = p.error.as_ref().is_none_or(|(old, _)| old != &e);
+            // Said once per kind of trouble, not once per new reset time.
+            let first =
+                p.error.as_ref().is_none_or(|(old, _)| std::mem::discriminant(old) != std::mem::discriminant(&e));
             let line = format!("Sentry {}: {e}", p.spec.slug);
             p.error = Some((e, at));
             if first {

@@ -208,6 +208,12 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => {
             if let Some(p) = model.prompt.as_mut() {
                 p.input.paste(&text);
+                if p.purpose == super::model::PromptFor::Search {
+                    let q = p.input.text();
+                    model.log_search = (!q.trim().is_empty()).then_some(q);
+                    model.log_back = 0;
+                    model.log_new = 0;
+                }
             }
             Vec::new()
         }
@@ -388,6 +394,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             model.focus = Pane::Log;
             model.log_filter = model.log_filter.next();
             model.log_back = 0;
+            model.log_new = 0;
             model.flash(format!("log: {}", model.log_filter.name()), false);
         }
         Action::ToggleMerges => {}

@@ -38,10 +38,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         frame.render_widget(Paragraph::new(Line::from(hints)), area);
         return;
     }
-    if model.prompt.is_some() {
+    if let Some(prompt) = &model.prompt {
+        let enter = if prompt.purpose == crate::domain::model::PromptFor::Search { " keep" } else { " waive" };
         let hints = vec![
             Span::styled(" enter", t.footer_key),
-            Span::styled(" waive", t.footer_text),
+            Span::styled(enter, t.footer_text),
             Span::styled(GAP, t.footer_text),
             Span::styled("esc", t.footer_key),
             Span::styled(" cancel", t.footer_text),

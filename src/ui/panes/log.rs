@@ -22,8 +22,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
         parts.push(format!("/{q}"));
     }
     // Scrolled back: new lines wait below, counted, instead of jumping.
-    if model.log_new > 0 {
-        parts.push(format!("↓ {} new", model.log_new));
+    if model.log_new > 0 && model.log_back > 0 {
+        parts.push(format!("↓ {} new", model.log_new.min(model.log_back)));
     } else if model.log_back > 0 {
         parts.push(format!("↓ {} below", model.log_back));
     }
