@@ -7,7 +7,8 @@ use super::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};
-use super::notes::{HELP, Line, parse};
+use super::notes::{Ask, HELP, ask};
+use super::repos::{RepoSpec, pick_repos};
 use super::update::Effect;
 
 pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
@@ -15,51 +16,34 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
         return Vec::new();
     }
     let now = model.now;
-    let kind = match parse(text) {
-        Line::Chat(text) => EventKind::Chat { text },
-        Line::Notable(text) => EventKind::Notable { text },
-        Line::Blocker(text) => EventKind::Blocker { text },
-        Line::Note(text) => EventKind::Note { text },
-        Line::Unblock(number) => {
-            if !model.notes.open_blockers().any(|b| b.number == number) {
-                let open: Vec<String> = model.notes.open_blockers().map(|b| format!("#{}", b.number)).collect();
-                let open = if open.is_empty() { "none".into() } else { open.join(", ") };
-                model.flash(format!("no open blocker #{number} (open: {open})"), true);
-                return Vec::new();
+    match ask(text, &model.notes) {
+        Ask::Record(kind) => vec![model.record(kind, now, false)],
+        Ask::Pick { sha, repo } => {
+            let specs: Vec<RepoSpec> = model.repos.iter().map(|r| r.spec.clone()).collect();
+            match pick_repos(&specs, repo.as_deref()) {
+                // Looked up in git off the UI thread; the answer comes back
+                // as `PickResolved`.
+                Ok(repos) => vec![Effect::ResolvePick { sha, repos }],
+                Err(why) => {
+                    model.flash(why, true);
+                    Vec::new()
+                }
             }
-            EventKind::Unblock { number }
         }
-        Line::Pick { sha, repo } => return pick(model, sha, repo),
-        Line::Tick(item) => return tick(model, &item),
-        Line::Help => {
+        Ask::Tick(item) => tick(model, &item),
+        Ask::Help => {
             model.push_log(now, LogKind::System, HELP.to_string());
-            return Vec::new();
+            Vec::new()
         }
-        Line::Unknown(why) => {
+        Ask::Unknown(why) => {
             model.push_log(now, LogKind::System, format!("{why} — {HELP}"));
-            return Vec::new();
+            Vec::new()
         }
-    };
-    vec![model.record(kind, now, false)]
-}
-
-/// The commit is looked up in the repositories (git, off the UI thread);
-/// the answer comes back as `PickResolved`.
-fn pick(model: &mut Model, sha: String, repo: Option<String>) -> Vec<Effect> {
-    let specs: Vec<_> = match &repo {
-        Some(name) => model.repos.iter().filter(|r| &r.spec.name == name).map(|r| r.spec.clone()).collect(),
-        None => model.repos.iter().map(|r| r.spec.clone()).collect(),
-    };
-    if specs.is_empty() {
-        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
-        let why = match repo {
-            Some(name) => format!("/pick: no repository `{name}` (configured: {})", names.join(", ")),
-            None => "/pick: no repositories are configured".into(),
-        };
-        model.flash(why, true);
-        return Vec::new();
+        Ask::Refused(why) => {
+            model.flash(why, true);
+            Vec::new()
+        }
     }
-    vec![Effect::ResolvePick { sha, repos: specs }]
 }
 
 /// What the lookup found: record the pick, or say why not.

@@ -67,6 +67,43 @@ pub fn parse(text: &str) -> Line {
     }
 }
 
+/// What a line asks for, decided against the notes so far: the same for the
+/// composer and `shipdeck log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ask {
+    Record(EventKind),
+    Pick {
+        sha: String,
+        repo: Option<String>,
+    },
+    Tick(String),
+    Help,
+    /// Not a command (answered with help).
+    Unknown(String),
+    /// A command that cannot be done now (no such open blocker).
+    Refused(String),
+}
+
+pub fn ask(text: &str, notes: &Notes) -> Ask {
+    let kind = match parse(text) {
+        Line::Chat(text) => EventKind::Chat { text },
+        Line::Notable(text) => EventKind::Notable { text },
+        Line::Blocker(text) => EventKind::Blocker { text },
+        Line::Note(text) => EventKind::Note { text },
+        Line::Unblock(number) if !notes.open_blockers().any(|b| b.number == number) => {
+            let open: Vec<String> = notes.open_blockers().map(|b| format!("#{}", b.number)).collect();
+            let open = if open.is_empty() { "none".into() } else { open.join(", ") };
+            return Ask::Refused(format!("no open blocker #{number} (open: {open})"));
+        }
+        Line::Unblock(number) => EventKind::Unblock { number },
+        Line::Pick { sha, repo } => return Ask::Pick { sha, repo },
+        Line::Tick(item) => return Ask::Tick(item),
+        Line::Help => return Ask::Help,
+        Line::Unknown(why) => return Ask::Unknown(why),
+    };
+    Ask::Record(kind)
+}
+
 fn is_sha(s: &str) -> bool {
     (7..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }

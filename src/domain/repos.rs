@@ -94,6 +94,19 @@ impl RepoStatus {
     }
 }
 
+/// The repositories a `/pick` looks in: the one named, else all of them.
+pub fn pick_repos(repos: &[RepoSpec], repo: Option<&str>) -> Result<Vec<RepoSpec>, String> {
+    let specs: Vec<RepoSpec> = repos.iter().filter(|r| repo.is_none_or(|name| r.name == name)).cloned().collect();
+    if !specs.is_empty() {
+        return Ok(specs);
+    }
+    let names: Vec<&str> = repos.iter().map(|r| r.name.as_str()).collect();
+    Err(match repo {
+        Some(name) => format!("/pick: no repository `{name}` (configured: {})", names.join(", ")),
+        None => "/pick: no repositories are configured".into(),
+    })
+}
+
 /// An operation under way or finished on one repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RepoOp {

@@ -9,7 +9,6 @@ use crate::cli::{ChecklistArgs, Global, TickArgs};
 use crate::config::Config;
 use crate::domain::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::checklist_report::ChecklistReport;
-use crate::domain::journal::{Event, EventActor, VERSION};
 use crate::domain::{Model, Msg};
 use crate::io::sanitize::clean_max;
 use crate::session;
@@ -132,18 +131,5 @@ pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String,
         Err(e @ TickRefused::NoReason) => return Err(Exit::new(2, e.to_string())),
     };
     drop(view);
-    let at = Utc::now();
-    let event = Event {
-        v: VERSION,
-        id: format!("{}:{}:cli", model.actor.name, at.timestamp_nanos_opt().unwrap_or_default()),
-        at,
-        actor: EventActor { name: model.actor.name.clone(), role: model.actor.role },
-        kind,
-    };
-    store.append(&event).map_err(|e| Exit::new(1, e.to_string()))?;
-    if args.json {
-        return Ok(serde_json::to_string(&event).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
-    }
-    let (_, line) = event.describe();
-    Ok(format!("{line}\n"))
+    super::append(&store, &model, kind, args.json)
 }

@@ -32,3 +32,27 @@ pub fn journal_for(
     let dir = crate::session::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
     Ok(crate::io::journal::JournalStore::for_push(&dir, &config.release.name, model.release.push_date))
 }
+
+/// Records `kind` as the model's actor, now, and says what was recorded:
+/// the event as JSON, or its log line.
+pub fn append(
+    store: &crate::io::journal::JournalStore,
+    model: &crate::domain::Model,
+    kind: crate::domain::journal::EventKind,
+    json: bool,
+) -> Result<String, Exit> {
+    use crate::domain::journal::{Event, EventActor, VERSION};
+    let at = chrono::Utc::now();
+    let event = Event {
+        v: VERSION,
+        id: format!("{}:{}:cli", model.actor.name, at.timestamp_nanos_opt().unwrap_or_default()),
+        at,
+        actor: EventActor { name: model.actor.name.clone(), role: model.actor.role },
+        kind,
+    };
+    store.append(&event).map_err(|e| Exit::new(1, e.to_string()))?;
+    if json {
+        return Ok(serde_json::to_string(&event).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+    }
+    Ok(format!("{}\n", event.describe().1))
+}

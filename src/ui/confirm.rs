@@ -10,7 +10,6 @@ use crate::domain::model::Confirm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let Some(dialog) = &model.confirm else { return };
@@ -72,14 +71,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     ]));
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let area = centered(body, width.max(40), lines.len() as u16 + 2);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(t.warn)
-        .title(Span::styled(title, t.title_focused))
-        .style(t.base);
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    super::widgets::dialog(frame, area, title, lines, ctx);
 }
 
 fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line<'static>> {

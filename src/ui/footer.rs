@@ -18,39 +18,35 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         frame.render_widget(Paragraph::new(Line::from(Span::styled(format!(" {}", flash.text), style))), area);
         return;
     }
-    if model.composing && !model.help && model.confirm.is_none() {
-        let hints = vec![
-            Span::styled(" enter", t.footer_key),
-            Span::styled(" send", t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("alt-enter", t.footer_key),
-            Span::styled(" new line", t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("↑", t.footer_key),
-            Span::styled(" previous", t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("esc", t.footer_key),
-            Span::styled(" leave", t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("/help", t.footer_key),
-            Span::styled(" commands", t.footer_text),
-        ];
-        frame.render_widget(Paragraph::new(Line::from(hints)), area);
-        return;
-    }
-    if let Some(prompt) = &model.prompt {
-        let enter = if prompt.purpose == crate::domain::model::PromptFor::Search { " keep" } else { " waive" };
-        let hints = vec![
-            Span::styled(" enter", t.footer_key),
-            Span::styled(enter, t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("esc", t.footer_key),
-            Span::styled(" cancel", t.footer_text),
-            Span::styled(GAP, t.footer_text),
-            Span::styled("ctrl-w", t.footer_key),
-            Span::styled(" delete word", t.footer_text),
-        ];
-        frame.render_widget(Paragraph::new(Line::from(hints)), area);
+    // While text is typed the keymap is off: the hints are the editor's.
+    let typing: Option<&[(&str, &str)]> = if model.composing && !model.help && model.confirm.is_none() {
+        Some(&[
+            ("enter", "send"),
+            ("alt-enter", "new line"),
+            ("↑", "previous"),
+            ("esc", "leave"),
+            ("/help", "commands"),
+        ])
+    } else if let Some(prompt) = &model.prompt {
+        let search = prompt.purpose == crate::domain::model::PromptFor::Search;
+        Some(if search {
+            &[("enter", "keep"), ("esc", "cancel"), ("ctrl-w", "delete word")]
+        } else {
+            &[("enter", "waive"), ("esc", "cancel"), ("ctrl-w", "delete word")]
+        })
+    } else {
+        None
+    };
+    if let Some(pairs) = typing {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, (key, label)) in pairs.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(GAP, t.footer_text));
+            }
+            spans.push(Span::styled(*key, t.footer_key));
+            spans.push(Span::styled(format!(" {label}"), t.footer_text));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
     let actions: &[Action] = if model.help {

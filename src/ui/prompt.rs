@@ -2,13 +2,12 @@
 //! overrides another role, and the text with a real terminal cursor.
 
 use super::RenderCtx;
-use super::widgets::centered;
+use super::widgets::{centered, dialog};
 use crate::domain::Model;
 use crate::domain::model::PromptFor;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
@@ -54,15 +53,8 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let cursor_x = width_of(&chars[start..cursor]) as u16;
     lines.push(Line::from(vec![Span::styled(" > ", t.header_accent), Span::styled(shown, t.text)]));
 
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Thick)
-        .border_style(t.warn)
-        .title(Span::styled(title, t.title_focused))
-        .style(t.base);
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines.clone()).block(block), area);
     let y = area.y + lines.len() as u16;
+    dialog(frame, area, title, lines, ctx);
     let x = area.x + 1 + 3 + cursor_x;
     if y < area.bottom() && x < area.right() {
         frame.set_cursor_position((x, y));

@@ -87,6 +87,19 @@ pub fn pane_block<'a>(
         .title(Line::from(spans))
 }
 
+/// A modal dialog: cleared beneath, a thick warning-coloured frame, a title.
+pub fn dialog(frame: &mut ratatui::Frame, area: Rect, title: &str, lines: Vec<Line>, ctx: &RenderCtx) {
+    let t = ctx.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Thick)
+        .border_style(t.warn)
+        .title(Span::styled(title.to_string(), t.title_focused))
+        .style(t.base);
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines).block(block), area);
+}
+
 /// A rectangle centred in `area`, clamped to it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
