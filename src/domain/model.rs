@@ -303,15 +303,6 @@ impl Model {
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
         self.notes.apply(event);
-        if let (EventKind::VersionChanged { env, service, .. }, Some(s)) = (&event.kind, self.sentry.as_mut())
-            && super::checklist::prod_env(&self.rollout.envs) == Some(env)
-        {
-            // Markers for a chart a few hundred columns wide at most.
-            if s.prod_changes.len() >= 1000 {
-                s.prod_changes.remove(0);
-            }
-            s.prod_changes.push((service.clone(), event.at));
-        }
     }
 
     /// Folds a whole journal in. Every event counts for the checklist, but

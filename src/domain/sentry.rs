@@ -198,8 +198,6 @@ pub struct SentryState {
     pub last_not_calm: Option<DateTime<Utc>>,
     /// Since when prod has run the target everywhere, while it does.
     pub prod_since: Option<DateTime<Utc>>,
-    /// Prod version changes seen, `(service, at)`, for marking the charts.
-    pub prod_changes: Vec<(String, DateTime<Utc>)>,
     /// The push start given on the command line (`status --push-started`).
     pub push_override: Option<DateTime<Utc>>,
     pub generation: u64,
@@ -214,7 +212,6 @@ impl SentryState {
             rate: None,
             last_not_calm: None,
             prod_since: None,
-            prod_changes: Vec::new(),
             push_override: None,
             generation: 0,
         }

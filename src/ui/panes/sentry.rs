@@ -72,8 +72,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
         if roomy && y < bottom {
             let mut marks = vec![' '; shown.len()];
             let column = |at: i64| shown.iter().position(|b| at >= b.at && at < b.at + BUCKET_SECS);
-            for (service, at) in &s.prod_changes {
-                if p.spec.service.as_ref() == Some(service)
+            // The linked service's prod version changes, from the notes' record.
+            let prod = crate::domain::checklist::prod_env(&model.rollout.envs);
+            for (env, service, _, _, at) in &model.notes.changes {
+                if Some(env) == prod
+                    && p.spec.service.as_ref() == Some(service)
                     && let Some(c) = column(at.timestamp())
                 {
                     marks[c] = '◆';
