@@ -35,7 +35,7 @@ pub async fn checklist(config: &Config, global: &Global, args: &ChecklistArgs) -
     }
     let report = ChecklistReport::from_model(&model);
     if args.json {
-        return Ok(serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+        return super::json::pretty(&report);
     }
     Ok(text(&report))
 }

@@ -46,7 +46,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         return super::append(&store, &model, kind, args.json);
     }
     if args.json {
-        return Ok(serde_json::to_string_pretty(&loaded.events).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+        return Ok(super::json::pretty(&loaded.events)?);
     }
     let tz = session::local_offset();
     let mut out = String::new();

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod checklist;
 pub mod drive;
+pub mod json;
 pub mod log;
 pub mod notes;
 pub mod repos;
@@ -52,7 +53,7 @@ pub fn append(
     };
     store.append(&event).map_err(|e| Exit::new(1, e.to_string()))?;
     if json {
-        return Ok(serde_json::to_string(&event).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+        return self::json::line(&event);
     }
     Ok(format!("{}\n", event.describe().1))
 }

@@ -129,7 +129,7 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
         reports.push(report(row, remote_error));
     }
     if args.json {
-        return Ok(serde_json::to_string_pretty(&reports).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+        return super::json::pretty(&reports);
     }
     let mut out = String::new();
     for r in &reports {
@@ -256,7 +256,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
                 })
                 .collect(),
         };
-        return Ok(serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n");
+        return super::json::pretty(&report);
     }
     let mut out = format!("{} {}..{}: {} commits\n", args.repo, view.from, view.to, commits.len());
     if let Some(u) = url {
@@ -379,7 +379,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     }
     let failed = run.tags.iter().any(|t| t.error.is_some()) || run.skipped.iter().any(|s| s.error);
     let out = if args.json {
-        serde_json::to_string_pretty(&run).map_err(|e| Exit::new(1, e.to_string()))? + "\n"
+        super::json::pretty(&run)?
     } else {
         let mut out = String::new();
         if run.tags.is_empty() {

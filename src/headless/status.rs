@@ -53,11 +53,7 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
     }
     let model = sweep_from(config, global, args.push_started).await?;
     let report = StatusReport::from_model(&model);
-    let out = if args.json {
-        serde_json::to_string_pretty(&report).map_err(|e| Exit::new(1, e.to_string()))? + "\n"
-    } else {
-        table(&model)
-    };
+    let out = if args.json { super::json::pretty(&report)? } else { table(&model) };
     let progress = report.progress();
     let short: Vec<String> = args
         .expect
