@@ -7,6 +7,7 @@ pub mod http;
 pub mod journal;
 pub mod notify;
 pub mod poller;
+pub mod regular_file;
 pub mod sanitize;
 pub mod sentry;
 
