@@ -85,4 +85,7 @@ async fn a_hanging_webhook_is_given_up_within_the_bound() {
     drop(listener);
     let e = notifier(format!("http://127.0.0.1:{port}/hooks/SECRET")).post("x").await.unwrap_err();
     assert!(e.contains("unreachable") && !e.contains("SECRET"), "{e}");
+    // Nor a password in the URL's userinfo.
+    let e = notifier(format!("http://user:PASSWORD@127.0.0.1:{port}/hooks/SECRET")).post("x").await.unwrap_err();
+    assert!(e.contains("unreachable") && !e.contains("SECRET") && !e.contains("PASSWORD"), "{e}");
 }

@@ -290,3 +290,42 @@ async fn hung_endpoints_do_not_hold_up_the_sweep() {
     }
     assert!(took < Duration::from_millis(1500), "the sweep took {took:?}");
 }
+
+#[tokio::test]
+async fn a_connect_timeout_says_so_with_its_own_value() {
+    // A listener whose accept queue is full: the kernel drops further SYNs,
+    // so a connection attempt hangs until the client gives up. Fill it until
+    // one attempt of ours times out.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+    let listener = socket.listen(0).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut held = Vec::new();
+    loop {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(s) => held.push(s),
+            Err(_) => break,
+        }
+        assert!(held.len() < 64, "the accept queue never filled");
+    }
+
+    let poll = PollConfig { connect_timeout: Duration::from_millis(300), ..poll_config(Duration::from_secs(2), 4) };
+    let client = http::client(&poll).expect("client builds");
+    let started = Instant::now();
+    let p = poller::probe(&client, &endpoint(format!("http://{addr}/__version__")), &poll).await;
+    let took = started.elapsed();
+    assert_failed(&p, ProbeState::Timeout);
+    let msg = error_of(&p);
+    assert!(msg.contains("connect timeout") && msg.contains("300ms"), "names the timeout that fired: {msg}");
+    assert!(!msg.contains("2s"), "not the request timeout: {msg}");
+    assert!(took < Duration::from_millis(1500), "the connect timeout bounds the probe: {took:?}");
+}
+
+#[tokio::test]
+async fn error_texts_read_as_written() {
+    let client = http::client(&poll_config(TIMEOUT, 4)).expect("client builds");
+    let ftp = Endpoint { version_url: "ftp://127.0.0.1:9/__version__".into(), heartbeat_url: None };
+    let p = poller::probe(&client, &ftp, TIMEOUT).await;
+    assert_failed(&p, ProbeState::Unreachable);
+    assert_eq!(error_of(&p), "URL scheme is not allowed");
+}

@@ -56,6 +56,8 @@ struct Seen {
     raw_query: String,
     query: Vec<(String, String)>,
     auth: Option<String>,
+    /// Every `Authorization` header, to catch a second one.
+    auths: Vec<String>,
 }
 
 impl Seen {
@@ -200,7 +202,12 @@ struct FakeSentry {
 
 impl FakeSentry {
     async fn start(scenario: Scenario) -> FakeSentry {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
+        FakeSentry::start_on("127.0.0.1", scenario).await
+    }
+
+    /// On another loopback address: another host, as far as URLs go.
+    async fn start_on(ip: &str, scenario: Scenario) -> FakeSentry {
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let state =
             Arc::new(FakeState { base: base.clone(), scenario: Mutex::new(scenario), seen: Mutex::new(Vec::new()) });
@@ -252,7 +259,18 @@ async fn answer(State(st): State<Arc<FakeState>>, uri: Uri, headers: HeaderMap) 
         query: url::form_urlencoded::parse(raw_query.as_bytes()).into_owned().collect(),
         raw_query,
         auth: headers.get(header::AUTHORIZATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        auths: headers
+            .get_all(header::AUTHORIZATION)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect(),
     };
+    // A base URL under `/moved` is sent to the same path without it, on the
+    // same origin.
+    if let Some(rest) = uri.path_and_query().map(|p| p.as_str()).and_then(|p| p.strip_prefix("/moved")) {
+        st.seen.lock().unwrap().push(seen);
+        return (StatusCode::FOUND, [(header::LOCATION, rest.to_string())]).into_response();
+    }
     let n = {
         let mut all = st.seen.lock().unwrap();
         all.push(seen.clone());
@@ -363,6 +381,7 @@ fn assert_auth_everywhere(fake: &FakeSentry) {
     assert!(!seen.is_empty());
     for s in &seen {
         assert_eq!(s.auth.as_deref(), Some(format!("Bearer {TOKEN}").as_str()), "{s:?}");
+        assert_eq!(s.auths.len(), 1, "one Authorization header: {s:?}");
         assert!(!s.path.contains(TOKEN) && !s.raw_query.contains(TOKEN), "the token is in a URL: {s:?}");
     }
 }
@@ -739,14 +758,58 @@ async fn a_dead_server_is_a_network_error() {
 }
 
 #[tokio::test]
-async fn a_redirect_to_another_host_does_not_carry_the_token() {
-    let elsewhere = FakeSentry::start(Scenario::default()).await;
+async fn a_redirect_to_another_host_is_not_followed_and_names_the_host() {
+    let elsewhere = FakeSentry::start_on("127.0.0.2", Scenario::default()).await;
     let fake = FakeSentry::start(Scenario::default()).await;
     let target = format!("{}/api/0/organizations/{ORG}/events-stats/?statsPeriod=24h", elsewhere.base);
     fake.set(Endpoint::Stats, Reply::json(302, "").header("Location", target));
     let out = fetch(&fake.client(token()), "addons").await;
-    assert_no_token(&out);
-    let there = elsewhere.seen();
-    assert_eq!(there.len(), 1, "the redirect is followed: {there:?}");
-    assert_eq!(there[0].auth, None, "the token went to another host: {there:?}");
+    match error_of(&out) {
+        SentryError::Network(msg) => {
+            assert!(msg.contains(&format!("redirected to {}", elsewhere.base)), "{msg}");
+            assert!(msg.contains("another host"), "{msg}");
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(elsewhere.seen().is_empty(), "the redirect was followed: {:?}", elsewhere.seen());
+}
+
+#[tokio::test]
+async fn a_redirect_within_the_origin_is_followed_with_the_token_and_loops_are_bounded() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let out = fetch(&client_for(&format!("{}/moved", fake.base), token()), "addons").await;
+    assert_eq!(fetched_of(&out).series, expected_series());
+    assert_auth_everywhere(&fake);
+    assert!(fake.seen().iter().any(|s| s.path.starts_with("/moved/")), "{:?}", fake.seen());
+
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let again = format!("{}/api/0/organizations/{ORG}/events-stats/?end=2026-11-26T15:30:00Z", fake.base);
+    fake.set(Endpoint::Stats, Reply::json(302, "").header("Location", again));
+    let out = fetch(&fake.client(token()), "addons").await;
+    match error_of(&out) {
+        SentryError::Network(msg) => assert!(msg.contains("more than 5 redirects"), "{msg}"),
+        e => panic!("{e:?}"),
+    }
+    assert_eq!(fake.seen_at(Endpoint::Stats).len(), 6, "the first request and five redirects");
+}
+
+#[tokio::test]
+async fn userinfo_in_the_base_url_is_not_sent_nor_shown() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let with_userinfo = fake.base.replace("http://", "http://user:SECRETPW@");
+    let client = client_for(&with_userinfo, token());
+    let out = fetch(&client, "addons").await;
+    fetched_of(&out);
+    // Only the Bearer token: no Basic header from the userinfo beside it.
+    assert_auth_everywhere(&fake);
+
+    // And an error quoting the base URL does not show it.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let client = client_for(&format!("http://user:SECRETPW@127.0.0.1:{port}"), token());
+    let out = fetch(&client, "addons").await;
+    let msg = error_of(&out).to_string();
+    assert!(msg.starts_with(&format!("http://127.0.0.1:{port}")), "{msg}");
 }

@@ -107,6 +107,28 @@ fn json(o: &Output) -> Value {
     serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", stdout(o)))
 }
 
+/// None of `secrets` is in any file under the data dir (the journal, the
+/// `shipdeck.log` tracing file), which must hold the log file at least.
+fn assert_not_stored(data: &Path, secrets: &[&str]) {
+    let mut seen = Vec::new();
+    let mut todo = vec![data.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
+            for secret in secrets {
+                assert!(!text.contains(secret), "{} holds a secret:\n{text}", path.display());
+            }
+            seen.push(path);
+        }
+    }
+    assert!(seen.iter().any(|p| p.ends_with("shipdeck.log")), "the log file was checked: {seen:?}");
+}
+
 fn keys(v: &Value) -> BTreeSet<&str> {
     v.as_object().unwrap_or_else(|| panic!("an object: {v}")).keys().map(String::as_str).collect()
 }
@@ -324,6 +346,7 @@ async fn status_json_reports_sentry() {
     assert!(out.status.success(), "a rejected token does not fail the rollout report: {}", stderr(&out));
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains("sntrys_WRONG"), "the token is never printed");
+    assert_not_stored(&s.data_dir(), &["sntrys_WRONG", shipdeck::demo::DEMO_SENTRY_TOKEN]);
     let report = json(&out);
     for p in report["sentry"]["projects"].as_array().expect("projects") {
         assert_eq!(p["state"], "unauthorized", "{p}");

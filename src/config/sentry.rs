@@ -22,6 +22,20 @@ pub struct SentryConfig {
     pub token: TokenSource,
 }
 
+/// `scheme://user:pass@host/…` without `user:pass@`. Text that is not a URL
+/// is kept, redacted, for the error that names it.
+pub fn without_userinfo(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            // Both only fail for URLs that cannot have userinfo at all.
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => crate::domain::redact::url(url),
+    }
+}
+
 /// Sentry's own CLI reads the token from here too.
 pub const DEFAULT_TOKEN_ENV: &str = "SENTRY_AUTH_TOKEN";
 
@@ -33,7 +47,9 @@ impl Ctx<'_> {
     ) -> Result<SentryConfig, ConfigError> {
         let r = raw.get_ref();
         let url = match &r.url {
-            Some(u) => self.url(u, "sentry.url")?,
+            // Only the Bearer token authenticates to Sentry; userinfo would
+            // add a second (Basic) header and be shown wherever the URL is.
+            Some(u) => without_userinfo(&self.url(u, "sentry.url")?),
             None => "https://sentry.io".to_string(),
         };
         let org = r.org.get_ref().trim().to_string();
@@ -110,5 +126,18 @@ impl Ctx<'_> {
             spec: SentrySpec { url, org, environment, projects, interval, push_interval, spike_ratio, min_count },
             token,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn the_base_url_loses_its_userinfo() {
+        assert_eq!(without_userinfo("https://user:SECRETPW@sentry.example/"), "https://sentry.example/");
+        assert_eq!(without_userinfo("http://tok@127.0.0.1:9000"), "http://127.0.0.1:9000/");
+        assert_eq!(without_userinfo("https://sentry.io"), "https://sentry.io/");
+        assert_eq!(without_userinfo("not a url://u:SECRETPW@x"), "not a url://u:***@x");
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod notes;
 pub mod notes_render;
 pub mod probe;
+pub mod redact;
 pub mod release;
 pub mod remote;
 pub mod repo_update;

@@ -5,6 +5,7 @@ use super::Exit;
 use super::drive::Driver;
 use crate::cli::{Global, StatusArgs};
 use crate::config::Config;
+use crate::domain::redact;
 use crate::domain::report::StatusReport;
 use crate::domain::{Model, Msg, Remote};
 use crate::session;
@@ -52,7 +53,7 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
         }
     }
     let model = sweep_from(config, global, args.push_started).await?;
-    let report = StatusReport::from_model(&model);
+    let report = redacted(StatusReport::from_model(&model));
     let out = if args.json { super::json::pretty(&report)? } else { table(&model) };
     let progress = report.progress();
     let short: Vec<String> = args
@@ -69,6 +70,25 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
         return Err(Exit::new(3, format!("not on {}: {}", model.target(), short.join(", "))));
     }
     Ok(out)
+}
+
+/// The report with every URL's userinfo masked: the model keeps the
+/// configured URL (a service behind Basic auth needs it for the request),
+/// the report is read by people, scripts and CI logs.
+fn redacted(mut report: StatusReport) -> StatusReport {
+    for service in &mut report.services {
+        for (_, env) in &mut service.envs.0 {
+            env.url = redact::url(&env.url);
+            env.heartbeat_url = env.heartbeat_url.as_deref().map(redact::url);
+            env.error = env.error.as_deref().map(redact::url);
+        }
+    }
+    if let Some(sentry) = &mut report.sentry {
+        for p in &mut sentry.projects {
+            p.error = p.error.as_deref().map(redact::url);
+        }
+    }
+    report
 }
 
 /// A plain table for people: glyphs carry the meaning, no colour needed.
@@ -95,7 +115,9 @@ pub fn table(model: &Model) -> String {
                     let glyph = c.status(&row.target).glyph(false);
                     let what = match &c.state {
                         Remote::Ready { value, .. } => value.info.label(),
-                        Remote::Failed { error, .. } => format!("{}: {}", error.state.as_str(), error.message),
+                        Remote::Failed { error, .. } => {
+                            format!("{}: {}", error.state.as_str(), redact::url(&error.message))
+                        }
                         _ => "no answer".into(),
                     };
                     let hb = match c.heartbeat {

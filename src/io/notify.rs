@@ -48,7 +48,13 @@ impl Notifier {
                 }
                 Ok(r) => last = format!("webhook answered HTTP {}", r.status().as_u16()),
                 Err(e) if e.is_timeout() => last = format!("webhook timed out after {}s", self.timeout.as_secs_f32()),
-                Err(e) => last = format!("webhook unreachable ({})", super::http::describe(&e).replace(&self.url, "…")),
+                Err(e) => {
+                    // `describe` has already masked userinfo in any URL it quotes.
+                    let said = super::http::describe(&e)
+                        .replace(&self.url, "…")
+                        .replace(&crate::domain::redact::url(&self.url), "…");
+                    last = format!("webhook unreachable ({said})");
+                }
             }
             if attempt < self.attempts {
                 tokio::time::sleep(wait).await;

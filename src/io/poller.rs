@@ -2,16 +2,44 @@
 //! each bounded by the timeout, classified into the states of `status --json`.
 
 use super::dockerflow::{parse_heartbeat, parse_version};
-use super::http::{BODY_CAP, Body, describe, read_capped};
+use super::http::{BODY_CAP, Body, describe, read_capped, redirect_problem};
+use crate::config::PollConfig;
+use crate::domain::redact;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::Utc;
 use std::time::{Duration, Instant};
 
-pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, timeout: Duration) -> Probe {
-    let version = fetch_version(client, &endpoint.version_url, timeout);
+/// The bounds a probe runs under, so a timeout names the one that fired.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The whole request.
+    pub timeout: Duration,
+    /// Setting up the connection, as the client was built with; `None`
+    /// when the caller does not know it.
+    pub connect_timeout: Option<Duration>,
+}
+
+impl From<Duration> for Limits {
+    fn from(timeout: Duration) -> Self {
+        Limits { timeout, connect_timeout: None }
+    }
+}
+
+impl From<&PollConfig> for Limits {
+    fn from(poll: &PollConfig) -> Self {
+        Limits { timeout: poll.timeout, connect_timeout: Some(poll.connect_timeout) }
+    }
+}
+
+/// Probes `endpoint` with a client built by [`super::http::client`]; pass
+/// the `PollConfig` that client was built from, so a connect timeout is
+/// reported with its value.
+pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, limits: impl Into<Limits>) -> Probe {
+    let limits = limits.into();
+    let version = fetch_version(client, &endpoint.version_url, limits);
     let heartbeat = async {
         match &endpoint.heartbeat_url {
-            Some(url) => fetch_heartbeat(client, url, timeout).await,
+            Some(url) => fetch_heartbeat(client, url, limits.timeout).await,
             None => Heartbeat::Unknown,
         }
     };
@@ -25,7 +53,7 @@ pub fn internal_error(endpoint: &Endpoint) -> Probe {
         state: ProbeState::Invalid,
         info: VersionInfo::default(),
         heartbeat: Heartbeat::Unknown,
-        error: Some(format!("internal error while polling {} (see shipdeck.log)", endpoint.version_url)),
+        error: Some(format!("internal error while polling {} (see shipdeck.log)", redact::url(&endpoint.version_url))),
         latency_ms: None,
         at: Utc::now(),
     }
@@ -33,27 +61,50 @@ pub fn internal_error(endpoint: &Endpoint) -> Probe {
 
 type VersionOutcome = (ProbeState, VersionInfo, Option<String>, Option<u64>);
 
-async fn fetch_version(client: &reqwest::Client, url: &str, timeout: Duration) -> VersionOutcome {
+enum Answer {
+    Body(reqwest::StatusCode, Body),
+    /// Not the asked-for origin's answer; why.
+    Elsewhere(String),
+}
+
+async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> VersionOutcome {
     let started = Instant::now();
-    let outcome = tokio::time::timeout(timeout, async {
+    let outcome = tokio::time::timeout(limits.timeout, async {
+        let asked = url::Url::parse(url).ok();
         let resp = client.get(url).send().await?;
+        if let Some(problem) = asked.as_ref().and_then(|a| redirect_problem(a, &resp)) {
+            return Ok(Answer::Elsewhere(problem));
+        }
         let status = resp.status();
         let body = read_capped(resp, BODY_CAP).await?;
-        Ok::<_, reqwest::Error>((status, body))
+        Ok::<_, reqwest::Error>(Answer::Body(status, body))
     })
     .await;
     let latency = Some(started.elapsed().as_millis() as u64);
     let fail = |state, msg: String| (state, VersionInfo::default(), Some(msg), latency);
+    let no_answer = || format!("no answer within {} (the request timeout)", fmt_secs(limits.timeout));
     match outcome {
-        Err(_) => fail(ProbeState::Timeout, format!("no answer within {}", fmt_secs(timeout))),
-        Ok(Err(e)) if e.is_timeout() => fail(ProbeState::Timeout, format!("no answer within {}", fmt_secs(timeout))),
+        Err(_) => fail(ProbeState::Timeout, no_answer()),
+        Ok(Err(e)) if e.is_timeout() && e.is_connect() => {
+            let msg = match limits.connect_timeout {
+                Some(d) => format!("could not connect within {} (the connect timeout)", fmt_secs(d)),
+                None => "could not connect in time (the connect timeout)".to_string(),
+            };
+            fail(ProbeState::Timeout, msg)
+        }
+        Ok(Err(e)) if e.is_timeout() => fail(ProbeState::Timeout, no_answer()),
         Ok(Err(e)) => fail(ProbeState::Unreachable, describe(&e)),
-        Ok(Ok((status, _))) if status.as_u16() == 404 => {
+        Ok(Ok(Answer::Elsewhere(why))) => fail(ProbeState::HttpError, why),
+        Ok(Ok(Answer::Body(status, _))) if status.as_u16() == 404 => {
             fail(ProbeState::NoEndpoint, "HTTP 404: no /__version__ endpoint".into())
         }
-        Ok(Ok((status, _))) if !status.is_success() => fail(ProbeState::HttpError, format!("HTTP {status}")),
-        Ok(Ok((_, Body::TooLarge))) => fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024)),
-        Ok(Ok((_, Body::Complete(bytes)))) => match parse_version(&bytes) {
+        Ok(Ok(Answer::Body(status, _))) if !status.is_success() => {
+            fail(ProbeState::HttpError, format!("HTTP {status}"))
+        }
+        Ok(Ok(Answer::Body(_, Body::TooLarge))) => {
+            fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024))
+        }
+        Ok(Ok(Answer::Body(_, Body::Complete(bytes)))) => match parse_version(&bytes) {
             Ok(info) => (ProbeState::Ok, info, None, latency),
             Err(msg) => fail(ProbeState::Invalid, msg),
         },
@@ -62,15 +113,20 @@ async fn fetch_version(client: &reqwest::Client, url: &str, timeout: Duration) -
 
 async fn fetch_heartbeat(client: &reqwest::Client, url: &str, timeout: Duration) -> Heartbeat {
     let outcome = tokio::time::timeout(timeout, async {
+        let asked = url::Url::parse(url).ok();
         let resp = client.get(url).send().await?;
+        // Another origin's health says nothing about this service.
+        if asked.as_ref().and_then(|a| redirect_problem(a, &resp)).is_some() {
+            return Ok(None);
+        }
         let status = resp.status().as_u16();
         let body = read_capped(resp, BODY_CAP).await?;
-        Ok::<_, reqwest::Error>((status, body))
+        Ok::<_, reqwest::Error>(Some((status, body)))
     })
     .await;
     match outcome {
-        Ok(Ok((status, Body::Complete(body)))) => parse_heartbeat(status, &body),
-        Ok(Ok((status, Body::TooLarge))) => parse_heartbeat(status, b""),
+        Ok(Ok(Some((status, Body::Complete(body))))) => parse_heartbeat(status, &body),
+        Ok(Ok(Some((status, Body::TooLarge)))) => parse_heartbeat(status, b""),
         _ => Heartbeat::Unknown,
     }
 }

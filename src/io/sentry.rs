@@ -2,10 +2,13 @@
 //! counts per 5 minutes (`events-stats`), and issues first seen since the
 //! push. Every answer's rate-limit headers are read; a 429 waits for the
 //! reset. The token goes in the `Authorization` header and nowhere else: not
-//! in URLs, errors, logs or the model.
+//! in URLs, errors, logs or the model. It is the only credential sent: userinfo
+//! in the configured base URL is dropped, or reqwest would add a Basic header
+//! beside the Bearer one (and show the password in its errors).
 
-use super::http::{Body, describe, read_capped};
+use super::http::{Body, describe, read_capped, redirect_problem};
 use super::sanitize::clean_max;
+use crate::config::sentry::without_userinfo;
 use crate::domain::sentry::{BUCKET_SECS, Bucket, Fetched, NewIssue, RateLimit, SentryError};
 use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
 use serde_json::Value;
@@ -52,7 +55,7 @@ impl SentryClient {
     ) -> Self {
         SentryClient {
             http,
-            base: url.trim_end_matches('/').to_string(),
+            base: without_userinfo(url.trim()).trim_end_matches('/').to_string(),
             org: org.to_string(),
             environment,
             token,
@@ -206,12 +209,17 @@ impl SentryClient {
         url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         let resp = self
             .http
-            .get(url)
+            .get(url.clone())
             .bearer_auth(&token.0)
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
             .map_err(|e| SentryError::Network(format!("{}: {}", self.base, describe(&e))))?;
+        // Only answers from the configured origin count: another host's
+        // numbers would be shown as this organization's.
+        if let Some(problem) = redirect_problem(&url, &resp) {
+            return Err(SentryError::Network(format!("{}: {problem}", self.base)));
+        }
         let headers = resp.headers();
         let limits = parse_rate_limit(headers);
         if limits != RateLimit::default() {

@@ -1,6 +1,7 @@
 //! Services x environments: what runs where, against the target tag.
 
 use crate::config::format_duration;
+use crate::domain::redact;
 use crate::domain::rollout::{Cell, CellStatus, Progress, Target};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
 use crate::ui::widgets::{age, fit, pane_block};
@@ -355,7 +356,9 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     if cell.heartbeat == Heartbeat::Warning || cell.heartbeat == Heartbeat::Error {
         spans.push(Span::styled(format!(" · heartbeat {}", cell.heartbeat.as_str()), t.warn));
     }
-    spans.push(Span::styled(format!(" · {}", cell.endpoint.version_url), t.muted));
+    // The model keeps the configured URL for the request; the screen never
+    // shows a password in it.
+    spans.push(Span::styled(format!(" · {}", redact::url(&cell.endpoint.version_url)), t.muted));
     Line::from(spans)
 }
 
@@ -393,6 +396,20 @@ mod tests {
                 assert!(name_w + 2 + l.width * envs.max(1) <= width.max(2 + name_w), "{width} {envs}");
             }
         }
+    }
+
+    #[test]
+    fn the_detail_line_shows_the_url_without_its_password() {
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        for cell in m.rollout.services[0].cells.iter_mut().flatten() {
+            cell.endpoint.version_url = "https://user:SECRETPW@web.example.org/__version__".into();
+        }
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains("https://user:***@web.example.org/__version__"), "{text}");
+        assert!(!text.contains("SECRETPW"), "{text}");
     }
 
     #[test]
