@@ -43,7 +43,15 @@ fn event(i: usize) -> Event {
             commit: "ab".repeat(20),
         },
     };
-    Event { v: VERSION, id: format!("bench:{i}"), at, actor: EventActor { name: "alice".into(), role: Role::Rm }, kind }
+    Event {
+        v: VERSION,
+        id: format!("bench:{i}"),
+        at,
+        replica: String::new(),
+        seq: 0,
+        actor: EventActor { name: "alice".into(), role: Role::Rm },
+        kind,
+    }
 }
 
 fn bench(c: &mut Criterion) {

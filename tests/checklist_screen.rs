@@ -24,6 +24,8 @@ fn event(n: u32, who: &str, role: Role, minutes_ago: i64, kind: EventKind) -> Ev
         v: 1,
         id: format!("e{n}"),
         at: t0() - Duration::minutes(minutes_ago),
+        replica: String::new(),
+        seq: 0,
         actor: EventActor { name: who.into(), role },
         kind,
     }

@@ -23,6 +23,8 @@ fn event(n: i64, who: &str, role: Role, kind: EventKind) -> Event {
         v: 1,
         id: format!("e{n}"),
         at: t0() + Duration::minutes(n),
+        replica: String::new(),
+        seq: 0,
         actor: EventActor { name: who.into(), role },
         kind,
     }

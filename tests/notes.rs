@@ -20,7 +20,15 @@ fn journal() -> Vec<Event> {
     let mut n = 0;
     let mut ev = |at, who: &str, role, kind| {
         n += 1;
-        Event { v: 1, id: format!("e{n}"), at, actor: EventActor { name: who.into(), role }, kind }
+        Event {
+            v: 1,
+            id: format!("e{n}"),
+            at,
+            replica: String::new(),
+            seq: 0,
+            actor: EventActor { name: who.into(), role },
+            kind,
+        }
     };
     let tick = |item: &str, note: Option<&str>, overrides_role| EventKind::Tick {
         item: item.into(),

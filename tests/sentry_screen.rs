@@ -43,6 +43,8 @@ fn model() -> Model {
         v: 1,
         id: id.into(),
         at,
+        replica: String::new(),
+        seq: 0,
         actor: EventActor { name: "rita".into(), role: Role::Rm },
         kind,
     };

@@ -3,7 +3,7 @@
 //! `checklist_eval`). What people did is a fold over the journal's tick,
 //! untick and waive events, so every cockpit and every restart agrees.
 
-use super::journal::{Event, EventActor, EventKind};
+use super::journal::{Event, EventActor, EventKind, Order};
 use super::model::Role;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -167,10 +167,13 @@ pub struct Checklist {
     pub phases: Vec<PhaseSpec>,
     /// Item id -> the newest tick or waiver; an untick removes it.
     pub marks: HashMap<String, Mark>,
-    /// Item id -> `(at, id)` of the newest tick, untick or waiver folded in:
-    /// an older one arriving later (another cockpit's, read back from the
+    /// Item id -> the fold order of the newest tick, untick or waiver folded
+    /// in: an older one arriving later (another cockpit's, read back from the
     /// journal) does not undo it, so every cockpit ends in the same state.
-    stamps: HashMap<String, (DateTime<Utc>, String)>,
+    stamps: HashMap<String, Order>,
+    /// Push starts (`true`) and finishes in the fold order, whatever order
+    /// they arrived in; the two fields below are replayed from them.
+    push_marks: Vec<(Order, bool, DateTime<Utc>, EventActor)>,
     pub push_started: Option<(DateTime<Utc>, EventActor)>,
     pub push_finished: Option<(DateTime<Utc>, EventActor)>,
 }
@@ -211,7 +214,7 @@ impl Checklist {
             _ => None,
         };
         if let Some(item) = item {
-            let stamp = (event.at, event.id.clone());
+            let stamp = event.order();
             if self.stamps.get(item).is_some_and(|newest| *newest > stamp) {
                 return;
             }
@@ -227,16 +230,30 @@ impl Checklist {
             EventKind::Untick { item, .. } => {
                 self.marks.remove(item);
             }
-            // A second start (another cockpit, a restart) keeps the first;
-            // starting again after a finish reopens the push.
-            EventKind::PushStarted if self.push_started.is_none() || self.push_finished.is_some() => {
-                self.push_started = Some((event.at, event.actor.clone()));
-                self.push_finished = None;
-            }
-            EventKind::PushFinished if self.push_started.is_some() && self.push_finished.is_none() => {
-                self.push_finished = Some((event.at, event.actor.clone()));
+            EventKind::PushStarted | EventKind::PushFinished => {
+                let started = matches!(event.kind, EventKind::PushStarted);
+                let order = event.order();
+                let at = self.push_marks.partition_point(|m| m.0 < order);
+                self.push_marks.insert(at, (order, started, event.at, event.actor.clone()));
+                self.replay_push_marks();
             }
             _ => {}
+        }
+    }
+
+    /// A second start (another cockpit, a restart) keeps the first; starting
+    /// again after a finish reopens the push; a finish before any start counts
+    /// for nothing.
+    fn replay_push_marks(&mut self) {
+        self.push_started = None;
+        self.push_finished = None;
+        for (_, started, at, by) in &self.push_marks {
+            if *started && (self.push_started.is_none() || self.push_finished.is_some()) {
+                self.push_started = Some((*at, by.clone()));
+                self.push_finished = None;
+            } else if !*started && self.push_started.is_some() && self.push_finished.is_none() {
+                self.push_finished = Some((*at, by.clone()));
+            }
         }
     }
 
@@ -288,6 +305,8 @@ mod tests {
             v: 1,
             id: format!("{who}-{at_min}"),
             at: Utc.with_ymd_and_hms(2026, 11, 26, 15, at_min, 0).unwrap(),
+            replica: String::new(),
+            seq: 0,
             actor: EventActor { name: who.into(), role },
             kind,
         }

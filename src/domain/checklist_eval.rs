@@ -482,6 +482,8 @@ mod tests {
             v: 1,
             id: "s".into(),
             at: w.start + Duration::minutes(2),
+            replica: String::new(),
+            seq: 0,
             actor: EventActor { name: "bob".into(), role: Role::Rm },
             kind: EventKind::PushStarted,
         };
@@ -511,6 +513,8 @@ mod tests {
                 v: 1,
                 id: id.into(),
                 at: m.now,
+                replica: String::new(),
+                seq: 0,
                 actor: EventActor { name: "bob".into(), role: Role::Rm },
                 kind,
             };

@@ -248,6 +248,8 @@ mod tests {
             v: 1,
             id: format!("other-{n}"),
             at: m.now + chrono::Duration::seconds(n),
+            replica: String::new(),
+            seq: 0,
             actor: crate::domain::journal::EventActor { name: "quinn".into(), role: Role::Qa },
             kind,
         };

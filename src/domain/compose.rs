@@ -15,8 +15,12 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     if text.trim().is_empty() {
         return Vec::new();
     }
+    let (text, cut) = super::journal::limit_text(text);
+    if cut {
+        model.flash(super::journal::CUT_NOTICE, true);
+    }
     let now = model.now;
-    match ask(text, &model.notes) {
+    match ask(&text, &model.notes) {
         Ask::Record(kind) => vec![model.record(kind, now, false)],
         Ask::Pick { sha, repo } => {
             let specs: Vec<RepoSpec> = model.repos.iter().map(|r| r.spec.clone()).collect();

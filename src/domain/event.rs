@@ -30,6 +30,10 @@ pub struct LogEntry {
     pub who: Option<String>,
     /// Something a person said (chat, notes), as opposed to what happened.
     pub person: bool,
+    /// The journal event's place in the fold order; `None` for the cockpit's
+    /// own notes, which stay where they were written.
+    #[serde(skip)]
+    pub order: Option<super::journal::Order>,
 }
 
 /// Which entries the Log pane shows.

@@ -31,6 +31,65 @@ impl IdSet {
     }
 }
 
+/// What reading an id again found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    New,
+    /// The same event again (a second cockpit's copy of an observation, a
+    /// line merged twice): dropped quietly.
+    Same,
+    /// Another event under an id already used: dropped, and worth saying.
+    Different,
+}
+
+/// Ids with a fingerprint of what they carried, to tell a repeated event
+/// from a different one reusing its id.
+#[derive(Debug, Clone, Default)]
+pub struct IdPrints(std::collections::HashMap<u64, u64, BuildHasherDefault<AsIs>>);
+
+impl IdPrints {
+    pub fn insert(&mut self, id: &str, print: u64) -> Seen {
+        match self.0.entry(fnv1a(id.as_bytes())) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(print);
+                Seen::New
+            }
+            std::collections::hash_map::Entry::Occupied(o) if *o.get() == print => Seen::Same,
+            std::collections::hash_map::Entry::Occupied(_) => Seen::Different,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A stable 64-bit fingerprint of anything hashable (FNV-1a over its `Hash`
+/// feed): the same on every run, unlike the standard library's hasher.
+pub fn fingerprint<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    value.hash(&mut h);
+    h.0
+}
+
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
@@ -76,5 +135,14 @@ mod tests {
         let distinct: std::collections::HashSet<u64> =
             (0..100_000).map(|i| fnv1a(format!("bench:{i}").as_bytes())).collect();
         assert_eq!(distinct.len(), 100_000);
+    }
+
+    #[test]
+    fn a_reused_id_is_told_from_a_repeat() {
+        let mut p = IdPrints::default();
+        assert_eq!(p.insert("a", fingerprint("hello")), Seen::New);
+        assert_eq!(p.insert("a", fingerprint("hello")), Seen::Same);
+        assert_eq!(p.insert("a", fingerprint("other")), Seen::Different);
+        assert_eq!(fingerprint(&("x", 1u8)), fingerprint(&("x", 1u8)));
     }
 }

@@ -11,25 +11,53 @@ use serde::{Deserialize, Serialize};
 /// clear error, never overwritten.
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The longest text one event carries, in characters: one limit for the
+/// composer, `shipdeck log` and lines read back from the journal.
+pub const MAX_TEXT: usize = 2000;
+
+/// `text` within [`MAX_TEXT`], and whether it had to be cut (the caller says so).
+pub fn limit_text(text: &str) -> (String, bool) {
+    if text.chars().count() <= MAX_TEXT {
+        return (text.to_string(), false);
+    }
+    let mut cut: String = text.chars().take(MAX_TEXT - 1).collect();
+    cut.push('…');
+    (cut, true)
+}
+
+/// What is said when a text was cut.
+pub const CUT_NOTICE: &str = "the text was cut to 2000 characters, the limit for one line";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EventActor {
     pub name: String,
     pub role: Role,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Event {
     pub v: u32,
-    /// Unique per event; observed events derive theirs from what was observed,
-    /// so two cockpits watching the same fleet write the same id once.
+    /// Unique per event: `{replica}.{seq}.{process}` for what a person or a
+    /// cockpit did; observed events derive theirs from what was observed, so
+    /// two cockpits watching the same fleet write the same id once.
     pub id: String,
     pub at: DateTime<Utc>,
+    /// The data dir that made the event (empty on lines from before replicas).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub replica: String,
+    /// Where the event stands in the journal's one order: a hybrid logical
+    /// clock in microseconds, `max(previous + 1, now)`, where "previous" is the
+    /// largest clock this process has made or read. It is monotonic on its
+    /// machine whatever the wall clock does, and sorts after everything its
+    /// maker had seen. 0 on lines from before it existed: their `at` stands in.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: u64,
     pub actor: EventActor,
     #[serde(flatten)]
     pub kind: EventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     Chat {
@@ -108,7 +136,63 @@ pub enum EventKind {
     },
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// The one order every fold uses (log, checklist, notes, blockers), in every
+/// cockpit and command: by clock, then replica, then id. Total, because ids
+/// are unique; the same on every machine, because it only reads the event.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Order {
+    pub clock: u64,
+    pub replica: String,
+    pub id: String,
+}
+
+/// Microseconds since the epoch; dates before it count as 0.
+pub fn micros(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_micros()).unwrap_or(0)
+}
+
+/// The clock of the next event made at `at` after clocks up to `last`.
+pub fn next_clock(last: u64, at: DateTime<Utc>) -> u64 {
+    (last + 1).max(micros(at))
+}
+
+/// The id of an event a person or a cockpit made: the replica (random, one
+/// per data dir), the clock and the process (random, one per run) together
+/// cannot collide, even for two processes sharing a data dir in the same
+/// microsecond.
+pub fn event_id(replica: &str, clock: u64, process: &str) -> String {
+    format!("{replica}.{clock}.{process}")
+}
+
+/// Sorts events into the fold order. Journals are nearly sorted already, which
+/// the standard stable sort handles in close to one pass.
+pub fn sort(events: &mut [Event]) {
+    events.sort_by(|a, b| a.cmp_order(b));
+}
+
 impl Event {
+    pub fn clock(&self) -> u64 {
+        if self.seq > 0 { self.seq } else { micros(self.at) }
+    }
+
+    pub fn order(&self) -> Order {
+        Order { clock: self.clock(), replica: self.replica.clone(), id: self.id.clone() }
+    }
+
+    /// [`Event::order`] without building the keys.
+    pub fn cmp_order(&self, other: &Event) -> std::cmp::Ordering {
+        (self.clock(), &self.replica, &self.id).cmp(&(other.clock(), &other.replica, &other.id))
+    }
+
+    /// An observation: the same fact seen by several cockpits, kept once.
+    pub fn is_observation(&self) -> bool {
+        self.id.starts_with("obs:")
+    }
+
     /// The id of an observation: the same fact seen by two cockpits within
     /// the same minute gets the same id, so the journal keeps it once.
     pub fn observed_id(kind: &EventKind, at: DateTime<Utc>) -> String {
@@ -208,6 +292,10 @@ impl<'de> Deserialize<'de> for Event {
             v: u32,
             id: String,
             at: DateTime<Utc>,
+            #[serde(default)]
+            replica: String,
+            #[serde(default)]
+            seq: u64,
             actor: EventActor,
             kind: String,
             text: Option<String>,
@@ -289,7 +377,7 @@ impl<'de> Deserialize<'de> for Event {
             },
             other => return Err(D::Error::custom(format!("unknown event kind `{other}`"))),
         };
-        Ok(Event { v: f.v, id: f.id, at: f.at, actor: f.actor, kind })
+        Ok(Event { v: f.v, id: f.id, at: f.at, replica: f.replica, seq: f.seq, actor: f.actor, kind })
     }
 }
 
@@ -304,6 +392,8 @@ mod tests {
             v: VERSION,
             id: "e1".into(),
             at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 12, 0).unwrap(),
+            replica: String::new(),
+            seq: 0,
             actor: EventActor { name: "alice".into(), role: Role::Qa },
             kind: EventKind::Tick { item: "regression-tests".into(), note: None, overrides_role: false },
         };
@@ -343,7 +433,15 @@ mod tests {
             EventKind::Note { text: s("n") },
         ];
         for kind in kinds {
-            let e = Event { v: VERSION, id: s("i"), at, actor: EventActor { name: s("a"), role: Role::Rm }, kind };
+            let e = Event {
+                v: VERSION,
+                id: s("i"),
+                at,
+                replica: String::new(),
+                seq: 0,
+                actor: EventActor { name: s("a"), role: Role::Rm },
+                kind,
+            };
             let line = serde_json::to_string(&e).unwrap();
             assert_eq!(serde_json::from_str::<Event>(&line).unwrap(), e, "{line}");
         }

@@ -189,7 +189,12 @@ pub struct JournalState {
     /// Ids of events already shown: the journal, other cockpits and this one
     /// all deliver events, each is shown once.
     pub seen: super::id_set::IdSet,
-    pub seq: u64,
+    /// The largest event clock made or read (see [`Event::seq`]).
+    pub clock: u64,
+    /// This data dir's stable id, and this process's, for event ids that
+    /// cannot collide with another machine's or another process's.
+    pub replica: String,
+    pub process: String,
     /// Why the journal cannot be written, once it could not: the session goes
     /// on, but is not being saved.
     pub read_only: Option<String>,
@@ -295,22 +300,27 @@ impl Model {
         if !self.journal.seen.insert(&event.id) {
             return;
         }
+        self.journal.clock = self.journal.clock.max(event.clock());
         self.fold(event);
         self.push_event_line(event);
     }
 
-    /// What an event changes besides the log.
+    /// What an event changes besides the log. Every fold is keyed on the
+    /// event's [`Order`](super::journal::Order), so events arriving out of
+    /// order (another process's, read a second later) end in the same state.
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
         self.notes.apply(event);
     }
 
-    /// Folds a whole journal in. Every event counts for the checklist, but
-    /// only the newest [`LOG_CAP`] become log lines, so a long journal is not
-    /// formatted just to be dropped.
+    /// Folds a batch in, in the fold order. Every event counts for the
+    /// checklist, but only the newest [`LOG_CAP`] become log lines, so a long
+    /// journal is not formatted just to be dropped.
     pub fn apply_events(&mut self, events: &[Event]) {
-        let fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
+        let mut fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
+        fresh.sort_by(|a, b| a.cmp_order(b));
         for e in &fresh {
+            self.journal.clock = self.journal.clock.max(e.clock());
             self.fold(e);
         }
         for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {
@@ -322,16 +332,18 @@ impl Model {
     /// Observations get an id derived from what was seen, so two cockpits
     /// watching the same fleet save it once.
     pub fn record(&mut self, kind: EventKind, at: DateTime<Utc>, observed: bool) -> Effect {
-        self.journal.seq += 1;
+        let seq = super::journal::next_clock(self.journal.clock, at);
         let id = if observed {
             Event::observed_id(&kind, at)
         } else {
-            format!("{}:{}:{}", self.actor.name, at.timestamp_nanos_opt().unwrap_or_default(), self.journal.seq)
+            super::journal::event_id(&self.journal.replica, seq, &self.journal.process)
         };
         let event = Event {
             v: crate::domain::journal::VERSION,
             id,
             at,
+            replica: self.journal.replica.clone(),
+            seq,
             actor: EventActor { name: self.actor.name.clone(), role: self.actor.role },
             kind,
         };
@@ -346,27 +358,46 @@ impl Model {
 
     fn push_event_line(&mut self, e: &Event) {
         let (kind, text) = e.describe();
-        let entry = LogEntry { at: e.at, kind, text, who: Some(e.actor.name.clone()), person: e.kind.is_person() };
+        let entry = LogEntry {
+            at: e.at,
+            kind,
+            text,
+            who: Some(e.actor.name.clone()),
+            person: e.kind.is_person(),
+            order: Some(e.order()),
+        };
         self.push_entry(entry);
     }
 
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
-        self.push_entry(LogEntry { at, kind, text, who: None, person: false });
+        self.push_entry(LogEntry { at, kind, text, who: None, person: false, order: None });
     }
 
     fn push_entry(&mut self, entry: LogEntry) {
-        if !self.log_filter.admits(&entry, &self.actor.name) || !matches_search(&entry, self.log_search.as_deref()) {
-            // Filtered out: no "new" count for a line that will not show.
-            self.log.push_back(entry);
-            self.trim_log();
-            return;
+        // An event goes before the events that follow it in the fold order
+        // (another process's line read late); the cockpit's own notes stay
+        // where they were written and are not passed over.
+        let mut at = self.log.len();
+        if let Some(order) = &entry.order {
+            while at > 0 && self.log[at - 1].order.as_ref().is_some_and(|o| o > order) {
+                at -= 1;
+            }
         }
-        self.log.push_back(entry);
-        // Someone reading back keeps their place; the pane shows "N new".
-        if self.log_back > 0 {
-            self.log_back += 1;
-            self.log_new += 1;
+        let shown =
+            self.log_filter.admits(&entry, &self.actor.name) && matches_search(&entry, self.log_search.as_deref());
+        self.log.insert(at, entry);
+        // Someone reading back keeps their place (`log_back` counts shown
+        // lines from the newest); the pane shows "N new". A line that lands
+        // after the one being read moves it one further back.
+        if self.log_back > 0 && shown {
+            let (filter, me, search) = (self.log_filter, self.actor.name.as_str(), self.log_search.as_deref());
+            let newer =
+                self.log.iter().skip(at + 1).filter(|e| filter.admits(e, me) && matches_search(e, search)).count();
+            if newer <= self.log_back {
+                self.log_back += 1;
+                self.log_new += 1;
+            }
         }
         self.trim_log();
     }

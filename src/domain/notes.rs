@@ -2,7 +2,7 @@
 //! N`), `/pick SHA [REPO]` and `/note` lines become events, and the notes
 //! are a fold over them — the shape of the weekly notes pad.
 
-use super::journal::{Event, EventActor, EventKind};
+use super::journal::{Event, EventActor, EventKind, Order};
 use chrono::{DateTime, Utc};
 
 /// What a line typed in the composer (or given to `shipdeck log`) asks for.
@@ -113,15 +113,15 @@ pub struct Entry {
     pub text: String,
     pub by: EventActor,
     pub at: DateTime<Utc>,
+    order: Order,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blocker {
-    /// 1-based, in the order blockers were raised (by time, then event id,
-    /// so every cockpit and `shipdeck notes` number them alike, whatever
-    /// order they read them in); `/unblock N` uses it.
+    /// 1-based, in the fold order of the events that raised them, so every
+    /// cockpit and `shipdeck notes` number them alike, whatever order they
+    /// read them in; `/unblock N` uses it.
     pub number: usize,
-    id: String,
     pub entry: Entry,
     pub resolved: Option<(EventActor, DateTime<Utc>)>,
 }
@@ -133,6 +133,7 @@ pub struct Pick {
     pub summary: String,
     pub by: EventActor,
     pub at: DateTime<Utc>,
+    order: Order,
 }
 
 /// The notes as the journal has them so far.
@@ -147,39 +148,90 @@ pub struct Notes {
     pub changes: Vec<(String, String, String, String, DateTime<Utc>)>,
     /// Sentry spikes, as logged.
     pub spikes: Vec<(String, String)>,
+    /// The fold order of each of `changes` and `spikes`, and every `/unblock`
+    /// (number, by, at): everything is kept in that order, whatever order
+    /// it arrived in, so every reader ends with the same notes.
+    change_orders: Vec<Order>,
+    spike_orders: Vec<Order>,
+    unblocks: Vec<(Order, usize, EventActor, DateTime<Utc>)>,
+}
+
+/// Where `order` goes in a list kept in the fold order.
+fn place<T>(list: &[T], key: impl Fn(&T) -> &Order, order: &Order) -> usize {
+    list.partition_point(|x| key(x) < order)
 }
 
 impl Notes {
     pub fn apply(&mut self, e: &Event) {
-        let entry = |text: &str| Entry { text: text.to_string(), by: e.actor.clone(), at: e.at };
+        let order = e.order();
+        let entry = |text: &str| Entry { text: text.to_string(), by: e.actor.clone(), at: e.at, order: order.clone() };
         match &e.kind {
-            EventKind::Notable { text } => self.notable.push(entry(text)),
-            EventKind::Note { text } => self.notes.push(entry(text)),
+            EventKind::Notable { text } => {
+                let i = place(&self.notable, |x| &x.order, &order);
+                self.notable.insert(i, entry(text));
+            }
+            EventKind::Note { text } => {
+                let i = place(&self.notes, |x| &x.order, &order);
+                self.notes.insert(i, entry(text));
+            }
             EventKind::Blocker { text } => {
-                let b = Blocker { number: 0, id: e.id.clone(), entry: entry(text), resolved: None };
-                let at = self.blockers.partition_point(|x| (x.entry.at, &x.id) < (e.at, &e.id));
-                self.blockers.insert(at, b);
-                for (i, b) in self.blockers.iter_mut().enumerate() {
-                    b.number = i + 1;
-                }
+                let i = place(&self.blockers, |x| &x.entry.order, &order);
+                self.blockers.insert(i, Blocker { number: 0, entry: entry(text), resolved: None });
+                self.resolve_blockers();
             }
             EventKind::Unblock { number } => {
-                if let Some(b) = self.blockers.iter_mut().find(|b| b.number == *number && b.resolved.is_none()) {
-                    b.resolved = Some((e.actor.clone(), e.at));
-                }
+                let i = place(&self.unblocks, |x| &x.0, &order);
+                self.unblocks.insert(i, (order, *number, e.actor.clone(), e.at));
+                self.resolve_blockers();
             }
-            // The same commit asked for twice is one pick.
-            EventKind::Pick { repo, sha, summary } if !self.picks.iter().any(|p| &p.repo == repo && &p.sha == sha) => {
+            // The same commit asked for twice is one pick: the first asked.
+            EventKind::Pick { repo, sha, summary } => {
+                if let Some(j) = self.picks.iter().position(|p| &p.repo == repo && &p.sha == sha) {
+                    if self.picks[j].order < order {
+                        return;
+                    }
+                    self.picks.remove(j);
+                }
                 let (repo, sha, summary) = (repo.clone(), sha.clone(), summary.clone());
-                self.picks.push(Pick { repo, sha, summary, by: e.actor.clone(), at: e.at });
+                let i = place(&self.picks, |x| &x.order, &order);
+                self.picks.insert(i, Pick { repo, sha, summary, by: e.actor.clone(), at: e.at, order });
             }
             EventKind::VersionChanged { env, service, from, to, .. } => {
-                self.changes.push((env.clone(), service.clone(), from.clone(), to.clone(), e.at));
+                let i = place(&self.change_orders, |x| x, &order);
+                self.change_orders.insert(i, order);
+                self.changes.insert(i, (env.clone(), service.clone(), from.clone(), to.clone(), e.at));
             }
-            EventKind::SentrySpike { project, .. } if !self.spikes.iter().any(|(p, _)| p == project) => {
-                self.spikes.push((project.clone(), e.describe().1));
+            // One spike per project: the first.
+            EventKind::SentrySpike { project, .. } => {
+                if let Some(j) = self.spikes.iter().position(|(p, _)| p == project) {
+                    if self.spike_orders[j] < order {
+                        return;
+                    }
+                    self.spikes.remove(j);
+                    self.spike_orders.remove(j);
+                }
+                let i = place(&self.spike_orders, |x| x, &order);
+                self.spike_orders.insert(i, order);
+                self.spikes.insert(i, (project.clone(), e.describe().1));
             }
             _ => {}
+        }
+    }
+
+    /// Numbers the blockers in order and replays every `/unblock` against
+    /// the blockers raised before it.
+    fn resolve_blockers(&mut self) {
+        for (i, b) in self.blockers.iter_mut().enumerate() {
+            b.number = i + 1;
+            b.resolved = None;
+        }
+        for (order, number, by, at) in &self.unblocks {
+            if let Some(b) = self.blockers.get_mut(number.wrapping_sub(1))
+                && b.entry.order < *order
+                && b.resolved.is_none()
+            {
+                b.resolved = Some((by.clone(), *at));
+            }
         }
     }
 
@@ -221,6 +273,8 @@ mod tests {
             v: 1,
             id: format!("e{n}"),
             at: at + chrono::Duration::minutes(n),
+            replica: String::new(),
+            seq: 0,
             actor: EventActor { name: "rita".into(), role: Role::Rm },
             kind,
         };

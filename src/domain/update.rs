@@ -62,9 +62,11 @@ pub enum Msg {
         result: Result<Vec<CommitInfo>, String>,
         at: DateTime<Utc>,
     },
-    /// Events appended to the journal by any process, read while following it.
+    /// Events appended to the journal by any process, read while following
+    /// it, and what was wrong with the lines that could not be read.
     JournalRead {
         events: Vec<Event>,
+        damage: Vec<String>,
     },
     /// An append was written.
     Journaled,
@@ -232,9 +234,11 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Probed { generation, service, env, probe } => on_probe(model, generation, service, env, probe),
-        Msg::JournalRead { events } => {
-            for e in &events {
-                model.apply_event(e);
+        Msg::JournalRead { events, damage } => {
+            model.apply_events(&events);
+            let now = model.now;
+            for d in damage {
+                model.push_log(now, LogKind::Error, d);
             }
             Vec::new()
         }
@@ -668,13 +672,14 @@ mod tests {
         // would have written it, is not shown twice.
         let mut twin = event.clone();
         twin.actor.name = "bob".into();
-        update(&mut m, Msg::JournalRead { events: vec![twin] });
+        update(&mut m, Msg::JournalRead { events: vec![twin], damage: Vec::new() });
         assert_eq!(m.log.len(), shown);
         // A line someone else wrote is shown.
         let mut chat = event.clone();
         chat.id = "bob:1".into();
+        chat.seq = event.clock() + 1;
         chat.kind = EventKind::Chat { text: "prod looks good".into() };
-        update(&mut m, Msg::JournalRead { events: vec![chat] });
+        update(&mut m, Msg::JournalRead { events: vec![chat], damage: Vec::new() });
         assert_eq!(m.log.back().unwrap().text, "alice (rm): prod looks good");
     }
 

@@ -6,10 +6,10 @@
 use super::Exit;
 use crate::cli::{Global, LogArgs, TickArgs};
 use crate::config::Config;
-use crate::domain::journal::EventKind;
+use crate::domain::journal::{CUT_NOTICE, EventKind, MAX_TEXT, limit_text};
 use crate::domain::notes::{Ask, HELP, ask};
 use crate::domain::repos::pick_repos;
-use crate::io::sanitize::clean_max;
+use crate::io::sanitize::{clean_max, clean_text};
 use crate::session;
 use chrono::Utc;
 use std::fmt::Write as _;
@@ -17,16 +17,23 @@ use std::fmt::Write as _;
 pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, Exit> {
     let mut model = session::build_model(config, global, Utc::now());
     let store = super::journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        eprintln!("shipdeck: {d}");
-    }
     if let Some(message) = &args.message {
-        let text = clean_max(message, 2000);
+        let (text, cut) = limit_text(&clean_text(message, MAX_TEXT + 1));
         if text.is_empty() {
             return Err(Exit::new(2, "empty message: nothing logged"));
         }
-        model.apply_events(&loaded.events);
+        if cut {
+            eprintln!("shipdeck: {CUT_NOTICE}");
+        }
+        // Only `/unblock` is decided against the journal so far; every other
+        // line is appended without reading it.
+        if text.trim_start().to_ascii_lowercase().starts_with("/unblock") {
+            let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
+            for d in &loaded.damage {
+                eprintln!("shipdeck: {d}");
+            }
+            model.apply_events(&loaded.events);
+        }
         let kind = match ask(&text, &model.notes) {
             Ask::Record(kind) => kind,
             Ask::Pick { sha, repo } => {
@@ -44,6 +51,10 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             Ask::Refused(why) => return Err(Exit::new(2, format!("{why}; nothing logged"))),
         };
         return super::append(&store, &model, kind, args.json);
+    }
+    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
+    for d in &loaded.damage {
+        eprintln!("shipdeck: {d}");
     }
     if args.json {
         return Ok(super::json::pretty(&loaded.events)?);

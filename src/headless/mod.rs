@@ -35,19 +35,25 @@ pub fn journal_for(
 }
 
 /// Records `kind` as the model's actor, now, and says what was recorded:
-/// the event as JSON, or its log line.
+/// the event as JSON, or its log line. Only the journal's last lines are
+/// read (for the clock to follow), never the whole file.
 pub fn append(
     store: &crate::io::journal::JournalStore,
     model: &crate::domain::Model,
     kind: crate::domain::journal::EventKind,
     json: bool,
 ) -> Result<String, Exit> {
-    use crate::domain::journal::{Event, EventActor, VERSION};
+    use crate::domain::journal::{Event, EventActor, VERSION, event_id, next_clock};
     let at = chrono::Utc::now();
+    let replica = store.replica();
+    let seq = next_clock(store.last_clock().map_err(|e| Exit::new(1, e.to_string()))?, at);
+    let process = crate::io::replica::random_hex();
     let event = Event {
         v: VERSION,
-        id: format!("{}:{}:cli", model.actor.name, at.timestamp_nanos_opt().unwrap_or_default()),
+        id: event_id(&replica, seq, &process[..8]),
         at,
+        replica,
+        seq,
         actor: EventActor { name: model.actor.name.clone(), role: model.actor.role },
         kind,
     };

@@ -1,21 +1,39 @@
-//! The journal on disk: one JSON event per line, appended under a short
-//! advisory lock with a single write, then fsync'd — an acknowledged event is
-//! on disk. Several processes (cockpits, `shipdeck tick`, `shipdeck log`) can
-//! append to one file; each follows it by reading from the last offset.
-//! Loading keeps every whole line of a file whose last line was torn by a
-//! crash and says so; it never truncates or rewrites the file.
+//! The journal on disk: one JSON event per line.
+//!
+//! Appending takes a short advisory lock, makes sure the line starts on a
+//! fresh line (a fragment torn by a crash is terminated first, so it stays one
+//! reported bad line and the new event is whole), writes the line in one
+//! `write`, then fsyncs: an acknowledged event is on disk. A failed write is
+//! truncated away, leaving the file exactly as it was. An append never reads
+//! more than the file's last byte.
+//!
+//! Loading streams the file line by line, keeps every whole line of a file
+//! whose last line was torn, and says what it skipped; it never truncates or
+//! rewrites the file. Every line is untrusted (other processes and, once
+//! shared, other machines write it): each field is cleaned as it is read.
+//! Several processes (cockpits, `shipdeck tick`, `shipdeck log`) append to one
+//! file; each follows it by reading on from where it stopped.
 
-use crate::domain::id_set::IdSet;
-use crate::domain::journal::{Event, VERSION};
+use crate::domain::id_set::{IdPrints, Seen, fingerprint};
+use crate::domain::journal::{Event, EventKind, MAX_TEXT, VERSION};
+use crate::io::regular_file;
+use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 use chrono::NaiveDate;
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+
+/// The longest line read; a longer one is skipped and reported. No event
+/// this build writes comes near it.
+pub const MAX_LINE: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("journal {path}: cannot {op}: {source}")]
     Io { path: String, op: &'static str, source: std::io::Error },
+    #[error("journal {path}: the event was NOT saved: {source}")]
+    NotSaved { path: String, source: std::io::Error },
     #[error(
         "journal {path}, line {line}: written by a newer shipdeck (schema v{v}, this one reads v{VERSION}); \
          upgrade shipdeck — the file was left as it is"
@@ -25,19 +43,30 @@ pub enum JournalError {
     Encode(serde_json::Error, String),
 }
 
-/// What loading found: the events, and anything wrong with the file.
+/// Where reading stopped: the byte after the last whole line, and how many
+/// lines that was (so damage found later is reported with its line number).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursor {
+    pub offset: u64,
+    pub line: usize,
+}
+
+/// What loading found: the events in the fold order, and anything wrong with the file.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub events: Vec<Event>,
-    /// Human-readable notes about damage (torn last line, unreadable lines).
+    /// Human-readable notes about damage (torn last line, unreadable lines,
+    /// an id reused by a different event).
     pub damage: Vec<String>,
-    /// Bytes of whole lines read; following resumes here.
-    pub offset: u64,
+    /// Following resumes here.
+    pub cursor: Cursor,
 }
 
 #[derive(Debug, Clone)]
 pub struct JournalStore {
     path: PathBuf,
+    /// The data dir it belongs to (where the replica id is kept).
+    data_dir: Option<PathBuf>,
 }
 
 /// A release name as a directory name.
@@ -48,102 +77,312 @@ fn slug(name: &str) -> String {
     if s.is_empty() { "release".into() } else { s }
 }
 
+/// Creates `dir` and its missing parents readable by the owner only, as a
+/// shell keeps its history: the journal holds who said what during a push.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Writes a file only its owner can read (notes exported from a push),
+/// refusing anything but a regular file.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = regular_file::open(path, OpenOptions::new().write(true).create(true).truncate(true).mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_data()
+}
+
 impl JournalStore {
     pub fn new(path: PathBuf) -> Self {
-        JournalStore { path }
+        JournalStore { path, data_dir: None }
     }
 
     /// `{data_dir}/journals/{release}/{push date}.jsonl`: one per release and push.
     pub fn for_push(data_dir: &Path, release: &str, push_date: NaiveDate) -> Self {
-        JournalStore::new(data_dir.join("journals").join(slug(release)).join(format!("{push_date}.jsonl")))
+        let path = data_dir.join("journals").join(slug(release)).join(format!("{push_date}.jsonl"));
+        JournalStore { path, data_dir: Some(data_dir.to_path_buf()) }
+    }
+
+    /// The replica id of the data dir this journal is in.
+    pub fn replica(&self) -> String {
+        crate::io::replica::id(self.data_dir.as_deref())
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    fn shown(&self) -> String {
+        crate::io::sanitize::clean_max(&self.path.display().to_string(), 400)
+    }
+
     fn io(&self, op: &'static str) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
-        move |source| JournalError::Io { path: self.path.display().to_string(), op, source }
+        move |source| JournalError::Io { path: self.shown(), op, source: explain(source) }
     }
 
     /// Appends one event: one line, one write, under the lock, then fsync.
+    /// On any failure the file is left as it was and the error says the
+    /// event was not saved.
     pub fn append(&self, event: &Event) -> Result<(), JournalError> {
-        let mut line =
-            serde_json::to_vec(event).map_err(|e| JournalError::Encode(e, self.path.display().to_string()))?;
+        let mut line = serde_json::to_vec(event).map_err(|e| JournalError::Encode(e, self.shown()))?;
         line.push(b'\n');
+        let not_saved = |source| JournalError::NotSaved { path: self.shown(), source: explain(source) };
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(self.io("create its directory"))?;
+            create_private_dir(dir).map_err(not_saved)?;
         }
         let mut file =
-            OpenOptions::new().create(true).append(true).open(&self.path).map_err(self.io("open it for appending"))?;
-        file.lock().map_err(self.io("lock it"))?;
-        let written = file.write_all(&line).and_then(|_| file.sync_data());
+            regular_file::open(&self.path, OpenOptions::new().read(true).append(true).create(true).mode(0o600))
+                .map_err(not_saved)?;
+        file.lock().map_err(not_saved)?;
+        let written = (|| {
+            let len = file.metadata()?.len();
+            // A torn fragment (a crash mid-write) is ended first: it stays
+            // one bad line instead of swallowing this event.
+            let mut last = [b'\n'];
+            if len > 0 {
+                file.read_exact_at(&mut last, len - 1)?;
+            }
+            if last[0] != b'\n' {
+                line.insert(0, b'\n');
+            }
+            let result = file.write_all(&line).and_then(|()| file.sync_data());
+            if result.is_err() {
+                // Whatever part of the line reached the file goes again, so
+                // the next append cannot be glued to it.
+                let _ = file.set_len(len);
+                let _ = file.sync_data();
+            }
+            result
+        })();
         let _ = file.unlock();
-        written.map_err(self.io("write to it"))
+        written.map_err(not_saved)
     }
 
     /// Reads the whole journal.
     pub fn load(&self) -> Result<Loaded, JournalError> {
-        self.read_from(0, &mut IdSet::default())
+        self.read_from(Cursor::default(), &mut IdPrints::default())
     }
 
-    /// Reads whole lines from `offset` on; `seen` drops events already read
-    /// (an id appended twice, e.g. the same observation by two cockpits).
-    pub fn read_from(&self, offset: u64, seen: &mut IdSet) -> Result<Loaded, JournalError> {
-        let mut file = match File::open(&self.path) {
+    /// Reads whole lines from `from` on, streaming; `seen` drops events
+    /// already read (an id appended twice, e.g. the same observation by two
+    /// cockpits) and reports an id reused by a different event.
+    pub fn read_from(&self, from: Cursor, seen: &mut IdPrints) -> Result<Loaded, JournalError> {
+        let mut file = match regular_file::open_read(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Loaded { offset, ..Default::default() });
+                return Ok(Loaded { cursor: from, ..Default::default() });
             }
             Err(e) => return Err(self.io("open it")(e)),
         };
-        file.seek(SeekFrom::Start(offset)).map_err(self.io("read it"))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(self.io("read it"))?;
-        let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let mut loaded = Loaded { offset: offset + whole as u64, ..Default::default() };
-        if whole < bytes.len() && offset == 0 {
-            loaded.damage.push(format!(
-                "{}: the last line is incomplete ({} bytes, a crash while writing?); the whole lines before it were kept and the file was not changed",
-                self.path.display(),
-                bytes.len() - whole
-            ));
-        }
-        // Line numbers are only meaningful from the start of the file.
-        let first_line = if offset == 0 { 1 } else { 0 };
-        for (i, raw) in bytes[..whole].split(|b| *b == b'\n').enumerate() {
+        file.seek(SeekFrom::Start(from.offset)).map_err(self.io("read it"))?;
+        let mut reader = BufReader::with_capacity(256 * 1024, file);
+        let mut loaded = Loaded { cursor: from, ..Default::default() };
+        let mut raw = Vec::with_capacity(512);
+        loop {
+            let line = match read_line(&mut reader, &mut raw).map_err(self.io("read it"))? {
+                Line::End => break,
+                Line::Torn(len) => {
+                    // A fragment at the end while following may be a line
+                    // being written: only a whole read calls it damage.
+                    if from.offset == 0 {
+                        loaded.damage.push(format!(
+                            "{}: the last line is incomplete ({len} bytes, a crash while writing?); the whole lines before it were kept and the file was not changed",
+                            self.shown(),
+                        ));
+                    }
+                    break;
+                }
+                Line::Whole(len) => {
+                    loaded.cursor.offset += len as u64;
+                    loaded.cursor.line += 1;
+                    loaded.cursor.line
+                }
+                Line::TooLong(len) => {
+                    loaded.cursor.offset += len as u64;
+                    loaded.cursor.line += 1;
+                    let n = loaded.cursor.line;
+                    loaded.damage.push(format!(
+                        "{}, line {n}: {len} bytes, longer than any event ({MAX_LINE} at most); skipped",
+                        self.shown()
+                    ));
+                    continue;
+                }
+            };
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let line = i + first_line;
-            // The common case parses once; only a line that is not a current
-            // event is looked at again, to tell a newer schema from damage.
-            match serde_json::from_slice::<Event>(raw) {
-                Ok(e) if e.v > VERSION => {
-                    let v = u64::from(e.v);
-                    return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
+            self.parse(&raw, line, seen, &mut loaded)?;
+        }
+        crate::domain::journal::sort(&mut loaded.events);
+        Ok(loaded)
+    }
+
+    fn parse(&self, raw: &[u8], line: usize, seen: &mut IdPrints, loaded: &mut Loaded) -> Result<(), JournalError> {
+        // The common case parses once; only a line that is not a current
+        // event is looked at again, to tell a newer schema from damage.
+        match serde_json::from_slice::<Event>(raw) {
+            Ok(e) if e.v > VERSION => {
+                let v = u64::from(e.v);
+                Err(JournalError::FutureVersion { path: self.shown(), line, v })
+            }
+            Ok(mut e) => {
+                clean_event(&mut e);
+                // Observations are the same fact seen by several cockpits,
+                // each with its own time and actor: the first is kept.
+                let print = if e.is_observation() { 0 } else { fingerprint(&(&e.at, &e.actor, &e.kind)) };
+                match seen.insert(&e.id, print) {
+                    Seen::New => loaded.events.push(e),
+                    Seen::Same => {}
+                    Seen::Different => loaded.damage.push(format!(
+                        "{}, line {line}: id `{}` was already used by a different event; this one was skipped",
+                        self.shown(),
+                        crate::io::sanitize::clean_max(&e.id, 80)
+                    )),
                 }
-                Ok(e) => {
-                    if seen.insert(&e.id) {
-                        loaded.events.push(e);
+                Ok(())
+            }
+            Err(err) => {
+                let v = serde_json::from_slice::<serde_json::Value>(raw)
+                    .ok()
+                    .map(|v| v.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0));
+                let what = match v {
+                    Some(v) if v > u64::from(VERSION) => {
+                        return Err(JournalError::FutureVersion { path: self.shown(), line, v });
                     }
-                }
-                Err(err) => {
-                    let v = serde_json::from_slice::<serde_json::Value>(raw)
-                        .ok()
-                        .map(|v| v.get("v").and_then(serde_json::Value::as_u64).unwrap_or(0));
-                    let what = match v {
-                        Some(v) if v > u64::from(VERSION) => {
-                            return Err(JournalError::FutureVersion { path: self.path.display().to_string(), line, v });
-                        }
-                        Some(_) => "not an event",
-                        None => "not JSON",
-                    };
-                    loaded.damage.push(format!("{}, line {line}: {what} ({err}); skipped", self.path.display()));
-                }
+                    Some(_) => "not an event",
+                    None => "not JSON",
+                };
+                let err = crate::io::sanitize::clean_max(&err.to_string(), 160);
+                loaded.damage.push(format!("{}, line {line}: {what} ({err}); skipped", self.shown()));
+                Ok(())
             }
         }
-        Ok(loaded)
+    }
+
+    /// The largest event clock among the journal's last lines: what a
+    /// command-line append must follow, read without loading the journal.
+    pub fn last_clock(&self) -> Result<u64, JournalError> {
+        let mut file = match regular_file::open_read(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(self.io("open it")(e)),
+        };
+        let len = file.metadata().map_err(self.io("read it"))?.len();
+        let start = len.saturating_sub(64 * 1024);
+        file.seek(SeekFrom::Start(start)).map_err(self.io("read it"))?;
+        let mut tail = Vec::new();
+        file.take(len - start).read_to_end(&mut tail).map_err(self.io("read it"))?;
+        // From the middle of the file the first piece is part of a line.
+        let lines = tail.split(|b| *b == b'\n').skip(usize::from(start > 0));
+        Ok(lines.filter_map(|l| serde_json::from_slice::<Event>(l).ok()).map(|e| e.clock()).max().unwrap_or(0))
+    }
+}
+
+enum Line {
+    End,
+    /// Bytes at the end of the file without a newline.
+    Torn(usize),
+    /// A line of this many bytes (with its newline) is in the buffer.
+    Whole(usize),
+    /// A line of this many bytes, too long to keep, was passed over.
+    TooLong(usize),
+}
+
+/// Reads one line into `buf` without ever holding more than [`MAX_LINE`].
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let mut len = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(if len == 0 { Line::End } else { Line::Torn(len) });
+        }
+        let (chunk, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let n = chunk.len();
+        if len + n <= MAX_LINE + 1 {
+            buf.extend_from_slice(chunk);
+        }
+        len += n;
+        reader.consume(n);
+        if done {
+            buf.pop();
+            return Ok(if len > MAX_LINE + 1 { Line::TooLong(len) } else { Line::Whole(len) });
+        }
+    }
+}
+
+/// Cleans every text an event carries, as any other untrusted input: no
+/// control characters, escapes, bidi overrides or invisible characters, and
+/// bounded lengths. Identifiers lose what would make two different values
+/// look equal; texts people wrote keep their line breaks.
+fn clean_event(e: &mut Event) {
+    clean_in_place(&mut e.id, 200);
+    clean_in_place(&mut e.replica, 64);
+    clean_in_place(&mut e.actor.name, 40);
+    let id = |s: &mut String| clean_in_place(s, 200);
+    match &mut e.kind {
+        EventKind::Chat { text }
+        | EventKind::Notable { text }
+        | EventKind::Blocker { text }
+        | EventKind::Note { text } => {
+            clean_text_in_place(text, MAX_TEXT);
+        }
+        EventKind::Tick { item, note, .. } => {
+            id(item);
+            if let Some(n) = note {
+                clean_text_in_place(n, MAX_TEXT);
+            }
+        }
+        EventKind::Untick { item, .. } => id(item),
+        EventKind::Waive { item, reason, .. } => {
+            id(item);
+            clean_text_in_place(reason, MAX_TEXT);
+        }
+        EventKind::TagCreated { repo, tag, commit } => {
+            id(repo);
+            id(tag);
+            id(commit);
+        }
+        EventKind::TagPushed { repo, tag } => {
+            id(repo);
+            id(tag);
+        }
+        EventKind::VersionChanged { env, service, from, to, commit } => {
+            for s in [env, service, from, to] {
+                id(s);
+            }
+            if let Some(c) = commit {
+                id(c);
+            }
+        }
+        EventKind::HeartbeatChanged { env, service, from, to } => {
+            for s in [env, service, from, to] {
+                id(s);
+            }
+        }
+        EventKind::Pick { repo, sha, summary } => {
+            id(repo);
+            id(sha);
+            clean_in_place(summary, 200);
+        }
+        EventKind::SentrySpike { project, .. } => id(project),
+        EventKind::PushStarted | EventKind::PushFinished | EventKind::Unblock { .. } => {}
+    }
+}
+
+/// Names the cases the OS error alone leaves puzzling.
+fn explain(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(libc::ENXIO) => std::io::Error::new(e.kind(), format!("{e}: a FIFO or device, not a regular file")),
+        Some(libc::ENOSPC) => std::io::Error::new(e.kind(), format!("{e}: the disk is full")),
+        Some(libc::EFBIG) => std::io::Error::new(e.kind(), format!("{e}: over the file size limit")),
+        _ => e,
     }
 }
 
@@ -153,12 +392,15 @@ mod tests {
     use crate::domain::journal::{EventActor, EventKind};
     use crate::domain::model::Role;
     use chrono::{TimeZone, Utc};
+    use std::os::unix::fs::PermissionsExt;
 
     fn event(id: &str, text: &str) -> Event {
         Event {
             v: VERSION,
             id: id.into(),
             at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap(),
+            replica: String::new(),
+            seq: 0,
             actor: EventActor { name: "alice".into(), role: Role::Rm },
             kind: EventKind::Chat { text: text.into() },
         }
@@ -168,6 +410,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = JournalStore::for_push(dir.path(), "AMO Push!", NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
         (dir, s)
+    }
+
+    fn ids(l: &Loaded) -> Vec<&str> {
+        l.events.iter().map(|e| e.id.as_str()).collect()
     }
 
     #[test]
@@ -182,7 +428,20 @@ mod tests {
         assert_eq!(l.events.len(), 3);
         assert_eq!(l.events[2], event("e2", "line 2"));
         assert!(l.damage.is_empty());
-        assert_eq!(l.offset, std::fs::metadata(s.path()).unwrap().len());
+        assert_eq!(l.cursor, Cursor { offset: std::fs::metadata(s.path()).unwrap().len(), line: 3 });
+    }
+
+    #[test]
+    fn files_are_private() {
+        let (d, s) = store();
+        s.append(&event("e1", "x")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(s.path()), 0o600, "the journal");
+        assert_eq!(mode(&d.path().join("journals")), 0o700, "its directories");
+        assert_eq!(mode(s.path().parent().unwrap()), 0o700);
+        let notes = d.path().join("notes.md");
+        write_private(&notes, b"# notes").unwrap();
+        assert_eq!(mode(&notes), 0o600, "exported notes");
     }
 
     #[test]
@@ -200,6 +459,39 @@ mod tests {
     }
 
     #[test]
+    fn an_append_after_a_torn_line_starts_on_a_fresh_line() {
+        let (_d, s) = store();
+        s.append(&event("e1", "before the crash")).unwrap();
+        let mut f = OpenOptions::new().append(true).open(s.path()).unwrap();
+        f.write_all(br#"{"v":1,"id":"torn","at":"2026-11-26T15:0"#).unwrap();
+        let mut seen = IdPrints::default();
+        let first = s.read_from(Cursor::default(), &mut seen).unwrap();
+        s.append(&event("e3", "after the crash")).unwrap();
+        let l = s.load().unwrap();
+        assert_eq!(ids(&l), ["e1", "e3"], "the acknowledged event is whole");
+        assert_eq!(l.damage.len(), 1, "the fragment is one bad line: {:?}", l.damage);
+        assert!(l.damage[0].contains("line 2: not JSON"), "{:?}", l.damage);
+        // Following from where the first read stopped finds both.
+        let next = s.read_from(first.cursor, &mut seen).unwrap();
+        assert_eq!(ids(&next), ["e3"]);
+        assert!(next.damage.len() == 1 && next.damage[0].contains("line 2"), "{:?}", next.damage);
+    }
+
+    #[test]
+    fn special_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.jsonl");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let s = JournalStore::new(fifo);
+        let err = s.load().unwrap_err().to_string();
+        assert!(err.contains("FIFO"), "{err}");
+        let err = s.append(&event("e1", "x")).unwrap_err().to_string();
+        assert!(err.contains("NOT saved") && err.contains("FIFO"), "{err}");
+        let err = JournalStore::new("/dev/zero".into()).load().unwrap_err().to_string();
+        assert!(err.contains("character device"), "{err}");
+    }
+
+    #[test]
     fn a_future_version_is_an_error_naming_the_file() {
         let (_d, s) = store();
         s.append(&event("e1", "ok")).unwrap();
@@ -210,32 +502,74 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_lines_are_reported_and_duplicates_dropped() {
+    fn unreadable_lines_and_reused_ids_are_reported_repeats_dropped() {
         let (_d, s) = store();
         s.append(&event("e1", "one")).unwrap();
         let mut f = OpenOptions::new().append(true).open(s.path()).unwrap();
         f.write_all(b"garbage\n").unwrap();
-        s.append(&event("e1", "the same observation again")).unwrap();
+        s.append(&event("e1", "one")).unwrap();
+        s.append(&event("e1", "another text under the same id")).unwrap();
+        let mut obs = event("obs:prod:web:2026.11.26:20261126T1500", "seen");
+        obs.kind = EventKind::PushStarted;
+        s.append(&obs).unwrap();
+        obs.actor.name = "bob".into();
+        s.append(&obs).unwrap();
         s.append(&event("e3", "three")).unwrap();
         let l = s.load().unwrap();
-        assert_eq!(l.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), vec!["e1", "e3"]);
-        assert_eq!(l.damage.len(), 1);
+        assert_eq!(ids(&l), ["e1", "e3", "obs:prod:web:2026.11.26:20261126T1500"]);
+        assert_eq!(l.damage.len(), 2, "{:?}", l.damage);
         assert!(l.damage[0].contains("line 2: not JSON"), "{:?}", l.damage);
+        assert!(l.damage[1].contains("line 4: id `e1` was already used by a different event"), "{:?}", l.damage);
+    }
+
+    #[test]
+    fn lines_are_cleaned_as_they_are_read_and_huge_ones_skipped() {
+        let (_d, s) = store();
+        create_private_dir(s.path().parent().unwrap()).unwrap();
+        let mut f = OpenOptions::new().create(true).append(true).mode(0o600).open(s.path()).unwrap();
+        let hostile = "{\"v\":1,\"id\":\"h\\u001b]0;t\\u0007\",\"at\":\"2026-11-26T15:00:00Z\",\"actor\":{\"name\":\"mal\\u202elory\\u200b\",\"role\":\"qa\"},\"kind\":\"chat\",\"text\":\"hi\\u009b2J\\u001b[31m there\\nsecond \\ufeffline\"}\n";
+        f.write_all(hostile.as_bytes()).unwrap();
+        f.write_all(&vec![b'x'; MAX_LINE + 10]).unwrap();
+        f.write_all(b"\n").unwrap();
+        s.append(&event("e2", "after")).unwrap();
+        let l = s.load().unwrap();
+        assert_eq!(ids(&l), ["e2", "h"]);
+        let h = &l.events[1];
+        assert_eq!(h.actor.name, "mallory");
+        assert_eq!(h.kind, EventKind::Chat { text: "hi there\nsecond line".into() });
+        assert!(
+            l.damage.len() == 1 && l.damage[0].contains("line 2:") && l.damage[0].contains("longer than any event")
+        );
     }
 
     #[test]
     fn following_reads_only_new_whole_lines() {
         let (_d, s) = store();
         s.append(&event("e1", "one")).unwrap();
-        let mut seen = IdSet::default();
-        let first = s.read_from(0, &mut seen).unwrap();
+        let mut seen = IdPrints::default();
+        let first = s.read_from(Cursor::default(), &mut seen).unwrap();
         assert_eq!(first.events.len(), 1);
         s.append(&event("e2", "two")).unwrap();
-        let next = s.read_from(first.offset, &mut seen).unwrap();
-        assert_eq!(next.events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), vec!["e2"]);
-        let none = s.read_from(next.offset, &mut seen).unwrap();
+        let next = s.read_from(first.cursor, &mut seen).unwrap();
+        assert_eq!(ids(&next), ["e2"]);
+        let none = s.read_from(next.cursor, &mut seen).unwrap();
         assert!(none.events.is_empty());
-        assert_eq!(none.offset, next.offset);
+        assert_eq!(none.cursor, next.cursor);
+    }
+
+    #[test]
+    fn the_last_clock_is_read_from_the_tail() {
+        let (_d, s) = store();
+        assert_eq!(s.last_clock().unwrap(), 0);
+        let mut e = event("e1", "x");
+        e.seq = 42;
+        s.append(&e).unwrap();
+        for i in 0..2000 {
+            let mut e = event(&format!("f{i}"), &"y".repeat(100));
+            e.seq = 100 + i;
+            s.append(&e).unwrap();
+        }
+        assert_eq!(s.last_clock().unwrap(), 2099);
     }
 
     #[test]
@@ -266,6 +600,6 @@ mod tests {
         std::fs::write(&blocker, b"file").unwrap();
         let s = JournalStore::new(blocker.join("j.jsonl"));
         let err = s.append(&event("e1", "x")).unwrap_err().to_string();
-        assert!(err.contains("not-a-dir/j.jsonl") && err.contains("cannot"), "{err}");
+        assert!(err.contains("not-a-dir/j.jsonl") && err.contains("NOT saved"), "{err}");
     }
 }

@@ -8,6 +8,7 @@ pub mod journal;
 pub mod notify;
 pub mod poller;
 pub mod regular_file;
+pub mod replica;
 pub mod sanitize;
 pub mod sentry;
 
@@ -31,6 +32,9 @@ pub struct Io {
     /// Where events are saved; without one (tests, scripts that only read)
     /// appends are acknowledged without being written.
     journal: Option<journal::JournalStore>,
+    /// The one writer of the journal: appends are written in the order they
+    /// were made, one after the other, never by racing tasks.
+    writer: Option<mpsc::UnboundedSender<Write>>,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
 }
@@ -43,6 +47,7 @@ impl Io {
             poll: poll.clone(),
             tx,
             journal: None,
+            writer: None,
             sentry: None,
             notifier: None,
         })
@@ -58,9 +63,25 @@ impl Io {
         self
     }
 
+    /// Saves appends to `store`, in order. Needs a tokio runtime.
     pub fn with_journal(mut self, store: journal::JournalStore) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(write_journal(store.clone(), rx, self.tx.clone()));
         self.journal = Some(store);
+        self.writer = Some(tx);
         self
+    }
+
+    /// Waits, at most `limit`, until every append asked for so far is on
+    /// disk: the cockpit quits only after what it showed is saved. `false`
+    /// when the limit passed first.
+    pub async fn flush_journal(&self, limit: std::time::Duration) -> bool {
+        let Some(writer) = &self.writer else { return true };
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if writer.send(Write::Flush(done)).is_err() {
+            return true;
+        }
+        matches!(tokio::time::timeout(limit, wait).await, Ok(Ok(())))
     }
 
     pub fn spawn(&self, effect: Effect) {
@@ -187,7 +208,7 @@ impl Io {
                     let result = match store {
                         Some(s) => {
                             let path = s.path().with_extension("notes.md");
-                            std::fs::write(&path, markdown)
+                            journal::write_private(&path, markdown.as_bytes())
                                 .map(|_| path.display().to_string())
                                 .map_err(|e| format!("cannot write {}: {e}", path.display()))
                         }
@@ -203,22 +224,15 @@ impl Io {
                     let _ = tx.send(Msg::PickResolved { result });
                 });
             }
-            Effect::Append(event) => {
-                let io = self.clone();
-                tokio::spawn(async move {
-                    let msg = match io.journal.clone() {
-                        None => Msg::Journaled,
-                        Some(store) => match tokio::task::spawn_blocking(move || store.append(&event)).await {
-                            Ok(Ok(())) => Msg::Journaled,
-                            Ok(Err(e)) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
-                            Err(e) => {
-                                Msg::JournalFailed { error: format!("journal: internal error: {e}"), at: Utc::now() }
-                            }
-                        },
-                    };
-                    io.send(msg);
-                });
-            }
+            Effect::Append(event) => match &self.writer {
+                Some(writer) => {
+                    if writer.send(Write::Event(event)).is_err() {
+                        let error = "journal: the writer has stopped; the event was NOT saved".to_string();
+                        self.send(Msg::JournalFailed { error, at: Utc::now() });
+                    }
+                }
+                None => self.send(Msg::Journaled),
+            },
             // The clipboard is the terminal's: the event loop writes it.
             Effect::Copy(_) => {}
         }
@@ -227,6 +241,39 @@ impl Io {
     fn send(&self, msg: Msg) {
         // A closed channel means the app is shutting down.
         let _ = self.tx.send(msg);
+    }
+}
+
+/// What the journal's writer is asked to do, in order.
+enum Write {
+    Event(crate::domain::journal::Event),
+    /// Answer once everything before this is written.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Appends each event in the order it was made, then answers for it. The
+/// queue ends when every sender (the cockpit's `Io`) is gone, after writing
+/// what was already in it.
+async fn write_journal(
+    store: journal::JournalStore,
+    mut rx: mpsc::UnboundedReceiver<Write>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    while let Some(write) = rx.recv().await {
+        let event = match write {
+            Write::Event(event) => event,
+            Write::Flush(done) => {
+                let _ = done.send(());
+                continue;
+            }
+        };
+        let store = store.clone();
+        let msg = match tokio::task::spawn_blocking(move || store.append(&event)).await {
+            Ok(Ok(())) => Msg::Journaled,
+            Ok(Err(e)) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
+            Err(e) => Msg::JournalFailed { error: format!("journal: internal error: {e}"), at: Utc::now() },
+        };
+        let _ = tx.send(msg);
     }
 }
 

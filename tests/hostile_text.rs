@@ -1,0 +1,205 @@
+//! Hostile text written into the journal by another process (as another
+//! machine will, once the journal is shared) never reaches a terminal: not
+//! through any text or JSON output, not onto the cockpit's screen.
+
+mod common;
+
+use assert_cmd::Command;
+use common::Pty;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Every way text can act on a terminal or hide what it says.
+const CORPUS: &[&str] = &[
+    "\u{1b}[2J\u{1b}[31mred",
+    "\u{1b}]0;pwned-title\u{7}",
+    "\u{1b}]8;;http://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\",
+    "\u{1b}]52;c;ZXZpbC1jbGlw\u{7}",
+    "\u{9b}2J\u{90}dcs\u{9c}\u{9d}0;c1-title\u{9c}",
+    "\u{80}\u{85}\u{8d}\u{9f}",
+    "\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}evil",
+    "\u{2066}\u{2067}\u{2068}\u{2069}",
+    "2026.12.03\u{200b}\u{feff}\u{2060}",
+    "bell\u{7}back\u{8}del\u{7f}",
+];
+
+/// Byte sequences that must not appear in any output.
+fn forbidden(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    for (i, c) in text.char_indices() {
+        let bad = matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{2060}');
+        if bad {
+            let from = text[..i].char_indices().rev().nth(30).map_or(0, |(j, _)| j);
+            return Some(format!("U+{:04X} after {:?}", c as u32, &text[from..i]));
+        }
+    }
+    None
+}
+
+fn hostile(i: usize) -> String {
+    let s = CORPUS[i % CORPUS.len()];
+    format!("x{s}y")
+}
+
+struct Session {
+    _dir: tempfile::TempDir,
+    config: PathBuf,
+    data: PathBuf,
+}
+
+impl Session {
+    fn args(&self) -> Vec<String> {
+        vec![
+            "--config".into(),
+            self.config.display().to_string(),
+            "--data-dir".into(),
+            self.data.display().to_string(),
+            "--push-date".into(),
+            "2026-11-26".into(),
+        ]
+    }
+}
+
+/// A journal with hostile text in every field of every kind of event, a line
+/// of invalid UTF-8 and a 100 KB line, written the way another process would.
+fn session() -> Session {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("shipdeck.toml");
+    std::fs::write(&config, "[release]\nname = \"Hostile\"\npush_day = \"thursday\"\n").unwrap();
+    let data = dir.path().join("data");
+    let journal = data.join("journals/hostile/2026-11-26.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    let mut lines = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let head = |n: usize, kind: &str| {
+        serde_json::json!({
+            "v": 1, "id": format!("id{n}{}", hostile(n)), "at": format!("2026-11-26T15:{:02}:00Z", n % 60),
+            "replica": hostile(n + 1), "seq": 1_795_000_000_000_000u64 + n as u64,
+            "actor": {"name": hostile(n + 2), "role": "qa"}, "kind": kind,
+        })
+    };
+    for _ in 0..2 {
+        for kind in ["chat", "notable", "blocker", "note"] {
+            let n = next();
+            let mut v = head(n, kind);
+            v["text"] = format!("{kind} {}\nline two {}", hostile(n + 3), hostile(n + 4)).into();
+            lines.push(v);
+        }
+        let n = next();
+        let mut v = head(n, "tick");
+        v["item"] = hostile(n).into();
+        v["note"] = hostile(n + 5).into();
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "tick");
+        v["item"] = "regression-tests".into();
+        v["note"] = hostile(n + 5).into();
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "waive");
+        v["item"] = "load-test".into();
+        v["reason"] = hostile(n + 6).into();
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "tag_created");
+        (v["repo"], v["tag"], v["commit"]) = (hostile(n).into(), hostile(n + 1).into(), hostile(n + 2).into());
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "version_changed");
+        v["env"] = hostile(n).into();
+        v["service"] = hostile(n + 1).into();
+        v["from"] = hostile(n + 2).into();
+        v["to"] = hostile(n + 3).into();
+        v["commit"] = hostile(n + 4).into();
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "pick");
+        (v["repo"], v["sha"], v["summary"]) = (hostile(n).into(), hostile(n + 1).into(), hostile(n + 2).into());
+        lines.push(v);
+        let n = next();
+        let mut v = head(n, "sentry_spike");
+        v["project"] = hostile(n).into();
+        v["since_push"] = 50.into();
+        v["baseline"] = 5.into();
+        v["push_start"] = "2026-11-26T15:00:00Z".into();
+        lines.push(v);
+        let n = next();
+        lines.push(head(n, "push_started"));
+    }
+    let mut bytes = Vec::new();
+    for v in lines {
+        bytes.extend(serde_json::to_vec(&v).unwrap());
+        bytes.push(b'\n');
+    }
+    // Raw escapes and invalid UTF-8 outside any JSON string, and a 100 KB line.
+    bytes.extend(b"\x1b]0;raw-title\x07 \xff\xfe\x9b2J not json\n");
+    let mut big = head(999, "chat");
+    big["text"] = CORPUS.concat().repeat(100_000 / CORPUS.concat().len() + 1).into();
+    bytes.extend(serde_json::to_vec(&big).unwrap());
+    bytes.push(b'\n');
+    std::fs::write(&journal, bytes).unwrap();
+    Session { _dir: dir, config, data }
+}
+
+#[test]
+fn hostile_journal_lines_reach_no_output() {
+    let s = session();
+    let commands: &[&[&str]] = &[
+        &["log"],
+        &["log", "--json"],
+        &["notes"],
+        &["notes", "--format", "email"],
+        &["notes", "--next"],
+        &["checklist"],
+        &["checklist", "--json"],
+        &["status", "--json", "--offline"],
+    ];
+    for cmd in commands {
+        let out = Command::cargo_bin("shipdeck")
+            .unwrap()
+            .args(*cmd)
+            .args(s.args())
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            if let Some(bad) = forbidden(bytes) {
+                panic!("`shipdeck {}` {stream}: {bad}", cmd.join(" "));
+            }
+        }
+        if cmd.contains(&"--json") && cmd[0] != "status" {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("still valid JSON");
+            assert!(v.is_array() || v.is_object());
+        }
+    }
+}
+
+#[test]
+fn hostile_journal_lines_reach_no_screen() {
+    let s = session();
+    let mut args = s.args();
+    args.extend(["--as".into(), "rita".into()]);
+    let mut cockpit = Pty::start(&args);
+    cockpit.wait_for_text("the cockpit", "Checklist");
+    cockpit.press(b"5z");
+    cockpit.wait_for_text("the log, zoomed", "skipped");
+    let raw = cockpit.raw();
+    for sequence in ["\u{1b}]0;pwned", "\u{1b}]0;raw", "\u{1b}]52;c;ZXZp", "\u{1b}]8;;http://evil", "\u{9d}0;c1"] {
+        assert!(!raw.contains(sequence), "{sequence:?} reached the terminal");
+    }
+    for c in raw.chars() {
+        assert!(
+            !matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{7}'),
+            "U+{:04X} reached the terminal",
+            c as u32
+        );
+    }
+    let screen = cockpit.contents();
+    assert!(!screen.contains("pwned"), "{screen}");
+    cockpit.quit();
+}
