@@ -1,7 +1,9 @@
 //! The session journal: loading 100,000 events and folding them into the
 //! model — log and checklist — (target: under 300 ms), loading alone for the
-//! ratio, and one append (write + fsync) on the local disk, reported as
-//! p50 / p99 over 500 appends.
+//! ratio, the peak memory of a load and fold, and one append (write + fsync)
+//! on the local disk, reported as p50 / p99 over 500 appends, to an empty
+//! journal and to a 100 MB one, interleaved in one run (an append reads only
+//! the file's last byte, so the two should match).
 //!
 //! `cargo bench --bench journal`
 
@@ -45,10 +47,10 @@ fn event(i: usize) -> Event {
     };
     Event {
         v: VERSION,
-        id: format!("bench:{i}"),
+        id: format!("0123456789abcdef.{}.9abc{i}", 1_795_000_000_000_000 + i as u64),
         at,
-        replica: String::new(),
-        seq: 0,
+        replica: "0123456789abcdef".into(),
+        seq: 1_795_000_000_000_000 + i as u64,
         actor: EventActor { name: "alice".into(), role: Role::Rm },
         kind,
     }
@@ -67,6 +69,18 @@ fn bench(c: &mut Criterion) {
     let store = JournalStore::new(path.clone());
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!("journal of {EVENTS} events, {:.1} MB", size as f64 / 1e6);
+    {
+        let before = peak_rss_kb();
+        let loaded = store.load().expect("loads");
+        let mut model = testkit::model(&["web"], Utc::now());
+        model.apply_events(&loaded.events);
+        eprintln!(
+            "load and fold of {EVENTS} events: peak RSS {:.0} MB (was {:.0} MB before)",
+            peak_rss_kb() as f64 / 1024.0,
+            before as f64 / 1024.0
+        );
+        black_box(model.log.len());
+    }
 
     let mut group = c.benchmark_group("journal");
     group.sample_size(10);
@@ -90,24 +104,45 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
-    // Appends: p50 / p99 of single appends, each fsync'd, on the same disk.
-    let appends = JournalStore::new(dir.path().join("appends.jsonl"));
-    let mut times: Vec<f64> = (0..500)
-        .map(|i| {
-            let e = event(i);
-            let t = Instant::now();
-            appends.append(&e).expect("append");
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-    eprintln!(
-        "append (write + fsync), 500 appends: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0)
-    );
+    // Appends: p50 / p99 of single appends, each fsync'd, on the same disk,
+    // alternating between an empty journal and a 100 MB one.
+    let big = dir.path().join("100mb.jsonl");
+    {
+        let one = std::fs::read(&path).expect("read");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).expect("create"));
+        let mut written = 0;
+        while written < 100_000_000 {
+            f.write_all(&one).expect("write");
+            written += one.len();
+        }
+    }
+    let stores = [JournalStore::new(dir.path().join("appends.jsonl")), JournalStore::new(big.clone())];
+    let mut times = [Vec::new(), Vec::new()];
+    for i in 0..1000 {
+        let e = event(EVENTS + i);
+        let t = Instant::now();
+        stores[i % 2].append(&e).expect("append");
+        times[i % 2].push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    for (name, mut times) in ["an empty journal", "a 100 MB journal"].into_iter().zip(times) {
+        times.sort_by(f64::total_cmp);
+        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
+        eprintln!(
+            "append (write + fsync) to {name}, 500 appends: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+            pct(0.5),
+            pct(0.99),
+            pct(1.0)
+        );
+    }
+}
+
+/// The process's peak resident memory so far (Linux), in KiB.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
 }
 
 criterion_group!(benches, bench);

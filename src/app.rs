@@ -2,6 +2,8 @@
 //! spawn effects, draw if anything arrived. No fixed frame rate: an idle
 //! cockpit wakes once per clock tick and otherwise sleeps.
 
+mod input;
+
 use crate::action::Action;
 use crate::config::Config;
 use crate::domain::input::Edit;
@@ -11,8 +13,8 @@ use crate::keymap::Keymap;
 use crate::terminal::TerminalGuard;
 use crate::ui::{self, RenderCtx, Theme, ViewState};
 use chrono::{FixedOffset, Utc};
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -20,13 +22,58 @@ pub struct Frontend {
     pub theme: Theme,
     pub keymap: Keymap,
     pub tz: FixedOffset,
+    /// Where `e` writes the notes when not beside the journal: the demo's
+    /// journal goes with the demo, the notes must not.
+    pub notes_dir: Option<PathBuf>,
+}
+
+/// SIGTERM and SIGHUP (the terminal closed), caught from the moment this is
+/// made. Until then either kills the process on the spot, and whatever it
+/// would have cleaned up on the way out (the demo's temporary directory)
+/// stays behind; so it is made first and handed to [`run`].
+pub struct Interrupts {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    /// Needs a running tokio runtime.
+    pub fn catch() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Interrupts { term: signal(SignalKind::terminate())?, hup: signal(SignalKind::hangup())? })
+        }
+        #[cfg(not(unix))]
+        Ok(Interrupts {})
+    }
+
+    /// Waits for either signal and names it.
+    pub async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.hup.recv() => "SIGHUP",
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending().await
+    }
 }
 
 enum Input {
     Key(KeyEvent),
     Paste(String),
     Resize,
-    /// The terminal's event stream ended or failed; nothing more will come.
+    /// SIGTSTP from outside (in raw mode ctrl-z arrives as a key instead).
+    Suspend,
+    /// SIGCONT: the process was stopped and continued; the shell may have
+    /// changed the terminal meanwhile.
+    Continued,
+    /// Standard input ended or failed; nothing more will come.
     Closed(Option<String>),
 }
 
@@ -35,6 +82,7 @@ pub async fn run(
     config: &Config,
     fe: Frontend,
     follow: Option<crate::session::Follow>,
+    interrupts: Interrupts,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
@@ -70,17 +118,18 @@ pub async fn run(
         io = io.with_journal(f.store.clone());
         tokio::spawn(follow_journal(tx.clone(), f));
     }
+    crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e))?;
     let mut guard = TerminalGuard::enter()?;
 
-    tokio::spawn(read_input(in_tx));
+    spawn_read_input(in_tx.clone())?;
     tokio::spawn(clock(tx.clone(), config.poll.interval.min(Duration::from_secs(1))));
-    tokio::spawn(signals(tx.clone()));
+    tokio::spawn(signals(tx.clone(), in_tx, interrupts));
 
     let mut view = ViewState::default();
     let mut draws: u64 = 0;
     loop {
         let ctx = RenderCtx { theme: &fe.theme, keymap: &fe.keymap, now: model.now, tz: fe.tz };
-        guard.terminal.draw(|f| ui::render(f, &model, &mut view, &ctx))?;
+        guard.terminal().draw(|f| ui::render(f, &model, &mut view, &ctx))?;
         draws += 1;
 
         let mut batch = Vec::new();
@@ -100,6 +149,22 @@ pub async fn run(
             // them: `w` then fast typing goes into the prompt `w` opened.
             let msg = match incoming {
                 Incoming::Msg(m) => Some(m),
+                // Whatever has the keyboard, ctrl-z stops the job as in any
+                // other terminal program.
+                Incoming::Input(Input::Suspend) => {
+                    suspend(&mut guard)?;
+                    None
+                }
+                Incoming::Input(Input::Key(k))
+                    if k.code == KeyCode::Char('z') && k.modifiers == KeyModifiers::CONTROL =>
+                {
+                    suspend(&mut guard)?;
+                    None
+                }
+                Incoming::Input(Input::Continued) => {
+                    guard.resume()?;
+                    None
+                }
                 // A dialog opened from the composer (`/tick` of another
                 // role's item) takes its keys first.
                 Incoming::Input(i) if model.composing && model.confirm.is_none() && !model.help => {
@@ -119,15 +184,22 @@ pub async fn run(
             };
             let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
-                match effect {
-                    Effect::Copy(text) => copy_to_clipboard(&text),
-                    other => io.spawn(other),
+                match (effect, &fe.notes_dir) {
+                    (Effect::Copy(text), _) => copy_to_clipboard(&text),
+                    (Effect::ExportNotes { markdown }, Some(dir)) => {
+                        export_notes(dir.clone(), model.release.push_date, markdown, tx.clone());
+                    }
+                    (other, _) => io.spawn(other),
                 }
             }
         }
         if model.should_quit {
             break;
         }
+    }
+    // Every line shown was acknowledged: it is on disk before the cockpit goes.
+    if !io.flush_journal(Duration::from_secs(10)).await {
+        tracing::error!("journal: appends still waiting after 10 s at quit");
     }
     if let Some(store) = &store
         && model.journal.read_only.is_none()
@@ -141,6 +213,28 @@ pub async fn run(
 enum Incoming {
     Msg(Msg),
     Input(Input),
+}
+
+/// Leaves the terminal to the shell, stops, and takes it back once continued.
+fn suspend(guard: &mut TerminalGuard) -> color_eyre::Result<()> {
+    guard.suspend();
+    if let Err(e) = crate::terminal::stop_self() {
+        tracing::warn!("cannot suspend: {e}");
+    }
+    guard.resume()?;
+    Ok(())
+}
+
+/// `{dir}/{push date}.notes.md`, as the journal's would be named.
+fn export_notes(dir: PathBuf, push_date: chrono::NaiveDate, markdown: String, tx: mpsc::UnboundedSender<Msg>) {
+    tokio::task::spawn_blocking(move || {
+        let path = dir.join(format!("{push_date}.notes.md"));
+        let result = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&path, markdown))
+            .map(|()| path.display().to_string())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()));
+        let _ = tx.send(Msg::Exported { result });
+    });
 }
 
 fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
@@ -163,6 +257,8 @@ fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<
         Input::Paste(text) if typing => Some(Msg::Paste(text)),
         Input::Paste(_) => None,
         Input::Resize => Some(Msg::Resize),
+        // Handled by the loop, which holds the terminal.
+        Input::Suspend | Input::Continued => None,
         Input::Closed(None) => Some(Msg::Action(Action::Quit)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
     })
@@ -173,14 +269,14 @@ fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<
 /// empty composer recalls the last line sent. Text is cleaned here, where
 /// it enters.
 fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::Result<Option<Msg>> {
-    use crate::io::sanitize::clean_max;
+    use crate::domain::journal::MAX_TEXT;
+    use crate::io::sanitize::clean_text;
     let key = match input {
         Input::Key(key) => key,
         Input::Paste(text) => {
-            // Terminals send pasted line breaks as \r, \n or both.
-            let text = text.replace("\r\n", "\n").replace('\r', "\n");
-            let cleaned: Vec<String> = text.lines().map(|l| clean_max(l, 2000)).collect();
-            c.area.insert_str(cleaned.join("\n"));
+            // One past the limit is kept, so sending says the text was cut;
+            // a huge paste never fills the composer.
+            c.area.insert_str(clean_text(&text, MAX_TEXT + 1));
             return Ok(None);
         }
         other => return translate(other, &Keymap::default(), false),
@@ -197,10 +293,7 @@ fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::Result<Optio
             c.area.insert_newline();
             None
         }
-        KeyCode::Enter => c.take().map(|text| {
-            let lines: Vec<String> = text.lines().map(|l| clean_max(l, 2000)).collect();
-            Msg::Compose(lines.join("\n"))
-        }),
+        KeyCode::Enter => c.take().map(|text| Msg::Compose(clean_text(&text, MAX_TEXT + 1))),
         KeyCode::Up if c.recall_previous() => None,
         _ => {
             c.recall = None;
@@ -231,22 +324,21 @@ fn edit_for(key: &KeyEvent) -> Option<Edit> {
     })
 }
 
-async fn read_input(tx: mpsc::UnboundedSender<Input>) {
-    let mut events = EventStream::new();
-    loop {
-        let input = match events.next().await {
-            Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Input::Key(key),
-            Some(Ok(Event::Resize(..))) => Input::Resize,
-            Some(Ok(Event::Paste(text))) => Input::Paste(text),
-            Some(Ok(_)) => continue,
-            Some(Err(e)) => Input::Closed(Some(e.to_string())),
-            None => Input::Closed(None),
-        };
-        let closed = matches!(input, Input::Closed(_));
-        if tx.send(input).is_err() || closed {
-            return;
-        }
-    }
+/// Keys and pastes, from a thread that blocks on the terminal (see
+/// [`input`] for why not crossterm's event stream).
+fn spawn_read_input(tx: mpsc::UnboundedSender<Input>) -> std::io::Result<()> {
+    std::thread::Builder::new().name("input".into()).spawn(move || {
+        let failed = input::read_events(|event| {
+            let input = match event {
+                Event::Key(key) => Input::Key(key),
+                Event::Paste(text) => Input::Paste(text),
+                _ => return true,
+            };
+            tx.send(input).is_ok()
+        });
+        let _ = tx.send(Input::Closed(failed.map(|e| e.to_string())));
+    })?;
+    Ok(())
 }
 
 async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
@@ -267,9 +359,9 @@ async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::F
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         interval.tick().await;
-        let (store, offset, mut seen) = (f.store.clone(), f.offset, std::mem::take(&mut f.seen));
+        let (store, cursor, mut seen) = (f.store.clone(), f.cursor, std::mem::take(&mut f.seen));
         let read = tokio::task::spawn_blocking(move || {
-            let r = store.read_from(offset, &mut seen);
+            let r = store.read_from(cursor, &mut seen);
             (r, seen)
         })
         .await;
@@ -285,11 +377,11 @@ async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::F
         f.seen = seen;
         let msg = match result {
             Ok(loaded) => {
-                f.offset = loaded.offset;
-                if loaded.events.is_empty() {
+                f.cursor = loaded.cursor;
+                if loaded.events.is_empty() && loaded.damage.is_empty() {
                     continue;
                 }
-                Msg::JournalRead { events: loaded.events }
+                Msg::JournalRead { events: loaded.events, damage: loaded.damage }
             }
             Err(e) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
         };
@@ -299,24 +391,42 @@ async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::F
     }
 }
 
-/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored.
-async fn signals(tx: mpsc::UnboundedSender<Msg>) {
+/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored and
+/// temporary files removed; SIGTSTP suspends like ctrl-z; SIGCONT and
+/// SIGWINCH redraw.
+async fn signals(tx: mpsc::UnboundedSender<Msg>, input: mpsc::UnboundedSender<Input>, mut quit: Interrupts) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let (Ok(mut tstp), Ok(mut cont), Ok(mut winch)) = (
+            signal(SignalKind::from_raw(libc::SIGTSTP)),
+            signal(SignalKind::from_raw(libc::SIGCONT)),
+            signal(SignalKind::window_change()),
+        ) else {
+            let which = quit.recv().await;
+            tracing::info!("{which}: quitting");
+            let _ = tx.send(Msg::Action(Action::Quit));
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+        loop {
+            let sent = tokio::select! {
+                which = quit.recv() => {
+                    tracing::info!("{which}: quitting");
+                    let _ = tx.send(Msg::Action(Action::Quit));
+                    return;
+                }
+                _ = tstp.recv() => input.send(Input::Suspend),
+                _ = cont.recv() => input.send(Input::Continued),
+                _ = winch.recv() => input.send(Input::Resize),
+            };
+            if sent.is_err() {
+                return;
+            }
         }
-        let _ = tx.send(Msg::Action(Action::Quit));
     }
     #[cfg(not(unix))]
     {
-        let _ = tx;
-        std::future::pending::<()>().await;
+        let _ = (tx, input, quit.recv().await);
     }
 }
 

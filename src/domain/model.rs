@@ -457,4 +457,103 @@ mod tests {
         m.push_log(t, LogKind::System, "newer".into());
         assert_eq!((m.log_back, shown(&m).as_str()), (0, "newer"));
     }
+
+    fn event(n: u64, kind: EventKind) -> Event {
+        let t = testkit::release().window.unwrap().start;
+        Event {
+            v: crate::domain::journal::VERSION,
+            // Ids that sort against the clock as strings do: "r.10" < "r.9".
+            id: format!("r.{n}.p"),
+            // Several events in one instant, as a burst makes them.
+            at: t + chrono::Duration::seconds((n / 4) as i64),
+            replica: if n.is_multiple_of(3) { "b".into() } else { "a".into() },
+            seq: 1_000 + n,
+            actor: EventActor { name: format!("p{}", n % 3), role: Role::Qa },
+            kind,
+        }
+    }
+
+    #[test]
+    fn blockers_made_in_one_instant_are_numbered_in_the_order_made() {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["svc"], t);
+        let mut a = event(9, EventKind::Blocker { text: "first".into() });
+        let mut b = event(10, EventKind::Blocker { text: "second".into() });
+        (a.at, b.at, a.replica, b.replica) = (t, t, "x".into(), "x".into());
+        m.apply_events(&[b, a]);
+        let numbered: Vec<_> = m.notes.blockers.iter().map(|b| (b.number, b.entry.text.as_str())).collect();
+        assert_eq!(numbered, [(1, "first"), (2, "second")]);
+    }
+
+    fn kind_strategy() -> impl proptest::strategy::Strategy<Value = EventKind> {
+        use proptest::prelude::*;
+        let item = prop_oneof![Just("a"), Just("b")].prop_map(String::from);
+        prop_oneof![
+            item.clone().prop_map(|item| EventKind::Tick { item, note: None, overrides_role: false }),
+            item.clone().prop_map(|item| EventKind::Untick { item, overrides_role: false }),
+            item.prop_map(|item| EventKind::Waive { item, reason: "r".into(), overrides_role: false }),
+            Just(EventKind::PushStarted),
+            Just(EventKind::PushFinished),
+            (0..3usize).prop_map(|n| EventKind::Blocker { text: format!("blocker {n}") }),
+            (1..4usize).prop_map(|number| EventKind::Unblock { number }),
+            (0..2usize).prop_map(|n| EventKind::Pick {
+                repo: "r".into(),
+                sha: format!("abcdef{n}"),
+                summary: "s".into()
+            }),
+            (0..3usize).prop_map(|n| EventKind::Notable { text: format!("notable {n}") }),
+            (0..2usize).prop_map(|n| EventKind::Chat { text: format!("chat {n}") }),
+            (0..2usize).prop_map(|n| EventKind::SentrySpike {
+                project: format!("p{n}"),
+                since_push: 10,
+                baseline: 1,
+                push_start: testkit::release().window.unwrap().start,
+            }),
+            (0..2usize).prop_map(|n| EventKind::VersionChanged {
+                env: "prod".into(),
+                service: "svc".into(),
+                from: "a".into(),
+                to: format!("v{n}"),
+                commit: None,
+            }),
+        ]
+    }
+
+    /// What the folds made of a model, to compare two of them.
+    fn folded(m: &Model) -> String {
+        let mut marks: Vec<_> = m.checklist.marks.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        marks.sort();
+        let log: Vec<&str> = m.log.iter().filter(|e| e.order.is_some()).map(|e| e.text.as_str()).collect();
+        format!("{marks:?}\n{:?}\n{:?}\n{:?}\n{log:?}", m.checklist.push_started, m.checklist.push_finished, m.notes)
+    }
+
+    proptest::proptest! {
+        /// Events read in any order — one by one as they arrive from other
+        /// processes, or in batches — fold to the same state as the journal
+        /// read whole: the log, the checklist and the notes alike.
+        #[test]
+        fn any_arrival_order_folds_to_the_same_state(
+            kinds in proptest::collection::vec(kind_strategy(), 1..40),
+            seed in proptest::prelude::any::<u64>(),
+            batch in 1usize..5,
+        ) {
+            let t = testkit::release().window.unwrap().start;
+            let events: Vec<Event> = kinds.into_iter().enumerate().map(|(n, k)| event(n as u64, k)).collect();
+            let mut whole = testkit::model(&["svc"], t);
+            whole.apply_events(&events);
+            let mut shuffled = events.clone();
+            let mut state = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let mut piecemeal = testkit::model(&["svc"], t);
+            for chunk in shuffled.chunks(batch) {
+                piecemeal.apply_events(chunk);
+            }
+            proptest::prop_assert_eq!(folded(&whole), folded(&piecemeal));
+        }
+    }
 }

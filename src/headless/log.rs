@@ -57,7 +57,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         eprintln!("shipdeck: {d}");
     }
     if args.json {
-        return Ok(super::json::pretty(&loaded.events)?);
+        return super::json::pretty(&loaded.events);
     }
     let tz = session::local_offset();
     let mut out = String::new();

@@ -602,4 +602,65 @@ mod tests {
         let err = s.append(&event("e1", "x")).unwrap_err().to_string();
         assert!(err.contains("not-a-dir/j.jsonl") && err.contains("NOT saved"), "{err}");
     }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Append(usize),
+        /// A crash part way through writing a line: its first `n` bytes (the
+        /// newline that ends a torn fragment included) reach the file.
+        Crash(usize),
+        Restart,
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any interleaving of appends, crashes part way through a write and
+        /// restarts never loses an acknowledged event and keeps the order
+        /// they were made in.
+        #[test]
+        fn no_acknowledged_event_is_ever_lost(ops in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Strategy::prop_map(1usize..300, Op::Append),
+                proptest::strategy::Strategy::prop_map(0usize..400, Op::Crash),
+                proptest::prelude::Just(Op::Restart),
+            ],
+            1..30,
+        )) {
+            let (_d, s) = store();
+            let mut acknowledged: Vec<String> = Vec::new();
+            let check = |acknowledged: &[String]| -> Result<(), proptest::test_runner::TestCaseError> {
+                let l = s.load().unwrap();
+                // A crash after the whole line but its newline leaves a whole
+                // event, which the next append's newline completes: kept too.
+                let ids: Vec<&str> = l.events.iter().map(|e| e.id.as_str()).filter(|id| id.starts_with('a')).collect();
+                proptest::prop_assert_eq!(ids, acknowledged.iter().map(String::as_str).collect::<Vec<_>>());
+                Ok(())
+            };
+            for (i, op) in ops.iter().enumerate() {
+                match op {
+                    Op::Append(len) => {
+                        let mut e = event(&format!("a{i:03}"), &"t".repeat(*len));
+                        e.seq = 1 + i as u64;
+                        s.append(&e).unwrap();
+                        acknowledged.push(e.id);
+                    }
+                    Op::Crash(n) => {
+                        let mut e = event(&format!("c{i:03}"), "never acknowledged");
+                        e.seq = 1 + i as u64;
+                        let mut line = serde_json::to_vec(&e).unwrap();
+                        let bytes = std::fs::read(s.path()).unwrap_or_default();
+                        if bytes.last().is_some_and(|b| *b != b'\n') {
+                            line.insert(0, b'\n');
+                        }
+                        // Never the whole line with its newline: that write finished.
+                        let n = (*n).min(line.len());
+                        create_private_dir(s.path().parent().unwrap()).unwrap();
+                        OpenOptions::new().create(true).append(true).open(s.path()).unwrap().write_all(&line[..n]).unwrap();
+                    }
+                    Op::Restart => check(&acknowledged)?,
+                }
+            }
+            check(&acknowledged)?;
+        }
+    }
 }

@@ -226,7 +226,7 @@ impl Io {
             }
             Effect::Append(event) => match &self.writer {
                 Some(writer) => {
-                    if writer.send(Write::Event(event)).is_err() {
+                    if writer.send(Write::Event(Box::new(event))).is_err() {
                         let error = "journal: the writer has stopped; the event was NOT saved".to_string();
                         self.send(Msg::JournalFailed { error, at: Utc::now() });
                     }
@@ -246,7 +246,7 @@ impl Io {
 
 /// What the journal's writer is asked to do, in order.
 enum Write {
-    Event(crate::domain::journal::Event),
+    Event(Box<crate::domain::journal::Event>),
     /// Answer once everything before this is written.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
