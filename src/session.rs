@@ -12,6 +12,11 @@ use crate::ui::Theme;
 use crate::ui::theme::{ThemeError, ThemeSource};
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 
+/// Token, theme and view files are a few hundred bytes; reading them goes
+/// through `regular_file` so a FIFO or a device in their place cannot hang
+/// the start.
+const MAX_SMALL_FILE: u64 = 1 << 20;
+
 pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Model {
     let today = now.with_timezone(&Local).date_naive();
     let push_date = global.push_date.unwrap_or_else(|| next_push_date(today, config.release.push_day));
@@ -83,7 +88,7 @@ pub fn sentry_client(config: &Config) -> Option<(crate::io::sentry::SentryClient
                     ));
                 }
             }
-            match std::fs::read_to_string(path) {
+            match crate::io::regular_file::read_to_string(path, MAX_SMALL_FILE) {
                 Ok(t) if !t.trim().is_empty() => Ok(Secret::new(t.trim().to_string())),
                 Ok(_) => Err(format!("the token file {shown} is empty")),
                 Err(e) => Err(format!("cannot read the token file {shown}: {e}")),
@@ -132,7 +137,7 @@ pub fn resolve_theme(name_or_path: &str) -> Result<Theme, ThemeError> {
     match Theme::source(name_or_path)? {
         ThemeSource::Builtin(name) => Theme::builtin(name),
         ThemeSource::File(path) => {
-            let src = std::fs::read_to_string(path)
+            let src = crate::io::regular_file::read_to_string(path, MAX_SMALL_FILE)
                 .map_err(|source| ThemeError::Read { path: name_or_path.into(), source })?;
             Theme::parse(&src, Theme::default(), name_or_path)
         }
@@ -193,7 +198,7 @@ fn view_path(store: &crate::io::journal::JournalStore) -> std::path::PathBuf {
 /// Puts back where the user was looking; a missing or unreadable file just
 /// means the default view.
 fn restore_view(model: &mut Model, store: &crate::io::journal::JournalStore) {
-    let Ok(text) = std::fs::read_to_string(view_path(store)) else { return };
+    let Ok(text) = crate::io::regular_file::read_to_string(&view_path(store), MAX_SMALL_FILE) else { return };
     match serde_json::from_str::<crate::domain::view_memory::ViewMemory>(&text) {
         Ok(v) => v.restore(model),
         Err(e) => tracing::warn!("{}: ignored: {e}", view_path(store).display()),

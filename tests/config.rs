@@ -209,3 +209,72 @@ projects = ["addons-frontend", { slug = "addons-server", service = "addons-serve
     let none = Config::parse(&src[..src.find("[sentry]").unwrap()], "t.toml").unwrap();
     assert!(none.sentry.is_none());
 }
+
+#[test]
+fn git_timeout_is_read_and_defaults_to_fifteen_seconds() {
+    let c = Config::parse(&format!("{RELEASE}\n[git]\ntimeout = \"2s\"\n"), "t.toml").unwrap();
+    assert_eq!(c.git.timeout, std::time::Duration::from_secs(2));
+    assert_eq!(Config::parse(RELEASE, "t.toml").unwrap().git.timeout, std::time::Duration::from_secs(15));
+    let err = Config::parse(&format!("{RELEASE}\n[git]\ntimeout = \"later\"\n"), "t.toml").unwrap_err().to_string();
+    assert!(err.starts_with("t.toml:7:11: git.timeout: `later` is not a duration"), "{err}");
+    let err = Config::parse(&format!("{RELEASE}\n[git]\ntimeout = \"2s\"\nretries = 3\n"), "t.toml").unwrap_err();
+    assert!(err.to_string().contains("unknown field `retries`"), "{err}");
+}
+
+#[test]
+fn errors_quote_keys_and_values_only_up_to_a_readable_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = vec!["a"; 100_000].join(".");
+    let cases = [
+        // A key of 100,000 dotted segments, at the top level and in a table.
+        format!("{RELEASE}{key} = 1\n"),
+        format!("{RELEASE}\n[poll]\n{key} = 1\n"),
+        // A huge value quoted back in the message.
+        format!("[release]\nname = \"AMO\"\npush_day = \"{}\"\n", "x".repeat(100_000)),
+        format!("{RELEASE}\n[keys]\n{} = \"q\"\n", "b".repeat(100_000)),
+    ];
+    for (i, src) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("huge{i}.toml"));
+        std::fs::write(&path, src).unwrap();
+        let err = Config::load(&path).expect_err("invalid").to_string();
+        assert!(err.len() < 600, "case {i}: {} bytes: {}…", err.len(), &err[..err.len().min(300)]);
+        let prefix = format!("{}:", path.display());
+        let rest = err.strip_prefix(&prefix).unwrap_or_else(|| panic!("case {i}: names the file: {err}"));
+        let mut parts = rest.splitn(3, ':');
+        let (line, col) = (parts.next().unwrap(), parts.next().unwrap());
+        assert!(line.parse::<usize>().is_ok() && col.parse::<usize>().is_ok(), "case {i}: line:col: {err}");
+        assert!(err.contains('…'), "case {i}: says it was cut: {err}");
+    }
+}
+
+#[test]
+fn a_fifo_as_the_config_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("shipdeck.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // On a thread, so a regression fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(Config::load(&path).map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let err = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("loading a FIFO config must not block")
+        .expect_err("a FIFO is not a config file");
+    assert!(err.contains(&fifo.display().to_string()) && err.contains("FIFO"), "{err}");
+
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .args(["check", "--config"])
+        .arg(&fifo)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read config") && stderr.contains("not a regular file but a FIFO"), "{stderr}");
+}

@@ -13,7 +13,7 @@
 //! threads) and override where it matters with repository-local config.
 
 use chrono::NaiveDate;
-use shipdeck::domain::repos::{RepoSpec, RepoStatus, SecuritySpec};
+use shipdeck::domain::repos::{RepoSpec, RepoStatus, SecuritySpec, TagRemote};
 use shipdeck::io::git::{self, GitError};
 use std::cell::Cell;
 use std::io::{Read, Write};
@@ -437,8 +437,13 @@ async fn push_tag_never_overwrites_a_remote_tag() {
     let e = git::push_tag(&s, "2026.11.26").await.expect_err("rejected");
     assert!(e.contains("rejected") || e.contains("already exists"), "{e}");
     assert!(e.contains("git push"), "says what failed: {e}");
+    assert!(e.contains(&format!("tag conflict: origin has 2026.11.26 at {first}")), "says why: {e}");
     assert_eq!(lab.rev(&bare, "refs/tags/2026.11.26"), first, "the remote tag did not move");
-    assert_eq!(git::remote_has_tag(&s, "2026.11.26").await, Ok(true));
+    // The name is there, but on another commit: that is not "the remote has it".
+    let e = git::remote_has_tag(&s, "2026.11.26").await.expect_err("a conflict");
+    assert!(e.contains("tag conflict"), "{e}");
+    let state = git::remote_tag(&s, "2026.11.26", Duration::from_secs(10)).await;
+    assert_eq!(state, Ok(TagRemote::Conflict { remote_commit: Some(first) }));
 }
 
 #[tokio::test]

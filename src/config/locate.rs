@@ -60,6 +60,22 @@ pub fn find_key(src: &str, section: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// Where a file nests deepest: the start of the line with the most `.`,
+/// `[` and `{`. The TOML parser's recursion-limit error carries no span;
+/// this is the line that set it off.
+pub fn deepest_line(src: &str) -> usize {
+    let mut best = (0, 0);
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let depth = line.bytes().filter(|b| matches!(b, b'.' | b'[' | b'{')).count();
+        if depth > best.0 {
+            best = (depth, offset);
+        }
+        offset += line.len();
+    }
+    best.1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +88,7 @@ mod tests {
         assert_eq!(key_path_at(src, &(at..at + 9)), "poll.intervall");
         assert_eq!(find_key(src, "poll", "intervall"), Some(at));
         assert_eq!(find_key(src, "release", "intervall"), None);
+        let deep = "[a]\nb = 1\nc.d.e = [[[1]]]\n";
+        assert_eq!(deepest_line(deep), deep.find("c.d").unwrap());
     }
 }

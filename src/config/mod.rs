@@ -63,12 +63,39 @@ impl Default for PollConfig {
     }
 }
 
+/// `[git]`: how the `git` command is run for network work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitConfig {
+    /// How long one fetch, ls-remote or push may take before its whole
+    /// process group is killed.
+    pub timeout: Duration,
+}
+
+impl GitConfig {
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        GitConfig { timeout: Self::DEFAULT_TIMEOUT }
+    }
+}
+
+/// Larger than any config a person writes; a file this big is a mistake.
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+/// The most of a key path an error quotes, in characters.
+const MAX_KEY_CHARS: usize = 80;
+/// The most of a message (with the values it quotes) an error carries.
+const MAX_MESSAGE_CHARS: usize = 300;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where the config came from, for messages.
     pub source: String,
     pub release: ReleaseConfig,
     pub poll: PollConfig,
+    pub git: GitConfig,
     pub services: Vec<ServiceSpec>,
     pub repos: Vec<RepoSpec>,
     pub keymap: Keymap,
@@ -110,7 +137,8 @@ pub fn resolve_path(flag: Option<&Path>, env: Option<&str>) -> Result<PathBuf, C
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let src = std::fs::read_to_string(path)
+        // Not `fs::read_to_string`: a FIFO given as the config would block it forever.
+        let src = crate::io::regular_file::read_to_string(path, MAX_CONFIG_BYTES)
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
         Config::parse(&src, &path.display().to_string())
     }
@@ -118,9 +146,16 @@ impl Config {
     pub fn parse(src: &str, source: &str) -> Result<Config, ConfigError> {
         let ctx = Ctx { src, path: source };
         let raw: RawConfig = toml::from_str(src).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
+            let span = e.span().unwrap_or_else(|| {
+                let at = if e.message().contains("recursion limit") { locate::deepest_line(src) } else { 0 };
+                at..at
+            });
             let key = error_key(src, &span);
-            ctx.err_span(&span, &key, e.message().trim().to_string())
+            let message = match e.message().trim() {
+                m if m.contains("recursion limit") => format!("nested too deeply ({m})"),
+                m => m.to_string(),
+            };
+            ctx.err_span(&span, &key, message)
         })?;
         ctx.validate(raw)
     }
@@ -132,9 +167,17 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Key paths and quoted values come from the file and can be any length
+    /// (a key of 100,000 dotted segments): both are cut to stay readable.
     fn err_span(&self, span: &Range<usize>, key: &str, message: String) -> ConfigError {
         let (line, column) = locate::line_col(self.src, span.start);
-        ConfigError::Invalid { path: self.path.to_string(), line, column, key: key.to_string(), message }
+        ConfigError::Invalid {
+            path: self.path.to_string(),
+            line,
+            column,
+            key: shorten(key, MAX_KEY_CHARS),
+            message: shorten(&message, MAX_MESSAGE_CHARS),
+        }
     }
 
     fn err<T>(&self, value: &Spanned<T>, key: &str, message: String) -> ConfigError {
@@ -180,6 +223,7 @@ impl Ctx<'_> {
         let timeout = self.duration(&p.timeout, "poll.timeout", defaults.timeout)?;
         let connect_timeout =
             self.duration(&p.connect_timeout, "poll.connect_timeout", defaults.connect_timeout.min(timeout))?;
+        let git = GitConfig { timeout: self.duration(&raw.git.timeout, "git.timeout", GitConfig::DEFAULT_TIMEOUT)? };
         let concurrency = match &p.concurrency {
             Some(c) if !(1..=1024).contains(c.get_ref()) => {
                 return Err(self.err(c, "poll.concurrency", format!("{} is not between 1 and 1024", c.get_ref())));
@@ -293,6 +337,7 @@ impl Ctx<'_> {
                 rotation: r.rotation.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
             },
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
+            git,
             services,
             repos,
             keymap,
@@ -495,6 +540,20 @@ fn error_key(src: &str, span: &Range<usize>) -> String {
     locate::key_path_at(src, span)
 }
 
+/// `s` cut to `max` characters by leaving out its middle, so both the start
+/// (what it is) and the end (often why it is wrong) stay.
+fn shorten(s: &str, max: usize) -> String {
+    let count = s.chars().count();
+    if count <= max {
+        return s.to_string();
+    }
+    let head = (max - 1) * 2 / 3;
+    let tail = max - 1 - head;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// The Dockerflow convention: the heartbeat lives beside the version endpoint.
 pub fn derive_heartbeat(version_url: &str) -> Option<String> {
     let mut url = url::Url::parse(version_url).ok()?;
@@ -534,5 +593,15 @@ mod tests {
         assert_eq!(c.poll.interval, Duration::from_secs(15));
         assert_eq!(c.poll.concurrency, 32);
         assert_eq!(c.services[0].envs[1].1.heartbeat_url.as_deref(), Some("https://p/__heartbeat__"));
+        assert_eq!(c.git.timeout, Duration::from_secs(15));
+    }
+
+    #[test]
+    fn shorten_keeps_both_ends() {
+        assert_eq!(shorten("short", 10), "short");
+        let long: String = ('a'..='z').collect();
+        let cut = shorten(&long, 10);
+        assert_eq!(cut, "abcdef…xyz");
+        assert_eq!(cut.chars().count(), 10);
     }
 }

@@ -27,6 +27,8 @@ pub struct RawConfig {
     pub sentry: Option<Spanned<RawSentry>>,
     #[serde(default)]
     pub notify: RawNotify,
+    #[serde(default)]
+    pub git: RawGit,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -171,4 +173,10 @@ pub struct RawSentryLinked {
 #[serde(deny_unknown_fields)]
 pub struct RawNotify {
     pub webhook_url_env: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGit {
+    pub timeout: Option<Spanned<String>>,
 }

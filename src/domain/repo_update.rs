@@ -6,7 +6,9 @@ use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};
 use super::remote::Remote;
-use super::repos::{CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, ref_label};
+use super::repos::{
+    CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, conflict_in, ref_label,
+};
 use super::rollout::Target;
 use super::tags;
 use super::update::Effect;
@@ -113,10 +115,12 @@ pub fn fetch(model: &mut Model) -> Vec<Effect> {
     vec![Effect::FetchRepos { repos }]
 }
 
-pub fn on_fetched(
+/// A fetch's answer: what git said, and where the remote stands on the
+/// target tag (a plain yes/no from older answers, or the full state).
+pub fn on_fetched<T: Into<TagRemote>>(
     model: &mut Model,
     repo: usize,
-    result: Result<(String, Option<bool>), String>,
+    result: Result<(String, Option<T>), String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
     let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
@@ -124,10 +128,15 @@ pub fn on_fetched(
     let name = row.spec.name.clone();
     match result {
         Ok((said, remote_has)) => {
-            row.tag_remote = remote_has;
+            row.tag_remote = remote_has.map(Into::into);
             row.last_result = Some((at, Ok(format!("fetched: {said}"))));
         }
         Err(e) => {
+            // A fetch refuses to overwrite our tag with the remote's other one.
+            let target = row.status.value().and_then(|s| s.plan.current.as_ref()).map(|(t, _)| t.clone());
+            if let Some(conflict) = target.and_then(|t| conflict_in(&e, &t)) {
+                row.tag_remote = Some(conflict);
+            }
             row.last_result = Some((at, Err(e.clone())));
             model.push_log(at, LogKind::Error, format!("{name}: fetch failed: {e}"));
         }
@@ -179,15 +188,28 @@ pub fn propose_tags(model: &mut Model) {
 pub fn propose_push(model: &mut Model) {
     let mut tags = Vec::new();
     let mut skipped = Vec::new();
+    let mut conflicts = Vec::new();
     for (i, row) in model.repos.iter().enumerate() {
         match row.status.value().and_then(|s| s.plan.current.as_ref()) {
-            Some(_) if row.tag_remote == Some(true) => skipped.push((i, "already on the remote".into())),
+            Some(_) if row.tag_remote.as_ref().is_some_and(TagRemote::is_pushed) => {
+                skipped.push((i, "already on the remote".into()))
+            }
+            // Pushing would be refused; the remote's tag is someone's to sort out.
+            Some((tag, _)) if matches!(row.tag_remote, Some(TagRemote::Conflict { .. })) => {
+                let why = format!("conflict: {} has another {tag}; shipdeck never moves a tag", row.spec.remote);
+                conflicts.push(format!("{}: {why}", row.spec.name));
+                skipped.push((i, why));
+            }
             Some((tag, _)) => tags.push((i, tag.clone())),
             None => skipped.push((i, "no tag for this push yet (t creates one)".into())),
         }
     }
     if tags.is_empty() {
         note(model, "nothing to push: no repository has an unpushed tag for this push");
+        for c in conflicts {
+            let now = model.now;
+            model.push_log(now, LogKind::Error, c);
+        }
         return;
     }
     model.confirm = Some(Confirm::PushTags { tags, skipped });
@@ -239,7 +261,7 @@ pub fn on_tag_created(
     let mut effects = Vec::new();
     match &result {
         Ok(_) => {
-            row.tag_remote = Some(false);
+            row.tag_remote = Some(TagRemote::Absent);
             row.last_result = Some((at, Ok(format!("tagged {tag}"))));
             let event = EventKind::TagCreated { repo: name, tag, commit: head };
             effects.push(model.record(event, at, false));
@@ -265,11 +287,14 @@ pub fn on_tag_pushed(
     let name = row.spec.name.clone();
     match result {
         Ok(_) => {
-            row.tag_remote = Some(true);
+            row.tag_remote = Some(TagRemote::Pushed);
             row.last_result = Some((at, Ok(format!("pushed {tag} to {}", row.spec.remote))));
             vec![model.record(EventKind::TagPushed { repo: name, tag }, at, false)]
         }
         Err(e) => {
+            if let Some(conflict) = conflict_in(&e, &tag) {
+                row.tag_remote = Some(conflict);
+            }
             row.last_result = Some((at, Err(e.clone())));
             model.push_log(at, LogKind::Error, format!("{name}: push of {tag} failed: {e}"));
             Vec::new()
@@ -524,6 +549,28 @@ mod tests {
         assert!(effects.is_empty());
         assert_eq!(m.repos[1].tag_remote, None);
         assert!(m.log.back().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
+    }
+
+    #[test]
+    fn a_conflicting_remote_tag_is_never_pushed_and_not_pushed_again() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b")], "b"));
+        scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
+        let theirs = "e".repeat(40);
+        let said = crate::domain::repos::conflict_error("origin", "2026.11.26", Some(&theirs));
+        update(&mut m, Msg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(said), at: t0() });
+        assert_eq!(m.repos[0].tag_remote, Some(TagRemote::Conflict { remote_commit: Some(theirs) }));
+        // A fetch that refused to take the remote's tag says the same.
+        let said = format!("git fetch: {}", crate::domain::repos::conflict_error("origin", "2026.11.26", None));
+        update(&mut m, Msg::Fetched { repo: 1, result: Err(said), at: t0() });
+        assert_eq!(m.repos[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
+        // Neither is proposed again, and neither counts as pushed.
+        update(&mut m, Msg::Action(Action::PushTags));
+        assert!(m.confirm.is_none(), "nothing to push");
+        let said: Vec<&str> = m.log.iter().rev().take(3).map(|l| l.text.as_str()).collect();
+        assert!(said.iter().any(|l| l.contains("nothing to push")), "{said:?}");
+        assert!(said.iter().any(|l| l.contains("web: conflict: origin has another 2026.11.26")), "{said:?}");
     }
 
     #[test]

@@ -124,8 +124,9 @@ pub struct RepoRow {
     pub op: Option<RepoOp>,
     /// The last fetch/tag/push outcome, shown until the next one.
     pub last_result: Option<(DateTime<Utc>, Result<String, String>)>,
-    /// Whether the target tag is on the remote: known after a fetch or push.
-    pub tag_remote: Option<bool>,
+    /// Where the remote stands on the target tag: known after a fetch, a
+    /// push or an explicit check.
+    pub tag_remote: Option<TagRemote>,
 }
 
 impl RepoRow {
@@ -145,6 +146,73 @@ impl RepoRow {
         let base = self.spec.web_url.as_deref()?.trim_end_matches('/');
         Some(format!("{base}/compare/{from}...{to}"))
     }
+}
+
+/// What the remote has under the name of a tag that exists here. Only the
+/// commit the tag peels to is compared: the same commit under another tag
+/// object (someone else tagged it too) is as good as pushed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagRemote {
+    Absent,
+    Pushed,
+    /// A tag of that name points at another commit. Pushing ours is refused
+    /// and shipdeck never moves a tag, so someone has to decide.
+    Conflict {
+        /// The commit the remote's tag peels to, when the answer said.
+        remote_commit: Option<String>,
+    },
+}
+
+impl TagRemote {
+    /// The word scripts read (`tag_remote_state` in `repos --json`).
+    pub fn word(&self) -> &'static str {
+        match self {
+            TagRemote::Absent => "absent",
+            TagRemote::Pushed => "pushed",
+            TagRemote::Conflict { .. } => "conflict",
+        }
+    }
+
+    pub fn is_pushed(&self) -> bool {
+        *self == TagRemote::Pushed
+    }
+}
+
+/// Older answers only said whether the name exists, and only a same-commit
+/// tag counts as existing there.
+impl From<bool> for TagRemote {
+    fn from(pushed: bool) -> Self {
+        if pushed { TagRemote::Pushed } else { TagRemote::Absent }
+    }
+}
+
+/// Marks an error that says the remote's tag points elsewhere. Answers to a
+/// push or a fetch are plain messages; this is how the row still learns of
+/// the conflict from them.
+const CONFLICT_MARK: &str = "tag conflict:";
+
+/// The message for a remote tag that points at another commit.
+pub fn conflict_error(remote: &str, tag: &str, remote_commit: Option<&str>) -> String {
+    match remote_commit {
+        Some(c) => {
+            format!("{CONFLICT_MARK} {remote} has {tag} at {c}, another commit than here; shipdeck never moves a tag")
+        }
+        None => format!("{CONFLICT_MARK} {remote} has another {tag} than here; shipdeck never moves a tag"),
+    }
+}
+
+/// The conflict an error made by [`conflict_error`] reports for `tag`, if any.
+pub fn conflict_in(error: &str, tag: &str) -> Option<TagRemote> {
+    error.match_indices(CONFLICT_MARK).find_map(|(at, _)| {
+        let rest = &error[at + CONFLICT_MARK.len()..];
+        let rest = rest.split(CONFLICT_MARK).next().unwrap_or(rest);
+        if rest.contains(&format!(" another {tag} than here")) {
+            return Some(TagRemote::Conflict { remote_commit: None });
+        }
+        let after = rest.split_once(&format!(" has {tag} at "))?.1;
+        let sha: String = after.chars().take_while(char::is_ascii_hexdigit).collect();
+        Some(TagRemote::Conflict { remote_commit: (sha.len() >= 7).then_some(sha) })
+    })
 }
 
 /// A revision as shown in titles and compare URLs: a full sha reads badly,
@@ -180,4 +248,22 @@ pub struct TagProposal {
     pub repo: usize,
     pub tag: String,
     pub commit: CommitInfo,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_messages_are_read_back_for_their_tag_only() {
+        let sha = "a".repeat(40);
+        let e = format!("git push origin refs/tags/2026.11.26: {}", conflict_error("origin", "2026.11.26", Some(&sha)));
+        assert_eq!(conflict_in(&e, "2026.11.26"), Some(TagRemote::Conflict { remote_commit: Some(sha) }));
+        assert_eq!(conflict_in(&e, "2026.11.2"), None);
+        assert_eq!(conflict_in(&e, "2026.11.26-1"), None);
+        let e = conflict_error("origin", "2026.11.26-1", None);
+        assert_eq!(conflict_in(&e, "2026.11.26-1"), Some(TagRemote::Conflict { remote_commit: None }));
+        assert_eq!(conflict_in(&e, "2026.11.26"), None);
+        assert_eq!(conflict_in("rejected (already exists)", "2026.11.26"), None);
+    }
 }

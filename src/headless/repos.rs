@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::domain::model::Confirm;
 use crate::domain::probe::short_sha;
 use crate::domain::repo_update::{self, compare_range};
-use crate::domain::repos::{CommitInfo, RepoRow};
+use crate::domain::repos::{CommitInfo, RepoRow, TagRemote};
 use crate::domain::{Model, Remote};
 use crate::io::git;
 use crate::session;
@@ -29,7 +29,13 @@ pub struct RepoReport {
     pub commits_since_previous: Option<usize>,
     pub compare_url: Option<String>,
     pub tag_local: bool,
+    /// True only when the remote's tag of that name is on the same commit.
     pub tag_remote: Option<bool>,
+    /// "pushed", "absent" or "conflict" (the remote's tag of that name is on
+    /// another commit); null when not asked.
+    pub tag_remote_state: Option<&'static str>,
+    /// The commit the remote's tag peels to, when it differs from here.
+    pub tag_remote_commit: Option<String>,
     pub security: Option<SecurityReport>,
     pub error: Option<String>,
 }
@@ -72,7 +78,12 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
         commits_since_previous: None,
         compare_url: None,
         tag_local: false,
-        tag_remote: row.tag_remote,
+        tag_remote: row.tag_remote.as_ref().map(TagRemote::is_pushed),
+        tag_remote_state: row.tag_remote.as_ref().map(TagRemote::word),
+        tag_remote_commit: match &row.tag_remote {
+            Some(TagRemote::Conflict { remote_commit }) => remote_commit.clone(),
+            _ => None,
+        },
         security: row.spec.security.as_ref().map(|s| SecurityReport {
             remote: s.remote.clone(),
             in_sync: None,
@@ -121,8 +132,8 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             && !args.offline
             && let Some((tag, _)) = row.status.value().and_then(|s| s.plan.current.clone())
         {
-            match git::remote_has_tag(&row.spec, &tag).await {
-                Ok(has) => row.tag_remote = Some(has),
+            match git::remote_tag(&row.spec, &tag, config.git.timeout).await {
+                Ok(state) => row.tag_remote = Some(state),
                 Err(e) => remote_error = Some(e),
             }
         }
@@ -142,10 +153,14 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             let prev = r.previous_tag.as_deref().unwrap_or("(none)");
             let n = r.commits_since_previous.map_or(String::new(), |n| format!(", {n} commits since"));
             let _ = writeln!(out, "  previous {prev}{n}");
-            let remote = match r.tag_remote {
-                Some(true) => "pushed",
-                Some(false) => "not pushed",
-                None => "remote unknown",
+            let remote = match (r.tag_remote_state, &r.tag_remote_commit) {
+                (Some("pushed"), _) => "pushed".to_string(),
+                (Some("conflict"), Some(theirs)) => {
+                    format!("CONFLICT: the remote's tag is on {}, shipdeck never moves a tag", short_sha(theirs))
+                }
+                (Some("conflict"), None) => "CONFLICT: the remote's tag is on another commit".to_string(),
+                (Some(_), _) => "not pushed".to_string(),
+                (None, _) => "remote unknown".to_string(),
             };
             let state = if r.tag_local { format!("tagged, {remote}") } else { "not tagged yet".into() };
             let _ = writeln!(

@@ -3,10 +3,15 @@
 //! per call (`git2::Repository` is `Send`, not `Sync`). Network work (fetch,
 //! ls-remote, push) runs the `git` CLI non-interactively so the user's
 //! credential helpers and ssh config apply, and a password prompt fails fast
-//! instead of hanging.
+//! instead of hanging; each command runs in its own process group, killed
+//! whole when the remote does not answer in time.
+//!
+//! Ref names, remote URLs, paths and git's own messages are untrusted text:
+//! they are cleaned here, before they reach the model. A raw name is kept
+//! only as long as git still needs it.
 
-use super::sanitize::clean;
-use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus, SecurityState};
+use super::sanitize::{clean, clean_max};
+use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus, SecurityState, TagRemote, conflict_error};
 use crate::domain::tags;
 use chrono::{DateTime, NaiveDate, Utc};
 use git2::{BranchType, ObjectType, Oid, Repository, Signature};
@@ -21,8 +26,10 @@ pub struct GitError {
     pub message: String,
 }
 
+/// Messages quote paths, ref names and libgit2's words about them, all of
+/// which may carry control characters: cleaned here, once.
 fn err(repo: &str, message: impl Into<String>) -> GitError {
-    GitError { repo: repo.to_string(), message: message.into() }
+    GitError { repo: clean(repo), message: clean_max(&message.into(), 500) }
 }
 
 /// libgit2 re-hashes every object it reads; the git command does not. For a
@@ -57,6 +64,8 @@ fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
 
 /// The branch whose head is released: the configured one (remote-tracking
 /// first, then local), else the remote's default branch, else the checked-out one.
+/// The name is returned as git has it, for further lookups; it is cleaned
+/// only for display.
 fn resolve_branch(repo: &Repository, spec: &RepoSpec) -> Result<(String, Oid), GitError> {
     let name = &spec.name;
     let remote_exists = repo.find_remote(&spec.remote).is_ok();
@@ -80,10 +89,11 @@ fn resolve_branch(repo: &Repository, spec: &RepoSpec) -> Result<(String, Oid), G
     }
     let head_ref = format!("refs/remotes/{}/HEAD", spec.remote);
     if let Ok(r) = repo.find_reference(&head_ref)
-        && let Some(target) = r.symbolic_target().ok().flatten()
+        && let Some(target) = r.symbolic_target_bytes()
     {
+        let target = String::from_utf8_lossy(target);
         let prefix = format!("refs/remotes/{}/", spec.remote);
-        let branch = target.strip_prefix(&prefix).unwrap_or(target).to_string();
+        let branch = target.strip_prefix(&prefix).unwrap_or(&target).to_string();
         if let Some(oid) = r.resolve().ok().and_then(|r| r.target()) {
             return Ok((branch, oid));
         }
@@ -95,7 +105,7 @@ fn resolve_branch(repo: &Repository, spec: &RepoSpec) -> Result<(String, Oid), G
             format!("HEAD is detached and {}/HEAD is unknown; set `branch` for this repo", spec.remote),
         ));
     }
-    let branch = head.shorthand().unwrap_or("HEAD").to_string();
+    let branch = String::from_utf8_lossy(head.shorthand_bytes()).into_owned();
     let oid = head.target().ok_or_else(|| err(name, "HEAD points nowhere"))?;
     Ok((branch, oid))
 }
@@ -124,7 +134,7 @@ fn scheme_tags(repo: &Repository, format: &str) -> Result<Vec<(String, String)>,
 pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoStatus, GitError> {
     let name = &spec.name;
     let repo = open(name, &spec.path)?;
-    let (branch, head_oid) = resolve_branch(&repo, spec)?;
+    let (raw_branch, head_oid) = resolve_branch(&repo, spec)?;
     let g = |e: git2::Error| err(name, e.message().to_string());
     let head = commit_info(&repo, head_oid).map_err(g)?;
     let tagged = scheme_tags(&repo, format).map_err(g)?;
@@ -136,16 +146,18 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
         None => None,
     };
     let security = spec.security.as_ref().map(|sec| {
-        let sec_branch = sec.branch.as_deref().unwrap_or(&branch);
+        let sec_branch = sec.branch.as_deref().unwrap_or(&raw_branch);
         let r = format!("refs/remotes/{}/{sec_branch}", sec.remote);
         let oid = repo
             .find_reference(&r)
             .ok()
             .and_then(|r| r.resolve().ok()?.target())
-            .ok_or_else(|| format!("{}/{sec_branch} not found (fetch first?)", sec.remote))?;
-        let (ahead, behind) = repo.graph_ahead_behind(oid, head_oid).map_err(|e| e.message().to_string())?;
-        Ok(SecurityState { remote: sec.remote.clone(), in_sync: ahead == 0 && behind == 0, ahead, behind })
+            .ok_or_else(|| clean(&format!("{}/{sec_branch} not found (fetch first?)", sec.remote)))?;
+        let (ahead, behind) = repo.graph_ahead_behind(oid, head_oid).map_err(|e| clean(e.message()))?;
+        Ok(SecurityState { remote: clean(&sec.remote), in_sync: ahead == 0 && behind == 0, ahead, behind })
     });
+    // Shown, never given back to git: the raw name was needed only above.
+    let branch = clean(&raw_branch);
     let fetched_at =
         std::fs::metadata(repo.path().join("FETCH_HEAD")).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
     Ok(RepoStatus { branch, head, plan, commits_since_previous, tagged_commits: tagged, security, fetched_at })
@@ -282,17 +294,17 @@ fn info_of(c: &git2::Commit) -> CommitInfo {
     }
 }
 
-/// Creates an annotated tag; never moves or overwrites an existing one.
 /// A commit named by a (short) sha: its full sha and summary, for `/pick`.
 pub fn find_commit(spec: &RepoSpec, sha: &str) -> Result<(String, String), GitError> {
     let repo = open(&spec.name, &spec.path)?;
     let object =
         repo.revparse_single(sha).map_err(|e| err(&spec.name, format!("no commit {sha} ({})", e.message())))?;
     let commit = object.peel_to_commit().map_err(|_| err(&spec.name, format!("{sha} is not a commit")))?;
-    let summary = super::sanitize::clean(&String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()));
+    let summary = clean(&String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()));
     Ok((commit.id().to_string(), summary))
 }
 
+/// Creates an annotated tag; never moves or overwrites an existing one.
 pub fn create_tag(spec: &RepoSpec, tag: &str, commit: &str, tagger: &str, message: &str) -> Result<String, GitError> {
     let name = &spec.name;
     let repo = open(name, &spec.path)?;
@@ -318,67 +330,386 @@ pub fn create_tag(spec: &RepoSpec, tag: &str, commit: &str, tagger: &str, messag
     Ok(id.to_string())
 }
 
-/// How long a network git command may take before it is killed.
-pub const NETWORK_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a network git command may take when the config does not say
+/// (`[git] timeout`): long enough for a slow fetch, short enough that a
+/// person would rather be told than keep waiting.
+pub const NETWORK_TIMEOUT: Duration = crate::config::GitConfig::DEFAULT_TIMEOUT;
 
 /// Runs `git -C path args…` with no terminal, no stdin and no prompts.
+/// Output is cleaned for display.
 pub async fn run_git(path: &str, args: &[&str], timeout: Duration) -> Result<String, String> {
+    let out = spawn_git(path, args, timeout, None).await?;
+    said(args, &out)
+}
+
+/// Who a command talks to, named when it does not answer.
+struct Peer<'a> {
+    path: &'a str,
+    remote: &'a str,
+    push: bool,
+}
+
+/// Runs git with the safeguards every network command needs: nothing can
+/// prompt, and after `timeout` the whole process group is killed (git's
+/// transport helpers too, which would otherwise stay behind with the
+/// connection open) and git is reaped.
+async fn spawn_git(
+    path: &str,
+    args: &[&str],
+    timeout: Duration,
+    peer: Option<Peer<'_>>,
+) -> Result<std::process::Output, String> {
+    use tokio::io::AsyncReadExt;
     let mut cmd = tokio::process::Command::new("git");
     cmd.arg("-C").arg(path).args(args);
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    cmd.process_group(0);
     cmd.env("GIT_TERMINAL_PROMPT", "0").env("GCM_INTERACTIVE", "never").env("LC_ALL", "C");
     if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
-        cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=15");
+        cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=15 -o ServerAliveInterval=5");
+    }
+    // Should shipdeck itself be killed before its timeout, a stalled HTTP
+    // helper still gives up on its own instead of holding the connection.
+    if std::env::var_os("GIT_HTTP_LOW_SPEED_LIMIT").is_none() && std::env::var_os("GIT_HTTP_LOW_SPEED_TIME").is_none() {
+        // Well after ours, so it never pre-empts the timeout that names the remote.
+        let secs = timeout.as_secs().saturating_mul(2).saturating_add(10).to_string();
+        cmd.env("GIT_HTTP_LOW_SPEED_LIMIT", "1").env("GIT_HTTP_LOW_SPEED_TIME", secs);
     }
     // A GUI askpass would wait for a human; a failure is better.
     cmd.env_remove("SSH_ASKPASS").env_remove("GIT_ASKPASS").env("SSH_ASKPASS_REQUIRE", "never");
-    let what = format!("git {}", args.join(" "));
-    let child = cmd.spawn().map_err(|e| format!("{what}: cannot run git ({e})"))?;
-    let out = tokio::time::timeout(timeout, child.wait_with_output())
-        .await
-        .map_err(|_| format!("{what}: no answer within {}s", timeout.as_secs()))?
-        .map_err(|e| format!("{what}: {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = clean_lines(&String::from_utf8_lossy(&out.stderr));
-    if out.status.success() {
-        Ok(if stdout.trim().is_empty() { stderr } else { stdout })
-    } else {
-        // `push --porcelain` says why a ref was rejected on stdout.
-        let said: Vec<String> = [stderr, clean_lines(&stdout)].into_iter().filter(|s| !s.is_empty()).collect();
-        let msg = if said.is_empty() { format!("exit status {}", out.status) } else { said.join(" | ") };
-        Err(format!("{what}: {msg}"))
+    let what = describe(args);
+    let mut child = cmd.spawn().map_err(|e| format!("{what}: cannot run git ({e})"))?;
+    let Some(pgid) = child.id() else { return Err(format!("{what}: git exited before it could be watched")) };
+    // Declared after `child`, so it is dropped first: a cancelled call
+    // stops the group while git's pid still cannot be reused.
+    let mut group = GroupGuard(Some(pgid));
+    let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        return Err(format!("{what}: no pipes to git"));
+    };
+    let finished = tokio::time::timeout(timeout, async {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let (o, e, status) = tokio::join!(stdout.read_to_end(&mut out), stderr.read_to_end(&mut err), child.wait());
+        o?;
+        e?;
+        Ok::<_, std::io::Error>(std::process::Output { status: status?, stdout: out, stderr: err })
+    })
+    .await;
+    match finished {
+        Ok(Ok(out)) => {
+            group.0 = None;
+            Ok(out)
+        }
+        Ok(Err(e)) => {
+            stop(&mut child, &mut group).await;
+            Err(format!("{what}: {e}"))
+        }
+        Err(_) => {
+            stop(&mut child, &mut group).await;
+            let waited = crate::config::format_duration(timeout);
+            Err(match peer {
+                Some(p) => {
+                    let url = peer_url(p.path, p.remote, p.push).await;
+                    let who = if url == clean(p.remote) { url } else { format!("{} ({url})", clean(p.remote)) };
+                    format!("{what}: the remote {who} did not answer within {waited}")
+                }
+                None => format!("{what}: no answer within {waited}"),
+            })
+        }
     }
 }
 
-fn clean_lines(s: &str) -> String {
-    s.lines().map(|l| super::sanitize::clean_max(l, 300)).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" | ")
+/// Kills git's process group, then reaps git.
+async fn stop(child: &mut tokio::process::Child, group: &mut GroupGuard) {
+    if let Some(pgid) = group.0 {
+        kill_group(pgid).await;
+    }
+    // Should the group kill have failed, git itself at least goes.
+    let _ = child.start_kill();
+    let _ = child.wait().await;
+    group.0 = None;
 }
 
-/// `git fetch --tags --prune` from the remote (and the security remote).
+/// The crate forbids unsafe code, so no `killpg`: kill(1) takes a negative
+/// pid as a process group.
+const KILLERS: [&str; 2] = ["/bin/kill", "/usr/bin/kill"];
+
+fn kill_args(pgid: u32) -> [String; 3] {
+    ["-KILL".into(), "--".into(), format!("-{pgid}")]
+}
+
+async fn kill_group(pgid: u32) {
+    for kill in KILLERS {
+        let status = tokio::process::Command::new(kill)
+            .args(kill_args(pgid))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .await;
+        if status.is_ok() {
+            return;
+        }
+    }
+}
+
+/// Kills the group when a call is dropped before git was reaped.
+struct GroupGuard(Option<u32>);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        let Some(pgid) = self.0 else { return };
+        for kill in KILLERS {
+            let status = std::process::Command::new(kill)
+                .args(kill_args(pgid))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            if status.is_ok() {
+                return;
+            }
+        }
+    }
+}
+
+/// `git <args>` for messages: no userinfo from a URL given as a remote.
+fn describe(args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|a| shown_url(a)).collect();
+    clean_max(&format!("git {}", args.join(" ")), 300)
+}
+
+/// A remote's URL as shown: without userinfo (a token is often there), clean.
+pub fn shown_url(raw: &str) -> String {
+    let s = raw.trim();
+    if let Ok(mut url) = url::Url::parse(s)
+        && url.has_host()
+    {
+        if !url.username().is_empty() || url.password().is_some() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            return clean(url.as_str());
+        }
+        return clean(s);
+    }
+    // scp-like `user@host:path`.
+    if !s.contains("://")
+        && let Some((user_host, path)) = s.split_once(':')
+        && !user_host.contains('/')
+        && let Some((_, host)) = user_host.rsplit_once('@')
+    {
+        return clean(&format!("{host}:{path}"));
+    }
+    clean(s)
+}
+
+/// Where `remote` points, for a message; the name itself when it is a URL
+/// or the repository cannot say.
+async fn peer_url(path: &str, remote: &str, push: bool) -> String {
+    let (path, name) = (path.to_string(), remote.to_string());
+    let url = tokio::task::spawn_blocking(move || {
+        let repo = Repository::open(&path).ok()?;
+        let r = repo.find_remote(&name).ok()?;
+        let bytes = if push { r.pushurl_bytes().unwrap_or(r.url_bytes()) } else { r.url_bytes() };
+        Some(String::from_utf8_lossy(bytes).into_owned())
+    })
+    .await
+    .ok()
+    .flatten();
+    shown_url(url.as_deref().unwrap_or(remote))
+}
+
+/// What a finished git command said: stdout (else stderr) when it worked,
+/// both when it did not, cleaned.
+fn said(args: &[&str], out: &std::process::Output) -> Result<String, String> {
+    let stdout = clean_lines(&String::from_utf8_lossy(&out.stdout));
+    let stderr = clean_lines(&String::from_utf8_lossy(&out.stderr));
+    if out.status.success() {
+        Ok(if stdout.is_empty() { stderr } else { stdout })
+    } else {
+        // `push --porcelain` says why a ref was rejected on stdout.
+        let said: Vec<String> = [stderr, stdout].into_iter().filter(|s| !s.is_empty()).collect();
+        let msg = if said.is_empty() { format!("exit status {}", out.status) } else { said.join(" | ") };
+        Err(format!("{}: {msg}", describe(args)))
+    }
+}
+
+/// Lines joined with ` | `, each cleaned; a long answer (a first fetch of
+/// thousands of tags) is cut, saying how much was left out.
+fn clean_lines(s: &str) -> String {
+    const MAX_LINES: usize = 20;
+    // git quotes remote URLs in its messages, userinfo and all.
+    let lines: Vec<String> =
+        s.lines().map(|l| clean_max(&crate::domain::redact::url(l), 300)).filter(|l| !l.is_empty()).collect();
+    if lines.len() <= MAX_LINES {
+        return lines.join(" | ");
+    }
+    let more = lines.len() - MAX_LINES;
+    format!("{} | … {more} more lines", lines[..MAX_LINES].join(" | "))
+}
+
+/// Runs a command that talks to `remote`.
+async fn run_remote(
+    spec: &RepoSpec,
+    remote: &str,
+    args: &[&str],
+    timeout: Duration,
+    push: bool,
+) -> Result<std::process::Output, String> {
+    spawn_git(&spec.path, args, timeout, Some(Peer { path: &spec.path, remote, push })).await
+}
+
+/// `git fetch --tags --prune` from the remote (and the security remote),
+/// each bounded by [`NETWORK_TIMEOUT`].
 pub async fn fetch(spec: &RepoSpec) -> Result<String, String> {
+    fetch_within(spec, NETWORK_TIMEOUT).await
+}
+
+/// `git fetch --tags --prune` from the remote (and the security remote),
+/// each bounded by `timeout`. A tag the remote has on another commit than
+/// here is not taken (git refuses to move it) and is reported as a conflict.
+pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, String> {
     let mut remotes = vec![spec.remote.as_str()];
     if let Some(sec) = &spec.security {
         remotes.push(&sec.remote);
     }
-    let mut said = Vec::new();
+    let mut told = Vec::new();
     for remote in remotes {
-        let out = run_git(&spec.path, &["fetch", "--prune", "--tags", remote], NETWORK_TIMEOUT).await?;
-        if !out.trim().is_empty() {
-            said.push(out.trim().to_string());
+        let args = ["fetch", "--prune", "--tags", remote];
+        let out = run_remote(spec, remote, &args, timeout, false).await?;
+        if !out.status.success() {
+            let conflicts = clobbered_tags(&String::from_utf8_lossy(&out.stderr))
+                .into_iter()
+                .map(|tag| conflict_error(&clean(remote), &tag, None))
+                .collect::<Vec<_>>();
+            let e = said(&args, &out).err().unwrap_or_default();
+            return Err(if conflicts.is_empty() { e } else { format!("{}; {e}", conflicts.join("; ")) });
+        }
+        let text = said(&args, &out)?;
+        if !text.trim().is_empty() {
+            told.push(text.trim().to_string());
         }
     }
-    Ok(if said.is_empty() { "up to date".into() } else { said.join(" | ") })
+    Ok(if told.is_empty() { "up to date".into() } else { told.join(" | ") })
 }
 
-/// Whether the remote has `refs/tags/{tag}`.
+/// Tags a fetch refused to overwrite: ` ! [rejected]  T -> T  (would clobber existing tag)`.
+fn clobbered_tags(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains("(would clobber existing tag)"))
+        .filter_map(|l| l.split_once("[rejected]")?.1.split_whitespace().next().map(clean))
+        .collect()
+}
+
+/// Whether the remote has `refs/tags/{tag}` on the same commit as here. A
+/// tag of that name on another commit is an error saying so.
 pub async fn remote_has_tag(spec: &RepoSpec, tag: &str) -> Result<bool, String> {
-    let r = format!("refs/tags/{tag}");
-    let out = run_git(&spec.path, &["ls-remote", "--tags", &spec.remote, &r], NETWORK_TIMEOUT).await?;
-    Ok(out.lines().any(|l| l.trim_end().ends_with(&r)))
+    match remote_tag(spec, tag, NETWORK_TIMEOUT).await? {
+        TagRemote::Pushed => Ok(true),
+        TagRemote::Absent => Ok(false),
+        TagRemote::Conflict { remote_commit } => {
+            Err(conflict_error(&clean(&spec.remote), &clean(tag), remote_commit.as_deref()))
+        }
+    }
 }
 
-/// `git push <remote> refs/tags/<tag>`: never forced, never retried.
-pub async fn push_tag(spec: &RepoSpec, tag: &str) -> Result<String, String> {
+/// Where the remote stands on `tag`: absent, on the same commit as here
+/// (for an annotated tag, the commit it peels to), or on another commit. A
+/// tag that does not exist here counts as pushed when the remote has it.
+pub async fn remote_tag(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<TagRemote, String> {
     let r = format!("refs/tags/{tag}");
-    run_git(&spec.path, &["push", "--porcelain", &spec.remote, &r], NETWORK_TIMEOUT).await
+    let peeled = format!("{r}^{{}}");
+    let args = ["ls-remote", "--tags", spec.remote.as_str(), r.as_str(), peeled.as_str()];
+    let out = run_remote(spec, &spec.remote, &args, timeout, false).await?;
+    said(&args, &out)?;
+    let (mut direct, mut peeled_to) = (None, None);
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((sha, name)) = line.split_once('\t') else { continue };
+        if sha.is_empty() || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        match name.trim_end() {
+            n if n == r => direct = Some(sha.to_string()),
+            n if n == peeled => peeled_to = Some(sha.to_string()),
+            _ => {}
+        }
+    }
+    // A lightweight tag names its commit directly and has no `^{}` line.
+    let Some(theirs) = peeled_to.or(direct) else { return Ok(TagRemote::Absent) };
+    let (name, path, t) = (spec.name.clone(), spec.path.clone(), tag.to_string());
+    let ours = tokio::task::spawn_blocking(move || local_tag_commit(&name, &path, &t))
+        .await
+        .map_err(|e| format!("{}: internal error: {e}", spec.name))?
+        .map_err(|e| e.to_string())?;
+    Ok(match ours {
+        Some(c) if !c.eq_ignore_ascii_case(&theirs) => TagRemote::Conflict { remote_commit: Some(theirs) },
+        _ => TagRemote::Pushed,
+    })
+}
+
+/// The commit a local tag peels to, if the tag exists.
+fn local_tag_commit(name: &str, path: &str, tag: &str) -> Result<Option<String>, GitError> {
+    let repo = open(name, path)?;
+    let Ok(r) = repo.find_reference(&format!("refs/tags/{tag}")) else { return Ok(None) };
+    let commit = r.peel_to_commit().map_err(|e| err(name, e.message().to_string()))?;
+    Ok(Some(commit.id().to_string()))
+}
+
+/// `git push <remote> refs/tags/<tag>`: never forced, never retried;
+/// bounded by [`NETWORK_TIMEOUT`].
+pub async fn push_tag(spec: &RepoSpec, tag: &str) -> Result<String, String> {
+    push_tag_within(spec, tag, NETWORK_TIMEOUT).await
+}
+
+/// `git push <remote> refs/tags/<tag>`: never forced, never retried. A
+/// refusal because the remote's tag of that name is on another commit says
+/// so, with that commit; one on the same commit is as good as pushed.
+pub async fn push_tag_within(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<String, String> {
+    let r = format!("refs/tags/{tag}");
+    let args = ["push", "--porcelain", spec.remote.as_str(), r.as_str()];
+    let out = run_remote(spec, &spec.remote, &args, timeout, true).await?;
+    match said(&args, &out) {
+        Ok(s) => Ok(s),
+        Err(e) if e.contains("rejected") || e.contains("already exists") => {
+            match remote_tag(spec, tag, timeout).await {
+                Ok(TagRemote::Conflict { remote_commit }) => {
+                    let conflict = conflict_error(&clean(&spec.remote), &clean(tag), remote_commit.as_deref());
+                    Err(format!("{conflict}; {e}"))
+                }
+                // Someone else's tag object on the same commit: what the push
+                // was for is already true.
+                Ok(TagRemote::Pushed) => {
+                    Ok(format!("{} already has {} on the same commit", clean(&spec.remote), clean(tag)))
+                }
+                _ => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_shown_without_userinfo() {
+        assert_eq!(shown_url("https://x-token:ghp_abc@github.com/o/r.git"), "https://github.com/o/r.git");
+        assert_eq!(shown_url("http://ghp_abc@127.0.0.1:9/r"), "http://127.0.0.1:9/r");
+        assert_eq!(shown_url("git@github.com:o/r.git"), "github.com:o/r.git");
+        assert_eq!(shown_url("https://github.com/o/r.git"), "https://github.com/o/r.git");
+        assert_eq!(shown_url("/srv/git/r.git"), "/srv/git/r.git");
+        assert_eq!(shown_url("origin"), "origin");
+        assert_eq!(
+            describe(&["fetch", "https://u:p@h/r", "refs/tags/a:refs/tags/a"]),
+            "git fetch https://h/r refs/tags/a:refs/tags/a"
+        );
+    }
+
+    #[test]
+    fn clobbered_tags_are_read_from_fetch_output() {
+        let stderr = "From /srv/origin\n ! [rejected]        2026.11.26 -> 2026.11.26  (would clobber existing tag)\n   abc..def  main -> origin/main\n";
+        assert_eq!(clobbered_tags(stderr), vec!["2026.11.26".to_string()]);
+        assert!(clobbered_tags("Already up to date.").is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 //! URLs closes the pane, as the push notes want it.
 
 use crate::domain::repo_update::pushing_urls;
-use crate::domain::repos::{RepoOp, RepoRow, RepoStatus};
+use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote};
 use crate::domain::{Model, Pane, Remote};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, pane_block};
@@ -117,8 +117,11 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: b
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
         let (glyph, style, word) = match row.tag_remote {
-            Some(true) => ("✓", t.ok, if compact { "pushed" } else { "on remote" }),
-            Some(false) => ("✗", t.warn, if compact { "unpushed" } else { "not on remote" }),
+            Some(TagRemote::Pushed) => ("✓", t.ok, if compact { "pushed" } else { "on remote" }),
+            Some(TagRemote::Absent) => ("✗", t.warn, if compact { "unpushed" } else { "not on remote" }),
+            Some(TagRemote::Conflict { .. }) => {
+                ("✖", t.error, if compact { "conflict" } else { "conflict: remote's tag is on another commit" })
+            }
             None => ("·", t.unknown, if compact { "remote ?" } else { "remote not checked (f)" }),
         };
         spans.push(Span::styled(format!(" {glyph} {word}"), style));
