@@ -27,17 +27,26 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(report) => {
             if let Some(exit) = report.downcast_ref::<Exit>() {
-                eprintln!("shipdeck: {exit}");
+                say(&format!("shipdeck: {exit}"));
                 return ExitCode::from(exit.code);
             }
             if let Some(e) = report.downcast_ref::<shipdeck::config::ConfigError>() {
-                eprintln!("shipdeck: {e}");
+                say(&format!("shipdeck: {e}"));
                 return ExitCode::from(2);
             }
-            eprintln!("shipdeck: {report:?}");
+            // One line for the user, the whole report for the log file.
+            tracing::error!("{report:?}");
+            say(&format!("shipdeck: {report:#}"));
             ExitCode::from(1)
         }
     }
+}
+
+/// Best effort: after a hang-up stderr is a closed terminal, and
+/// `eprintln!` would panic on the way out.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
@@ -91,6 +100,8 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             Ok(())
         }
         None => {
+            shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+            let interrupts = app::Interrupts::catch()?;
             let config = load(&global)?;
             let mut model = session::build_model(&config, &global, chrono::Utc::now());
             let follow = match session::data_dir(&global) {
@@ -108,8 +119,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
                 theme: session::theme(&config, &global).map_err(|e| Exit::new(2, e.to_string()))?,
                 keymap: config.keymap.clone(),
                 tz: session::local_offset(),
+                notes_dir: None,
             };
-            app::run(model, &config, fe, follow).await
+            app::run(model, &config, fe, follow, interrupts).await
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Entering and leaving the full-screen terminal. It is restored on every way
-//! out: quit, error (the guard's drop) and a panic of the loop (the hook).
+//! out: quit, error (the guard's drop) and a panic of the loop (the hook);
+//! left while the cockpit is suspended (ctrl-z) and entered again after.
 //!
 //! A panic on a worker thread (a probe task) is caught and shown in its cell;
 //! the hook sends its report to the log file instead of printing over the
@@ -11,41 +12,99 @@ use crossterm::execute;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::backend::CrosstermBackend;
 use ratatui::{DefaultTerminal, Terminal};
-use std::io::stdout;
+use std::io::{IsTerminal, stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 
+/// The full-screen cockpit needs a terminal on both ends: keys come from
+/// standard input and the screen is drawn on standard output. Without one it
+/// would wait for keys that never come, or draw into a file.
+pub fn require_tty() -> Result<(), String> {
+    if !std::io::stdin().is_terminal() {
+        return Err("standard input is not a terminal; the cockpit reads its keys there \
+                    (for scripts use a subcommand, e.g. `shipdeck status`)"
+            .into());
+    }
+    if !stdout().is_terminal() {
+        return Err("standard output is not a terminal; the full-screen cockpit would draw into it \
+                    (for text output use a subcommand, e.g. `shipdeck status`)"
+            .into());
+    }
+    Ok(())
+}
+
 pub struct TerminalGuard {
-    pub terminal: DefaultTerminal,
+    /// Always `Some` until dropped; see the `Drop` impl for why it can be
+    /// let go of without running ratatui's own drop.
+    terminal: Option<DefaultTerminal>,
 }
 
 impl TerminalGuard {
     pub fn enter() -> std::io::Result<Self> {
         install_hook();
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        // Bracketed paste: a paste arrives as one event, never as keys that
-        // could fire shortcuts after a newline.
-        if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
-            restore();
-            return Err(e);
-        }
+        enter_modes()?;
         match Terminal::new(CrosstermBackend::new(stdout())) {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal: Some(terminal) }),
             Err(e) => {
                 restore();
                 Err(e)
             }
         }
     }
+
+    pub fn terminal(&mut self) -> &mut DefaultTerminal {
+        self.terminal.as_mut().expect("the terminal is there until the guard is dropped")
+    }
+
+    /// Gives the terminal back to the shell, as on quit, before the process
+    /// stops.
+    pub fn suspend(&mut self) {
+        restore();
+    }
+
+    /// Takes the terminal again and forgets what is on it, so the next draw
+    /// repaints every cell. Also right when nothing was left: a shell may
+    /// have reset the modes of a job that was stopped from outside.
+    pub fn resume(&mut self) -> std::io::Result<()> {
+        // Raw mode is remembered by crossterm, not read back from the tty;
+        // leaving it first makes entering it set the modes again.
+        let _ = disable_raw_mode();
+        enter_modes()?;
+        // Not `Terminal::clear`: it asks the terminal where the cursor is,
+        // and the answer would arrive on the input the cockpit reads itself.
+        let terminal = self.terminal();
+        let size = terminal.size()?;
+        terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+}
+
+/// Raw mode, the alternate screen and bracketed paste: a paste arrives as
+/// one event, never as keys that could fire shortcuts after a newline.
+fn enter_modes() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
+        restore();
+        return Err(e);
+    }
+    Ok(())
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let Some(mut terminal) = self.terminal.take() else { return };
+        // ratatui's drop shows a hidden cursor and, if that fails, prints to
+        // stderr with `eprintln!`, which panics when stderr is the same
+        // closed terminal: a panic in a drop during an error return aborts,
+        // and the demo's temporary directory would never be removed.
+        let alive = terminal.show_cursor().is_ok();
         restore();
+        if !alive {
+            std::mem::forget(terminal);
+        }
     }
 }
 
@@ -55,6 +114,29 @@ pub fn restore() {
         let _ = disable_raw_mode();
         let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
     }
+}
+
+/// Stops this process the way ctrl-z stops a job, until the shell's `fg`
+/// (or any SIGCONT) continues it; returns once continued. SIGSTOP rather
+/// than SIGTSTP, which the cockpit catches to come here. Sent with kill(1)
+/// because the crate forbids the `unsafe` a direct kill(2) would take.
+pub fn stop_self() -> std::io::Result<()> {
+    let pid = std::process::id().to_string();
+    let mut last = None;
+    for kill in ["kill", "/bin/kill", "/usr/bin/kill"] {
+        match std::process::Command::new(kill)
+            .args(["-STOP", &pid])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => return Ok(()),
+            Ok(status) => last = Some(std::io::Error::other(format!("{kill} -STOP: {status}"))),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no kill command")))
 }
 
 fn install_hook() {

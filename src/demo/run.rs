@@ -4,7 +4,7 @@
 use super::config::{DemoConfigOptions, demo_config};
 use super::fleet::Fleet;
 use super::story::Story;
-use crate::app::{self, Frontend};
+use crate::app::{self, Frontend, Interrupts};
 use crate::cli::{DemoArgs, Global};
 use crate::config::{Config, DEFAULT_TAG_FORMAT};
 use crate::domain::release::format_tag;
@@ -18,6 +18,13 @@ pub fn story(services: usize, new_tag: String, old_tag: String) -> Story {
 }
 
 pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
+    use futures::FutureExt;
+    if !args.serve {
+        crate::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+    }
+    // Caught before the temporary directory exists: from then on every way
+    // out, a signal included, returns through this function and removes it.
+    let mut interrupts = Interrupts::catch()?;
     let now_local = Local::now().naive_local();
     let push_date = global.push_date.unwrap_or(now_local.date());
     let new_tag = match &global.target {
@@ -25,13 +32,20 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         None => format_tag(push_date, DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?,
     };
     let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?;
-    let fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed).await?;
+    let fleet = tokio::select! {
+        which = interrupts.recv() => return Err(stopped(which).into()),
+        fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed) => fleet?,
+    };
     // Repositories live as long as this process; the directory goes with it.
     let repo_dir = tempfile::Builder::new().prefix("shipdeck-demo-").tempdir()?;
     let (repos, repo_problem) = match super::repos::build(repo_dir.path(), push_date) {
         Ok(repos) => (repos, None),
         Err(e) => (Vec::new(), Some(format!("demo repositories not created: {e}"))),
     };
+    // Making the repositories blocks; a signal during it is seen here.
+    if let Some(which) = interrupts.recv().now_or_never() {
+        return Err(stopped(which).into());
+    }
     // Fast enough to watch the story at any speed, never hammering.
     let interval = Duration::from_secs_f64((2.0 / args.speed).clamp(0.1, 2.0));
     let interval = Duration::from_millis(interval.as_millis() as u64);
@@ -58,7 +72,10 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
             fleet.story.services.len(),
             fleet.base_url()
         );
-        tokio::signal::ctrl_c().await?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted?,
+            _ = interrupts.recv() => {}
+        }
         return Ok(());
     }
 
@@ -79,6 +96,8 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         v: crate::domain::journal::VERSION,
         id: "demo:push-started".into(),
         at: model.now - chrono::Duration::minutes(20),
+        replica: String::new(),
+        seq: 0,
         actor: crate::domain::journal::EventActor {
             name: model.release.hero().unwrap_or("demo").to_string(),
             role: crate::domain::model::Role::Rm,
@@ -91,8 +110,18 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         theme: session::theme(&config, &global)?,
         keymap: config.keymap.clone(),
         tz: session::local_offset(),
+        // The journal is the demo's own and goes with it; exported notes are
+        // for keeping, in the data dir like a real push's.
+        notes_dir: session::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
     };
-    app::run(model, &config, fe, Some(follow)).await
+    app::run(model, &config, fe, Some(follow), interrupts).await
+}
+
+/// A signal before the cockpit was up; the exit status says which, as a
+/// shell's does.
+fn stopped(which: &str) -> Exit {
+    let code = if which == "SIGHUP" { 129 } else { 143 };
+    Exit::new(code, format!("{which}: the demo stopped before the cockpit started"))
 }
 
 /// A file only its owner can read: the demo's Sentry token.
