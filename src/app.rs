@@ -86,7 +86,7 @@ pub async fn run(
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
-    let mut io = Io::new(&config.poll, tx.clone())?;
+    let mut io = Io::new(&config.poll, tx.clone())?.with_git_timeout(config.git.timeout);
     if let Some((client, warnings)) = crate::session::sentry_client(config) {
         io = io.with_sentry(client);
         let now = model.now;

@@ -102,6 +102,7 @@ pub fn sentry_client(config: &Config) -> Option<(crate::io::sentry::SentryClient
         .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(std::time::Duration::from_secs(5))
         .timeout(std::time::Duration::from_secs(20))
+        .redirect(crate::io::http::redirect_policy())
         .build()
         .ok()?;
     let spec = &s.spec;
@@ -156,8 +157,8 @@ pub fn data_dir(global: &Global) -> Option<std::path::PathBuf> {
 /// The journal being followed: where, how far it was read, what was seen.
 pub struct Follow {
     pub store: crate::io::journal::JournalStore,
-    pub offset: u64,
-    pub seen: crate::domain::id_set::IdSet,
+    pub cursor: crate::io::journal::Cursor,
+    pub seen: crate::domain::id_set::IdPrints,
 }
 
 /// Loads the session's journal into the model. A journal written by a newer
@@ -169,8 +170,10 @@ pub fn open_journal(
 ) -> Result<Follow, crate::io::journal::JournalError> {
     use crate::domain::LogKind;
     use crate::io::journal::JournalError;
-    let mut seen = crate::domain::id_set::IdSet::default();
-    match store.read_from(0, &mut seen) {
+    model.journal.replica = store.replica();
+    model.journal.process = crate::io::replica::random_hex()[..8].to_string();
+    let mut seen = crate::domain::id_set::IdPrints::default();
+    match store.read_from(crate::io::journal::Cursor::default(), &mut seen) {
         Ok(loaded) => {
             model.apply_events(&loaded.events);
             restore_view(model, &store);
@@ -178,14 +181,14 @@ pub fn open_journal(
             for d in loaded.damage {
                 model.push_log(now, LogKind::Error, d);
             }
-            Ok(Follow { store, offset: loaded.offset, seen })
+            Ok(Follow { store, cursor: loaded.cursor, seen })
         }
         Err(e @ JournalError::FutureVersion { .. }) => Err(e),
         Err(e) => {
             let now = model.now;
             model.push_log(now, LogKind::Error, format!("{e}; this session is not being saved"));
             model.journal.read_only = Some(e.to_string());
-            Ok(Follow { store, offset: 0, seen })
+            Ok(Follow { store, cursor: crate::io::journal::Cursor::default(), seen })
         }
     }
 }

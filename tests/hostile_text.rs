@@ -203,3 +203,91 @@ fn hostile_journal_lines_reach_no_screen() {
     assert!(!screen.contains("pwned"), "{screen}");
     cockpit.quit();
 }
+
+/// A `/__version__` (and `/__heartbeat__`) whose every field is hostile, and
+/// a service name from the config is the only thing trusted.
+async fn hostile_service() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    use axum::routing::get;
+    let version = serde_json::json!({
+        "version": format!("2026.11.26{}", CORPUS.concat()),
+        "commit": format!("abc{}", CORPUS[1]),
+        "source": format!("https://github.com/x/y{}", CORPUS[2]),
+        "build": CORPUS.concat(),
+    });
+    let heartbeat = serde_json::json!({
+        "status": format!("warning{}", CORPUS[0]),
+        "checks": { CORPUS[6]: { "level": 30, "messages": [CORPUS.concat()] } },
+    });
+    let app = axum::Router::new().route("/__version__", get(move || async move { axum::Json(version) })).route(
+        "/__heartbeat__",
+        get(move || async move { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::Json(heartbeat)) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_version_fields_reach_no_output() {
+    let (addr, _server) = hostile_service().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("shipdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[release]\nname = \"Hostile\"\npush_day = \"thursday\"\nenvironments = [\"stage\"]\n\n\
+             [[services]]\nname = \"web\"\n[services.envs]\nstage = \"http://{addr}/__version__\"\n"
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let (c, d) = (config.display().to_string(), data.display().to_string());
+    for json in [false, true] {
+        let (c, d) = (c.clone(), d.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            let mut cmd = Command::cargo_bin("shipdeck").unwrap();
+            cmd.args(["status", "--config", &c, "--data-dir", &d, "--push-date", "2026-11-26"]);
+            if json {
+                cmd.arg("--json");
+            }
+            cmd.timeout(Duration::from_secs(60)).output().unwrap()
+        })
+        .await
+        .unwrap();
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            if let Some(bad) = forbidden(bytes) {
+                panic!("`shipdeck status` (json: {json}) {stream}: {bad}");
+            }
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("2026.11.26"), "the version is shown, cleaned: {text}");
+        if json {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let version = v.to_string();
+            assert!(!version.contains("\\u200b"), "zero-width characters are stripped, not only escaped");
+        }
+    }
+    let (c2, d2) = (c.clone(), d.clone());
+    let cockpit = tokio::task::spawn_blocking(move || {
+        let mut cockpit = Pty::start(&["--config", &c2, "--data-dir", &d2, "--push-date", "2026-11-26", "--as", "o"]);
+        cockpit.wait_for_text("the probed version", "2026.11.26");
+        let raw = cockpit.raw();
+        cockpit.press(b"q");
+        raw
+    })
+    .await
+    .unwrap();
+    for sequence in ["\u{1b}]0;pwned", "\u{1b}]52;c;ZXZp", "\u{1b}]8;;http://evil", "\u{9d}0;c1"] {
+        assert!(!cockpit.contains(sequence), "{sequence:?} reached the terminal");
+    }
+    for c in cockpit.chars() {
+        assert!(
+            !matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{7}'),
+            "U+{:04X} reached the terminal",
+            c as u32
+        );
+    }
+}

@@ -479,9 +479,11 @@ impl Ctx<'_> {
 
     fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
         let s = v.get_ref().trim();
-        let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{s}` is not a URL: {e}")))?;
+        // A URL may carry credentials: an error quotes it without them.
+        let shown = crate::domain::redact::url(s);
+        let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{shown}` is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
-            return Err(self.err(v, key, format!("`{s}` is not an http(s) URL with a host")));
+            return Err(self.err(v, key, format!("`{shown}` is not an http(s) URL with a host")));
         }
         Ok(parsed.to_string())
     }

@@ -88,7 +88,8 @@ impl StatusReport {
                                     (Some(ProbeState::Ok), Some(value.info.clone()), None, value.latency_ms)
                                 }
                                 Remote::Failed { error, .. } => {
-                                    (Some(error.state), None, Some(error.message.clone()), error.latency_ms)
+                                    let message = super::redact::url(&error.message);
+                                    (Some(error.state), None, Some(message), error.latency_ms)
                                 }
                                 Remote::Idle | Remote::Loading => (None, None, None, None),
                             };
@@ -96,8 +97,9 @@ impl StatusReport {
                             Some((
                                 env.clone(),
                                 EnvReport {
-                                    url: cell.endpoint.version_url.clone(),
-                                    heartbeat_url: cell.endpoint.heartbeat_url.clone(),
+                                    // Credentials in a URL are used, never shown.
+                                    url: super::redact::url(&cell.endpoint.version_url),
+                                    heartbeat_url: cell.endpoint.heartbeat_url.as_deref().map(super::redact::url),
                                     state,
                                     version: info.version,
                                     commit: info.commit,

@@ -39,10 +39,11 @@ pub enum Msg {
         result: Result<Box<RepoStatus>, String>,
         at: DateTime<Utc>,
     },
-    /// Fetch output, and whether the remote has the target tag (when asked).
+    /// Fetch output, and what the remote has under the target tag's name
+    /// (when asked).
     Fetched {
         repo: usize,
-        result: Result<(String, Option<bool>), String>,
+        result: Result<(String, Option<crate::domain::repos::TagRemote>), String>,
         at: DateTime<Utc>,
     },
     TagCreated {

@@ -49,7 +49,9 @@ pub struct Driver {
 impl Driver {
     pub fn new(config: &crate::config::Config) -> Result<Self, super::Exit> {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut io = Io::new(&config.poll, tx).map_err(|e| super::Exit::new(1, e.to_string()))?;
+        let mut io = Io::new(&config.poll, tx)
+            .map_err(|e| super::Exit::new(1, e.to_string()))?
+            .with_git_timeout(config.git.timeout);
         if let Some((client, warnings)) = crate::session::sentry_client(config) {
             for w in warnings {
                 eprintln!("shipdeck: {w}");

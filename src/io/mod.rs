@@ -35,6 +35,8 @@ pub struct Io {
     /// The one writer of the journal: appends are written in the order they
     /// were made, one after the other, never by racing tasks.
     writer: Option<mpsc::UnboundedSender<Write>>,
+    /// How long one fetch, ls-remote or push may take (`[git] timeout`).
+    git_timeout: std::time::Duration,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
 }
@@ -48,6 +50,7 @@ impl Io {
             tx,
             journal: None,
             writer: None,
+            git_timeout: std::time::Duration::from_secs(15),
             sentry: None,
             notifier: None,
         })
@@ -60,6 +63,11 @@ impl Io {
 
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
         self.sentry = Some(Arc::new(client));
+        self
+    }
+
+    pub fn with_git_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.git_timeout = timeout;
         self
     }
 
@@ -94,7 +102,7 @@ impl Io {
                         let _permit = io.permits.acquire().await.ok();
                         // A panic while probing must still answer, or the cell
                         // would wait forever and `status` would never finish.
-                        let probe = AssertUnwindSafe(poller::probe(&io.client, &target.endpoint, io.poll.timeout))
+                        let probe = AssertUnwindSafe(poller::probe(&io.client, &target.endpoint, &io.poll))
                             .catch_unwind()
                             .await
                             .unwrap_or_else(|_| poller::internal_error(&target.endpoint));
@@ -118,10 +126,11 @@ impl Io {
                 for (repo, spec, tag) in repos {
                     let io = self.clone();
                     tokio::spawn(async move {
-                        let result = match git::fetch(&spec).await {
+                        let timeout = io.git_timeout;
+                        let result = match git::fetch_within(&spec, timeout).await {
                             Ok(said) => {
                                 let has = match &tag {
-                                    Some(t) => git::remote_has_tag(&spec, t).await.ok(),
+                                    Some(t) => git::remote_tag(&spec, t, timeout).await.ok(),
                                     None => None,
                                 };
                                 Ok((said, has))
@@ -149,7 +158,7 @@ impl Io {
                 for (repo, spec, tag) in tags {
                     let io = self.clone();
                     tokio::spawn(async move {
-                        let result = git::push_tag(&spec, &tag).await;
+                        let result = git::push_tag_within(&spec, &tag, io.git_timeout).await;
                         io.send(Msg::TagPushed { repo, tag, result, at: Utc::now() });
                     });
                 }
