@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 /// `eprintln!` would panic on the way out.
 fn say(line: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{line}");
+    let _ = writeln!(std::io::stderr(), "{}", shipdeck::io::sanitize::for_terminal(line));
 }
 
 async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
@@ -56,47 +56,47 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Status(args)) => {
             let config = load(&global)?;
             let out = headless::status::run(&config, &global, &args).await?;
-            print!("{out}");
+            headless::emit(&out);
             Ok(())
         }
         Some(Command::Repos(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::repos::repos(&config, &global, &args).await?);
+            headless::emit(&headless::repos::repos(&config, &global, &args).await?);
             Ok(())
         }
         Some(Command::Compare(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::repos::compare(&config, &global, &args).await?);
+            headless::emit(&headless::repos::compare(&config, &global, &args).await?);
             Ok(())
         }
         Some(Command::Tag(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::repos::tag(&config, &global, &args).await?);
+            headless::emit(&headless::repos::tag(&config, &global, &args).await?);
             Ok(())
         }
         Some(Command::Check) => {
             let config = load(&global)?;
-            print!("{}", headless::check::run(&config, &global)?);
+            headless::emit(&headless::check::run(&config, &global)?);
             Ok(())
         }
         Some(Command::Checklist(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::checklist::checklist(&config, &global, &args).await?);
+            headless::emit(&headless::checklist::checklist(&config, &global, &args).await?);
             Ok(())
         }
         Some(Command::Tick(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::checklist::tick(&config, &global, &args)?);
+            headless::emit(&headless::checklist::tick(&config, &global, &args)?);
             Ok(())
         }
         Some(Command::Notes(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::notes::run(&config, &global, &args).await?);
+            headless::emit(&headless::notes::run(&config, &global, &args).await?);
             Ok(())
         }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
-            print!("{}", headless::log::run(&config, &global, &args)?);
+            headless::emit(&headless::log::run(&config, &global, &args)?);
             Ok(())
         }
         None => {
@@ -135,11 +135,16 @@ fn load(global: &Global) -> Result<Config, shipdeck::config::ConfigError> {
 /// Diagnostics go to a file in the data dir, never to the terminal the
 /// cockpit draws on. `SHIPDECK_LOG` sets the filter (default `info`).
 fn init_tracing(global: &Global) {
+    use std::os::unix::fs::OpenOptionsExt;
     let Some(dir) = session::data_dir(global) else { return };
-    if std::fs::create_dir_all(&dir).is_err() {
+    // Private, as the journal: the log names people, repositories and hosts.
+    if shipdeck::io::journal::create_private_dir(&dir).is_err() {
         return;
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("shipdeck.log")) else {
+    let log = dir.join("shipdeck.log");
+    let Ok(file) =
+        shipdeck::io::regular_file::open(&log, std::fs::OpenOptions::new().create(true).append(true).mode(0o600))
+    else {
         return;
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("SHIPDECK_LOG")

@@ -157,6 +157,9 @@ fn journal_files_are_private() {
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&s.journal()), 0o600);
     assert_eq!(mode(s.journal().parent().unwrap()), 0o700);
+    assert_eq!(mode(&s.data), 0o700, "the data dir");
+    assert_eq!(mode(&s.data.join("shipdeck.log")), 0o600, "the diagnostics log");
+    assert_eq!(mode(&s.data.join("replica")), 0o600, "the replica id");
     let out = Command::cargo_bin("shipdeck")
         .unwrap()
         .arg("notes")

@@ -21,7 +21,7 @@ fn load(config: &Config, global: &Global) -> Result<(Model, crate::io::journal::
     let store = journal_for(config, global, &model)?;
     let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
     for d in &loaded.damage {
-        eprintln!("shipdeck: {d}");
+        super::warn(d);
     }
     model.apply_events(&loaded.events);
     Ok((model, store))

@@ -54,7 +54,7 @@ impl Driver {
             .with_git_timeout(config.git.timeout);
         if let Some((client, warnings)) = crate::session::sentry_client(config) {
             for w in warnings {
-                eprintln!("shipdeck: {w}");
+                super::warn(&w);
             }
             io = io.with_sentry(client);
         }

@@ -23,14 +23,14 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             return Err(Exit::new(2, "empty message: nothing logged"));
         }
         if cut {
-            eprintln!("shipdeck: {CUT_NOTICE}");
+            super::warn(CUT_NOTICE);
         }
         // Only `/unblock` is decided against the journal so far; every other
         // line is appended without reading it.
         if text.trim_start().to_ascii_lowercase().starts_with("/unblock") {
             let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
             for d in &loaded.damage {
-                eprintln!("shipdeck: {d}");
+                super::warn(d);
             }
             model.apply_events(&loaded.events);
         }
@@ -54,7 +54,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
     }
     let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
     for d in &loaded.damage {
-        eprintln!("shipdeck: {d}");
+        super::warn(d);
     }
     if args.json {
         return super::json::pretty(&loaded.events);

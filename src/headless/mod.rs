@@ -18,6 +18,20 @@ pub struct Exit {
     pub message: String,
 }
 
+/// Prints a command's output. The text was cleaned where it entered; this is
+/// the last pass before a terminal, and a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(crate::io::sanitize::for_terminal(text).as_bytes());
+    let _ = std::io::stdout().flush();
+}
+
+/// Says something on stderr, `shipdeck: ` first, cleaned like [`emit`].
+pub fn warn(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "shipdeck: {}", crate::io::sanitize::for_terminal(text));
+}
+
 impl Exit {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
         Exit { code, message: message.into() }

@@ -16,7 +16,7 @@ pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<S
     let store = super::journal_for(config, global, &model)?;
     let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
     for d in &loaded.damage {
-        eprintln!("shipdeck: {d}");
+        super::warn(d);
     }
     model.apply_events(&loaded.events);
     let tz = session::local_offset();
