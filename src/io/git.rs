@@ -285,13 +285,37 @@ fn walk_range(repo: &Repository, from: Oid, to: Oid) -> Result<Vec<CommitInfo>, 
 }
 
 fn info_of(c: &git2::Commit) -> CommitInfo {
+    let encoding = c.message_encoding().ok().flatten();
     CommitInfo {
         sha: c.id().to_string(),
-        summary: clean(&String::from_utf8_lossy(c.summary_bytes().unwrap_or_default())),
-        author: clean(&String::from_utf8_lossy(c.author().name_bytes())),
+        summary: clean(&commit_text(c.summary_bytes().unwrap_or_default(), encoding)),
+        author: clean(&commit_text(c.author().name_bytes(), encoding)),
         time: c.time().seconds(),
         merge: c.parent_count() > 1,
     }
+}
+
+/// A commit's text as `git log` shows it. A commit that is not UTF-8 and
+/// says it is Latin-1 is read as Latin-1: its accented letters come out as
+/// written, and its bytes 0x80–0x9f as the C1 controls they are there
+/// (CSI, OSC…), which the cleaning then removes with their parameters —
+/// read as UTF-8 they were replacement characters followed by the rest of
+/// the sequence. Valid UTF-8 wins over a wrong label; anything else that
+/// cannot be read becomes U+FFFD.
+fn commit_text<'a>(bytes: &'a [u8], encoding: Option<&str>) -> std::borrow::Cow<'a, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    if encoding.is_some_and(is_latin1) {
+        return std::borrow::Cow::Owned(bytes.iter().copied().map(char::from).collect());
+    }
+    String::from_utf8_lossy(bytes)
+}
+
+/// The names git and iconv accept for ISO-8859-1.
+fn is_latin1(name: &str) -> bool {
+    let name: String = name.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).collect();
+    ["iso88591", "latin1", "l1", "cp819", "ibm819", "iso885911987"].iter().any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// A commit named by a (short) sha: its full sha and summary, for `/pick`.
@@ -300,7 +324,8 @@ pub fn find_commit(spec: &RepoSpec, sha: &str) -> Result<(String, String), GitEr
     let object =
         repo.revparse_single(sha).map_err(|e| err(&spec.name, format!("no commit {sha} ({})", e.message())))?;
     let commit = object.peel_to_commit().map_err(|_| err(&spec.name, format!("{sha} is not a commit")))?;
-    let summary = clean(&String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()));
+    let summary =
+        clean(&commit_text(commit.summary_bytes().unwrap_or_default(), commit.message_encoding().ok().flatten()));
     Ok((commit.id().to_string(), summary))
 }
 
@@ -704,6 +729,16 @@ mod tests {
             describe(&["fetch", "https://u:p@h/r", "refs/tags/a:refs/tags/a"]),
             "git fetch https://h/r refs/tags/a:refs/tags/a"
         );
+    }
+
+    #[test]
+    fn commit_text_honours_a_latin1_label_only_where_utf8_fails() {
+        assert_eq!(commit_text(b"caf\xe9", Some("ISO-8859-1")), "caf\u{e9}");
+        assert_eq!(commit_text(b"caf\xe9", Some("latin1")), "caf\u{e9}");
+        assert_eq!(clean(&commit_text(b"a\x9b2Jb\x9d0;t\x9cc", Some("iso-8859-1"))), "abc");
+        assert_eq!(commit_text("café".as_bytes(), Some("ISO-8859-1")), "café", "a wrong label is not obeyed");
+        assert_eq!(commit_text(b"caf\xe9", None), "caf\u{fffd}");
+        assert_eq!(commit_text(b"caf\xe9", Some("Shift_JIS")), "caf\u{fffd}");
     }
 
     #[test]
