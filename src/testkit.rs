@@ -76,6 +76,7 @@ pub fn ok(version: &str, commit: &str, heartbeat: Heartbeat, at: DateTime<Utc>) 
         heartbeat,
         error: None,
         latency_ms: Some(12),
+        final_url: None,
         at,
     }
 }
@@ -87,6 +88,7 @@ pub fn failed(state: ProbeState, error: &str, at: DateTime<Utc>) -> Probe {
         heartbeat: Heartbeat::Unknown,
         error: Some(error.into()),
         latency_ms: Some(5000),
+        final_url: None,
         at,
     }
 }

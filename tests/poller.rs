@@ -329,3 +329,84 @@ async fn error_texts_read_as_written() {
     assert_failed(&p, ProbeState::Unreachable);
     assert_eq!(error_of(&p), "URL scheme is not allowed");
 }
+
+/// A service whose `/__version__` moved within its origin: `/moved/` answers
+/// from `/app/` after two redirects, `/gone/` from a 404 after one.
+async fn moved_service() -> String {
+    use axum::http::{StatusCode, header};
+    use axum::routing::get;
+    let app = axum::Router::new()
+        .route("/moved/__version__", get(|| async { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/hop")]) }))
+        .route("/hop", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/app/__version__")]) }))
+        .route("/app/__version__", get(|| async { axum::Json(serde_json::json!({ "version": NEW_TAG })) }))
+        .route(
+            "/gone/__version__",
+            get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/nowhere/__version__")]) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    addr
+}
+
+#[tokio::test]
+async fn a_followed_redirect_names_where_the_answer_came_from() {
+    let addr = moved_service().await;
+
+    let p = probe_url(format!("http://{addr}/moved/__version__")).await;
+    assert_eq!(p.state, ProbeState::Ok, "{p:?}");
+    assert_eq!(p.info.version.as_deref(), Some(NEW_TAG));
+    assert_eq!(p.final_url.as_deref(), Some(format!("http://{addr}/app/__version__").as_str()));
+
+    // The 404 is the moved-to URL's, and says so.
+    let p = probe_url(format!("http://{addr}/gone/__version__")).await;
+    assert_failed(&p, ProbeState::NoEndpoint);
+    assert_eq!(p.final_url.as_deref(), Some(format!("http://{addr}/nowhere/__version__").as_str()));
+
+    // Credentials in the configured URL go into a header, not a move.
+    let p = probe_url(format!("http://user:pw@{addr}/app/__version__")).await;
+    assert_eq!((p.state, p.final_url.as_deref()), (ProbeState::Ok, None), "{p:?}");
+}
+
+#[tokio::test]
+async fn an_unmoved_answer_has_no_final_url() {
+    let f = fleet(1, 1.0).await;
+    let p = probe_url(f.version_url(&f.story.services[0], "prod")).await;
+    assert_eq!((p.state, p.final_url), (ProbeState::Ok, None));
+    let p = probe_url(f.quirk_url("missing")).await;
+    assert_eq!((p.state, p.final_url), (ProbeState::NoEndpoint, None));
+}
+
+/// The moved service's answer, applied as the cockpit applies it, on the
+/// Rollout pane's detail line.
+#[tokio::test]
+async fn the_detail_line_shows_a_followed_redirect() {
+    use ratatui::{Terminal, backend::TestBackend};
+    use shipdeck::domain::{Model, update};
+    use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
+
+    let addr = moved_service().await;
+    let asked = format!("http://{addr}/moved/__version__");
+    let now = chrono::Utc::now();
+    let mut m: Model = shipdeck::testkit::model(&["moved"], now);
+    for cell in m.rollout.services[0].cells.iter_mut().flatten() {
+        cell.endpoint = endpoint(asked.clone());
+    }
+    let Some(Effect::Poll { generation, targets }) = update(&mut m, Msg::Tick(now)).into_iter().next() else {
+        panic!("the first tick polls")
+    };
+    for t in targets {
+        let probe = probe_url(t.endpoint.version_url).await;
+        update(&mut m, Msg::Probed { generation, service: t.service, env: t.env, probe });
+    }
+
+    let (theme, keymap) = (Theme::default(), shipdeck::keymap::Keymap::default());
+    let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+    let mut term = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
+    term.draw(|f| render(f, &m, &mut ViewState::default(), &ctx)).expect("draw");
+    let screen = shipdeck::testkit::buffer_text(term.backend().buffer());
+    let lines: Vec<&str> = screen.lines().collect();
+    let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
+    let detail = lines[bottom - 1];
+    assert!(detail.contains(&format!("{asked} redirected to http://{addr}/app/__version__")), "{screen}");
+}

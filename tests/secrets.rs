@@ -4,7 +4,8 @@
 //! `shipdeck.log` — not even when the service or Sentry is down and the
 //! error text quotes the URL. And redirects: one to another host is reported
 //! as an error naming that host, never answered for the service; one within
-//! the same origin is followed.
+//! the same origin is followed, and where it led is reported (credentials in
+//! its Location masked).
 
 use assert_cmd::Command;
 use axum::Router;
@@ -37,8 +38,9 @@ struct Service {
 }
 
 /// A Dockerflow service that wants Basic auth on `/__version__`, with a
-/// same-origin redirect (`/moved/…`) and one to another host (`/away/…`);
-/// and that other host, counting the requests it gets.
+/// same-origin redirect (`/moved/…`), one whose Location carries a password
+/// (`/relogin/…`) and one to another host (`/away/…`); and that other host,
+/// counting the requests it gets.
 async fn serve() -> Service {
     let hits = Arc::new(AtomicUsize::new(0));
     let other = tokio::net::TcpListener::bind("127.0.0.2:0").await.expect("bind 127.0.0.2 (Linux loopback)");
@@ -59,19 +61,24 @@ async fn serve() -> Service {
             _ => StatusCode::UNAUTHORIZED.into_response(),
         }
     }
-    async fn away(State(elsewhere): State<String>) -> Response {
+    async fn away(State((elsewhere, _)): State<(String, String)>) -> Response {
         let to = format!("http://{elsewhere}/__version__");
         (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
     }
+    async fn relogin(State((_, own)): State<(String, String)>) -> Response {
+        let to = format!("http://user:{PASSWORD}@{own}/open/__version__");
+        (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
     let app = Router::new()
         .route("/__version__", get(guarded))
         .route("/__heartbeat__", get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .route("/moved/__version__", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/open/__version__")]) }))
         .route("/open/__version__", get(|| async { axum::Json(serde_json::json!({ "version": VERSION })) }))
         .route("/away/__version__", get(away))
-        .with_state(elsewhere.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr").to_string();
+        .route("/relogin/__version__", get(relogin))
+        .with_state((elsewhere.clone(), addr.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     Service { addr, elsewhere, elsewhere_hits: hits }
 }
@@ -253,28 +260,52 @@ async fn a_redirect_to_another_host_is_an_error_naming_it_and_one_within_the_ori
         r#"[release]
 name = "Redirects"
 push_day = "thursday"
-environments = ["stage", "prod"]
+environments = ["dev", "stage", "prod"]
 
 [[services]]
 name = "moved"
-envs = {{ stage = "http://{addr}/moved/__version__", prod = "http://{addr}/away/__version__" }}
+envs = {{ dev = "http://{addr}/relogin/__version__", stage = "http://{addr}/moved/__version__", prod = "http://{addr}/away/__version__" }}
 "#,
         addr = svc.addr,
     ));
     let out = s.run(&["status", "--json"]).await;
     assert!(out.status.success(), "{:?}", text(&out));
+    assert_no_password("status --json", &out);
     let report = json(&out);
 
     let stage = env_of(&report, "moved", "stage");
     assert_eq!(stage["state"], "ok", "a same-origin redirect is followed: {stage}");
     assert_eq!(stage["version"], VERSION);
+    assert_eq!(stage["url"], format!("http://{}/moved/__version__", svc.addr).as_str());
+    assert_eq!(stage["final_url"], format!("http://{}/open/__version__", svc.addr).as_str(), "{stage}");
+
+    let dev = env_of(&report, "moved", "dev");
+    assert_eq!(dev["state"], "ok", "{dev}");
+    assert_eq!(dev["final_url"], format!("http://user:***@{}/open/__version__", svc.addr).as_str(), "{dev}");
 
     let prod = env_of(&report, "moved", "prod");
     assert_eq!(prod["state"], "http_error", "{prod}");
     assert_eq!(prod["version"], Value::Null, "{prod}");
+    assert_eq!(prod["final_url"], Value::Null, "a redirect not followed led nowhere: {prod}");
     let error = prod["error"].as_str().unwrap_or_default();
     assert!(error.contains(&format!("redirected to http://{}", svc.elsewhere)), "{error}");
     assert!(error.contains("302"), "{error}");
     assert!(!text(&out).0.contains(ELSEWHERE_VERSION), "the other host's answer is not reported");
     assert_eq!(svc.elsewhere_hits.load(Ordering::SeqCst), 0, "the other host was asked");
+
+    let out = s.run(&["status"]).await;
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_no_password("status", &out);
+    let (table, _) = text(&out);
+    let moved = format!(
+        "moved · stage: http://{addr}/moved/__version__ redirected to http://{addr}/open/__version__",
+        addr = svc.addr
+    );
+    assert!(table.lines().any(|l| l == moved), "{moved} in:\n{table}");
+    let relogin = format!(
+        "moved · dev: http://{addr}/relogin/__version__ redirected to http://user:***@{addr}/open/__version__",
+        addr = svc.addr
+    );
+    assert!(table.lines().any(|l| l == relogin), "{relogin} in:\n{table}");
+    assert!(!table.contains("away/__version__ redirected"), "{table}");
 }

@@ -15,9 +15,10 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 14] = [
     "url",
     "heartbeat_url",
+    "final_url",
     "state",
     "version",
     "commit",
@@ -180,6 +181,7 @@ async fn json_report_has_the_documented_schema() {
             assert_eq!(c["state"], "ok", "{name}.{env}: {c}");
             assert_eq!(c["heartbeat"], "ok", "{name}.{env}: {c}");
             assert_eq!(c["error"], Value::Null);
+            assert_eq!(c["final_url"], Value::Null, "the fleet answers where it is asked: {c}");
             assert_eq!(c["mixed"], false);
             assert!(c["latency_ms"].is_u64(), "{c}");
             assert!(c["checked_at"].is_string(), "{c}");

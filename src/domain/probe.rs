@@ -104,6 +104,11 @@ pub struct Probe {
     /// Human-readable failure, naming what failed; `None` when `state` is ok.
     pub error: Option<String>,
     pub latency_ms: Option<u64>,
+    /// Where the `/__version__` answer came from when redirects within the
+    /// origin were followed to get it, credentials masked: the configured URL
+    /// is out of date and a person should know. `None` when the URL asked
+    /// answered itself, or nothing answered.
+    pub final_url: Option<String>,
     pub at: DateTime<Utc>,
 }
 

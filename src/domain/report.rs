@@ -35,6 +35,9 @@ pub struct ServiceReport {
 pub struct EnvReport {
     pub url: String,
     pub heartbeat_url: Option<String>,
+    /// Where the answer came from after redirects within the origin; `None`
+    /// when `url` answered itself.
+    pub final_url: Option<String>,
     pub state: Option<ProbeState>,
     pub version: Option<String>,
     pub commit: Option<String>,
@@ -100,6 +103,7 @@ impl StatusReport {
                                     // Credentials in a URL are used, never shown.
                                     url: super::redact::url(&cell.endpoint.version_url),
                                     heartbeat_url: cell.endpoint.heartbeat_url.as_deref().map(super::redact::url),
+                                    final_url: cell.final_url.as_deref().map(super::redact::url),
                                     state,
                                     version: info.version,
                                     commit: info.commit,

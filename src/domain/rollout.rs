@@ -89,6 +89,10 @@ pub struct Cell {
     /// The last version seen before a failure, so a dead service still says
     /// what it was running.
     pub last_ok: Option<(VersionInfo, DateTime<Utc>)>,
+    /// Where the newest answer came from when redirects within the origin
+    /// were followed (credentials masked), so the screen and the report can
+    /// say the configured URL moved; `None` when it answered itself.
+    pub final_url: Option<String>,
     /// Generation of the request in flight; at most one per endpoint.
     pub in_flight: Option<u64>,
     /// Generation of the newest applied result; older results are dropped.
@@ -116,6 +120,7 @@ impl Cell {
             state: Remote::Idle,
             heartbeat: Heartbeat::Unknown,
             last_ok: None,
+            final_url: None,
             in_flight: None,
             applied_gen: 0,
             history: VecDeque::with_capacity(HISTORY),
@@ -164,6 +169,9 @@ impl Cell {
             }
             self.heartbeat = probe.heartbeat;
         }
+        // Follows every answer, failures too: the moved-to URL is the one
+        // that failed, and a redirect that went away is no longer news.
+        self.final_url = probe.final_url;
         if probe.state != ProbeState::Ok {
             // Whatever the fleet served before, it now fails: the failure is
             // what the cell (and `status --json`) reports, not "mixed". After
@@ -323,6 +331,7 @@ mod tests {
             heartbeat: Heartbeat::Ok,
             error: None,
             latency_ms: Some(3),
+            final_url: None,
             at: DateTime::<Utc>::UNIX_EPOCH,
         }
     }
@@ -466,5 +475,20 @@ mod tests {
         let mut p = probe("v1");
         p.heartbeat = Heartbeat::Warning;
         assert_eq!(c.observe(p), vec![Observation::HeartbeatChanged { from: Heartbeat::Ok, to: Heartbeat::Warning }]);
+    }
+
+    #[test]
+    fn the_cell_says_where_its_newest_answer_came_from() {
+        let mut c = cell();
+        let moved = "http://x/app/__version__".to_string();
+        c.observe(Probe { final_url: Some(moved.clone()), ..probe("v1") });
+        assert_eq!(c.final_url.as_deref(), Some(moved.as_str()));
+        let mut failed = probe("v1");
+        failed.state = ProbeState::NoEndpoint;
+        failed.final_url = Some(moved.clone());
+        c.observe(failed);
+        assert_eq!(c.final_url.as_deref(), Some(moved.as_str()), "a failure at the moved-to URL names it");
+        c.observe(probe("v1"));
+        assert_eq!(c.final_url, None, "the configured URL answers itself again");
     }
 }

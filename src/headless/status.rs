@@ -80,6 +80,7 @@ fn redacted(mut report: StatusReport) -> StatusReport {
         for (_, env) in &mut service.envs.0 {
             env.url = redact::url(&env.url);
             env.heartbeat_url = env.heartbeat_url.as_deref().map(redact::url);
+            env.final_url = env.final_url.as_deref().map(redact::url);
             env.error = env.error.as_deref().map(redact::url);
         }
     }
@@ -133,6 +134,15 @@ pub fn table(model: &Model) -> String {
         let trimmed = out.trim_end_matches(' ').len();
         out.truncate(trimmed);
         out.push('\n');
+    }
+    // The columns have no room for two URLs, and a moved endpoint means the
+    // config is out of date: one line each, under the table.
+    for row in &ro.services {
+        for (env, cell) in ro.envs.iter().zip(&row.cells) {
+            let Some((c, to)) = cell.as_ref().and_then(|c| Some((c, c.final_url.as_deref()?))) else { continue };
+            let asked = redact::url(&c.endpoint.version_url);
+            let _ = writeln!(out, "{} · {env}: {asked} redirected to {}", row.name, redact::url(to));
+        }
     }
     let summary: Vec<String> = ro
         .envs

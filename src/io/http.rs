@@ -62,6 +62,26 @@ fn same_origin(a: &url::Url, b: &url::Url) -> bool {
     a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// Where an answer to `asked` came from when the policy followed one or more
+/// redirects within the origin to get it, credentials masked; `None` when
+/// the URL asked answered itself. reqwest takes userinfo out of the URL it
+/// sends (into an Authorization header) and drops the fragment, so neither
+/// counts as a move.
+pub fn followed_redirect(asked: &url::Url, resp: &reqwest::Response) -> Option<String> {
+    moved_within(asked, resp.url())
+}
+
+fn moved_within(asked: &url::Url, fin: &url::Url) -> Option<String> {
+    let bare = |u: &url::Url| {
+        let mut u = u.clone();
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        u.set_fragment(None);
+        u
+    };
+    (same_origin(asked, fin) && bare(asked) != bare(fin)).then(|| redact::url(fin.as_str()))
+}
+
 /// `scheme://host[:port]`: where a redirect pointed, without userinfo, path
 /// or query.
 fn origin(u: &url::Url) -> String {
@@ -190,5 +210,24 @@ mod tests {
         assert!(!same_origin(&u("http://a:1/"), &u("http://a:2/")));
         assert_eq!(origin(&u("https://user:pw@h.example:8443/p?q")), "https://h.example:8443");
         assert_eq!(origin(&u("https://h.example/p")), "https://h.example");
+    }
+
+    #[test]
+    fn only_a_move_within_the_origin_is_a_followed_redirect() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let asked = u("http://user:pw@a:8080/__version__#x");
+        // What reqwest reports when nothing moved: no userinfo, no fragment.
+        assert_eq!(moved_within(&asked, &u("http://a:8080/__version__")), None);
+        assert_eq!(
+            moved_within(&asked, &u("http://a:8080/app/__version__")).as_deref(),
+            Some("http://a:8080/app/__version__")
+        );
+        assert_eq!(
+            moved_within(&asked, &u("http://bob:hunter2@a:8080/app/__version__?v=1")).as_deref(),
+            Some("http://bob:***@a:8080/app/__version__?v=1")
+        );
+        // Another origin's answer is refused elsewhere, never reported as followed.
+        assert_eq!(moved_within(&asked, &u("http://b:8080/app/__version__")), None);
+        assert_eq!(moved_within(&asked, &u("https://a:8080/__version__")), None);
     }
 }

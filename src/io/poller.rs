@@ -2,7 +2,7 @@
 //! each bounded by the timeout, classified into the states of `status --json`.
 
 use super::dockerflow::{parse_heartbeat, parse_version};
-use super::http::{BODY_CAP, Body, describe, read_capped, redirect_problem};
+use super::http::{BODY_CAP, Body, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
 use crate::domain::redact;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
@@ -43,8 +43,16 @@ pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, limits: impl I
             None => Heartbeat::Unknown,
         }
     };
-    let ((state, info, error, latency_ms), heartbeat) = tokio::join!(version, heartbeat);
-    Probe { state, info, heartbeat, error, latency_ms, at: Utc::now() }
+    let (v, heartbeat) = tokio::join!(version, heartbeat);
+    Probe {
+        state: v.state,
+        info: v.info,
+        heartbeat,
+        error: v.error,
+        latency_ms: v.latency_ms,
+        final_url: v.final_url,
+        at: Utc::now(),
+    }
 }
 
 /// What a probe that panicked reports instead (the panic itself goes to the log file).
@@ -55,14 +63,22 @@ pub fn internal_error(endpoint: &Endpoint) -> Probe {
         heartbeat: Heartbeat::Unknown,
         error: Some(format!("internal error while polling {} (see shipdeck.log)", redact::url(&endpoint.version_url))),
         latency_ms: None,
+        final_url: None,
         at: Utc::now(),
     }
 }
 
-type VersionOutcome = (ProbeState, VersionInfo, Option<String>, Option<u64>);
+struct VersionOutcome {
+    state: ProbeState,
+    info: VersionInfo,
+    error: Option<String>,
+    latency_ms: Option<u64>,
+    final_url: Option<String>,
+}
 
 enum Answer {
-    Body(reqwest::StatusCode, Body),
+    /// The status, the body, and where it came from after a redirect.
+    Body(reqwest::StatusCode, Body, Option<String>),
     /// Not the asked-for origin's answer; why.
     Elsewhere(String),
 }
@@ -75,15 +91,22 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
         if let Some(problem) = asked.as_ref().and_then(|a| redirect_problem(a, &resp)) {
             return Ok(Answer::Elsewhere(problem));
         }
+        let moved = asked.as_ref().and_then(|a| followed_redirect(a, &resp));
         let status = resp.status();
         let body = read_capped(resp, BODY_CAP).await?;
-        Ok::<_, reqwest::Error>(Answer::Body(status, body))
+        Ok::<_, reqwest::Error>(Answer::Body(status, body, moved))
     })
     .await;
     let latency = Some(started.elapsed().as_millis() as u64);
-    let fail = |state, msg: String| (state, VersionInfo::default(), Some(msg), latency);
+    // A redirected answer says where it came from, a failing one too: an
+    // HTTP 404 from the moved-to URL is that URL's.
+    let moved = match &outcome {
+        Ok(Ok(Answer::Body(_, _, moved))) => moved.clone(),
+        _ => None,
+    };
+    let fail = |state, msg: String| (state, VersionInfo::default(), Some(msg));
     let no_answer = || format!("no answer within {} (the request timeout)", fmt_secs(limits.timeout));
-    match outcome {
+    let (state, info, error) = match outcome {
         Err(_) => fail(ProbeState::Timeout, no_answer()),
         Ok(Err(e)) if e.is_timeout() && e.is_connect() => {
             let msg = match limits.connect_timeout {
@@ -95,20 +118,21 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
         Ok(Err(e)) if e.is_timeout() => fail(ProbeState::Timeout, no_answer()),
         Ok(Err(e)) => fail(ProbeState::Unreachable, describe(&e)),
         Ok(Ok(Answer::Elsewhere(why))) => fail(ProbeState::HttpError, why),
-        Ok(Ok(Answer::Body(status, _))) if status.as_u16() == 404 => {
+        Ok(Ok(Answer::Body(status, ..))) if status.as_u16() == 404 => {
             fail(ProbeState::NoEndpoint, "HTTP 404: no /__version__ endpoint".into())
         }
-        Ok(Ok(Answer::Body(status, _))) if !status.is_success() => {
+        Ok(Ok(Answer::Body(status, ..))) if !status.is_success() => {
             fail(ProbeState::HttpError, format!("HTTP {status}"))
         }
-        Ok(Ok(Answer::Body(_, Body::TooLarge))) => {
+        Ok(Ok(Answer::Body(_, Body::TooLarge, _))) => {
             fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024))
         }
-        Ok(Ok(Answer::Body(_, Body::Complete(bytes)))) => match parse_version(&bytes) {
-            Ok(info) => (ProbeState::Ok, info, None, latency),
+        Ok(Ok(Answer::Body(_, Body::Complete(bytes), _))) => match parse_version(&bytes) {
+            Ok(info) => (ProbeState::Ok, info, None),
             Err(msg) => fail(ProbeState::Invalid, msg),
         },
-    }
+    };
+    VersionOutcome { state, info, error, latency_ms: latency, final_url: moved }
 }
 
 async fn fetch_heartbeat(client: &reqwest::Client, url: &str, timeout: Duration) -> Heartbeat {

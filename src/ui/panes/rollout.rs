@@ -213,7 +213,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
 }
 
 /// How much a cell needs explaining in the detail line; higher wins.
-fn interest(cell: &Cell, target: &Target) -> (u8, u8) {
+fn interest(cell: &Cell, target: &Target) -> (u8, u8, bool) {
     let status = match cell.status(target) {
         CellStatus::Error => 6,
         CellStatus::Mixed => 5,
@@ -226,7 +226,9 @@ fn interest(cell: &Cell, target: &Target) -> (u8, u8) {
         Heartbeat::Warning => 3,
         Heartbeat::Ok | Heartbeat::Unknown => 0,
     };
-    (status.max(heartbeat), status.min(heartbeat))
+    // Between cells otherwise alike, a followed redirect is what the line
+    // has to tell.
+    (status.max(heartbeat), status.min(heartbeat), cell.final_url.is_some())
 }
 
 fn is_prod(env: &str) -> bool {
@@ -359,6 +361,11 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
     spans.push(Span::styled(format!(" · {}", redact::url(&cell.endpoint.version_url)), t.muted));
+    if let Some(to) = &cell.final_url {
+        // The configured URL is out of date: said in the text colour, so it
+        // reads as news rather than as the muted address beside it.
+        spans.push(Span::styled(format!(" redirected to {}", redact::url(to)), t.text));
+    }
     Line::from(spans)
 }
 
@@ -410,6 +417,38 @@ mod tests {
         let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(text.contains("https://user:***@web.example.org/__version__"), "{text}");
         assert!(!text.contains("SECRETPW"), "{text}");
+    }
+
+    #[test]
+    fn the_detail_line_says_where_a_redirect_led() {
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let heartbeat = Heartbeat::Ok;
+        for (env, cell) in m.rollout.services[0].cells.iter_mut().flatten().enumerate() {
+            let mut probe = crate::testkit::ok("2026.11.26", "abcdef1234", heartbeat, now);
+            if env == 0 {
+                // Stage moved; prod, equally on target, would otherwise be the one described.
+                probe.final_url = Some("https://bob:HUNTER2@web.stage.example.org/app/__version__".into());
+            }
+            cell.observe(probe);
+        }
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains(" web · stage: 2026.11.26"), "{text}");
+        assert!(
+            text.contains(
+                "https://web.stage.example.org/__version__ redirected to https://bob:***@web.stage.example.org/app/__version__"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("HUNTER2"), "{text}");
+
+        // Back at the configured URL: nothing more to say.
+        let probe = crate::testkit::ok("2026.11.26", "abcdef1234", heartbeat, now);
+        m.rollout.services[0].cells[0].as_mut().unwrap().observe(probe);
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(!text.contains("redirected"), "{text}");
     }
 
     #[test]
