@@ -66,6 +66,10 @@ fn bench(c: &mut Criterion) {
             f.write_all(b"\n").expect("write");
         }
     }
+    // For a comparison with another build on the very same file.
+    if let Some(keep) = std::env::var_os("SHIPDECK_BENCH_KEEP") {
+        std::fs::copy(&path, keep).expect("keep a copy");
+    }
     let store = JournalStore::new(path.clone());
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!("journal of {EVENTS} events, {:.1} MB", size as f64 / 1e6);

@@ -487,6 +487,7 @@ mod tests {
             heartbeat: Heartbeat::Ok,
             error: None,
             latency_ms: Some(1),
+            final_url: None,
             at: t0(),
         };
         let generation = m.rollout.services[0].cells[1].as_ref().unwrap().in_flight.unwrap();

@@ -418,7 +418,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         out
     };
     if failed {
-        print!("{out}");
+        super::emit(&out);
         return Err(Exit::new(1, "some repositories could not be read, tagged or pushed (see above)"));
     }
     Ok(out)

@@ -66,7 +66,7 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
         .collect();
     if !short.is_empty() {
         // The report still goes to stdout; the gate's verdict to stderr.
-        print!("{out}");
+        super::emit(&out);
         return Err(Exit::new(3, format!("not on {}: {}", model.target(), short.join(", "))));
     }
     Ok(out)

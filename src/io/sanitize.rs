@@ -66,8 +66,12 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
             break;
         }
         if c == '\u{1b}' {
+            // ESC \ ends the string; any other ESC cuts it short and starts
+            // a sequence of its own, skipped as such.
             if chars.peek() == Some(&'\\') {
                 chars.next();
+            } else {
+                skip_escape(chars);
             }
             break;
         }
@@ -166,6 +170,7 @@ mod tests {
         assert_eq!(clean("two\nlines"), "two lines");
         assert_eq!(clean("\u{9b}2Jok"), "ok");
         assert_eq!(clean("a\u{9d}0;title\u{9c}b\u{90}q\u{1b}\\c"), "abc");
+        assert_eq!(clean("a\u{1b}_apc\u{1b}[2Jb"), "ab", "a string cut short by another sequence");
         assert_eq!(clean("2026.12.03\u{200b}"), "2026.12.03");
         assert_eq!(clean("\u{feff}rm\u{2060}\u{e0041}"), "rm");
     }
