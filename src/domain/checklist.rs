@@ -214,11 +214,13 @@ impl Checklist {
             _ => None,
         };
         if let Some(item) = item {
-            let stamp = event.order();
-            if self.stamps.get(item).is_some_and(|newest| *newest > stamp) {
-                return;
+            match self.stamps.get_mut(item) {
+                Some(newest) if newest.is_after(event) => return,
+                Some(newest) => newest.set(event),
+                None => {
+                    self.stamps.insert(item.clone(), event.order());
+                }
             }
-            self.stamps.insert(item.clone(), stamp);
         }
         match &event.kind {
             EventKind::Tick { item, note, overrides_role } => {

@@ -66,6 +66,10 @@ impl IdPrints {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    pub fn reserve(&mut self, more: usize) {
+        self.0.reserve(more);
+    }
 }
 
 /// A stable 64-bit fingerprint of anything hashable: the same on every run,

@@ -150,6 +150,20 @@ pub struct Order {
     pub id: String,
 }
 
+impl Order {
+    /// `true` when this key comes after `e`'s in the fold order.
+    pub fn is_after(&self, e: &Event) -> bool {
+        (self.clock, self.replica.as_str(), self.id.as_str()) > (e.clock(), e.replica.as_str(), e.id.as_str())
+    }
+
+    /// Becomes `e`'s key, reusing its buffers.
+    pub fn set(&mut self, e: &Event) {
+        self.clock = e.clock();
+        e.replica.clone_into(&mut self.replica);
+        e.id.clone_into(&mut self.id);
+    }
+}
+
 /// Microseconds since the epoch; dates before it count as 0.
 pub fn micros(at: DateTime<Utc>) -> u64 {
     u64::try_from(at.timestamp_micros()).unwrap_or(0)
@@ -157,7 +171,17 @@ pub fn micros(at: DateTime<Utc>) -> u64 {
 
 /// The clock of the next event made at `at` after clocks up to `last`.
 pub fn next_clock(last: u64, at: DateTime<Utc>) -> u64 {
-    (last + 1).max(micros(at))
+    last.saturating_add(1).max(micros(at))
+}
+
+/// How far ahead of this machine's clock another event's may pull ours: a
+/// machine whose clock is wrong (or a hostile line claiming the end of time)
+/// cannot make every later event of ours sort as one.
+pub const MAX_DRIFT_MICROS: u64 = 24 * 60 * 60 * 1_000_000;
+
+/// Our clock after reading `event` at `now`.
+pub fn seen_clock(last: u64, event: &Event, now: DateTime<Utc>) -> u64 {
+    last.max(event.clock().min(micros(now).saturating_add(MAX_DRIFT_MICROS)))
 }
 
 /// The id of an event a person or a cockpit made: the replica (random, one
@@ -385,6 +409,26 @@ impl<'de> Deserialize<'de> for Event {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn the_clock_moves_on_and_a_far_future_line_pulls_it_only_so_far() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
+        assert_eq!(next_clock(0, now), micros(now));
+        assert_eq!(next_clock(micros(now) + 5, now), micros(now) + 6, "monotonic when the wall clock lags");
+        assert_eq!(next_clock(u64::MAX, now), u64::MAX, "no overflow");
+        let mut e = Event {
+            v: VERSION,
+            id: "x".into(),
+            at: now,
+            replica: String::new(),
+            seq: u64::MAX,
+            actor: EventActor { name: "m".into(), role: Role::Qa },
+            kind: EventKind::PushStarted,
+        };
+        assert_eq!(seen_clock(0, &e, now), micros(now) + MAX_DRIFT_MICROS);
+        e.seq = micros(now) + 10;
+        assert_eq!(seen_clock(0, &e, now), micros(now) + 10);
+    }
 
     #[test]
     fn lines_have_the_documented_shape() {

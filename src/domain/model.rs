@@ -300,7 +300,7 @@ impl Model {
         if !self.journal.seen.insert(&event.id) {
             return;
         }
-        self.journal.clock = self.journal.clock.max(event.clock());
+        self.journal.clock = super::journal::seen_clock(self.journal.clock, event, self.now);
         self.fold(event);
         self.push_event_line(event);
     }
@@ -320,7 +320,7 @@ impl Model {
         let mut fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
         fresh.sort_by(|a, b| a.cmp_order(b));
         for e in &fresh {
-            self.journal.clock = self.journal.clock.max(e.clock());
+            self.journal.clock = super::journal::seen_clock(self.journal.clock, e, self.now);
             self.fold(e);
         }
         for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {

@@ -163,7 +163,17 @@ fn place<T>(list: &[T], key: impl Fn(&T) -> &Order, order: &Order) -> usize {
 
 impl Notes {
     pub fn apply(&mut self, e: &Event) {
-        let order = e.order();
+        // Most events (chat, heartbeats) are not notes: no key is built for them.
+        let order = match &e.kind {
+            EventKind::Notable { .. }
+            | EventKind::Note { .. }
+            | EventKind::Blocker { .. }
+            | EventKind::Unblock { .. }
+            | EventKind::Pick { .. }
+            | EventKind::VersionChanged { .. }
+            | EventKind::SentrySpike { .. } => e.order(),
+            _ => return,
+        };
         let entry = |text: &str| Entry { text: text.to_string(), by: e.actor.clone(), at: e.at, order: order.clone() };
         match &e.kind {
             EventKind::Notable { text } => {

@@ -20,7 +20,7 @@ use crate::io::regular_file;
 use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 use chrono::NaiveDate;
 use std::fs::OpenOptions;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -174,11 +174,14 @@ impl JournalStore {
             Err(e) => return Err(self.io("open it")(e)),
         };
         file.seek(SeekFrom::Start(from.offset)).map_err(self.io("read it"))?;
-        let mut reader = BufReader::with_capacity(256 * 1024, file);
-        let mut loaded = Loaded { cursor: from, ..Default::default() };
-        let mut raw = Vec::with_capacity(512);
+        let expected = file.metadata().map_or(0, |m| m.len().saturating_sub(from.offset));
+        // About 280 bytes a line: room for the events up front, not grown by copying.
+        let mut loaded =
+            Loaded { cursor: from, events: Vec::with_capacity((expected / 256) as usize), damage: Vec::new() };
+        seen.reserve((expected / 256) as usize);
+        let mut lines = Lines::new(file);
         loop {
-            let line = match read_line(&mut reader, &mut raw).map_err(self.io("read it"))? {
+            let (len, raw) = match lines.next().map_err(self.io("read it"))? {
                 Line::End => break,
                 Line::Torn(len) => {
                     // A fragment at the end while following may be a line
@@ -191,11 +194,6 @@ impl JournalStore {
                     }
                     break;
                 }
-                Line::Whole(len) => {
-                    loaded.cursor.offset += len as u64;
-                    loaded.cursor.line += 1;
-                    loaded.cursor.line
-                }
                 Line::TooLong(len) => {
                     loaded.cursor.offset += len as u64;
                     loaded.cursor.line += 1;
@@ -206,11 +204,15 @@ impl JournalStore {
                     ));
                     continue;
                 }
+                Line::Whole(len, raw) => (len, raw),
             };
+            loaded.cursor.offset += len as u64;
+            loaded.cursor.line += 1;
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            self.parse(&raw, line, seen, &mut loaded)?;
+            let line = loaded.cursor.line;
+            self.parse(raw, line, seen, &mut loaded)?;
         }
         crate::domain::journal::sort(&mut loaded.events);
         Ok(loaded)
@@ -277,42 +279,80 @@ impl JournalStore {
     }
 }
 
-enum Line {
+enum Line<'a> {
     End,
     /// Bytes at the end of the file without a newline.
     Torn(usize),
-    /// A line of this many bytes (with its newline) is in the buffer.
-    Whole(usize),
+    /// A line of this many bytes (with its newline), and its text.
+    Whole(usize, &'a [u8]),
     /// A line of this many bytes, too long to keep, was passed over.
     TooLong(usize),
 }
 
-/// Reads one line into `buf` without ever holding more than [`MAX_LINE`].
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let mut len = 0;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            return Ok(if len == 0 { Line::End } else { Line::Torn(len) });
+/// Whole lines read from a file in large chunks, handed out from the buffer
+/// itself (no copy per line), never holding more than a chunk: a line longer
+/// than [`MAX_LINE`] is passed over, not gathered.
+struct Lines<R> {
+    reader: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(reader: R) -> Self {
+        Lines { reader, buf: vec![0; 4 * MAX_LINE], start: 0, end: 0 }
+    }
+
+    /// More bytes after what is buffered; 0 at the end of the file.
+    fn fill(&mut self) -> std::io::Result<usize> {
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
         }
-        let (chunk, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let n = chunk.len();
-        if len + n <= MAX_LINE + 1 {
-            buf.extend_from_slice(chunk);
+    }
+
+    fn next(&mut self) -> std::io::Result<Line<'_>> {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                let line = self.start..self.start + i;
+                self.start += i + 1;
+                if i > MAX_LINE {
+                    return Ok(Line::TooLong(i + 1));
+                }
+                return Ok(Line::Whole(i + 1, &self.buf[line]));
+            }
+            let pending = self.end - self.start;
+            if pending > MAX_LINE {
+                return self.skip_long_line(pending);
+            }
+            // Keep the partial line, make room after it, read on.
+            self.buf.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, pending);
+            if self.fill()? == 0 {
+                self.start = self.end;
+                return Ok(if pending == 0 { Line::End } else { Line::Torn(pending) });
+            }
         }
-        len += n;
-        reader.consume(n);
-        if done {
-            buf.pop();
-            return Ok(if len > MAX_LINE + 1 { Line::TooLong(len) } else { Line::Whole(len) });
+    }
+
+    fn skip_long_line(&mut self, mut skipped: usize) -> std::io::Result<Line<'_>> {
+        loop {
+            (self.start, self.end) = (0, 0);
+            if self.fill()? == 0 {
+                return Ok(Line::Torn(skipped));
+            }
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[..self.end]) {
+                self.start = i + 1;
+                return Ok(Line::TooLong(skipped + i + 1));
+            }
+            skipped += self.end;
         }
     }
 }
@@ -601,6 +641,37 @@ mod tests {
         let s = JournalStore::new(blocker.join("j.jsonl"));
         let err = s.append(&event("e1", "x")).unwrap_err().to_string();
         assert!(err.contains("not-a-dir/j.jsonl") && err.contains("NOT saved"), "{err}");
+    }
+
+    #[test]
+    fn lines_of_every_length_are_read_whole_or_skipped_whole() {
+        let (_d, s) = store();
+        create_private_dir(s.path().parent().unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        // Lines that end exactly at, just before and just after chunk
+        // boundaries, and long ones on both sides of the limit.
+        let mut want = Vec::new();
+        for (i, len) in
+            [10, MAX_LINE - 400, 3 * MAX_LINE, MAX_LINE - 300, 5 * MAX_LINE, 1, MAX_LINE + 1].iter().enumerate()
+        {
+            let e = event(&format!("e{i}"), "x");
+            let mut line = serde_json::to_vec(&e).unwrap();
+            if *len > line.len() {
+                // Pad inside the JSON (spaces are allowed) to the length wanted.
+                line.splice(1..1, std::iter::repeat_n(b' ', len - line.len()));
+            }
+            if line.len() <= MAX_LINE {
+                want.push(format!("e{i}"));
+            }
+            bytes.extend(line);
+            bytes.push(b'\n');
+        }
+        std::fs::write(s.path(), &bytes).unwrap();
+        let l = s.load().unwrap();
+        assert_eq!(ids(&l), want.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(l.damage.len(), 3, "{:?}", l.damage);
+        assert_eq!(l.cursor.offset, bytes.len() as u64);
+        assert_eq!(l.cursor.line, 7);
     }
 
     #[derive(Debug, Clone)]
