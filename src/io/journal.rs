@@ -179,7 +179,7 @@ impl JournalStore {
         let mut loaded =
             Loaded { cursor: from, events: Vec::with_capacity((expected / 256) as usize), damage: Vec::new() };
         seen.reserve((expected / 256) as usize);
-        let mut lines = Lines::new(file);
+        let mut lines = Lines::new(file, expected);
         loop {
             let (len, raw) = match lines.next().map_err(self.io("read it"))? {
                 Line::End => break,
@@ -300,8 +300,11 @@ struct Lines<R> {
 }
 
 impl<R: Read> Lines<R> {
-    fn new(reader: R) -> Self {
-        Lines { reader, buf: vec![0; 4 * MAX_LINE], start: 0, end: 0 }
+    /// `expected`: how many bytes are left to read, so following a journal
+    /// (a few new lines a second) does not set up a whole chunk each time.
+    fn new(reader: R, expected: u64) -> Self {
+        let size = usize::try_from(expected).unwrap_or(usize::MAX).saturating_add(1).clamp(8 * 1024, 4 * MAX_LINE);
+        Lines { reader, buf: vec![0; size], start: 0, end: 0 }
     }
 
     /// More bytes after what is buffered; 0 at the end of the file.
@@ -335,6 +338,11 @@ impl<R: Read> Lines<R> {
             // Keep the partial line, make room after it, read on.
             self.buf.copy_within(self.start..self.end, 0);
             (self.start, self.end) = (0, pending);
+            if self.end == self.buf.len() {
+                // The file grew since it was sized, or a line is long: at
+                // most four times the longest line, so room always remains.
+                self.buf.resize((self.buf.len() * 2).min(4 * MAX_LINE), 0);
+            }
             if self.fill()? == 0 {
                 self.start = self.end;
                 return Ok(if pending == 0 { Line::End } else { Line::Torn(pending) });
@@ -641,6 +649,22 @@ mod tests {
         let s = JournalStore::new(blocker.join("j.jsonl"));
         let err = s.append(&event("e1", "x")).unwrap_err().to_string();
         assert!(err.contains("not-a-dir/j.jsonl") && err.contains("NOT saved"), "{err}");
+    }
+
+    #[test]
+    fn a_journal_that_grew_after_it_was_sized_is_read_whole() {
+        let (_d, s) = store();
+        s.append(&event("e0", "x")).unwrap();
+        let mut lines = Lines::new(std::fs::File::open(s.path()).unwrap(), 0);
+        s.append(&event("e1", &"y".repeat(MAX_TEXT))).unwrap();
+        for _ in 0..40 {
+            s.append(&event("e2", &"z".repeat(MAX_TEXT))).unwrap();
+        }
+        let mut whole = 0;
+        while let Line::Whole(..) = lines.next().unwrap() {
+            whole += 1;
+        }
+        assert_eq!(whole, 42);
     }
 
     #[test]
