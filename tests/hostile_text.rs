@@ -6,36 +6,9 @@ mod common;
 
 use assert_cmd::Command;
 use common::Pty;
+use common::hostile::{CORPUS, assert_screen_clean, forbidden};
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Every way text can act on a terminal or hide what it says.
-const CORPUS: &[&str] = &[
-    "\u{1b}[2J\u{1b}[31mred",
-    "\u{1b}]0;pwned-title\u{7}",
-    "\u{1b}]8;;http://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\",
-    "\u{1b}]52;c;ZXZpbC1jbGlw\u{7}",
-    "\u{9b}2J\u{90}dcs\u{9c}\u{9d}0;c1-title\u{9c}",
-    "\u{80}\u{85}\u{8d}\u{9f}",
-    "\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}evil",
-    "\u{2066}\u{2067}\u{2068}\u{2069}",
-    "2026.12.03\u{200b}\u{feff}\u{2060}",
-    "bell\u{7}back\u{8}del\u{7f}",
-];
-
-/// Byte sequences that must not appear in any output.
-fn forbidden(bytes: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(bytes);
-    for (i, c) in text.char_indices() {
-        let bad = matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{2060}');
-        if bad {
-            let from = text[..i].char_indices().rev().nth(30).map_or(0, |(j, _)| j);
-            return Some(format!("U+{:04X} after {:?}", c as u32, &text[from..i]));
-        }
-    }
-    None
-}
 
 fn hostile(i: usize) -> String {
     let s = CORPUS[i % CORPUS.len()];
@@ -188,17 +161,7 @@ fn hostile_journal_lines_reach_no_screen() {
     cockpit.wait_for_text("the cockpit", "Checklist");
     cockpit.press(b"5z");
     cockpit.wait_for_text("the log, zoomed", "skipped");
-    let raw = cockpit.raw();
-    for sequence in ["\u{1b}]0;pwned", "\u{1b}]0;raw", "\u{1b}]52;c;ZXZp", "\u{1b}]8;;http://evil", "\u{9d}0;c1"] {
-        assert!(!raw.contains(sequence), "{sequence:?} reached the terminal");
-    }
-    for c in raw.chars() {
-        assert!(
-            !matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{7}'),
-            "U+{:04X} reached the terminal",
-            c as u32
-        );
-    }
+    assert_screen_clean(&cockpit.raw());
     let screen = cockpit.contents();
     assert!(!screen.contains("pwned"), "{screen}");
     cockpit.quit();
@@ -280,14 +243,5 @@ async fn hostile_version_fields_reach_no_output() {
     })
     .await
     .unwrap();
-    for sequence in ["\u{1b}]0;pwned", "\u{1b}]52;c;ZXZp", "\u{1b}]8;;http://evil", "\u{9d}0;c1"] {
-        assert!(!cockpit.contains(sequence), "{sequence:?} reached the terminal");
-    }
-    for c in cockpit.chars() {
-        assert!(
-            !matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}' | '\u{feff}' | '\u{7}'),
-            "U+{:04X} reached the terminal",
-            c as u32
-        );
-    }
+    assert_screen_clean(&cockpit);
 }

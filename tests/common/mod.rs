@@ -2,6 +2,8 @@
 //! end-to-end tests. Conditions are polled with a deadline, never slept on.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
