@@ -86,7 +86,8 @@ pub async fn run(
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
-    let mut io = Io::new(&config.poll, tx.clone())?.with_git_timeout(config.git.timeout);
+    let mut io =
+        Io::new(&config.poll, tx.clone())?.with_git_timeout(config.git.timeout).with_notes_dir(fe.notes_dir.clone());
     if let Some((client, warnings)) = crate::session::sentry_client(config) {
         io = io.with_sentry(client);
         let now = model.now;
@@ -184,12 +185,9 @@ pub async fn run(
             };
             let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
-                match (effect, &fe.notes_dir) {
-                    (Effect::Copy(text), _) => copy_to_clipboard(&text),
-                    (Effect::ExportNotes { markdown }, Some(dir)) => {
-                        export_notes(dir.clone(), model.release.push_date, markdown, tx.clone());
-                    }
-                    (other, _) => io.spawn(other),
+                match effect {
+                    Effect::Copy(text) => copy_to_clipboard(&text),
+                    other => io.spawn(other),
                 }
             }
         }
@@ -226,17 +224,6 @@ fn suspend(guard: &mut TerminalGuard) -> color_eyre::Result<()> {
 }
 
 /// `{dir}/{push date}.notes.md`, as the journal's would be named.
-fn export_notes(dir: PathBuf, push_date: chrono::NaiveDate, markdown: String, tx: mpsc::UnboundedSender<Msg>) {
-    tokio::task::spawn_blocking(move || {
-        let path = dir.join(format!("{push_date}.notes.md"));
-        let result = std::fs::create_dir_all(&dir)
-            .and_then(|()| std::fs::write(&path, markdown))
-            .map(|()| path.display().to_string())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()));
-        let _ = tx.send(Msg::Exported { result });
-    });
-}
-
 fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
     Ok(match input {
         Input::Key(key) => {

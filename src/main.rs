@@ -138,7 +138,7 @@ fn init_tracing(global: &Global) {
     use std::os::unix::fs::OpenOptionsExt;
     let Some(dir) = session::data_dir(global) else { return };
     // Private, as the journal: the log names people, repositories and hosts.
-    if shipdeck::io::journal::create_private_dir(&dir).is_err() {
+    if shipdeck::io::regular_file::create_private_dir(&dir).is_err() {
         return;
     }
     let log = dir.join("shipdeck.log");

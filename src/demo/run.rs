@@ -50,7 +50,7 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let interval = Duration::from_secs_f64((2.0 / args.speed).clamp(0.1, 2.0));
     let interval = Duration::from_millis(interval.as_millis() as u64);
     let token_file = repo_dir.path().join("sentry-token");
-    write_private(&token_file, super::DEMO_SENTRY_TOKEN)?;
+    crate::io::regular_file::write_private(&token_file, super::DEMO_SENTRY_TOKEN.as_bytes())?;
     let opts =
         DemoConfigOptions { now_local, poll_interval: interval, repos: &repos, sentry_token_file: Some(&token_file) };
     let text = demo_config(&fleet, &opts);
@@ -122,14 +122,4 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
 fn stopped(which: &str) -> Exit {
     let code = if which == "SIGHUP" { 129 } else { 143 };
     Exit::new(code, format!("{which}: the demo stopped before the cockpit started"))
-}
-
-/// A file only its owner can read: the demo's Sentry token.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
 }

@@ -140,27 +140,17 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// The one order every fold uses (log, checklist, notes, blockers), in every
-/// cockpit and command: by clock, then replica, then id. Total, because ids
-/// are unique; the same on every machine, because it only reads the event.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Order {
-    pub clock: u64,
-    pub replica: String,
-    pub id: String,
-}
+pub use super::order::Order;
 
 impl Order {
     /// `true` when this key comes after `e`'s in the fold order.
     pub fn is_after(&self, e: &Event) -> bool {
-        (self.clock, self.replica.as_str(), self.id.as_str()) > (e.clock(), e.replica.as_str(), e.id.as_str())
+        self.cmp_parts(e.clock(), &e.replica, &e.id).is_gt()
     }
 
     /// Becomes `e`'s key, reusing its buffers.
     pub fn set(&mut self, e: &Event) {
-        self.clock = e.clock();
-        e.replica.clone_into(&mut self.replica);
-        e.id.clone_into(&mut self.id);
+        self.set_parts(e.clock(), &e.replica, &e.id);
     }
 }
 

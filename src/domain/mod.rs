@@ -15,6 +15,7 @@ pub mod milestones;
 pub mod model;
 pub mod notes;
 pub mod notes_render;
+pub mod order;
 pub mod probe;
 pub mod redact;
 pub mod release;

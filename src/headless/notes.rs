@@ -34,7 +34,7 @@ pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<S
     };
     match &args.output {
         Some(path) => {
-            crate::io::journal::write_private(path, text.as_bytes())
+            crate::io::regular_file::write_private(path, text.as_bytes())
                 .map_err(|e| Exit::new(1, format!("cannot write {}: {e}", path.display())))?;
             Ok(format!("notes written to {}\n", path.display()))
         }

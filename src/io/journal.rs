@@ -16,12 +16,12 @@
 
 use crate::domain::id_set::{IdPrints, Seen, fingerprint};
 use crate::domain::journal::{Event, EventKind, MAX_TEXT, VERSION};
-use crate::io::regular_file;
+use crate::io::regular_file::{self, create_private_dir};
 use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 use chrono::NaiveDate;
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The longest line read; a longer one is skipped and reported. No event
@@ -75,20 +75,6 @@ fn slug(name: &str) -> String {
         name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let s = s.trim_matches('-').to_string();
     if s.is_empty() { "release".into() } else { s }
-}
-
-/// Creates `dir` and its missing parents readable by the owner only, as a
-/// shell keeps its history: the journal holds who said what during a push.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-/// Writes a file only its owner can read (notes exported from a push),
-/// refusing anything but a regular file.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = regular_file::open(path, OpenOptions::new().write(true).create(true).truncate(true).mode(0o600))?;
-    file.write_all(bytes)?;
-    file.sync_data()
 }
 
 impl JournalStore {
@@ -488,7 +474,7 @@ mod tests {
         assert_eq!(mode(&d.path().join("journals")), 0o700, "its directories");
         assert_eq!(mode(s.path().parent().unwrap()), 0o700);
         let notes = d.path().join("notes.md");
-        write_private(&notes, b"# notes").unwrap();
+        regular_file::write_private(&notes, b"# notes").unwrap();
         assert_eq!(mode(&notes), 0o600, "exported notes");
     }
 

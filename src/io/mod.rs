@@ -35,6 +35,9 @@ pub struct Io {
     /// The one writer of the journal: appends are written in the order they
     /// were made, one after the other, never by racing tasks.
     writer: Option<mpsc::UnboundedSender<Write>>,
+    /// Where `e` writes the notes instead of beside the journal (the demo's
+    /// journal goes with the demo, its notes must not).
+    notes_dir: Option<std::path::PathBuf>,
     /// How long one fetch, ls-remote or push may take (`[git] timeout`).
     git_timeout: std::time::Duration,
     sentry: Option<Arc<sentry::SentryClient>>,
@@ -50,6 +53,7 @@ impl Io {
             tx,
             journal: None,
             writer: None,
+            notes_dir: None,
             git_timeout: std::time::Duration::from_secs(15),
             sentry: None,
             notifier: None,
@@ -63,6 +67,11 @@ impl Io {
 
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
         self.sentry = Some(Arc::new(client));
+        self
+    }
+
+    pub fn with_notes_dir(mut self, dir: Option<std::path::PathBuf>) -> Self {
+        self.notes_dir = dir;
         self
     }
 
@@ -212,13 +221,15 @@ impl Io {
                 });
             }
             Effect::ExportNotes { markdown } => {
-                let (store, tx) = (self.journal.clone(), self.tx.clone());
+                let (store, notes_dir, tx) = (self.journal.clone(), self.notes_dir.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let result = match store {
                         Some(s) => {
-                            let path = s.path().with_extension("notes.md");
-                            journal::write_private(&path, markdown.as_bytes())
-                                .map(|_| path.display().to_string())
+                            let path = notes_path(&s, notes_dir.as_deref());
+                            path.parent()
+                                .map_or(Ok(()), regular_file::create_private_dir)
+                                .and_then(|()| regular_file::write_private(&path, markdown.as_bytes()))
+                                .map(|()| path.display().to_string())
                                 .map_err(|e| format!("cannot write {}: {e}", path.display()))
                         }
                         None => Err("no data directory: the notes have nowhere to go".into()),
@@ -250,6 +261,15 @@ impl Io {
     fn send(&self, msg: Msg) {
         // A closed channel means the app is shutting down.
         let _ = self.tx.send(msg);
+    }
+}
+
+/// `{push date}.notes.md`: beside the journal, or in `notes_dir`.
+fn notes_path(store: &journal::JournalStore, notes_dir: Option<&std::path::Path>) -> std::path::PathBuf {
+    let beside = store.path().with_extension("notes.md");
+    match (notes_dir, beside.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => beside,
     }
 }
 

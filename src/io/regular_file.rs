@@ -2,11 +2,13 @@
 //! block `open()` forever and a device such as `/dev/zero` never ends, so
 //! both are refused before a byte is read. The open itself never blocks
 //! (`O_NONBLOCK`), and the check is made on the opened file, not the name,
-//! so swapping the path for a FIFO in between changes nothing.
+//! so swapping the path for a FIFO in between changes nothing. Files that hold
+//! what people did during a push are created readable by their owner only.
 
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
 /// Opens `path` with `options` (plus non-blocking open) and refuses it
@@ -19,6 +21,20 @@ pub fn open(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
     }
     // Regular files ignore O_NONBLOCK; clearing it is not needed.
     Ok(file)
+}
+
+/// Creates `dir` and its missing parents readable by the owner only, as a
+/// shell keeps its history: the journal holds who said what during a push.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Writes a file only its owner can read (notes exported from a push),
+/// refusing anything but a regular file.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = open(path, OpenOptions::new().write(true).create(true).truncate(true).mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_data()
 }
 
 /// Opens an existing regular file for reading.

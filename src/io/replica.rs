@@ -30,7 +30,7 @@ pub fn id(data_dir: Option<&Path>) -> String {
     let fresh = random_hex();
     // Two processes starting at once: the first to create the file wins and
     // the other reads its id back.
-    let made = crate::io::journal::create_private_dir(dir).and_then(|()| {
+    let made = crate::io::regular_file::create_private_dir(dir).and_then(|()| {
         std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?.write_all(fresh.as_bytes())
     });
     match made {
