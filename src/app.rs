@@ -223,7 +223,6 @@ fn suspend(guard: &mut TerminalGuard) -> color_eyre::Result<()> {
     Ok(())
 }
 
-/// `{dir}/{push date}.notes.md`, as the journal's would be named.
 fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
     Ok(match input {
         Input::Key(key) => {

@@ -171,7 +171,7 @@ pub fn open_journal(
     use crate::domain::LogKind;
     use crate::io::journal::JournalError;
     model.journal.replica = store.replica();
-    model.journal.process = crate::io::replica::random_hex()[..8].to_string();
+    model.journal.process = crate::io::replica::process_id();
     let mut seen = crate::domain::id_set::IdPrints::default();
     match store.read_from(crate::io::journal::Cursor::default(), &mut seen) {
         Ok(loaded) => {

@@ -118,25 +118,9 @@ pub fn restore() {
 
 /// Stops this process the way ctrl-z stops a job, until the shell's `fg`
 /// (or any SIGCONT) continues it; returns once continued. SIGSTOP rather
-/// than SIGTSTP, which the cockpit catches to come here. Sent with kill(1)
-/// because the crate forbids the `unsafe` a direct kill(2) would take.
+/// than SIGTSTP, which the cockpit catches to come here.
 pub fn stop_self() -> std::io::Result<()> {
-    let pid = std::process::id().to_string();
-    let mut last = None;
-    for kill in ["kill", "/bin/kill", "/usr/bin/kill"] {
-        match std::process::Command::new(kill)
-            .args(["-STOP", &pid])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-        {
-            Ok(status) if status.success() => return Ok(()),
-            Ok(status) => last = Some(std::io::Error::other(format!("{kill} -STOP: {status}"))),
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no kill command")))
+    crate::io::kill::send("STOP", &std::process::id().to_string())
 }
 
 fn install_hook() {

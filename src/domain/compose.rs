@@ -17,7 +17,7 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     }
     let (text, cut) = super::journal::limit_text(text);
     if cut {
-        model.flash(super::journal::CUT_NOTICE, true);
+        model.flash(super::journal::cut_notice(), true);
     }
     let now = model.now;
     match ask(&text, &model.notes) {

@@ -26,7 +26,9 @@ pub fn limit_text(text: &str) -> (String, bool) {
 }
 
 /// What is said when a text was cut.
-pub const CUT_NOTICE: &str = "the text was cut to 2000 characters, the limit for one line";
+pub fn cut_notice() -> String {
+    format!("the text was cut to {MAX_TEXT} characters, the limit for one line")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EventActor {

@@ -18,14 +18,13 @@ pub fn line<T: Serialize + ?Sized>(value: &T) -> Result<String, Exit> {
     Ok(escape_risky(&text) + "\n")
 }
 
-/// Characters a terminal may act on or that hide what text says. Outside
-/// strings JSON has only ASCII punctuation, so escaping them anywhere in
-/// serialized JSON keeps it valid and equal in meaning.
+/// What serde_json leaves raw but a terminal may act on, or that hides what
+/// text says: every unsafe character above the C0 controls (which serde_json
+/// already escapes). Outside strings JSON has only ASCII punctuation, so
+/// escaping them anywhere in serialized JSON keeps it valid and equal in
+/// meaning.
 pub fn is_risky(c: char) -> bool {
-    matches!(c,
-        '\u{7f}'..='\u{9f}'
-        | '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
-    )
+    c >= '\u{7f}' && crate::io::sanitize::is_unsafe(c)
 }
 
 pub fn escape_risky(json: &str) -> String {

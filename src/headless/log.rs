@@ -6,8 +6,8 @@
 use super::Exit;
 use crate::cli::{Global, LogArgs, TickArgs};
 use crate::config::Config;
-use crate::domain::journal::{CUT_NOTICE, EventKind, MAX_TEXT, limit_text};
-use crate::domain::notes::{Ask, HELP, ask};
+use crate::domain::journal::{EventKind, MAX_TEXT, cut_notice, limit_text};
+use crate::domain::notes::{Ask, HELP, Line, ask, parse};
 use crate::domain::repos::pick_repos;
 use crate::io::sanitize::{clean_max, clean_text};
 use crate::session;
@@ -23,11 +23,11 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             return Err(Exit::new(2, "empty message: nothing logged"));
         }
         if cut {
-            super::warn(CUT_NOTICE);
+            super::warn(&cut_notice());
         }
         // Only `/unblock` is decided against the journal so far; every other
         // line is appended without reading it.
-        if text.trim_start().to_ascii_lowercase().starts_with("/unblock") {
+        if matches!(parse(&text), Line::Unblock(_)) {
             let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
             for d in &loaded.damage {
                 super::warn(d);

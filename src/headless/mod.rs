@@ -61,10 +61,10 @@ pub fn append(
     let at = chrono::Utc::now();
     let replica = store.replica();
     let seq = next_clock(store.last_clock().map_err(|e| Exit::new(1, e.to_string()))?, at);
-    let process = crate::io::replica::random_hex();
+    let process = crate::io::replica::process_id();
     let event = Event {
         v: VERSION,
-        id: event_id(&replica, seq, &process[..8]),
+        id: event_id(&replica, seq, &process),
         at,
         replica,
         seq,

@@ -53,7 +53,8 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
         }
     }
     let model = sweep_from(config, global, args.push_started).await?;
-    let report = redacted(StatusReport::from_model(&model));
+    // URLs are masked where the report is made (`StatusReport::from_model`).
+    let report = StatusReport::from_model(&model);
     let out = if args.json { super::json::pretty(&report)? } else { table(&model) };
     let progress = report.progress();
     let short: Vec<String> = args
@@ -70,26 +71,6 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
         return Err(Exit::new(3, format!("not on {}: {}", model.target(), short.join(", "))));
     }
     Ok(out)
-}
-
-/// The report with every URL's userinfo masked: the model keeps the
-/// configured URL (a service behind Basic auth needs it for the request),
-/// the report is read by people, scripts and CI logs.
-fn redacted(mut report: StatusReport) -> StatusReport {
-    for service in &mut report.services {
-        for (_, env) in &mut service.envs.0 {
-            env.url = redact::url(&env.url);
-            env.heartbeat_url = env.heartbeat_url.as_deref().map(redact::url);
-            env.final_url = env.final_url.as_deref().map(redact::url);
-            env.error = env.error.as_deref().map(redact::url);
-        }
-    }
-    if let Some(sentry) = &mut report.sentry {
-        for p in &mut sentry.projects {
-            p.error = p.error.as_deref().map(redact::url);
-        }
-    }
-    report
 }
 
 /// A plain table for people: glyphs carry the meaning, no colour needed.

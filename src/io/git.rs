@@ -446,7 +446,8 @@ async fn spawn_git(
 /// Kills git's process group, then reaps git.
 async fn stop(child: &mut tokio::process::Child, group: &mut GroupGuard) {
     if let Some(pgid) = group.0 {
-        kill_group(pgid).await;
+        // kill(1) returns at once; off the async threads all the same.
+        let _ = tokio::task::spawn_blocking(move || crate::io::kill::group(pgid)).await;
     }
     // Should the group kill have failed, git itself at least goes.
     let _ = child.start_kill();
@@ -454,45 +455,13 @@ async fn stop(child: &mut tokio::process::Child, group: &mut GroupGuard) {
     group.0 = None;
 }
 
-/// The crate forbids unsafe code, so no `killpg`: kill(1) takes a negative
-/// pid as a process group.
-const KILLERS: [&str; 2] = ["/bin/kill", "/usr/bin/kill"];
-
-fn kill_args(pgid: u32) -> [String; 3] {
-    ["-KILL".into(), "--".into(), format!("-{pgid}")]
-}
-
-async fn kill_group(pgid: u32) {
-    for kill in KILLERS {
-        let status = tokio::process::Command::new(kill)
-            .args(kill_args(pgid))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .await;
-        if status.is_ok() {
-            return;
-        }
-    }
-}
-
 /// Kills the group when a call is dropped before git was reaped.
 struct GroupGuard(Option<u32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
-        let Some(pgid) = self.0 else { return };
-        for kill in KILLERS {
-            let status = std::process::Command::new(kill)
-                .args(kill_args(pgid))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-            if status.is_ok() {
-                return;
-            }
+        if let Some(pgid) = self.0 {
+            let _ = crate::io::kill::group(pgid);
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod dockerflow;
 pub mod git;
 pub mod http;
 pub mod journal;
+pub mod kill;
 pub mod notify;
 pub mod poller;
 pub mod regular_file;

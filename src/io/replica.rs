@@ -16,6 +16,11 @@ pub fn random_hex() -> String {
     format!("{:016x}", h.finish())
 }
 
+/// This run's id: 32 random bits as hex, enough beside the replica and clock.
+pub fn process_id() -> String {
+    random_hex()[..8].to_string()
+}
+
 /// This data dir's replica id, made on first use. Without a data dir, or when
 /// it cannot be written, a fresh one for this run (still unique).
 pub fn id(data_dir: Option<&Path>) -> String {
