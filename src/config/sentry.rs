@@ -26,12 +26,7 @@ pub struct SentryConfig {
 /// is kept, redacted, for the error that names it.
 pub fn without_userinfo(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(mut u) => {
-            // Both only fail for URLs that cannot have userinfo at all.
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
+        Ok(u) => crate::domain::redact::without_userinfo(&u).to_string(),
         Err(_) => crate::domain::redact::url(url),
     }
 }

@@ -40,6 +40,17 @@ pub fn url(s: &str) -> String {
     out
 }
 
+/// `u` without its user name and password: for a URL that is sent where
+/// only another credential (a token) should go, or shown where even a user
+/// name is too much.
+pub fn without_userinfo(u: &url::Url) -> url::Url {
+    let mut u = u.clone();
+    // Both only fail for URLs that cannot carry userinfo at all.
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u
+}
+
 const AUTHORITY_ENDS: &[char] = &['/', '?', '#', '\\', '"', '<', '>', '`', '{', '}'];
 
 /// A URL scheme (a letter, then letters, digits, `+`, `-` or `.`) right

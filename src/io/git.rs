@@ -475,13 +475,11 @@ fn describe(args: &[&str]) -> String {
 /// A remote's URL as shown: without userinfo (a token is often there), clean.
 pub fn shown_url(raw: &str) -> String {
     let s = raw.trim();
-    if let Ok(mut url) = url::Url::parse(s)
+    if let Ok(url) = url::Url::parse(s)
         && url.has_host()
     {
         if !url.username().is_empty() || url.password().is_some() {
-            let _ = url.set_username("");
-            let _ = url.set_password(None);
-            return clean(url.as_str());
+            return clean(crate::domain::redact::without_userinfo(&url).as_str());
         }
         return clean(s);
     }

@@ -73,9 +73,7 @@ pub fn followed_redirect(asked: &url::Url, resp: &reqwest::Response) -> Option<S
 
 fn moved_within(asked: &url::Url, fin: &url::Url) -> Option<String> {
     let bare = |u: &url::Url| {
-        let mut u = u.clone();
-        let _ = u.set_username("");
-        let _ = u.set_password(None);
+        let mut u = redact::without_userinfo(u);
         u.set_fragment(None);
         u
     };
