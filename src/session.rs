@@ -213,7 +213,7 @@ fn restore_view(model: &mut Model, store: &crate::io::journal::JournalStore) {
 pub fn save_view(model: &Model, store: &crate::io::journal::JournalStore) {
     let memory = crate::domain::view_memory::ViewMemory::of(model);
     let Ok(text) = serde_json::to_string(&memory) else { return };
-    if let Err(e) = std::fs::write(view_path(store), text) {
+    if let Err(e) = crate::io::regular_file::write_private(&view_path(store), text.as_bytes()) {
         tracing::warn!("{}: not saved: {e}", view_path(store).display());
     }
 }

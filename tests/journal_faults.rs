@@ -256,6 +256,8 @@ fn a_burst_from_the_composer_is_journaled_in_order() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(on_disk, want, "written in the order sent");
+    let view = s.journal().with_extension("view.json");
+    assert_eq!(std::fs::metadata(view).unwrap().permissions().mode() & 0o777, 0o600, "the view kept at quit");
 }
 
 #[test]
