@@ -236,6 +236,9 @@ fn notes_exported_in_the_demo_outlive_it() {
         .filter(|p| p.to_string_lossy().ends_with(".notes.md"))
         .collect();
     assert_eq!(written.len(), 1, "{written:?}");
+    let name = written[0].file_name().unwrap().to_string_lossy().to_string();
+    let today = chrono::Local::now().date_naive();
+    assert_eq!(name, format!("{today}.notes.md"), "named for the push date, as beside a journal");
     let text = std::fs::read_to_string(&written[0]).unwrap();
     assert!(text.contains("Demo"), "{text}");
     assert!(demo_dirs(tmp.path()).is_empty(), "the demo's own directory went");

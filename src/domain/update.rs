@@ -159,9 +159,10 @@ pub enum Effect {
     },
     /// Post a milestone to the webhook.
     Notify(String),
-    /// Write the notes beside the journal.
+    /// Write the notes as `{push date}.notes.md`, beside the journal.
     ExportNotes {
         markdown: String,
+        push_date: chrono::NaiveDate,
     },
     /// Find a `/pick`'s commit in these repositories.
     ResolvePick {
@@ -387,7 +388,8 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
         Action::MarkPush => checklist::mark_push(model),
         Action::ExportNotes => {
-            return vec![Effect::ExportNotes { markdown: super::notes_render::markdown(model, model.tz) }];
+            let markdown = super::notes_render::markdown(model, model.tz);
+            return vec![Effect::ExportNotes { markdown, push_date: model.release.push_date }];
         }
         Action::SearchLog => {
             model.focus = Pane::Log;

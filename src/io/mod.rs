@@ -221,12 +221,14 @@ impl Io {
                     }
                 });
             }
-            Effect::ExportNotes { markdown } => {
+            Effect::ExportNotes { markdown, push_date } => {
                 let (store, notes_dir, tx) = (self.journal.clone(), self.notes_dir.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let result = match store {
                         Some(s) => {
-                            let path = notes_path(&s, notes_dir.as_deref());
+                            let name = format!("{push_date}.notes.md");
+                            let beside = s.path().parent().map(std::path::Path::to_path_buf);
+                            let path = notes_dir.or(beside).unwrap_or_default().join(name);
                             path.parent()
                                 .map_or(Ok(()), regular_file::create_private_dir)
                                 .and_then(|()| regular_file::write_private(&path, markdown.as_bytes()))
@@ -262,15 +264,6 @@ impl Io {
     fn send(&self, msg: Msg) {
         // A closed channel means the app is shutting down.
         let _ = self.tx.send(msg);
-    }
-}
-
-/// `{push date}.notes.md`: beside the journal, or in `notes_dir`.
-fn notes_path(store: &journal::JournalStore, notes_dir: Option<&std::path::Path>) -> std::path::PathBuf {
-    let beside = store.path().with_extension("notes.md");
-    match (notes_dir, beside.file_name()) {
-        (Some(dir), Some(name)) => dir.join(name),
-        _ => beside,
     }
 }
 
