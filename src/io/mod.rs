@@ -3,6 +3,7 @@
 
 pub mod dockerflow;
 pub mod git;
+pub mod git_walk;
 pub mod http;
 pub mod journal;
 pub mod kill;
