@@ -170,6 +170,12 @@ pub struct TagArgs {
     /// Also push this push's tags to each remote (what `P` does)
     #[arg(long)]
     pub push: bool,
+    /// Re-tag REPO on purpose after a cherry-picked fix: the next `-N` of this push
+    #[arg(long, value_name = "REPO")]
+    pub retag: Option<String>,
+    /// With --retag: the commit to tag [default: the branch head]
+    #[arg(long, value_name = "REV", requires = "retag")]
+    pub at: Option<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

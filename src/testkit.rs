@@ -101,6 +101,7 @@ pub fn repo_spec(name: &str) -> crate::domain::repos::RepoSpec {
         branch: None,
         web_url: Some(format!("https://github.com/example/{name}")),
         security: Some(crate::domain::repos::SecuritySpec { remote: "security".into(), branch: None }),
+        tag_unchanged: false,
     }
 }
 
@@ -124,11 +125,17 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
     crate::domain::repos::RepoStatus {
         branch: "main".into(),
         head: commit(head, "Fix the version list query", "Ada Lovelace", 1_795_000_000),
+        in_push: plan.previous.as_ref().map(|_| 3),
+        beyond_target: plan.current.as_ref().map(|(t, _)| {
+            let on_head = tags.iter().any(|(name, c)| name == t && sha(c) == sha(head));
+            if on_head { 0 } else { 2 }
+        }),
         plan,
-        commits_since_previous: Some(3),
         tagged_commits: tags.iter().map(|(t, c)| (t.to_string(), sha(c))).collect(),
         security: None,
         fetched_at: None,
+        tag_unchanged: false,
+        warnings: Vec::new(),
     }
 }
 

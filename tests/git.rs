@@ -154,6 +154,7 @@ fn spec(name: &str, path: &Path, branch: Option<&str>) -> RepoSpec {
         branch: branch.map(String::from),
         web_url: None,
         security: None,
+        tag_unchanged: false,
     }
 }
 
@@ -235,7 +236,7 @@ fn scan_picks_the_previous_push_tag_by_name_not_by_graph() {
         assert_eq!(st.plan.next, "2026.11.26");
         assert!(st.needs_tag());
         let count: usize = lab.git(&work, &["rev-list", "--count", &format!("{side}..{head}")]).parse().unwrap();
-        assert_eq!(st.commits_since_previous, Some(count));
+        assert_eq!(st.in_push, Some(count));
         let mut tagged: Vec<&str> = st.tagged_commits.iter().map(|(t, _)| t.as_str()).collect();
         tagged.sort_unstable();
         assert_eq!(tagged, ["2026.11.12", "2026.11.19", "2026.11.19-1"], "only push-scheme tags");
@@ -272,10 +273,16 @@ fn scan_picks_the_previous_push_tag_by_name_not_by_graph() {
         assert_eq!(st.head.sha, newer, "{s:?}");
         assert_eq!(current(&st), Some("2026.11.26"));
         assert_eq!(st.target_commit(), Some(head.as_str()));
-        assert!(st.needs_tag(), "main moved past the push tag");
-        assert_eq!(st.plan.next, "2026.11.26-1");
-        let count: usize = lab.git(&work, &["rev-list", "--count", &format!("{side}..{newer}")]).parse().unwrap();
-        assert_eq!(st.commits_since_previous, Some(count));
+        // The branch moving on after tagging changes nothing about the push:
+        // the tag stays the target, the new commit is only reported.
+        assert!(!st.needs_tag(), "main moved past the push tag, which stays the target");
+        assert_eq!(st.state(), shipdeck::domain::repos::TagState::Tagged);
+        assert_eq!(st.plan.next, "2026.11.26-1", "what a deliberate re-tag would make");
+        let count: usize = lab.git(&work, &["rev-list", "--count", &format!("{side}..{head}")]).parse().unwrap();
+        assert_eq!(st.in_push, Some(count), "the push is previous..tag, not previous..head");
+        assert_eq!(st.beyond_target, Some(1), "one commit on main after the tag");
+        let range = st.range().unwrap();
+        assert_eq!((range.from.as_str(), range.to.as_str(), range.to_head), ("2026.11.19-1", "2026.11.26", false));
         assert!(st.fetched_at.is_some(), "FETCH_HEAD exists after a fetch");
     }
 }
@@ -291,7 +298,7 @@ fn scan_with_a_local_only_branch_and_no_tags() {
     assert_eq!(st.branch, "main");
     assert_eq!(st.head.sha, head);
     assert_eq!((previous(&st), current(&st)), (None, None));
-    assert_eq!((st.previous_commit(), st.commits_since_previous), (None, None));
+    assert_eq!((st.previous_commit(), st.in_push), (None, None));
     assert_eq!(st.plan.next, "2026.11.26");
     assert!(st.needs_tag());
     assert_eq!(st.fetched_at, None, "never fetched");
@@ -691,7 +698,9 @@ fn scan_finds_the_previous_tag_among_10000() {
     tags.push(("2026.11.25-10".into(), answer_at, true, true));
     tags.push(("2026.11.25-2".into(), 160, false, true));
     tags.push(("2026.11.25".into(), 140, true, true));
-    for decoy in ["2026.11.25-010", "2026.11.25-9x", "v2026.11.25-99", "2026.11.25-1234567", "2026.11.25-rc1"] {
+    for decoy in
+        ["2026.11.25-0", "2026.11.25-00", "2026.11.25-9x", "v2026.11.25-99", "2026.11.25-1234567", "2026.11.25-rc1"]
+    {
         tags.push((decoy.into(), COMMITS - 1, false, false));
     }
     let mut n = 0;
@@ -757,7 +766,7 @@ fn scan_finds_the_previous_tag_among_10000() {
         assert!(took < Duration::from_secs(5), "{took:?}");
         assert_eq!(previous(&st), Some("2026.11.25-10"), "{:?}", st.plan);
         assert_eq!(st.previous_commit(), Some(shas[answer_at].as_str()));
-        assert_eq!(st.commits_since_previous, Some(COMMITS - 1 - answer_at));
+        assert_eq!(st.in_push, Some(COMMITS - 1 - answer_at));
         assert_eq!(current(&st), None);
         assert_eq!(st.plan.next, "2026.11.26");
         assert_eq!(st.head.sha, shas[COMMITS - 1]);

@@ -124,6 +124,7 @@ fn spec(name: &str, path: &Path) -> RepoSpec {
         branch: None,
         web_url: None,
         security: None,
+        tag_unchanged: false,
     }
 }
 

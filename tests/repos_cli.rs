@@ -83,7 +83,9 @@ fn json(out: &std::process::Output) -> Value {
 fn repos_reports_tags_security_and_errors() {
     let s = setup();
     let out = shipdeck(&s, &["repos", "--json", "--offline"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The unreadable repository fails the run, named, after the full report.
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read missing"));
     let v = json(&out);
     let repos = v.as_array().unwrap();
     assert_eq!(repos.len(), 3);
@@ -100,13 +102,27 @@ fn repos_reports_tags_security_and_errors() {
     assert_eq!(server["security"]["in_sync"], false);
     let head = git(&s.root.join("addons-server"), &["rev-parse", "origin/main"]);
     assert_eq!(server["head"], head.as_str());
-    let count = git(&s.root.join("addons-server"), &["rev-list", "--count", "2026.11.19-1..origin/main"]);
+    // The push is previous..tag, whatever main did after tagging.
+    let count = git(&s.root.join("addons-server"), &["rev-list", "--count", "2026.11.19-1..2026.11.26"]);
     assert_eq!(server["commits_since_previous"].as_u64().unwrap().to_string(), count);
+    assert_eq!(server["state"], "tagged");
+    assert_eq!((&server["compare_from"], &server["compare_to"]), (&"2026.11.19-1".into(), &"2026.11.26".into()));
+    let beyond = git(&s.root.join("addons-server"), &["rev-list", "--count", "2026.11.26..origin/main"]);
+    assert_eq!(server["commits_beyond_target"].as_u64().unwrap().to_string(), beyond);
 
     let frontend = &repos[1];
     assert_eq!(frontend["tag_local"], false);
     assert_eq!(frontend["next_tag"], "2026.11.26");
-    assert_eq!(frontend["compare_url"], "https://github.com/example/addons-frontend/compare/2026.11.19-1...2026.11.26");
+    assert_eq!(frontend["state"], "needs_tag");
+    // Before tagging the range ends at the branch head: a URL never names a
+    // tag that does not exist yet.
+    let head = git(&s.root.join("addons-frontend"), &["rev-parse", "origin/main"]);
+    assert_eq!(frontend["compare_to"], head.as_str());
+    assert_eq!(frontend["compare_to_head"], true);
+    assert_eq!(
+        frontend["compare_url"],
+        format!("https://github.com/example/addons-frontend/compare/2026.11.19-1...{}", &head[..12]).as_str()
+    );
     assert_eq!(frontend["security"], Value::Null);
 
     let missing = &repos[2];

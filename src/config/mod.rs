@@ -455,6 +455,7 @@ impl Ctx<'_> {
                     remote,
                     branch: r.security_branch.as_ref().map(|b| b.get_ref().clone()),
                 }),
+                tag_unchanged: r.tag_unchanged,
             });
         }
         Ok(out)

@@ -75,6 +75,8 @@ pub struct RawRepo {
     pub web_url: Option<Spanned<String>>,
     pub security_remote: Option<String>,
     pub security_branch: Option<Spanned<String>>,
+    #[serde(default)]
+    pub tag_unchanged: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

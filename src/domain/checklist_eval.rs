@@ -5,7 +5,9 @@
 use super::checklist::{AutoRule, ItemSpec, Mark};
 use super::model::{Model, Role};
 use super::remote::Remote;
+use super::repos::TagState;
 use chrono::{DateTime, Duration, Utc};
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -219,10 +221,15 @@ fn tags_exist(model: &Model) -> Judged {
         return Judged::ByHand("no repositories are configured".into());
     }
     let mut tagged = 0;
+    let mut unchanged = 0;
     let mut untagged = Vec::new();
     for row in &model.repos {
         match &row.status {
-            Remote::Ready { value, .. } if !value.needs_tag() => tagged += 1,
+            // Nothing since the previous push is done too: there is nothing to tag.
+            Remote::Ready { value, .. } if !value.needs_tag() => match value.state() {
+                TagState::Unchanged => unchanged += 1,
+                _ => tagged += 1,
+            },
             Remote::Ready { .. } => untagged.push(row.spec.name.as_str()),
             Remote::Failed { error, .. } => return Judged::Applies(Verdict::Fail, error.clone()),
             Remote::Idle | Remote::Loading => {
@@ -231,7 +238,10 @@ fn tags_exist(model: &Model) -> Judged {
         }
     }
     let n = model.repos.len();
-    let seen = format!("{tagged}/{n} repos tagged for {}", model.release.push_date);
+    let mut seen = format!("{tagged}/{n} repos tagged for {}", model.release.push_date);
+    if unchanged > 0 {
+        let _ = write!(seen, ", {unchanged} unchanged");
+    }
     if untagged.is_empty() {
         Judged::Applies(Verdict::Pass, seen)
     } else {

@@ -287,10 +287,17 @@ impl Model {
             log_new: 0,
             log_search: None,
         };
-        let text = format!(
-            "session started: {} push {} · target {}",
-            model.release.name, model.release.push_date, model.release.target_tag
-        );
+        // Without `--target` the target is the newest tag the repositories
+        // have for this push, known only once they are read: it is logged
+        // then, so this line never names a target the header contradicts.
+        let text = if model.release.target_fixed {
+            format!(
+                "session started: {} push {} · target {} (fixed)",
+                model.release.name, model.release.push_date, model.release.target_tag
+            )
+        } else {
+            format!("session started: {} push {}", model.release.name, model.release.push_date)
+        };
         model.push_log(now, LogKind::System, text);
         model
     }

@@ -7,7 +7,7 @@ use super::journal::EventKind;
 use super::model::{Confirm, Model};
 use super::remote::Remote;
 use super::repos::{
-    CommitInfo, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, conflict_in, ref_label,
+    CommitInfo, CompareRange, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, conflict_in, ref_label,
 };
 use super::rollout::Target;
 use super::tags;
@@ -81,8 +81,18 @@ pub fn refresh_targets(model: &mut Model) {
             .filter_map(|s| s.plan.current.as_ref())
             .max_by_key(|(_, t)| *t)
             .map(|(name, _)| name.clone());
-        let base = tags::PushTag { date: model.release.push_date, suffix: 0 }.name(&format);
-        model.release.target_tag = newest.unwrap_or(base);
+        let base = tags::PushTag::base(model.release.push_date).name(&format);
+        let target = newest.unwrap_or(base);
+        if target != model.release.target_tag {
+            let text = if newest_is_tag(model, &target) {
+                format!("target {target}: the newest tag of this push")
+            } else {
+                format!("target {target}: no repository is tagged for this push yet")
+            };
+            model.release.target_tag = target;
+            let now = model.now;
+            model.push_log(now, LogKind::System, text);
+        }
     }
     let release_target = model.release.target_tag.clone();
     let fixed = model.release.target_fixed;
@@ -96,6 +106,14 @@ pub fn refresh_targets(model: &mut Model) {
         };
         model.rollout.services[i].target = target;
     }
+}
+
+fn newest_is_tag(model: &Model, target: &str) -> bool {
+    model
+        .repos
+        .iter()
+        .filter_map(|r| r.status.value())
+        .any(|s| s.plan.current.as_ref().is_some_and(|(t, _)| t == target))
 }
 
 pub fn fetch(model: &mut Model) -> Vec<Effect> {
@@ -167,9 +185,7 @@ pub fn propose_tags(model: &mut Model) {
             Remote::Ready { value, .. } if value.needs_tag() => {
                 tags.push(TagProposal { repo: i, tag: value.plan.next.clone(), commit: value.head.clone() })
             }
-            Remote::Ready { value, .. } => {
-                skipped.push((i, format!("{} already on {}", value.plan.target(), value.branch)))
-            }
+            Remote::Ready { value, .. } => skipped.push((i, value.skip_reason())),
             Remote::Failed { error, .. } => {
                 let name = format!("{}: ", row.spec.name);
                 skipped.push((i, error.strip_prefix(&name).unwrap_or(error).to_string()))
@@ -178,10 +194,36 @@ pub fn propose_tags(model: &mut Model) {
         }
     }
     if tags.is_empty() {
-        note(model, "nothing to tag: every repository's branch head already has this push's tag");
+        note(
+            model,
+            "nothing to tag: every repository is tagged for this push or has no changes since the previous one",
+        );
         return;
     }
     model.confirm = Some(Confirm::CreateTags { tags, skipped });
+}
+
+/// Opens the dialog for a deliberate re-tag of one repository: the next
+/// `-N` of this push on `commit` (a cherry-picked fix). Only a repository
+/// already tagged for this push is re-tagged, and never on the commit its
+/// newest tag already names.
+pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Result<(), String> {
+    let Some(row) = model.repos.get(repo) else { return Err(format!("no repository #{repo}")) };
+    let name = &row.spec.name;
+    let status = match &row.status {
+        Remote::Ready { value, .. } => value,
+        Remote::Failed { error, .. } => return Err(error.clone()),
+        _ => return Err(format!("{name}: not scanned yet")),
+    };
+    let Some((current, _)) = &status.plan.current else {
+        return Err(format!("{name}: no tag for this push yet; tag it first (a re-tag follows a push tag)"));
+    };
+    if status.target_commit() == Some(commit.sha.as_str()) {
+        return Err(format!("{name}: {} is already tagged {current}", ref_label(&commit.sha)));
+    }
+    let tag = status.plan.next.clone();
+    model.confirm = Some(Confirm::CreateTags { tags: vec![TagProposal { repo, tag, commit }], skipped: Vec::new() });
+    Ok(())
 }
 
 /// Opens the dialog listing the tags `P` would push.
@@ -302,29 +344,19 @@ pub fn on_tag_pushed(
     }
 }
 
-/// The compare range for a repository: previous push tag to the target tag
-/// when it exists, else to the branch head.
-/// The "Pushing:" block of the notes: `(repo, compare URL)` per repository
-/// with a web URL, from the previous push tag to this push's.
-pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
+/// The "Pushing:" block of the notes: `(repo, compare URL, untagged)` per
+/// repository with a web URL, over the push's compare range. Before a
+/// repository is tagged its URL ends at the branch head's commit: a URL
+/// never names a tag that does not exist yet.
+pub fn pushing_urls(model: &Model) -> Vec<(String, String, bool)> {
     model
         .repos
         .iter()
         .filter_map(|r| {
-            let status = r.status.value()?;
-            let (from, _) = compare_range(status)?;
-            Some((r.spec.name.clone(), r.compare_url(&from, status.plan.target())?))
+            let range = r.status.value()?.range()?;
+            Some((r.spec.name.clone(), r.compare_url(&range.from, &range.to_label())?, range.to_head))
         })
         .collect()
-}
-
-pub fn compare_range(status: &RepoStatus) -> Option<(String, String)> {
-    let from = status.plan.previous.as_ref()?.0.clone();
-    let to = match &status.plan.current {
-        Some((tag, _)) if !status.needs_tag() => tag.clone(),
-        _ => status.head.sha.clone(),
-    };
-    Some((from, to))
 }
 
 pub fn open_compare(model: &mut Model) -> Vec<Effect> {
@@ -334,7 +366,7 @@ pub fn open_compare(model: &mut Model) -> Vec<Effect> {
         note(model, "this repository has not been scanned yet");
         return Vec::new();
     };
-    let Some((from, to)) = compare_range(status) else {
+    let Some(CompareRange { from, to, to_head }) = status.range() else {
         note(model, "no previous push tag to compare from");
         return Vec::new();
     };
@@ -345,6 +377,7 @@ pub fn open_compare(model: &mut Model) -> Vec<Effect> {
         repo,
         from: from.clone(),
         to: to.clone(),
+        to_head,
         generation,
         commits: Remote::Loading,
         show_merges: false,
@@ -375,8 +408,8 @@ pub fn current_url(model: &Model) -> Option<String> {
         return model.repos.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
     }
     let row = model.repos.get(model.repo_selected)?;
-    let (from, to) = compare_range(row.status.value()?)?;
-    row.compare_url(&from, &ref_label(&to))
+    let range = row.status.value()?.range()?;
+    row.compare_url(&range.from, &range.to_label())
 }
 
 pub fn url_effect(model: &mut Model, copy: bool) -> Vec<Effect> {

@@ -17,6 +17,9 @@ pub struct RepoSpec {
     /// For compare links: `{web_url}/compare/{from}...{to}`.
     pub web_url: Option<String>,
     pub security: Option<SecuritySpec>,
+    /// Tag this repository every push even when nothing changed since the
+    /// previous push tag (some teams tag everything).
+    pub tag_unchanged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,13 +55,63 @@ pub struct RepoStatus {
     pub branch: String,
     pub head: CommitInfo,
     pub plan: TagPlan,
-    pub commits_since_previous: Option<usize>,
+    /// Commits in the push's compare range ([`RepoStatus::range`]): the same
+    /// set the compare view lists, so the two never disagree.
+    pub in_push: Option<usize>,
+    /// Commits on the branch that this push's newest tag does not have: work
+    /// merged after tagging, shown for information, never a reason to tag.
+    pub beyond_target: Option<usize>,
     /// Push-scheme tags and the commits they point at (peeled), for mapping a
     /// service that reports only a commit to its tag.
     pub tagged_commits: Vec<(String, String)>,
     pub security: Option<Result<SecurityState, String>>,
     /// When the remote was last fetched (FETCH_HEAD), if ever.
     pub fetched_at: Option<DateTime<Utc>>,
+    /// Copied from the repository's settings: tag even when nothing changed.
+    pub tag_unchanged: bool,
+    /// Push tags that contradict the history (a name's date long before its
+    /// commit, a previous push that contains this one), in words.
+    pub warnings: Vec<String>,
+}
+
+/// Where a repository stands on tagging for this push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagState {
+    /// This push's newest tag exists. It is the target, whatever the branch
+    /// did after it; a re-tag is made on purpose, never proposed.
+    Tagged,
+    /// No tag for this push yet, and there is something to ship.
+    NeedsTag,
+    /// No tag for this push, and nothing since the previous push tag.
+    Unchanged,
+}
+
+impl TagState {
+    /// The word scripts read (`state` in `repos --json`).
+    pub fn word(self) -> &'static str {
+        match self {
+            TagState::Tagged => "tagged",
+            TagState::NeedsTag => "needs_tag",
+            TagState::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The push's compare range: the previous push tag to this push's newest
+/// tag, or to the branch head while there is no tag yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRange {
+    pub from: String,
+    /// A tag name, or the head's full sha when [`CompareRange::to_head`].
+    pub to: String,
+    pub to_head: bool,
+}
+
+impl CompareRange {
+    /// `to` as titles and URLs show it.
+    pub fn to_label(&self) -> String {
+        ref_label(&self.to)
+    }
 }
 
 impl RepoStatus {
@@ -76,10 +129,61 @@ impl RepoStatus {
         self.commit_of(&self.plan.current.as_ref()?.0)
     }
 
-    /// A tag is needed when none exists for the push date, or the branch has
-    /// moved past the newest one (a fix to re-tag).
+    pub fn state(&self) -> TagState {
+        if self.plan.current.is_some() {
+            TagState::Tagged
+        } else if self.plan.previous.is_some() && self.in_push == Some(0) {
+            TagState::Unchanged
+        } else {
+            TagState::NeedsTag
+        }
+    }
+
+    /// Whether `t` proposes a tag here: only before this push has one, and
+    /// only when there is something to ship (or the repository says to tag
+    /// regardless).
     pub fn needs_tag(&self) -> bool {
-        self.target_commit() != Some(self.head.sha.as_str())
+        match self.state() {
+            TagState::Tagged => false,
+            TagState::NeedsTag => true,
+            TagState::Unchanged => self.tag_unchanged,
+        }
+    }
+
+    /// Whether this repository is done for the checklist's tag item.
+    pub fn tag_done(&self) -> bool {
+        !self.needs_tag()
+    }
+
+    /// The one compare range every view, URL, command and note uses.
+    pub fn range(&self) -> Option<CompareRange> {
+        let from = self.plan.previous.as_ref()?.0.clone();
+        Some(match &self.plan.current {
+            Some((tag, _)) => CompareRange { from, to: tag.clone(), to_head: false },
+            None => CompareRange { from, to: self.head.sha.clone(), to_head: true },
+        })
+    }
+
+    /// Why `t` leaves this repository alone, in words.
+    pub fn skip_reason(&self) -> String {
+        match self.state() {
+            TagState::Tagged => {
+                let target = self.plan.target();
+                match self.beyond_target {
+                    Some(n) if n > 0 => format!(
+                        "already tagged {target}; {} on {} not in this push (re-tag on purpose: shipdeck tag --retag)",
+                        commits(n),
+                        self.branch
+                    ),
+                    _ => format!("already tagged {target}"),
+                }
+            }
+            TagState::Unchanged => {
+                let prev = self.plan.previous.as_ref().map_or("", |(t, _)| t.as_str());
+                format!("no changes since {prev}: nothing to tag")
+            }
+            TagState::NeedsTag => format!("{} needs a tag", self.branch),
+        }
     }
 
     pub fn tag_for_commit(&self, commit: &str) -> Option<&str> {
@@ -92,6 +196,11 @@ impl RepoStatus {
             .map(|(tag, _)| tag.as_str())
             .max_by_key(|t| t.len())
     }
+}
+
+/// "1 commit", "12 commits".
+pub fn commits(n: usize) -> String {
+    if n == 1 { "1 commit".to_string() } else { format!("{n} commits") }
 }
 
 /// The repositories a `/pick` looks in: the one named, else all of them.
@@ -227,6 +336,8 @@ pub struct CompareView {
     pub repo: usize,
     pub from: String,
     pub to: String,
+    /// `to` is the branch head because this push has no tag yet.
+    pub to_head: bool,
     pub generation: u64,
     pub commits: Remote<Vec<CommitInfo>>,
     pub show_merges: bool,
@@ -234,6 +345,16 @@ pub struct CompareView {
 }
 
 impl CompareView {
+    /// The newer end as titles show it: a tag, or a commit marked as the
+    /// untagged head so nobody mistakes it for what ships.
+    pub fn to_title(&self) -> String {
+        if self.to_head {
+            format!("{} (branch head, not tagged yet)", ref_label(&self.to))
+        } else {
+            ref_label(&self.to)
+        }
+    }
+
     pub fn visible(&self) -> Vec<&CommitInfo> {
         match &self.commits {
             Remote::Ready { value, .. } => value.iter().filter(|c| self.show_merges || !c.merge).collect(),

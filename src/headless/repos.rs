@@ -7,8 +7,8 @@ use crate::cli::{CompareArgs, Global, ReposArgs, TagArgs};
 use crate::config::Config;
 use crate::domain::model::Confirm;
 use crate::domain::probe::short_sha;
-use crate::domain::repo_update::{self, compare_range};
-use crate::domain::repos::{CommitInfo, RepoRow, TagRemote};
+use crate::domain::repo_update;
+use crate::domain::repos::{CommitInfo, RepoRow, TagRemote, commits};
 use crate::domain::{Model, Remote};
 use crate::io::git;
 use crate::session;
@@ -26,7 +26,16 @@ pub struct RepoReport {
     pub previous_tag_commit: Option<String>,
     pub next_tag: Option<String>,
     pub target_tag: Option<String>,
+    /// "tagged", "needs_tag" or "unchanged" (nothing since the previous push tag).
+    pub state: Option<&'static str>,
+    /// Commits in the compare range (`compare_from..compare_to`).
     pub commits_since_previous: Option<usize>,
+    /// Commits on the branch after this push's tag: not in this push.
+    pub commits_beyond_target: Option<usize>,
+    pub compare_from: Option<String>,
+    pub compare_to: Option<String>,
+    /// True while the range ends at the branch head (no tag for this push yet).
+    pub compare_to_head: Option<bool>,
     pub compare_url: Option<String>,
     pub tag_local: bool,
     /// True only when the remote's tag of that name is on the same commit.
@@ -37,6 +46,8 @@ pub struct RepoReport {
     /// The commit the remote's tag peels to, when it differs from here.
     pub tag_remote_commit: Option<String>,
     pub security: Option<SecurityReport>,
+    /// Push tags that contradict the history, in words.
+    pub warnings: Vec<String>,
     pub error: Option<String>,
 }
 
@@ -75,7 +86,12 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
         previous_tag_commit: None,
         next_tag: None,
         target_tag: None,
+        state: None,
         commits_since_previous: None,
+        commits_beyond_target: None,
+        compare_from: None,
+        compare_to: None,
+        compare_to_head: None,
         compare_url: None,
         tag_local: false,
         tag_remote: row.tag_remote.as_ref().map(TagRemote::is_pushed),
@@ -91,6 +107,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             behind: None,
             error: None,
         }),
+        warnings: Vec::new(),
         error: remote_error,
     };
     match &row.status {
@@ -101,9 +118,17 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             r.previous_tag_commit = s.previous_commit().map(str::to_string);
             r.next_tag = Some(s.plan.next.clone());
             r.target_tag = Some(s.plan.target().to_string());
-            r.commits_since_previous = s.commits_since_previous;
-            r.compare_url = compare_range(s).and_then(|(from, _)| row.compare_url(&from, s.plan.target()));
+            r.state = Some(s.state().word());
+            r.commits_since_previous = s.in_push;
+            r.commits_beyond_target = s.beyond_target;
+            if let Some(range) = s.range() {
+                r.compare_url = row.compare_url(&range.from, &range.to_label());
+                r.compare_from = Some(range.from);
+                r.compare_to = Some(range.to);
+                r.compare_to_head = Some(range.to_head);
+            }
             r.tag_local = s.plan.current.is_some();
+            r.warnings = s.warnings.clone();
             if let (Some(report), Some(state)) = (r.security.as_mut(), s.security.as_ref()) {
                 match state {
                     Ok(sec) => {
@@ -139,9 +164,6 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
         }
         reports.push(report(row, remote_error));
     }
-    if args.json {
-        return super::json::pretty(&reports);
-    }
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(out, "{}  ({})", r.name, r.path);
@@ -150,9 +172,25 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
         }
         if let (Some(branch), Some(head)) = (&r.branch, &r.head) {
             let _ = writeln!(out, "  {branch} @ {}", short_sha(head));
-            let prev = r.previous_tag.as_deref().unwrap_or("(none)");
-            let n = r.commits_since_previous.map_or(String::new(), |n| format!(", {n} commits since"));
-            let _ = writeln!(out, "  previous {prev}{n}");
+            match (&r.compare_from, &r.compare_to, r.commits_since_previous) {
+                (Some(from), Some(to), Some(n)) => {
+                    let to = if r.compare_to_head == Some(true) {
+                        format!("{branch} head {}, not tagged yet", short_sha(to))
+                    } else {
+                        to.clone()
+                    };
+                    let _ = writeln!(out, "  {} in this push: {from}..{to}", commits(n));
+                }
+                _ => {
+                    let _ = writeln!(out, "  no previous push tag");
+                }
+            }
+            if let Some(n) = r.commits_beyond_target.filter(|n| *n > 0) {
+                let _ = writeln!(out, "  {} on {branch} after the tag, not in this push", commits(n));
+            }
+            for w in &r.warnings {
+                let _ = writeln!(out, "  warning: {w}");
+            }
             let remote = match (r.tag_remote_state, &r.tag_remote_commit) {
                 (Some("pushed"), _) => "pushed".to_string(),
                 (Some("conflict"), Some(theirs)) => {
@@ -162,13 +200,23 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
                 (Some(_), _) => "not pushed".to_string(),
                 (None, _) => "remote unknown".to_string(),
             };
-            let state = if r.tag_local { format!("tagged, {remote}") } else { "not tagged yet".into() };
-            let _ = writeln!(
-                out,
-                "  target {} ({state}) · next {}",
-                r.target_tag.as_deref().unwrap_or("?"),
-                r.next_tag.as_deref().unwrap_or("?")
-            );
+            match r.state {
+                Some("tagged") => {
+                    let _ = writeln!(
+                        out,
+                        "  target {} (tagged, {remote}) · a re-tag would be {}",
+                        r.target_tag.as_deref().unwrap_or("?"),
+                        r.next_tag.as_deref().unwrap_or("?")
+                    );
+                }
+                Some("unchanged") => {
+                    let prev = r.previous_tag.as_deref().unwrap_or("?");
+                    let _ = writeln!(out, "  no changes since {prev}: nothing to tag");
+                }
+                _ => {
+                    let _ = writeln!(out, "  not tagged yet · next {}", r.next_tag.as_deref().unwrap_or("?"));
+                }
+            }
         }
         if let Some(sec) = &r.security {
             let text = match (sec.in_sync, &sec.error) {
@@ -180,12 +228,23 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             let _ = writeln!(out, "  security fork ({}): {text}", sec.remote);
         }
     }
-    let urls: Vec<&str> = reports.iter().filter_map(|r| r.compare_url.as_deref()).collect();
+    let urls: Vec<(&str, bool)> =
+        reports.iter().filter_map(|r| Some((r.compare_url.as_deref()?, r.compare_to_head == Some(true)))).collect();
     if !urls.is_empty() {
         let _ = writeln!(out, "\nPushing:");
-        for u in urls {
-            let _ = writeln!(out, "  {u}");
+        for (u, untagged) in urls {
+            let note = if untagged { "  (not tagged yet)" } else { "" };
+            let _ = writeln!(out, "  {u}{note}");
         }
+    }
+    // A repository that could not be read fails the run, after the report.
+    let unread: Vec<&str> = reports.iter().filter(|r| r.branch.is_none()).map(|r| r.name.as_str()).collect();
+    if !unread.is_empty() {
+        super::emit(&if args.json { super::json::pretty(&reports)? } else { out });
+        return Err(Exit::new(1, format!("cannot read {}", unread.join(", "))));
+    }
+    if args.json {
+        return super::json::pretty(&reports);
     }
     Ok(out)
 }
@@ -220,17 +279,17 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),
         _ => return Err(Exit::new(1, format!("{}: not scanned", args.repo))),
     };
-    let defaults = compare_range(status);
+    let defaults = status.range();
     let from = match (&args.from, &defaults) {
         (Some(f), _) => f.clone(),
-        (None, Some((f, _))) => f.clone(),
+        (None, Some(range)) => range.from.clone(),
         (None, None) => {
             return Err(Exit::new(2, format!("{}: no previous push tag; name FROM explicitly", args.repo)));
         }
     };
     let to = match (&args.to, &defaults) {
         (Some(t), _) => t.clone(),
-        (None, Some((_, t))) => t.clone(),
+        (None, Some(range)) => range.to.clone(),
         (None, None) => status.head.sha.clone(),
     };
     model.generation += 1;
@@ -239,6 +298,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         repo: idx,
         from: from.clone(),
         to: to.clone(),
+        to_head: args.to.is_none() && defaults.as_ref().is_some_and(|r| r.to_head),
         generation,
         commits: Remote::Loading,
         show_merges: args.merges,
@@ -273,7 +333,8 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         };
         return super::json::pretty(&report);
     }
-    let mut out = format!("{} {}..{}: {} commits\n", args.repo, view.from, view.to, commits.len());
+    let to = view.to_title();
+    let mut out = format!("{} {}..{to}: {}\n", args.repo, view.from, crate::domain::repos::commits(commits.len()));
     if let Some(u) = url {
         let _ = writeln!(out, "{u}");
     }
@@ -315,7 +376,10 @@ struct Skipped {
 pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<String, Exit> {
     let (mut model, mut driver) = scanned(config, global, false).await?;
     let name = |m: &Model, i: usize| m.repos[i].spec.name.clone();
-    repo_update::propose_tags(&mut model);
+    match &args.retag {
+        Some(repo) => retag(&mut model, repo, args.at.as_deref())?,
+        None => repo_update::propose_tags(&mut model),
+    }
     let (proposals, skipped) = match model.confirm.clone() {
         Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
         _ => (Vec::new(), Vec::new()),
@@ -398,7 +462,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     } else {
         let mut out = String::new();
         if run.tags.is_empty() {
-            let _ = writeln!(out, "nothing to tag");
+            let _ = writeln!(out, "nothing to tag:");
         }
         for t in &run.tags {
             let what = match (args.dry_run, t.created, t.pushed, &t.error) {
@@ -422,4 +486,22 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         return Err(Exit::new(1, "some repositories could not be read, tagged or pushed (see above)"));
     }
     Ok(out)
+}
+
+/// Sets up the re-tag of `repo` on `at` (default: its branch head).
+fn retag(model: &mut Model, repo: &str, at: Option<&str>) -> Result<(), Exit> {
+    let Some(idx) = model.repos.iter().position(|r| r.spec.name == repo) else {
+        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
+        return Err(Exit::new(2, format!("no repository `{repo}` (configured: {})", names.join(", "))));
+    };
+    let row = &model.repos[idx];
+    let commit = match (at, row.status.value()) {
+        (None, Some(status)) => status.head.clone(),
+        (Some(rev), _) => {
+            let (sha, summary) = git::find_commit(&row.spec, rev).map_err(|e| Exit::new(1, e.to_string()))?;
+            CommitInfo { sha, summary, author: String::new(), time: 0, merge: false }
+        }
+        (None, None) => return Err(Exit::new(1, format!("{repo}: not scanned"))),
+    };
+    repo_update::propose_retag(model, idx, commit).map_err(|e| Exit::new(1, e))
 }

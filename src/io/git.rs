@@ -48,12 +48,6 @@ fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
     }
     let repo = Repository::open(path)
         .map_err(|e| err(spec_name, format!("{path} is not a git repository ({})", e.message())))?;
-    if repo.is_bare() {
-        return Err(err(
-            spec_name,
-            format!("{path} is a bare repository; point `path` at a clone with a working tree"),
-        ));
-    }
     // Not `Repository::is_empty`: it also wants HEAD to name init.defaultBranch
     // ("master" unless configured), so a `git init -b main` repo would pass.
     let unborn = repo.head().is_err_and(|e| e.code() == git2::ErrorCode::UnbornBranch);
@@ -115,21 +109,42 @@ fn commit_info(repo: &Repository, oid: Oid) -> Result<CommitInfo, git2::Error> {
     Ok(git_walk::info_of(&repo.find_commit(oid)?))
 }
 
+/// A push-scheme tag and the commit it peels to.
+struct SchemeTag {
+    name: String,
+    tag: tags::PushTag,
+    commit: Oid,
+    /// The commit's committer time, seconds since the epoch.
+    time: i64,
+}
+
 /// Push-scheme tags with the commits they point at. Other tags are skipped
 /// before peeling, so thousands of unrelated tags cost little.
-fn scheme_tags(repo: &Repository, format: &str) -> Result<Vec<(String, String)>, git2::Error> {
+fn scheme_tags(repo: &Repository, format: &str) -> Result<Vec<SchemeTag>, git2::Error> {
     let mut out = Vec::new();
     for r in repo.references_glob("refs/tags/*")? {
         let r = r?;
         let Ok(name) = r.shorthand() else { continue };
-        if tags::parse(name, format).is_none() {
-            continue;
-        }
+        let Some(tag) = tags::parse(name, format) else { continue };
         if let Ok(commit) = r.peel_to_commit() {
-            out.push((name.to_string(), commit.id().to_string()));
+            out.push(SchemeTag { name: name.to_string(), tag, commit: commit.id(), time: commit.time().seconds() });
         }
     }
     Ok(out)
+}
+
+/// How long after the day a push tag names its commit may have been made.
+/// A re-tag a week later is ordinary; a tag named for a push whose commit
+/// was made months after it cannot be what shipped that day.
+const MISDATED_AFTER_DAYS: i64 = 14;
+
+fn misdated(t: &SchemeTag) -> bool {
+    let named = t.tag.date.and_hms_opt(23, 59, 59).map_or(i64::MAX, |d| d.and_utc().timestamp());
+    t.time > named.saturating_add(MISDATED_AFTER_DAYS * 86_400)
+}
+
+fn day(time: i64) -> String {
+    DateTime::<Utc>::from_timestamp(time, 0).map_or_else(|| time.to_string(), |d| d.format("%Y-%m-%d").to_string())
 }
 
 pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoStatus, GitError> {
@@ -139,13 +154,48 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     let g = |e: git2::Error| err(name, e.message().to_string());
     let head = commit_info(&repo, head_oid).map_err(g)?;
     let tagged = scheme_tags(&repo, format).map_err(g)?;
-    let plan = tags::plan(tagged.iter().map(|(t, _)| t.as_str()), push_date, format);
-    let commit_of = |tag: &str| tagged.iter().find(|(t, _)| t == tag).map(|(_, c)| c.clone());
-    let previous_commit = plan.previous.as_ref().and_then(|(t, _)| commit_of(t));
-    let commits_since_previous = match &previous_commit {
-        Some(prev) => Some(git_walk::count_range(&repo, Oid::from_str(prev).map_err(g)?, head_oid).map_err(g)?),
+    // A past push's tag on a commit made long after that push is set aside:
+    // taken as the previous push it would make the compare range backwards.
+    let usable = |t: &&SchemeTag| t.tag.date >= push_date || !misdated(t);
+    let plan = tags::plan(tagged.iter().filter(usable).map(|t| t.name.as_str()), push_date, format);
+    let mut warnings = Vec::new();
+    let previous_tag = plan.previous.as_ref().map(|(_, t)| *t);
+    let mut set_aside: Vec<&SchemeTag> = tagged
+        .iter()
+        .filter(|t| t.tag.date < push_date && misdated(t) && previous_tag.is_none_or(|p| t.tag > p))
+        .collect();
+    set_aside.sort_by_key(|t| std::cmp::Reverse(t.tag));
+    for t in set_aside {
+        warnings.push(clean(&format!(
+            "{} is on a commit of {}, long after the push it names: mis-dated, not used as the previous push tag",
+            t.name,
+            day(t.time)
+        )));
+    }
+    let commit_of = |tag: &str| tagged.iter().find(|t| t.name == tag).map(|t| t.commit);
+    let previous = plan.previous.as_ref().and_then(|(t, _)| commit_of(t));
+    let current = plan.current.as_ref().and_then(|(t, _)| commit_of(t));
+    let to = current.unwrap_or(head_oid);
+    let in_push = match previous {
+        Some(prev) => Some(git_walk::count_range(&repo, prev, to).map_err(g)?),
         None => None,
     };
+    let beyond_target = match current {
+        Some(c) => Some(git_walk::count_range(&repo, c, head_oid).map_err(g)?),
+        None => None,
+    };
+    if let (Some(prev), Some((prev_name, _))) = (previous, &plan.previous)
+        && prev != to
+        && repo.graph_descendant_of(prev, to).map_err(g)?
+    {
+        let what = match &plan.current {
+            Some((t, _)) => t.clone(),
+            None => format!("{} ({})", clean(&raw_branch), crate::domain::probe::short_sha(&head.sha)),
+        };
+        warnings.push(clean(&format!(
+            "the previous push tag {prev_name} already contains {what} and more: is {prev_name} mis-dated?"
+        )));
+    }
     let security = spec.security.as_ref().map(|sec| {
         let sec_branch = sec.branch.as_deref().unwrap_or(&raw_branch);
         let r = format!("refs/remotes/{}/{sec_branch}", sec.remote);
@@ -161,7 +211,18 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     let branch = clean(&raw_branch);
     let fetched_at =
         std::fs::metadata(repo.path().join("FETCH_HEAD")).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
-    Ok(RepoStatus { branch, head, plan, commits_since_previous, tagged_commits: tagged, security, fetched_at })
+    Ok(RepoStatus {
+        branch,
+        head,
+        plan,
+        in_push,
+        beyond_target,
+        tagged_commits: tagged.iter().map(|t| (t.name.clone(), t.commit.to_string())).collect(),
+        security,
+        fetched_at,
+        tag_unchanged: spec.tag_unchanged,
+        warnings,
+    })
 }
 
 /// Commits in `to` but not in `from` (`from..to`), newest first, merges
@@ -208,7 +269,10 @@ pub fn create_tag(spec: &RepoSpec, tag: &str, commit: &str, tagger: &str, messag
         .and_then(|c| c.get_string("user.email").ok())
         .unwrap_or_else(|| "shipdeck@localhost".to_string());
     let sig = Signature::now(tagger, &email).map_err(g)?;
-    let id = repo.tag(tag, &object, &sig, message, false).map_err(|e| {
+    // A message ends with a newline, as `git tag -a` writes it; without one
+    // `git cat-file` and `git tag -n` show it glued to what follows.
+    let message = if message.ends_with('\n') { message.to_string() } else { format!("{message}\n") };
+    let id = repo.tag(tag, &object, &sig, &message, false).map_err(|e| {
         if e.code() == git2::ErrorCode::Exists {
             err(name, format!("tag {tag} already exists; shipdeck never moves a tag"))
         } else {

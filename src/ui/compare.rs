@@ -28,11 +28,11 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut Vie
             } else {
                 format!(", {hidden} merge{} hidden", if hidden == 1 { "" } else { "s" })
             };
-            Some(format!("{} commits{merges}", visible.len()))
+            Some(format!("{}{merges}", crate::domain::repos::commits(visible.len())))
         }
         _ => None,
     };
-    let title = format!("Compare {name} {}...{to_label}", view.from);
+    let title = format!("Compare {name} {}...{}", view.from, view.to_title());
     let block = pane_block(0, &title, count, true, ctx);
     frame.render_widget(Clear, body);
     let inner = block.inner(body);

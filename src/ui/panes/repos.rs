@@ -4,7 +4,7 @@
 //! URLs closes the pane, as the push notes want it.
 
 use crate::domain::repo_update::pushing_urls;
-use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote};
+use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote, TagState};
 use crate::domain::{Model, Pane, Remote};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, pane_block};
@@ -41,11 +41,25 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         lines.push(l1);
         lines.push(l2);
     }
-    let pushing: Vec<String> = pushing_urls(model).into_iter().map(|(_, u)| u).collect();
+    let pushing: Vec<String> = pushing_urls(model)
+        .into_iter()
+        .map(|(_, u, untagged)| if untagged { format!("{u}  (not tagged yet)") } else { u })
+        .collect();
     if lines.len() + pushing.len() + 2 <= height && !pushing.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled("Pushing:", t.title));
         lines.extend(pushing.into_iter().map(|u| Line::styled(format!("  {u}"), t.text)));
+    }
+    let warnings: &[String] = model.repos.get(selected).and_then(|r| r.status.value()).map_or(&[], |s| &s.warnings);
+    let detail = model.repos.get(selected).and_then(|r| r.last_result.as_ref());
+    let bottom = warnings.len() + usize::from(detail.is_some());
+    if bottom > 0 && lines.len() + bottom <= height {
+        while lines.len() + bottom < height {
+            lines.push(Line::default());
+        }
+        for w in warnings {
+            lines.push(Line::from(vec![Span::styled(" ⚠ ", t.warn), Span::styled(w.clone(), t.warn)]));
+        }
     }
     if let Some(row) = model.repos.get(selected)
         && let Some((at, result)) = &row.last_result
@@ -95,12 +109,28 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -
                 let sha = crate::domain::probe::short_sha(&value.head.sha);
                 l1.push(Span::styled(format!("  {}@{sha}", value.branch), t.muted));
             }
-            match (&value.plan.previous, value.commits_since_previous) {
-                (Some((prev, _)), Some(n)) => {
+            match (&value.plan.previous, value.in_push, value.state()) {
+                (Some((prev, _)), _, TagState::Unchanged) => {
+                    l1.push(Span::styled(format!("  no changes since {prev}"), t.muted));
+                }
+                (Some((prev, _)), Some(n), state) => {
                     l1.push(Span::styled(format!("  +{n}"), if n > 0 { t.other } else { t.muted }));
-                    l1.push(Span::styled(format!(" since {prev}"), t.muted));
+                    let word = if state == TagState::Tagged { " in push since" } else { " since" };
+                    l1.push(Span::styled(format!("{word} {prev}"), t.muted));
                 }
                 _ => l1.push(Span::styled("  no previous push tag", t.warn)),
+            }
+            // Work merged after tagging: worth knowing, not a reason to tag.
+            if let Some(n) = value.beyond_target.filter(|n| *n > 0) {
+                let text = if compact {
+                    format!(" · +{n} after tag")
+                } else {
+                    format!(" · +{n} on {} not in this push", value.branch)
+                };
+                l1.push(Span::styled(text, t.muted));
+            }
+            if !value.warnings.is_empty() {
+                l1.push(Span::styled(format!("  ⚠ {}", value.warnings.len()), t.warn));
             }
             (Line::from(l1), status_line(row, value, op, compact, ctx))
         }
@@ -113,6 +143,9 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: b
     if s.needs_tag() {
         spans.push(Span::styled("next ", t.muted));
         spans.push(Span::styled(s.plan.next.clone(), t.warn));
+    } else if s.state() == TagState::Unchanged {
+        spans.push(Span::styled("✓ ", t.ok));
+        spans.push(Span::styled(if compact { "nothing to tag" } else { "nothing to tag (no changes)" }, t.muted));
     } else {
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
