@@ -10,13 +10,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = color_eyre::install() {
-        eprintln!("shipdeck: {e}");
+        say(&format!("shipdeck: {e}"));
     }
     init_tracing(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("shipdeck: cannot start the async runtime: {e}");
+            say(&format!("shipdeck: cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };

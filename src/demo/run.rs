@@ -57,21 +57,22 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
 
     if args.serve {
         if let Some(p) = &repo_problem {
-            eprintln!("{p}");
+            crate::headless::warn(p);
         }
         match &args.write_config {
             Some(path) => {
                 std::fs::write(path, &text)
                     .map_err(|e| Exit::new(1, format!("cannot write {}: {e}", path.display())))?;
-                eprintln!("config written to {}", path.display());
+                crate::headless::warn(&format!("config written to {}", path.display()));
             }
-            None => print!("{text}"),
+            None => crate::headless::emit(&text),
         }
-        eprintln!(
+        // Not `eprintln!`: it panics when stderr is a closed pipe.
+        crate::headless::warn(&format!(
             "demo fleet: {} services (stage, prod) at {} — Ctrl-C stops",
             fleet.story.services.len(),
             fleet.base_url()
-        );
+        ));
         tokio::select! {
             interrupted = tokio::signal::ctrl_c() => interrupted?,
             _ = interrupts.recv() => {}

@@ -178,6 +178,19 @@ fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
 
 /// Opens the dialog listing the tags `t` would create.
 pub fn propose_tags(model: &mut Model) {
+    let (tags, skipped) = tag_plan(model);
+    if tags.is_empty() {
+        note(
+            model,
+            "nothing to tag: every repository is tagged for this push or has no changes since the previous one",
+        );
+        return;
+    }
+    model.confirm = Some(Confirm::CreateTags { tags, skipped });
+}
+
+/// The tags `t` would create, and why each other repository is left alone.
+pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
     let mut tags = Vec::new();
     let mut skipped = Vec::new();
     for (i, row) in model.repos.iter().enumerate() {
@@ -193,14 +206,7 @@ pub fn propose_tags(model: &mut Model) {
             _ => skipped.push((i, "not scanned yet".into())),
         }
     }
-    if tags.is_empty() {
-        note(
-            model,
-            "nothing to tag: every repository is tagged for this push or has no changes since the previous one",
-        );
-        return;
-    }
-    model.confirm = Some(Confirm::CreateTags { tags, skipped });
+    (tags, skipped)
 }
 
 /// Opens the dialog for a deliberate re-tag of one repository: the next

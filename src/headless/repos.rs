@@ -376,13 +376,21 @@ struct Skipped {
 pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<String, Exit> {
     let (mut model, mut driver) = scanned(config, global, false).await?;
     let name = |m: &Model, i: usize| m.repos[i].spec.name.clone();
-    match &args.retag {
-        Some(repo) => retag(&mut model, repo, args.at.as_deref())?,
-        None => repo_update::propose_tags(&mut model),
-    }
-    let (proposals, skipped) = match model.confirm.clone() {
-        Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
-        _ => (Vec::new(), Vec::new()),
+    let (proposals, skipped) = match &args.retag {
+        Some(repo) => {
+            retag(&mut model, repo, args.at.as_deref())?;
+            match model.confirm.clone() {
+                Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
+                _ => (Vec::new(), Vec::new()),
+            }
+        }
+        None => {
+            let (tags, skipped) = repo_update::tag_plan(&model);
+            if !tags.is_empty() {
+                model.confirm = Some(Confirm::CreateTags { tags: tags.clone(), skipped: skipped.clone() });
+            }
+            (tags, skipped)
+        }
     };
     let mut run = TagRun {
         dry_run: args.dry_run,
