@@ -2,8 +2,8 @@
 //! several authors, merges, previous push tags including a `-1` re-tag on a
 //! side branch, a non-scheme `v` tag, a bare "remote" to push to, and a
 //! security fork one commit behind. One repository is already tagged for
-//! the push (and pushed); the other still needs its tag, so `t` and `P` have
-//! work to do.
+//! the push (and pushed), and its main has moved on since; the other still
+//! needs its tag, so `t` and `P` have work to do.
 
 use crate::config::DEFAULT_TAG_FORMAT;
 use crate::domain::release::format_tag;
@@ -161,6 +161,10 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, String>
         if idx == 0 {
             g.tag(&push_tag, &head)?;
             g.run(&["push", "-q", "origin", &format!("refs/tags/{push_tag}")])?;
+            // Work merged after tagging, as every push week has: not in this push.
+            g.commit(1)?;
+            g.commit(0)?;
+            g.run(&["push", "-q", "origin", "main"])?;
             let sec = root.join("remotes").join(format!("{name}-security.git"));
             std::fs::create_dir_all(&sec).map_err(|e| e.to_string())?;
             Git { dir: &sec, clock: start, n: 0 }.run(&["init", "-q", "--bare", "-b", "main"])?;

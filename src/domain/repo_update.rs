@@ -535,6 +535,44 @@ mod tests {
     }
 
     #[test]
+    fn the_log_names_the_target_the_header_shows() {
+        let mut m = model();
+        let first = m.log.front().unwrap().text.clone();
+        assert!(first.starts_with("session started: AMO push 2026-11-26") && !first.contains("target"), "{first}");
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        let said: Vec<&str> = m.log.iter().map(|l| l.text.as_str()).collect();
+        assert!(said.contains(&"target 2026.11.26-1: the newest tag of this push"), "{said:?}");
+        // Said once, not at every scan.
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
+        assert_eq!(m.log.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
+    }
+
+    #[test]
+    fn a_tagged_repository_is_never_proposed_again_whatever_its_branch_did() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        // Tagged at `c`; main has moved on to `e`.
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "c")], "e"));
+        scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
+        update(&mut m, Msg::Action(Action::CreateTags));
+        assert!(m.confirm.is_none(), "nothing to tag");
+        let (_, skipped) = tag_plan(&m);
+        assert!(skipped[0].1.contains("already tagged 2026.11.26; 2 commits on main not in this push"), "{skipped:?}");
+        // The compare and its URL end at the tag, not at the branch head.
+        let range = m.repos[0].status.value().unwrap().range().unwrap();
+        assert_eq!((range.to.as_str(), range.to_head), ("2026.11.26", false));
+        m.focus = crate::domain::Pane::Repos;
+        assert_eq!(current_url(&m).unwrap(), "https://github.com/example/web/compare/2026.11.19...2026.11.26");
+        // A deliberate re-tag is possible, on another commit only.
+        assert!(propose_retag(&mut m, 0, commit("c")).unwrap_err().contains("already tagged 2026.11.26"));
+        propose_retag(&mut m, 0, commit("e")).unwrap();
+        let Some(Confirm::CreateTags { tags, .. }) = &m.confirm else { panic!("dialog") };
+        assert_eq!(tags[0].tag, "2026.11.26-1");
+    }
+
+    #[test]
     fn tagging_asks_first_then_tags_only_what_needs_it() {
         let mut m = model();
         update(&mut m, Msg::Tick(t0()));

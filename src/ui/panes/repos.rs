@@ -115,19 +115,17 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -
                 }
                 (Some((prev, _)), Some(n), state) => {
                     l1.push(Span::styled(format!("  +{n}"), if n > 0 { t.other } else { t.muted }));
-                    let word = if state == TagState::Tagged { " in push since" } else { " since" };
+                    let word = if state == TagState::Tagged && !compact { " in push since" } else { " since" };
                     l1.push(Span::styled(format!("{word} {prev}"), t.muted));
                 }
                 _ => l1.push(Span::styled("  no previous push tag", t.warn)),
             }
             // Work merged after tagging: worth knowing, not a reason to tag.
-            if let Some(n) = value.beyond_target.filter(|n| *n > 0) {
-                let text = if compact {
-                    format!(" · +{n} after tag")
-                } else {
-                    format!(" · +{n} on {} not in this push", value.branch)
-                };
-                l1.push(Span::styled(text, t.muted));
+            // The narrow pane says it beside the tag, on the second line.
+            if let Some(n) = value.beyond_target.filter(|n| *n > 0)
+                && !compact
+            {
+                l1.push(Span::styled(format!(" · +{n} on {} not in this push", value.branch), t.muted));
             }
             if !value.warnings.is_empty() {
                 l1.push(Span::styled(format!("  ⚠ {}", value.warnings.len()), t.warn));
@@ -149,6 +147,11 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: b
     } else {
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
+        if let Some(n) = s.beyond_target.filter(|n| *n > 0)
+            && compact
+        {
+            spans.push(Span::styled(format!(" (+{n} after)"), t.muted));
+        }
         let (glyph, style, word) = match row.tag_remote {
             Some(TagRemote::Pushed) => ("✓", t.ok, if compact { "pushed" } else { "on remote" }),
             Some(TagRemote::Absent) => ("✗", t.warn, if compact { "unpushed" } else { "not on remote" }),
