@@ -230,7 +230,7 @@ fn hostile_git_text_reaches_no_output() {
     let out = s.run(&["repos"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("previous 2026.11.19"), "{text}");
+    assert!(text.contains("in this push: 2026.11.19..relx head"), "{text}");
     assert!(text.contains("  relx @ "), "the branch is shown, cleaned: {text}");
     assert!(text.contains("security/relx not found"), "the security fork's branch, cleaned: {text}");
 

@@ -349,7 +349,7 @@ impl CompareView {
     /// untagged head so nobody mistakes it for what ships.
     pub fn to_title(&self) -> String {
         if self.to_head {
-            format!("{} (branch head, not tagged yet)", ref_label(&self.to))
+            format!("{} (untagged head)", ref_label(&self.to))
         } else {
             ref_label(&self.to)
         }
