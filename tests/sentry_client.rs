@@ -17,9 +17,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use shipdeck::config::PollConfig;
-use shipdeck::domain::sentry::{
-    BUCKET_SECS, Bucket, Fetched, RateLimit, SentryError, StatsEndpoint, Verdict, analyse,
-};
+use shipdeck::domain::sentry::{BUCKET_SECS, Bucket, Fetched, RateLimit, SentryError, StatsEndpoint, Verdict, analyse};
 use shipdeck::io::http;
 use shipdeck::io::sentry::{Secret, SentryClient};
 use std::collections::HashMap;
@@ -97,9 +95,7 @@ impl Seen {
             Some("/events-stats/" | "/events-timeseries/") if week_ago => Endpoint::WeekAgo,
             Some("/events-stats/") => Endpoint::Stats,
             Some("/events-timeseries/") => Endpoint::Timeseries,
-            Some("/issues/") if self.param("query").is_some_and(|q| q.contains("is:regressed")) => {
-                Endpoint::Regressed
-            }
+            Some("/issues/") if self.param("query").is_some_and(|q| q.contains("is:regressed")) => Endpoint::Regressed,
             Some("/issues/") => Endpoint::Issues,
             _ => Endpoint::Other,
         }
@@ -1015,7 +1011,8 @@ async fn empty_series_and_future_buckets_are_returned_as_they_are() {
 
     // Clock skew: buckets after `now` come back untouched.
     let later = (now() + Duration::hours(2)).timestamp();
-    let values = json!([{"timestamp": later * 1000, "value": 1000}, {"timestamp": (later + 300) * 1000, "value": null}]);
+    let values =
+        json!([{"timestamp": later * 1000, "value": 1000}, {"timestamp": (later + 300) * 1000, "value": null}]);
     fake.set(Endpoint::Timeseries, Reply::json(200, json!({"timeSeries": [{"yAxis": "count()", "values": values}]})));
     let out = fetch(&client, "addons").await;
     assert_eq!(

@@ -788,7 +788,8 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 7, 42).unwrap();
         let m = Moment { now, spike: None };
         let q = |partial: Option<&str>| {
-            let mut q = pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T15:07:42Z")]);
+            let mut q =
+                pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T15:07:42Z")]);
             if let Some(p) = partial {
                 q.push(("partial".into(), p.into()));
             }
@@ -830,7 +831,8 @@ mod tests {
         let s = story(8);
         let switch = s.prod_switch_at(SPIKE_PROJECT);
         let q = pairs(&[("interval", "5m"), ("statsPeriod", "24h")]);
-        let series = |m: &Moment, p: usize| StatsRange::from_query(&q, m.now, StatsApi::Timeseries).unwrap().series(&[p], m);
+        let series =
+            |m: &Moment, p: usize| StatsRange::from_query(&q, m.now, StatsApi::Timeseries).unwrap().series(&[p], m);
         // Whole buckets: not the first (a day back to the second) nor the
         // one filling.
         let whole = |s: &[(i64, u64)]| s[1..s.len() - 1].to_vec();

@@ -118,22 +118,20 @@ pub enum SentryError {
 fn org_forbidden(org: &str, org_token: bool) -> String {
     if org_token {
         format!(
-            "an organization auth token (sntrys_) cannot read organization `{org}`'s projects or events (it only \
-             has org:ci): use a user auth token or an internal integration's token with {SCOPES}: HTTP 403"
+            "an organization auth token (sntrys_) only has org:ci and cannot read `{org}`'s events (HTTP 403): use \
+             a user auth token or an internal integration's token with {SCOPES}"
         )
     } else {
-        format!("token may not read organization `{org}` (needs {SCOPES}): HTTP 403")
+        format!("token may not read organization `{org}` (HTTP 403): it needs {SCOPES}")
     }
 }
 
 fn project_forbidden(project: &str, has_access: Option<bool>) -> String {
     match has_access {
-        Some(false) => format!(
-            "no access to project `{project}`: the token's user is in none of its teams (Sentry answered HTTP 403)"
-        ),
+        Some(false) => format!("no access to project `{project}` (HTTP 403): the token's user is in none of its teams"),
         _ => format!(
-            "Sentry refused project `{project}`'s events (HTTP 403): the token needs event:read, and a user token \
-             a user in one of the project's teams"
+            "project `{project}` refused (HTTP 403): the token needs event:read, and a user token's user a team of \
+             the project"
         ),
     }
 }
@@ -142,9 +140,7 @@ impl SentryError {
     /// The `state` of `status --json`.
     pub fn state(&self) -> &'static str {
         match self {
-            SentryError::TokenRejected | SentryError::OrgForbidden { .. } | SentryError::NoToken(_) => {
-                "unauthorized"
-            }
+            SentryError::TokenRejected | SentryError::OrgForbidden { .. } | SentryError::NoToken(_) => "unauthorized",
             SentryError::ProjectForbidden { .. } => "forbidden",
             SentryError::RateLimited { .. } => "rate_limited",
             _ => "error",

@@ -102,7 +102,10 @@ pub struct SentryClient {
 enum Fail {
     /// Not 2xx, 401, 429 or 5xx: the status, and whether the body was
     /// Sentry's JSON `{"detail": …}` (an unknown route answers without one).
-    Status { status: u16, detail: bool },
+    Status {
+        status: u16,
+        detail: bool,
+    },
     Other(SentryError),
 }
 
@@ -483,7 +486,8 @@ impl SentryClient {
     ) -> Result<(Vec<u8>, Option<String>), Fail> {
         let token = self.token.as_ref().map_err(|e| Fail::Other(SentryError::NoToken(e.clone())))?;
         let network = |m: String| Fail::Other(SentryError::Network(format!("{}: {m}", self.base)));
-        let mut url = url::Url::parse(&format!("{}{path}", self.base)).map_err(|e| network(format!("bad URL ({e})")))?;
+        let mut url =
+            url::Url::parse(&format!("{}{path}", self.base)).map_err(|e| network(format!("bad URL ({e})")))?;
         url.query_pairs_mut().extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         let resp = self
             .http
