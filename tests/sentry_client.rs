@@ -1113,3 +1113,21 @@ async fn userinfo_in_the_base_url_is_not_sent_nor_shown() {
     let msg = error_of(&out).to_string();
     assert!(msg.starts_with(&format!("http://127.0.0.1:{port}")), "{msg}");
 }
+
+#[tokio::test]
+async fn an_issue_search_without_categories_or_substatus_is_asked_without_them() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let invalid = Reply::json(400, json!({"detail": "Invalid search query"}));
+    fake.set(Endpoint::Regressed, invalid);
+    let client = fake.client(token());
+    let f = fetched_of(&fetch(&client, "addons").await).clone();
+    assert_eq!((shorts(&f.issues), f.regressions.len()), (vec!["ADDONS-1B", "ADDONS-1A"], 0));
+    // The next fetch asks neither.
+    fetched_of(&fetch(&client, "addons").await);
+    let asked: Vec<String> =
+        fake.seen_at(Endpoint::Issues).iter().map(|s| s.param("query").unwrap_or("").to_string()).collect();
+    assert_eq!(asked[1], "is:unresolved firstSeen:>2026-11-26T15:00:00Z", "{asked:?}");
+    assert_eq!(fake.seen_at(Endpoint::Regressed).len(), 1);
+    // Still errors only: the category is checked here.
+    assert_eq!(shorts(&fetched_of(&fetch(&client, "addons").await).issues), ["ADDONS-1B", "ADDONS-1A"]);
+}

@@ -95,6 +95,8 @@ pub struct SentryClient {
     projects: tokio::sync::Mutex<ProjectMap>,
     /// `events-timeseries` is not there: ask `events-stats` from now on.
     legacy_stats: AtomicBool,
+    /// The issue search knows no `issue.category` nor `is:regressed`.
+    old_search: AtomicBool,
     week_ago: std::sync::Mutex<HashMap<String, WeekAgo>>,
 }
 
@@ -138,6 +140,7 @@ impl SentryClient {
             token,
             projects: tokio::sync::Mutex::new(ProjectMap::default()),
             legacy_stats: AtomicBool::new(false),
+            old_search: AtomicBool::new(false),
             week_ago: std::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -214,15 +217,38 @@ impl SentryClient {
         let week_ago = self.week_ago(slug, id, push, endpoint, rate).await?;
         let push_s = stamp(push);
 
-        let query = format!("is:unresolved issue.category:error firstSeen:>{push_s}");
-        let issues = self.issues(slug, id, &query, "new", rate).await?;
+        // A Sentry older than issue categories and substatuses answers 400
+        // to them: it is asked without them for the rest of the run (the
+        // category is still checked here), and has no regressions to show.
+        let new = |category: bool| {
+            let category = if category { " issue.category:error" } else { "" };
+            format!("is:unresolved{category} firstSeen:>{push_s}")
+        };
+        let old_search = self.old_search.load(Ordering::Relaxed);
+        let issues = match self.issues(slug, id, &new(!old_search), "new", rate).await {
+            Err(Scoped::Failed(SentryError::Server { status: 400 })) if !old_search => {
+                self.old_search.store(true, Ordering::Relaxed);
+                self.issues(slug, id, &new(false), "new", rate).await?
+            }
+            other => other?,
+        };
         let issues = issues.into_iter().filter(|i| i.first_seen >= push).collect();
 
         // Came back since the push: seen since, first seen before, and not
         // put back in the inbox as a regression before the push (Sentry
         // keeps an issue `regressed` for a week).
-        let query = format!("is:unresolved is:regressed issue.category:error lastSeen:>{push_s}");
-        let regressions = self.issues(slug, id, &query, "date", rate).await?;
+        let regressions = if self.old_search.load(Ordering::Relaxed) {
+            Vec::new()
+        } else {
+            let query = format!("is:unresolved is:regressed issue.category:error lastSeen:>{push_s}");
+            match self.issues(slug, id, &query, "date", rate).await {
+                Err(Scoped::Failed(SentryError::Server { status: 400 })) => {
+                    self.old_search.store(true, Ordering::Relaxed);
+                    Vec::new()
+                }
+                other => other?,
+            }
+        };
         let regressions = regressions
             .into_iter()
             .filter(|i| i.first_seen < push && i.regressed_at.is_none_or(|r| r >= push))
