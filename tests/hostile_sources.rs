@@ -373,8 +373,15 @@ fn answer(uri: &axum::http::Uri) -> axum::response::Response {
         return json(StatusCode::OK, serde_json::Value::Array(list).to_string());
     }
     let now = chrono::Utc::now().timestamp() / 300 * 300;
-    let stats = serde_json::json!({ "data": (0..12).map(|i| serde_json::json!([now - i * 300, [{"count": i}]])).collect::<Vec<_>>() });
-    match (project.as_deref(), path.ends_with("/events-stats/")) {
+    let series = path.ends_with("/events-stats/") || path.ends_with("/events-timeseries/");
+    let stats = if path.ends_with("/events-timeseries/") {
+        let values: Vec<_> =
+            (0..12).map(|i| serde_json::json!({"timestamp": (now - i * 300) * 1000, "value": i})).collect();
+        serde_json::json!({ "timeSeries": [{"yAxis": "count()", "values": values}] })
+    } else {
+        serde_json::json!({ "data": (0..12).map(|i| serde_json::json!([now - i * 300, [{"count": i}]])).collect::<Vec<_>>() })
+    };
+    match (project.as_deref(), series) {
         (Some("1"), true) => json(StatusCode::OK, stats.to_string()),
         (Some("1"), false) => {
             json(StatusCode::OK, serde_json::Value::Array((0..12).map(hostile_issue).collect()).to_string())

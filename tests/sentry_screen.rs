@@ -1,6 +1,8 @@
 //! The Sentry pane through ratatui's TestBackend: calm, spike (with new
-//! issues and the push and prod version changes marked), rate limited and
-//! unauthorized, in the grid and zoomed; colour on the verdicts.
+//! issues, a regression, and the push and prod version changes marked), rate
+//! limited, a rejected token and a project out of reach, in the grid and
+//! zoomed; which endpoint answered, on screen and in `status --json`; colour
+//! on the verdicts.
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use ratatui::Terminal;
@@ -9,8 +11,9 @@ use ratatui::buffer::Buffer;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::model::{Pane, Role};
 use shipdeck::domain::sentry::{
-    BUCKET_SECS, Bucket, Fetched, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec, SentryState,
+    BUCKET_SECS, Bucket, Fetched, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec, SentryState, StatsEndpoint,
 };
+use shipdeck::domain::sentry_report::SentryReport;
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -65,16 +68,24 @@ fn model() -> Model {
     m
 }
 
-/// Six hours of buckets up to now: `quiet` per bucket, `after` from 15
-/// minutes after the push.
+/// Six hours of buckets up to now, as Sentry answers them: `quiet` per
+/// bucket, `after` from 10 minutes after the push, and the bucket holding
+/// now (it starts now: nothing in it yet).
 fn series(quiet: u64, after: u64) -> Vec<Bucket> {
     let end = now().timestamp() - now().timestamp().rem_euclid(BUCKET_SECS);
-    let rise = (push() + Duration::minutes(15)).timestamp();
+    let rise = (push() + Duration::minutes(10)).timestamp();
     (0..72)
         .map(|i| {
             let at = end - (71 - i) * BUCKET_SECS;
             let wobble = (i as u64 * 7) % 3;
-            Bucket { at, count: Some(if at >= rise { after } else { quiet + wobble }) }
+            let count = if at >= now().timestamp() {
+                0
+            } else if at >= rise {
+                after
+            } else {
+                quiet + wobble
+            };
+            Bucket { at, count: Some(count) }
         })
         .collect()
 }
@@ -85,8 +96,36 @@ fn issue(n: u32, title: &str, count: u64) -> NewIssue {
         title: title.into(),
         count,
         first_seen: push() + Duration::minutes(16),
+        last_seen: Some(now()),
         permalink: format!("https://sentry.example.org/organizations/mozilla/issues/46129{n}/"),
         level: if n == 7 { "error".into() } else { "warning".into() },
+        regressed_at: None,
+    }
+}
+
+/// An issue first seen weeks ago that came back after the push.
+fn regression() -> NewIssue {
+    NewIssue {
+        short_id: "ADDONS-SERVER-Z3".into(),
+        title: "OperationalError: (1213, 'Deadlock found when trying to get lock')".into(),
+        count: 1840,
+        first_seen: push() - Duration::days(23),
+        last_seen: Some(now()),
+        permalink: "https://sentry.example.org/organizations/mozilla/issues/4400118202/".into(),
+        level: "error".into(),
+        regressed_at: Some(push() + Duration::minutes(14)),
+    }
+}
+
+fn data(series: Vec<Bucket>, issues: Vec<NewIssue>, regressions: Vec<NewIssue>, endpoint: StatsEndpoint) -> Fetched {
+    Fetched {
+        series,
+        interval: BUCKET_SECS,
+        until: now().timestamp(),
+        week_ago: Vec::new(),
+        issues,
+        regressions,
+        endpoint,
     }
 }
 
@@ -120,16 +159,17 @@ fn zoomed(m: &Model) -> String {
 
 fn calm_and_spike() -> Model {
     let mut m = model();
-    let spike = Fetched {
-        series: series(2, 11),
-        week_ago: Vec::new(),
-        issues: vec![
+    let spike = data(
+        series(2, 11),
+        vec![
             issue(7, "KeyError: 'promoted'", 31),
             issue(8, "OperationalError: (1205, 'Lock wait timeout exceeded')", 12),
         ],
-    };
+        vec![regression()],
+        StatsEndpoint::Timeseries,
+    );
     fetched(&mut m, 0, Ok(spike), rate());
-    fetched(&mut m, 1, Ok(Fetched { series: series(3, 3), week_ago: Vec::new(), issues: Vec::new() }), rate());
+    fetched(&mut m, 1, Ok(data(series(3, 3), Vec::new(), Vec::new(), StatsEndpoint::Timeseries)), rate());
     m
 }
 
@@ -150,11 +190,19 @@ fn rate_limited_and_unauthorized() {
     let mut m = model();
     let until = now() + Duration::seconds(95);
     fetched(&mut m, 0, Err(SentryError::RateLimited { until: Some(until) }), None);
-    fetched(&mut m, 1, Err(SentryError::Unauthorized { status: 403 }), None);
+    fetched(
+        &mut m,
+        1,
+        Err(SentryError::ProjectForbidden { project: "addons-frontend".into(), has_access: Some(false) }),
+        None,
+    );
     let text = zoomed(&m);
     assert!(text.contains("rate limited until 15:31:35"), "{text}");
-    assert!(text.contains("token rejected / missing scope"), "{text}");
-    insta::assert_snapshot!("sentry_rate_limited_and_unauthorized", text);
+    assert!(text.contains("no access to project `addons-frontend`"), "{text}");
+    insta::assert_snapshot!("sentry_rate_limited_and_no_access", text);
+    fetched(&mut m, 1, Err(SentryError::TokenRejected), None);
+    let text = zoomed(&m);
+    assert!(text.contains("token rejected (invalid, expired or revoked): HTTP 401"), "{text}");
 }
 
 #[test]
@@ -185,4 +233,37 @@ fn no_size_breaks_the_pane() {
             draw(&z, w, h);
         }
     }
+}
+
+#[test]
+fn regressions_are_marked_and_the_endpoint_is_named() {
+    let m = calm_and_spike();
+    let text = zoomed(&m);
+    let line = text.lines().find(|l| l.contains("ADDONS-SERVER-Z3")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("↺ ADDONS-SERVER-Z3 regressed ×1840"), "{line}");
+    assert!(text.contains("via events-timeseries"), "{text}");
+    // Narrow: the mark leads the line, so it shows.
+    let grid = testkit::buffer_text(&draw(&m, 80, 24));
+    assert!(grid.contains(" ↺ ADDONS"), "{grid}");
+
+    // A Sentry without events-timeseries says so.
+    let mut old = model();
+    let d = data(series(3, 3), Vec::new(), Vec::new(), StatsEndpoint::EventsStats);
+    fetched(&mut old, 0, Ok(d.clone()), None);
+    fetched(&mut old, 1, Ok(d), None);
+    assert!(zoomed(&old).contains("via events-stats (no events-timeseries here)"), "{}", zoomed(&old));
+
+    // And status --json names it per project, with the regressions.
+    let report = serde_json::to_value(SentryReport::from_model(&m).unwrap()).unwrap();
+    let p = &report["projects"][0];
+    assert_eq!(p["endpoint"], "events-timeseries");
+    assert_eq!(p["interval"], 300);
+    assert_eq!(p["until"], now().timestamp());
+    assert_eq!(p["regressions"][0]["short_id"], "ADDONS-SERVER-Z3");
+    assert_eq!(p["regressions"][0]["regressed_at"], "2026-11-26T15:16:00Z");
+    assert_eq!(p["new_issues"].as_array().map(Vec::len), Some(2));
+    let old = serde_json::to_value(SentryReport::from_model(&old).unwrap()).unwrap();
+    assert_eq!(old["projects"][1]["endpoint"], "events-stats");
+    let none = serde_json::to_value(SentryReport::from_model(&model()).unwrap()).unwrap();
+    assert!(none["projects"][0]["endpoint"].is_null());
 }

@@ -11,9 +11,10 @@
 //! - A Sentry web API for organization `demo` (see [`super::sentry`]), at
 //!   [`Fleet::sentry_url`], with `Authorization: Bearer demo-sentry-token`:
 //!   `/api/0/organizations/{org}/projects/` (one project per service),
-//!   `/api/0/organizations/{org}/events-stats/` (errors per 5 minutes; the
-//!   first service spikes after its prod switch) and
-//!   `/api/0/organizations/{org}/issues/` (two new issues once it has).
+//!   `/api/0/organizations/{org}/events-timeseries/` and `…/events-stats/`
+//!   (errors per 5 minutes; the first service spikes after its prod switch)
+//!   and `/api/0/organizations/{org}/issues/` (new issues and a regression
+//!   once it has).
 
 use super::sentry;
 use super::story::{Health, Story};

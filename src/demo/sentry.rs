@@ -1,9 +1,18 @@
-//! The demo's Sentry: the three calls of the Sentry web API the cockpit
-//! makes, served by the fleet from real-shaped data. Organization
-//! [`DEMO_SENTRY_ORG`], one project per service (slug = service name), a
-//! quiet deterministic baseline of errors, and one spike: the first
-//! service's project, once its prod has switched to the new tag, raises its
-//! counts and shows two new issues (from `fixtures/sentry/issues.json`).
+//! The demo's Sentry: the calls of the Sentry web API the cockpit makes
+//! (the project list, `events-timeseries` and `events-stats`, the issue
+//! search), served by the fleet from real-shaped data and cut the way Sentry
+//! cuts them. Organization [`DEMO_SENTRY_ORG`], one project per service
+//! (slug = service name), a quiet deterministic baseline of errors — a
+//! quarter of them `default` events, what `logger.error` sends — and one
+//! spike: the first service's project, once its prod has switched to the new
+//! tag, raises its counts and shows two new issues (from
+//! `fixtures/sentry/issues.json`), a new performance issue (not an error)
+//! and an old error that came back.
+//!
+//! Like Sentry, a series holds what happened up to the end asked, so the
+//! bucket still filling counts only its first minutes; `events-stats` leaves
+//! it out unless asked `partial=1`, `events-timeseries` keeps it and marks
+//! it `incomplete`.
 //!
 //! Times: the story runs in story seconds, Sentry in wall-clock 5-minute
 //! buckets. The spike begins at the wall-clock moment of the project's prod
@@ -43,6 +52,9 @@ pub const RATE_LIMIT: u64 = 40;
 pub const CONCURRENT_LIMIT: u64 = 25;
 /// Data points one events-stats answer holds at most, as on sentry.io.
 pub const MAX_POINTS: i64 = 10_000;
+/// A bucket ending less than this long ago is `incomplete` in
+/// `events-timeseries` (Sentry's assumed ingestion delay).
+pub const INGESTION_DELAY_SECS: i64 = 90;
 /// The first project's id; project `i` has this plus `i`.
 pub const FIRST_PROJECT_ID: u64 = 4_500_000_000_000_001;
 
@@ -151,8 +163,8 @@ pub fn baseline(project: usize, at: i64) -> u64 {
     QUIET[(mix(project, at, 0) % QUIET.len() as u64) as usize]
 }
 
-/// Errors of `project` in the 5-minute bucket at `at` (epoch seconds,
-/// aligned): the baseline, or 8–15 in the spike's buckets up to now.
+/// Errors of `project` in the whole 5-minute bucket at `at` (epoch
+/// seconds, aligned): the baseline, or 8–15 in the spike's buckets up to now.
 pub fn bucket_count(project: usize, at: i64, m: &Moment) -> u64 {
     match (m.spike, m.spike_from()) {
         (Some(s), Some(from)) if s.project == project && at >= from && at <= m.now.timestamp() => {
@@ -162,20 +174,81 @@ pub fn bucket_count(project: usize, at: i64, m: &Moment) -> u64 {
     }
 }
 
-/// The buckets of one events-stats answer: `first..=last` every `interval`
-/// seconds (a multiple of [`BUCKET_SECS`]).
+/// Which events a query counts: Sentry's `event.type:error` (exceptions)
+/// and `event.type:default` (messages such as `logger.error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventTypes {
+    pub error: bool,
+    pub default: bool,
+}
+
+impl EventTypes {
+    /// From a search query: the types it names, or all when it names none.
+    pub fn from_query(query: &str) -> EventTypes {
+        let (error, default) = (query.contains("event.type:error"), query.contains("event.type:default"));
+        if error || default { EventTypes { error, default } } else { EventTypes { error: true, default: true } }
+    }
+}
+
+/// Of a bucket's errors, this many are `default` events (`logger.error`).
+pub fn default_events(total: u64) -> u64 {
+    total / 4
+}
+
+/// Events of `project` from `from` to `to` (epoch seconds) of the given
+/// types: each 5-minute bucket's count spread evenly over it, nothing after
+/// now. A bucket still filling holds what has happened so far.
+pub fn count_between(project: usize, from: i64, to: i64, types: EventTypes, m: &Moment) -> u64 {
+    let to = to.min(m.now.timestamp());
+    let mut n = 0;
+    let mut b = floor_to(from, BUCKET_SECS);
+    while b < to {
+        let overlap = (b + BUCKET_SECS).min(to) - b.max(from);
+        if overlap > 0 {
+            let total = bucket_count(project, b, m);
+            let kept = match (types.error, types.default) {
+                (true, true) => total,
+                (true, false) => total - default_events(total),
+                (false, true) => default_events(total),
+                (false, false) => 0,
+            };
+            n += kept * overlap as u64 / BUCKET_SECS as u64;
+        }
+        b += BUCKET_SECS;
+    }
+    n
+}
+
+/// Which endpoint a series is for: Sentry cuts them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsApi {
+    /// `events-stats`: the bucket still filling only with `partial=1`.
+    EventsStats,
+    /// `events-timeseries`: always up to the one still filling.
+    Timeseries,
+}
+
+/// The buckets of one answer: `first..=last` every `interval` seconds (a
+/// multiple of [`BUCKET_SECS`]), counting what happened from `start` to
+/// `end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatsRange {
     pub first: i64,
     pub last: i64,
     pub interval: i64,
+    pub start: i64,
+    pub end: i64,
+    pub types: EventTypes,
 }
 
 impl StatsRange {
-    /// The range asked for by an events-stats query: `interval` (default
-    /// `1h`) and either `statsPeriod` (default `24h`) or `start` and `end`,
-    /// aligned to the interval and cut at now. `Err` is the 400's detail.
-    pub fn from_query(params: &[(String, String)], now: DateTime<Utc>) -> Result<StatsRange, String> {
+    /// The range asked for by a query: `interval` (default `1h`; `5m` or
+    /// seconds) and either `statsPeriod` (default `24h`) or `start` and
+    /// `end`, aligned to the interval and cut at now. Like Sentry's,
+    /// `events-stats` leaves out the bucket still filling — the one holding
+    /// `end` — unless asked `partial=1`; `events-timeseries` keeps it. `Err`
+    /// is the 400's detail.
+    pub fn from_query(params: &[(String, String)], now: DateTime<Utc>, api: StatsApi) -> Result<StatsRange, String> {
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let interval = param("interval").unwrap_or("1h");
         let interval = parse_period(interval).ok_or_else(|| format!("Invalid interval: {interval}"))?;
@@ -198,39 +271,68 @@ impl StatsRange {
             }
             _ => return Err("start and end are both required".into()),
         };
-        let first = floor_to(start.timestamp(), interval);
-        let last = floor_to(end.timestamp(), interval);
+        let (start, end) = (start.timestamp(), end.timestamp());
+        let first = floor_to(start, interval);
+        let filling = floor_to(end, interval);
+        let last = match api {
+            StatsApi::Timeseries => filling,
+            StatsApi::EventsStats if param("partial") == Some("1") && end > filling => filling,
+            StatsApi::EventsStats => filling - interval,
+        };
         if (last - first) / interval + 1 > MAX_POINTS {
             return Err(
                 "Your interval and date range would create too many results. Use a larger interval, or a smaller date range."
                     .into(),
             );
         }
-        Ok(StatsRange { first, last, interval })
+        let types = EventTypes::from_query(param("query").unwrap_or(""));
+        Ok(StatsRange { first, last, interval, start, end, types })
     }
 
-    /// (bucket start, errors) for the sum of `projects`; empty when the
+    /// (bucket start, events) for the sum of `projects`; empty when the
     /// range starts after now.
     pub fn series(&self, projects: &[usize], m: &Moment) -> Vec<(i64, u64)> {
-        let now = m.now.timestamp();
         let step = usize::try_from(self.interval).unwrap_or(1).max(1);
         (self.first..=self.last)
             .step_by(step)
             .map(|at| {
-                let count = (at..at + self.interval)
-                    .step_by(BUCKET_SECS as usize)
-                    .filter(|b| *b <= now)
-                    .flat_map(|b| projects.iter().map(move |p| bucket_count(*p, b, m)))
-                    .sum();
-                (at, count)
+                let (from, to) = (at.max(self.start), (at + self.interval).min(self.end));
+                (at, projects.iter().map(|p| count_between(*p, from, to, self.types, m)).sum())
             })
             .collect()
     }
 
+    /// `events-stats`' answer.
     pub fn body(&self, projects: &[usize], m: &Moment) -> Value {
         let data: Vec<Value> =
             self.series(projects, m).into_iter().map(|(at, n)| json!([at, [{"count": n}]])).collect();
         json!({"data": data, "start": self.first, "end": self.last + self.interval, "isMetricsData": false})
+    }
+
+    /// `events-timeseries`' answer: milliseconds, and a bucket is
+    /// `incomplete` while it ends less than [`INGESTION_DELAY_SECS`] ago.
+    pub fn timeseries_body(&self, projects: &[usize], m: &Moment, dataset: &str) -> Value {
+        let now = m.now.timestamp();
+        let values: Vec<Value> = self
+            .series(projects, m)
+            .into_iter()
+            .map(|(at, n)| {
+                let mut row = json!({"timestamp": at * 1000, "value": n, "incomplete": false});
+                if at + self.interval >= now - INGESTION_DELAY_SECS {
+                    row["incomplete"] = json!(true);
+                    row["incompleteReason"] = json!("INCOMPLETE_BUCKET");
+                }
+                row
+            })
+            .collect();
+        json!({
+            "meta": {"dataset": dataset, "start": self.start * 1000, "end": self.end * 1000},
+            "timeSeries": [{
+                "values": values,
+                "yAxis": "count()",
+                "meta": {"valueType": "integer", "valueUnit": null, "interval": self.interval * 1000},
+            }],
+        })
     }
 }
 
@@ -314,6 +416,113 @@ pub fn issues(index: usize, slug: &str, m: &Moment) -> Vec<Value> {
     // `sort=new`: newest first.
     list.sort_by_key(|(seen, _)| std::cmp::Reverse(*seen));
     list.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Seconds after the spike began that an old error of the spiking project
+/// comes back (a regression), and that a performance issue is first seen.
+pub const REGRESSION_AFTER_SECS: i64 = 40;
+pub const PERFORMANCE_AFTER_SECS: i64 = 90;
+
+/// Every unresolved issue of project `index` that the demo's Sentry holds
+/// now: after the spike, the new errors of [`issues`], an old error that
+/// came back ([`REGRESSION_AFTER_SECS`] in: first seen three weeks before,
+/// `substatus` `regressed`, in the inbox as a regression since then) and a
+/// new performance issue ([`PERFORMANCE_AFTER_SECS`] in), which is not an
+/// error. Each carries its `inbox`.
+pub fn all_issues(index: usize, slug: &str, m: &Moment) -> Vec<Value> {
+    let Some(spike) = m.spike.filter(|s| s.project == index) else {
+        return Vec::new();
+    };
+    let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let mut list: Vec<Value> = issues(index, slug, m)
+        .into_iter()
+        .map(|mut i| {
+            let first = i["firstSeen"].clone();
+            i["inbox"] = json!({"reason": 0, "reason_details": null, "date_added": first});
+            i
+        })
+        .collect();
+    let project = json!({"id": project_id(index), "name": slug, "slug": slug, "platform": platform(slug)});
+    let prefix = slug.to_uppercase();
+    let grown = spike.story_secs.max(0.0) as u64;
+    let back = spike.began + Duration::seconds(REGRESSION_AFTER_SECS);
+    if m.now >= back {
+        list.push(json!({
+            "id": "4400118202",
+            "shortId": format!("{prefix}-Z3"),
+            "title": "OperationalError: (1213, 'Deadlock found when trying to get lock')",
+            "culprit": "olympia.reviewers.utils in process_queue",
+            "permalink": "https://sentry.example.com/organizations/demo/issues/4400118202/",
+            "level": "error",
+            "status": "unresolved",
+            "substatus": "regressed",
+            "issueType": "error",
+            "issueCategory": "error",
+            "count": (1840 + grown / 4).to_string(),
+            "userCount": 52,
+            "firstSeen": stamp(spike.began - Duration::days(23)),
+            "lastSeen": stamp(m.now),
+            "inbox": {"reason": 2, "reason_details": null, "date_added": stamp(back)},
+            "project": project.clone(),
+        }));
+    }
+    let seen = spike.began + Duration::seconds(PERFORMANCE_AFTER_SECS);
+    if m.now >= seen {
+        list.push(json!({
+            "id": "4612915120",
+            "shortId": format!("{prefix}-1K9"),
+            "title": "N+1 Query",
+            "culprit": "/api/v5/addons/search/",
+            "permalink": "https://sentry.example.com/organizations/demo/issues/4612915120/",
+            "level": "info",
+            "status": "unresolved",
+            "substatus": "new",
+            "issueType": "performance_n_plus_one_db_queries",
+            "issueCategory": "performance",
+            "count": (3 + grown / 10).to_string(),
+            "userCount": 3,
+            "firstSeen": stamp(seen),
+            "lastSeen": stamp(m.now),
+            "inbox": {"reason": 0, "reason_details": null, "date_added": stamp(seen)},
+            "project": project,
+        }));
+    }
+    list
+}
+
+/// The issues an issue search returns, as Sentry answers it: `is:unresolved`,
+/// `is:regressed` (`substatus` regressed), `issue.category:…`,
+/// `firstSeen:>…` and `lastSeen:>…` filter (other terms are left alone);
+/// `sort` `new` is newest first seen first, else last seen; `expand=inbox`
+/// keeps each issue's `inbox`.
+pub fn search(mut list: Vec<Value>, params: &[(String, String)]) -> Vec<Value> {
+    let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let time = |i: &Value, k: &str| i[k].as_str().and_then(parse_time);
+    for term in param("query").unwrap_or("").split_whitespace() {
+        let (key, value) = term.split_once(':').unwrap_or((term, ""));
+        list.retain(|i| match (key, value) {
+            ("is", "unresolved") => i["status"] == "unresolved",
+            ("is", "regressed") => i["substatus"] == "regressed",
+            ("issue.category", c) => i["issueCategory"] == c,
+            ("firstSeen" | "lastSeen", v) if v.starts_with('>') => {
+                let field = if key == "firstSeen" { "firstSeen" } else { "lastSeen" };
+                parse_time(&v[1..]).is_some_and(|t| time(i, field).is_some_and(|seen| seen > t))
+            }
+            _ => true,
+        });
+    }
+    let key = if param("sort") == Some("new") { "firstSeen" } else { "lastSeen" };
+    list.sort_by_key(|i| std::cmp::Reverse(time(i, key)));
+    if param("expand") != Some("inbox") {
+        for i in &mut list {
+            if let Some(o) = i.as_object_mut() {
+                o.remove("inbox");
+            }
+        }
+    }
+    let limit = param("limit").and_then(|v| v.parse::<usize>().ok()).unwrap_or(100).clamp(1, 100);
+    list.truncate(limit);
+    list
 }
 
 /// Requests counted per wall-clock second, for the rate-limit headers.
@@ -414,6 +623,7 @@ pub(super) fn routes() -> Router<Arc<FleetState>> {
     Router::new()
         .route("/api/0/organizations/{org}/projects/", get(projects))
         .route("/api/0/organizations/{org}/events-stats/", get(events_stats))
+        .route("/api/0/organizations/{org}/events-timeseries/", get(events_timeseries))
         .route("/api/0/organizations/{org}/issues/", get(org_issues))
 }
 
@@ -441,8 +651,31 @@ async fn events_stats(
     let answer = guard(&headers, &org).and_then(|()| {
         let params = query_pairs(raw.as_deref());
         let projects = selected_projects(&params, st.story.services.len())?;
-        let range = StatsRange::from_query(&params, m.now).map_err(|e| detail(StatusCode::BAD_REQUEST, &e))?;
+        let range = StatsRange::from_query(&params, m.now, StatsApi::EventsStats)
+            .map_err(|e| detail(StatusCode::BAD_REQUEST, &e))?;
         Ok(range.body(&projects, &m))
+    });
+    reply(&st, answer, &[])
+}
+
+/// `events-timeseries`: `dataset` is required here, as Sentry documents it.
+async fn events_timeseries(
+    State(st): State<Arc<FleetState>>,
+    Path(org): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let m = moment(&st);
+    let answer = guard(&headers, &org).and_then(|()| {
+        let params = query_pairs(raw.as_deref());
+        let dataset = params.iter().find(|(k, _)| k == "dataset").map(|(_, v)| v.as_str());
+        let Some(dataset @ ("errors" | "discover")) = dataset else {
+            return Err(detail(StatusCode::BAD_REQUEST, "dataset must be one of: errors, discover"));
+        };
+        let projects = selected_projects(&params, st.story.services.len())?;
+        let range = StatsRange::from_query(&params, m.now, StatsApi::Timeseries)
+            .map_err(|e| detail(StatusCode::BAD_REQUEST, &e))?;
+        Ok(range.timeseries_body(&projects, &m, dataset))
     });
     reply(&st, answer, &[])
 }
@@ -457,15 +690,8 @@ async fn org_issues(
     let answer = guard(&headers, &org).and_then(|()| {
         let params = query_pairs(raw.as_deref());
         let projects = selected_projects(&params, st.story.services.len())?;
-        let limit = params
-            .iter()
-            .find(|(k, _)| k == "limit")
-            .and_then(|(_, v)| v.parse::<usize>().ok())
-            .unwrap_or(100)
-            .clamp(1, 100);
-        let list: Vec<Value> =
-            projects.iter().flat_map(|&i| issues(i, &st.story.services[i], &m)).take(limit).collect();
-        Ok(Value::Array(list))
+        let all = projects.iter().flat_map(|&i| all_issues(i, &st.story.services[i], &m)).collect();
+        Ok(Value::Array(search(all, &params)))
     });
     reply(&st, answer, &[])
 }
@@ -507,11 +733,13 @@ mod tests {
         assert_eq!(list[1]["platform"], "javascript-react");
     }
 
+    const ALL: EventTypes = EventTypes { error: true, default: true };
+
     #[test]
-    fn buckets_cover_the_range_aligned_up_to_now() {
+    fn buckets_cover_the_range_aligned_up_to_the_one_filling() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 7, 42).unwrap();
         let q = pairs(&[("interval", "5m"), ("statsPeriod", "24h"), ("yAxis", "count()"), ("query", "x")]);
-        let r = StatsRange::from_query(&q, now).unwrap();
+        let r = StatsRange::from_query(&q, now, StatsApi::Timeseries).unwrap();
         assert_eq!(r.interval, 300);
         assert_eq!(r.last, Utc.with_ymd_and_hms(2026, 11, 26, 15, 5, 0).unwrap().timestamp());
         assert_eq!(r.first, Utc.with_ymd_and_hms(2026, 11, 25, 15, 5, 0).unwrap().timestamp());
@@ -523,18 +751,26 @@ mod tests {
         assert!(s.iter().any(|(_, n)| *n > 0) && s.iter().any(|(_, n)| *n == 0), "not flat");
         assert_eq!(s, r.series(&[0], &m), "deterministic");
         assert_ne!(s, r.series(&[1], &m), "per project");
+        // The first bucket holds what happened from the start asked; the
+        // last one what happened up to now.
+        let (first, last) = (s[0], s[288]);
+        assert_eq!(first.1, count_between(0, now.timestamp() - 86_400, first.0 + 300, ALL, &m));
+        assert_eq!(last.1, baseline(0, last.0) * 162 / 300);
 
         // start/end (RFC 3339 or without an offset), cut at now.
         let q = pairs(&[("interval", "5m"), ("start", "2026-11-26T14:52:10Z"), ("end", "2026-11-26T18:00:00+00:00")]);
-        let r = StatsRange::from_query(&q, now).unwrap();
+        let r = StatsRange::from_query(&q, now, StatsApi::Timeseries).unwrap();
         assert_eq!((r.first, r.last), (now.timestamp() - 1062, now.timestamp() - 162));
         let q = pairs(&[("interval", "5m"), ("start", "2026-11-19T14:50:00"), ("end", "2026-11-19T15:07:42")]);
-        assert_eq!(StatsRange::from_query(&q, now).unwrap().series(&[0], &m).len(), 4);
+        assert_eq!(StatsRange::from_query(&q, now, StatsApi::Timeseries).unwrap().series(&[0], &m).len(), 4);
         // An hour interval sums its twelve buckets.
-        let q = pairs(&[("interval", "1h"), ("start", "2026-11-26T13:00:00Z"), ("end", "2026-11-26T13:59:59Z")]);
-        let hour = StatsRange::from_query(&q, now).unwrap().series(&[0], &m);
+        let q = pairs(&[("interval", "1h"), ("start", "2026-11-26T13:00:00Z"), ("end", "2026-11-26T14:00:00Z")]);
+        let hour = StatsRange::from_query(&q, now, StatsApi::EventsStats).unwrap().series(&[0], &m);
         let t0 = Utc.with_ymd_and_hms(2026, 11, 26, 13, 0, 0).unwrap().timestamp();
         assert_eq!(hour, vec![(t0, (0..12).map(|i| baseline(0, t0 + 300 * i)).sum())]);
+        // Seconds, as events-timeseries takes them.
+        let q = pairs(&[("interval", "300"), ("statsPeriod", "1h")]);
+        assert_eq!(StatsRange::from_query(&q, now, StatsApi::Timeseries).unwrap().interval, 300);
 
         for bad in [
             pairs(&[("interval", "7m")]),
@@ -543,8 +779,51 @@ mod tests {
             pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T13:00:00Z")]),
             pairs(&[("interval", "5m"), ("statsPeriod", "90d")]),
         ] {
-            assert!(StatsRange::from_query(&bad, now).is_err(), "{bad:?}");
+            assert!(StatsRange::from_query(&bad, now, StatsApi::Timeseries).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn events_stats_leaves_out_the_filling_bucket_unless_asked_partial() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 15, 7, 42).unwrap();
+        let m = Moment { now, spike: None };
+        let q = |partial: Option<&str>| {
+            let mut q =
+                pairs(&[("interval", "5m"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T15:07:42Z")]);
+            if let Some(p) = partial {
+                q.push(("partial".into(), p.into()));
+            }
+            StatsRange::from_query(&q, now, StatsApi::EventsStats).unwrap().series(&[0], &m)
+        };
+        let filling = Utc.with_ymd_and_hms(2026, 11, 26, 15, 5, 0).unwrap().timestamp();
+        assert_eq!(q(None).last().map(|b| b.0), Some(filling - 300));
+        assert_eq!(q(Some("0")).last().map(|b| b.0), Some(filling - 300));
+        assert_eq!(q(Some("1")).last().map(|b| b.0), Some(filling));
+        assert_eq!(q(Some("1")).len(), q(None).len() + 1);
+        // events-timeseries keeps it, and says it is incomplete.
+        let q = pairs(&[("interval", "300"), ("start", "2026-11-26T14:00:00Z"), ("end", "2026-11-26T15:07:42Z")]);
+        let body = StatsRange::from_query(&q, now, StatsApi::Timeseries).unwrap().timeseries_body(&[0], &m, "errors");
+        let values = body["timeSeries"][0]["values"].as_array().unwrap();
+        assert_eq!(values.len(), 14);
+        assert_eq!(values[13]["timestamp"], filling * 1000);
+        assert_eq!(values[13]["incomplete"], true);
+        assert_eq!(values[12]["incomplete"], false, "ended more than 90 s ago");
+        assert_eq!(body["timeSeries"][0]["meta"]["interval"], 300_000);
+        assert_eq!(body["meta"]["dataset"], "errors");
+    }
+
+    #[test]
+    fn a_query_for_exceptions_only_misses_the_logged_errors() {
+        let s = story(3);
+        let m = at(&s, s.prod_switch_at(SPIKE_PROJECT) + 30.0);
+        let from = m.spike_from().unwrap();
+        let all = count_between(0, from, from + 600, ALL, &m);
+        let errors = count_between(0, from, from + 600, EventTypes::from_query("event.type:error"), &m);
+        let default = count_between(0, from, from + 600, EventTypes::from_query("event.type:default"), &m);
+        assert!(errors < all && default > 0, "{errors} {default} {all}");
+        assert_eq!(errors + default, all);
+        assert_eq!(EventTypes::from_query("(event.type:error OR event.type:default)"), ALL);
+        assert_eq!(EventTypes::from_query(""), ALL);
     }
 
     #[test]
@@ -552,42 +831,85 @@ mod tests {
         let s = story(8);
         let switch = s.prod_switch_at(SPIKE_PROJECT);
         let q = pairs(&[("interval", "5m"), ("statsPeriod", "24h")]);
+        let series =
+            |m: &Moment, p: usize| StatsRange::from_query(&q, m.now, StatsApi::Timeseries).unwrap().series(&[p], m);
+        // Whole buckets: not the first (a day back to the second) nor the
+        // one filling.
+        let whole = |s: &[(i64, u64)]| s[1..s.len() - 1].to_vec();
         let before = at(&s, switch - 0.5);
         assert_eq!(before.spike, None);
-        let quiet = StatsRange::from_query(&q, before.now).unwrap().series(&[0], &before);
-        assert!(quiet.iter().all(|(at, n)| *n == baseline(0, *at)));
+        assert!(whole(&series(&before, 0)).iter().all(|(at, n)| *n == baseline(0, *at)));
 
-        // From the switch: the current bucket and the two before it are raised.
+        // From the switch: the two buckets before the current one are raised,
+        // and the current one as far as it has filled.
         let m = at(&s, switch + 1.0);
         let spike = m.spike.expect("spiking");
         assert_eq!(spike.began, started() + Duration::seconds(12));
-        let series = StatsRange::from_query(&q, m.now).unwrap().series(&[0], &m);
-        let (calm, raised) = series.split_at(series.len() - 3);
-        assert!(calm.len() == 286 && raised.iter().all(|(_, n)| (8..=15).contains(n)), "{raised:?}");
+        let all = series(&m, 0);
+        let (calm, raised) = all.split_at(all.len() - 3);
+        assert!(calm.len() == 286 && raised[..2].iter().all(|(_, n)| (8..=15).contains(n)), "{raised:?}");
+        let calm = &calm[1..];
+        let filled = m.now.timestamp() - raised[2].0;
+        assert_eq!(raised[2].1, bucket_count(0, raised[2].0, &m) * filled as u64 / 300);
         assert!(calm.iter().all(|(at, n)| *n == baseline(0, *at)));
         let after: u64 = raised.iter().map(|(_, n)| n).sum();
         let prior: u64 = calm[calm.len() - 3..].iter().map(|(_, n)| n).sum();
-        assert!(after > 20 && after > 2 * prior, "{after} against {prior}");
+        assert!(after > 16 && after > 2 * prior, "{after} against {prior}");
         // Other projects stay quiet.
-        let other = StatsRange::from_query(&q, m.now).unwrap().series(&[1], &m);
-        assert!(other.iter().all(|(at, n)| *n == baseline(1, *at)));
+        assert!(whole(&series(&m, 1)).iter().all(|(at, n)| *n == baseline(1, *at)));
 
-        // Later (speed 1, wall clock moved on): the same buckets keep their
+        // Later (speed 1, wall clock moved on): the whole buckets keep their
         // counts, and the new ones are raised too.
         let later = at(&s, switch + 900.0);
-        let again = StatsRange::from_query(&q, later.now).unwrap().series(&[0], &later);
-        for (at, n) in raised {
+        let again = series(&later, 0);
+        for (at, n) in &raised[..2] {
             assert_eq!(again.iter().find(|(a, _)| a == at).map(|(_, n)| n), Some(n));
         }
-        assert!(again[again.len() - 3..].iter().all(|(_, n)| *n >= 8));
+        assert!(again[again.len() - 3..again.len() - 1].iter().all(|(_, n)| *n >= 8));
 
-        // The week-ago window is quiet.
+        // The week-ago window is quiet and whole.
         let week = |t: DateTime<Utc>| (t - Duration::days(7)).to_rfc3339_opts(SecondsFormat::Secs, true);
         let q =
             pairs(&[("interval", "5m"), ("start", &week(later.now - Duration::hours(1))), ("end", &week(later.now))]);
-        let past = StatsRange::from_query(&q, later.now).unwrap().series(&[0], &later);
+        let past = StatsRange::from_query(&q, later.now, StatsApi::Timeseries).unwrap().series(&[0], &later);
         assert_eq!(past.len(), 13);
-        assert!(past.iter().all(|(at, n)| *n == baseline(0, *at)));
+        assert!(past[1..12].iter().all(|(at, n)| *n == baseline(0, *at)));
+    }
+
+    #[test]
+    fn issue_searches_filter_like_sentry() {
+        let s = story(3);
+        let switch = s.prod_switch_at(SPIKE_PROJECT);
+        let m = at(&s, switch + 120.0);
+        let began = m.spike.unwrap().began;
+        let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let all = all_issues(0, "addons-server", &m);
+        assert_eq!(all.len(), 4);
+        let ids = |l: &[Value]| l.iter().map(|i| i["shortId"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let find = |q: &str, sort: &str, expand: bool| {
+            let mut p = pairs(&[("query", q), ("sort", sort)]);
+            if expand {
+                p.push(("expand".into(), "inbox".into()));
+            }
+            search(all.clone(), &p)
+        };
+        let push = stamp(began - Duration::minutes(5));
+        // New since the push: the performance issue is one, but not an error.
+        let new = find(&format!("is:unresolved firstSeen:>{push}"), "new", false);
+        assert_eq!(ids(&new), ["ADDONS-SERVER-1K8", "ADDONS-SERVER-1K9", "ADDONS-SERVER-1K7"]);
+        assert!(new.iter().all(|i| i.get("inbox").is_none()), "only with expand=inbox");
+        let errors = find(&format!("is:unresolved issue.category:error firstSeen:>{push}"), "new", true);
+        assert_eq!(ids(&errors), ["ADDONS-SERVER-1K8", "ADDONS-SERVER-1K7"]);
+        assert_eq!(errors[0]["inbox"]["reason"], 0);
+        // Regressed and seen since the push: the old one that came back.
+        let back = find(&format!("is:unresolved is:regressed issue.category:error lastSeen:>{push}"), "date", true);
+        assert_eq!(ids(&back), ["ADDONS-SERVER-Z3"]);
+        assert_eq!(back[0]["inbox"]["reason"], 2);
+        assert!(back[0]["firstSeen"].as_str().unwrap() < push.as_str());
+        // Not before it came back, nor on another project.
+        assert_eq!(all_issues(0, "addons-server", &at(&s, switch + 20.0)).len(), 2);
+        assert!(all_issues(1, "addons-frontend", &m).is_empty());
+        assert_eq!(search(all.clone(), &pairs(&[("limit", "1")])).len(), 1);
     }
 
     #[test]
@@ -721,15 +1043,29 @@ mod tests {
         assert_eq!(slugs, ["addons-server", "addons-frontend", "addons-code-manager"]);
         assert_eq!(list[2]["id"], "4500000000000003");
 
-        let r = get(stats + "&yAxis=count()&query=event.type%3Aerror", token).await.unwrap();
+        // Exceptions only, whole buckets only: the one filling is left out.
+        let r = get(stats.clone() + "&yAxis=count()&query=event.type%3Aerror", token).await.unwrap();
         assert_eq!(r.status(), 200);
         let body = json_of(r).await;
         let data = body["data"].as_array().unwrap();
-        assert_eq!(data.len(), 289);
+        assert_eq!(data.len(), 288);
         let counts: Vec<u64> = data.iter().map(|b| b[1][0]["count"].as_u64().unwrap()).collect();
-        assert!(counts[286..].iter().all(|n| (8..=15).contains(n)), "{:?}", &counts[280..]);
+        assert!(counts[286..].iter().all(|n| (6..=15).contains(n)), "{:?}", &counts[280..]);
         assert!(data.iter().all(|b| b[0].as_i64().unwrap() % 300 == 0));
         assert!(body["start"].is_i64() && body["end"].is_i64());
+        let r = get(stats + "&partial=1", token).await.unwrap();
+        assert_eq!(json_of(r).await["data"].as_array().map(Vec::len), Some(289));
+
+        // events-timeseries: the dataset is required; the filling bucket is in.
+        let series = format!("demo/events-timeseries/?project={}&interval=300&statsPeriod=24h", project_id(0));
+        assert_eq!(get(series.clone(), token).await.unwrap().status(), 400);
+        let r = get(series + "&dataset=errors&yAxis=count()", token).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body = json_of(r).await;
+        let values = body["timeSeries"][0]["values"].as_array().unwrap();
+        assert_eq!(values.len(), 289);
+        assert_eq!(values[288]["incomplete"], true);
+        assert!(values.iter().all(|v| v["timestamp"].as_i64().unwrap() % 300_000 == 0));
 
         let r = get(issues, token).await.unwrap();
         assert_eq!(r.status(), 200);

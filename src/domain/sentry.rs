@@ -1,13 +1,15 @@
 //! Errors around the push, as Sentry counts them: per project a series of
-//! error counts per 5 minutes, the count since the push against a baseline,
-//! a verdict, and the issues first seen since the push. Pure: the client that
-//! fetches these lives in `io::sentry`.
+//! error counts per bucket, the rate since the push against a baseline, a
+//! verdict, the issues first seen since the push and the ones that came back
+//! (regressions). Pure: the client that fetches these lives in `io::sentry`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// Bucket width asked of Sentry.
+/// Bucket width asked of Sentry (seconds); an answer may name another.
 pub const BUCKET_SECS: i64 = 300;
+/// A push is compared over its first day at most.
+const MAX_SPAN_SECS: i64 = 86_400;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentrySpec {
@@ -37,14 +39,39 @@ pub struct Bucket {
     pub count: Option<u64>,
 }
 
+/// An issue first seen since the push, or one that came back since then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewIssue {
     pub short_id: String,
     pub title: String,
     pub count: u64,
     pub first_seen: DateTime<Utc>,
+    pub last_seen: Option<DateTime<Utc>>,
     pub permalink: String,
     pub level: String,
+    /// For a regression: when Sentry put it back in the inbox as one, when
+    /// it says so.
+    pub regressed_at: Option<DateTime<Utc>>,
+}
+
+/// Which Sentry endpoint gave the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StatsEndpoint {
+    /// `events-timeseries`, the documented one.
+    #[serde(rename = "events-timeseries")]
+    Timeseries,
+    /// `events-stats`, for a Sentry that has no `events-timeseries`.
+    #[serde(rename = "events-stats")]
+    EventsStats,
+}
+
+impl StatsEndpoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatsEndpoint::Timeseries => "events-timeseries",
+            StatsEndpoint::EventsStats => "events-stats",
+        }
+    }
 }
 
 /// What the rate-limit headers said, when the server sends them
@@ -58,11 +85,22 @@ pub struct RateLimit {
     pub concurrent_remaining: Option<u64>,
 }
 
-/// Why a fetch failed; each reads as a sentence for the pane.
+/// The scopes shipdeck's calls need.
+pub const SCOPES: &str = "org:read, project:read, event:read";
+
+/// Why a fetch failed; each reads as a sentence for the pane. Sentry's own
+/// words (`detail`) are read to tell cases apart, never repeated.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SentryError {
-    #[error("token rejected / missing scope (needs org:read, project:read, event:read): HTTP {status}")]
-    Unauthorized { status: u16 },
+    /// 401: the token itself is not accepted, whatever it was asked.
+    #[error("token rejected (invalid, expired or revoked): HTTP 401")]
+    TokenRejected,
+    /// 403 on the organization's own endpoints: this token may not read it.
+    #[error("{}", org_forbidden(org, *org_token))]
+    OrgForbidden { org: String, org_token: bool },
+    /// 403 on one project's events or issues, its id freshly looked up.
+    #[error("{}", project_forbidden(project, *has_access))]
+    ProjectForbidden { project: String, has_access: Option<bool> },
     #[error("not found: {what}")]
     NotFound { what: String },
     #[error("rate limited{}", until.map(|u| format!(" until {}", u.format("%H:%M:%S UTC"))).unwrap_or_default())]
@@ -77,11 +115,33 @@ pub enum SentryError {
     NoToken(String),
 }
 
+fn org_forbidden(org: &str, org_token: bool) -> String {
+    if org_token {
+        format!(
+            "an organization auth token (sntrys_) only has org:ci and cannot read `{org}`'s events (HTTP 403): use \
+             a user auth token or an internal integration's token with {SCOPES}"
+        )
+    } else {
+        format!("token may not read organization `{org}` (HTTP 403): it needs {SCOPES}")
+    }
+}
+
+fn project_forbidden(project: &str, has_access: Option<bool>) -> String {
+    match has_access {
+        Some(false) => format!("no access to project `{project}` (HTTP 403): the token's user is in none of its teams"),
+        _ => format!(
+            "project `{project}` refused (HTTP 403): the token needs event:read, and a user token's user a team of \
+             the project"
+        ),
+    }
+}
+
 impl SentryError {
     /// The `state` of `status --json`.
     pub fn state(&self) -> &'static str {
         match self {
-            SentryError::Unauthorized { .. } | SentryError::NoToken(_) => "unauthorized",
+            SentryError::TokenRejected | SentryError::OrgForbidden { .. } | SentryError::NoToken(_) => "unauthorized",
+            SentryError::ProjectForbidden { .. } => "forbidden",
             SentryError::RateLimited { .. } => "rate_limited",
             _ => "error",
         }
@@ -89,12 +149,19 @@ impl SentryError {
 }
 
 /// One fetch of a project: the recent series, the same window a week
-/// earlier, and the issues new since the push.
+/// earlier, the issues new since the push and the ones that came back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fetched {
     pub series: Vec<Bucket>,
+    /// Bucket width (seconds) of `series` and `week_ago`.
+    pub interval: i64,
+    /// The end of the window asked (epoch seconds): the newest bucket holds
+    /// what happened up to here, not its whole width.
+    pub until: i64,
     pub week_ago: Vec<Bucket>,
     pub issues: Vec<NewIssue>,
+    pub regressions: Vec<NewIssue>,
+    pub endpoint: StatsEndpoint,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,7 +182,10 @@ impl Verdict {
     }
 }
 
-/// The numbers behind a verdict.
+/// The numbers behind a verdict. `since_push` is a count of errors;
+/// `before`, `week_ago` and `baseline` are what their rates come to over
+/// the time since the push that the data covers, so the two read side by
+/// side.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Analysis {
     pub since_push: u64,
@@ -128,37 +198,76 @@ pub struct Analysis {
     pub verdict: Verdict,
 }
 
-/// Compares the errors since the push with the same length of time just
-/// before it, and with the same window one week earlier (when known).
+const WEEK_SECS: i64 = 7 * 86_400;
+
+/// The first bucket counted as "since the push" and how many buckets run
+/// from it to the one holding `end` (epoch seconds): the push's own bucket
+/// on, a day at most.
+fn since_push_buckets(push: i64, end: i64, iv: i64) -> (i64, i64) {
+    let end_bucket = end - end.rem_euclid(iv);
+    let push = push.min(end);
+    let first = (push - push.rem_euclid(iv)).max(end_bucket - (MAX_SPAN_SECS / iv - 1) * iv);
+    (first, (end_bucket - first) / iv + 1)
+}
+
+/// Where the series asked of Sentry starts (epoch seconds, on a bucket
+/// boundary so the first bucket is whole): as many buckets before the push
+/// as there are since (the baseline), and six hours back at least (the chart).
+pub fn series_start(push: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let now = now.timestamp();
+    let (first, buckets) = since_push_buckets(push.timestamp(), now, BUCKET_SECS);
+    let six_hours = now - 6 * 3600;
+    (first - buckets * BUCKET_SECS).min(six_hours - six_hours.rem_euclid(BUCKET_SECS))
+}
+
+/// The window a week earlier that the analysis compares against, asked once
+/// per push: the push's first day, a week back, in whole buckets.
+pub fn week_ago_window(push: DateTime<Utc>) -> (i64, i64) {
+    let p = push.timestamp();
+    let first = p - p.rem_euclid(BUCKET_SECS) - WEEK_SECS;
+    (first, first + MAX_SPAN_SECS + BUCKET_SECS)
+}
+
+/// Compares the error rate since the push with the rate over as many
+/// buckets just before it, and over the same window one week earlier (when
+/// known); the higher of the two is the baseline.
+///
+/// Rates, not bucket counts: a bucket counts for the time its data covers.
+/// The newest bucket is still filling — it holds what happened up to the
+/// end of the window asked (`Fetched::until`), not its whole width — so it
+/// weighs that much and no more; a bucket missing from the answer, or
+/// without a count, weighs nothing on either side. Buckets are aligned and
+/// the push's own bucket counts as after, so a steady rate is a ratio of 1
+/// whatever minute the push started; a push more than a day old is judged
+/// on its last day. Buckets from the future (clock skew) are not counted.
+///
 /// A spike needs both `ratio >= spike_ratio` and at least `min_count`
 /// errors, so three errors against one is not an alarm; against a zero
 /// baseline, `min_count` errors alone are a spike.
-pub fn analyse(
-    series: &[Bucket],
-    week_ago: Option<&[Bucket]>,
-    push: DateTime<Utc>,
-    now: DateTime<Utc>,
-    spike_ratio: f64,
-    min_count: u64,
-) -> Analysis {
-    // Buckets from the future (clock skew) are not counted.
-    let now_s = now.timestamp();
-    let sum = |buckets: &[Bucket], from: i64, to: i64| -> u64 {
-        buckets.iter().filter(|b| b.at >= from && b.at < to && b.at <= now_s).filter_map(|b| b.count).sum()
+pub fn analyse(d: &Fetched, push: DateTime<Utc>, now: DateTime<Utc>, spike_ratio: f64, min_count: u64) -> Analysis {
+    let iv = if d.interval > 0 { d.interval } else { BUCKET_SECS };
+    let end = now.timestamp().min(d.until);
+    let end_bucket = end - end.rem_euclid(iv);
+    let (first, buckets) = since_push_buckets(push.timestamp(), end, iv);
+    // (errors, seconds covered) of the buckets starting in [from, to).
+    let tally = |series: &[Bucket], from: i64, to: i64, until: i64| -> (u64, i64) {
+        series
+            .iter()
+            .filter(|b| b.at >= from && b.at < to)
+            .filter_map(|b| Some((b.count?, ((b.at + iv).min(until) - b.at).clamp(0, iv))))
+            .filter(|(_, secs)| *secs > 0)
+            .fold((0, 0), |(n, s), (c, secs)| (n + c, s + secs))
     };
-    // Buckets are aligned to 5 minutes; the push's own bucket counts as
-    // after. Both sides count the same number of buckets, so a steady rate
-    // is a ratio of 1 whatever minute the push started (at most a day's).
-    let now_bucket = now_s - now_s.rem_euclid(BUCKET_SECS);
-    let push_s = push.timestamp().min(now_s);
-    let start = (push_s - push_s.rem_euclid(BUCKET_SECS)).max(now_bucket - 287 * BUCKET_SECS);
-    let buckets = (now_bucket - start) / BUCKET_SECS + 1;
-    let since_push = sum(series, start, now_bucket + BUCKET_SECS);
-    let before = sum(series, start - buckets * BUCKET_SECS, start);
-    let week = Duration::days(7).num_seconds();
-    let week_ago = week_ago.map(|w| sum(w, start - week, now_bucket + BUCKET_SECS - week));
-    let baseline = before.max(week_ago.unwrap_or(0));
-    let ratio = (baseline > 0).then(|| since_push as f64 / baseline as f64);
+    let (since_push, since_secs) = tally(&d.series, first, end_bucket + iv, end);
+    let (before, before_secs) = tally(&d.series, first - buckets * iv, first, end);
+    // A week ago every bucket is whole.
+    let (week, week_secs) = tally(&d.week_ago, first - WEEK_SECS, end_bucket + iv - WEEK_SECS, i64::MAX);
+    // What a rate comes to over the time since the push that is covered.
+    let over = |n: u64, secs: i64| (secs > 0).then(|| n as f64 * since_secs as f64 / secs as f64);
+    let before_exp = over(before, before_secs).unwrap_or(0.0);
+    let week_exp = over(week, week_secs);
+    let base = before_exp.max(week_exp.unwrap_or(0.0));
+    let ratio = (base > 0.0).then(|| since_push as f64 / base);
     let verdict = match ratio {
         _ if since_push < min_count.div_ceil(2) => Verdict::Calm,
         Some(r) if r >= spike_ratio && since_push >= min_count => Verdict::Spike,
@@ -167,7 +276,15 @@ pub fn analyse(
         None => Verdict::Elevated,
         Some(_) => Verdict::Calm,
     };
-    Analysis { since_push, baseline, before, week_ago, ratio, verdict }
+    let round = |x: f64| x.round().max(0.0) as u64;
+    Analysis {
+        since_push,
+        baseline: round(base),
+        before: round(before_exp),
+        week_ago: week_exp.map(round),
+        ratio,
+        verdict,
+    }
 }
 
 /// A project in the model.
@@ -216,18 +333,35 @@ impl SentryState {
             generation: 0,
         }
     }
+
+    /// The endpoint the newest series came from, when one has.
+    pub fn endpoint(&self) -> Option<StatsEndpoint> {
+        self.projects.iter().filter_map(|p| p.data.as_ref()).max_by_key(|(_, at)| *at).map(|(d, _)| d.endpoint)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     fn push() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap()
     }
 
-    /// Buckets every 5 minutes from `start_min` minutes after the push.
+    fn data(series: Vec<Bucket>, week_ago: Vec<Bucket>, until: DateTime<Utc>) -> Fetched {
+        Fetched {
+            series,
+            interval: BUCKET_SECS,
+            until: until.timestamp(),
+            week_ago,
+            issues: Vec::new(),
+            regressions: Vec::new(),
+            endpoint: StatsEndpoint::Timeseries,
+        }
+    }
+
+    /// Whole buckets every 5 minutes from `start_min` minutes after the push.
     fn series(start_min: i64, counts: &[u64]) -> Vec<Bucket> {
         counts
             .iter()
@@ -236,67 +370,142 @@ mod tests {
             .collect()
     }
 
+    /// What Sentry answers at `now` for errors at `per_min(t)` a minute:
+    /// aligned buckets from `from`, the newest holding only what happened
+    /// up to `now`.
+    fn as_sentry_counts(from: DateTime<Utc>, now: DateTime<Utc>, per_min: impl Fn(i64) -> f64) -> Vec<Bucket> {
+        let (from, now) = (from.timestamp(), now.timestamp());
+        let first = from - from.rem_euclid(BUCKET_SECS);
+        (first..=now)
+            .step_by(BUCKET_SECS as usize)
+            .map(|at| {
+                let n: f64 = (at..(at + BUCKET_SECS).min(now)).map(|t| per_min(t) / 60.0).sum();
+                Bucket { at, count: Some(n.round() as u64) }
+            })
+            .collect()
+    }
+
+    fn analyse_at(s: Vec<Bucket>, week: Option<Vec<Bucket>>, p: DateTime<Utc>, now: DateTime<Utc>) -> Analysis {
+        let has_week = week.is_some();
+        let mut a = analyse(&data(s, week.unwrap_or_default(), now), p, now, 2.0, 20);
+        if !has_week {
+            assert_eq!(a.week_ago, None);
+            a.week_ago = None;
+        }
+        a
+    }
+
     #[test]
     fn a_spike_needs_the_ratio_and_the_minimum() {
         let now = push() + Duration::minutes(30);
         // 30 minutes before: 10 errors; 30 minutes after: 42.
         let s = series(-30, &[1, 2, 2, 1, 2, 2, 7, 7, 7, 7, 7, 7]);
-        let a = analyse(&s, None, push(), now, 2.0, 20);
+        let a = analyse_at(s, None, push(), now);
         assert_eq!((a.since_push, a.before, a.baseline), (42, 10, 10));
         assert_eq!(a.ratio, Some(4.2));
         assert_eq!(a.verdict, Verdict::Spike);
         // The same rise below min_count is not a spike.
         let small = series(-30, &[0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1]);
-        let a = analyse(&small, None, push(), now, 2.0, 20);
+        let a = analyse_at(small, None, push(), now);
         assert_eq!((a.since_push, a.verdict), (6, Verdict::Calm));
         // Elevated: half-way to the spike ratio.
         let up = series(-30, &[4, 4, 4, 4, 4, 4, 6, 6, 6, 6, 6, 6]);
-        assert_eq!(analyse(&up, None, push(), now, 2.0, 20).verdict, Verdict::Elevated);
+        assert_eq!(analyse_at(up, None, push(), now).verdict, Verdict::Elevated);
     }
 
     #[test]
     fn zero_baselines_week_ago_and_missing_counts() {
         let now = push() + Duration::minutes(30);
         let s = series(-30, &[0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5]);
-        let a = analyse(&s, None, push(), now, 2.0, 20);
+        let a = analyse_at(s.clone(), None, push(), now);
         assert_eq!((a.ratio, a.verdict), (None, Verdict::Spike), "30 errors from nothing");
-        // A week ago the same window had 40: this is a normal Thursday.
+        // A week ago the same window had 30: this is a normal Thursday.
         let week: Vec<Bucket> =
             series(-30, &[5; 12]).into_iter().map(|b| Bucket { at: b.at - 7 * 86_400, ..b }).collect();
-        let a = analyse(&s, Some(&week), push(), now, 2.0, 20);
+        let a = analyse_at(s, Some(week), push(), now);
         assert_eq!((a.week_ago, a.baseline, a.verdict), (Some(30), 30, Verdict::Calm));
         // Missing counts are gaps, not zeros that hide anything; buckets from
         // the future are not counted.
         let mut gappy = series(-30, &[1, 1, 1, 1, 1, 1, 9, 9, 9]);
         gappy[7].count = None;
         gappy.push(Bucket { at: (now + Duration::hours(2)).timestamp(), count: Some(1000) });
-        let a = analyse(&gappy, None, push(), now, 2.0, 20);
-        assert_eq!((a.since_push, a.before), (18, 6));
-        let empty = analyse(&[], None, push(), now, 2.0, 20);
+        let a = analyse_at(gappy, None, push(), now);
+        // 18 errors in the ten minutes covered against one a bucket.
+        assert_eq!((a.since_push, a.before), (18, 2));
+        let empty = analyse_at(Vec::new(), None, push(), now);
         assert_eq!((empty.since_push, empty.verdict), (0, Verdict::Calm));
     }
 
     #[test]
     fn a_steady_rate_is_calm_whatever_minute_the_push_started() {
-        // Four errors a minute, every bucket 20, for three days and more.
-        let base = push() - Duration::hours(40);
-        let steady: Vec<Bucket> =
-            (0..1000).map(|i| Bucket { at: base.timestamp() + i * BUCKET_SECS, count: Some(20) }).collect();
+        // Four errors a minute, for days, as Sentry counts them at each moment.
         for push_min in [0, 1, 4, 17, 59] {
             let p = push() + Duration::minutes(push_min);
-            for after in [3, 7, 9, 33, 24 * 60 + 30] {
-                let a = analyse(&steady, None, p, p + Duration::minutes(after), 2.0, 20);
+            for after in [1, 3, 7, 9, 33, 24 * 60 + 30] {
+                let now = p + Duration::minutes(after) + Duration::seconds(17);
+                let s = as_sentry_counts(p - Duration::hours(30), now, |_| 4.0);
+                let a = analyse_at(s, None, p, now);
                 assert_eq!(a.verdict, Verdict::Calm, "push at +{push_min}m, {after}m later: {a:?}");
-                assert_eq!(a.since_push, a.before, "same length on both sides");
+                let r = a.ratio.unwrap();
+                assert!((0.9..1.1).contains(&r), "push at +{push_min}m, {after}m later: {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_fresh_spike_counts_the_bucket_still_filling_for_the_time_it_covers() {
+        // Two errors a minute until the push, 240 a minute from then: 280 s
+        // later only the filling bucket holds the rise.
+        let rate = |t: i64| if t < push().timestamp() { 2.0 } else { 240.0 };
+        let now = push() + Duration::seconds(280);
+        let a = analyse_at(as_sentry_counts(push() - Duration::hours(6), now, rate), None, push(), now);
+        assert_eq!(a.since_push, 1120);
+        assert_eq!(a.before, 9, "ten errors in 300 s are nine in 280 s");
+        assert_eq!(a.verdict, Verdict::Spike);
+        // Without the filling bucket (a Sentry that leaves it out) the rise
+        // is not seen yet, but nothing reads as zero against a whole bucket.
+        let mut s = as_sentry_counts(push() - Duration::hours(6), now, rate);
+        s.pop();
+        let a = analyse_at(s, None, push(), now);
+        assert_eq!((a.since_push, a.baseline, a.ratio), (0, 0, None));
+        // Half an hour on, a steady 240 a minute against 2 is a spike with
+        // a ratio near 120, not 6/7 of it.
+        let now = push() + Duration::minutes(32);
+        let a = analyse_at(as_sentry_counts(push() - Duration::hours(6), now, rate), None, push(), now);
+        let r = a.ratio.unwrap();
+        assert!((115.0..125.0).contains(&r), "{a:?}");
+        // A quiet push right after the bucket boundary: 20 s covered, not 300.
+        let calm = |_| 6.0;
+        let now = push() + Duration::seconds(20);
+        let a = analyse_at(as_sentry_counts(push() - Duration::hours(6), now, calm), None, push(), now);
+        assert_eq!((a.since_push, a.before, a.verdict), (2, 2, Verdict::Calm));
+    }
+
+    #[test]
+    fn the_window_end_not_the_clock_bounds_the_filling_bucket() {
+        // Rendered a minute after the fetch: the answer still covers only up
+        // to the end it was asked for.
+        let fetched_at = push() + Duration::seconds(150);
+        let s = as_sentry_counts(push() - Duration::hours(1), fetched_at, |_| 10.0);
+        let d = data(s, Vec::new(), fetched_at);
+        let then = analyse(&d, push(), fetched_at, 2.0, 20);
+        let later = analyse(&d, push(), fetched_at + Duration::seconds(60), 2.0, 20);
+        assert_eq!(then, later);
+        assert!((then.ratio.unwrap() - 1.0).abs() < 0.05, "{then:?}");
     }
 
     #[test]
     fn errors_read_as_sentences() {
         let until = Utc.with_ymd_and_hms(2026, 11, 26, 15, 12, 30).unwrap();
         assert_eq!(SentryError::RateLimited { until: Some(until) }.to_string(), "rate limited until 15:12:30 UTC");
-        assert!(SentryError::Unauthorized { status: 401 }.to_string().contains("needs org:read, project:read"));
-        assert_eq!(SentryError::Unauthorized { status: 403 }.state(), "unauthorized");
+        assert!(SentryError::TokenRejected.to_string().starts_with("token rejected"));
+        assert_eq!(SentryError::TokenRejected.state(), "unauthorized");
+        let org = SentryError::OrgForbidden { org: "acme".into(), org_token: false };
+        assert!(org.to_string().contains("org:read, project:read, event:read"), "{org}");
+        let ci = SentryError::OrgForbidden { org: "acme".into(), org_token: true }.to_string();
+        assert!(ci.contains("organization auth token") && ci.contains("user auth token"), "{ci}");
+        let p = SentryError::ProjectForbidden { project: "web".into(), has_access: Some(false) };
+        assert!(p.to_string().contains("no access to project `web`"), "{p}");
+        assert_eq!(p.state(), "forbidden");
     }
 }

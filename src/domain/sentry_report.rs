@@ -1,9 +1,10 @@
 //! The `"sentry"` object of `shipdeck status --json`: per project its state,
-//! the series, the count since the push against its baseline, the verdict and
-//! the new issues. `null` when no `[sentry]` is configured.
+//! which Sentry endpoint gave the series, the series, the count since the
+//! push against its baseline, the verdict, the new issues and the
+//! regressions. `null` when no `[sentry]` is configured.
 
 use super::model::Model;
-use super::sentry::NewIssue;
+use super::sentry::{NewIssue, StatsEndpoint};
 use super::sentry_update::{analyses, push_start};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -17,16 +18,25 @@ pub struct SentryReport {
 #[derive(Debug, Serialize)]
 pub struct ProjectReport {
     pub slug: String,
-    /// `ok`, `unauthorized`, `rate_limited` or `error`.
+    /// `ok`, `unauthorized`, `forbidden`, `rate_limited` or `error`.
     pub state: &'static str,
-    /// `[epoch seconds, count]`, one per 5 minutes; a bucket Sentry gave no
-    /// count for is `null`.
+    /// `events-timeseries` or `events-stats` (a Sentry without the first);
+    /// `null` before the first answer.
+    pub endpoint: Option<StatsEndpoint>,
+    /// Bucket width of `series`, in seconds.
+    pub interval: Option<i64>,
+    /// `[epoch seconds, count]`, one per bucket, the newest still filling
+    /// (it counts up to `until`); a bucket Sentry gave no count for is `null`.
     pub series: Vec<(i64, Option<u64>)>,
+    /// Epoch seconds the series runs up to.
+    pub until: Option<i64>,
     pub since_push: Option<u64>,
     pub baseline: Option<u64>,
     pub ratio: Option<f64>,
     pub verdict: Option<&'static str>,
     pub new_issues: Vec<NewIssue>,
+    /// Issues seen before the push that came back since.
+    pub regressions: Vec<NewIssue>,
     pub error: Option<String>,
 }
 
@@ -37,20 +47,23 @@ impl SentryReport {
             .projects
             .iter()
             .zip(analyses(model))
-            .map(|(p, a)| ProjectReport {
-                slug: p.spec.slug.clone(),
-                state: p.error.as_ref().map_or("ok", |(e, _)| e.state()),
-                series: p
-                    .data
-                    .as_ref()
-                    .map(|(d, _)| d.series.iter().map(|b| (b.at, b.count)).collect())
-                    .unwrap_or_default(),
-                since_push: a.map(|a| a.since_push),
-                baseline: a.map(|a| a.baseline),
-                ratio: a.and_then(|a| a.ratio).map(|r| (r * 100.0).round() / 100.0),
-                verdict: a.map(|a| a.verdict.as_str()),
-                new_issues: p.data.as_ref().map(|(d, _)| d.issues.clone()).unwrap_or_default(),
-                error: p.error.as_ref().map(|(e, _)| e.to_string()),
+            .map(|(p, a)| {
+                let d = p.data.as_ref().map(|(d, _)| d);
+                ProjectReport {
+                    slug: p.spec.slug.clone(),
+                    state: p.error.as_ref().map_or("ok", |(e, _)| e.state()),
+                    endpoint: d.map(|d| d.endpoint),
+                    interval: d.map(|d| d.interval),
+                    series: d.map(|d| d.series.iter().map(|b| (b.at, b.count)).collect()).unwrap_or_default(),
+                    until: d.map(|d| d.until),
+                    since_push: a.map(|a| a.since_push),
+                    baseline: a.map(|a| a.baseline),
+                    ratio: a.and_then(|a| a.ratio).map(|r| (r * 100.0).round() / 100.0),
+                    verdict: a.map(|a| a.verdict.as_str()),
+                    new_issues: d.map(|d| d.issues.clone()).unwrap_or_default(),
+                    regressions: d.map(|d| d.regressions.clone()).unwrap_or_default(),
+                    error: p.error.as_ref().map(|(e, _)| e.to_string()),
+                }
             })
             .collect();
         Some(SentryReport { push_started: push_start(model), projects })

@@ -94,7 +94,7 @@ pub fn on_fetched(
     match result {
         Ok(data) => {
             p.error = None;
-            let a = analyse(&data.series, Some(&data.week_ago), push, at, ratio, min);
+            let a = analyse(&data, push, at, ratio, min);
             p.data = Some((data, at));
             p.next_due = Some(next);
             let slug = p.spec.slug.clone();
@@ -157,7 +157,7 @@ pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
         .iter()
         .map(|p| {
             let (d, _) = p.data.as_ref()?;
-            Some(analyse(&d.series, Some(&d.week_ago), push, model.now, s.spec.spike_ratio, s.spec.min_count))
+            Some(analyse(d, push, model.now, s.spec.spike_ratio, s.spec.min_count))
         })
         .collect()
 }
@@ -166,7 +166,7 @@ pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
 mod tests {
     use super::*;
     use crate::domain::checklist_eval::{ItemState, Verdict as Check, evaluate};
-    use crate::domain::sentry::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState};
+    use crate::domain::sentry::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState, StatsEndpoint};
     use crate::domain::{Heartbeat, Msg, update};
     use crate::testkit;
 
@@ -194,7 +194,15 @@ mod tests {
         let series = (-6..6)
             .map(|i| Bucket { at: push + i * BUCKET_SECS, count: Some(if i < 0 { before } else { after }) })
             .collect();
-        Fetched { series, week_ago: Vec::new(), issues: Vec::new() }
+        Fetched {
+            series,
+            interval: BUCKET_SECS,
+            until: m.now.timestamp(),
+            week_ago: Vec::new(),
+            issues: Vec::new(),
+            regressions: Vec::new(),
+            endpoint: StatsEndpoint::Timeseries,
+        }
     }
 
     fn fetches(effects: &[Effect]) -> usize {
