@@ -175,8 +175,16 @@ fn sentry_calm(model: &Model) -> Judged {
             return Judged::Applies(Verdict::Wait, "Sentry not asked yet".into());
         }
     }
-    let issues: usize = s.projects.iter().filter_map(|p| p.data.as_ref()).map(|(d, _)| d.issues.len()).sum();
-    let issues = if issues > 0 { format!("; {issues} new issues") } else { String::new() };
+    let data = || s.projects.iter().filter_map(|p| p.data.as_ref());
+    let new: usize = data().map(|(d, _)| d.issues.len()).sum();
+    let back: usize = data().map(|(d, _)| d.regressions.len()).sum();
+    let mut issues = String::new();
+    if new > 0 {
+        let _ = write!(issues, "; {new} new issue{}", if new == 1 { "" } else { "s" });
+    }
+    if back > 0 {
+        let _ = write!(issues, "; {back} regression{}", if back == 1 { "" } else { "s" });
+    }
     let Some(since) = s.prod_since else {
         return Judged::Applies(Verdict::Wait, format!("calm; prod not on the target everywhere yet{issues}"));
     };
