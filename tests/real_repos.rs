@@ -191,7 +191,7 @@ fn the_branch_moving_on_after_tagging_changes_nothing_about_the_push() {
     let item = checklist_item(&lab, &config, date, "tags-exist");
     assert_eq!(item["done"], true, "{item}");
     let notes = text(&lab.run(&config, date, &["notes"]));
-    assert!(notes.contains("compare/2013.05.30...2013.06.06-3"), "{notes}");
+    assert!(notes.contains("web: https://github.com/example/web/compare/2013.05.30...2013.06.06-3"), "{notes}");
 
     // A re-tag is made on purpose, on the commit named, in the next number.
     let out = lab.run(&config, date, &["tag", "--retag", "web", "--dry-run", "--json"]);
@@ -341,6 +341,8 @@ fn a_repository_with_nothing_new_has_nothing_to_tag() {
     assert_eq!(git(&busy, &["tag", "-l", "2018.02.06"], None), "2018.02.06");
     let item = checklist_item(&lab, &config, date, "tags-exist");
     assert_eq!(item["done"], true, "an unchanged repository counts as done: {item}");
+    let notes = text(&lab.run(&config, date, &["notes"]));
+    assert!(notes.contains("lib: no changes since 2018.01.30"), "no link to an empty range: {notes}");
 
     // Teams that tag everything say so per repository.
     let config = lab.config(&[("lib", &r, "tag_unchanged = true"), ("app", &busy, "")], "");

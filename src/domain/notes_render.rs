@@ -75,16 +75,7 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
     }
 
     out.push_str("## Pushing:\n\n");
-    list(
-        &mut out,
-        super::repo_update::pushing_urls(model).into_iter().map(|(repo, url, untagged)| {
-            if untagged {
-                format!("{repo}: {url} (not tagged yet: to the branch head)")
-            } else {
-                format!("{repo}: {url}")
-            }
-        }),
-    );
+    list(&mut out, super::repo_update::pushing_urls(model).into_iter().map(|(repo, line)| format!("{repo}: {line}")));
 
     out.push_str("## Sign-offs\n\n");
     let view = evaluate(model);

@@ -7,7 +7,8 @@ use super::journal::EventKind;
 use super::model::{Confirm, Model};
 use super::remote::Remote;
 use super::repos::{
-    CommitInfo, CompareRange, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, conflict_in, ref_label,
+    CommitInfo, CompareRange, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, TagState, conflict_in,
+    ref_label,
 };
 use super::rollout::Target;
 use super::tags;
@@ -350,19 +351,26 @@ pub fn on_tag_pushed(
     }
 }
 
-/// The "Pushing:" block of the notes: `(repo, compare URL, untagged)` per
-/// repository with a web URL, over the push's compare range. Before a
-/// repository is tagged its URL ends at the branch head's commit: a URL
-/// never names a tag that does not exist yet.
-pub fn pushing_urls(model: &Model) -> Vec<(String, String, bool)> {
-    model
-        .repos
-        .iter()
-        .filter_map(|r| {
-            let range = r.status.value()?.range()?;
-            Some((r.spec.name.clone(), r.compare_url(&range.from, &range.to_label())?, range.to_head))
-        })
-        .collect()
+/// One line of the "Pushing:" block: the compare URL over the push's range,
+/// or why there is none worth following.
+pub fn pushing_line(row: &super::repos::RepoRow) -> Option<String> {
+    let status = row.status.value()?;
+    let range = status.range()?;
+    let url = row.compare_url(&range.from, &range.to_label())?;
+    Some(match status.state() {
+        // The range is empty: a link to nothing would only be noise.
+        TagState::Unchanged => format!("no changes since {}", range.from),
+        TagState::NeedsTag => format!("{url}  (not tagged yet)"),
+        TagState::Tagged => url,
+    })
+}
+
+/// The "Pushing:" block of the notes: `(repo, line)` per repository with a
+/// web URL, over the push's compare range. Before a repository is tagged its
+/// URL ends at the branch head's commit: a URL never names a tag that does
+/// not exist yet.
+pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
+    model.repos.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
 }
 
 pub fn open_compare(model: &mut Model) -> Vec<Effect> {

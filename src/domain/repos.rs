@@ -348,11 +348,7 @@ impl CompareView {
     /// The newer end as titles show it: a tag, or a commit marked as the
     /// untagged head so nobody mistakes it for what ships.
     pub fn to_title(&self) -> String {
-        if self.to_head {
-            format!("{} (untagged head)", ref_label(&self.to))
-        } else {
-            ref_label(&self.to)
-        }
+        if self.to_head { format!("{} (untagged head)", ref_label(&self.to)) } else { ref_label(&self.to) }
     }
 
     pub fn visible(&self) -> Vec<&CommitInfo> {

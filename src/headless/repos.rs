@@ -228,13 +228,11 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             let _ = writeln!(out, "  security fork ({}): {text}", sec.remote);
         }
     }
-    let urls: Vec<(&str, bool)> =
-        reports.iter().filter_map(|r| Some((r.compare_url.as_deref()?, r.compare_to_head == Some(true)))).collect();
-    if !urls.is_empty() {
+    let pushing = repo_update::pushing_urls(&model);
+    if !pushing.is_empty() {
         let _ = writeln!(out, "\nPushing:");
-        for (u, untagged) in urls {
-            let note = if untagged { "  (not tagged yet)" } else { "" };
-            let _ = writeln!(out, "  {u}{note}");
+        for (repo, line) in pushing {
+            let _ = writeln!(out, "  {repo}: {line}");
         }
     }
     // A repository that could not be read fails the run, after the report.

@@ -41,9 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         lines.push(l1);
         lines.push(l2);
     }
+    // The URLs name their repository; a line without one says whose it is.
     let pushing: Vec<String> = pushing_urls(model)
         .into_iter()
-        .map(|(_, u, untagged)| if untagged { format!("{u}  (not tagged yet)") } else { u })
+        .map(|(repo, line)| if line.starts_with("no changes") { format!("{repo}: {line}") } else { line })
         .collect();
     if lines.len() + pushing.len() + 2 <= height && !pushing.is_empty() {
         lines.push(Line::default());
