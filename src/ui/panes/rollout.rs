@@ -86,6 +86,35 @@ fn table_layout(width: usize, longest_name: usize, envs: usize, text: usize) -> 
     (name_w, CellLayout::for_width(col_w, text))
 }
 
+/// The prefix every service name shares, up to and including its last
+/// separator ("addons-" for "addons-server" and "addons-search"), in bytes;
+/// 0 when there is none worth eliding.
+fn shared_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> usize {
+    let mut names = names.into_iter();
+    let Some(first) = names.next() else { return 0 };
+    let mut common = first.len();
+    let mut several = false;
+    for n in names {
+        several = true;
+        common = first.bytes().zip(n.bytes()).take(common).take_while(|(a, b)| a == b).count();
+    }
+    if !several {
+        return 0;
+    }
+    // Separators are ASCII: the byte after one starts a character.
+    first.as_bytes()[..common].iter().rposition(|b| b"-_. /".contains(b)).map_or(0, |i| i + 1)
+}
+
+/// A name cut or padded to `width` columns, without the prefix all names
+/// share when it does not fit: that part tells no row from another, so it
+/// goes first ("…server"), then the rest is cut as [`fit_name`] does.
+fn fit_row_name(name: &str, width: usize, shared: usize) -> String {
+    if name.width() <= width || shared == 0 || shared >= name.len() || width < 5 {
+        return fit_name(name, width);
+    }
+    format!("…{}", fit_name(&name[shared..], width - 1))
+}
+
 /// A service name cut or padded to `width` columns. Names that share a
 /// prefix ("addons-server", "addons-search") differ at the end, so a cut
 /// keeps both ends: "addon…erver".
@@ -133,20 +162,46 @@ fn version_text(cell: &Cell) -> Option<(String, Option<String>)> {
     })
 }
 
+/// Lines the detail under the table may take when the rows leave room.
+const DETAIL_MAX: usize = 3;
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState, focused: bool, ctx: &RenderCtx) {
     let t = ctx.theme;
     let ro = &model.rollout;
+    // The rows that fit decide the title's "rows 1–7 of 8", so they are
+    // worked out before the frame is drawn; borders are the same whatever
+    // the title.
+    let inner = pane_block(0, "", None, focused, ctx).inner(area);
+    let height = inner.height as usize;
+    // Progress lines, the header and one line of detail.
+    let fixed = ro.envs.len() + 2;
+    let rows = height.saturating_sub(fixed);
+    let selected = model.selected.min(ro.services.len().saturating_sub(1));
+    if selected < view.rollout_offset {
+        view.rollout_offset = selected;
+    } else if rows > 0 && selected >= view.rollout_offset + rows {
+        view.rollout_offset = selected + 1 - rows;
+    }
+    view.rollout_offset = view.rollout_offset.min(ro.services.len().saturating_sub(rows.max(1)));
+    view.rollout_rows = rows;
+    let shown = ro.services.len().saturating_sub(view.rollout_offset).min(rows);
+
     let in_flight = ro.services.iter().flat_map(|s| s.cells.iter().flatten()).filter(|c| c.in_flight.is_some()).count();
-    let extra = match ro.last_sweep {
-        None => Some("not polled yet".to_string()),
-        Some(_) if in_flight > 0 => {
-            Some(format!("polling {in_flight} · every {}", format_duration(model.poll_interval)))
-        }
-        Some(at) if (ctx.now - at).num_seconds() < 1 => Some("polled just now".to_string()),
-        Some(at) => Some(format!("polled {} ago", age(ctx.now - at))),
+    let polled = match ro.last_sweep {
+        None => "not polled yet".to_string(),
+        Some(_) if in_flight > 0 => format!("polling {in_flight} · every {}", format_duration(model.poll_interval)),
+        Some(at) if (ctx.now - at).num_seconds() < 1 => "polled just now".to_string(),
+        Some(at) => format!("polled {} ago", age(ctx.now - at)),
     };
-    let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), extra, focused, ctx);
-    let inner = block.inner(area);
+    // Rows that do not fit are said, so a service below the fold is not
+    // mistaken for one that is not there.
+    let extra = if rows > 0 && shown < ro.services.len() {
+        let first = view.rollout_offset + 1;
+        format!("rows {first}–{} of {} · {polled}", first + shown - 1, ro.services.len())
+    } else {
+        polled
+    };
+    let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), Some(extra), focused, ctx);
     frame.render_widget(block, area);
     if ro.services.is_empty() {
         let msg = Line::styled("no services configured", t.muted);
@@ -155,7 +210,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
     let width = inner.width as usize;
     let target = model.target();
-    let mut lines: Vec<Line> = Vec::with_capacity(inner.height as usize);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
         lines.push(progress_line(env, ro.progress(i), target, width, ctx));
@@ -172,6 +227,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         .clamp(8, 24);
     let (name_w, layout) = table_layout(width, longest_name, ro.envs.len(), text);
     let col_w = layout.width;
+    let shared = shared_prefix(ro.services.iter().map(|s| s.name.as_str()));
 
     let mut head = vec![Span::styled(fit(" SERVICE", name_w + 2), t.muted)];
     for env in &ro.envs {
@@ -180,22 +236,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
     lines.push(Line::from(head));
 
-    // The detail line under the table explains the selected row.
-    let fixed = lines.len() + 1;
-    let rows = (inner.height as usize).saturating_sub(fixed);
-    let selected = model.selected.min(ro.services.len() - 1);
-    if selected < view.rollout_offset {
-        view.rollout_offset = selected;
-    } else if rows > 0 && selected >= view.rollout_offset + rows {
-        view.rollout_offset = selected + 1 - rows;
-    }
-    view.rollout_offset = view.rollout_offset.min(ro.services.len().saturating_sub(rows.max(1)));
-    view.rollout_rows = rows;
-
     for (idx, row) in ro.services.iter().enumerate().skip(view.rollout_offset).take(rows) {
         let is_sel = idx == selected;
         let marker = if is_sel && focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(format!("{marker}{}", fit_name(&row.name, name_w)), t.text)];
+        let mut spans = vec![Span::styled(format!("{marker}{}", fit_row_name(&row.name, name_w, shared)), t.text)];
         for cell in &row.cells {
             spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
         }
@@ -205,11 +249,101 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         }
         lines.push(line);
     }
-    while lines.len() < inner.height as usize - 1 {
+    // The detail explains the selected row at the bottom, wrapped over the
+    // room the rows leave (a few lines at most).
+    let spare = rows - shown;
+    let detail = wrap(detail_line(model, selected, ctx), width, (1 + spare).min(DETAIL_MAX));
+    while lines.len() + detail.len() < height {
         lines.push(Line::default());
     }
-    lines.push(detail_line(model, selected, ctx));
+    lines.extend(detail);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `line` broken at spaces into lines at most `width` columns wide, at most
+/// `max` of them (the last cut with an ellipsis when there is more); a word
+/// wider than a line is broken where the line ends.
+fn wrap(line: Line<'static>, width: usize, max: usize) -> Vec<Line<'static>> {
+    if width == 0 || max == 0 {
+        return Vec::new();
+    }
+    let mut out: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    let mut cut = false;
+    'spans: for span in line.spans {
+        let style = span.style;
+        // Words keep the spaces before them, so a break drops those spaces.
+        let mut words = Vec::new();
+        let mut word = String::new();
+        for c in span.content.chars() {
+            if c == ' ' && !word.trim().is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            word.push(c);
+        }
+        words.push(word);
+        for word in words {
+            let mut word = word.as_str();
+            if used + word.width() > width && used > 0 {
+                if out.len() == max {
+                    cut = true;
+                    break 'spans;
+                }
+                out.push(Vec::new());
+                used = 0;
+                word = word.trim_start();
+            }
+            // A word wider than the line: as much as fits, then on.
+            while used + word.width() > width {
+                let mut take = String::new();
+                let mut w = 0;
+                for c in word.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + w + cw > width {
+                        break;
+                    }
+                    take.push(c);
+                    w += cw;
+                }
+                word = &word[take.len()..];
+                out.last_mut().expect("a line").push(Span::styled(take, style));
+                if out.len() == max {
+                    cut = !word.is_empty();
+                    break 'spans;
+                }
+                out.push(Vec::new());
+                used = 0;
+            }
+            used += word.width();
+            out.last_mut().expect("a line").push(Span::styled(word.to_string(), style));
+        }
+    }
+    let mut lines: Vec<Line<'static>> = out.into_iter().map(Line::from).collect();
+    if cut && let Some(last) = lines.last_mut() {
+        // Room for the ellipsis: drop what the last column holds.
+        let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+        let style = last.spans.last().map(|s| s.style).unwrap_or_default();
+        if text.width() + 1 > width {
+            let mut keep = width.saturating_sub(1);
+            let mut spans = Vec::new();
+            for s in std::mem::take(&mut last.spans) {
+                let mut part = String::new();
+                for c in s.content.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if cw > keep {
+                        keep = 0;
+                        break;
+                    }
+                    keep -= cw;
+                    part.push(c);
+                }
+                spans.push(Span::styled(part, s.style));
+            }
+            last.spans = spans;
+        }
+        last.spans.push(Span::styled("…", style));
+    }
+    lines
 }
 
 /// How much a cell needs explaining in the detail line; higher wins.
@@ -224,11 +358,20 @@ fn interest(cell: &Cell, target: &Target) -> (u8, u8, bool) {
     let heartbeat = match cell.heartbeat {
         Heartbeat::Error => 4,
         Heartbeat::Warning => 3,
+        Heartbeat::Unknown if heartbeat_unexplained(cell) => 3,
         Heartbeat::Ok | Heartbeat::Unknown => 0,
     };
     // Between cells otherwise alike, a followed redirect is what the line
     // has to tell.
     (status.max(heartbeat), status.min(heartbeat), cell.final_url.is_some())
+}
+
+/// A heartbeat that was asked and gave no Dockerflow answer while the
+/// service itself is up: worth a `?` and a line of its own. While the service
+/// is down, the outage explains it.
+fn heartbeat_unexplained(cell: &Cell) -> bool {
+    let down = matches!(&cell.state, Remote::Failed { error, .. } if error.state.is_down());
+    cell.heartbeat == Heartbeat::Unknown && cell.heartbeat_detail.is_some() && !down
 }
 
 fn is_prod(env: &str) -> bool {
@@ -272,7 +415,8 @@ pub fn status_style(status: CellStatus, ctx: &RenderCtx) -> Style {
 fn failure_label(state: ProbeState, message: &str) -> String {
     match state {
         ProbeState::HttpError => message.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
-        ProbeState::NoEndpoint => "404 no endpoint".into(),
+        ProbeState::NoEndpoint if message.starts_with("HTTP 404") => "404 no endpoint".into(),
+        ProbeState::NoEndpoint => "no version.json".into(),
         other => other.as_str().replace('_', " "),
     }
 }
@@ -308,6 +452,7 @@ fn cell_spans<'a>(cell: Option<&Cell>, target: &Target, layout: CellLayout, ctx:
             Heartbeat::Ok => ("♥", t.ok),
             Heartbeat::Warning => ("!", t.warn),
             Heartbeat::Error => ("✗", t.error),
+            Heartbeat::Unknown if heartbeat_unexplained(cell) => ("?", t.warn),
             Heartbeat::Unknown => ("·", t.unknown),
         };
         spans.push(Span::raw(" "));
@@ -355,8 +500,17 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
         }
         (Remote::Loading | Remote::Idle, _) => spans.push(Span::styled("waiting for the first answer", t.muted)),
     }
-    if cell.heartbeat == Heartbeat::Warning || cell.heartbeat == Heartbeat::Error {
-        spans.push(Span::styled(format!(" · heartbeat {}", cell.heartbeat.as_str()), t.warn));
+    // What the heartbeat names (a warning's checks, or why none was read).
+    let heartbeat = match cell.heartbeat {
+        Heartbeat::Warning | Heartbeat::Error => {
+            Some(cell.heartbeat_detail.clone().unwrap_or_else(|| format!("heartbeat {}", cell.heartbeat.as_str())))
+        }
+        Heartbeat::Unknown if heartbeat_unexplained(cell) => cell.heartbeat_detail.clone(),
+        Heartbeat::Ok | Heartbeat::Unknown => None,
+    };
+    if let Some(h) = heartbeat {
+        let style = if cell.heartbeat == Heartbeat::Error { t.error } else { t.warn };
+        spans.push(Span::styled(format!(" · {h}"), style));
     }
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
