@@ -405,8 +405,19 @@ async fn the_detail_line_shows_a_followed_redirect() {
     let mut term = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
     term.draw(|f| render(f, &m, &mut ViewState::default(), &ctx)).expect("draw");
     let screen = shipdeck::testkit::buffer_text(term.backend().buffer());
+    let detail = detail_text(&screen);
+    assert!(detail.contains(&format!("{asked} redirected to http://{addr}/app/__version__")), "{screen}");
+}
+
+/// The Rollout pane's detail under its table, its wrapped lines joined: from
+/// the line naming the selected service to the pane's bottom.
+fn detail_text(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
     let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
-    let detail = lines[bottom - 1];
-    assert!(detail.contains(&format!("{asked} redirected to http://{addr}/app/__version__")), "{screen}");
+    let pane = |l: &str| -> String {
+        let inner = l.split('┃').nth(1).unwrap_or("");
+        inner.trim_end().to_string()
+    };
+    let first = (0..bottom).rev().take_while(|&i| !pane(lines[i]).is_empty()).last().expect("a detail line");
+    (first..bottom).map(|i| pane(lines[i])).collect::<Vec<_>>().join(" ").replace("  ", " ")
 }
