@@ -414,10 +414,9 @@ async fn the_detail_line_shows_a_followed_redirect() {
 fn detail_text(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
     let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
-    let pane = |l: &str| -> String {
-        let inner = l.split('┃').nth(1).unwrap_or("");
-        inner.trim_end().to_string()
-    };
-    let first = (0..bottom).rev().take_while(|&i| !pane(lines[i]).is_empty()).last().expect("a detail line");
-    (first..bottom).map(|i| pane(lines[i])).collect::<Vec<_>>().join(" ").replace("  ", " ")
+    let pane = |l: &str| l.split('┃').nth(1).unwrap_or("").trim_end().to_string();
+    // The detail's lines start with one space, the table's rows with two.
+    let detail_line = |l: &String| l.starts_with(' ') && !l.starts_with("  ");
+    let first = (0..bottom).rev().take_while(|&i| detail_line(&pane(lines[i]))).last().expect("a detail line");
+    (first..bottom).map(|i| pane(lines[i])).collect::<Vec<_>>().join("")
 }

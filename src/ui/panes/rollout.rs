@@ -107,12 +107,13 @@ fn shared_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> usize {
 
 /// A name cut or padded to `width` columns, without the prefix all names
 /// share when it does not fit: that part tells no row from another, so it
-/// goes first ("…server"), then the rest is cut as [`fit_name`] does.
+/// goes first ("…server"), then the end of what is left ("…code-man…"),
+/// since what tells rows apart now starts the name.
 fn fit_row_name(name: &str, width: usize, shared: usize) -> String {
     if name.width() <= width || shared == 0 || shared >= name.len() || width < 5 {
         return fit_name(name, width);
     }
-    format!("…{}", fit_name(&name[shared..], width - 1))
+    format!("…{}", fit(&name[shared..], width - 1))
 }
 
 /// A service name cut or padded to `width` columns. Names that share a
@@ -261,85 +262,112 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
 }
 
 /// `line` broken at spaces into lines at most `width` columns wide, at most
-/// `max` of them (the last cut with an ellipsis when there is more); a word
-/// wider than a line is broken where the line ends.
+/// `max` of them (the last cut with an ellipsis when there is more), the
+/// lines after the first indented by a column as the first is. A separator
+/// ("·") stays with the word after it, so no line ends in one; a word wider
+/// than a line is broken where the line ends.
 fn wrap(line: Line<'static>, width: usize, max: usize) -> Vec<Line<'static>> {
     if width == 0 || max == 0 {
         return Vec::new();
     }
-    let mut out: Vec<Vec<Span<'static>>> = vec![Vec::new()];
-    let mut used = 0;
-    let mut cut = false;
-    'spans: for span in line.spans {
-        let style = span.style;
-        // Words keep the spaces before them, so a break drops those spaces.
-        let mut words = Vec::new();
+    let indent = usize::from(width > 1);
+    let room = width - indent;
+    // Words keep the spaces before them (a break drops those), and their style.
+    let mut words: Vec<Vec<Span<'static>>> = Vec::new();
+    for span in line.spans {
         let mut word = String::new();
         for c in span.content.chars() {
             if c == ' ' && !word.trim().is_empty() {
-                words.push(std::mem::take(&mut word));
+                words.push(vec![Span::styled(std::mem::take(&mut word), span.style)]);
             }
             word.push(c);
         }
-        words.push(word);
-        for word in words {
-            let mut word = word.as_str();
-            if used + word.width() > width && used > 0 {
-                if out.len() == max {
-                    cut = true;
-                    break 'spans;
-                }
-                out.push(Vec::new());
-                used = 0;
-                word = word.trim_start();
+        if !word.is_empty() {
+            words.push(vec![Span::styled(word, span.style)]);
+        }
+    }
+    let unit_width = |u: &[Span]| u.iter().map(Span::width).sum::<usize>();
+    let is_separator = |u: &[Span]| u.iter().map(|s| s.content.as_ref()).collect::<String>().trim() == "·";
+    // (unit, whether it is a separator left on its own)
+    let mut units: Vec<(Vec<Span<'static>>, bool)> = Vec::with_capacity(words.len());
+    let mut words = words.into_iter().peekable();
+    while let Some(mut unit) = words.next() {
+        let separator = is_separator(&unit);
+        let glued = separator && words.peek().is_some_and(|next| unit_width(&unit) + unit_width(next) <= room) && {
+            unit.extend(words.next().into_iter().flatten());
+            true
+        };
+        units.push((unit, separator && !glued));
+    }
+
+    let mut out: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    let mut cut = false;
+    let widths: Vec<usize> = units.iter().map(|(u, _)| unit_width(u)).collect();
+    'units: for (i, (mut unit, alone)) in units.into_iter().enumerate() {
+        // Nothing but the indent yet: the word starts the line anyway.
+        let started = used > if out.len() == 1 { 0 } else { indent };
+        // A separator the next word cannot follow on this line would end
+        // it, or start the next: the break separates instead.
+        if alone && (!started || used + widths[i] + widths.get(i + 1).copied().unwrap_or(0) > width) {
+            continue;
+        }
+        if used + unit_width(&unit) > width && started {
+            if out.len() == max {
+                cut = true;
+                break;
             }
-            // A word wider than the line: as much as fits, then on.
-            while used + word.width() > width {
-                let mut take = String::new();
+            out.push(vec![Span::raw(" ".repeat(indent))]);
+            used = indent;
+            if let Some(first) = unit.first_mut() {
+                first.content = first.content.trim_start().to_string().into();
+            }
+        }
+        for span in unit {
+            let style = span.style;
+            let mut rest: &str = &span.content;
+            // Wider than what is left of the line: as much as fits, then on.
+            while used + rest.width() > width {
+                let mut take = 0;
                 let mut w = 0;
-                for c in word.chars() {
+                for c in rest.chars() {
                     let cw = c.width().unwrap_or(0);
                     if used + w + cw > width {
                         break;
                     }
-                    take.push(c);
+                    take += c.len_utf8();
                     w += cw;
                 }
-                word = &word[take.len()..];
-                out.last_mut().expect("a line").push(Span::styled(take, style));
+                out.last_mut().expect("a line").push(Span::styled(rest[..take].to_string(), style));
+                rest = &rest[take..];
                 if out.len() == max {
-                    cut = !word.is_empty();
-                    break 'spans;
+                    cut = true;
+                    break 'units;
                 }
-                out.push(Vec::new());
-                used = 0;
+                out.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
             }
-            used += word.width();
-            out.last_mut().expect("a line").push(Span::styled(word.to_string(), style));
+            used += rest.width();
+            out.last_mut().expect("a line").push(Span::styled(rest.to_string(), style));
         }
     }
     let mut lines: Vec<Line<'static>> = out.into_iter().map(Line::from).collect();
     if cut && let Some(last) = lines.last_mut() {
         // Room for the ellipsis: drop what the last column holds.
-        let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
         let style = last.spans.last().map(|s| s.style).unwrap_or_default();
-        if text.width() + 1 > width {
-            let mut keep = width.saturating_sub(1);
-            let mut spans = Vec::new();
-            for s in std::mem::take(&mut last.spans) {
-                let mut part = String::new();
-                for c in s.content.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if cw > keep {
-                        keep = 0;
-                        break;
-                    }
-                    keep -= cw;
-                    part.push(c);
+        let mut keep = width.saturating_sub(1);
+        for s in &mut last.spans {
+            let mut part = String::new();
+            for c in s.content.chars() {
+                let cw = c.width().unwrap_or(0);
+                if cw > keep {
+                    keep = 0;
+                    break;
                 }
-                spans.push(Span::styled(part, s.style));
+                keep -= cw;
+                part.push(c);
             }
-            last.spans = spans;
+            s.content = part.into();
         }
         last.spans.push(Span::styled("…", style));
     }
@@ -616,5 +644,102 @@ mod tests {
         for w in 0..16 {
             assert_eq!(fit_name("addons-code-manager", w).width(), w);
         }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+    }
+
+    #[test]
+    fn the_detail_wraps_at_spaces_within_its_lines() {
+        let line =
+            Line::from(vec![Span::raw(" web · prod: "), Span::raw("no answer within 2s · http://x/__version__")]);
+        let lines = wrap(line.clone(), 24, 3);
+        assert_eq!(texts(&lines), [" web · prod: no answer", " within 2s", " · http://x/__version__"]);
+        assert!(lines.iter().all(|l| l.width() <= 24));
+        // Out of lines: the last says it was cut.
+        let lines = wrap(line.clone(), 24, 2);
+        assert_eq!(texts(&lines), [" web · prod: no answer", " within 2s…"]);
+        // A separator no line can hold with the word after it goes where the line breaks.
+        let long = Line::from(vec![
+            Span::raw(" addons-server · prod: "),
+            Span::raw("2026.11.26 (abcdef1) · 12 ms"),
+            Span::raw(" · https://addons-server.prod.example.org/__version__"),
+        ]);
+        assert_eq!(
+            texts(&wrap(long, 51, 3)),
+            [
+                " addons-server · prod: 2026.11.26 (abcdef1) · 12 ms",
+                " https://addons-server.prod.example.org/__version__"
+            ]
+        );
+        // A word wider than a line is broken where the line ends.
+        let long = Line::from(" https://very-long-host.example.org/__version__");
+        let lines = wrap(long, 20, 3);
+        assert!(lines.iter().all(|l| l.width() <= 20), "{:?}", texts(&lines));
+        assert_eq!(texts(&lines).concat().replace(' ', ""), "https://very-long-host.example.org/__version__");
+        // Whatever the width, never wider and never more lines than asked.
+        for width in 0..40 {
+            for max in 0..4 {
+                let lines = wrap(line.clone(), width, max);
+                assert!(lines.len() <= max, "{width} {max}");
+                assert!(lines.iter().all(|l| l.width() <= width.max(1)), "{width} {max}: {:?}", texts(&lines));
+            }
+        }
+        let wide = Line::from("日本語のサービス 日本語のサービス");
+        for width in 1..12 {
+            assert!(wrap(wide.clone(), width, 3).iter().all(|l| l.width() <= width), "{width}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_every_name_shares_goes_first_when_names_are_cut() {
+        let names = ["addons-server", "addons-frontend", "addons-code-manager"];
+        let shared = shared_prefix(names);
+        assert_eq!(shared, "addons-".len());
+        assert_eq!(fit_row_name("addons-server", 10, shared), "…server   ");
+        assert_eq!(fit_row_name("addons-code-manager", 10, shared), "…code-man…");
+        assert_eq!(fit_row_name("addons-server", 19, shared), "addons-server      ", "whole when it fits");
+        assert_eq!(shared_prefix(["addons-server", "addons-search"]), "addons-".len(), "back to a separator");
+        assert_eq!(shared_prefix(["web", "api"]), 0);
+        assert_eq!(shared_prefix(["addons-server"]), 0, "one name shares nothing");
+        assert_eq!(shared_prefix(["日本-a", "日本-b"]), "日本-".len());
+        for w in 0..20 {
+            assert_eq!(fit_row_name("addons-code-manager", w, shared).width(), w);
+        }
+    }
+
+    #[test]
+    fn a_heartbeat_that_is_no_heartbeat_is_a_question_explained_below() {
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        let why = "heartbeat answered text/html, not a Dockerflow heartbeat";
+        for cell in m.rollout.services[0].cells.iter_mut().flatten() {
+            let mut p = crate::testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, now);
+            cell.observe(p.clone());
+            p.heartbeat = Heartbeat::Unknown;
+            p.heartbeat_detail = Some(why.into());
+            cell.observe(p);
+        }
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let target = m.rollout.services[0].target.clone();
+        let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
+        let layout = CellLayout::for_width(40, 10);
+        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        assert!(spans.contains(" ? "), "{spans}");
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains(why), "{text}");
+
+        // A heartbeat that failed with its service is the outage's to explain.
+        let mut down = crate::testkit::failed(ProbeState::Timeout, "no answer within 2s", now);
+        down.heartbeat_detail = Some("heartbeat: no answer within 2s".into());
+        let cell = m.rollout.services[0].cells[1].as_mut().unwrap();
+        cell.observe(down);
+        let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
+        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        assert!(spans.contains(" · ") && !spans.contains('?'), "{spans}");
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains("prod: no answer within 2s") && !text.contains("heartbeat:"), "{text}");
     }
 }
