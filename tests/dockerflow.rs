@@ -182,6 +182,16 @@ async fn start() -> Service {
             get(|| async { answer(200, JSON, format!(r#"{{"status":"ok","pad":"{}"}}"#, "x".repeat(70 * 1024))) }),
         )
         .route("/hang/__heartbeat__", get(hang))
+        .route(
+            "/hostile/__heartbeat__",
+            get(|| async {
+                answer(
+                    200,
+                    JSON,
+                    r#"{"status":"warning","details":{"celery\u001b[2J":{"level":30,"messages":{"x":"\u001b]52;c;cm0gLXJm\u0007queue\u202e backlog\u200b"},"status":"warning"}}}"#,
+                )
+            }),
+        )
         .route("/svc/__version__", get(switchable_version))
         .route("/svc/__heartbeat__", get(switchable_heartbeat))
         .with_state(modes.clone());
@@ -281,6 +291,13 @@ async fn anything_but_a_dockerflow_heartbeat_is_unknown_and_says_what_came_back(
         let p = probe(&s.endpoint("/flask/__version__", path)).await;
         assert_eq!(heartbeat_of(&p), (Heartbeat::Unknown, Some(why)), "{path}");
     }
+}
+
+#[tokio::test]
+async fn what_a_heartbeat_says_is_cleaned() {
+    let s = start().await;
+    let p = probe(&s.endpoint("/flask/__version__", "/hostile/__heartbeat__")).await;
+    assert_eq!(heartbeat_of(&p), (Heartbeat::Warning, Some("heartbeat warning: celery: queue backlog")));
 }
 
 #[tokio::test]
