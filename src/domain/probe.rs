@@ -44,6 +44,9 @@ impl ProbeState {
 
 /// What `/__heartbeat__` says, read only from a Dockerflow heartbeat body
 /// (a JSON object with a `status`); see `io::dockerflow::parse_heartbeat`.
+/// The error of a 404 whose body says nothing more.
+pub const NO_VERSION_ENDPOINT: &str = "HTTP 404: no /__version__ endpoint";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Heartbeat {

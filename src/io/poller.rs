@@ -4,6 +4,7 @@
 use super::dockerflow::{is_null, not_found_reason, parse_heartbeat, parse_version};
 use super::http::{BODY_CAP, Body, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
+use crate::domain::probe::NO_VERSION_ENDPOINT;
 use crate::domain::redact;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::Utc;
@@ -121,8 +122,11 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
                 Body::Complete(bytes) => not_found_reason(bytes),
                 Body::TooLarge => None,
             };
-            let reason = reason.unwrap_or_else(|| "no /__version__ endpoint".into());
-            fail(ProbeState::NoEndpoint, format!("HTTP 404: {reason}"))
+            let error = match reason {
+                Some(reason) => format!("HTTP 404: {reason}"),
+                None => NO_VERSION_ENDPOINT.to_string(),
+            };
+            fail(ProbeState::NoEndpoint, error)
         }
         Ok(Ok(Answer::Body(status, ..))) if !status.is_success() => {
             fail(ProbeState::HttpError, format!("HTTP {status}"))

@@ -1,6 +1,7 @@
 //! Services x environments: what runs where, against the target tag.
 
 use crate::config::format_duration;
+use crate::domain::probe::NO_VERSION_ENDPOINT;
 use crate::domain::redact;
 use crate::domain::rollout::{Cell, CellStatus, Progress, Target};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
@@ -443,7 +444,9 @@ pub fn status_style(status: CellStatus, ctx: &RenderCtx) -> Style {
 fn failure_label(state: ProbeState, message: &str) -> String {
     match state {
         ProbeState::HttpError => message.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
-        ProbeState::NoEndpoint if message.starts_with("HTTP 404") => "404 no endpoint".into(),
+        // The detail line has the body's reason when there is one.
+        ProbeState::NoEndpoint if message == NO_VERSION_ENDPOINT => "404 no endpoint".into(),
+        ProbeState::NoEndpoint if message.starts_with("HTTP 404") => "HTTP 404".into(),
         ProbeState::NoEndpoint => "no version.json".into(),
         other => other.as_str().replace('_', " "),
     }
@@ -741,5 +744,16 @@ mod tests {
         assert!(spans.contains(" · ") && !spans.contains('?'), "{spans}");
         let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(text.contains("prod: no answer within 2s") && !text.contains("heartbeat:"), "{text}");
+    }
+
+    #[test]
+    fn a_404_cell_says_whether_the_endpoint_or_its_version_json_is_missing() {
+        assert_eq!(failure_label(ProbeState::NoEndpoint, NO_VERSION_ENDPOINT), "404 no endpoint");
+        assert_eq!(failure_label(ProbeState::NoEndpoint, "HTTP 404: version.json not found"), "HTTP 404");
+        assert_eq!(
+            failure_label(ProbeState::NoEndpoint, "answered null: the service has no version.json"),
+            "no version.json"
+        );
+        assert_eq!(failure_label(ProbeState::HttpError, "HTTP 503 Service Unavailable"), "HTTP 503");
     }
 }
