@@ -405,8 +405,49 @@ async fn the_detail_line_shows_a_followed_redirect() {
     let mut term = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
     term.draw(|f| render(f, &m, &mut ViewState::default(), &ctx)).expect("draw");
     let screen = shipdeck::testkit::buffer_text(term.backend().buffer());
+    let detail = detail_text(&screen);
+    assert!(detail.contains(&format!("{asked} redirected to http://{addr}/app/__version__")), "{screen}");
+}
+
+/// The Rollout pane's detail under its table, its wrapped lines joined: from
+/// the line naming the selected service to the pane's bottom.
+fn detail_text(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
     let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
-    let detail = lines[bottom - 1];
-    assert!(detail.contains(&format!("{asked} redirected to http://{addr}/app/__version__")), "{screen}");
+    let pane = |l: &str| l.split('┃').nth(1).unwrap_or("").trim_end().to_string();
+    // The detail's lines start with one space, the table's rows with two.
+    let detail_line = |l: &String| l.starts_with(' ') && !l.starts_with("  ");
+    let first = (0..bottom).rev().take_while(|&i| detail_line(&pane(lines[i]))).last().expect("a detail line");
+    (first..bottom).map(|i| pane(lines[i])).collect::<Vec<_>>().join("")
+}
+
+#[tokio::test]
+async fn the_demo_fleet_has_an_outage_that_ends_and_a_heartbeat_behind_sign_in() {
+    // At speed 40 the story's outage (some 10 story seconds) lasts a
+    // quarter of a second: poll the service until it went down and came back.
+    let speed = 40.0;
+    let f = fleet(3, speed).await;
+    let down = f.story.services[f.story.outage_service()].clone();
+    let (_, until) = f.story.outage_window();
+    let deadline = Instant::now() + Duration::from_secs_f64(until / speed + 3.0);
+    let mut seen = Vec::new();
+    while seen.last() != Some(&ProbeState::Ok) || !seen.contains(&ProbeState::HttpError) {
+        let p = probe_url(f.version_url(&down, "prod")).await;
+        if p.state == ProbeState::HttpError {
+            assert_eq!(p.error.as_deref(), Some("HTTP 503 Service Unavailable"), "{p:?}");
+        }
+        if seen.last() != Some(&p.state) {
+            seen.push(p.state);
+        }
+        assert!(Instant::now() < deadline, "no outage and recovery by the deadline: {seen:?}");
+    }
+    assert_eq!(seen.iter().filter(|s| **s == ProbeState::HttpError).count(), 1, "one outage: {seen:?}");
+
+    // Stage of the last service answers its heartbeat with a sign-in page.
+    let last = f.story.services.last().expect("services").clone();
+    let p = probe_url(f.version_url(&last, "stage")).await;
+    assert_eq!(p.state, ProbeState::Ok, "{p:?}");
+    assert_eq!(p.heartbeat, Heartbeat::Unknown);
+    assert_eq!(p.heartbeat_detail.as_deref(), Some("heartbeat answered text/html, not a Dockerflow heartbeat"));
+    assert_eq!(probe_url(f.version_url(&last, "prod")).await.heartbeat, Heartbeat::Ok);
 }

@@ -296,12 +296,16 @@ fn short_help_says_what_is_missing_at_every_height() {
     assert!(text(&draw(&m, 80, 24, &theme)).contains(" 0 above ·"), "reopened at the top");
 }
 
-/// The selected service's line at the bottom of the Rollout pane.
+/// What the bottom of the Rollout pane says of the selected service, its
+/// wrapped lines (each starting with one space) joined.
 fn detail(buf: &Buffer) -> String {
     let screen = text(buf);
     let lines: Vec<&str> = screen.lines().collect();
     let bottom = lines.iter().position(|l| l.contains("┗")).expect("rollout pane bottom");
-    lines[bottom - 1].to_string()
+    let pane = |l: &str| l.split('┃').nth(1).unwrap_or("").trim_end().to_string();
+    let detail_line = |l: &String| l.starts_with(' ') && !l.starts_with("  ");
+    let first = (0..bottom).rev().take_while(|&i| detail_line(&pane(lines[i]))).last().expect("a detail line");
+    (first..bottom).map(|i| pane(lines[i])).collect::<Vec<_>>().join("")
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 15] = [
     "url",
     "heartbeat_url",
     "final_url",
@@ -27,6 +27,7 @@ const ENV_KEYS: [&str; 14] = [
     "on_target",
     "mixed",
     "heartbeat",
+    "heartbeat_detail",
     "error",
     "latency_ms",
     "checked_at",
@@ -179,7 +180,15 @@ async fn json_report_has_the_documented_schema() {
             assert_eq!(c["url"], s.fleet.version_url(name, env).as_str());
             assert_eq!(c["heartbeat_url"], format!("{}/{name}/{env}/__heartbeat__", s.fleet.base_url()).as_str());
             assert_eq!(c["state"], "ok", "{name}.{env}: {c}");
-            assert_eq!(c["heartbeat"], "ok", "{name}.{env}: {c}");
+            // The last service's stage heartbeat is behind a sign-in page.
+            let last = name == s.fleet.story.services.last().expect("services").as_str();
+            if last && env == "stage" {
+                assert_eq!(c["heartbeat"], "unknown", "{name}.{env}: {c}");
+                assert_eq!(c["heartbeat_detail"], "heartbeat answered text/html, not a Dockerflow heartbeat", "{c}");
+            } else {
+                assert_eq!(c["heartbeat"], "ok", "{name}.{env}: {c}");
+                assert_eq!(c["heartbeat_detail"], Value::Null, "{name}.{env}: {c}");
+            }
             assert_eq!(c["error"], Value::Null);
             assert_eq!(c["final_url"], Value::Null, "the fleet answers where it is asked: {c}");
             assert_eq!(c["mixed"], false);
@@ -354,4 +363,48 @@ async fn status_json_reports_sentry() {
         assert_eq!(p["state"], "unauthorized", "{p}");
         assert!(p["error"].as_str().unwrap_or("").contains("token rejected"), "{p}");
     }
+}
+
+/// The display columns at which `needle` starts in `line`.
+fn column_of(line: &str, needle: &str) -> Option<usize> {
+    use unicode_width::UnicodeWidthStr;
+    line.find(needle).map(|i| line[..i].width())
+}
+
+/// Cells are sized from what they hold: a long note in one column (a
+/// failure, a heartbeat that is not one) and wide characters in a name keep
+/// every later column in line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn table_columns_line_up_whatever_the_cells_hold() {
+    let s = setup(3).await;
+    let first = s.fleet.story.services[0].clone();
+    let text = std::fs::read_to_string(&s.config).expect("read config");
+    let stage_url = format!("stage = \"{}\"", s.fleet.version_url(&first, "stage"));
+    assert!(text.contains(&stage_url), "the demo config shape changed:\n{text}");
+    let text = text
+        .replace(&stage_url, &format!("stage = \"{}\"", s.fleet.quirk_url("html")))
+        .replace(&format!("name = \"{first}\""), "name = \"アドオン-server\"");
+    std::fs::write(&s.config, text).expect("write config");
+
+    let out = s.status(&[]).await;
+    assert!(out.status.success(), "exit {:?}: {}", out.status, stderr(&out));
+    let table = stdout(&out);
+    let lines: Vec<&str> = table.lines().collect();
+    let header = lines.iter().position(|l| l.starts_with("SERVICE")).unwrap_or_else(|| panic!("{table}"));
+    let prod_at = column_of(lines[header], "PROD").expect("a PROD column");
+    let rows = &lines[header + 1..header + 4];
+    assert!(rows[0].starts_with("アドオン-server"), "{table}");
+    assert!(rows[0].contains("✖ invalid: body is neither Dockerflow JSON"), "the long note is whole:\n{table}");
+    for row in rows {
+        let glyph = row.char_indices().filter(|(_, c)| "●○◐✖".contains(*c)).map(|(i, _)| i).nth(1);
+        let at = glyph.map(|i| unicode_width::UnicodeWidthStr::width(&row[..i]));
+        assert_eq!(at, Some(prod_at), "PROD in line:\n{table}");
+    }
+    // Why the signed-in stage heartbeat is unknown, under the table.
+    let last = s.fleet.story.services.last().expect("services");
+    assert!(
+        table.contains(&format!("{last} · stage: heartbeat answered text/html, not a Dockerflow heartbeat")),
+        "{table}"
+    );
+    assert!(rows[2].contains("[heartbeat unknown]"), "{table}");
 }

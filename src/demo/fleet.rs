@@ -2,7 +2,10 @@
 //! `/__heartbeat__` for every service and environment, following the story.
 //!
 //! Routes:
-//! - `/{service}/{env}/__version__` and `/{service}/{env}/__heartbeat__`
+//! - `/{service}/{env}/__version__` and `/{service}/{env}/__heartbeat__`,
+//!   shaped as python-dockerflow answers them; while the story has a service
+//!   down, both answer 503 as a load balancer without a backend does, and a
+//!   heartbeat behind sign-in redirects to `/sign_in`, a login page.
 //! - `/quirks/{kind}/__version__` (and `__heartbeat__`): the shapes real
 //!   services get wrong, for trying the error states: `empty` (`{}`),
 //!   `bare-sha` (plain-text commit), `missing` (404), `broken` (500),
@@ -94,6 +97,7 @@ impl Fleet {
             .route("/quirks/{kind}/__heartbeat__", get(quirk_heartbeat))
             .route("/{service}/{env}/__version__", get(version))
             .route("/{service}/{env}/__heartbeat__", get(heartbeat))
+            .route("/sign_in", get(sign_in))
             .merge(sentry::routes())
             .with_state(state);
         let (tx, rx) = oneshot::channel::<()>();
@@ -139,8 +143,12 @@ async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(
     let Some((s, e)) = st.index(&service, &env) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let t = st.story_time();
+    if st.story.down(s, &env, t) {
+        return no_backend();
+    }
     let n = st.counters[s * ENVS.len() + e].fetch_add(1, Ordering::Relaxed);
-    let served = st.story.version(s, &env, st.story_time(), n);
+    let served = st.story.version(s, &env, t, n);
     Json(json!({
         "source": format!("https://github.com/example/{service}"),
         "version": served.version,
@@ -154,15 +162,35 @@ async fn heartbeat(State(st): State<Arc<FleetState>>, Path((service, env)): Path
     let Some((s, _)) = st.index(&service, &env) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match st.story.health(s, &env, st.story_time()) {
+    let t = st.story_time();
+    if st.story.down(s, &env, t) {
+        return no_backend();
+    }
+    if st.story.behind_sign_in(s, &env) {
+        let back = format!("/sign_in?rd=/{service}/{env}/__heartbeat__");
+        return (StatusCode::FOUND, [(header::LOCATION, back)]).into_response();
+    }
+    match st.story.health(s, &env, t) {
         Health::Ok => Json(json!({"status": "ok", "checks": {"database": "ok"}, "details": {}})).into_response(),
         Health::Warning => Json(json!({
             "status": "warning",
             "checks": {"celery": "warning"},
-            "details": {"celery": {"level": 30, "messages": {"celery.W001": "queue backlog above 1000"}}}
+            "details": {"celery": {"status": "warning", "level": 30, "messages": {"celery.W001": "queue backlog above 1000"}}}
         }))
         .into_response(),
     }
+}
+
+/// What a load balancer answers while no backend is up.
+fn no_backend() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/plain")], "no healthy upstream").into_response()
+}
+
+/// A sign-in proxy's login page: a 200 that is no heartbeat.
+async fn sign_in() -> Response {
+    let page = "<!DOCTYPE html><html><head><title>Sign in</title></head>\
+                <body><form method=\"post\"><button>Sign in with SSO</button></form></body></html>";
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 async fn quirk_version(Path(kind): Path<String>) -> Response {

@@ -4,8 +4,11 @@
 //! The story (at speed 1, about two minutes): stage already runs the new tag;
 //! prod rolls out service by service; one service reports a heartbeat warning
 //! for a while; one prod service sits behind a load balancer that serves the
-//! old and the new version alternately before it settles. Both happen with
-//! any number of services: with one, to the same service, one after the other.
+//! old and the new version alternately before it settles; one prod service
+//! goes down for a few seconds after its switch and recovers. All of it
+//! happens with any number of services: with one, to the same service, one
+//! after the other. The last service's stage sits behind a sign-in proxy that
+//! answers its heartbeat with a login page, throughout.
 
 /// Story seconds at which the first prod service switches.
 pub const FIRST_SWITCH: f64 = 12.0;
@@ -19,8 +22,13 @@ pub const WARNING_UNTIL: f64 = 60.0;
 /// (modulo the fleet's size, and not the warning one when there are two or more).
 pub const MIXED_SERVICE: usize = 4;
 pub const MIXED_FOR: f64 = 16.0;
-/// Quiet story seconds between the mixed spell and the warning when both
-/// befall the same service.
+/// The prod service that goes down after its switch (modulo the fleet's
+/// size), how long after, and for how long.
+pub const OUTAGE_SERVICE: usize = 2;
+const OUTAGE_AFTER: f64 = 3.0;
+pub const OUTAGE_FOR: f64 = 10.0;
+/// Quiet story seconds between the mixed spell, the warning and the outage
+/// when they befall the same service.
 const APART: f64 = 4.0;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +89,41 @@ impl Story {
         }
     }
 
+    /// The prod service that goes down for a while.
+    pub fn outage_service(&self) -> usize {
+        OUTAGE_SERVICE % self.services.len().max(1)
+    }
+
+    /// When the outage service's prod is down: `[start, end)`, after the
+    /// mixed spell and the warning when either befalls the same service.
+    pub fn outage_window(&self) -> (f64, f64) {
+        let s = self.outage_service();
+        let mut from = self.prod_switch_at(s) + OUTAGE_AFTER;
+        for (other, (start, end)) in
+            [(self.mixed_service(), self.mixed_window()), (self.warning_service(), self.warning_window())]
+        {
+            if other == s && from < end + APART && start < from + OUTAGE_FOR + APART {
+                from = end + APART;
+            }
+        }
+        (from, from + OUTAGE_FOR)
+    }
+
+    /// Whether `service` in `env` is down at story time `t`.
+    pub fn down(&self, service: usize, env: &str, t: f64) -> bool {
+        let (from, until) = self.outage_window();
+        service == self.outage_service() && env == "prod" && (from..until).contains(&t)
+    }
+
+    /// Whether `service` in `env` answers its heartbeat with a sign-in page.
+    pub fn behind_sign_in(&self, service: usize, env: &str) -> bool {
+        env == "stage" && service + 1 == self.services.len()
+    }
+
     /// The whole story's length in story seconds.
     pub fn length(&self) -> f64 {
         let last = self.prod_switch_at(self.services.len().saturating_sub(1));
-        last.max(self.mixed_window().1).max(self.warning_window().1) + 6.0
+        last.max(self.mixed_window().1).max(self.warning_window().1).max(self.outage_window().1) + 6.0
     }
 
     pub fn version(&self, service: usize, env: &str, t: f64, request: u64) -> Served {
@@ -175,16 +214,29 @@ mod tests {
         let warns: Vec<f64> = steps.iter().copied().filter(|&t| s.health(w, "prod", t) == Health::Warning).collect();
         let mixed: Vec<f64> =
             steps.iter().copied().filter(|&t| s.version(m, "prod", t, 0) != s.version(m, "prod", t, 1)).collect();
+        let o = s.outage_service();
+        let down: Vec<f64> = steps.iter().copied().filter(|&t| s.down(o, "prod", t)).collect();
         assert!(!warns.is_empty(), "{n} services: a warning");
         assert!(!mixed.is_empty(), "{n} services: a mixed fleet");
+        assert!(!down.is_empty(), "{n} services: an outage");
+        assert!(down[0] >= s.prod_switch_at(o), "{n} services: the outage follows the switch");
         if w == m {
             assert!(warns.iter().all(|t| !mixed.contains(t)), "{n} services: apart");
         }
+        for (other, times) in [(w, &warns), (m, &mixed)] {
+            if other == o {
+                assert!(down.iter().all(|t| !times.contains(t)), "{n} services: the outage apart");
+            }
+        }
+        assert!(steps.iter().all(|&t| (0..n).all(|i| !s.down(i, "stage", t))), "{n} services: stage stays up");
         for i in 0..n {
             assert_eq!(s.version(i, "prod", s.length(), 0).version, "2026.11.26");
             assert_eq!(s.version(i, "prod", s.length(), 1).version, "2026.11.26");
             assert_eq!(s.health(i, "prod", s.length()), Health::Ok);
+            assert!(!s.down(i, "prod", s.length()));
         }
+        assert!((0..n).filter(|&i| s.behind_sign_in(i, "stage")).count() == 1);
+        assert!((0..n).all(|i| !s.behind_sign_in(i, "prod")));
         assert!(s.length() <= 130.0, "about two minutes: {}", s.length());
     }
 

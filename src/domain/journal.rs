@@ -108,6 +108,22 @@ pub enum EventKind {
         from: String,
         to: String,
     },
+    /// An endpoint stopped answering (a timeout, no connection, an HTTP
+    /// error): the `outage`-th time this push; `state` as `status --json`.
+    EndpointDown {
+        env: String,
+        service: String,
+        outage: u32,
+        state: String,
+        error: String,
+    },
+    /// The endpoint down `since` answers again, ending outage `outage`.
+    EndpointUp {
+        env: String,
+        service: String,
+        outage: u32,
+        since: DateTime<Utc>,
+    },
     PushStarted,
     PushFinished,
     /// For the notes: a notable thing shipping, a blocker (numbered in
@@ -216,6 +232,9 @@ impl Event {
         match kind {
             EventKind::VersionChanged { env, service, to, .. } => format!("obs:{env}:{service}:{to}:{minute}"),
             EventKind::HeartbeatChanged { env, service, to, .. } => format!("obs:hb:{env}:{service}:{to}:{minute}"),
+            // Numbered per endpoint: one id per outage and per recovery.
+            EventKind::EndpointDown { env, service, outage, .. } => format!("obs:down:{env}:{service}:{outage}"),
+            EventKind::EndpointUp { env, service, outage, .. } => format!("obs:up:{env}:{service}:{outage}"),
             // One spike per project and push start, however many cockpits see it.
             EventKind::SentrySpike { project, push_start, .. } => {
                 format!("obs:sentry:{project}:{}", push_start.timestamp())
@@ -271,6 +290,12 @@ impl Event {
             }
             EventKind::HeartbeatChanged { env, service, from, to } => {
                 (LogKind::Heartbeat, format!("{env} · {service} heartbeat {from} -> {to}"))
+            }
+            EventKind::EndpointDown { env, service, outage, error, .. } => {
+                (LogKind::Error, super::rollout::down_text(env, service, *outage, error))
+            }
+            EventKind::EndpointUp { env, service, since, .. } => {
+                (LogKind::Version, super::rollout::up_text(env, service, *since, self.at))
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
@@ -334,6 +359,10 @@ impl<'de> Deserialize<'de> for Event {
             since_push: Option<u64>,
             baseline: Option<u64>,
             push_start: Option<DateTime<Utc>>,
+            outage: Option<u32>,
+            state: Option<String>,
+            error: Option<String>,
+            since: Option<DateTime<Utc>>,
         }
         let f = Flat::deserialize(d)?;
         let kind_name = f.kind.as_str();
@@ -367,6 +396,19 @@ impl<'de> Deserialize<'de> for Event {
                 service: need(f.service, "service")?,
                 from: need(f.from, "from")?,
                 to: need(f.to, "to")?,
+            },
+            "endpoint_down" => EventKind::EndpointDown {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                outage: f.outage.ok_or_else(|| D::Error::custom("an `endpoint_down` event needs `outage`"))?,
+                state: need(f.state, "state")?,
+                error: f.error.unwrap_or_default(),
+            },
+            "endpoint_up" => EventKind::EndpointUp {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                outage: f.outage.ok_or_else(|| D::Error::custom("an `endpoint_up` event needs `outage`"))?,
+                since: f.since.ok_or_else(|| D::Error::custom("an `endpoint_up` event needs `since`"))?,
             },
             "push_started" => EventKind::PushStarted,
             "push_finished" => EventKind::PushFinished,
@@ -459,6 +501,14 @@ mod tests {
             EventKind::TagPushed { repo: s("r"), tag: s("2026.11.26") },
             EventKind::VersionChanged { env: s("prod"), service: s("x"), from: s("a"), to: s("b"), commit: None },
             EventKind::HeartbeatChanged { env: s("prod"), service: s("x"), from: s("ok"), to: s("warning") },
+            EventKind::EndpointDown {
+                env: s("prod"),
+                service: s("x"),
+                outage: 2,
+                state: s("timeout"),
+                error: s("no answer within 2s"),
+            },
+            EventKind::EndpointUp { env: s("prod"), service: s("x"), outage: 2, since: at },
             EventKind::PushStarted,
             EventKind::PushFinished,
             EventKind::SentrySpike { project: s("web"), since_push: 42, baseline: 10, push_start: at },

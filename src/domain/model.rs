@@ -256,7 +256,7 @@ impl Model {
         let mut model = Model {
             release,
             actor,
-            rollout: Rollout { envs: envs.clone(), services, last_sweep: None },
+            rollout: Rollout { envs: envs.clone(), services, last_sweep: None, outages: Default::default() },
             log: std::collections::VecDeque::new(),
             focus: Pane::Rollout,
             zoomed: false,
@@ -318,6 +318,7 @@ impl Model {
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
         self.notes.apply(event);
+        self.rollout.outages.apply(event);
     }
 
     /// Folds a batch in, in the fold order. Every event counts for the

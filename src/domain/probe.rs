@@ -10,7 +10,8 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum ProbeState {
     Ok,
-    /// HTTP 404: the service has no Dockerflow version endpoint.
+    /// The service has no version to report: HTTP 404 (no endpoint, or a
+    /// Dockerflow view without its `version.json`), or a JSON `null`.
     NoEndpoint,
     /// Any other non-2xx answer.
     HttpError,
@@ -32,17 +33,31 @@ impl ProbeState {
             ProbeState::Invalid => "invalid",
         }
     }
+
+    /// The endpoint is down: nothing answered, or an HTTP error did. A 404 or
+    /// a body that cannot be read still comes from a running service, so
+    /// those are not outages.
+    pub fn is_down(self) -> bool {
+        matches!(self, ProbeState::Timeout | ProbeState::Unreachable | ProbeState::HttpError)
+    }
 }
+
+/// What `/__heartbeat__` says, read only from a Dockerflow heartbeat body
+/// (a JSON object with a `status`); see `io::dockerflow::parse_heartbeat`.
+/// The error of a 404 whose body says nothing more.
+pub const NO_VERSION_ENDPOINT: &str = "HTTP 404: no /__version__ endpoint";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Heartbeat {
+    /// `ok`, `debug` or `info` with a 2xx.
     Ok,
-    /// 200 with `"status": "warning"`: degraded but serving.
+    /// `warning` with a 2xx: degraded but serving.
     Warning,
-    /// 5xx, or `"error"` / `"critical"`.
+    /// A Dockerflow body with a 5xx, or `error` / `critical`.
     Error,
-    /// No heartbeat endpoint, or it could not be reached.
+    /// No heartbeat URL, or no Dockerflow heartbeat came back (the probe's
+    /// `heartbeat_detail` says why).
     #[default]
     Unknown,
 }
@@ -101,6 +116,11 @@ pub struct Probe {
     pub state: ProbeState,
     pub info: VersionInfo,
     pub heartbeat: Heartbeat,
+    /// Why the heartbeat is what it is, when that needs saying: what a
+    /// warning or error names (its checks and their messages), or why no
+    /// Dockerflow heartbeat was read. `None` for a plain ok, or when there is
+    /// no heartbeat URL.
+    pub heartbeat_detail: Option<String>,
     /// Human-readable failure, naming what failed; `None` when `state` is ok.
     pub error: Option<String>,
     pub latency_ms: Option<u64>,
@@ -115,6 +135,22 @@ pub struct Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_no_answer_or_an_http_error_is_down() {
+        let down: Vec<_> = [
+            ProbeState::Ok,
+            ProbeState::NoEndpoint,
+            ProbeState::HttpError,
+            ProbeState::Timeout,
+            ProbeState::Unreachable,
+            ProbeState::Invalid,
+        ]
+        .into_iter()
+        .filter(|s| s.is_down())
+        .collect();
+        assert_eq!(down, [ProbeState::HttpError, ProbeState::Timeout, ProbeState::Unreachable]);
+    }
 
     #[test]
     fn short_sha_never_splits_a_character() {

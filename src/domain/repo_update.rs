@@ -532,6 +532,7 @@ mod tests {
             state: ProbeState::Ok,
             info: VersionInfo { commit: Some("ccccccc".into()), ..Default::default() },
             heartbeat: Heartbeat::Ok,
+            heartbeat_detail: None,
             error: None,
             latency_ms: Some(1),
             final_url: None,

@@ -46,6 +46,9 @@ pub struct EnvReport {
     pub on_target: bool,
     pub mixed: bool,
     pub heartbeat: Heartbeat,
+    /// What a warning or error heartbeat names, or why it is unknown; `None`
+    /// for a plain ok, or when no heartbeat was asked.
+    pub heartbeat_detail: Option<String>,
     pub error: Option<String>,
     pub latency_ms: Option<u64>,
     pub checked_at: Option<String>,
@@ -112,6 +115,7 @@ impl StatusReport {
                                     on_target: cell.on_target(&row.target),
                                     mixed: cell.mixed.is_some(),
                                     heartbeat: cell.heartbeat,
+                                    heartbeat_detail: cell.heartbeat_detail.as_deref().map(super::redact::url),
                                     error,
                                     latency_ms: latency,
                                     checked_at: cell.state.at().map(|t| t.to_rfc3339()),

@@ -1,10 +1,11 @@
 //! Services x environments: what each endpoint runs, whether that is the
 //! target, and the history needed to tell a rollout from a mixed fleet.
 
+use super::journal::{Event, EventKind, Order};
 use super::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 use super::remote::Remote;
 use chrono::{DateTime, Utc};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// How many recent observations a cell keeps to recognise alternation.
 const HISTORY: usize = 8;
@@ -86,6 +87,11 @@ pub struct Cell {
     pub endpoint: Endpoint,
     pub state: Remote<Deployed, Failure>,
     pub heartbeat: Heartbeat,
+    /// Why the heartbeat is what it is, when that needs saying (the probe's).
+    pub heartbeat_detail: Option<String>,
+    /// The heartbeat last announced in the log (or first seen): what a new
+    /// one is news against. `None` until the service first answers.
+    heartbeat_said: Option<Heartbeat>,
     /// The last version seen before a failure, so a dead service still says
     /// what it was running.
     pub last_ok: Option<(VersionInfo, DateTime<Utc>)>,
@@ -119,6 +125,8 @@ impl Cell {
             endpoint,
             state: Remote::Idle,
             heartbeat: Heartbeat::Unknown,
+            heartbeat_detail: None,
+            heartbeat_said: None,
             last_ok: None,
             final_url: None,
             in_flight: None,
@@ -161,14 +169,22 @@ impl Cell {
     /// Applies one probe result and reports what is worth logging.
     pub fn observe(&mut self, probe: Probe) -> Vec<Observation> {
         let mut out = Vec::new();
-        if probe.heartbeat != self.heartbeat {
-            // The first answer is not news; going dark (unknown) is not either,
-            // because the version failure already says so.
-            if self.state.at().is_some() && probe.heartbeat != Heartbeat::Unknown {
-                out.push(Observation::HeartbeatChanged { from: self.heartbeat, to: probe.heartbeat });
+        // A heartbeat change is news while the service answers. Its first
+        // answer sets what later ones are compared with; while it is down
+        // the outage says everything, and coming back to the heartbeat last
+        // announced is not a change.
+        if !probe.state.is_down() {
+            match self.heartbeat_said {
+                Some(said) if said != probe.heartbeat => {
+                    out.push(Observation::HeartbeatChanged { from: said, to: probe.heartbeat });
+                    self.heartbeat_said = Some(probe.heartbeat);
+                }
+                Some(_) => {}
+                None => self.heartbeat_said = Some(probe.heartbeat),
             }
-            self.heartbeat = probe.heartbeat;
         }
+        self.heartbeat = probe.heartbeat;
+        self.heartbeat_detail = probe.heartbeat_detail;
         // Follows every answer, failures too: the moved-to URL is the one
         // that failed, and a redirect that went away is no longer news.
         self.final_url = probe.final_url;
@@ -284,6 +300,8 @@ pub struct Rollout {
     pub envs: Vec<String>,
     pub services: Vec<ServiceRow>,
     pub last_sweep: Option<DateTime<Utc>>,
+    /// What the journal last said about each endpoint being down.
+    pub outages: Outages,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +334,90 @@ impl Rollout {
     }
 }
 
+/// Where an endpoint stands in the journal's account of outages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OutageMark {
+    /// The highest outage number recorded for the endpoint this push.
+    pub count: u32,
+    /// When it went down, if the newest outage event (in the fold order)
+    /// says it did; `None` when that event says it answers again.
+    pub down_since: Option<DateTime<Utc>>,
+    /// The fold order of that newest event.
+    order: Option<Order>,
+}
+
+/// Outages as the journal tells them, per `(env, service)`: a fold over
+/// `endpoint_down` and `endpoint_up` events. Events folded in any order end
+/// in the same marks: the newest in the fold order says whether an endpoint
+/// is down, the count is the highest number any event carries. Restarting,
+/// or reading another cockpit's lines, therefore continues the story instead
+/// of telling it again.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outages(BTreeMap<(String, String), OutageMark>);
+
+impl Outages {
+    pub fn apply(&mut self, e: &Event) {
+        let (env, service, outage, down) = match &e.kind {
+            EventKind::EndpointDown { env, service, outage, .. } => (env, service, *outage, true),
+            EventKind::EndpointUp { env, service, outage, .. } => (env, service, *outage, false),
+            _ => return,
+        };
+        let mark = self.0.entry((env.clone(), service.clone())).or_default();
+        mark.count = mark.count.max(outage);
+        if mark.order.as_ref().is_none_or(|o| !o.is_after(e)) {
+            mark.down_since = down.then_some(e.at);
+            mark.order = Some(e.order());
+        }
+    }
+
+    pub fn get(&self, env: &str, service: &str) -> Option<&OutageMark> {
+        self.0.get(&(env.to_string(), service.to_string()))
+    }
+
+    /// What an answer from `env` · `service` adds to the journal: that the
+    /// endpoint went down, when the journal does not already say so (on
+    /// first sight too: a service down when the cockpit starts is news), or
+    /// that it answers again, when the journal says it is down. Anything
+    /// else (another failure while down, an answer while up) is no news, so
+    /// a flapping endpoint makes one line per transition, not one per poll.
+    /// Outages are numbered per endpoint, which gives each its own
+    /// observation id: two cockpits seeing the same outage record it once,
+    /// and the second outage in a minute is not mistaken for the first.
+    pub fn change(&self, env: &str, service: &str, state: ProbeState, error: &str) -> Option<EventKind> {
+        let mark = self.get(env, service);
+        let count = mark.map_or(0, |m| m.count);
+        let (env, service) = (env.to_string(), service.to_string());
+        match (state.is_down(), mark.and_then(|m| m.down_since)) {
+            (true, None) => Some(EventKind::EndpointDown {
+                env,
+                service,
+                outage: count + 1,
+                state: state.as_str().to_string(),
+                error: error.to_string(),
+            }),
+            (false, Some(since)) => Some(EventKind::EndpointUp { env, service, outage: count, since }),
+            _ => None,
+        }
+    }
+}
+
+/// How an `endpoint_down` event reads in the log.
+pub fn down_text(env: &str, service: &str, outage: u32, error: &str) -> String {
+    let nth = if outage > 1 { format!(" (outage {outage})") } else { String::new() };
+    format!("{env} · {service} down{nth}: {error}")
+}
+
+/// How an `endpoint_up` event reads in the log: how long the outage lasted.
+pub fn up_text(env: &str, service: &str, since: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let s = (at - since).num_seconds().max(0);
+    let lasted = match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s / 60) % 60),
+    };
+    format!("{env} · {service} answers again after {lasted}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +431,7 @@ mod tests {
                 ..Default::default()
             },
             heartbeat: Heartbeat::Ok,
+            heartbeat_detail: None,
             error: None,
             latency_ms: Some(3),
             final_url: None,
@@ -449,6 +552,7 @@ mod tests {
                 repo: None,
             }],
             last_sweep: None,
+            outages: Outages::default(),
         };
         assert_eq!(ro.progress(0), Progress { on_target: 0, total: 1, errors: 1 });
         // Back, and on one version: nothing to report, on target again.
@@ -490,5 +594,85 @@ mod tests {
         assert_eq!(c.final_url.as_deref(), Some(moved.as_str()), "a failure at the moved-to URL names it");
         c.observe(probe("v1"));
         assert_eq!(c.final_url, None, "the configured URL answers itself again");
+    }
+
+    #[test]
+    fn a_target_is_a_tag_name_not_a_number() {
+        let target = Target::tag("2015.06.02-03");
+        let version = |v: &str| VersionInfo { version: Some(v.into()), ..Default::default() };
+        assert!(target.matches(&version("2015.06.02-03")));
+        assert!(!target.matches(&version("2015.06.02-3")));
+        assert!(!Target::tag("2015.06.02-3").matches(&version("2015.06.02-03")));
+    }
+
+    #[test]
+    fn the_cell_keeps_why_its_heartbeat_is_what_it_is() {
+        let mut c = cell();
+        let why = "heartbeat answered text/html, not a Dockerflow heartbeat".to_string();
+        c.observe(Probe { heartbeat: Heartbeat::Unknown, heartbeat_detail: Some(why.clone()), ..probe("v1") });
+        assert_eq!((c.heartbeat, c.heartbeat_detail.as_deref()), (Heartbeat::Unknown, Some(why.as_str())));
+        c.observe(probe("v1"));
+        assert_eq!((c.heartbeat, c.heartbeat_detail.as_deref()), (Heartbeat::Ok, None));
+    }
+
+    fn outage_event(n: u64, down: bool, number: u32, replica: &str) -> Event {
+        let at = DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::seconds(n as i64 * 10);
+        let kind = if down {
+            EventKind::EndpointDown {
+                env: "prod".into(),
+                service: "web".into(),
+                outage: number,
+                state: "timeout".into(),
+                error: "no answer".into(),
+            }
+        } else {
+            EventKind::EndpointUp { env: "prod".into(), service: "web".into(), outage: number, since: at }
+        };
+        Event {
+            v: super::super::journal::VERSION,
+            id: Event::observed_id(&kind, at),
+            at,
+            replica: replica.into(),
+            seq: 1_000 + n,
+            actor: super::super::journal::EventActor { name: "a".into(), role: super::super::model::Role::Ops },
+            kind,
+        }
+    }
+
+    proptest::proptest! {
+        /// However the outage events arrive, the marks are the same: the
+        /// newest in the fold order says down or up, the count is the highest.
+        #[test]
+        fn outages_fold_to_one_state_in_any_order(
+            steps in proptest::collection::vec(proptest::prelude::any::<bool>(), 1..12),
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            let events: Vec<Event> = steps
+                .iter()
+                .enumerate()
+                .map(|(i, down)| outage_event(i as u64, *down, i as u32 / 2 + 1, if i % 2 == 0 { "a" } else { "b" }))
+                .collect();
+            let mut sorted = Outages::default();
+            for e in &events {
+                sorted.apply(e);
+            }
+            let mut shuffled = events.clone();
+            let mut state = seed | 1;
+            for i in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let mut any = Outages::default();
+            for e in &shuffled {
+                any.apply(e);
+            }
+            proptest::prop_assert_eq!(sorted.get("prod", "web"), any.get("prod", "web"));
+            let last = events.last().unwrap();
+            let mark = any.get("prod", "web").unwrap();
+            proptest::prop_assert_eq!(mark.down_since.is_some(), matches!(last.kind, EventKind::EndpointDown { .. }));
+            proptest::prop_assert_eq!(mark.count, (events.len() as u32 - 1) / 2 + 1);
+        }
     }
 }

@@ -493,8 +493,16 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
         return Vec::new(); // A newer answer is already shown.
     }
     cell.applied_gen = generation;
-    let mut effects = Vec::new();
-    for obs in cell.observe(probe) {
+    // Whether it went down or came back comes first: a version seen on
+    // recovery reads as what it came back with.
+    let error = probe.error.as_deref().unwrap_or(probe.state.as_str());
+    let outage = model.rollout.outages.change(&env_name, &name, probe.state, error);
+    let Some(Some(cell)) = model.rollout.services.get_mut(service).and_then(|r| r.cells.get_mut(env)) else {
+        return Vec::new();
+    };
+    let observed = cell.observe(probe);
+    let mut effects: Vec<Effect> = outage.into_iter().map(|kind| model.record(kind, at, true)).collect();
+    for obs in observed {
         let event = match obs {
             Observation::Changed { from, to, commit } => {
                 EventKind::VersionChanged { env: env_name.clone(), service: name.clone(), from, to, commit }
@@ -523,7 +531,7 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::probe::Heartbeat;
+    use crate::domain::probe::{Heartbeat, ProbeState};
     use crate::testkit;
     use chrono::{Duration, TimeZone};
 
@@ -695,5 +703,242 @@ mod tests {
         }
         assert_eq!(m.log.len(), before + 1);
         assert!(m.journal.read_only.is_some());
+    }
+
+    /// Answers prod of `svc0` with each probe in turn, one sweep apart,
+    /// stage answering too so every sweep asks prod again; the events saved.
+    fn answer_prod(m: &mut Model, probes: Vec<Probe>) -> Vec<Event> {
+        let mut saved = Vec::new();
+        for p in probes {
+            let at = p.at;
+            let (g, _) = poll_generation(&update(m, Msg::Tick(at)));
+            for fx in [
+                update(m, Msg::Probed { generation: g, service: 0, env: 1, probe: p }),
+                update(m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", at) }),
+            ] {
+                saved.extend(fx.into_iter().filter_map(|e| if let Effect::Append(e) = e { Some(e) } else { None }));
+            }
+        }
+        saved
+    }
+
+    fn at(s: i64) -> DateTime<Utc> {
+        t0() + Duration::seconds(s)
+    }
+
+    fn down(state: ProbeState, error: &str, s: i64) -> Probe {
+        testkit::failed(state, error, at(s))
+    }
+
+    fn texts(m: &Model, from: usize) -> Vec<&str> {
+        m.log.range(from..).map(|e| e.text.as_str()).collect()
+    }
+
+    #[test]
+    fn an_outage_is_logged_and_journaled_once_and_its_recovery_once() {
+        let mut m = model(1);
+        let before = m.log.len();
+        let saved = answer_prod(
+            &mut m,
+            vec![
+                ok("new", at(0)),
+                down(ProbeState::Timeout, "no answer within 5s (the request timeout)", 15),
+                down(ProbeState::Unreachable, "connection refused (os error 111)", 30),
+                down(ProbeState::HttpError, "HTTP 503 Service Unavailable", 45),
+                ok("new", at(60)),
+                ok("new", at(75)),
+            ],
+        );
+        assert_eq!(
+            texts(&m, before),
+            ["prod · svc0 down: no answer within 5s (the request timeout)", "prod · svc0 answers again after 45s",]
+        );
+        let ids: Vec<&str> = saved.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["obs:down:prod:svc0:1", "obs:up:prod:svc0:1"]);
+        assert!(matches!(&saved[0].kind, EventKind::EndpointDown { state, outage: 1, .. } if state == "timeout"));
+        assert!(matches!(&saved[1].kind, EventKind::EndpointUp { since, outage: 1, .. } if *since == at(15)));
+        // The cell went on showing each failure as it came.
+        assert_eq!(m.log.iter().filter(|e| e.kind == LogKind::Error).count(), 1);
+    }
+
+    #[test]
+    fn a_flapping_endpoint_is_one_line_per_transition() {
+        let mut m = model(1);
+        m.poll_interval = std::time::Duration::from_secs(5);
+        let before = m.log.len();
+        // All within one minute: each outage still gets its own line and id.
+        let saved = answer_prod(
+            &mut m,
+            vec![
+                ok("new", at(0)),
+                down(ProbeState::Timeout, "no answer within 5s", 10),
+                down(ProbeState::Timeout, "no answer within 5s", 20),
+                ok("new", at(30)),
+                down(ProbeState::HttpError, "HTTP 502 Bad Gateway", 40),
+                ok("new", at(50)),
+                ok("new", at(55)),
+            ],
+        );
+        assert_eq!(
+            texts(&m, before),
+            [
+                "prod · svc0 down: no answer within 5s",
+                "prod · svc0 answers again after 20s",
+                "prod · svc0 down (outage 2): HTTP 502 Bad Gateway",
+                "prod · svc0 answers again after 10s",
+            ]
+        );
+        let ids: Vec<&str> = saved.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["obs:down:prod:svc0:1", "obs:up:prod:svc0:1", "obs:down:prod:svc0:2", "obs:up:prod:svc0:2"]);
+    }
+
+    #[test]
+    fn a_service_down_at_start_is_news_and_so_is_its_recovery() {
+        let mut m = model(1);
+        let before = m.log.len();
+        answer_prod(&mut m, vec![down(ProbeState::Unreachable, "connection refused", 0), ok("new", at(90))]);
+        assert_eq!(
+            texts(&m, before),
+            ["prod · svc0 down: connection refused", "prod · svc0 answers again after 1m 30s"]
+        );
+        // A 404 or a body that cannot be read is a service that answers.
+        let mut m = model(1);
+        let before = m.log.len();
+        let answering = |state, error, s| Probe { heartbeat: Heartbeat::Ok, ..down(state, error, s) };
+        answer_prod(
+            &mut m,
+            vec![
+                ok("new", at(0)),
+                answering(ProbeState::NoEndpoint, "HTTP 404: version.json not found", 15),
+                answering(ProbeState::Invalid, "body larger than 64 KiB", 30),
+            ],
+        );
+        assert!(texts(&m, before).is_empty(), "{:?}", texts(&m, before));
+    }
+
+    #[test]
+    fn outages_fold_from_the_journal() {
+        // One cockpit sees the outage begin, and quits.
+        let mut first = model(1);
+        let saved =
+            answer_prod(&mut first, vec![ok("new", at(0)), down(ProbeState::Timeout, "no answer within 5s", 15)]);
+        assert_eq!(saved.len(), 1);
+
+        // The next one reads the journal: still down is no news, the
+        // recovery is, and says how long the outage lasted.
+        let mut next = model(1);
+        next.apply_events(&saved);
+        let before = next.log.len();
+        let more = answer_prod(
+            &mut next,
+            vec![down(ProbeState::Unreachable, "connection refused", 40), ok("new", at(75)), ok("new", at(90))],
+        );
+        assert_eq!(texts(&next, before), ["prod · svc0 answers again after 1m 00s"]);
+        assert_eq!(more.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["obs:up:prod:svc0:1"]);
+
+        // A third replays both, in any order: up, and the next outage is the second.
+        for events in [[saved[0].clone(), more[0].clone()], [more[0].clone(), saved[0].clone()]] {
+            let mut third = model(1);
+            third.apply_events(&events[..1]);
+            third.apply_events(&events[1..]);
+            let mark = third.rollout.outages.get("prod", "svc0").cloned().unwrap();
+            assert_eq!((mark.count, mark.down_since), (1, None));
+            let before = third.log.len();
+            let again = answer_prod(
+                &mut third,
+                vec![ok("new", at(100)), down(ProbeState::Timeout, "no answer within 5s", 115)],
+            );
+            assert_eq!(texts(&third, before), ["prod · svc0 down (outage 2): no answer within 5s"]);
+            assert_eq!(again[0].id, "obs:down:prod:svc0:2");
+        }
+    }
+
+    #[test]
+    fn two_cockpits_seeing_one_outage_save_and_show_it_once() {
+        let mut alice = model(1);
+        let mut bob = model(1);
+        bob.actor.name = "bob".into();
+        let a = answer_prod(&mut alice, vec![ok("new", at(0)), down(ProbeState::Timeout, "no answer within 5s", 15)]);
+        // Bob saw it too, a few seconds later, before reading Alice's line.
+        let b = answer_prod(&mut bob, vec![ok("new", at(3)), down(ProbeState::Timeout, "no answer within 5s", 78)]);
+        assert_eq!(a[0].id, b[0].id, "the same outage, the same id");
+        let shown = bob.log.len();
+        bob.apply_events(&a);
+        assert_eq!(bob.log.len(), shown, "not shown twice");
+        // Bob read Alice's line before his next answer: nothing more to say.
+        let mut carol = model(1);
+        carol.apply_events(&a);
+        let before = carol.log.len();
+        assert!(answer_prod(&mut carol, vec![down(ProbeState::Timeout, "no answer within 5s", 30)]).is_empty());
+        assert_eq!(carol.log.len(), before);
+    }
+
+    #[test]
+    fn a_recovery_does_not_repeat_the_heartbeat() {
+        let mut m = model(1);
+        let before = m.log.len();
+        let mut warn = ok("new", at(45));
+        warn.heartbeat = Heartbeat::Warning;
+        answer_prod(
+            &mut m,
+            vec![ok("new", at(0)), down(ProbeState::Timeout, "no answer within 5s", 15), ok("new", at(30)), warn],
+        );
+        // Unknown while down is the outage's; back to ok is no change; the
+        // warning after it is.
+        assert_eq!(
+            texts(&m, before),
+            [
+                "prod · svc0 down: no answer within 5s",
+                "prod · svc0 answers again after 15s",
+                "prod · svc0 heartbeat ok -> warning",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_zero_padded_retag_is_on_target_by_its_name() {
+        use crate::domain::model::{Actor, Role};
+        use crate::domain::tags::{PushTag, TagPlan};
+        let mut specs = testkit::specs(&["web"]);
+        specs[0].repo = Some("web".into());
+        let mut m = Model::new(
+            testkit::release(),
+            Actor { name: "alice".into(), role: Role::Rm },
+            vec!["stage".into(), "prod".into()],
+            &specs,
+            &[testkit::repo_spec("web")],
+            std::time::Duration::from_secs(15),
+            t0(),
+        );
+        // The repository's newest tag for the push date, as git names it.
+        let mut status = testkit::repo_status(&[("2026.11.19", "a"), ("2026.11.26-03", "c")], "c");
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        status.plan = TagPlan {
+            previous: None,
+            current: Some(("2026.11.26-03".into(), PushTag { date, suffix: 3 })),
+            next: "2026.11.26-4".into(),
+        };
+        let effects = update(&mut m, Msg::Tick(t0()));
+        let g =
+            effects.iter().find_map(|e| if let Effect::Poll { generation, .. } = e { Some(*generation) } else { None });
+        let scan = effects
+            .iter()
+            .find_map(|e| if let Effect::ScanRepos { generation, .. } = e { Some(*generation) } else { None });
+        let (g, scan) = (g.unwrap(), scan.unwrap());
+        update(&mut m, Msg::RepoScanned { generation: scan, repo: 0, result: Ok(Box::new(status)), at: t0() });
+        assert_eq!(m.rollout.services[0].target.tag, "2026.11.26-03", "the tag's name, as written");
+        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26-03", t0()) });
+        let commit_only = Probe {
+            info: crate::domain::VersionInfo { commit: Some("ccccccc".into()), ..Default::default() },
+            ..ok("", t0())
+        };
+        update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: commit_only });
+        let target = &m.rollout.services[0].target;
+        assert!(m.rollout.cell(0, 1).unwrap().on_target(target), "the same name");
+        assert!(m.rollout.cell(0, 0).unwrap().on_target(target), "the tag's commit");
+        // Another spelling is another tag: its number alone does not make it the target.
+        assert!(
+            !target.matches(&crate::domain::VersionInfo { version: Some("2026.11.26-3".into()), ..Default::default() })
+        );
     }
 }

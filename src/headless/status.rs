@@ -7,10 +7,12 @@ use crate::cli::{Global, StatusArgs};
 use crate::config::Config;
 use crate::domain::redact;
 use crate::domain::report::StatusReport;
-use crate::domain::{Model, Msg, Remote};
+use crate::domain::{Heartbeat, Model, Msg, Remote};
+use crate::io::sanitize::clean;
 use crate::session;
 use chrono::Utc;
 use std::fmt::Write as _;
+use unicode_width::UnicodeWidthStr;
 
 /// Polls everything once (and scans the repositories, whose tags decide the
 /// targets) and returns the model with every answer applied.
@@ -74,56 +76,74 @@ pub async fn run(config: &Config, global: &Global, args: &StatusArgs) -> Result<
 }
 
 /// A plain table for people: glyphs carry the meaning, no colour needed.
+/// Each column is as wide as its widest cell, measured in terminal columns
+/// (a wide character counts two) after cleaning, so a long note in one cell
+/// never pushes the next column out of line.
 pub fn table(model: &Model) -> String {
     let ro = &model.rollout;
     let target = model.target();
     let mut out = String::new();
     let _ = writeln!(out, "{} · push {} · target {}", model.release.name, model.release.push_date, target);
-    let name_w = ro.services.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);
-    let col_w = 34;
-    let _ = write!(out, "{:<name_w$}", "SERVICE");
-    for env in &ro.envs {
-        let _ = write!(out, "  {:<col_w$}", env.to_uppercase());
-    }
-    let trimmed = out.trim_end_matches(' ').len();
-    out.truncate(trimmed);
-    out.push('\n');
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(ro.services.len() + 1);
+    rows.push(std::iter::once("SERVICE".to_string()).chain(ro.envs.iter().map(|e| e.to_uppercase())).collect());
+    // What does not fit a cell, one line each under the table: a moved
+    // endpoint (the config is out of date), and why a heartbeat is not ok.
+    let mut notes = Vec::new();
     for row in &ro.services {
-        let _ = write!(out, "{:<name_w$}", row.name);
-        for cell in &row.cells {
-            let text = match cell {
-                None => "—".to_string(),
-                Some(c) => {
-                    let glyph = c.status(&row.target).glyph(false);
-                    let what = match &c.state {
-                        Remote::Ready { value, .. } => value.info.label(),
-                        Remote::Failed { error, .. } => {
-                            format!("{}: {}", error.state.as_str(), redact::url(&error.message))
-                        }
-                        _ => "no answer".into(),
-                    };
-                    let hb = match c.heartbeat {
-                        crate::domain::Heartbeat::Warning => " [heartbeat warning]",
-                        crate::domain::Heartbeat::Error => " [heartbeat error]",
-                        _ => "",
-                    };
-                    format!("{glyph} {what}{hb}")
-                }
-            };
-            let _ = write!(out, "  {:<col_w$}", text);
-        }
-        let trimmed = out.trim_end_matches(' ').len();
-        out.truncate(trimmed);
-        out.push('\n');
-    }
-    // The columns have no room for two URLs, and a moved endpoint means the
-    // config is out of date: one line each, under the table.
-    for row in &ro.services {
+        let mut line = vec![row.name.clone()];
         for (env, cell) in ro.envs.iter().zip(&row.cells) {
-            let Some((c, to)) = cell.as_ref().and_then(|c| Some((c, c.final_url.as_deref()?))) else { continue };
-            let asked = redact::url(&c.endpoint.version_url);
-            let _ = writeln!(out, "{} · {env}: {asked} redirected to {}", row.name, redact::url(to));
+            let Some(c) = cell else {
+                line.push("—".to_string());
+                continue;
+            };
+            let glyph = c.status(&row.target).glyph(false);
+            let what = match &c.state {
+                Remote::Ready { value, .. } => value.info.label(),
+                Remote::Failed { error, .. } => format!("{}: {}", error.state.as_str(), redact::url(&error.message)),
+                _ => "no answer".into(),
+            };
+            // A heartbeat that failed with its service is that failure; one
+            // that is not ok beside an answering service is news of its own.
+            let heartbeat = match (c.heartbeat, &c.state) {
+                (Heartbeat::Warning | Heartbeat::Error, _) => Some(c.heartbeat.as_str()),
+                (Heartbeat::Unknown, Remote::Ready { .. }) if c.heartbeat_detail.is_some() => Some("unknown"),
+                _ => None,
+            };
+            match heartbeat {
+                Some(h) => line.push(format!("{glyph} {what} [heartbeat {h}]")),
+                None => line.push(format!("{glyph} {what}")),
+            }
+            if let (Some(_), Some(detail)) = (heartbeat, &c.heartbeat_detail) {
+                notes.push(format!("{} · {env}: {}", row.name, redact::url(detail)));
+            }
+            if let Some(to) = c.final_url.as_deref() {
+                let asked = redact::url(&c.endpoint.version_url);
+                notes.push(format!("{} · {env}: {asked} redirected to {}", row.name, redact::url(to)));
+            }
         }
+        rows.push(line);
+    }
+    for row in &mut rows {
+        for text in row.iter_mut() {
+            *text = clean(text);
+        }
+    }
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..columns).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|t| t.width()).max().unwrap_or(0)).collect();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, text) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(text);
+            line.extend(std::iter::repeat_n(' ', widths[i].saturating_sub(text.width())));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    for note in notes {
+        let _ = writeln!(out, "{}", clean(&note));
     }
     let summary: Vec<String> = ro
         .envs

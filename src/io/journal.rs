@@ -400,6 +400,16 @@ fn clean_event(e: &mut Event) {
                 id(s);
             }
         }
+        EventKind::EndpointDown { env, service, state, error, .. } => {
+            for s in [env, service, state] {
+                id(s);
+            }
+            clean_in_place(error, 200);
+        }
+        EventKind::EndpointUp { env, service, .. } => {
+            id(env);
+            id(service);
+        }
         EventKind::Pick { repo, sha, summary } => {
             id(repo);
             id(sha);

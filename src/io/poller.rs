@@ -1,9 +1,10 @@
 //! One probe of one endpoint: `/__version__` and `/__heartbeat__` together,
 //! each bounded by the timeout, classified into the states of `status --json`.
 
-use super::dockerflow::{parse_heartbeat, parse_version};
+use super::dockerflow::{is_null, not_found_reason, parse_heartbeat, parse_version};
 use super::http::{BODY_CAP, Body, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
+use crate::domain::probe::NO_VERSION_ENDPOINT;
 use crate::domain::redact;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::Utc;
@@ -39,15 +40,16 @@ pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, limits: impl I
     let version = fetch_version(client, &endpoint.version_url, limits);
     let heartbeat = async {
         match &endpoint.heartbeat_url {
-            Some(url) => fetch_heartbeat(client, url, limits.timeout).await,
-            None => Heartbeat::Unknown,
+            Some(url) => fetch_heartbeat(client, url, limits).await,
+            None => (Heartbeat::Unknown, None),
         }
     };
-    let (v, heartbeat) = tokio::join!(version, heartbeat);
+    let (v, (heartbeat, heartbeat_detail)) = tokio::join!(version, heartbeat);
     Probe {
         state: v.state,
         info: v.info,
         heartbeat,
+        heartbeat_detail,
         error: v.error,
         latency_ms: v.latency_ms,
         final_url: v.final_url,
@@ -61,6 +63,7 @@ pub fn internal_error(endpoint: &Endpoint) -> Probe {
         state: ProbeState::Invalid,
         info: VersionInfo::default(),
         heartbeat: Heartbeat::Unknown,
+        heartbeat_detail: None,
         error: Some(format!("internal error while polling {} (see shipdeck.log)", redact::url(&endpoint.version_url))),
         latency_ms: None,
         final_url: None,
@@ -105,27 +108,34 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
         _ => None,
     };
     let fail = |state, msg: String| (state, VersionInfo::default(), Some(msg));
-    let no_answer = || format!("no answer within {} (the request timeout)", fmt_secs(limits.timeout));
     let (state, info, error) = match outcome {
-        Err(_) => fail(ProbeState::Timeout, no_answer()),
-        Ok(Err(e)) if e.is_timeout() && e.is_connect() => {
-            let msg = match limits.connect_timeout {
-                Some(d) => format!("could not connect within {} (the connect timeout)", fmt_secs(d)),
-                None => "could not connect in time (the connect timeout)".to_string(),
-            };
-            fail(ProbeState::Timeout, msg)
+        Err(_) => fail(ProbeState::Timeout, no_answer(limits)),
+        Ok(Err(e)) => {
+            let (state, msg) = request_failure(&e, limits);
+            fail(state, msg)
         }
-        Ok(Err(e)) if e.is_timeout() => fail(ProbeState::Timeout, no_answer()),
-        Ok(Err(e)) => fail(ProbeState::Unreachable, describe(&e)),
         Ok(Ok(Answer::Elsewhere(why))) => fail(ProbeState::HttpError, why),
-        Ok(Ok(Answer::Body(status, ..))) if status.as_u16() == 404 => {
-            fail(ProbeState::NoEndpoint, "HTTP 404: no /__version__ endpoint".into())
+        // The body says why when the service does (a Dockerflow view without
+        // its version.json); else the endpoint is missing.
+        Ok(Ok(Answer::Body(status, body, _))) if status.as_u16() == 404 => {
+            let reason = match &body {
+                Body::Complete(bytes) => not_found_reason(bytes),
+                Body::TooLarge => None,
+            };
+            let error = match reason {
+                Some(reason) => format!("HTTP 404: {reason}"),
+                None => NO_VERSION_ENDPOINT.to_string(),
+            };
+            fail(ProbeState::NoEndpoint, error)
         }
         Ok(Ok(Answer::Body(status, ..))) if !status.is_success() => {
             fail(ProbeState::HttpError, format!("HTTP {status}"))
         }
         Ok(Ok(Answer::Body(_, Body::TooLarge, _))) => {
             fail(ProbeState::Invalid, format!("body larger than {} KiB", BODY_CAP / 1024))
+        }
+        Ok(Ok(Answer::Body(_, Body::Complete(bytes), _))) if is_null(&bytes) => {
+            fail(ProbeState::NoEndpoint, "answered null: the service has no version.json".into())
         }
         Ok(Ok(Answer::Body(_, Body::Complete(bytes), _))) => match parse_version(&bytes) {
             Ok(info) => (ProbeState::Ok, info, None),
@@ -135,23 +145,53 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
     VersionOutcome { state, info, error, latency_ms: latency, final_url: moved }
 }
 
-async fn fetch_heartbeat(client: &reqwest::Client, url: &str, timeout: Duration) -> Heartbeat {
-    let outcome = tokio::time::timeout(timeout, async {
+/// The heartbeat, and why it is what it is when that needs saying (see
+/// [`parse_heartbeat`]); a heartbeat that could not be read says what went
+/// wrong, as the version does.
+async fn fetch_heartbeat(client: &reqwest::Client, url: &str, limits: Limits) -> (Heartbeat, Option<String>) {
+    let outcome = tokio::time::timeout(limits.timeout, async {
         let asked = url::Url::parse(url).ok();
         let resp = client.get(url).send().await?;
-        // Another origin's health says nothing about this service.
-        if asked.as_ref().and_then(|a| redirect_problem(a, &resp)).is_some() {
-            return Ok(None);
+        // Another origin's health (a sign-in page elsewhere) says nothing
+        // about this service.
+        if let Some(problem) = asked.as_ref().and_then(|a| redirect_problem(a, &resp)) {
+            return Ok(Err(problem));
         }
         let status = resp.status().as_u16();
+        let content_type =
+            resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = read_capped(resp, BODY_CAP).await?;
-        Ok::<_, reqwest::Error>(Some((status, body)))
+        Ok::<_, reqwest::Error>(Ok((status, content_type, body)))
     })
     .await;
+    let unknown = |why: String| (Heartbeat::Unknown, Some(format!("heartbeat: {why}")));
     match outcome {
-        Ok(Ok(Some((status, Body::Complete(body))))) => parse_heartbeat(status, &body),
-        Ok(Ok(Some((status, Body::TooLarge)))) => parse_heartbeat(status, b""),
-        _ => Heartbeat::Unknown,
+        Ok(Ok(Ok((status, content_type, Body::Complete(body))))) => {
+            parse_heartbeat(status, content_type.as_deref(), &body)
+        }
+        Ok(Ok(Ok((_, _, Body::TooLarge)))) => unknown(format!("body larger than {} KiB, not read", BODY_CAP / 1024)),
+        Ok(Ok(Err(problem))) => unknown(problem),
+        Ok(Err(e)) => unknown(request_failure(&e, limits).1),
+        Err(_) => unknown(no_answer(limits)),
+    }
+}
+
+fn no_answer(limits: Limits) -> String {
+    format!("no answer within {} (the request timeout)", fmt_secs(limits.timeout))
+}
+
+/// A request that got no answer: which state that is, and what happened.
+fn request_failure(e: &reqwest::Error, limits: Limits) -> (ProbeState, String) {
+    if e.is_timeout() && e.is_connect() {
+        let msg = match limits.connect_timeout {
+            Some(d) => format!("could not connect within {} (the connect timeout)", fmt_secs(d)),
+            None => "could not connect in time (the connect timeout)".to_string(),
+        };
+        (ProbeState::Timeout, msg)
+    } else if e.is_timeout() {
+        (ProbeState::Timeout, no_answer(limits))
+    } else {
+        (ProbeState::Unreachable, describe(e))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Services x environments: what runs where, against the target tag.
 
 use crate::config::format_duration;
+use crate::domain::probe::NO_VERSION_ENDPOINT;
 use crate::domain::redact;
 use crate::domain::rollout::{Cell, CellStatus, Progress, Target};
 use crate::domain::{Heartbeat, Model, Pane, ProbeState, Remote};
@@ -86,6 +87,36 @@ fn table_layout(width: usize, longest_name: usize, envs: usize, text: usize) -> 
     (name_w, CellLayout::for_width(col_w, text))
 }
 
+/// The prefix every service name shares, up to and including its last
+/// separator ("addons-" for "addons-server" and "addons-search"), in bytes;
+/// 0 when there is none worth eliding.
+fn shared_prefix<'a>(names: impl IntoIterator<Item = &'a str>) -> usize {
+    let mut names = names.into_iter();
+    let Some(first) = names.next() else { return 0 };
+    let mut common = first.len();
+    let mut several = false;
+    for n in names {
+        several = true;
+        common = first.bytes().zip(n.bytes()).take(common).take_while(|(a, b)| a == b).count();
+    }
+    if !several {
+        return 0;
+    }
+    // Separators are ASCII: the byte after one starts a character.
+    first.as_bytes()[..common].iter().rposition(|b| b"-_. /".contains(b)).map_or(0, |i| i + 1)
+}
+
+/// A name cut or padded to `width` columns, without the prefix all names
+/// share when it does not fit: that part tells no row from another, so it
+/// goes first ("…server"), then the end of what is left ("…code-man…"),
+/// since what tells rows apart now starts the name.
+fn fit_row_name(name: &str, width: usize, shared: usize) -> String {
+    if name.width() <= width || shared == 0 || shared >= name.len() || width < 5 {
+        return fit_name(name, width);
+    }
+    format!("…{}", fit(&name[shared..], width - 1))
+}
+
 /// A service name cut or padded to `width` columns. Names that share a
 /// prefix ("addons-server", "addons-search") differ at the end, so a cut
 /// keeps both ends: "addon…erver".
@@ -133,20 +164,46 @@ fn version_text(cell: &Cell) -> Option<(String, Option<String>)> {
     })
 }
 
+/// Lines the detail under the table may take when the rows leave room.
+const DETAIL_MAX: usize = 3;
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState, focused: bool, ctx: &RenderCtx) {
     let t = ctx.theme;
     let ro = &model.rollout;
+    // The rows that fit decide the title's "rows 1–7 of 8", so they are
+    // worked out before the frame is drawn; borders are the same whatever
+    // the title.
+    let inner = pane_block(0, "", None, focused, ctx).inner(area);
+    let height = inner.height as usize;
+    // Progress lines, the header and one line of detail.
+    let fixed = ro.envs.len() + 2;
+    let rows = height.saturating_sub(fixed);
+    let selected = model.selected.min(ro.services.len().saturating_sub(1));
+    if selected < view.rollout_offset {
+        view.rollout_offset = selected;
+    } else if rows > 0 && selected >= view.rollout_offset + rows {
+        view.rollout_offset = selected + 1 - rows;
+    }
+    view.rollout_offset = view.rollout_offset.min(ro.services.len().saturating_sub(rows.max(1)));
+    view.rollout_rows = rows;
+    let shown = ro.services.len().saturating_sub(view.rollout_offset).min(rows);
+
     let in_flight = ro.services.iter().flat_map(|s| s.cells.iter().flatten()).filter(|c| c.in_flight.is_some()).count();
-    let extra = match ro.last_sweep {
-        None => Some("not polled yet".to_string()),
-        Some(_) if in_flight > 0 => {
-            Some(format!("polling {in_flight} · every {}", format_duration(model.poll_interval)))
-        }
-        Some(at) if (ctx.now - at).num_seconds() < 1 => Some("polled just now".to_string()),
-        Some(at) => Some(format!("polled {} ago", age(ctx.now - at))),
+    let polled = match ro.last_sweep {
+        None => "not polled yet".to_string(),
+        Some(_) if in_flight > 0 => format!("polling {in_flight} · every {}", format_duration(model.poll_interval)),
+        Some(at) if (ctx.now - at).num_seconds() < 1 => "polled just now".to_string(),
+        Some(at) => format!("polled {} ago", age(ctx.now - at)),
     };
-    let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), extra, focused, ctx);
-    let inner = block.inner(area);
+    // Rows that do not fit are said, so a service below the fold is not
+    // mistaken for one that is not there.
+    let extra = if rows > 0 && shown < ro.services.len() {
+        let first = view.rollout_offset + 1;
+        format!("rows {first}–{} of {} · {polled}", first + shown - 1, ro.services.len())
+    } else {
+        polled
+    };
+    let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), Some(extra), focused, ctx);
     frame.render_widget(block, area);
     if ro.services.is_empty() {
         let msg = Line::styled("no services configured", t.muted);
@@ -155,7 +212,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
     let width = inner.width as usize;
     let target = model.target();
-    let mut lines: Vec<Line> = Vec::with_capacity(inner.height as usize);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
         lines.push(progress_line(env, ro.progress(i), target, width, ctx));
@@ -172,6 +229,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         .clamp(8, 24);
     let (name_w, layout) = table_layout(width, longest_name, ro.envs.len(), text);
     let col_w = layout.width;
+    let shared = shared_prefix(ro.services.iter().map(|s| s.name.as_str()));
 
     let mut head = vec![Span::styled(fit(" SERVICE", name_w + 2), t.muted)];
     for env in &ro.envs {
@@ -180,22 +238,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
     lines.push(Line::from(head));
 
-    // The detail line under the table explains the selected row.
-    let fixed = lines.len() + 1;
-    let rows = (inner.height as usize).saturating_sub(fixed);
-    let selected = model.selected.min(ro.services.len() - 1);
-    if selected < view.rollout_offset {
-        view.rollout_offset = selected;
-    } else if rows > 0 && selected >= view.rollout_offset + rows {
-        view.rollout_offset = selected + 1 - rows;
-    }
-    view.rollout_offset = view.rollout_offset.min(ro.services.len().saturating_sub(rows.max(1)));
-    view.rollout_rows = rows;
-
     for (idx, row) in ro.services.iter().enumerate().skip(view.rollout_offset).take(rows) {
         let is_sel = idx == selected;
         let marker = if is_sel && focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(format!("{marker}{}", fit_name(&row.name, name_w)), t.text)];
+        let mut spans = vec![Span::styled(format!("{marker}{}", fit_row_name(&row.name, name_w, shared)), t.text)];
         for cell in &row.cells {
             spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
         }
@@ -205,11 +251,128 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         }
         lines.push(line);
     }
-    while lines.len() < inner.height as usize - 1 {
+    // The detail explains the selected row at the bottom, wrapped over the
+    // room the rows leave (a few lines at most).
+    let spare = rows - shown;
+    let detail = wrap(detail_line(model, selected, ctx), width, (1 + spare).min(DETAIL_MAX));
+    while lines.len() + detail.len() < height {
         lines.push(Line::default());
     }
-    lines.push(detail_line(model, selected, ctx));
+    lines.extend(detail);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `line` broken at spaces into lines at most `width` columns wide, at most
+/// `max` of them (the last cut with an ellipsis when there is more), the
+/// lines after the first indented by a column as the first is. A separator
+/// ("·") stays with the word after it, so no line ends in one; a word wider
+/// than a line is broken where the line ends.
+fn wrap(line: Line<'static>, width: usize, max: usize) -> Vec<Line<'static>> {
+    if width == 0 || max == 0 {
+        return Vec::new();
+    }
+    let indent = usize::from(width > 1);
+    let room = width - indent;
+    // Words keep the spaces before them (a break drops those), and their style.
+    let mut words: Vec<Vec<Span<'static>>> = Vec::new();
+    for span in line.spans {
+        let mut word = String::new();
+        for c in span.content.chars() {
+            if c == ' ' && !word.trim().is_empty() {
+                words.push(vec![Span::styled(std::mem::take(&mut word), span.style)]);
+            }
+            word.push(c);
+        }
+        if !word.is_empty() {
+            words.push(vec![Span::styled(word, span.style)]);
+        }
+    }
+    let unit_width = |u: &[Span]| u.iter().map(Span::width).sum::<usize>();
+    let is_separator = |u: &[Span]| u.iter().map(|s| s.content.as_ref()).collect::<String>().trim() == "·";
+    // (unit, whether it is a separator left on its own)
+    let mut units: Vec<(Vec<Span<'static>>, bool)> = Vec::with_capacity(words.len());
+    let mut words = words.into_iter().peekable();
+    while let Some(mut unit) = words.next() {
+        let separator = is_separator(&unit);
+        let glued = separator && words.peek().is_some_and(|next| unit_width(&unit) + unit_width(next) <= room) && {
+            unit.extend(words.next().into_iter().flatten());
+            true
+        };
+        units.push((unit, separator && !glued));
+    }
+
+    let mut out: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    let mut cut = false;
+    let widths: Vec<usize> = units.iter().map(|(u, _)| unit_width(u)).collect();
+    'units: for (i, (mut unit, alone)) in units.into_iter().enumerate() {
+        // Nothing but the indent yet: the word starts the line anyway.
+        let started = used > if out.len() == 1 { 0 } else { indent };
+        // A separator the next word cannot follow on this line would end
+        // it, or start the next: the break separates instead.
+        if alone && (!started || used + widths[i] + widths.get(i + 1).copied().unwrap_or(0) > width) {
+            continue;
+        }
+        if used + unit_width(&unit) > width && started {
+            if out.len() == max {
+                cut = true;
+                break;
+            }
+            out.push(vec![Span::raw(" ".repeat(indent))]);
+            used = indent;
+            if let Some(first) = unit.first_mut() {
+                first.content = first.content.trim_start().to_string().into();
+            }
+        }
+        for span in unit {
+            let style = span.style;
+            let mut rest: &str = &span.content;
+            // Wider than what is left of the line: as much as fits, then on.
+            while used + rest.width() > width {
+                let mut take = 0;
+                let mut w = 0;
+                for c in rest.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + w + cw > width {
+                        break;
+                    }
+                    take += c.len_utf8();
+                    w += cw;
+                }
+                out.last_mut().expect("a line").push(Span::styled(rest[..take].to_string(), style));
+                rest = &rest[take..];
+                if out.len() == max {
+                    cut = true;
+                    break 'units;
+                }
+                out.push(vec![Span::raw(" ".repeat(indent))]);
+                used = indent;
+            }
+            used += rest.width();
+            out.last_mut().expect("a line").push(Span::styled(rest.to_string(), style));
+        }
+    }
+    let mut lines: Vec<Line<'static>> = out.into_iter().map(Line::from).collect();
+    if cut && let Some(last) = lines.last_mut() {
+        // Room for the ellipsis: drop what the last column holds.
+        let style = last.spans.last().map(|s| s.style).unwrap_or_default();
+        let mut keep = width.saturating_sub(1);
+        for s in &mut last.spans {
+            let mut part = String::new();
+            for c in s.content.chars() {
+                let cw = c.width().unwrap_or(0);
+                if cw > keep {
+                    keep = 0;
+                    break;
+                }
+                keep -= cw;
+                part.push(c);
+            }
+            s.content = part.into();
+        }
+        last.spans.push(Span::styled("…", style));
+    }
+    lines
 }
 
 /// How much a cell needs explaining in the detail line; higher wins.
@@ -224,11 +387,20 @@ fn interest(cell: &Cell, target: &Target) -> (u8, u8, bool) {
     let heartbeat = match cell.heartbeat {
         Heartbeat::Error => 4,
         Heartbeat::Warning => 3,
+        Heartbeat::Unknown if heartbeat_unexplained(cell) => 3,
         Heartbeat::Ok | Heartbeat::Unknown => 0,
     };
     // Between cells otherwise alike, a followed redirect is what the line
     // has to tell.
     (status.max(heartbeat), status.min(heartbeat), cell.final_url.is_some())
+}
+
+/// A heartbeat that was asked and gave no Dockerflow answer while the
+/// service itself is up: worth a `?` and a line of its own. While the service
+/// is down, the outage explains it.
+fn heartbeat_unexplained(cell: &Cell) -> bool {
+    let down = matches!(&cell.state, Remote::Failed { error, .. } if error.state.is_down());
+    cell.heartbeat == Heartbeat::Unknown && cell.heartbeat_detail.is_some() && !down
 }
 
 fn is_prod(env: &str) -> bool {
@@ -272,7 +444,10 @@ pub fn status_style(status: CellStatus, ctx: &RenderCtx) -> Style {
 fn failure_label(state: ProbeState, message: &str) -> String {
     match state {
         ProbeState::HttpError => message.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
-        ProbeState::NoEndpoint => "404 no endpoint".into(),
+        // The detail line has the body's reason when there is one.
+        ProbeState::NoEndpoint if message == NO_VERSION_ENDPOINT => "404 no endpoint".into(),
+        ProbeState::NoEndpoint if message.starts_with("HTTP 404") => "HTTP 404".into(),
+        ProbeState::NoEndpoint => "no version.json".into(),
         other => other.as_str().replace('_', " "),
     }
 }
@@ -308,6 +483,7 @@ fn cell_spans<'a>(cell: Option<&Cell>, target: &Target, layout: CellLayout, ctx:
             Heartbeat::Ok => ("♥", t.ok),
             Heartbeat::Warning => ("!", t.warn),
             Heartbeat::Error => ("✗", t.error),
+            Heartbeat::Unknown if heartbeat_unexplained(cell) => ("?", t.warn),
             Heartbeat::Unknown => ("·", t.unknown),
         };
         spans.push(Span::raw(" "));
@@ -355,8 +531,17 @@ fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -> Line<'a> 
         }
         (Remote::Loading | Remote::Idle, _) => spans.push(Span::styled("waiting for the first answer", t.muted)),
     }
-    if cell.heartbeat == Heartbeat::Warning || cell.heartbeat == Heartbeat::Error {
-        spans.push(Span::styled(format!(" · heartbeat {}", cell.heartbeat.as_str()), t.warn));
+    // What the heartbeat names (a warning's checks, or why none was read).
+    let heartbeat = match cell.heartbeat {
+        Heartbeat::Warning | Heartbeat::Error => {
+            Some(cell.heartbeat_detail.clone().unwrap_or_else(|| format!("heartbeat {}", cell.heartbeat.as_str())))
+        }
+        Heartbeat::Unknown if heartbeat_unexplained(cell) => cell.heartbeat_detail.clone(),
+        Heartbeat::Ok | Heartbeat::Unknown => None,
+    };
+    if let Some(h) = heartbeat {
+        let style = if cell.heartbeat == Heartbeat::Error { t.error } else { t.warn };
+        spans.push(Span::styled(format!(" · {h}"), style));
     }
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
@@ -462,5 +647,113 @@ mod tests {
         for w in 0..16 {
             assert_eq!(fit_name("addons-code-manager", w).width(), w);
         }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+    }
+
+    #[test]
+    fn the_detail_wraps_at_spaces_within_its_lines() {
+        let line =
+            Line::from(vec![Span::raw(" web · prod: "), Span::raw("no answer within 2s · http://x/__version__")]);
+        let lines = wrap(line.clone(), 24, 3);
+        assert_eq!(texts(&lines), [" web · prod: no answer", " within 2s", " · http://x/__version__"]);
+        assert!(lines.iter().all(|l| l.width() <= 24));
+        // Out of lines: the last says it was cut.
+        let lines = wrap(line.clone(), 24, 2);
+        assert_eq!(texts(&lines), [" web · prod: no answer", " within 2s…"]);
+        // A separator no line can hold with the word after it goes where the line breaks.
+        let long = Line::from(vec![
+            Span::raw(" addons-server · prod: "),
+            Span::raw("2026.11.26 (abcdef1) · 12 ms"),
+            Span::raw(" · https://addons-server.prod.example.org/__version__"),
+        ]);
+        assert_eq!(
+            texts(&wrap(long, 51, 3)),
+            [
+                " addons-server · prod: 2026.11.26 (abcdef1) · 12 ms",
+                " https://addons-server.prod.example.org/__version__"
+            ]
+        );
+        // A word wider than a line is broken where the line ends.
+        let long = Line::from(" https://very-long-host.example.org/__version__");
+        let lines = wrap(long, 20, 3);
+        assert!(lines.iter().all(|l| l.width() <= 20), "{:?}", texts(&lines));
+        assert_eq!(texts(&lines).concat().replace(' ', ""), "https://very-long-host.example.org/__version__");
+        // Whatever the width, never wider and never more lines than asked.
+        for width in 0..40 {
+            for max in 0..4 {
+                let lines = wrap(line.clone(), width, max);
+                assert!(lines.len() <= max, "{width} {max}");
+                assert!(lines.iter().all(|l| l.width() <= width.max(1)), "{width} {max}: {:?}", texts(&lines));
+            }
+        }
+        let wide = Line::from("日本語のサービス 日本語のサービス");
+        for width in 1..12 {
+            assert!(wrap(wide.clone(), width, 3).iter().all(|l| l.width() <= width), "{width}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_every_name_shares_goes_first_when_names_are_cut() {
+        let names = ["addons-server", "addons-frontend", "addons-code-manager"];
+        let shared = shared_prefix(names);
+        assert_eq!(shared, "addons-".len());
+        assert_eq!(fit_row_name("addons-server", 10, shared), "…server   ");
+        assert_eq!(fit_row_name("addons-code-manager", 10, shared), "…code-man…");
+        assert_eq!(fit_row_name("addons-server", 19, shared), "addons-server      ", "whole when it fits");
+        assert_eq!(shared_prefix(["addons-server", "addons-search"]), "addons-".len(), "back to a separator");
+        assert_eq!(shared_prefix(["web", "api"]), 0);
+        assert_eq!(shared_prefix(["addons-server"]), 0, "one name shares nothing");
+        assert_eq!(shared_prefix(["日本-a", "日本-b"]), "日本-".len());
+        for w in 0..20 {
+            assert_eq!(fit_row_name("addons-code-manager", w, shared).width(), w);
+        }
+    }
+
+    #[test]
+    fn a_heartbeat_that_is_no_heartbeat_is_a_question_explained_below() {
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        let why = "heartbeat answered text/html, not a Dockerflow heartbeat";
+        for cell in m.rollout.services[0].cells.iter_mut().flatten() {
+            let mut p = crate::testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, now);
+            cell.observe(p.clone());
+            p.heartbeat = Heartbeat::Unknown;
+            p.heartbeat_detail = Some(why.into());
+            cell.observe(p);
+        }
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let target = m.rollout.services[0].target.clone();
+        let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
+        let layout = CellLayout::for_width(40, 10);
+        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        assert!(spans.contains(" ? "), "{spans}");
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains(why), "{text}");
+
+        // A heartbeat that failed with its service is the outage's to explain.
+        let mut down = crate::testkit::failed(ProbeState::Timeout, "no answer within 2s", now);
+        down.heartbeat_detail = Some("heartbeat: no answer within 2s".into());
+        let cell = m.rollout.services[0].cells[1].as_mut().unwrap();
+        cell.observe(down);
+        let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
+        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        assert!(spans.contains(" · ") && !spans.contains('?'), "{spans}");
+        let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains("prod: no answer within 2s") && !text.contains("heartbeat:"), "{text}");
+    }
+
+    #[test]
+    fn a_404_cell_says_whether_the_endpoint_or_its_version_json_is_missing() {
+        assert_eq!(failure_label(ProbeState::NoEndpoint, NO_VERSION_ENDPOINT), "404 no endpoint");
+        assert_eq!(failure_label(ProbeState::NoEndpoint, "HTTP 404: version.json not found"), "HTTP 404");
+        assert_eq!(
+            failure_label(ProbeState::NoEndpoint, "answered null: the service has no version.json"),
+            "no version.json"
+        );
+        assert_eq!(failure_label(ProbeState::HttpError, "HTTP 503 Service Unavailable"), "HTTP 503");
     }
 }
