@@ -915,7 +915,7 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         status.plan = TagPlan {
             previous: None,
-            current: Some(("2026.11.26-03".into(), PushTag { date, suffix: 3 })),
+            current: Some(("2026.11.26-03".into(), PushTag { date, suffix: 3, pad: 2 })),
             next: "2026.11.26-4".into(),
         };
         let effects = update(&mut m, Msg::Tick(t0()));
