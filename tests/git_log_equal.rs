@@ -2,18 +2,25 @@
 //! whatever the shape of history and whatever its committer dates say,
 //! and the Repos pane's count is `git rev-list --count A..B`.
 //!
-//! Histories are generated (random DAGs with merges, several roots and side
-//! branches, committer dates that run backwards, in the future or all the
-//! same), written with one `git fast-import` run into a temporary
-//! repository, and every answer is checked against the `git` command on the
-//! same repository: `git log --format=%H A..B`, `git log --no-merges`
-//! against the list without merges, and `git rev-list --count` against
-//! `git_walk::count_range`. Each row's time is the author date (`%at`).
-//! git is asked twice, without a commit-graph file and then with one.
+//! Histories are generated, written with one `git fast-import` run into a
+//! temporary repository, and every answer is checked against the `git`
+//! command on the same repository: `git log --format=%H A..B`,
+//! `git log --no-merges` against the list without merges, and
+//! `git rev-list --count` against `git_walk::count_range`. Each row's time
+//! is the author date (`%at`). git is asked without a commit-graph file,
+//! then again with one.
 //!
-//! Two long histories are fixed cases: a branch forked long ago and merged
-//! now over a history with one commit dated before its parent, and a `from`
-//! whose parent is dated years ahead, shared with `to`.
+//! Two generators: commits one by one (merges, several roots, side
+//! branches) with committer dates skewed, tied, random, all equal, running
+//! backwards or on a clock per line; and lines of development each on its
+//! own clock, where `A`'s line can lag so far behind that git's walk gives
+//! up before `A` reaches a commit it lists (git lists it; so must compare).
+//! `A` and `B` are unrelated, equal, ancestor and descendant.
+//!
+//! Fixed cases: a branch forked long ago and merged now over a long
+//! history with one commit dated before its parent, a `from` whose parent
+//! is dated years ahead and shared with `to`, and the walk giving up after
+//! five commits, as git's does.
 //!
 //! Every `git` run here gets a sandboxed environment: no global or system
 //! config, `HOME` in the temporary directory.
@@ -270,6 +277,12 @@ enum Dates {
     Random,
     /// All the same second.
     Same,
+    /// Each commit a minute before the one made before it.
+    Backwards,
+    /// A minute apart in commit order, each line of history (a root, or a
+    /// branch forked from anything but the commit before) on its own clock,
+    /// up to an hour fast or slow.
+    Clocks,
 }
 
 /// One commit's random draws: shape, parent choices, date.
@@ -278,6 +291,7 @@ type Raw = (u32, u32, u32, u32);
 fn make_dag(dates: Dates, raw: &[Raw]) -> Dag {
     const T0: i64 = 1_600_000_000;
     let mut dag = Dag::default();
+    let mut clock: Vec<i64> = Vec::with_capacity(raw.len());
     for (k, &(shape, p, q, d)) in raw.iter().enumerate() {
         let (shape, p, q) = (shape % 100, p as usize, q as usize);
         let parents = if k == 0 || shape < 8 {
@@ -300,6 +314,10 @@ fn make_dag(dates: Dates, raw: &[Raw]) -> Dag {
             parents
         };
         let base = T0 + 60 * k as i64;
+        clock.push(match parents.first() {
+            Some(&first) if first + 1 == k => clock[first],
+            _ => i64::from(d % 7_200) - 3_600,
+        });
         let committed = match dates {
             Dates::Skewed => match d % 10 {
                 0 => i64::from(d / 10) % base,
@@ -309,6 +327,8 @@ fn make_dag(dates: Dates, raw: &[Raw]) -> Dag {
             Dates::Ties => T0 + i64::from(d % 4),
             Dates::Random => T0 + i64::from(d % 3_600),
             Dates::Same => T0,
+            Dates::Backwards => T0 - 60 * k as i64 + i64::from(d % 90),
+            Dates::Clocks => base + clock[k],
         };
         // Cherry-picked, amended, rebased: the author date is its own.
         let authored = T0 - i64::from(q as u32 % 1_000_000);
@@ -318,7 +338,14 @@ fn make_dag(dates: Dates, raw: &[Raw]) -> Dag {
 }
 
 fn dates() -> impl Strategy<Value = Dates> {
-    prop_oneof![4 => Just(Dates::Skewed), 2 => Just(Dates::Ties), 2 => Just(Dates::Random), 1 => Just(Dates::Same)]
+    prop_oneof![
+        Just(Dates::Skewed),
+        Just(Dates::Ties),
+        Just(Dates::Random),
+        Just(Dates::Same),
+        Just(Dates::Backwards),
+        Just(Dates::Clocks)
+    ]
 }
 
 /// A commit `steps` first-or-other parents below `k` (fewer at a root).
@@ -346,18 +373,74 @@ fn pair(dag: &Dag, (kind, x, y): (u8, u32, u32)) -> (usize, usize) {
     }
 }
 
+/// `cases` histories (a few seconds on two cores), or `PROPTEST_CASES`. A
+/// failure is kept as a fixed case here, not in a regressions file.
+fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
+    Config { cases, failure_persistence: Some(Box::new(FileFailurePersistence::Off)), ..Config::default() }
+}
+
+/// One line of development: where it forks (or a new root), how many
+/// commits, its clock's error in seconds, and whether its last commit
+/// merges another commit.
+type Line = (u32, u8, i32, u32);
+
+/// A history made of lines of development, each on its own clock (up to
+/// two hours, 120 commits, fast or slow), commits a minute apart in the
+/// order made. Returns the history and each line's last commit.
+fn lines_dag(lines: &[Line]) -> (Dag, Vec<usize>) {
+    const T0: i64 = 1_600_000_000;
+    let mut dag = Dag::default();
+    let mut tips = Vec::new();
+    for (i, &(fork, len, clock, merge)) in lines.iter().enumerate() {
+        let fork = fork as usize;
+        let mut prev = if i == 0 || fork % 8 == 0 { None } else { Some(fork / 8 % dag.len()) };
+        let len = 1 + usize::from(len % 12);
+        for j in 0..len {
+            let mut parents: Vec<usize> = prev.into_iter().collect();
+            if j + 1 == len && merge % 3 == 0 && !dag.parents.is_empty() {
+                let other = merge as usize / 3 % dag.len();
+                if !parents.contains(&other) {
+                    parents.push(other);
+                }
+            }
+            let t = T0 + 60 * dag.len() as i64 + i64::from(clock % 7_200);
+            prev = Some(dag.push(parents, t, t - i64::from(merge % 86_400)));
+        }
+        tips.extend(prev);
+    }
+    (dag, tips)
+}
+
 proptest! {
-    #![proptest_config(Config { cases: 64, failure_persistence: Some(Box::new(FileFailurePersistence::Off)), ..Config::default() })]
+    #![proptest_config(config(48))]
 
     #[test]
     fn compare_lists_what_git_log_lists_for_any_history_and_dates(
         dates in dates(),
-        raw in prop::collection::vec(any::<Raw>(), 2..30),
+        raw in prop::collection::vec(any::<Raw>(), 2..60),
         picks in prop::collection::vec((any::<u8>(), any::<u32>(), any::<u32>()), 4),
     ) {
         let dag = make_dag(dates, &raw);
         let repo = build(&dag);
         let pairs: Vec<(usize, usize)> = picks.iter().map(|&p| pair(&dag, p)).collect();
+        check_all(&repo, &pairs)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    fn compare_lists_what_git_log_lists_for_lines_on_their_own_clocks(
+        lines in prop::collection::vec(any::<Line>(), 2..8),
+        picks in prop::collection::vec((any::<u32>(), any::<u32>()), 4),
+    ) {
+        let (dag, tips) = lines_dag(&lines);
+        let repo = build(&dag);
+        // Mostly line tips, as a release's tags and branches are.
+        let pick = |x: u32| if x % 4 == 0 { x as usize / 4 % dag.len() } else { tips[x as usize / 4 % tips.len()] };
+        let pairs: Vec<(usize, usize)> = picks.iter().map(|&(x, y)| (pick(x), pick(y))).collect();
         check_all(&repo, &pairs)?;
     }
 }
@@ -416,4 +499,21 @@ fn a_from_side_commit_dated_in_the_future_does_not_open_the_whole_history() {
     assert_eq!(listed.len(), 15_944);
     let want: Vec<usize> = std::iter::once(to).chain((FORK + 1..N).rev()).collect();
     assert_eq!(listed, want);
+}
+
+/// `from`'s line is dated long before `to`'s and reaches their shared root
+/// seven commits down: git stops five commits after its last listed one
+/// and lists the root, which `from` reaches. So does compare.
+#[test]
+fn like_git_the_walk_gives_up_five_commits_past_the_last_listed() {
+    let mut dag = Dag::default();
+    let root = dag.push(vec![], 10_000, 10_000);
+    let to_first = dag.push(vec![root], 10_100, 10_100);
+    let to = dag.push(vec![to_first], 10_200, 10_200);
+    let mut below = root;
+    for k in 0..7 {
+        below = dag.push(vec![below], 1_000 + 10 * k, 1_000);
+    }
+    let from = dag.push(vec![below], 20_000, 20_000);
+    assert_eq!(fixed(&dag, from, to), [to, to_first, root]);
 }

@@ -329,6 +329,125 @@ fn is_latin1(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use git2::{Signature, Time};
+
+    /// A repository to make commits in with chosen dates.
+    struct Lab {
+        _dir: tempfile::TempDir,
+        repo: Repository,
+        tree: Oid,
+        made: std::cell::Cell<usize>,
+    }
+
+    impl Lab {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let repo = Repository::init(dir.path()).expect("init");
+            let tree = repo.treebuilder(None).and_then(|t| t.write()).expect("empty tree");
+            Lab { _dir: dir, repo, tree, made: std::cell::Cell::new(0) }
+        }
+
+        /// A commit on `parents` committed at `committed` and authored at
+        /// half that, long before.
+        fn commit(&self, parents: &[Oid], committed: i64) -> Oid {
+            let sig = |name: &str, t: i64| Signature::new(name, "lab@example.com", &Time::new(t, 0)).unwrap();
+            let parents: Vec<Commit> = parents.iter().map(|p| self.repo.find_commit(*p).unwrap()).collect();
+            let parents: Vec<&Commit> = parents.iter().collect();
+            let tree = self.repo.find_tree(self.tree).unwrap();
+            self.made.set(self.made.get() + 1);
+            let message = format!("commit {}", self.made.get());
+            let (author, committer) = (sig("Ada", committed / 2), sig("Grace", committed));
+            self.repo.commit(None, &author, &committer, &message, &tree, &parents).unwrap()
+        }
+
+        /// A line of `n` commits on `parent`, dated `first`, `first + step`…
+        fn line(&self, parent: Option<Oid>, n: usize, first: i64, step: i64) -> Vec<Oid> {
+            let mut out: Vec<Oid> = Vec::new();
+            for k in 0..n {
+                let parents: Vec<Oid> = out.last().copied().or(parent).into_iter().collect();
+                out.push(self.commit(&parents, first + step * k as i64));
+            }
+            out
+        }
+
+        /// `from..to` listed, with the count checked against the list.
+        fn list(&self, from: Oid, to: Oid) -> Vec<Oid> {
+            let listed: Vec<Oid> =
+                walk_range(&self.repo, from, to).unwrap().iter().map(|c| Oid::from_str(&c.sha).unwrap()).collect();
+            assert_eq!(count_range(&self.repo, from, to).unwrap(), listed.len(), "count and list agree");
+            listed
+        }
+    }
+
+    #[test]
+    fn nothing_is_listed_from_a_commit_to_itself_or_to_its_ancestors() {
+        let lab = Lab::new();
+        let line = lab.line(None, 4, 1_000, 60);
+        assert_eq!(lab.list(line[0], line[3]), [line[3], line[2], line[1]]);
+        assert_eq!(lab.list(line[3], line[3]), []);
+        assert_eq!(lab.list(line[3], line[1]), []);
+    }
+
+    #[test]
+    fn rows_carry_the_author_date_and_say_which_are_merges() {
+        let lab = Lab::new();
+        let base = lab.commit(&[], 1_000);
+        let side = lab.commit(&[base], 1_100);
+        let merge = lab.commit(&[base, side], 1_200);
+        let rows = walk_range(&lab.repo, base, merge).unwrap();
+        let rows: Vec<(String, i64, bool)> = rows.into_iter().map(|c| (c.sha, c.time, c.merge)).collect();
+        assert_eq!(rows, [(merge.to_string(), 600, true), (side.to_string(), 550, false)]);
+    }
+
+    /// Among equal dates, first queued first: the merge's first parent, its
+    /// second, then the first parent's parent.
+    #[test]
+    fn equal_dates_come_out_in_the_order_they_were_queued() {
+        let lab = Lab::new();
+        let root = lab.commit(&[], 500);
+        let below = lab.commit(&[root], 1_000);
+        let first = lab.commit(&[below], 1_000);
+        let second = lab.commit(&[root], 1_000);
+        let merge = lab.commit(&[first, second], 1_000);
+        assert_eq!(lab.list(root, merge), [merge, first, second, below]);
+    }
+
+    /// `to` merges a branch forked from commit 2 of a mainline whose commit
+    /// 3 is dated before its parent: commit 2 comes out of the queue, as
+    /// wanted, before commit 3 says `from` reaches it. It is taken back,
+    /// and so is everything below it.
+    #[test]
+    fn a_commit_listed_before_from_is_known_to_reach_it_is_taken_back() {
+        let lab = Lab::new();
+        let main = lab.line(None, 3, 1_000, 60);
+        let slow = lab.commit(&[main[2]], 1_090);
+        let tip = lab.line(Some(slow), 3, 1_300, 60);
+        let from = tip[2];
+        let branch = lab.commit(&[main[2]], 1_150);
+        let to = lab.commit(&[from, branch], 2_000);
+        assert_eq!(lab.list(from, to), [to, branch]);
+    }
+
+    /// `from`'s own line is dated long before `to`'s. Once nothing
+    /// interesting is queued, the walk stops five commits after the last
+    /// listed one, as git's does: with `from` seven commits away from the
+    /// root they share, the root is listed although `from` reaches it; four
+    /// commits away, it is not.
+    #[test]
+    fn the_walk_gives_up_five_commits_past_the_last_listed_as_git_does() {
+        for (from_line, listed_root) in [(7, true), (4, false)] {
+            let lab = Lab::new();
+            let root = lab.commit(&[], 10_000);
+            let to_line = lab.line(Some(root), 2, 10_100, 100);
+            let old = lab.line(Some(root), from_line, 1_000, 10);
+            let from = lab.commit(&[*old.last().unwrap()], 20_000);
+            let mut want = vec![to_line[1], to_line[0]];
+            if listed_root {
+                want.push(root);
+            }
+            assert_eq!(lab.list(from, to_line[1]), want, "{from_line} commits on from's line");
+        }
+    }
 
     #[test]
     fn commit_text_honours_a_latin1_label_only_where_utf8_fails() {
