@@ -299,7 +299,7 @@ fn make_dag(dates: Dates, raw: &[Raw]) -> Dag {
         } else {
             // Mostly the commit before (long lines), else any earlier one
             // (side branches).
-            let first = if p % 3 == 0 { p / 3 % k } else { k - 1 };
+            let first = if p.is_multiple_of(3) { p / 3 % k } else { k - 1 };
             let mut parents = vec![first];
             if shape >= 75 {
                 parents.push(q % k);
@@ -394,11 +394,11 @@ fn lines_dag(lines: &[Line]) -> (Dag, Vec<usize>) {
     let mut tips = Vec::new();
     for (i, &(fork, len, clock, merge)) in lines.iter().enumerate() {
         let fork = fork as usize;
-        let mut prev = if i == 0 || fork % 8 == 0 { None } else { Some(fork / 8 % dag.len()) };
+        let mut prev = if i == 0 || fork.is_multiple_of(8) { None } else { Some(fork / 8 % dag.len()) };
         let len = 1 + usize::from(len % 12);
         for j in 0..len {
             let mut parents: Vec<usize> = prev.into_iter().collect();
-            if j + 1 == len && merge % 3 == 0 && !dag.parents.is_empty() {
+            if j + 1 == len && merge.is_multiple_of(3) && !dag.parents.is_empty() {
                 let other = merge as usize / 3 % dag.len();
                 if !parents.contains(&other) {
                     parents.push(other);
@@ -439,7 +439,7 @@ proptest! {
         let (dag, tips) = lines_dag(&lines);
         let repo = build(&dag);
         // Mostly line tips, as a release's tags and branches are.
-        let pick = |x: u32| if x % 4 == 0 { x as usize / 4 % dag.len() } else { tips[x as usize / 4 % tips.len()] };
+        let pick = |x: u32| if x.is_multiple_of(4) { x as usize / 4 % dag.len() } else { tips[x as usize / 4 % tips.len()] };
         let pairs: Vec<(usize, usize)> = picks.iter().map(|&(x, y)| (pick(x), pick(y))).collect();
         check_all(&repo, &pairs)?;
     }
