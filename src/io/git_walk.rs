@@ -94,7 +94,10 @@ impl Hasher for OidHasher {
 /// - A listed commit found uninteresting later is left out.
 ///
 /// With skewed dates that is not exactly "reachable from `to` and not from
-/// `from`" (the slop runs out), but it is what git shows.
+/// `from`" (the slop runs out), but it is what git shows for these two
+/// commits. (Named `main~9`, a commit is found by reading the commits above
+/// it, and git's walk then knows their parents too: with skewed dates
+/// `git log main..main~9` can list less than the same range by sha.)
 struct Walk<'r> {
     repo: &'r Repository,
     nodes: Vec<Node>,
