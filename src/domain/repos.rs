@@ -34,7 +34,7 @@ pub struct CommitInfo {
     pub sha: String,
     pub summary: String,
     pub author: String,
-    /// Commit time, seconds since the epoch.
+    /// Author date (when the change was written; a cherry-pick keeps it), seconds since the epoch.
     pub time: i64,
     pub merge: bool,
 }
