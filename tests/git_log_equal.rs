@@ -163,6 +163,7 @@ impl Repo {
             branch: None,
             web_url: None,
             security: None,
+            tag_unchanged: false,
         }
     }
 
