@@ -334,8 +334,8 @@ fn compare_matches_git_log_across_a_merge() {
         assert_eq!(shas, want.lines().collect::<Vec<_>>(), "{from}..{to}");
         for c in &got {
             assert_eq!(c.merge, c.sha == merge, "{c:?}");
-            let ct: i64 = lab.git(&work, &["log", "-1", "--format=%ct", &c.sha]).parse().unwrap();
-            assert_eq!(c.time, ct, "{c:?}");
+            let at: i64 = lab.git(&work, &["log", "-1", "--format=%at", &c.sha]).parse().unwrap();
+            assert_eq!(c.time, at, "the author date: {c:?}");
             assert_eq!(c.summary, lab.git(&work, &["log", "-1", "--format=%s", &c.sha]));
         }
     }

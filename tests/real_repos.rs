@@ -397,6 +397,30 @@ fn a_mis_dated_push_tag_is_set_aside_and_counts_never_contradict() {
 }
 
 #[test]
+fn compare_rows_show_when_a_change_was_written() {
+    let lab = Lab::new();
+    let r = lab.repo("web");
+    commit(&r, "base", "2013-05-20T10:00:00Z");
+    tag(&r, "2013.05.30", "HEAD");
+    git(&r, &["checkout", "-q", "-b", "fix"], None);
+    commit(&r, "the fix, written in April", "2013-04-02T10:00:00Z");
+    git(&r, &["checkout", "-q", "main"], None);
+    // Cherry-picked in June: the committer date moves, the author date stays.
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(&r).args(["cherry-pick", "--allow-empty", "fix"]);
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_COMMITTER_DATE", "2013-06-05T10:00:00Z");
+    cmd.env("GIT_COMMITTER_NAME", "Ada").env("GIT_COMMITTER_EMAIL", "ada@example.com");
+    assert!(cmd.output().unwrap().status.success());
+    assert_eq!(git(&r, &["log", "-1", "--format=%ad %cd", "--date=short"], None), "2013-04-02 2013-06-05");
+    let config = lab.config(&[("web", &r, "")], "");
+    let v = json(&lab.run(&config, "2013-06-06", &["compare", "web", "--json"]));
+    assert_eq!(v["commits"][0]["summary"], "the fix, written in April");
+    assert_eq!(v["commits"][0]["date"], "2013-04-02T10:00:00+00:00", "{v}");
+    let said = text(&lab.run(&config, "2013-06-06", &["compare", "web"]));
+    assert!(said.contains(" 2013-04-02 "), "{said}");
+}
+
+#[test]
 fn a_bare_mirror_needs_no_work_tree() {
     let lab = Lab::new();
     let (r, _) = moved_on(&lab);

@@ -225,8 +225,8 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     })
 }
 
-/// Commits in `to` but not in `from` (`from..to`), newest first, merges
-/// included (the view filters them).
+/// `from..to` exactly as `git log` lists it (same commits, same order, for
+/// any commit dates), merges included (the view filters them).
 pub fn compare(spec: &RepoSpec, from: &str, to: &str) -> Result<Vec<CommitInfo>, GitError> {
     let name = &spec.name;
     let repo = open(name, &spec.path)?;
