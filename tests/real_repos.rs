@@ -434,6 +434,21 @@ fn a_bare_mirror_needs_no_work_tree() {
     let out = lab.run(&config, "2013-06-06", &["compare", "web", "2013.06.06-2", "2013.06.06-3"]);
     let said = text(&out);
     assert!(said.contains(": 1 commit\n"), "{said}");
+
+    // A tag made in the mirror and not pushed yet survives a fetch, though
+    // the mirror's own refspec (+refs/*:refs/*) with --prune would delete it.
+    let out = lab.run(&config, "2013-06-06", &["tag", "--retag", "web", "--at", "main~1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let ours = git(&mirror, &["rev-parse", "2013.06.06-4^{commit}"], None);
+    let newer = commit(&r, "merged upstream meanwhile", "2013-06-12T09:00:00Z");
+    let out = lab.run(&config, "2013-06-06", &["repos", "--fetch", "--offline", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(git(&mirror, &["rev-parse", "2013.06.06-4^{commit}"], None), ours, "the unpushed tag is kept");
+    assert_eq!(git(&mirror, &["rev-parse", "main"], None), newer, "the branch follows the remote");
+    // The remote's tag of the same name on another commit moves nothing here.
+    tag(&r, "2013.06.06-4", "HEAD");
+    let out = lab.run(&config, "2013-06-06", &["repos", "--fetch", "--offline", "--json"]);
+    assert_eq!(git(&mirror, &["rev-parse", "2013.06.06-4^{commit}"], None), ours, "never moved: {}", text(&out));
 }
 
 #[test]

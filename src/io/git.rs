@@ -493,7 +493,11 @@ pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, 
     }
     let mut told = Vec::new();
     for remote in remotes {
-        let args = ["fetch", "--prune", "--tags", remote];
+        let mirrored = writes_local_refs(&spec.path, remote);
+        let mut args = vec!["fetch", "--prune", "--tags", remote];
+        if mirrored {
+            args.push("+refs/heads/*:refs/heads/*");
+        }
         let out = run_remote(spec, remote, &args, timeout, false).await?;
         if !out.status.success() {
             let conflicts = clobbered_tags(&String::from_utf8_lossy(&out.stderr))
@@ -509,6 +513,18 @@ pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, 
         }
     }
     Ok(if told.is_empty() { "up to date".into() } else { told.join(" | ") })
+}
+
+/// Whether the remote's own fetch refspecs write outside `refs/remotes/`, as
+/// a mirror clone's `+refs/*:refs/*` does. Fetched with them, `--prune` would
+/// delete a tag made here and not pushed yet, and the `+` would move a tag
+/// to the remote's commit; such a remote is fetched with an explicit refspec
+/// for its branches instead, and its tags only through `--tags`, which never
+/// prunes or overwrites one.
+fn writes_local_refs(path: &str, remote: &str) -> bool {
+    let Ok(repo) = Repository::open(path) else { return false };
+    let Ok(remote) = repo.find_remote(remote) else { return false };
+    remote.refspecs().any(|r| r.direction() == git2::Direction::Fetch && !r.dst_bytes().starts_with(b"refs/remotes/"))
 }
 
 /// Tags a fetch refused to overwrite: ` ! [rejected]  T -> T  (would clobber existing tag)`.
