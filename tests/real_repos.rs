@@ -285,23 +285,29 @@ async fn a_service_on_a_padded_re_tag_is_on_target() {
         "\n[[services]]\nname = \"api\"\nrepo = \"api\"\n[services.envs]\nprod = \"http://{addr}/__version__\"\n"
     );
     let config = lab.config(&[("api", &r, "")], &services);
-    let config2 = config.clone();
-    let data = lab.path("data");
-    let out = tokio::task::spawn_blocking(move || {
-        Command::cargo_bin("shipdeck")
-            .unwrap()
-            .args(["status", "--json", "--expect", "prod", "--config"])
-            .arg(&config2)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(["--push-date", "2015-06-02"])
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let status = |date: &'static str| {
+        let (config, data) = (config.clone(), lab.path("data"));
+        tokio::task::spawn_blocking(move || {
+            Command::cargo_bin("shipdeck")
+                .unwrap()
+                .args(["status", "--json", "--expect", "prod", "--config"])
+                .arg(&config)
+                .arg("--data-dir")
+                .arg(&data)
+                .args(["--push-date", date])
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .output()
+                .unwrap()
+        })
+    };
+    let out = status("2015-06-02").await.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // A week later nothing changed: nothing to tag, and the service running
+    // last week's re-tag is where it should be.
+    let out = status("2015-06-09").await.unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v = json(&out);
+    assert_eq!(v["services"][0]["target"], "2015.06.02-03", "{v}");
 }
 
 #[test]
@@ -449,6 +455,35 @@ fn a_bare_mirror_needs_no_work_tree() {
     tag(&r, "2013.06.06-4", "HEAD");
     let out = lab.run(&config, "2013-06-06", &["repos", "--fetch", "--offline", "--json"]);
     assert_eq!(git(&mirror, &["rev-parse", "2013.06.06-4^{commit}"], None), ours, "never moved: {}", text(&out));
+}
+
+#[test]
+fn a_fetch_leaves_a_clones_own_branches_alone() {
+    let lab = Lab::new();
+    let up = lab.repo("up");
+    commit(&up, "one", "2013-05-20T10:00:00Z");
+    tag(&up, "2013.05.30", "HEAD");
+    let r = lab.path("clone");
+    git(lab.dir.path(), &["clone", "-q", up.to_str().unwrap(), r.to_str().unwrap()], None);
+    // A common addition: tags fetched by an explicit refspec.
+    git(&r, &["config", "--add", "remote.origin.fetch", "+refs/tags/*:refs/tags/*"], None);
+    git(&r, &["checkout", "-q", "-b", "mine"], None);
+    let mine = commit(&r, "local work", "2013-06-01T10:00:00Z");
+    git(&r, &["checkout", "-q", "--detach"], None);
+    let newer = commit(&up, "upstream", "2013-06-02T10:00:00Z");
+    let config = lab.config(&[("web", &r, "")], "");
+    let out = lab.run(&config, "2013-06-06", &["repos", "--fetch", "--offline", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(git(&r, &["rev-parse", "mine"], None), mine, "a local branch is never pruned or reset");
+    assert_eq!(git(&r, &["rev-parse", "origin/main"], None), newer);
+    assert_eq!(json(&out)[0]["head"], newer.as_str());
+
+    // A fetch that fails fails the command, naming the repository.
+    git(&r, &["remote", "set-url", "origin", "/nonexistent/shipdeck-remote"], None);
+    let out = lab.run(&config, "2013-06-06", &["repos", "--fetch", "--offline", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("fetch failed for web"), "{}", text(&out));
+    assert!(json(&out)[0]["fetch_error"].as_str().is_some());
 }
 
 #[test]

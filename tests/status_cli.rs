@@ -172,7 +172,7 @@ async fn json_report_has_the_documented_schema() {
     assert_eq!(names, s.fleet.story.services.iter().map(String::as_str).collect::<Vec<_>>(), "config order");
     for svc in services {
         let name = svc["name"].as_str().expect("name");
-        assert_eq!(keys(svc), set(&["name", "envs"]));
+        assert_eq!(keys(svc), set(&["name", "target", "envs"]));
         assert_eq!(keys(&svc["envs"]), set(&["stage", "prod"]));
         for env in ["stage", "prod"] {
             let c = &svc["envs"][env];

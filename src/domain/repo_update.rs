@@ -101,7 +101,7 @@ pub fn refresh_targets(model: &mut Model) {
         let repo = model.rollout.services[i].repo;
         let target = match repo.and_then(|r| model.repos.get(r)).and_then(|r| r.status.value()) {
             Some(status) if !fixed => {
-                Target { tag: status.plan.target().to_string(), commit: status.target_commit().map(str::to_string) }
+                Target { tag: status.target_tag().to_string(), commit: status.target_commit().map(str::to_string) }
             }
             _ => Target::tag(&release_target),
         };
@@ -124,7 +124,7 @@ pub fn fetch(model: &mut Model) -> Vec<Effect> {
             continue;
         }
         row.op = Some(RepoOp::Fetching);
-        let tag = row.status.value().map(|s| s.plan.target().to_string());
+        let tag = row.status.value().map(|s| s.target_tag().to_string());
         repos.push((i, row.spec.clone(), tag));
     }
     if repos.is_empty() {

@@ -28,6 +28,9 @@ pub struct ReleaseReport {
 #[derive(Debug, Serialize)]
 pub struct ServiceReport {
     pub name: String,
+    /// The tag this service should run: its repository's target when it is
+    /// linked to one, else the release's.
+    pub target: String,
     pub envs: OrderedEnvs<EnvReport>,
 }
 
@@ -84,6 +87,7 @@ impl StatusReport {
             .iter()
             .map(|row| ServiceReport {
                 name: row.name.clone(),
+                target: row.target.tag.clone(),
                 envs: OrderedEnvs(
                     envs.iter()
                         .zip(&row.cells)

@@ -124,9 +124,19 @@ impl RepoStatus {
         self.commit_of(&self.plan.previous.as_ref()?.0)
     }
 
-    /// The commit the target tag points at, when it exists.
+    /// The tag this repository's services should run for this push: its
+    /// newest tag; before tagging, the one `t` will create; with nothing to
+    /// tag, the previous push tag, which ships again unchanged.
+    pub fn target_tag(&self) -> &str {
+        match (&self.plan.previous, self.state(), self.tag_unchanged) {
+            (Some((prev, _)), TagState::Unchanged, false) => prev,
+            _ => self.plan.target(),
+        }
+    }
+
+    /// The commit the target tag points at, when the tag exists.
     pub fn target_commit(&self) -> Option<&str> {
-        self.commit_of(&self.plan.current.as_ref()?.0)
+        self.commit_of(self.target_tag())
     }
 
     pub fn state(&self) -> TagState {

@@ -48,6 +48,8 @@ pub struct RepoReport {
     pub security: Option<SecurityReport>,
     /// Push tags that contradict the history, in words.
     pub warnings: Vec<String>,
+    /// What went wrong fetching (`--fetch`): the scan is of what was there.
+    pub fetch_error: Option<String>,
     pub error: Option<String>,
 }
 
@@ -108,6 +110,10 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             error: None,
         }),
         warnings: Vec::new(),
+        fetch_error: match &row.last_result {
+            Some((_, Err(e))) => Some(e.clone()),
+            _ => None,
+        },
         error: remote_error,
     };
     match &row.status {
@@ -117,7 +123,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             r.previous_tag = s.plan.previous.as_ref().map(|(t, _)| t.clone());
             r.previous_tag_commit = s.previous_commit().map(str::to_string);
             r.next_tag = Some(s.plan.next.clone());
-            r.target_tag = Some(s.plan.target().to_string());
+            r.target_tag = Some(s.target_tag().to_string());
             r.state = Some(s.state().word());
             r.commits_since_previous = s.in_push;
             r.commits_beyond_target = s.beyond_target;
@@ -169,6 +175,9 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
         let _ = writeln!(out, "{}  ({})", r.name, r.path);
         if let Some(e) = &r.error {
             let _ = writeln!(out, "  error: {e}");
+        }
+        if let Some(e) = &r.fetch_error {
+            let _ = writeln!(out, "  fetch failed: {e}");
         }
         if let (Some(branch), Some(head)) = (&r.branch, &r.head) {
             let _ = writeln!(out, "  {branch} @ {}", short_sha(head));
@@ -237,9 +246,17 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
     }
     // A repository that could not be read fails the run, after the report.
     let unread: Vec<&str> = reports.iter().filter(|r| r.branch.is_none()).map(|r| r.name.as_str()).collect();
-    if !unread.is_empty() {
+    let unfetched: Vec<&str> = reports.iter().filter(|r| r.fetch_error.is_some()).map(|r| r.name.as_str()).collect();
+    if !unread.is_empty() || !unfetched.is_empty() {
         super::emit(&if args.json { super::json::pretty(&reports)? } else { out });
-        return Err(Exit::new(1, format!("cannot read {}", unread.join(", "))));
+        let mut why = Vec::new();
+        if !unread.is_empty() {
+            why.push(format!("cannot read {}", unread.join(", ")));
+        }
+        if !unfetched.is_empty() {
+            why.push(format!("fetch failed for {}", unfetched.join(", ")));
+        }
+        return Err(Exit::new(1, why.join("; ")));
     }
     if args.json {
         return super::json::pretty(&reports);

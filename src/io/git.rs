@@ -493,7 +493,8 @@ pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, 
     }
     let mut told = Vec::new();
     for remote in remotes {
-        let mirrored = writes_local_refs(&spec.path, remote);
+        let (path, name) = (spec.path.clone(), remote.to_string());
+        let mirrored = tokio::task::spawn_blocking(move || is_mirror(&path, &name)).await.unwrap_or(false);
         let mut args = vec!["fetch", "--prune", "--tags", remote];
         if mirrored {
             args.push("+refs/heads/*:refs/heads/*");
@@ -515,16 +516,22 @@ pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, 
     Ok(if told.is_empty() { "up to date".into() } else { told.join(" | ") })
 }
 
-/// Whether the remote's own fetch refspecs write outside `refs/remotes/`, as
-/// a mirror clone's `+refs/*:refs/*` does. Fetched with them, `--prune` would
-/// delete a tag made here and not pushed yet, and the `+` would move a tag
-/// to the remote's commit; such a remote is fetched with an explicit refspec
-/// for its branches instead, and its tags only through `--tags`, which never
-/// prunes or overwrites one.
-fn writes_local_refs(path: &str, remote: &str) -> bool {
+/// Whether the repository is a bare mirror of the remote (`git clone
+/// --mirror`: `remote.<name>.mirror`, or its `+refs/*:refs/*`). Fetched with
+/// its own refspec, `--prune` would delete a tag made here and not pushed
+/// yet, and the `+` would move a tag to the remote's commit; so a mirror is
+/// fetched with an explicit refspec for its branches, and tags only through
+/// `--tags`, which never prunes or overwrites one. Any other clone keeps its
+/// own refspecs: its branches are the user's, never pruned or reset here.
+fn is_mirror(path: &str, remote: &str) -> bool {
     let Ok(repo) = Repository::open(path) else { return false };
+    if !repo.is_bare() {
+        return false;
+    }
+    let flagged = repo.config().and_then(|c| c.get_bool(&format!("remote.{remote}.mirror"))).unwrap_or(false);
     let Ok(remote) = repo.find_remote(remote) else { return false };
-    remote.refspecs().any(|r| r.direction() == git2::Direction::Fetch && !r.dst_bytes().starts_with(b"refs/remotes/"))
+    flagged
+        || remote.refspecs().any(|r| r.direction() == git2::Direction::Fetch && r.str().ok() == Some("+refs/*:refs/*"))
 }
 
 /// Tags a fetch refused to overwrite: ` ! [rejected]  T -> T  (would clobber existing tag)`.
