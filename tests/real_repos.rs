@@ -397,9 +397,46 @@ fn a_mis_dated_push_tag_is_set_aside_and_counts_never_contradict() {
     assert_eq!(t["previous_tag"], "2012.01.31");
     assert_eq!(t["commits_since_previous"], 0);
     let warning = t["warnings"][0].as_str().unwrap();
-    assert!(warning.contains("already contains 2012.02.07"), "{warning}");
+    assert!(warning.contains("2012.02.07 lacks 1 commit of the previous push tag 2012.01.31"), "{warning}");
     let said = text(&lab.run(&config, date, &["repos", "--offline"]));
     assert!(said.contains("warning:") && said.contains("0 commits in this push"), "{said}");
+}
+
+#[test]
+fn a_skewed_commit_date_sets_no_tag_aside() {
+    let lab = Lab::new();
+    let r = lab.repo("skew");
+    commit(&r, "older", "2015-05-10T10:00:00Z");
+    tag(&r, "2015.05.19", "HEAD");
+    // Last week's push tag, on a commit whose clock ran months ahead.
+    commit(&r, "from a laptop with a wrong clock", "2015-09-01T10:00:00Z");
+    tag(&r, "2015.05.26", "HEAD");
+    commit(&r, "this week", "2015-05-30T10:00:00Z");
+    let config = lab.config(&[("skew", &r, "")], "");
+    let v = json(&lab.run(&config, "2015-06-02", &["repos", "--json", "--offline"]));
+    assert_eq!(v[0]["previous_tag"], "2015.05.26", "{v}");
+    assert_eq!(v[0]["commits_since_previous"], 1);
+    assert_eq!(v[0]["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn fixes_never_merged_back_are_said_not_hidden() {
+    let lab = Lab::new();
+    let r = lab.repo("cp");
+    commit(&r, "base", "2015-05-25T10:00:00Z");
+    tag(&r, "2015.05.26", "HEAD");
+    git(&r, &["checkout", "-q", "-b", "cherry"], None);
+    commit(&r, "the fix", "2015-05-26T15:00:00Z");
+    tag(&r, "2015.05.26-1", "HEAD");
+    git(&r, &["checkout", "-q", "main"], None);
+    // Main has not moved, and never got the fix prod runs.
+    let config = lab.config(&[("cp", &r, "")], "");
+    let v = json(&lab.run(&config, "2015-06-02", &["repos", "--json", "--offline"]));
+    assert_eq!(v[0]["previous_tag"], "2015.05.26-1", "{v}");
+    assert_eq!(v[0]["state"], "unchanged");
+    assert_eq!(v[0]["target_tag"], "2015.05.26-1", "prod keeps running the re-tag");
+    let warning = v[0]["warnings"][0].as_str().unwrap();
+    assert!(warning.contains("lacks 1 commit of the previous push tag 2015.05.26-1"), "{warning}");
 }
 
 #[test]

@@ -138,6 +138,10 @@ fn scheme_tags(repo: &Repository, format: &str) -> Result<Vec<SchemeTag>, git2::
 /// was made months after it cannot be what shipped that day.
 const MISDATED_AFTER_DAYS: i64 = 14;
 
+/// How many mis-dated tags one scan sets aside before it stops looking: each
+/// costs a graph walk.
+const MAX_SET_ASIDE: usize = 50;
+
 fn misdated(t: &SchemeTag) -> bool {
     let named = t.tag.date.and_hms_opt(23, 59, 59).map_or(i64::MAX, |d| d.and_utc().timestamp());
     t.time > named.saturating_add(MISDATED_AFTER_DAYS * 86_400)
@@ -154,28 +158,50 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
     let g = |e: git2::Error| err(name, e.message().to_string());
     let head = commit_info(&repo, head_oid).map_err(g)?;
     let tagged = scheme_tags(&repo, format).map_err(g)?;
-    // A past push's tag on a commit made long after that push is set aside:
-    // taken as the previous push it would make the compare range backwards.
-    let usable = |t: &&SchemeTag| t.tag.date >= push_date || !misdated(t);
-    let plan = tags::plan(tagged.iter().filter(usable).map(|t| t.name.as_str()), push_date, format);
+    let tag_of = |name: &str| tagged.iter().find(|t| t.name == name);
+    // The previous push tag is the newest by name, unless its commit already
+    // contains this push (a strict descendant of this push's tag, or of the
+    // head before tagging) and was made long after the date its name gives:
+    // then the name lies, and the tag is set aside. With a plausible date it
+    // stays the previous push (a re-tag whose fixes never reached the branch)
+    // and is warned about; a commit date alone (clock skew) sets nothing aside.
+    let mut aside: Vec<&str> = Vec::new();
     let mut warnings = Vec::new();
-    let previous_tag = plan.previous.as_ref().map(|(_, t)| *t);
-    let mut set_aside: Vec<&SchemeTag> = tagged
-        .iter()
-        .filter(|t| t.tag.date < push_date && misdated(t) && previous_tag.is_none_or(|p| t.tag > p))
-        .collect();
-    set_aside.sort_by_key(|t| std::cmp::Reverse(t.tag));
-    for t in set_aside {
-        warnings.push(clean(&format!(
-            "{} is on a commit of {}, long after the push it names: mis-dated, not used as the previous push tag",
-            t.name,
-            day(t.time)
-        )));
-    }
-    let commit_of = |tag: &str| tagged.iter().find(|t| t.name == tag).map(|t| t.commit);
-    let previous = plan.previous.as_ref().and_then(|(t, _)| commit_of(t));
-    let current = plan.current.as_ref().and_then(|(t, _)| commit_of(t));
-    let to = current.unwrap_or(head_oid);
+    let (plan, previous, current, to) = loop {
+        let names = tagged.iter().map(|t| t.name.as_str()).filter(|n| !aside.contains(n));
+        let plan = tags::plan(names, push_date, format);
+        let previous = plan.previous.as_ref().and_then(|(t, _)| tag_of(t));
+        let current = plan.current.as_ref().and_then(|(t, _)| tag_of(t)).map(|t| t.commit);
+        let to = current.unwrap_or(head_oid);
+        let what = || match &plan.current {
+            Some((t, _)) => t.clone(),
+            None => format!("{} ({})", clean(&raw_branch), crate::domain::probe::short_sha(&head.sha)),
+        };
+        if let Some(p) = previous
+            && p.commit != to
+            && aside.len() < MAX_SET_ASIDE
+            && repo.graph_descendant_of(p.commit, to).map_err(g)?
+        {
+            if misdated(p) {
+                warnings.push(clean(&format!(
+                    "{} is on a commit of {} that already contains {}: mis-dated, not used as the previous push tag",
+                    p.name,
+                    day(p.time),
+                    what()
+                )));
+                aside.push(&p.name);
+                continue;
+            }
+            let lacking = git_walk::count_range(&repo, to, p.commit).map_err(g)?;
+            warnings.push(clean(&format!(
+                "{} lacks {} of the previous push tag {}: fixes not merged back?",
+                what(),
+                crate::domain::repos::commits(lacking),
+                p.name
+            )));
+        }
+        break (plan, previous.map(|p| p.commit), current, to);
+    };
     let in_push = match previous {
         Some(prev) => Some(git_walk::count_range(&repo, prev, to).map_err(g)?),
         None => None,
@@ -184,18 +210,6 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
         Some(c) => Some(git_walk::count_range(&repo, c, head_oid).map_err(g)?),
         None => None,
     };
-    if let (Some(prev), Some((prev_name, _))) = (previous, &plan.previous)
-        && prev != to
-        && repo.graph_descendant_of(prev, to).map_err(g)?
-    {
-        let what = match &plan.current {
-            Some((t, _)) => t.clone(),
-            None => format!("{} ({})", clean(&raw_branch), crate::domain::probe::short_sha(&head.sha)),
-        };
-        warnings.push(clean(&format!(
-            "the previous push tag {prev_name} already contains {what} and more: is {prev_name} mis-dated?"
-        )));
-    }
     let security = spec.security.as_ref().map(|sec| {
         let sec_branch = sec.branch.as_deref().unwrap_or(&raw_branch);
         let r = format!("refs/remotes/{}/{sec_branch}", sec.remote);
