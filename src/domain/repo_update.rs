@@ -306,13 +306,14 @@ pub fn on_tag_created(
     let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
-    let head = row.status.value().map(|s| s.head.sha.clone()).unwrap_or_default();
     let mut effects = Vec::new();
     match &result {
-        Ok(_) => {
+        // The answer is the commit tagged: the one the dialog showed, even
+        // when a rescan moved the head meanwhile.
+        Ok(commit) => {
             row.tag_remote = Some(TagRemote::Absent);
             row.last_result = Some((at, Ok(format!("tagged {tag}"))));
-            let event = EventKind::TagCreated { repo: name, tag, commit: head };
+            let event = EventKind::TagCreated { repo: name, tag, commit: commit.clone() };
             effects.push(model.record(event, at, false));
         }
         Err(e) => {
@@ -356,13 +357,13 @@ pub fn on_tag_pushed(
 pub fn pushing_line(row: &super::repos::RepoRow) -> Option<String> {
     let status = row.status.value()?;
     let range = status.range()?;
+    // The range is empty: a link to nothing would only be noise, and no
+    // web URL is needed to say so.
+    if status.state() == TagState::Unchanged {
+        return Some(format!("no changes since {}", range.from));
+    }
     let url = row.compare_url(&range.from, &range.to_label())?;
-    Some(match status.state() {
-        // The range is empty: a link to nothing would only be noise.
-        TagState::Unchanged => format!("no changes since {}", range.from),
-        TagState::NeedsTag => format!("{url}  (not tagged yet)"),
-        TagState::Tagged => url,
-    })
+    Some(if range.to_head { format!("{url}  (not tagged yet)") } else { url })
 }
 
 /// The "Pushing:" block of the notes: `(repo, line)` per repository with a
@@ -607,7 +608,7 @@ mod tests {
         assert_eq!(m.repos[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
         let before = m.log.len();
         let effects =
-            update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("oid".into()), at: t0() });
+            update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("b".repeat(40)), at: t0() });
         // Saved to the journal, then the repository is scanned again.
         let [Effect::Append(event), Effect::ScanRepos { .. }] = effects.as_slice() else { panic!("{effects:?}") };
         assert_eq!(

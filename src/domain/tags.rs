@@ -100,11 +100,13 @@ impl TagPlan {
 pub fn plan<'a>(tags: impl IntoIterator<Item = &'a str>, push_date: NaiveDate, format: &str) -> TagPlan {
     let mut previous: Option<(&str, PushTag)> = None;
     let mut current: Option<(&str, PushTag)> = None;
-    // The newest re-tag anywhere says how this repository writes them.
+    // How this repository writes re-tags: the newest one up to this push
+    // whose number is a single digit shows it (`-02` pads, `-2` does not;
+    // `-10` looks the same either way).
     let mut style: Option<PushTag> = None;
     for name in tags {
         let Some(tag) = parse(name, format) else { continue };
-        if tag.suffix > 0 && style.is_none_or(|s| tag > s) {
+        if (1..10).contains(&tag.suffix) && tag.date <= push_date && style.is_none_or(|s| tag > s) {
             style = Some(tag);
         }
         let slot = match tag.date.cmp(&push_date) {
@@ -193,6 +195,10 @@ mod tests {
         assert_eq!(p.next, "2026.11.26-10");
         let p = plan(["2026.11.12-02", "2026.11.26"], d(11, 26), F);
         assert_eq!(p.next, "2026.11.26-01", "the first re-tag of the week is padded like the last one");
+        let p = plan(["2026.11.12-09", "2026.11.12-10", "2026.11.26"], d(11, 26), F);
+        assert_eq!(p.next, "2026.11.26-01", "`-10` says nothing about padding; `-09` did");
+        let p = plan(["2026.11.12-2", "2026.12.03-02", "2026.11.26"], d(11, 26), F);
+        assert_eq!(p.next, "2026.11.26-1", "later pushes do not decide this one's style");
         let p = plan(["2026.11.26-99"], d(11, 26), F);
         assert_eq!(p.next, "2026.11.26-100");
         // `-0` is not a re-tag: the push tag is still to be made.

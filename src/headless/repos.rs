@@ -349,7 +349,19 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         return super::json::pretty(&report);
     }
     let to = view.to_title();
-    let mut out = format!("{} {}..{to}: {}\n", args.repo, view.from, crate::domain::repos::commits(commits.len()));
+    // Said like the cockpit's compare view, so the count never looks like a
+    // disagreement with `repos` (which counts the merges too).
+    let hidden = match &view.commits {
+        Remote::Ready { value, .. } => value.len() - commits.len(),
+        _ => 0,
+    };
+    let merges = match hidden {
+        0 => String::new(),
+        1 => ", 1 merge hidden".to_string(),
+        n => format!(", {n} merges hidden"),
+    };
+    let mut out =
+        format!("{} {}..{to}: {}{merges}\n", args.repo, view.from, crate::domain::repos::commits(commits.len()));
     if let Some(u) = url {
         let _ = writeln!(out, "{u}");
     }

@@ -157,8 +157,11 @@ impl Io {
                     let (io, tagger, message) = (self.clone(), tagger.clone(), message.clone());
                     tokio::spawn(async move {
                         let t = tag.clone();
+                        // The answer names the commit tagged, for the journal.
                         let result = blocking(move || {
-                            git::create_tag(&spec, &t, &commit, &tagger, &message).map_err(|e| e.to_string())
+                            git::create_tag(&spec, &t, &commit, &tagger, &message)
+                                .map(|_| commit)
+                                .map_err(|e| e.to_string())
                         })
                         .await;
                         io.send(Msg::TagCreated { repo, tag, result, at: Utc::now() });
