@@ -2,9 +2,11 @@
 //! Sentry does: the project list (paginated with `Link` headers, `hasAccess`
 //! per project, 403 for a project id the token cannot see), the series from
 //! `events-timeseries` (the bucket still filling included, marked
-//! `incomplete`) or `events-stats` (that bucket only with `partial=1`),
-//! counted from a rate of `error` and `default` events over time and cut at
-//! the `end` asked, the issue search (`is:`, `issue.category:`,
+//! `incomplete`, as is any bucket ending less than 90 s before the end) or
+//! `events-stats` (that bucket only with `partial=1`), counted from a rate
+//! of `error` and `default` events over time and cut at the `end` asked
+//! (the last seconds' events not ingested yet, when told so), the issue
+//! search (`is:`, `issue.category:`,
 //! `firstSeen:>`, `lastSeen:>`, `expand=inbox`), the rate-limit headers, and
 //! every way a fetch fails. The fake records each request's path, query and
 //! `Authorization` header; every test also checks that the token never shows
@@ -144,6 +146,9 @@ struct Scenario {
     /// Whether the server has `events-timeseries` (an older one answers
     /// 404 with an empty body, as for any unknown route).
     timeseries: bool,
+    /// Seconds before the end of a series (its "now") whose events are not
+    /// ingested yet.
+    lag: i64,
     /// Every issue of the project, searched per query.
     issues: Vec<Value>,
     /// Below this path prefix only (a self-hosted Sentry under a sub-path).
@@ -200,6 +205,7 @@ impl Default for Scenario {
             rate_headers: true,
             rate: steady,
             timeseries: true,
+            lag: 0,
             issues: issues(),
             prefix: "",
             overrides: HashMap::new(),
@@ -354,7 +360,8 @@ fn default_answer(base: &str, sc: &Scenario, seen: &Seen, endpoint: Endpoint) ->
         Endpoint::Timeseries | Endpoint::Stats | Endpoint::WeekAgo if timeseries && !sc.timeseries => {
             Reply::html(404, "")
         }
-        Endpoint::Timeseries | Endpoint::Stats | Endpoint::WeekAgo => series(sc.rate, seen, timeseries),
+        Endpoint::Timeseries | Endpoint::Stats => series(sc.rate, seen, timeseries, sc.lag),
+        Endpoint::WeekAgo => series(sc.rate, seen, timeseries, 0),
         _ => Reply::json(200, Value::Array(shipdeck::demo::sentry::search(sc.issues.clone(), &seen.query))),
     }
 }
@@ -373,10 +380,11 @@ fn events(rate: Rate, from: i64, to: i64, query: &str) -> u64 {
 }
 
 /// A series as Sentry cuts it: aligned buckets from the one holding
-/// `start`, each counting what happened within [start, end); the bucket
-/// holding `end` (still filling) in `events-timeseries` always, in
-/// `events-stats` only with `partial=1`.
-fn series(rate: Rate, seen: &Seen, timeseries: bool) -> Reply {
+/// `start`, each counting what happened within [start, end) and was
+/// ingested by then (all but the last `lag` seconds); the bucket holding
+/// `end` (still filling) in `events-timeseries` always, in `events-stats`
+/// only with `partial=1`.
+fn series(rate: Rate, seen: &Seen, timeseries: bool, lag: i64) -> Reply {
     let time = |k: &str| seen.param(k).and_then(|v| v.parse::<DateTime<Utc>>().ok()).map(|t| t.timestamp());
     let (Some(start), Some(end)) = (time("start"), time("end")) else {
         return Reply::json(400, json!({"detail": "start and end are required"}));
@@ -395,7 +403,7 @@ fn series(rate: Rate, seen: &Seen, timeseries: bool) -> Reply {
     let query = seen.param("query").unwrap_or("");
     let buckets: Vec<(i64, u64)> = (first..=last)
         .step_by(iv as usize)
-        .map(|at| (at, events(rate, at.max(start), (at + iv).min(end), query)))
+        .map(|at| (at, events(rate, at.max(start), (at + iv).min(end - lag), query)))
         .collect();
     if timeseries {
         let values: Vec<Value> = buckets
@@ -515,10 +523,10 @@ async fn happy_path_asks_the_documented_endpoint_and_parses_everything() {
     assert_eq!(f.series.len(), 73);
     assert!(f.series[..72].iter().all(|b| b.count == Some(20)), "{:?}", f.series);
     assert_eq!(f.series[0].at, (now() - Duration::hours(6)).timestamp());
-    // The push's first day, a week earlier, whole.
+    // From the push to now and a day more, a week earlier, whole.
     let w = (push() - Duration::days(7)).timestamp();
     assert_eq!(f.week_ago.first().map(|b| b.at), Some(w));
-    assert_eq!(f.week_ago.len(), 289);
+    assert_eq!(f.week_ago.len(), 288 + 7);
     assert!(f.week_ago.iter().all(|b| b.count == Some(20)));
     let a = analyse(f, push(), now(), 2.0, 20);
     assert_eq!((a.since_push, a.before, a.week_ago, a.verdict), (120, 120, Some(120), Verdict::Calm));
@@ -565,7 +573,7 @@ async fn happy_path_asks_the_documented_endpoint_and_parses_everything() {
     let week = &seen[2];
     assert_eq!(week.path, "/api/0/organizations/acme/events-timeseries/");
     assert_eq!(week.param("start"), Some("2026-11-19T15:00:00Z"), "{week:?}");
-    assert_eq!(week.param("end"), Some("2026-11-20T15:05:00Z"), "{week:?}");
+    assert_eq!(week.param("end"), Some("2026-11-20T15:35:00Z"), "{week:?}");
     assert!(fake.seen_at(Endpoint::Stats).is_empty(), "events-stats is not asked");
 
     // Again, and for another project on the same page: the list is not
@@ -844,14 +852,13 @@ async fn a_403_on_a_project_says_no_access_not_a_bad_token() {
     assert_eq!(e.state(), "forbidden");
     assert_eq!(fake.seen_at(Endpoint::Projects).len(), 1, "the list was just read");
 
-    // Polled on: the list is read again once it is old enough, not on
-    // every poll.
-    let later = now() + Duration::minutes(5);
-    for _ in 0..3 {
-        let out = client.fetch("secret", push(), later).await;
+    // Polled on: each refused poll reads the list once more (it may have
+    // changed), never more than once.
+    for i in 1..=3 {
+        let out = client.fetch("secret", push(), now() + Duration::seconds(20 * i)).await;
         assert!(matches!(error_of(&out), SentryError::ProjectForbidden { .. }));
     }
-    assert_eq!(fake.seen_at(Endpoint::Projects).len(), 2);
+    assert_eq!(fake.seen_at(Endpoint::Projects).len(), 4);
     assert_eq!(fake.seen_at(Endpoint::Timeseries).len(), 4, "one request a poll");
 
     // Refused for another reason (no event:read): said as such.
@@ -998,7 +1005,7 @@ async fn unreadable_answers_are_bad() {
 }
 
 #[tokio::test]
-async fn empty_series_and_future_buckets_are_returned_as_they_are() {
+async fn empty_series_are_returned_as_they_are_and_future_buckets_are_unreadable() {
     let fake = FakeSentry::start(Scenario::default()).await;
     fake.set(Endpoint::Timeseries, Reply::json(200, r#"{"timeSeries":[]}"#));
     fake.set(Endpoint::WeekAgo, Reply::json(200, r#"{"timeSeries":[]}"#));
@@ -1009,16 +1016,25 @@ async fn empty_series_and_future_buckets_are_returned_as_they_are() {
     let f = fetched_of(&out);
     assert_eq!((f.series.len(), f.week_ago.len(), f.issues.len(), f.regressions.len()), (0, 0, 0, 0));
 
-    // Clock skew: buckets after `now` come back untouched.
+    // Sentry cuts a series at the `end` asked, whatever its clock says: a
+    // bucket after it is not Sentry's answer to this question.
     let later = (now() + Duration::hours(2)).timestamp();
     let values =
         json!([{"timestamp": later * 1000, "value": 1000}, {"timestamp": (later + 300) * 1000, "value": null}]);
     fake.set(Endpoint::Timeseries, Reply::json(200, json!({"timeSeries": [{"yAxis": "count()", "values": values}]})));
     let out = fetch(&client, "addons").await;
-    assert_eq!(
-        fetched_of(&out).series,
-        vec![Bucket { at: later, count: Some(1000) }, Bucket { at: later + 300, count: None }]
-    );
+    match error_of(&out) {
+        SentryError::Bad { what, message } => {
+            assert_eq!(what, "events-timeseries for addons");
+            assert!(message.contains("outside the window asked"), "{message}");
+        }
+        e => panic!("{e:?}"),
+    }
+    // A gap is kept, the bucket starting at the end is incomplete.
+    let gaps = json!([{"timestamp": now().timestamp() * 1000, "value": null}]);
+    fake.set(Endpoint::Timeseries, Reply::json(200, json!({"timeSeries": [{"yAxis": "count()", "values": gaps}]})));
+    let out = fetch(&client, "addons").await;
+    assert_eq!(fetched_of(&out).series, [Bucket { at: now().timestamp(), count: None, incomplete: true }]);
 }
 
 #[tokio::test]
@@ -1114,20 +1130,255 @@ async fn userinfo_in_the_base_url_is_not_sent_nor_shown() {
     assert!(msg.starts_with(&format!("http://127.0.0.1:{port}")), "{msg}");
 }
 
+/// Sentry's 400 for an `is:` value its search does not have.
+fn no_regressed() -> Reply {
+    let detail = r#"Invalid value for "is" search, valid values are ['archived', 'assigned', 'for_review', 'ignored', 'linked', 'resolved', 'unassigned', 'unlinked', 'unresolved']"#;
+    Reply::json(400, json!({ "detail": detail }))
+}
+
 #[tokio::test]
 async fn an_issue_search_without_categories_or_substatus_is_asked_without_them() {
+    // No `is:regressed` (a Sentry before substatuses): no regressions, and
+    // the category is still asked.
     let fake = FakeSentry::start(Scenario::default()).await;
-    let invalid = Reply::json(400, json!({"detail": "Invalid search query"}));
-    fake.set(Endpoint::Regressed, invalid);
+    fake.set(Endpoint::Regressed, no_regressed());
     let client = fake.client(token());
     let f = fetched_of(&fetch(&client, "addons").await).clone();
     assert_eq!((shorts(&f.issues), f.regressions.len()), (vec!["ADDONS-1B", "ADDONS-1A"], 0));
-    // The next fetch asks neither.
     fetched_of(&fetch(&client, "addons").await);
+    assert_eq!(fake.seen_at(Endpoint::Regressed).len(), 1, "not asked again");
     let asked: Vec<String> =
         fake.seen_at(Endpoint::Issues).iter().map(|s| s.param("query").unwrap_or("").to_string()).collect();
-    assert_eq!(asked[1], "is:unresolved firstSeen:>2026-11-26T15:00:00Z", "{asked:?}");
-    assert_eq!(fake.seen_at(Endpoint::Regressed).len(), 1);
+    assert_eq!(asked[1], "is:unresolved issue.category:error firstSeen:>2026-11-26T15:00:00Z", "{asked:?}");
+
+    // Substatuses turned off for the organization: the same.
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let off = json!({"detail": "The substatus filter is not supported for this organization"});
+    fake.set(Endpoint::Regressed, Reply::json(400, off));
+    let client = fake.client(token());
+    assert!(fetched_of(&fetch(&client, "addons").await).regressions.is_empty());
+    fetched_of(&fetch(&client, "addons").await);
+    assert_eq!(fake.seen_at(Endpoint::Regressed).len(), 1, "not asked again");
+
+    // No `error` category: both searches are made again without it, at
+    // once and from then on; regressions are still asked.
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let no_category = Reply::json(400, json!({"detail": "Invalid category value of 'error'"}));
+    fake.set(Endpoint::Issues, no_category.clone());
+    fake.set(Endpoint::Regressed, no_category);
+    let client = fake.client(token());
+    // The fake answers every search 400 until told otherwise: the client
+    // tries the search again without the category, and gives up after that.
+    let out = fetch(&client, "addons").await;
+    assert!(matches!(error_of(&out), SentryError::Rejected { what } if what == "issues for addons"), "{out:?}");
+    let asked: Vec<String> =
+        fake.seen_at(Endpoint::Issues).iter().map(|s| s.param("query").unwrap_or("").to_string()).collect();
+    assert_eq!(
+        asked,
+        [
+            "is:unresolved issue.category:error firstSeen:>2026-11-26T15:00:00Z",
+            "is:unresolved firstSeen:>2026-11-26T15:00:00Z"
+        ]
+    );
+    fake.scenario().overrides.clear();
+    let f = fetched_of(&fetch(&client, "addons").await).clone();
     // Still errors only: the category is checked here.
-    assert_eq!(shorts(&fetched_of(&fetch(&client, "addons").await).issues), ["ADDONS-1B", "ADDONS-1A"]);
+    assert_eq!(shorts(&f.issues), ["ADDONS-1B", "ADDONS-1A"]);
+    assert_eq!(shorts(&f.regressions), ["ADDONS-BACK"]);
+    let back = fake.seen_at(Endpoint::Regressed).pop().unwrap();
+    assert_eq!(back.param("query"), Some("is:unresolved is:regressed lastSeen:>2026-11-26T15:00:00Z"));
+}
+
+#[tokio::test]
+async fn any_other_400_from_the_issue_search_is_an_error_and_the_full_query_stays() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let client = fake.client(token());
+    for body in [
+        json!({"detail": "Error parsing search query: Invalid date: >2026-11-26T15:00:00Z"}),
+        json!({"detail": "Invalid search query"}),
+        json!({}),
+    ] {
+        fake.set(Endpoint::Regressed, Reply::json(400, body.clone()));
+        let out = fetch(&client, "addons").await;
+        let e = error_of(&out);
+        assert_eq!(e, &SentryError::Rejected { what: "issues for addons".into() }, "{body}");
+        assert_eq!(e.to_string(), "Sentry rejected the query for issues for addons (HTTP 400)");
+        assert!(!e.to_string().contains("Invalid"), "Sentry's words are not repeated: {e}");
+        assert_eq!(e.state(), "error");
+    }
+    // Sentry answers again: the full queries, regressions included.
+    fake.scenario().overrides.clear();
+    let f = fetched_of(&fetch(&client, "addons").await).clone();
+    assert_eq!(shorts(&f.regressions), ["ADDONS-BACK"]);
+    let queries = |e| -> Vec<String> {
+        fake.seen_at(e).iter().map(|s: &Seen| s.param("query").unwrap_or("").to_string()).collect()
+    };
+    assert!(
+        queries(Endpoint::Issues).iter().all(|q| q.contains("issue.category:error")),
+        "{:?}",
+        queries(Endpoint::Issues)
+    );
+    assert_eq!(queries(Endpoint::Regressed).len(), 4);
+    assert!(queries(Endpoint::Regressed).iter().all(|q| q.contains("is:regressed issue.category:error")));
+}
+
+/// One `events-timeseries` answer: `interval` (ms, as written) and
+/// (timestamp in ms, value) rows, as written.
+fn timeseries_reply(interval: &str, rows: &[(String, &str)]) -> Reply {
+    let values: Vec<String> = rows.iter().map(|(t, v)| format!(r#"{{"timestamp":{t},"value":{v}}}"#)).collect();
+    let body = format!(
+        r#"{{"meta":{{"dataset":"errors"}},"timeSeries":[{{"yAxis":"count()","meta":{{"valueType":"integer","interval":{interval}}},"values":[{}]}}]}}"#,
+        values.join(",")
+    );
+    Reply::json(200, body)
+}
+
+#[tokio::test]
+async fn absurd_intervals_timestamps_and_counts_are_unreadable_answers_naming_the_endpoint() {
+    let at = |t: DateTime<Utc>| (t.timestamp() * 1000).to_string();
+    let fine = (at(now() - Duration::minutes(5)), "3");
+    let answers = [
+        // An interval no Sentry picks, in any size.
+        timeseries_reply("1e30", std::slice::from_ref(&fine)),
+        timeseries_reply("-300000", std::slice::from_ref(&fine)),
+        timeseries_reply("60000", std::slice::from_ref(&fine)),
+        timeseries_reply("172800000", std::slice::from_ref(&fine)),
+        // Timestamps outside the window, or going back.
+        timeseries_reply("300000", &[("1e30".into(), "3")]),
+        timeseries_reply("300000", &[(at(now() - Duration::days(3)), "3")]),
+        timeseries_reply("300000", &[fine.clone(), (at(now() - Duration::minutes(10)), "3")]),
+        // Counts no bucket holds.
+        timeseries_reply("300000", &[(fine.0.clone(), "1e30")]),
+        timeseries_reply("300000", &[(fine.0.clone(), "-5")]),
+    ];
+    for reply in answers {
+        let fake = FakeSentry::start(Scenario::default()).await;
+        fake.set(Endpoint::Timeseries, reply.clone());
+        let out = fetch(&fake.client(token()), "addons").await;
+        match error_of(&out) {
+            SentryError::Bad { what, message } => {
+                assert_eq!(what, "events-timeseries for addons", "{reply:?}");
+                assert!(
+                    ["interval", "timestamp", "window", "steps", "count"].iter().any(|w| message.contains(w)),
+                    "{reply:?}: {message}"
+                );
+            }
+            e => panic!("{reply:?}: {e:?}"),
+        }
+        assert!(fake.seen_at(Endpoint::WeekAgo).is_empty(), "nothing more is asked after an unreadable answer");
+    }
+
+    // A wider width Sentry may pick instead of the one asked is taken.
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let hour = (now() - Duration::hours(1)).timestamp() * 1000;
+    fake.set(Endpoint::Timeseries, timeseries_reply("3600000", &[(hour.to_string(), "240")]));
+    fake.set(Endpoint::WeekAgo, timeseries_reply("3600000", &[]));
+    let out = fetch(&fake.client(token()), "addons").await;
+    assert_eq!(fetched_of(&out).interval, 3600);
+
+    // events-stats, and the week-ago window, are read as carefully.
+    let fake = FakeSentry::start(Scenario { timeseries: false, ..Scenario::default() }).await;
+    fake.set(Endpoint::Stats, Reply::json(200, json!({"data": [[1e30, [{"count": 3}]]]})));
+    let out = fetch(&fake.client(token()), "addons").await;
+    assert!(
+        matches!(error_of(&out), SentryError::Bad { what, message } if what == "events-stats for addons" && message.contains("timestamp")),
+        "{out:?}"
+    );
+    let fake = FakeSentry::start(Scenario::default()).await;
+    fake.set(Endpoint::WeekAgo, timeseries_reply("1e30", &[]));
+    let out = fetch(&fake.client(token()), "addons").await;
+    assert!(
+        matches!(error_of(&out), SentryError::Bad { what, message } if what == "events-timeseries for addons" && message.contains("interval")),
+        "{out:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_week_ago_window_is_asked_once_over_polls_before_and_after_the_push_starts() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let client = fake.client(token());
+    // Two hours of polls every 30 s before a push start is recorded: "since
+    // the push" is the last hour, a reference that moves every poll.
+    let started = push();
+    let mut t = started - Duration::hours(2);
+    while t < started {
+        fetched_of(&client.fetch("addons", t - Duration::minutes(60), t).await);
+        t += Duration::seconds(30);
+    }
+    assert_eq!(fake.seen_at(Endpoint::WeekAgo).len(), 1, "one week-ago request before the push");
+    // The push starts, polled every 20 s for two hours.
+    while t < started + Duration::hours(2) {
+        let out = client.fetch("addons", started, t).await;
+        let f = fetched_of(&out);
+        // What the analysis reads is there.
+        let a = analyse(f, started, t, 2.0, 20);
+        assert!(a.week_ago.is_some(), "{a:?}");
+        t += Duration::seconds(20);
+    }
+    assert_eq!(fake.seen_at(Endpoint::WeekAgo).len(), 1, "and none once it starts");
+    assert_eq!(fake.seen_at(Endpoint::Timeseries).len(), 240 + 360);
+    // A day on, the kept window no longer covers the push's: asked again.
+    let next_day = started + Duration::days(1);
+    fetched_of(&client.fetch("addons", started, next_day).await);
+    fetched_of(&client.fetch("addons", started, next_day + Duration::seconds(20)).await);
+    assert_eq!(fake.seen_at(Endpoint::WeekAgo).len(), 2);
+}
+
+#[tokio::test]
+async fn a_rise_is_read_from_complete_buckets_while_the_newest_minute_is_being_ingested() {
+    // Ten errors a minute before the push, 22 after; the last minute not
+    // in Sentry yet. Seven minutes in, the filling bucket holds only one of
+    // its two minutes.
+    fn rising(t: i64) -> (f64, f64) {
+        if t < push().timestamp() { (7.5, 2.5) } else { (16.5, 5.5) }
+    }
+    for timeseries in [true, false] {
+        let fake = FakeSentry::start(Scenario { rate: rising, timeseries, lag: 60, ..Scenario::default() }).await;
+        let at = push() + Duration::minutes(7);
+        let out = fake.client(token()).fetch("addons", push(), at).await;
+        let f = fetched_of(&out);
+        let newest = &f.series[f.series.len() - 2..];
+        assert_eq!(
+            newest.iter().map(|b| (b.count, b.incomplete)).collect::<Vec<_>>(),
+            [(Some(110), false), (Some(22), true)],
+            "{timeseries}"
+        );
+        let a = analyse(f, push(), at, 2.0, 20);
+        assert_eq!((a.since_push, a.baseline, a.verdict), (110, 50, Verdict::Spike), "{timeseries}: {a:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_project_is_named_at_once() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let client = fake.client(token());
+    fetched_of(&fetch(&client, "addons").await);
+    // Deleted 20 s later: its id answers 403 and the list no longer has it.
+    fake.scenario().projects.remove(1);
+    let out = client.fetch("addons", push(), now() + Duration::seconds(20)).await;
+    assert!(matches!(error_of(&out), SentryError::NotFound { what } if what.contains("project `addons`")), "{out:?}");
+    assert_eq!(fake.seen_at(Endpoint::Projects).len(), 2);
+
+    // Deleted and created again within seconds: the new id is used at once.
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let client = fake.client(token());
+    fetched_of(&fetch(&client, "addons").await);
+    fake.scenario().projects[1] = ("addons", "4600", true);
+    fetched_of(&client.fetch("addons", push(), now() + Duration::seconds(20)).await);
+    let ids: Vec<Option<String>> =
+        fake.seen_at(Endpoint::Timeseries).iter().map(|s| s.param("project").map(String::from)).collect();
+    assert_eq!(ids, [Some("4505".into()), Some("4505".into()), Some("4600".into())]);
+
+    // Two refused projects in one poll (one `now`): one list read between them.
+    let fake = FakeSentry::start(Scenario::default()).await;
+    let client = fake.client(token());
+    fetched_of(&fetch(&client, "addons").await);
+    fake.scenario().projects[0].2 = false;
+    fake.scenario().projects[1].2 = false;
+    let poll = now() + Duration::seconds(20);
+    for slug in ["web", "addons"] {
+        let out = client.fetch(slug, push(), poll).await;
+        assert!(matches!(error_of(&out), SentryError::ProjectForbidden { has_access: Some(false), .. }), "{out:?}");
+    }
+    assert_eq!(fake.seen_at(Endpoint::Projects).len(), 2);
 }

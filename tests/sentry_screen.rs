@@ -2,19 +2,25 @@
 //! issues, a regression, and the push and prod version changes marked), rate
 //! limited, a rejected token and a project out of reach, in the grid and
 //! zoomed; which endpoint answered, on screen and in `status --json`; colour
-//! on the verdicts.
+//! on the verdicts; and any numbers a server may send, through the client's
+//! parsing, the analysis, the pane and the report, without a panic or an
+//! absurd number shown.
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::model::{Pane, Role};
 use shipdeck::domain::sentry::{
-    BUCKET_SECS, Bucket, Fetched, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec, SentryState, StatsEndpoint,
+    BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
+    SentryState, StatsEndpoint, series_start,
 };
 use shipdeck::domain::sentry_report::SentryReport;
 use shipdeck::domain::{Model, Msg, update};
+use shipdeck::io::sentry::{parse_stats, parse_timeseries};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
 use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
@@ -85,7 +91,7 @@ fn series(quiet: u64, after: u64) -> Vec<Bucket> {
             } else {
                 quiet + wobble
             };
-            Bucket { at, count: Some(count) }
+            Bucket { at, count: Some(count), incomplete: at + BUCKET_SECS >= now().timestamp() - 90 }
         })
         .collect()
 }
@@ -266,4 +272,131 @@ fn regressions_are_marked_and_the_endpoint_is_named() {
     assert_eq!(old["projects"][1]["endpoint"], "events-stats");
     let none = serde_json::to_value(SentryReport::from_model(&model()).unwrap()).unwrap();
     assert!(none["projects"][0]["endpoint"].is_null());
+}
+
+// ---------------------------------------------------------------------------
+// Any numbers a server may send.
+
+fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
+    Config { cases, failure_persistence: Some(Box::new(FileFailurePersistence::Off)), ..Config::default() }
+}
+
+/// The window the client asks at `now()` for the push.
+fn window() -> (i64, i64) {
+    (series_start(push(), now()), now().timestamp())
+}
+
+/// A number as JSON text: any size and sign, or one near what Sentry sends
+/// (`unit` to a second: 1000 for milliseconds).
+fn number(near: i64, unit: i64) -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<f64>().prop_filter("JSON has no NaN or infinity", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        (-600i64..600).prop_map(move |k| ((near + k * 60) * unit).to_string()),
+        (0i64..80).prop_map(move |k| ((near + k * BUCKET_SECS) * unit).to_string()),
+        Just("null".to_string()),
+        Just("1e308".to_string()),
+        Just("-0.0".to_string()),
+    ]
+}
+
+/// A count as JSON text.
+fn count() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u64..10_000).prop_map(|n| n.to_string()),
+        any::<f64>().prop_filter("JSON has no NaN or infinity", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+        any::<u64>().prop_map(|n| n.to_string()),
+        Just("null".to_string()),
+    ]
+}
+
+/// Any i64, often at either end.
+fn extreme() -> impl Strategy<Value = i64> {
+    prop_oneof![any::<i64>(), (i64::MAX - 1_000)..=i64::MAX, i64::MIN..(i64::MIN + 1_000)]
+}
+
+/// Whatever parsed is drawn and reported: every width and height tried,
+/// the interval in `status --json` one Sentry may answer with.
+fn shown_and_reported(series: Vec<Bucket>, interval: i64, endpoint: StatsEndpoint) {
+    let (from, to) = window();
+    assert!((BUCKET_SECS..=MAX_INTERVAL_SECS).contains(&interval) && interval % BUCKET_SECS == 0, "{interval}");
+    assert!(series.iter().all(|b| b.at > from - interval && b.at <= to), "{series:?}");
+    assert!(series.windows(2).all(|p| p[0].at < p[1].at), "{series:?}");
+    let d = Fetched {
+        series: series.clone(),
+        interval,
+        until: to,
+        week_ago: series,
+        ..data(Vec::new(), Vec::new(), Vec::new(), endpoint)
+    };
+    let mut m = model();
+    fetched(&mut m, 0, Ok(d.clone()), rate());
+    fetched(&mut m, 1, Ok(d), None);
+    for (w, h) in [(120, 40), (80, 24), (30, 8)] {
+        draw(&m, w, h);
+    }
+    zoomed(&m);
+    let report = serde_json::to_value(SentryReport::from_model(&m).unwrap()).unwrap();
+    assert_eq!(report["projects"][0]["interval"], interval);
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn any_timeseries_answer_is_refused_or_safe_to_show(
+        interval in number(BUCKET_SECS, 1000),
+        rows in proptest::collection::vec(
+            (number(window().0, 1000), count(), proptest::option::of(any::<bool>())), 0..24),
+    ) {
+        let values: Vec<String> = rows
+            .iter()
+            .map(|(t, v, incomplete)| match incomplete {
+                Some(i) => format!(r#"{{"timestamp":{t},"value":{v},"incomplete":{i}}}"#),
+                None => format!(r#"{{"timestamp":{t},"value":{v}}}"#),
+            })
+            .collect();
+        let body = format!(
+            r#"{{"timeSeries":[{{"yAxis":"count()","meta":{{"interval":{interval}}},"values":[{}]}}]}}"#,
+            values.join(",")
+        );
+        match parse_timeseries(body.as_bytes(), window()) {
+            Ok((series, interval)) => shown_and_reported(series, interval, StatsEndpoint::Timeseries),
+            Err(message) => prop_assert!(!message.is_empty()),
+        }
+    }
+
+    #[test]
+    fn any_events_stats_answer_is_refused_or_safe_to_show(
+        rows in proptest::collection::vec((number(window().0, 1), count()), 0..24),
+    ) {
+        let data: Vec<String> = rows.iter().map(|(t, v)| format!(r#"[{t},[{{"count":{v}}}]]"#)).collect();
+        let body = format!(r#"{{"data":[{}]}}"#, data.join(","));
+        match parse_stats(body.as_bytes(), window()) {
+            Ok((series, interval)) => shown_and_reported(series, interval, StatsEndpoint::EventsStats),
+            Err(message) => prop_assert!(!message.is_empty()),
+        }
+    }
+
+    /// The pane and the analysis hold even for numbers no client would pass.
+    #[test]
+    fn any_buckets_draw_without_a_panic(
+        interval in prop_oneof![any::<i64>(), (i64::MAX - 1_000)..=i64::MAX, i64::MIN..(i64::MIN + 1_000), -1_000i64..200_000],
+        buckets in proptest::collection::vec((extreme(), proptest::option::of(any::<u64>()), any::<bool>()), 0..16),
+        near in proptest::collection::vec((0i64..80, any::<u64>()), 0..16),
+    ) {
+        let (from, _) = window();
+        let mut series: Vec<Bucket> =
+            buckets.into_iter().map(|(at, count, incomplete)| Bucket { at, count, incomplete }).collect();
+        series.extend(near.into_iter().map(|(k, c)| Bucket { at: from + k * BUCKET_SECS, count: Some(c), incomplete: false }));
+        let d = Fetched { interval, ..data(series.clone(), Vec::new(), Vec::new(), StatsEndpoint::Timeseries) };
+        let d = Fetched { week_ago: series, ..d };
+        let mut m = model();
+        fetched(&mut m, 0, Ok(d), rate());
+        draw(&m, 120, 40);
+        zoomed(&m);
+        serde_json::to_value(SentryReport::from_model(&m).unwrap()).unwrap();
+    }
 }

@@ -10,6 +10,19 @@ use serde::Serialize;
 pub const BUCKET_SECS: i64 = 300;
 /// A push is compared over its first day at most.
 const MAX_SPAN_SECS: i64 = 86_400;
+/// The widest bucket taken from Sentry (seconds).
+pub const MAX_INTERVAL_SECS: i64 = 86_400;
+/// How long Sentry assumes events take to be ingested: a bucket that ends
+/// less than this long before now is marked `incomplete` by
+/// `events-timeseries` (and is treated so for `events-stats`).
+pub const INGESTION_DELAY_SECS: i64 = 90;
+
+/// A bucket width an answer may have: the one asked, or one Sentry picks
+/// instead when it will not use it (`1h`, `4h`, `1d`…) — a whole multiple of
+/// [`BUCKET_SECS`], a day at most.
+pub fn plausible_interval(secs: i64) -> bool {
+    (BUCKET_SECS..=MAX_INTERVAL_SECS).contains(&secs) && secs % BUCKET_SECS == 0
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentrySpec {
@@ -32,11 +45,21 @@ pub struct ProjectSpec {
     pub service: Option<String>,
 }
 
-/// One bucket: its start (epoch seconds) and the count, when Sentry gave one.
+/// One bucket: its start (epoch seconds), the count when Sentry gave one,
+/// and whether it is still `incomplete` (not yet ended, or ended less than
+/// [`INGESTION_DELAY_SECS`] ago: events may still be on their way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Bucket {
     pub at: i64,
     pub count: Option<u64>,
+    pub incomplete: bool,
+}
+
+impl Bucket {
+    /// A bucket whose events are all in.
+    pub fn complete(at: i64, count: Option<u64>) -> Self {
+        Bucket { at, count, incomplete: false }
+    }
 }
 
 /// An issue first seen since the push, or one that came back since then.
@@ -107,6 +130,9 @@ pub enum SentryError {
     RateLimited { until: Option<DateTime<Utc>> },
     #[error("Sentry answered HTTP {status}")]
     Server { status: u16 },
+    /// 400 for a query Sentry can run in principle: not retried another way.
+    #[error("Sentry rejected the query for {what} (HTTP 400)")]
+    Rejected { what: String },
     #[error("unreadable answer from {what}: {message}")]
     Bad { what: String, message: String },
     #[error("{0}")]
@@ -182,10 +208,11 @@ impl Verdict {
     }
 }
 
-/// The numbers behind a verdict. `since_push` is a count of errors;
-/// `before`, `week_ago` and `baseline` are what their rates come to over
-/// the time since the push that the data covers, so the two read side by
-/// side.
+/// The numbers behind a verdict. `since_push` is a count of errors over
+/// the time since the push that its reading covers (without the buckets
+/// still being ingested, when that reading is the higher one); `before`,
+/// `week_ago` and `baseline` are what their rates come to over that same
+/// time, so the two read side by side.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Analysis {
     pub since_push: u64,
@@ -220,12 +247,23 @@ pub fn series_start(push: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (first - buckets * BUCKET_SECS).min(six_hours - six_hours.rem_euclid(BUCKET_SECS))
 }
 
-/// The window a week earlier that the analysis compares against, asked once
-/// per push: the push's first day, a week back, in whole buckets.
-pub fn week_ago_window(push: DateTime<Utc>) -> (i64, i64) {
-    let p = push.timestamp();
-    let first = p - p.rem_euclid(BUCKET_SECS) - WEEK_SECS;
-    (first, first + MAX_SPAN_SECS + BUCKET_SECS)
+/// The part of the week-ago window the analysis reads at `now` (epoch
+/// seconds, `[from, to)`): from the first bucket since the push to the one
+/// holding `now`, a week back.
+pub fn week_ago_needed(push: DateTime<Utc>, now: DateTime<Utc>) -> (i64, i64) {
+    let now = now.timestamp();
+    let (first, _) = since_push_buckets(push.timestamp(), now, BUCKET_SECS);
+    let end_bucket = now - now.rem_euclid(BUCKET_SECS);
+    (first - WEEK_SECS, end_bucket + BUCKET_SECS - WEEK_SECS)
+}
+
+/// The window a week earlier asked of Sentry: what the analysis reads now
+/// and a day more, in whole buckets. The answer is history and is kept
+/// while it covers what later polls read (see `io::sentry`), so a push costs
+/// one such request whether or not its start is recorded yet.
+pub fn week_ago_window(push: DateTime<Utc>, now: DateTime<Utc>) -> (i64, i64) {
+    let (from, to) = week_ago_needed(push, now);
+    (from, to + MAX_SPAN_SECS)
 }
 
 /// Compares the error rate since the push with the rate over as many
@@ -241,27 +279,47 @@ pub fn week_ago_window(push: DateTime<Utc>) -> (i64, i64) {
 /// whatever minute the push started; a push more than a day old is judged
 /// on its last day. Buckets from the future (clock skew) are not counted.
 ///
+/// The newest buckets are also still being ingested (Sentry marks them
+/// `incomplete`: they end less than [`INGESTION_DELAY_SECS`] before now), so
+/// they may hold less than happened. The rate since the push is read twice —
+/// from the complete buckets alone, and from every bucket weighed as above —
+/// and the higher reading counts: the first is not pulled down by events
+/// still on their way, the second sees a rise only the newest buckets hold
+/// yet (a spike in the push's first minutes). The baselines read every
+/// bucket: all of them have ended.
+///
 /// A spike needs both `ratio >= spike_ratio` and at least `min_count`
 /// errors, so three errors against one is not an alarm; against a zero
 /// baseline, `min_count` errors alone are a spike.
 pub fn analyse(d: &Fetched, push: DateTime<Utc>, now: DateTime<Utc>, spike_ratio: f64, min_count: u64) -> Analysis {
-    let iv = if d.interval > 0 { d.interval } else { BUCKET_SECS };
-    let end = now.timestamp().min(d.until);
+    // The client takes no other width; this keeps the arithmetic bounded
+    // whatever it is handed.
+    let iv = if plausible_interval(d.interval) { d.interval } else { BUCKET_SECS };
+    let end = now.timestamp().min(d.until.max(0));
     let end_bucket = end - end.rem_euclid(iv);
     let (first, buckets) = since_push_buckets(push.timestamp(), end, iv);
-    // (errors, seconds covered) of the buckets starting in [from, to).
-    let tally = |series: &[Bucket], from: i64, to: i64, until: i64| -> (u64, i64) {
+    // (errors, seconds covered) of the buckets starting in [from, to), the
+    // incomplete ones left out when `settled`. Counts and starts are the
+    // server's: saturating.
+    let tally = |series: &[Bucket], from: i64, to: i64, until: i64, settled: bool| -> (u64, i64) {
         series
             .iter()
-            .filter(|b| b.at >= from && b.at < to)
-            .filter_map(|b| Some((b.count?, ((b.at + iv).min(until) - b.at).clamp(0, iv))))
+            .filter(|b| b.at >= from && b.at < to && !(settled && b.incomplete))
+            .filter_map(|b| Some((b.count?, b.at.saturating_add(iv).min(until).saturating_sub(b.at).clamp(0, iv))))
             .filter(|(_, secs)| *secs > 0)
-            .fold((0, 0), |(n, s), (c, secs)| (n + c, s + secs))
+            .fold((0u64, 0i64), |(n, s), (c, secs)| (n.saturating_add(c), s.saturating_add(secs)))
     };
-    let (since_push, since_secs) = tally(&d.series, first, end_bucket + iv, end);
-    let (before, before_secs) = tally(&d.series, first - buckets * iv, first, end);
+    let all = tally(&d.series, first, end_bucket + iv, end, false);
+    let settled = tally(&d.series, first, end_bucket + iv, end, true);
+    // The higher of the two rates (cross-multiplied: no division by zero).
+    let rate_above = |a: (u64, i64), b: (u64, i64)| {
+        u128::from(a.0) * u128::from(b.1.unsigned_abs()) > u128::from(b.0) * u128::from(a.1.unsigned_abs())
+    };
+    let higher = settled.1 > 0 && rate_above(settled, all);
+    let (since_push, since_secs) = if higher { settled } else { all };
+    let (before, before_secs) = tally(&d.series, first - buckets * iv, first, end, false);
     // A week ago every bucket is whole.
-    let (week, week_secs) = tally(&d.week_ago, first - WEEK_SECS, end_bucket + iv - WEEK_SECS, i64::MAX);
+    let (week, week_secs) = tally(&d.week_ago, first - WEEK_SECS, end_bucket + iv - WEEK_SECS, i64::MAX, false);
     // What a rate comes to over the time since the push that is covered.
     let over = |n: u64, secs: i64| (secs > 0).then(|| n as f64 * since_secs as f64 / secs as f64);
     let before_exp = over(before, before_secs).unwrap_or(0.0);
@@ -366,21 +424,32 @@ mod tests {
         counts
             .iter()
             .enumerate()
-            .map(|(i, c)| Bucket { at: push().timestamp() + (start_min + 5 * i as i64) * 60, count: Some(*c) })
+            .map(|(i, c)| Bucket::complete(push().timestamp() + (start_min + 5 * i as i64) * 60, Some(*c)))
             .collect()
     }
 
     /// What Sentry answers at `now` for errors at `per_min(t)` a minute:
     /// aligned buckets from `from`, the newest holding only what happened
-    /// up to `now`.
+    /// up to `now`, those ending less than 90 s before it `incomplete`.
     fn as_sentry_counts(from: DateTime<Utc>, now: DateTime<Utc>, per_min: impl Fn(i64) -> f64) -> Vec<Bucket> {
+        as_sentry_counts_lagging(from, now, 0, per_min)
+    }
+
+    /// The same with the last `lag` seconds' events not ingested yet.
+    fn as_sentry_counts_lagging(
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lag: i64,
+        per_min: impl Fn(i64) -> f64,
+    ) -> Vec<Bucket> {
         let (from, now) = (from.timestamp(), now.timestamp());
         let first = from - from.rem_euclid(BUCKET_SECS);
         (first..=now)
             .step_by(BUCKET_SECS as usize)
             .map(|at| {
-                let n: f64 = (at..(at + BUCKET_SECS).min(now)).map(|t| per_min(t) / 60.0).sum();
-                Bucket { at, count: Some(n.round() as u64) }
+                let n: f64 = (at..(at + BUCKET_SECS).min(now - lag)).map(|t| per_min(t) / 60.0).sum();
+                let incomplete = at + BUCKET_SECS >= now - INGESTION_DELAY_SECS;
+                Bucket { at, count: Some(n.round() as u64), incomplete }
             })
             .collect()
     }
@@ -428,7 +497,7 @@ mod tests {
         // the future are not counted.
         let mut gappy = series(-30, &[1, 1, 1, 1, 1, 1, 9, 9, 9]);
         gappy[7].count = None;
-        gappy.push(Bucket { at: (now + Duration::hours(2)).timestamp(), count: Some(1000) });
+        gappy.push(Bucket::complete((now + Duration::hours(2)).timestamp(), Some(1000)));
         let a = analyse_at(gappy, None, push(), now);
         // 18 errors in the ten minutes covered against one a bucket.
         assert_eq!((a.since_push, a.before), (18, 2));
@@ -492,6 +561,66 @@ mod tests {
         let later = analyse(&d, push(), fetched_at + Duration::seconds(60), 2.0, 20);
         assert_eq!(then, later);
         assert!((then.ratio.unwrap() - 1.0).abs() < 0.05, "{then:?}");
+    }
+
+    #[test]
+    fn a_rise_reads_from_complete_buckets_while_the_newest_minute_is_still_being_ingested() {
+        // Ten errors a minute before the push, 22 after (2.2 times), and
+        // the last minute's events not in Sentry yet: seven minutes after
+        // the push, the filling bucket holds one of its two minutes.
+        let rate = |t: i64| if t < push().timestamp() { 10.0 } else { 22.0 };
+        let now = push() + Duration::minutes(7);
+        let s = as_sentry_counts_lagging(push() - Duration::hours(6), now, 60, rate);
+        let newest = &s[s.len() - 2..];
+        assert_eq!((newest[0].incomplete, newest[1].incomplete), (false, true), "{newest:?}");
+        // Read from every bucket it would be 132 in 420 s against 70: 1.9,
+        // not a spike. The complete bucket alone reads the rate as it is.
+        let a = analyse_at(s, None, push(), now);
+        assert_eq!((a.since_push, a.baseline), (110, 50), "{a:?}");
+        assert_eq!(a.verdict, Verdict::Spike, "{a:?}");
+
+        // The same lag on a steady rate: calm, and not read as a drop.
+        for after in [20, 100, 280, 7 * 60, 33 * 60] {
+            let now = push() + Duration::seconds(after);
+            let s = as_sentry_counts_lagging(push() - Duration::hours(6), now, 60, |_| 10.0);
+            let a = analyse_at(s, None, push(), now);
+            assert_eq!(a.verdict, Verdict::Calm, "{after}s: {a:?}");
+            if after > 5 * 60 + INGESTION_DELAY_SECS {
+                let r = a.ratio.unwrap();
+                assert!((0.95..1.05).contains(&r), "{after}s: {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn server_numbers_do_not_overflow_the_analysis() {
+        let now = push() + Duration::minutes(30);
+        let huge = vec![
+            Bucket::complete(i64::MIN, Some(u64::MAX)),
+            Bucket::complete(push().timestamp(), Some(u64::MAX)),
+            Bucket::complete(push().timestamp() + 300, Some(u64::MAX)),
+            Bucket { at: i64::MAX, count: Some(u64::MAX), incomplete: true },
+        ];
+        for interval in [i64::MIN, -300, 0, 1, 299, 301, 86_400, 86_700, i64::MAX] {
+            let mut d = data(huge.clone(), huge.clone(), now);
+            d.interval = interval;
+            let a = analyse(&d, push(), now, 2.0, 20);
+            assert_eq!(a.since_push, u64::MAX, "{interval}: {a:?}");
+            d.until = i64::MIN;
+            analyse(&d, push(), now, 2.0, 20);
+        }
+    }
+
+    #[test]
+    fn the_week_ago_window_covers_the_push_and_a_day_more() {
+        let now = push() + Duration::minutes(30);
+        let (from, to) = week_ago_window(push(), now);
+        assert_eq!(from, push().timestamp() - WEEK_SECS);
+        assert_eq!(to, (now + Duration::minutes(5) + Duration::days(1)).timestamp() - WEEK_SECS);
+        assert_eq!(week_ago_needed(push(), now), (from, (now + Duration::minutes(5)).timestamp() - WEEK_SECS));
+        // A push more than a day old: its last day.
+        let late = push() + Duration::days(3) + Duration::seconds(17);
+        assert_eq!(week_ago_needed(push(), late).0, (late - Duration::days(8)).timestamp() - 17 + 300);
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub const CALM_FOR_MINUTES: i64 = 15;
 const RATE_LIMIT_PAUSE_SECS: i64 = 60;
 
 /// The push start the analysis counts from: the command line's, else the
-/// journal's push-started event, else an hour ago.
+/// journal's push-started event, else an hour ago. (That last one moves
+/// with every poll; the client keeps the week-ago window by what it covers,
+/// not by this reference, so it is not asked again for it.)
 pub fn push_start(model: &Model) -> DateTime<Utc> {
     let sentry_override = model.sentry.as_ref().and_then(|s| s.push_override);
     sentry_override
@@ -192,7 +194,7 @@ mod tests {
     fn fetched(m: &Model, before: u64, after: u64) -> Fetched {
         let push = push_start(m).timestamp();
         let series = (-6..6)
-            .map(|i| Bucket { at: push + i * BUCKET_SECS, count: Some(if i < 0 { before } else { after }) })
+            .map(|i| Bucket::complete(push + i * BUCKET_SECS, Some(if i < 0 { before } else { after })))
             .collect();
         Fetched {
             series,

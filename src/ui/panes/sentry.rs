@@ -81,7 +81,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
         y += spark_h;
         if roomy && y < bottom {
             let mut marks = vec![' '; shown.len()];
-            let column = |at: i64| shown.iter().position(|b| at >= b.at && at < b.at + data.interval.max(1));
+            // Server numbers: no overflow whatever they are.
+            let column =
+                |at: i64| shown.iter().position(|b| at >= b.at && at < b.at.saturating_add(data.interval.max(1)));
             // The linked service's prod version changes, from the notes' record.
             let prod = crate::domain::checklist::prod_env(&model.rollout.envs);
             for (env, service, _, _, at) in &model.notes.changes {
