@@ -372,14 +372,19 @@ fn answer(uri: &axum::http::Uri) -> axum::response::Response {
         list.push(serde_json::json!({ "slug": CORPUS[1], "id": CORPUS[0] }));
         return json(StatusCode::OK, serde_json::Value::Array(list).to_string());
     }
-    let now = chrono::Utc::now().timestamp() / 300 * 300;
+    // The last twelve buckets up to the `end` asked, oldest first, as Sentry answers.
+    let end = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "end")
+        .and_then(|(_, v)| chrono::DateTime::parse_from_rfc3339(&v).ok())
+        .map_or_else(|| chrono::Utc::now().timestamp(), |t| t.timestamp());
+    let last = end / 300 * 300;
     let series = path.ends_with("/events-stats/") || path.ends_with("/events-timeseries/");
     let stats = if path.ends_with("/events-timeseries/") {
         let values: Vec<_> =
-            (0..12).map(|i| serde_json::json!({"timestamp": (now - i * 300) * 1000, "value": i})).collect();
+            (0..12).rev().map(|i| serde_json::json!({"timestamp": (last - i * 300) * 1000, "value": i})).collect();
         serde_json::json!({ "timeSeries": [{"yAxis": "count()", "values": values}] })
     } else {
-        serde_json::json!({ "data": (0..12).map(|i| serde_json::json!([now - i * 300, [{"count": i}]])).collect::<Vec<_>>() })
+        serde_json::json!({ "data": (0..12).rev().map(|i| serde_json::json!([last - i * 300, [{"count": i}]])).collect::<Vec<_>>() })
     };
     match (project.as_deref(), series) {
         (Some("1"), true) => json(StatusCode::OK, stats.to_string()),
