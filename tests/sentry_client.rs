@@ -1325,6 +1325,25 @@ async fn the_week_ago_window_is_asked_once_over_polls_before_and_after_the_push_
 }
 
 #[tokio::test]
+async fn a_sentry_keeping_less_than_a_week_still_compares_with_before_the_push() {
+    let fake = FakeSentry::start(Scenario::default()).await;
+    // What Sentry answers for a range beyond the organization's retention.
+    let refused = json!({"detail": "Invalid date range. Please try a more recent date range."});
+    fake.set(Endpoint::WeekAgo, Reply::json(400, refused));
+    let client = fake.client(token());
+    let started = push();
+    for i in 0..10 {
+        let now = started + Duration::minutes(30) + Duration::seconds(20 * i);
+        let out = client.fetch("addons", started, now).await;
+        let f = fetched_of(&out);
+        assert!(f.week_ago.is_empty());
+        let a = analyse(f, started, now, 2.0, 20);
+        assert!(a.week_ago.is_none() && a.baseline == a.before, "{a:?}");
+    }
+    assert_eq!(fake.seen_at(Endpoint::WeekAgo).len(), 1, "a refusal is not asked again every poll");
+}
+
+#[tokio::test]
 async fn a_rise_is_read_from_complete_buckets_while_the_newest_minute_is_being_ingested() {
     // Ten errors a minute before the push, 22 after; the last minute not
     // in Sentry yet. Seven minutes in, the filling bucket holds only one of

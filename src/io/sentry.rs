@@ -409,9 +409,25 @@ impl SentryClient {
             return Ok(w.buckets);
         }
         let window = week_ago_window(push, now);
-        let (mut buckets, week_interval, _) = match endpoint {
-            StatsEndpoint::Timeseries => self.timeseries(slug, id, window, rate).await?,
-            StatsEndpoint::EventsStats => self.events_stats(slug, id, window, rate).await?,
+        let asked = match endpoint {
+            StatsEndpoint::Timeseries => self.timeseries(slug, id, window, rate).await,
+            StatsEndpoint::EventsStats => self.events_stats(slug, id, window, rate).await,
+        };
+        let (mut buckets, week_interval, _) = match asked {
+            Ok(answer) => answer,
+            // A Sentry that keeps less than a week of events refuses the
+            // window (400): the comparison goes on without it, from the time
+            // just before the push, and the refusal is kept like an answer so
+            // it is not asked again every poll. Anything else (a rate limit,
+            // a token) is the project's error as usual.
+            Err(Scoped::Failed(SentryError::Rejected { .. })) => {
+                tracing::warn!(
+                    project = slug,
+                    "Sentry refused the week-ago window; comparing with before the push only"
+                );
+                (Vec::new(), interval, endpoint)
+            }
+            Err(e) => return Err(e),
         };
         if week_interval != interval && !buckets.is_empty() {
             let message = format!("the week-ago window came in {week_interval} s buckets, the series in {interval} s");
