@@ -211,6 +211,16 @@ impl Event {
         if self.seq > 0 { self.seq } else { micros(self.at) }
     }
 
+    /// The parts the outage fold reads, for `endpoint_down`/`endpoint_up`.
+    pub fn outage(&self) -> Option<super::rollout::OutageEvent<'_>> {
+        let (env, service, outage, down) = match &self.kind {
+            EventKind::EndpointDown { env, service, outage, .. } => (env, service, *outage, true),
+            EventKind::EndpointUp { env, service, outage, .. } => (env, service, *outage, false),
+            _ => return None,
+        };
+        Some(super::rollout::OutageEvent { env, service, outage, down, at: self.at, order: self.order() })
+    }
+
     pub fn order(&self) -> Order {
         Order { clock: self.clock(), replica: self.replica.clone(), id: self.id.clone() }
     }
@@ -292,10 +302,10 @@ impl Event {
                 (LogKind::Heartbeat, format!("{env} · {service} heartbeat {from} -> {to}"))
             }
             EventKind::EndpointDown { env, service, outage, error, .. } => {
-                (LogKind::Error, super::rollout::down_text(env, service, *outage, error))
+                (LogKind::Error, down_text(env, service, *outage, error))
             }
             EventKind::EndpointUp { env, service, since, .. } => {
-                (LogKind::Version, super::rollout::up_text(env, service, *since, self.at))
+                (LogKind::Version, up_text(env, service, *since, self.at))
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
@@ -437,6 +447,23 @@ impl<'de> Deserialize<'de> for Event {
         };
         Ok(Event { v: f.v, id: f.id, at: f.at, replica: f.replica, seq: f.seq, actor: f.actor, kind })
     }
+}
+
+/// How an `endpoint_down` event reads in the log.
+fn down_text(env: &str, service: &str, outage: u32, error: &str) -> String {
+    let nth = if outage > 1 { format!(" (outage {outage})") } else { String::new() };
+    format!("{env} · {service} down{nth}: {error}")
+}
+
+/// How an `endpoint_up` event reads in the log: how long the outage lasted.
+fn up_text(env: &str, service: &str, since: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let s = (at - since).num_seconds().max(0);
+    let lasted = match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s / 60) % 60),
+    };
+    format!("{env} · {service} answers again after {lasted}")
 }
 
 #[cfg(test)]

@@ -318,7 +318,9 @@ impl Model {
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
         self.notes.apply(event);
-        self.rollout.outages.apply(event);
+        if let Some(outage) = event.outage() {
+            self.rollout.outages.apply(outage);
+        }
     }
 
     /// Folds a batch in, in the fold order. Every event counts for the

@@ -1,7 +1,7 @@
 //! Services x environments: what each endpoint runs, whether that is the
 //! target, and the history needed to tell a rollout from a mixed fleet.
 
-use super::journal::{Event, EventKind, Order};
+use super::order::Order;
 use super::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 use super::remote::Remote;
 use chrono::{DateTime, Utc};
@@ -355,18 +355,32 @@ pub struct OutageMark {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outages(BTreeMap<(String, String), OutageMark>);
 
+/// An outage event's parts, as the fold reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutageEvent<'a> {
+    pub env: &'a str,
+    pub service: &'a str,
+    pub outage: u32,
+    /// `endpoint_down` (true) or `endpoint_up`.
+    pub down: bool,
+    pub at: DateTime<Utc>,
+    pub order: Order,
+}
+
+/// What an answer adds to the journal's account of outages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutageChange {
+    Down { outage: u32, state: String, error: String },
+    Up { outage: u32, since: DateTime<Utc> },
+}
+
 impl Outages {
-    pub fn apply(&mut self, e: &Event) {
-        let (env, service, outage, down) = match &e.kind {
-            EventKind::EndpointDown { env, service, outage, .. } => (env, service, *outage, true),
-            EventKind::EndpointUp { env, service, outage, .. } => (env, service, *outage, false),
-            _ => return,
-        };
-        let mark = self.0.entry((env.clone(), service.clone())).or_default();
-        mark.count = mark.count.max(outage);
-        if mark.order.as_ref().is_none_or(|o| !o.is_after(e)) {
-            mark.down_since = down.then_some(e.at);
-            mark.order = Some(e.order());
+    pub fn apply(&mut self, e: OutageEvent) {
+        let mark = self.0.entry((e.env.to_string(), e.service.to_string())).or_default();
+        mark.count = mark.count.max(e.outage);
+        if mark.order.as_ref().is_none_or(|o| *o <= e.order) {
+            mark.down_since = e.down.then_some(e.at);
+            mark.order = Some(e.order);
         }
     }
 
@@ -383,44 +397,25 @@ impl Outages {
     /// Outages are numbered per endpoint, which gives each its own
     /// observation id: two cockpits seeing the same outage record it once,
     /// and the second outage in a minute is not mistaken for the first.
-    pub fn change(&self, env: &str, service: &str, state: ProbeState, error: &str) -> Option<EventKind> {
+    pub fn change(&self, env: &str, service: &str, state: ProbeState, error: &str) -> Option<OutageChange> {
         let mark = self.get(env, service);
         let count = mark.map_or(0, |m| m.count);
-        let (env, service) = (env.to_string(), service.to_string());
         match (state.is_down(), mark.and_then(|m| m.down_since)) {
-            (true, None) => Some(EventKind::EndpointDown {
-                env,
-                service,
+            (true, None) => Some(OutageChange::Down {
                 outage: count + 1,
                 state: state.as_str().to_string(),
                 error: error.to_string(),
             }),
-            (false, Some(since)) => Some(EventKind::EndpointUp { env, service, outage: count, since }),
+            (false, Some(since)) => Some(OutageChange::Up { outage: count, since }),
             _ => None,
         }
     }
 }
 
-/// How an `endpoint_down` event reads in the log.
-pub fn down_text(env: &str, service: &str, outage: u32, error: &str) -> String {
-    let nth = if outage > 1 { format!(" (outage {outage})") } else { String::new() };
-    format!("{env} · {service} down{nth}: {error}")
-}
-
-/// How an `endpoint_up` event reads in the log: how long the outage lasted.
-pub fn up_text(env: &str, service: &str, since: DateTime<Utc>, at: DateTime<Utc>) -> String {
-    let s = (at - since).num_seconds().max(0);
-    let lasted = match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
-        _ => format!("{}h {:02}m", s / 3600, (s / 60) % 60),
-    };
-    format!("{env} · {service} answers again after {lasted}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::journal::{Event, EventKind};
 
     fn probe(version: &str) -> Probe {
         Probe {
@@ -654,7 +649,7 @@ mod tests {
                 .collect();
             let mut sorted = Outages::default();
             for e in &events {
-                sorted.apply(e);
+                sorted.apply(e.outage().unwrap());
             }
             let mut shuffled = events.clone();
             let mut state = seed | 1;
@@ -666,7 +661,7 @@ mod tests {
             }
             let mut any = Outages::default();
             for e in &shuffled {
-                any.apply(e);
+                any.apply(e.outage().unwrap());
             }
             proptest::prop_assert_eq!(sorted.get("prod", "web"), any.get("prod", "web"));
             let last = events.last().unwrap();

@@ -10,7 +10,7 @@ use super::probe::Probe;
 use super::remote::Remote;
 use super::repo_update as repos;
 use super::repos::{CommitInfo, RepoSpec, RepoStatus};
-use super::rollout::{Endpoint, Observation};
+use super::rollout::{Endpoint, Observation, OutageChange};
 use super::sentry::{Fetched, RateLimit, SentryError};
 use super::sentry_update as sentry;
 use crate::action::Action;
@@ -496,7 +496,14 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
     // Whether it went down or came back comes first: a version seen on
     // recovery reads as what it came back with.
     let error = probe.error.as_deref().unwrap_or(probe.state.as_str());
-    let outage = model.rollout.outages.change(&env_name, &name, probe.state, error);
+    let outage = model.rollout.outages.change(&env_name, &name, probe.state, error).map(|change| match change {
+        OutageChange::Down { outage, state, error } => {
+            EventKind::EndpointDown { env: env_name.clone(), service: name.clone(), outage, state, error }
+        }
+        OutageChange::Up { outage, since } => {
+            EventKind::EndpointUp { env: env_name.clone(), service: name.clone(), outage, since }
+        }
+    });
     let Some(Some(cell)) = model.rollout.services.get_mut(service).and_then(|r| r.cells.get_mut(env)) else {
         return Vec::new();
     };
