@@ -5,7 +5,7 @@
 use crate::cli::Global;
 use crate::config::Config;
 use crate::domain::Model;
-use crate::domain::model::{Actor, Role};
+use crate::domain::actor::{Actor, Role};
 use crate::domain::release::{Release, Window, format_tag, next_push_date};
 use crate::identity;
 use crate::ui::Theme;

@@ -2,7 +2,8 @@
 //! and benchmarks so they describe the same world the same way. Not part of
 //! the user-facing interface.
 
-use crate::domain::model::{Actor, Role, ServiceSpec};
+use crate::domain::actor::{Actor, Role};
+use crate::domain::model::ServiceSpec;
 use crate::domain::release::{Release, Window};
 use crate::domain::{Endpoint, Heartbeat, Model, Probe, ProbeState, VersionInfo};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};

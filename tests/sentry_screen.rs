@@ -12,8 +12,9 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use shipdeck::domain::actor::Role;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
-use shipdeck::domain::model::{Pane, Role};
+use shipdeck::domain::model::Pane;
 use shipdeck::domain::sentry::{
     BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
     SentryState, StatsEndpoint, series_start,

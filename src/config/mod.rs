@@ -6,8 +6,9 @@ mod locate;
 mod raw;
 pub mod sentry;
 
+use crate::domain::actor::Role;
 use crate::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
-use crate::domain::model::{Role, ServiceSpec};
+use crate::domain::model::ServiceSpec;
 use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
 use crate::domain::repos::{RepoSpec, SecuritySpec};
 use crate::domain::rollout::Endpoint;

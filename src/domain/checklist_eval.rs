@@ -2,8 +2,9 @@
 //! journal, auto items judged from live state with the evidence for it, and
 //! per-phase progress. Cheap enough to compute on every frame.
 
+use super::actor::Role;
 use super::checklist::{AutoRule, ItemSpec, Mark};
-use super::model::{Model, Role};
+use super::model::Model;
 use super::remote::Remote;
 use super::repos::TagState;
 use chrono::{DateTime, Duration, Utc};

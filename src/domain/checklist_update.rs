@@ -6,7 +6,7 @@ use super::checklist_eval::{TickAsk, TickRefused, evaluate, human, plan_tick};
 use super::input::{Edit, LineInput};
 use super::journal::EventKind;
 use super::model::{Confirm, Model, Prompt, PromptFor};
-use super::update::Effect;
+use super::msg::Effect;
 
 fn selected_id(model: &Model) -> Option<String> {
     evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone())
@@ -162,9 +162,10 @@ pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
 mod tests {
     use super::*;
     use crate::action::Action;
+    use crate::domain::actor::Role;
     use crate::domain::checklist_eval::{ItemState, Verdict};
     use crate::domain::journal::Event;
-    use crate::domain::model::{Pane, Role};
+    use crate::domain::model::Pane;
     use crate::domain::{Msg, update};
     use crate::testkit;
 

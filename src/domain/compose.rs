@@ -7,9 +7,9 @@ use super::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};
+use super::msg::Effect;
 use super::notes::{Ask, HELP, ask};
 use super::repos::{RepoSpec, pick_repos};
-use super::update::Effect;
 
 pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     if text.trim().is_empty() {
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn tick_follows_the_checklist_rules() {
         let mut m = model();
-        m.actor.role = crate::domain::model::Role::Qa;
+        m.actor.role = crate::domain::actor::Role::Qa;
         let fx = update(&mut m, Msg::Compose("/tick regression-tests".into()));
         assert_eq!(kinds(&fx).len(), 1);
         update(&mut m, Msg::Compose("/tick features-agreed".into()));

@@ -3,7 +3,7 @@
 //! duration are folds over these. Pure: reading and writing the file is the
 //! io layer's.
 
-use super::model::Role;
+use super::actor::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

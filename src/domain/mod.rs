@@ -2,6 +2,7 @@
 //! cockpit knows lives in [`Model`]; everything that changes it goes through
 //! [`update`], which answers with [`Effect`]s for the io layer to carry out.
 
+pub mod actor;
 pub mod checklist;
 pub mod checklist_eval;
 pub mod checklist_report;
@@ -13,6 +14,7 @@ pub mod input;
 pub mod journal;
 pub mod milestones;
 pub mod model;
+pub mod msg;
 pub mod notes;
 pub mod notes_render;
 pub mod order;
@@ -33,8 +35,9 @@ pub mod view_memory;
 
 pub use event::{LogEntry, LogFilter, LogKind};
 pub use model::{Model, Pane};
+pub use msg::{Effect, Msg, PollTarget};
 pub use probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 pub use release::Release;
 pub use remote::Remote;
 pub use rollout::{Cell, CellStatus, Endpoint, Rollout, ServiceRow};
-pub use update::{Effect, Msg, PollTarget, update};
+pub use update::update;

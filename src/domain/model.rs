@@ -1,10 +1,11 @@
+use super::actor::Actor;
 use super::checklist::Checklist;
 use super::event::{LogEntry, LogKind};
 use super::journal::{Event, EventActor, EventKind};
+use super::msg::Effect;
 use super::release::Release;
 use super::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
 use super::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
-use super::update::Effect;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -41,48 +42,6 @@ impl Pane {
     pub fn prev(self) -> Pane {
         Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
     }
-}
-
-/// The part a person plays in the push; items of the checklist belong to one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Release manager.
-    Rm,
-    Qa,
-    Ops,
-    Dev,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Rm => "rm",
-            Role::Qa => "qa",
-            Role::Ops => "ops",
-            Role::Dev => "dev",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "rm" => Ok(Role::Rm),
-            "qa" => Ok(Role::Qa),
-            "ops" => Ok(Role::Ops),
-            "dev" => Ok(Role::Dev),
-            other => Err(format!("`{other}` is not a role (rm, qa, ops or dev)")),
-        }
-    }
-}
-
-/// Who is at the keyboard; shown in the header and stamped on what they do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub name: String,
-    pub role: Role,
 }
 
 /// One configured service, as the model needs it.
@@ -436,6 +395,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::actor::Role;
     use crate::testkit;
 
     #[test]

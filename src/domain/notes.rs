@@ -253,7 +253,7 @@ impl Notes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::Role;
+    use crate::domain::actor::Role;
     use chrono::TimeZone;
 
     #[test]

@@ -5,6 +5,7 @@
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};
+use super::msg::Effect;
 use super::remote::Remote;
 use super::repos::{
     CommitInfo, CompareRange, CompareView, RepoOp, RepoSpec, RepoStatus, TagProposal, TagRemote, TagState, conflict_in,
@@ -12,7 +13,6 @@ use super::repos::{
 };
 use super::rollout::Target;
 use super::tags;
-use super::update::Effect;
 use chrono::{DateTime, Utc};
 
 /// How often repositories are re-scanned without being asked (someone may
@@ -450,8 +450,9 @@ fn note(model: &mut Model, text: &str) {
 mod tests {
     use super::*;
     use crate::action::Action;
+    use crate::domain::msg::Msg;
     use crate::domain::repos::{CommitInfo, RepoSpec};
-    use crate::domain::update::{Msg, update};
+    use crate::domain::update::update;
     use crate::domain::{Heartbeat, Probe, ProbeState, VersionInfo};
     use crate::testkit;
     use chrono::TimeZone;
@@ -480,7 +481,7 @@ mod tests {
         specs[0].repo = Some("web".into());
         Model::new(
             testkit::release(),
-            crate::domain::model::Actor { name: "alice".into(), role: crate::domain::model::Role::Rm },
+            crate::domain::actor::Actor { name: "alice".into(), role: crate::domain::actor::Role::Rm },
             vec!["stage".into(), "prod".into()],
             &specs,
             &[spec("web"), spec("lib")],

@@ -629,7 +629,7 @@ mod tests {
             at,
             replica: replica.into(),
             seq: 1_000 + n,
-            actor: super::super::journal::EventActor { name: "a".into(), role: super::super::model::Role::Ops },
+            actor: super::super::journal::EventActor { name: "a".into(), role: super::super::actor::Role::Ops },
             kind,
         }
     }

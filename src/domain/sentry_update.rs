@@ -7,8 +7,8 @@ use super::checklist::prod_env;
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::Model;
+use super::msg::Effect;
 use super::sentry::{Analysis, Fetched, RateLimit, SentryError, Verdict, analyse};
-use super::update::Effect;
 use chrono::{DateTime, Duration, Utc};
 
 /// Without a recorded push start, the last hour counts as "since the push".

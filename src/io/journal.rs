@@ -433,8 +433,8 @@ fn explain(e: std::io::Error) -> std::io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::actor::Role;
     use crate::domain::journal::{EventActor, EventKind};
-    use crate::domain::model::Role;
     use chrono::{TimeZone, Utc};
     use std::os::unix::fs::PermissionsExt;
 

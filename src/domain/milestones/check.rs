@@ -1,22 +1,9 @@
-//! Milestones worth telling the team's channel about: a repository tagged,
-//! an environment on the target everywhere, a sign-off phase complete, a
-//! Sentry spike, the push done. Each is posted once; what was already true
-//! when the cockpit started (restored from the journal, or seen in the first
-//! answers of the fleet and the repositories) is not posted again.
+//! What is due: the milestones true now that were not posted yet.
 
-use super::checklist_eval::{evaluate, human};
-use super::model::Model;
-use super::remote::Remote;
-use super::update::Effect;
-use std::collections::HashSet;
-
-#[derive(Debug, Clone, Default)]
-pub struct Milestones {
-    /// A webhook is configured.
-    pub enabled: bool,
-    sent: HashSet<String>,
-    seeded: bool,
-}
+use crate::domain::checklist_eval::{evaluate, human};
+use crate::domain::model::Model;
+use crate::domain::msg::Effect;
+use crate::domain::remote::Remote;
 
 /// The first answers are in: every service answered once and every
 /// repository was scanned, so "now" is what was already true.
@@ -100,7 +87,7 @@ mod tests {
         assert_eq!(notified(&fx), vec!["AMO push 2026-11-26: prod runs 2026.11.26 on every service (1/1)"]);
         let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new });
         assert!(notified(&fx).is_empty(), "once");
-        m.actor.role = crate::domain::model::Role::Rm;
+        m.actor.role = crate::domain::actor::Role::Rm;
         m.focus = crate::domain::Pane::Checklist;
         let mut posted = Vec::new();
         for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
