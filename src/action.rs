@@ -1,193 +1,107 @@
-//! The user-bindable verbs. Their snake_case names are the `[keys]` vocabulary of
-//! the config, and their descriptions feed the help overlay and the footer, so
-//! neither can drift from what a key really does.
+//! The user-bindable verbs, each listed once in the table at the foot of this
+//! file: its variant, its snake_case name (the `[keys]` vocabulary of the config,
+//! and its serde name), its default keys, its footer label and its help text.
+//! Everything else about an action is generated from that row, so the config,
+//! the help overlay, the footer and the default keymap cannot drift apart.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Quit,
-    ToggleHelp,
-    Cancel,
-    FocusNext,
-    FocusPrev,
-    FocusChecklist,
-    FocusRepos,
-    FocusRollout,
-    FocusSentry,
-    FocusLog,
-    ToggleZoom,
-    Refresh,
-    SelectNext,
-    SelectPrev,
-    PageDown,
-    PageUp,
-    SelectFirst,
-    SelectLast,
-    Fetch,
-    CreateTags,
-    PushTags,
-    Activate,
-    Compare,
-    ToggleMerges,
-    CopyUrl,
-    OpenUrl,
-    ToggleTick,
-    Waive,
-    MarkPush,
-    SearchLog,
-    LogFilter,
-    Compose,
-    ExportNotes,
+/// Generates `Action` and its per-action lookups from one row per action:
+///
+/// `Variant "config_name" ["key", ...] "footer label" "help text",`
+///
+/// A footer label of `-` keeps the action out of the footer (it is still in
+/// the help overlay).
+macro_rules! actions {
+    (@footer -) => { None };
+    (@footer $label:literal) => { Some($label) };
+    ($($variant:ident $name:literal [$($key:literal),*] $footer:tt $help:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Action {
+            $(
+                #[doc = $help]
+                #[serde(rename = $name)]
+                $variant,
+            )*
+        }
+
+        impl Action {
+            /// Every action, in table order (the order of the help overlay).
+            pub const ALL: [Action; [$($name),*].len()] = [$(Action::$variant),*];
+
+            /// The `[keys]` name in the config.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            /// The line in the help overlay.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $help,)*
+                }
+            }
+
+            /// Short label for the footer; `None` keeps the action out of the
+            /// footer (it is still in the help overlay).
+            pub fn footer_label(self) -> Option<&'static str> {
+                match self {
+                    $(Action::$variant => actions!(@footer $footer),)*
+                }
+            }
+
+            /// The keys bound when the config does not rebind the action.
+            pub fn default_keys(self) -> &'static [&'static str] {
+                match self {
+                    $(Action::$variant => &[$($key),*],)*
+                }
+            }
+        }
+    };
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
-        Action::Quit,
-        Action::ToggleHelp,
-        Action::Cancel,
-        Action::FocusNext,
-        Action::FocusPrev,
-        Action::FocusChecklist,
-        Action::FocusRepos,
-        Action::FocusRollout,
-        Action::FocusSentry,
-        Action::FocusLog,
-        Action::ToggleZoom,
-        Action::Refresh,
-        Action::SelectNext,
-        Action::SelectPrev,
-        Action::PageDown,
-        Action::PageUp,
-        Action::SelectFirst,
-        Action::SelectLast,
-        Action::Fetch,
-        Action::CreateTags,
-        Action::PushTags,
-        Action::Activate,
-        Action::Compare,
-        Action::ToggleMerges,
-        Action::CopyUrl,
-        Action::OpenUrl,
-        Action::ToggleTick,
-        Action::Waive,
-        Action::MarkPush,
-        Action::SearchLog,
-        Action::LogFilter,
-        Action::Compose,
-        Action::ExportNotes,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::ToggleHelp => "toggle_help",
-            Action::Cancel => "cancel",
-            Action::FocusNext => "focus_next",
-            Action::FocusPrev => "focus_prev",
-            Action::FocusChecklist => "focus_checklist",
-            Action::FocusRepos => "focus_repos",
-            Action::FocusRollout => "focus_rollout",
-            Action::FocusSentry => "focus_sentry",
-            Action::FocusLog => "focus_log",
-            Action::ToggleZoom => "toggle_zoom",
-            Action::Refresh => "refresh",
-            Action::SelectNext => "select_next",
-            Action::SelectPrev => "select_prev",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::SelectFirst => "select_first",
-            Action::SelectLast => "select_last",
-            Action::Fetch => "fetch",
-            Action::CreateTags => "create_tags",
-            Action::PushTags => "push_tags",
-            Action::Activate => "activate",
-            Action::Compare => "compare",
-            Action::ToggleMerges => "toggle_merges",
-            Action::CopyUrl => "copy_url",
-            Action::OpenUrl => "open_url",
-            Action::ToggleTick => "toggle_tick",
-            Action::Waive => "waive",
-            Action::MarkPush => "mark_push",
-            Action::SearchLog => "search_log",
-            Action::LogFilter => "log_filter",
-            Action::Compose => "compose",
-            Action::ExportNotes => "export_notes",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.name() == name)
     }
+}
 
-    pub fn description(self) -> &'static str {
-        match self {
-            Action::Quit => "quit shipdeck",
-            Action::ToggleHelp => "show or hide this help",
-            Action::Cancel => "close the overlay / leave zoom",
-            Action::FocusNext => "focus the next pane",
-            Action::FocusPrev => "focus the previous pane",
-            Action::FocusChecklist => "focus Checklist",
-            Action::FocusRepos => "focus Repos & tags",
-            Action::FocusRollout => "focus Rollout",
-            Action::FocusSentry => "focus Sentry",
-            Action::FocusLog => "focus Log",
-            Action::ToggleZoom => "zoom the focused pane",
-            Action::Refresh => "poll every service now",
-            Action::SelectNext => "select the next row",
-            Action::SelectPrev => "select the previous row",
-            Action::PageDown => "page down",
-            Action::PageUp => "page up",
-            Action::SelectFirst => "select the first row",
-            Action::SelectLast => "select the last row",
-            Action::Fetch => "fetch every repository (git fetch --tags)",
-            Action::CreateTags => "create the next push tag where one is needed",
-            Action::PushTags => "push created tags to the remote",
-            Action::Activate => "open the selection / confirm a dialog",
-            Action::Compare => "compare the previous tag with the target",
-            Action::ToggleMerges => "show or hide merge commits (compare)",
-            Action::CopyUrl => "copy the compare URL (OSC 52)",
-            Action::OpenUrl => "open the compare URL in a browser",
-            Action::ToggleTick => "tick or untick the selected checklist item",
-            Action::Waive => "waive the selected item, giving a reason",
-            Action::MarkPush => "mark the push started / finished",
-            Action::SearchLog => "search the log (esc clears)",
-            Action::LogFilter => "log: all, people, system or mine",
-            Action::Compose => "write in the log (enter sends, esc leaves)",
-            Action::ExportNotes => "write the push notes beside the journal",
-        }
-    }
-
-    /// Short label for the footer; `None` keeps the action out of the footer
-    /// (it is still in the help overlay).
-    pub fn footer_label(self) -> Option<&'static str> {
-        match self {
-            Action::Quit => Some("quit"),
-            Action::ToggleHelp => Some("help"),
-            Action::FocusNext => Some("next pane"),
-            Action::ToggleZoom => Some("zoom"),
-            Action::Refresh => Some("refresh"),
-            Action::SelectNext => Some("down"),
-            Action::SelectPrev => Some("up"),
-            Action::Fetch => Some("fetch"),
-            Action::CreateTags => Some("tag"),
-            Action::PushTags => Some("push tags"),
-            Action::Activate => Some("open"),
-            Action::Compare => Some("compare"),
-            Action::ToggleMerges => Some("merges"),
-            Action::CopyUrl => Some("copy url"),
-            Action::OpenUrl => Some("open url"),
-            Action::ToggleTick => Some("tick"),
-            Action::Waive => Some("waive"),
-            Action::MarkPush => Some("push start/end"),
-            Action::SearchLog => Some("search"),
-            Action::LogFilter => Some("filter"),
-            Action::Compose => Some("write"),
-            Action::ExportNotes => Some("export notes"),
-            _ => None,
-        }
-    }
+actions! {
+//  variant        config name       default keys       footer           help text
+    Quit           "quit"            ["q", "ctrl-c"]    "quit"           "quit shipdeck",
+    ToggleHelp     "toggle_help"     ["?"]              "help"           "show or hide this help",
+    Cancel         "cancel"          ["esc"]            -                "close the overlay / leave zoom",
+    FocusNext      "focus_next"      ["tab"]            "next pane"      "focus the next pane",
+    FocusPrev      "focus_prev"      ["shift-tab"]      -                "focus the previous pane",
+    FocusChecklist "focus_checklist" ["1"]              -                "focus Checklist",
+    FocusRepos     "focus_repos"     ["2"]              -                "focus Repos & tags",
+    FocusRollout   "focus_rollout"   ["3"]              -                "focus Rollout",
+    FocusSentry    "focus_sentry"    ["4"]              -                "focus Sentry",
+    FocusLog       "focus_log"       ["5"]              -                "focus Log",
+    ToggleZoom     "toggle_zoom"     ["z"]              "zoom"           "zoom the focused pane",
+    Refresh        "refresh"         ["r"]              "refresh"        "poll every service now",
+    SelectNext     "select_next"     ["down", "j"]      "down"           "select the next row",
+    SelectPrev     "select_prev"     ["up", "k"]        "up"             "select the previous row",
+    PageDown       "page_down"       ["pgdn", "ctrl-d"] -                "page down",
+    PageUp         "page_up"         ["pgup", "ctrl-u"] -                "page up",
+    SelectFirst    "select_first"    ["home", "g"]      -                "select the first row",
+    SelectLast     "select_last"     ["end", "G"]       -                "select the last row",
+    Fetch          "fetch"           ["f"]              "fetch"          "fetch every repository (git fetch --tags)",
+    CreateTags     "create_tags"     ["t"]              "tag"            "create the next push tag where one is needed",
+    PushTags       "push_tags"       ["P"]              "push tags"      "push created tags to the remote",
+    Activate       "activate"        ["enter"]          "open"           "open the selection / confirm a dialog",
+    Compare        "compare"         ["c"]              "compare"        "compare the previous tag with the target",
+    ToggleMerges   "toggle_merges"   ["m"]              "merges"         "show or hide merge commits (compare)",
+    CopyUrl        "copy_url"        ["y"]              "copy url"       "copy the compare URL (OSC 52)",
+    OpenUrl        "open_url"        ["o"]              "open url"       "open the compare URL in a browser",
+    ToggleTick     "toggle_tick"     ["space", "x"]     "tick"           "tick or untick the selected checklist item",
+    Waive          "waive"           ["w"]              "waive"          "waive the selected item, giving a reason",
+    MarkPush       "mark_push"       ["s"]              "push start/end" "mark the push started / finished",
+    SearchLog      "search_log"      ["/"]              "search"         "search the log (esc clears)",
+    LogFilter      "log_filter"      ["F"]              "filter"         "log: all, people, system or mine",
+    Compose        "compose"         ["i"]              "write"          "write in the log (enter sends, esc leaves)",
+    ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
 }
 
 #[cfg(test)]

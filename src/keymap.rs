@@ -1,5 +1,6 @@
-//! Key chord -> action. Defaults are built in; `[keys]` in the config replaces
-//! an action's keys (`refresh = "R"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
+//! Key chord -> action. Defaults come from the action table
+//! (`Action::default_keys`); `[keys]` in the config replaces an action's keys
+//! (`refresh = "R"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
 //! A key bound to two actions is an error, never a silent winner.
 
 use crate::action::Action;
@@ -163,44 +164,6 @@ pub struct Keymap {
     by_key: HashMap<KeyChord, Action>,
 }
 
-fn defaults(action: Action) -> &'static [&'static str] {
-    match action {
-        Action::Quit => &["q", "ctrl-c"],
-        Action::ToggleHelp => &["?"],
-        Action::Cancel => &["esc"],
-        Action::FocusNext => &["tab"],
-        Action::FocusPrev => &["shift-tab"],
-        Action::FocusChecklist => &["1"],
-        Action::FocusRepos => &["2"],
-        Action::FocusRollout => &["3"],
-        Action::FocusSentry => &["4"],
-        Action::FocusLog => &["5"],
-        Action::ToggleZoom => &["z"],
-        Action::Refresh => &["r"],
-        Action::SelectNext => &["down", "j"],
-        Action::SelectPrev => &["up", "k"],
-        Action::PageDown => &["pgdn", "ctrl-d"],
-        Action::PageUp => &["pgup", "ctrl-u"],
-        Action::SelectFirst => &["home", "g"],
-        Action::SelectLast => &["end", "G"],
-        Action::Fetch => &["f"],
-        Action::CreateTags => &["t"],
-        Action::PushTags => &["P"],
-        Action::Activate => &["enter"],
-        Action::Compare => &["c"],
-        Action::ToggleMerges => &["m"],
-        Action::CopyUrl => &["y"],
-        Action::OpenUrl => &["o"],
-        Action::ToggleTick => &["space", "x"],
-        Action::Waive => &["w"],
-        Action::MarkPush => &["s"],
-        Action::SearchLog => &["/"],
-        Action::LogFilter => &["F"],
-        Action::Compose => &["i"],
-        Action::ExportNotes => &["e"],
-    }
-}
-
 impl Default for Keymap {
     fn default() -> Self {
         Keymap::with_overrides(&[]).expect("built-in keymap is valid")
@@ -212,7 +175,7 @@ impl Keymap {
     /// replaced by the given ones.
     pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Self, KeymapError> {
         let mut chosen: Vec<(Action, Vec<String>)> =
-            Action::ALL.iter().map(|a| (*a, defaults(*a).iter().map(|s| s.to_string()).collect())).collect();
+            Action::ALL.iter().map(|a| (*a, a.default_keys().iter().map(|s| s.to_string()).collect())).collect();
         for (name, keys) in overrides {
             let action = Action::from_name(name).ok_or_else(|| KeymapError::UnknownAction(name.clone()))?;
             if let Some(slot) = chosen.iter_mut().find(|(a, _)| *a == action) {
