@@ -2,7 +2,8 @@
 //! goes through the same loading and validation as a user's file and
 //! `demo --serve` can print or write it for `status` and other cockpits.
 
-use super::fleet::{ENVS, Fleet};
+use super::fleet::Fleet;
+use super::fleet_state::ENVS;
 use super::repos::DemoRepo;
 use crate::config::format_duration;
 use chrono::{Datelike, Duration, NaiveTime, Timelike};

@@ -19,6 +19,7 @@
 //!   and `/api/0/organizations/{org}/issues/` (new issues and a regression
 //!   once it has).
 
+use super::fleet_state::{ENVS, FleetState};
 use super::sentry;
 use super::story::{Health, Story};
 use axum::body::{Body, Bytes};
@@ -27,51 +28,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 use tokio::sync::oneshot;
 
-pub const ENVS: [&str; 2] = ["stage", "prod"];
 pub const QUIRKS: [&str; 10] =
     ["empty", "bare-sha", "missing", "broken", "hang", "huge", "binary", "html", "hostile", "slow"];
-
-pub(super) struct FleetState {
-    pub(super) story: Story,
-    pub(super) speed: f64,
-    /// The story starts with the first request, so a slow start (building the
-    /// demo repositories, a loaded machine) never skips its beginning. The
-    /// wall clock at that moment places story times on real clocks (Sentry).
-    started: std::sync::OnceLock<(Instant, DateTime<Utc>)>,
-    /// Requests seen per (service, env) version endpoint: drives the mixed fleet.
-    counters: Vec<AtomicU64>,
-    /// The Sentry routes' rate-limit window.
-    pub(super) sentry_rate: sentry::RateWindow,
-}
-
-impl FleetState {
-    fn started(&self) -> (Instant, DateTime<Utc>) {
-        *self.started.get_or_init(|| (Instant::now(), Utc::now()))
-    }
-
-    pub(super) fn story_time(&self) -> f64 {
-        self.started().0.elapsed().as_secs_f64() * self.speed
-    }
-
-    /// The wall-clock time the story started (with the first request).
-    pub(super) fn started_wall(&self) -> DateTime<Utc> {
-        self.started().1
-    }
-
-    fn index(&self, service: &str, env: &str) -> Option<(usize, usize)> {
-        let s = self.story.services.iter().position(|n| n == service)?;
-        let e = ENVS.iter().position(|n| *n == env)?;
-        Some((s, e))
-    }
-}
 
 /// A running fleet; stops when dropped.
 pub struct Fleet {
@@ -85,13 +50,7 @@ impl Fleet {
     pub async fn start(story: Story, speed: f64) -> std::io::Result<Fleet> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(FleetState {
-            counters: (0..story.services.len() * ENVS.len()).map(|_| AtomicU64::new(0)).collect(),
-            story: story.clone(),
-            speed,
-            started: std::sync::OnceLock::new(),
-            sentry_rate: sentry::RateWindow::default(),
-        });
+        let state = Arc::new(FleetState::new(story.clone(), speed));
         let app = Router::new()
             .route("/quirks/{kind}/__version__", get(quirk_version))
             .route("/quirks/{kind}/__heartbeat__", get(quirk_heartbeat))

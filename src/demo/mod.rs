@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod fleet;
+pub mod fleet_state;
 pub mod repos;
 pub mod run;
 pub mod sentry;

@@ -24,7 +24,7 @@
 //! [`RATE_LIMIT`] requests per wall-clock second, counted but never
 //! enforced); a missing or wrong token is a 401.
 
-use super::fleet::FleetState;
+use super::fleet_state::{FleetState, RATE_LIMIT};
 use super::story::Story;
 use axum::Json;
 use axum::Router;
@@ -34,7 +34,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The token the demo's Sentry accepts (`Authorization: Bearer …`).
 pub const DEMO_SENTRY_TOKEN: &str = "demo-sentry-token";
@@ -46,8 +46,6 @@ pub const SPIKE_PROJECT: usize = 0;
 pub const BUCKET_SECS: i64 = 300;
 /// Buckets before the spike's own that already show it.
 pub const SPIKE_LEAD_BUCKETS: i64 = 2;
-/// `X-Sentry-Rate-Limit-Limit`: requests per one-second window.
-pub const RATE_LIMIT: u64 = 40;
 /// `X-Sentry-Rate-Limit-ConcurrentLimit`.
 pub const CONCURRENT_LIMIT: u64 = 25;
 /// Data points one events-stats answer holds at most, as on sentry.io.
@@ -525,23 +523,6 @@ pub fn search(mut list: Vec<Value>, params: &[(String, String)]) -> Vec<Value> {
     list
 }
 
-/// Requests counted per wall-clock second, for the rate-limit headers.
-#[derive(Debug, Default)]
-pub struct RateWindow(Mutex<(i64, u64)>);
-
-impl RateWindow {
-    /// Counts one request at `now` (epoch seconds): the requests left in
-    /// its window, and the window's reset (the next second).
-    pub fn take(&self, now: i64) -> (u64, i64) {
-        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if w.0 != now {
-            *w = (now, 0);
-        }
-        w.1 += 1;
-        (RATE_LIMIT.saturating_sub(w.1), now + 1)
-    }
-}
-
 /// `Authorization: Bearer <DEMO_SENTRY_TOKEN>`.
 pub fn authorized(headers: &HeaderMap) -> bool {
     let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
@@ -963,18 +944,6 @@ mod tests {
         let custom = issues(0, "payments", &later);
         assert!(custom.iter().all(|i| i["project"]["slug"] == "payments"));
         assert!(custom[0]["shortId"].as_str().unwrap().starts_with("PAYMENTS-"));
-    }
-
-    #[test]
-    fn rate_limit_window_counts_down_and_resets() {
-        let w = RateWindow::default();
-        assert_eq!(w.take(100), (39, 101));
-        assert_eq!(w.take(100), (38, 101));
-        for _ in 0..50 {
-            w.take(100);
-        }
-        assert_eq!(w.take(100), (0, 101), "never below zero");
-        assert_eq!(w.take(101), (39, 102));
     }
 
     #[test]
