@@ -1,6 +1,7 @@
 //! shipdeck — a full-screen terminal release cockpit.
 //!
-//! Module map (see DESIGN.md in the project notes for the why):
+//! Module map (ARCHITECTURE.md at the top of the repository has the whole
+//! picture: what each part owns and may import):
 //!
 //! - [`cli`]: clap definitions of every subcommand and the global flags.
 //! - [`config`]: the TOML config: loading, validation with file/line/key errors, paths.
@@ -12,7 +13,8 @@
 //! - [`ui`]: pure rendering of the model; themes.
 //! - [`app`]: the event loop that owns the model.
 //! - [`demo`]: the built-in demo fleet (also the integration tests' server).
-//! - [`headless`]: the CLI front ends (`status`, `check`).
+//! - [`headless`]: the CLI front ends (`status`, `repos`, `log`, …).
+//! - `module_graph` (tests only): fails `cargo test` on an import cycle.
 #![forbid(unsafe_code)]
 
 pub mod action;
@@ -25,6 +27,8 @@ pub mod headless;
 pub mod identity;
 pub mod io;
 pub mod keymap;
+#[cfg(test)]
+mod module_graph;
 pub mod session;
 pub mod terminal;
 #[doc(hidden)]
