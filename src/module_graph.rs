@@ -106,13 +106,13 @@ fn paths(text: &str) -> Vec<String> {
 /// The module a path names, seen from `from`: the deepest file it reaches.
 fn resolve(path: &str, from: &Module, modules: &BTreeMap<Module, PathBuf>) -> Option<Module> {
     let segs: Vec<&str> = path.split("::").map(str::trim).filter(|s| !s.is_empty()).collect();
-    let mut target: Module = match segs.first()? {
-        &"crate" => Vec::new(),
-        &"super" => {
+    let mut target: Module = match *segs.first()? {
+        "crate" => Vec::new(),
+        "super" => {
             let ups = segs.iter().take_while(|s| **s == "super").count();
             from[..from.len().checked_sub(ups)?].to_vec()
         }
-        &"self" => from.clone(),
+        "self" => from.clone(),
         _ => return None,
     };
     target.extend(segs.iter().skip_while(|s| matches!(**s, "crate" | "super" | "self")).map(|s| s.to_string()));
