@@ -1,0 +1,83 @@
+//! How each event reads in the log, and how it is styled.
+
+use super::{Event, EventKind};
+use chrono::{DateTime, Utc};
+
+impl Event {
+    /// How the event reads in the log, and how it is styled.
+    pub fn describe(&self) -> (crate::domain::event::LogKind, String) {
+        use crate::domain::event::LogKind;
+        let who = format!("{} ({})", self.actor.name, self.actor.role.as_str());
+        match &self.kind {
+            EventKind::Chat { text } => (LogKind::Chat, format!("{who}: {text}")),
+            EventKind::Tick { item, note, overrides_role } => {
+                let note = note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} ticked {item}{over}{note}"))
+            }
+            EventKind::Untick { item, overrides_role } => {
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} unticked {item}{over}"))
+            }
+            EventKind::Waive { item, reason, overrides_role } => {
+                let over = if *overrides_role { " (for another role)" } else { "" };
+                (LogKind::Git, format!("{who} waived {item}{over} — {reason}"))
+            }
+            EventKind::TagCreated { repo, tag, commit } => {
+                let short = crate::domain::probe::short_sha(commit);
+                (LogKind::Git, format!("{repo}: tagged {tag} at {short} by {}", self.actor.name))
+            }
+            EventKind::TagPushed { repo, tag } => (LogKind::Git, format!("{repo}: pushed {tag} ({})", self.actor.name)),
+            EventKind::VersionChanged { env, service, from, to, commit } => {
+                let c =
+                    commit.as_deref().map(|c| format!(" ({})", crate::domain::probe::short_sha(c))).unwrap_or_default();
+                (LogKind::Version, format!("{env} · {service} {from} -> {to}{c}"))
+            }
+            EventKind::HeartbeatChanged { env, service, from, to } => {
+                (LogKind::Heartbeat, format!("{env} · {service} heartbeat {from} -> {to}"))
+            }
+            EventKind::EndpointDown { env, service, outage, error, .. } => {
+                (LogKind::Error, down_text(env, service, *outage, error))
+            }
+            EventKind::EndpointUp { env, service, since, .. } => {
+                (LogKind::Version, up_text(env, service, *since, self.at))
+            }
+            EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
+            EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::Notable { text } => (LogKind::Chat, format!("{who} notable: {text}")),
+            EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),
+            EventKind::Unblock { number } => (LogKind::Git, format!("{who} resolved blocker #{number}")),
+            EventKind::Pick { repo, sha, summary } => {
+                let short = crate::domain::probe::short_sha(sha);
+                (LogKind::Git, format!("{who} to pick: {repo} {short} {summary}"))
+            }
+            EventKind::Note { text } => (LogKind::Chat, format!("{who} note: {text}")),
+            EventKind::SentrySpike { project, since_push, baseline, .. } => {
+                let text = if *baseline > 0 {
+                    let r = *since_push as f64 / *baseline as f64;
+                    format!("Sentry: {project} errors {r:.1}x baseline since the push ({since_push} vs {baseline})")
+                } else {
+                    format!("Sentry: {project} {since_push} errors since the push, none before")
+                };
+                (LogKind::Error, text)
+            }
+        }
+    }
+}
+
+/// How an `endpoint_down` event reads in the log.
+fn down_text(env: &str, service: &str, outage: u32, error: &str) -> String {
+    let nth = if outage > 1 { format!(" (outage {outage})") } else { String::new() };
+    format!("{env} · {service} down{nth}: {error}")
+}
+
+/// How an `endpoint_up` event reads in the log: how long the outage lasted.
+fn up_text(env: &str, service: &str, since: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let s = (at - since).num_seconds().max(0);
+    let lasted = match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
+        _ => format!("{}h {:02}m", s / 3600, (s / 60) % 60),
+    };
+    format!("{env} · {service} answers again after {lasted}")
+}
