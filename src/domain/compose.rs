@@ -3,7 +3,7 @@
 //! `/help`). Unknown commands are answered with help in the log, never a
 //! popup.
 
-use super::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use super::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::{Confirm, Model};

@@ -4,10 +4,8 @@
 
 pub mod actor;
 pub mod checklist;
-pub mod checklist_eval;
-pub mod checklist_report;
-pub mod checklist_update;
 pub mod compose;
+pub mod duration;
 pub mod event;
 pub mod id_set;
 pub mod input;

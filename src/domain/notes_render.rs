@@ -2,8 +2,9 @@
 //! the "This week's push is done!" mail, and the template for the next
 //! push's notes. Pure: the time zone comes in, the text goes out.
 
+use super::checklist::eval::{ItemState, evaluate};
 use super::checklist::prod_env;
-use super::checklist_eval::{ItemState, evaluate, human};
+use super::duration::human;
 use super::model::Model;
 use super::probe::short_sha;
 use super::release::hero_for;

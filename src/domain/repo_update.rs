@@ -288,7 +288,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
             }
             vec![Effect::PushTags { tags: list }]
         }
-        // The checklist's dialogs are confirmed in `checklist_update`.
+        // The checklist's dialogs are confirmed in `checklist::update`.
         other => {
             model.confirm = Some(other);
             Vec::new()

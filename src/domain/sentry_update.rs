@@ -167,7 +167,8 @@ pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::checklist_eval::{ItemState, Verdict as Check, evaluate};
+    use crate::domain::checklist::Verdict as Check;
+    use crate::domain::checklist::eval::{ItemState, evaluate};
     use crate::domain::sentry::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState, StatsEndpoint};
     use crate::domain::{Heartbeat, Msg, update};
     use crate::testkit;

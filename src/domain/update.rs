@@ -1,6 +1,6 @@
 //! `update`: the only place the model changes. Pure: no clock, no IO.
 
-use super::checklist_update as checklist;
+use super::checklist::update as checklist;
 use super::event::LogKind;
 use super::journal::EventKind;
 use super::model::Confirm;

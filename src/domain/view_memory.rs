@@ -24,7 +24,7 @@ impl ViewMemory {
             zoomed: model.zoomed,
             service: model.selected,
             repo: model.repo_selected,
-            check: super::checklist_eval::evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone()),
+            check: super::checklist::eval::evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone()),
         }
     }
 

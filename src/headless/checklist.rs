@@ -7,8 +7,8 @@ use super::drive::Driver;
 use super::{Exit, journal_for};
 use crate::cli::{ChecklistArgs, Global, TickArgs};
 use crate::config::Config;
-use crate::domain::checklist_eval::{TickAsk, TickRefused, evaluate, plan_tick};
-use crate::domain::checklist_report::ChecklistReport;
+use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use crate::domain::checklist::report::ChecklistReport;
 use crate::domain::{Model, Msg};
 use crate::io::sanitize::clean_max;
 use crate::session;
@@ -54,7 +54,7 @@ fn text(r: &ChecklistReport) -> String {
         let _ = write!(out, "push started {}", started.with_timezone(&tz).format("%H:%M"));
         match (r.push.finished, r.push.duration_s) {
             (Some(f), Some(d)) => {
-                let took = crate::domain::checklist_eval::human(chrono::Duration::seconds(d));
+                let took = crate::domain::duration::human(chrono::Duration::seconds(d));
                 let _ = writeln!(out, ", finished {} ({took})", f.with_timezone(&tz).format("%H:%M"));
             }
             _ => out.push_str(", still running\n"),

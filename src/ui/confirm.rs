@@ -107,7 +107,7 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
         }
         Confirm::FinishPush { .. } => {
             let started = model.checklist.push_started.as_ref().map(|(s, who)| {
-                let took = crate::domain::checklist_eval::human(ctx.now - *s);
+                let took = crate::domain::duration::human(ctx.now - *s);
                 format!(" Started {} by {}, {took} ago.", local(*s), who.name)
             });
             let mut v = vec![Line::styled(" Mark the push as finished now.", t.text)];

@@ -5,7 +5,7 @@
 use super::RenderCtx;
 use super::widgets::{fit, span};
 use crate::domain::Model;
-use crate::domain::checklist_eval::evaluate;
+use crate::domain::checklist::eval::evaluate;
 use crate::domain::release::WindowState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

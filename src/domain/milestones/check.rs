@@ -1,6 +1,7 @@
 //! What is due: the milestones true now that were not posted yet.
 
-use crate::domain::checklist_eval::{evaluate, human};
+use crate::domain::checklist::eval::evaluate;
+use crate::domain::duration::human;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
 use crate::domain::remote::Remote;

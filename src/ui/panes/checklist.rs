@@ -4,7 +4,9 @@
 //! line. The bottom line tells the selected item's story: owner, who and
 //! when, or the evidence an auto item saw.
 
-use crate::domain::checklist_eval::{ChecklistView, ItemState, ItemView, Verdict, evaluate, human};
+use crate::domain::checklist::Verdict;
+use crate::domain::checklist::eval::{ChecklistView, ItemState, ItemView, evaluate};
+use crate::domain::duration::human;
 use crate::domain::{Model, Pane};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{fit, pane_block};

@@ -1,12 +1,28 @@
 //! The push checklist: phases of items, each owned by a role. Manual items
 //! are ticked by people; auto items are judged from live state (see
-//! `checklist_eval`). What people did is a fold over the journal's tick,
+//! `checklist::eval`). What people did is a fold over the journal's tick,
 //! untick and waive events, so every cockpit and every restart agrees.
 
 use super::actor::Role;
 use super::journal::{Event, EventActor, EventKind, Order};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
+
+mod auto;
+pub mod eval;
+pub mod report;
+pub mod update;
+
+/// What an auto item's rule says now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// Not yet: the rollout or the tags are still on their way.
+    Wait,
+    /// Something is wrong: a service not answering, a scan failing, the
+    /// window missed.
+    Fail,
+}
 
 /// What an auto item looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,11 +2,12 @@
 //! another role's item and for taking back a sign-off), waive with a typed
 //! reason, and mark the push started / finished. Every change is an event.
 
-use super::checklist_eval::{TickAsk, TickRefused, evaluate, human, plan_tick};
-use super::input::{Edit, LineInput};
-use super::journal::EventKind;
-use super::model::{Confirm, Model, Prompt, PromptFor};
-use super::msg::Effect;
+use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use crate::domain::duration::human;
+use crate::domain::input::{Edit, LineInput};
+use crate::domain::journal::EventKind;
+use crate::domain::model::{Confirm, Model, Prompt, PromptFor};
+use crate::domain::msg::Effect;
 
 fn selected_id(model: &Model) -> Option<String> {
     evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone())
@@ -163,7 +164,8 @@ mod tests {
     use super::*;
     use crate::action::Action;
     use crate::domain::actor::Role;
-    use crate::domain::checklist_eval::{ItemState, Verdict};
+    use crate::domain::checklist::Verdict;
+    use crate::domain::checklist::eval::ItemState;
     use crate::domain::journal::Event;
     use crate::domain::model::Pane;
     use crate::domain::{Msg, update};
