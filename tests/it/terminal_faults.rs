@@ -59,6 +59,9 @@ fn ctrl_z_suspends_and_continuing_redraws_a_usable_cockpit() {
 fn sigtstp_from_kill_suspends_like_ctrl_z() {
     let s = setup();
     let p = cockpit(&s);
+    // The cockpit draws before its signal task has run; a SIGTSTP before the
+    // handler is discarded, the cockpit being in an orphaned process group.
+    p.wait_until("the cockpit to catch SIGTSTP", Duration::from_secs(20), |p| p.catches(libc::SIGTSTP));
     p.signal("TSTP");
     suspended(&p);
     resumed_and_usable(p);

@@ -114,6 +114,15 @@ impl Pty {
         stat.rsplit_once(')')?.1.split_whitespace().next()?.chars().next()
     }
 
+    /// Whether the program has a handler for signal `number` (its bit in
+    /// `SigCgt` in /proc): a signal sent before the handler is there takes
+    /// its default action instead.
+    pub fn catches(&self, number: i32) -> bool {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{}/status", self.pid())) else { return false };
+        let Some(mask) = status.lines().find_map(|l| l.strip_prefix("SigCgt:")) else { return false };
+        u64::from_str_radix(mask.trim(), 16).is_ok_and(|m| m >> (number - 1) & 1 == 1)
+    }
+
     /// Polls until `f` holds or the deadline passes.
     pub fn wait_until(&self, what: &str, deadline: Duration, mut f: impl FnMut(&Pty) -> bool) {
         let end = Instant::now() + deadline;
