@@ -1,0 +1,37 @@
+//! shipdeck's integration tests, one test binary: each module was once a
+//! binary of its own, and linking the crate into each dominated `cargo test`.
+//! Nothing here changes process-wide state (environment, current directory,
+//! signal dispositions), so the modules share one process and its parallel
+//! test threads; the binary under test and `git` get their environment per
+//! command.
+
+mod common;
+
+mod checklist_cli;
+mod checklist_screen;
+mod compose_pty;
+mod config;
+mod dockerflow;
+mod git;
+mod git_log_equal;
+mod git_remote_faults;
+mod hostile_sources;
+mod hostile_text;
+mod journal_cli;
+mod journal_crash;
+mod journal_faults;
+mod log_screen;
+mod notes;
+mod notify;
+mod poller;
+mod pty;
+mod readme;
+mod real_repos;
+mod repos_cli;
+mod repos_screen;
+mod screen;
+mod secrets;
+mod sentry_client;
+mod sentry_screen;
+mod status_cli;
+mod terminal_faults;
