@@ -120,11 +120,12 @@ pub async fn run(
         tokio::spawn(follow_journal(tx.clone(), f));
     }
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e))?;
+    let job = job_signals();
     let mut guard = TerminalGuard::enter()?;
 
     spawn_read_input(in_tx.clone())?;
     tokio::spawn(clock(tx.clone(), config.poll.interval.min(Duration::from_secs(1))));
-    tokio::spawn(signals(tx.clone(), in_tx, interrupts));
+    tokio::spawn(signals(tx.clone(), in_tx, interrupts, job));
 
     let mut view = ViewState::default();
     let mut draws: u64 = 0;
@@ -380,20 +381,43 @@ async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::F
 /// SIGTERM and SIGHUP quit like `q`, so the terminal is restored and
 /// temporary files removed; SIGTSTP suspends like ctrl-z; SIGCONT and
 /// SIGWINCH redraw.
-async fn signals(tx: mpsc::UnboundedSender<Msg>, input: mpsc::UnboundedSender<Input>, mut quit: Interrupts) {
+/// Job-control and resize signals, caught from the moment this is made:
+/// made before the terminal is taken over, so a Ctrl-Z or a `kill -TSTP`
+/// that comes early is never lost (a session leader's default action for
+/// it is to ignore it, which would leave the cockpit running unsuspended).
+#[cfg(unix)]
+struct JobSignals {
+    tstp: tokio::signal::unix::Signal,
+    cont: tokio::signal::unix::Signal,
+    winch: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+fn job_signals() -> Option<JobSignals> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Some(JobSignals {
+        tstp: signal(SignalKind::from_raw(libc::SIGTSTP)).ok()?,
+        cont: signal(SignalKind::from_raw(libc::SIGCONT)).ok()?,
+        winch: signal(SignalKind::window_change()).ok()?,
+    })
+}
+
+#[cfg(not(unix))]
+struct JobSignals;
+
+#[cfg(not(unix))]
+fn job_signals() -> Option<JobSignals> {
+    None
+}
+
+async fn signals(
+    tx: mpsc::UnboundedSender<Msg>,
+    input: mpsc::UnboundedSender<Input>,
+    mut quit: Interrupts,
+    job: Option<JobSignals>,
+) {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut tstp), Ok(mut cont), Ok(mut winch)) = (
-            signal(SignalKind::from_raw(libc::SIGTSTP)),
-            signal(SignalKind::from_raw(libc::SIGCONT)),
-            signal(SignalKind::window_change()),
-        ) else {
-            let which = quit.recv().await;
-            tracing::info!("{which}: quitting");
-            let _ = tx.send(Msg::Action(Action::Quit));
-            return;
-        };
+    if let Some(JobSignals { mut tstp, mut cont, mut winch }) = job {
         loop {
             let sent = tokio::select! {
                 which = quit.recv() => {
@@ -410,10 +434,10 @@ async fn signals(tx: mpsc::UnboundedSender<Msg>, input: mpsc::UnboundedSender<In
             }
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = (tx, input, quit.recv().await);
-    }
+    let _ = (input, job);
+    let which = quit.recv().await;
+    tracing::info!("{which}: quitting");
+    let _ = tx.send(Msg::Action(Action::Quit));
 }
 
 /// OSC 52: the terminal puts the text on the clipboard, also over ssh.
