@@ -206,6 +206,7 @@ pub(super) async fn run_remote(
 mod tests {
     use super::*;
 
+    #[test]
     fn urls_are_shown_without_userinfo() {
         assert_eq!(shown_url("https://x-token:ghp_abc@github.com/o/r.git"), "https://github.com/o/r.git");
         assert_eq!(shown_url("http://ghp_abc@127.0.0.1:9/r"), "http://127.0.0.1:9/r");
