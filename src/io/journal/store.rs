@@ -1,32 +1,16 @@
-//! The journal on disk: one JSON event per line.
-//!
-//! Appending takes a short advisory lock, makes sure the line starts on a
-//! fresh line (a fragment torn by a crash is terminated first, so it stays one
-//! reported bad line and the new event is whole), writes the line in one
-//! `write`, then fsyncs: an acknowledged event is on disk. A failed write is
-//! truncated away, leaving the file exactly as it was. An append never reads
-//! more than the file's last byte.
-//!
-//! Loading streams the file line by line, keeps every whole line of a file
-//! whose last line was torn, and says what it skipped; it never truncates or
-//! rewrites the file. Every line is untrusted (other processes and, once
-//! shared, other machines write it): each field is cleaned as it is read.
-//! Several processes (cockpits, `shipdeck tick`, `shipdeck log`) append to one
-//! file; each follows it by reading on from where it stopped.
+//! The journal store: where a journal lives, appending under a lock with
+//! fsync, loading and following from a cursor, the last clock.
 
+use super::clean::clean_event;
+use super::lines::{Line, Lines, MAX_LINE};
 use crate::domain::id_set::{IdPrints, Seen, fingerprint};
-use crate::domain::journal::{Event, EventKind, MAX_TEXT, VERSION};
+use crate::domain::journal::{Event, VERSION};
 use crate::io::regular_file::{self, create_private_dir};
-use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 use chrono::NaiveDate;
 use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-
-/// The longest line read; a longer one is skipped and reported. No event
-/// this build writes comes near it.
-pub const MAX_LINE: usize = 256 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -265,161 +249,6 @@ impl JournalStore {
     }
 }
 
-enum Line<'a> {
-    End,
-    /// Bytes at the end of the file without a newline.
-    Torn(usize),
-    /// A line of this many bytes (with its newline), and its text.
-    Whole(usize, &'a [u8]),
-    /// A line of this many bytes, too long to keep, was passed over.
-    TooLong(usize),
-}
-
-/// Whole lines read from a file in large chunks, handed out from the buffer
-/// itself (no copy per line), never holding more than a chunk: a line longer
-/// than [`MAX_LINE`] is passed over, not gathered.
-struct Lines<R> {
-    reader: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-}
-
-impl<R: Read> Lines<R> {
-    /// `expected`: how many bytes are left to read, so following a journal
-    /// (a few new lines a second) does not set up a whole chunk each time.
-    fn new(reader: R, expected: u64) -> Self {
-        let size = usize::try_from(expected).unwrap_or(usize::MAX).saturating_add(1).clamp(8 * 1024, 4 * MAX_LINE);
-        Lines { reader, buf: vec![0; size], start: 0, end: 0 }
-    }
-
-    /// More bytes after what is buffered; 0 at the end of the file.
-    fn fill(&mut self) -> std::io::Result<usize> {
-        loop {
-            match self.reader.read(&mut self.buf[self.end..]) {
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn next(&mut self) -> std::io::Result<Line<'_>> {
-        loop {
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
-                let line = self.start..self.start + i;
-                self.start += i + 1;
-                if i > MAX_LINE {
-                    return Ok(Line::TooLong(i + 1));
-                }
-                return Ok(Line::Whole(i + 1, &self.buf[line]));
-            }
-            let pending = self.end - self.start;
-            if pending > MAX_LINE {
-                return self.skip_long_line(pending);
-            }
-            // Keep the partial line, make room after it, read on.
-            self.buf.copy_within(self.start..self.end, 0);
-            (self.start, self.end) = (0, pending);
-            if self.end == self.buf.len() {
-                // The file grew since it was sized, or a line is long: at
-                // most four times the longest line, so room always remains.
-                self.buf.resize((self.buf.len() * 2).min(4 * MAX_LINE), 0);
-            }
-            if self.fill()? == 0 {
-                self.start = self.end;
-                return Ok(if pending == 0 { Line::End } else { Line::Torn(pending) });
-            }
-        }
-    }
-
-    fn skip_long_line(&mut self, mut skipped: usize) -> std::io::Result<Line<'_>> {
-        loop {
-            (self.start, self.end) = (0, 0);
-            if self.fill()? == 0 {
-                return Ok(Line::Torn(skipped));
-            }
-            if let Some(i) = memchr::memchr(b'\n', &self.buf[..self.end]) {
-                self.start = i + 1;
-                return Ok(Line::TooLong(skipped + i + 1));
-            }
-            skipped += self.end;
-        }
-    }
-}
-
-/// Cleans every text an event carries, as any other untrusted input: no
-/// control characters, escapes, bidi overrides or invisible characters, and
-/// bounded lengths. Identifiers lose what would make two different values
-/// look equal; texts people wrote keep their line breaks.
-fn clean_event(e: &mut Event) {
-    clean_in_place(&mut e.id, 200);
-    clean_in_place(&mut e.replica, 64);
-    clean_in_place(&mut e.actor.name, 40);
-    let id = |s: &mut String| clean_in_place(s, 200);
-    match &mut e.kind {
-        EventKind::Chat { text }
-        | EventKind::Notable { text }
-        | EventKind::Blocker { text }
-        | EventKind::Note { text } => {
-            clean_text_in_place(text, MAX_TEXT);
-        }
-        EventKind::Tick { item, note, .. } => {
-            id(item);
-            if let Some(n) = note {
-                clean_text_in_place(n, MAX_TEXT);
-            }
-        }
-        EventKind::Untick { item, .. } => id(item),
-        EventKind::Waive { item, reason, .. } => {
-            id(item);
-            clean_text_in_place(reason, MAX_TEXT);
-        }
-        EventKind::TagCreated { repo, tag, commit } => {
-            id(repo);
-            id(tag);
-            id(commit);
-        }
-        EventKind::TagPushed { repo, tag } => {
-            id(repo);
-            id(tag);
-        }
-        EventKind::VersionChanged { env, service, from, to, commit } => {
-            for s in [env, service, from, to] {
-                id(s);
-            }
-            if let Some(c) = commit {
-                id(c);
-            }
-        }
-        EventKind::HeartbeatChanged { env, service, from, to } => {
-            for s in [env, service, from, to] {
-                id(s);
-            }
-        }
-        EventKind::EndpointDown { env, service, state, error, .. } => {
-            for s in [env, service, state] {
-                id(s);
-            }
-            clean_in_place(error, 200);
-        }
-        EventKind::EndpointUp { env, service, .. } => {
-            id(env);
-            id(service);
-        }
-        EventKind::Pick { repo, sha, summary } => {
-            id(repo);
-            id(sha);
-            clean_in_place(summary, 200);
-        }
-        EventKind::SentrySpike { project, .. } => id(project),
-        EventKind::PushStarted | EventKind::PushFinished | EventKind::Unblock { .. } => {}
-    }
-}
-
 /// Names the cases the OS error alone leaves puzzling.
 fn explain(e: std::io::Error) -> std::io::Error {
     match e.raw_os_error() {
@@ -429,37 +258,12 @@ fn explain(e: std::io::Error) -> std::io::Error {
         _ => e,
     }
 }
-
 #[cfg(test)]
 mod tests {
+    use super::super::testing::*;
     use super::*;
-    use crate::domain::actor::Role;
-    use crate::domain::journal::{EventActor, EventKind};
-    use chrono::{TimeZone, Utc};
+    use crate::domain::journal::EventKind;
     use std::os::unix::fs::PermissionsExt;
-
-    fn event(id: &str, text: &str) -> Event {
-        Event {
-            v: VERSION,
-            id: id.into(),
-            at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap(),
-            replica: String::new(),
-            seq: 0,
-            actor: EventActor { name: "alice".into(), role: Role::Rm },
-            kind: EventKind::Chat { text: text.into() },
-        }
-    }
-
-    fn store() -> (tempfile::TempDir, JournalStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = JournalStore::for_push(dir.path(), "AMO Push!", NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
-        (dir, s)
-    }
-
-    fn ids(l: &Loaded) -> Vec<&str> {
-        l.events.iter().map(|e| e.id.as_str()).collect()
-    }
-
     #[test]
     fn append_and_load_round_trip() {
         let (_d, s) = store();
@@ -567,26 +371,6 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_cleaned_as_they_are_read_and_huge_ones_skipped() {
-        let (_d, s) = store();
-        create_private_dir(s.path().parent().unwrap()).unwrap();
-        let mut f = OpenOptions::new().create(true).append(true).mode(0o600).open(s.path()).unwrap();
-        let hostile = "{\"v\":1,\"id\":\"h\\u001b]0;t\\u0007\",\"at\":\"2026-11-26T15:00:00Z\",\"actor\":{\"name\":\"mal\\u202elory\\u200b\",\"role\":\"qa\"},\"kind\":\"chat\",\"text\":\"hi\\u009b2J\\u001b[31m there\\nsecond \\ufeffline\"}\n";
-        f.write_all(hostile.as_bytes()).unwrap();
-        f.write_all(&vec![b'x'; MAX_LINE + 10]).unwrap();
-        f.write_all(b"\n").unwrap();
-        s.append(&event("e2", "after")).unwrap();
-        let l = s.load().unwrap();
-        assert_eq!(ids(&l), ["e2", "h"]);
-        let h = &l.events[1];
-        assert_eq!(h.actor.name, "mallory");
-        assert_eq!(h.kind, EventKind::Chat { text: "hi there\nsecond line".into() });
-        assert!(
-            l.damage.len() == 1 && l.damage[0].contains("line 2:") && l.damage[0].contains("longer than any event")
-        );
-    }
-
-    #[test]
     fn following_reads_only_new_whole_lines() {
         let (_d, s) = store();
         s.append(&event("e1", "one")).unwrap();
@@ -645,53 +429,6 @@ mod tests {
         let s = JournalStore::new(blocker.join("j.jsonl"));
         let err = s.append(&event("e1", "x")).unwrap_err().to_string();
         assert!(err.contains("not-a-dir/j.jsonl") && err.contains("NOT saved"), "{err}");
-    }
-
-    #[test]
-    fn a_journal_that_grew_after_it_was_sized_is_read_whole() {
-        let (_d, s) = store();
-        s.append(&event("e0", "x")).unwrap();
-        let mut lines = Lines::new(std::fs::File::open(s.path()).unwrap(), 0);
-        s.append(&event("e1", &"y".repeat(MAX_TEXT))).unwrap();
-        for _ in 0..40 {
-            s.append(&event("e2", &"z".repeat(MAX_TEXT))).unwrap();
-        }
-        let mut whole = 0;
-        while let Line::Whole(..) = lines.next().unwrap() {
-            whole += 1;
-        }
-        assert_eq!(whole, 42);
-    }
-
-    #[test]
-    fn lines_of_every_length_are_read_whole_or_skipped_whole() {
-        let (_d, s) = store();
-        create_private_dir(s.path().parent().unwrap()).unwrap();
-        let mut bytes = Vec::new();
-        // Lines that end exactly at, just before and just after chunk
-        // boundaries, and long ones on both sides of the limit.
-        let mut want = Vec::new();
-        for (i, len) in
-            [10, MAX_LINE - 400, 3 * MAX_LINE, MAX_LINE - 300, 5 * MAX_LINE, 1, MAX_LINE + 1].iter().enumerate()
-        {
-            let e = event(&format!("e{i}"), "x");
-            let mut line = serde_json::to_vec(&e).unwrap();
-            if *len > line.len() {
-                // Pad inside the JSON (spaces are allowed) to the length wanted.
-                line.splice(1..1, std::iter::repeat_n(b' ', len - line.len()));
-            }
-            if line.len() <= MAX_LINE {
-                want.push(format!("e{i}"));
-            }
-            bytes.extend(line);
-            bytes.push(b'\n');
-        }
-        std::fs::write(s.path(), &bytes).unwrap();
-        let l = s.load().unwrap();
-        assert_eq!(ids(&l), want.iter().map(String::as_str).collect::<Vec<_>>());
-        assert_eq!(l.damage.len(), 3, "{:?}", l.damage);
-        assert_eq!(l.cursor.offset, bytes.len() as u64);
-        assert_eq!(l.cursor.line, 7);
     }
 
     #[derive(Debug, Clone)]

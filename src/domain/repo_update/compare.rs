@@ -1,0 +1,130 @@
+//! The compare view (open, load), its URL (open, copy) and the "Pushing:"
+//! lines over each push's range.
+
+use super::note::note;
+use crate::domain::model::Model;
+use crate::domain::msg::Effect;
+use crate::domain::remote::Remote;
+use crate::domain::repos::{CommitInfo, CompareRange, CompareView, RepoRow, RepoSpec, TagState, ref_label};
+use chrono::{DateTime, Utc};
+
+/// One line of the "Pushing:" block: the compare URL over the push's range,
+/// or why there is none worth following.
+pub fn pushing_line(row: &RepoRow) -> Option<String> {
+    let status = row.status.value()?;
+    let range = status.range()?;
+    // The range is empty: a link to nothing would only be noise, and no
+    // web URL is needed to say so.
+    if status.state() == TagState::Unchanged {
+        return Some(format!("no changes since {}", range.from));
+    }
+    let url = row.compare_url(&range.from, &range.to_label())?;
+    Some(if range.to_head { format!("{url}  (not tagged yet)") } else { url })
+}
+
+/// The "Pushing:" block of the notes: `(repo, line)` per repository with a
+/// web URL, over the push's compare range. Before a repository is tagged its
+/// URL ends at the branch head's commit: a URL never names a tag that does
+/// not exist yet.
+pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
+    model.repos.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
+}
+
+pub fn open_compare(model: &mut Model) -> Vec<Effect> {
+    let repo = model.repo_selected;
+    let Some(row) = model.repos.get(repo) else { return Vec::new() };
+    let Some(status) = row.status.value() else {
+        note(model, "this repository has not been scanned yet");
+        return Vec::new();
+    };
+    let Some(CompareRange { from, to, to_head }) = status.range() else {
+        note(model, "no previous push tag to compare from");
+        return Vec::new();
+    };
+    model.generation += 1;
+    let generation = model.generation;
+    let spec: RepoSpec = row.spec.clone();
+    model.compare = Some(CompareView {
+        repo,
+        from: from.clone(),
+        to: to.clone(),
+        to_head,
+        generation,
+        commits: Remote::Loading,
+        show_merges: false,
+        selected: 0,
+    });
+    vec![Effect::LoadCompare { generation, repo, spec, from, to }]
+}
+
+pub fn on_compare_loaded(
+    model: &mut Model,
+    generation: u64,
+    result: Result<Vec<CommitInfo>, String>,
+    at: DateTime<Utc>,
+) {
+    let Some(view) = model.compare.as_mut() else { return };
+    if view.generation != generation {
+        return;
+    }
+    view.commits = match result {
+        Ok(value) => Remote::Ready { value, at },
+        Err(error) => Remote::Failed { error, at },
+    };
+}
+
+/// The compare URL of the open view, else of the selected repository.
+pub fn current_url(model: &Model) -> Option<String> {
+    if let Some(view) = &model.compare {
+        return model.repos.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
+    }
+    let row = model.repos.get(model.repo_selected)?;
+    let range = row.status.value()?.range()?;
+    row.compare_url(&range.from, &range.to_label())
+}
+
+pub fn url_effect(model: &mut Model, copy: bool) -> Vec<Effect> {
+    match current_url(model) {
+        Some(url) if copy => {
+            note(model, &format!("copied {url}"));
+            vec![Effect::Copy(url)]
+        }
+        Some(url) => vec![Effect::OpenUrl(url)],
+        None => {
+            note(model, "no compare URL: set web_url for this repository and make sure it has a previous push tag");
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::action::Action;
+    use crate::domain::msg::Msg;
+    use crate::domain::update::update;
+    #[test]
+    fn compare_opens_loads_and_ignores_stale_answers() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
+        m.focus = crate::domain::Pane::Repos;
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        let [Effect::LoadCompare { generation, from, to, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!((from.as_str(), to.as_str()), ("2026.11.19", "b".repeat(40).as_str()));
+        let generation = *generation;
+        update(&mut m, Msg::CompareLoaded { generation: generation - 1, result: Ok(vec![]), at: t0() });
+        assert!(matches!(m.compare.as_ref().unwrap().commits, Remote::Loading));
+        let mut merge = commit("e");
+        merge.merge = true;
+        update(&mut m, Msg::CompareLoaded { generation, result: Ok(vec![commit("d"), merge]), at: t0() });
+        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 1, "merges hidden by default");
+        update(&mut m, Msg::Action(Action::ToggleMerges));
+        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 2);
+        let copy = update(&mut m, Msg::Action(Action::CopyUrl));
+        assert_eq!(copy, vec![Effect::Copy("https://github.com/example/web/compare/2026.11.19...bbbbbbbbbbbb".into())]);
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(m.compare.is_none());
+    }
+}

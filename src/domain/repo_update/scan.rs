@@ -1,0 +1,200 @@
+//! Scans of the repositories, and the targets their tags set for the release
+//! and for each service.
+
+use crate::domain::event::LogKind;
+use crate::domain::model::Model;
+use crate::domain::msg::Effect;
+use crate::domain::remote::Remote;
+use crate::domain::repos::RepoStatus;
+use crate::domain::rollout::Target;
+use crate::domain::tags;
+use chrono::{DateTime, Utc};
+
+/// How often repositories are re-scanned without being asked (someone may
+/// tag from the command line or another cockpit).
+pub const RESCAN_SECS: i64 = 60;
+
+pub fn scan_due(model: &Model) -> bool {
+    !model.repos.is_empty() && model.repos_scanned.is_none_or(|t| (model.now - t).num_seconds() >= RESCAN_SECS)
+}
+
+/// Asks for a scan of every repository not already being scanned.
+pub fn scan_all(model: &mut Model) -> Vec<Effect> {
+    model.generation += 1;
+    let generation = model.generation;
+    model.repos_scanned = Some(model.now);
+    let mut repos = Vec::new();
+    for (i, row) in model.repos.iter_mut().enumerate() {
+        if row.scanning {
+            continue;
+        }
+        row.scanning = true;
+        row.scan_gen = generation;
+        if matches!(row.status, Remote::Idle) {
+            row.status = Remote::Loading;
+        }
+        repos.push((i, row.spec.clone()));
+    }
+    if repos.is_empty() {
+        return Vec::new();
+    }
+    vec![Effect::ScanRepos {
+        generation,
+        repos,
+        push_date: model.release.push_date,
+        tag_format: model.release.tag_format.clone(),
+    }]
+}
+
+pub fn on_scanned(
+    model: &mut Model,
+    generation: u64,
+    repo: usize,
+    result: Result<RepoStatus, String>,
+    at: DateTime<Utc>,
+) {
+    let Some(row) = model.repos.get_mut(repo) else { return };
+    if generation < row.scan_gen {
+        return;
+    }
+    row.scanning = false;
+    row.status = match result {
+        Ok(value) => Remote::Ready { value, at },
+        Err(error) => Remote::Failed { error, at },
+    };
+    refresh_targets(model);
+}
+
+/// Services follow their repository's target tag; the release's target is the
+/// newest push tag any repository has for the push date (unless `--target`).
+pub fn refresh_targets(model: &mut Model) {
+    let format = model.release.tag_format.clone();
+    if !model.release.target_fixed {
+        let newest = model
+            .repos
+            .iter()
+            .filter_map(|r| r.status.value())
+            .filter_map(|s| s.plan.current.as_ref())
+            .max_by_key(|(_, t)| *t)
+            .map(|(name, _)| name.clone());
+        let base = tags::PushTag::base(model.release.push_date).name(&format);
+        let target = newest.unwrap_or(base);
+        if target != model.release.target_tag {
+            let text = if newest_is_tag(model, &target) {
+                format!("target {target}: the newest tag of this push")
+            } else {
+                format!("target {target}: no repository is tagged for this push yet")
+            };
+            model.release.target_tag = target;
+            let now = model.now;
+            model.push_log(now, LogKind::System, text);
+        }
+    }
+    let release_target = model.release.target_tag.clone();
+    let fixed = model.release.target_fixed;
+    for i in 0..model.rollout.services.len() {
+        let repo = model.rollout.services[i].repo;
+        let target = match repo.and_then(|r| model.repos.get(r)).and_then(|r| r.status.value()) {
+            Some(status) if !fixed => {
+                Target { tag: status.target_tag().to_string(), commit: status.target_commit().map(str::to_string) }
+            }
+            _ => Target::tag(&release_target),
+        };
+        model.rollout.services[i].target = target;
+    }
+}
+
+fn newest_is_tag(model: &Model, target: &str) -> bool {
+    model
+        .repos
+        .iter()
+        .filter_map(|r| r.status.value())
+        .any(|s| s.plan.current.as_ref().is_some_and(|(t, _)| t == target))
+}
+
+pub(super) fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
+    model.generation += 1;
+    let generation = model.generation;
+    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    row.scanning = true;
+    row.scan_gen = generation;
+    vec![Effect::ScanRepos {
+        generation,
+        repos: vec![(repo, row.spec.clone())],
+        push_date: model.release.push_date,
+        tag_format: model.release.tag_format.clone(),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::domain::msg::Msg;
+    use crate::domain::update::update;
+    use crate::domain::{Heartbeat, Probe, ProbeState, VersionInfo};
+    #[test]
+    fn first_tick_scans_every_repo_once() {
+        let mut m = model();
+        let effects = update(&mut m, Msg::Tick(t0()));
+        let scans: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::ScanRepos { .. })).collect();
+        assert_eq!(scans.len(), 1);
+        let Effect::ScanRepos { repos, .. } = scans[0] else { unreachable!() };
+        assert_eq!(repos.len(), 2);
+        let again = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+        assert!(!again.iter().any(|e| matches!(e, Effect::ScanRepos { .. })), "not rescanned every tick");
+    }
+
+    #[test]
+    fn stale_scans_are_dropped() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        let current = m.repos[0].scan_gen;
+        update(&mut m, Msg::RepoScanned { generation: current - 1, repo: 0, result: Err("old".into()), at: t0() });
+        assert!(matches!(m.repos[0].status, Remote::Loading));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
+        assert!(m.repos[0].status.value().is_some());
+    }
+
+    #[test]
+    fn services_follow_their_repository_target_including_commits() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "c"));
+        scanned(&mut m, 1, status(&[("2026.11.19", "a")], "d"));
+        assert_eq!(m.rollout.services[0].target.tag, "2026.11.26-1");
+        assert_eq!(m.rollout.services[0].target.commit.as_deref(), Some("c".repeat(40).as_str()));
+        // The release follows the newest tag for the push date; unlinked services use it.
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        assert_eq!(m.rollout.services[1].target.tag, "2026.11.26-1");
+        // A service that reports only a commit is on target when it is the tag's commit.
+        let probe = Probe {
+            state: ProbeState::Ok,
+            info: VersionInfo { commit: Some("ccccccc".into()), ..Default::default() },
+            heartbeat: Heartbeat::Ok,
+            heartbeat_detail: None,
+            error: None,
+            latency_ms: Some(1),
+            final_url: None,
+            at: t0(),
+        };
+        let generation = m.rollout.services[0].cells[1].as_ref().unwrap().in_flight.unwrap();
+        update(&mut m, Msg::Probed { generation, service: 0, env: 1, probe });
+        assert_eq!(m.rollout.progress(1).on_target, 1);
+    }
+
+    #[test]
+    fn the_log_names_the_target_the_header_shows() {
+        let mut m = model();
+        let first = m.log.front().unwrap().text.clone();
+        assert!(first.starts_with("session started: AMO push 2026-11-26") && !first.contains("target"), "{first}");
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        let said: Vec<&str> = m.log.iter().map(|l| l.text.as_str()).collect();
+        assert!(said.contains(&"target 2026.11.26-1: the newest tag of this push"), "{said:?}");
+        // Said once, not at every scan.
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
+        assert_eq!(m.log.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
+    }
+}

@@ -1,0 +1,24 @@
+//! git, local and remote. Local work (scan, compare, tag) uses git2 and is
+//! blocking: callers run it under `spawn_blocking`, opening the repository
+//! per call (`git2::Repository` is `Send`, not `Sync`). Network work (fetch,
+//! ls-remote, push) runs the `git` CLI non-interactively so the user's
+//! credential helpers and ssh config apply, and a password prompt fails fast
+//! instead of hanging; each command runs in its own process group, killed
+//! whole when the remote does not answer in time.
+//!
+//! Ref names, remote URLs, paths and git's own messages are untrusted text:
+//! they are cleaned here, before they reach the model. A raw name is kept
+//! only as long as git still needs it.
+//!
+//! `local` holds the git2 work, `cli` runs the git command, `remote` talks
+//! to remotes through it; `error` is what they all answer with.
+
+mod cli;
+mod error;
+mod local;
+mod remote;
+
+pub use cli::{NETWORK_TIMEOUT, run_git, shown_url};
+pub use error::GitError;
+pub use local::{compare, create_tag, find_commit, scan};
+pub use remote::{fetch, fetch_within, push_tag, push_tag_within, remote_has_tag, remote_tag};
