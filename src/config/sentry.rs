@@ -1,8 +1,9 @@
 //! `[sentry]`: where the Sentry API is, which projects to watch, where the
 //! token comes from (never the token itself), and the spike thresholds.
 
+use super::ConfigError;
+use super::ctx::Ctx;
 use super::raw::{RawSentry, RawSentryProject};
-use super::{ConfigError, Ctx};
 use crate::domain::model::ServiceSpec;
 use crate::domain::sentry::{ProjectSpec, SentrySpec};
 use std::path::PathBuf;

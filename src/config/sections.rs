@@ -1,0 +1,173 @@
+//! The checklist, repositories and keys sections of the config.
+
+use super::ctx::Ctx;
+use super::*;
+
+impl Ctx<'_> {
+    /// Keys are `checklist.phase[P].items[I].field`, 0-based as in the file.
+    pub(super) fn checklist(
+        &self,
+        raw: &Spanned<raw::RawChecklist>,
+        envs: &[String],
+    ) -> Result<Vec<PhaseSpec>, ConfigError> {
+        if raw.get_ref().phase.is_empty() {
+            return Err(self.err(raw, "checklist.phase", "must have at least one phase".into()));
+        }
+        let mut out: Vec<PhaseSpec> = Vec::new();
+        // Item id -> the phase it first appeared in.
+        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (p, ph) in raw.get_ref().phase.iter().enumerate() {
+            let key = format!("checklist.phase[{p}]");
+            let name = ph.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(self.err(&ph.name, &format!("{key}.name"), "must not be empty".into()));
+            }
+            if ph.items.is_empty() {
+                return Err(self.err(&ph.name, &format!("{key}.items"), format!("phase `{name}` has no items")));
+            }
+            let mut items: Vec<ItemSpec> = Vec::new();
+            for (i, it) in ph.items.iter().enumerate() {
+                let key = format!("{key}.items[{i}]");
+                let id = it.id.get_ref();
+                if id.is_empty() {
+                    return Err(self.err(&it.id, &format!("{key}.id"), "must not be empty".into()));
+                }
+                if let Some(c) = id.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.')) {
+                    return Err(self.err(
+                        &it.id,
+                        &format!("{key}.id"),
+                        format!("`{id}` contains {c:?}; ids use only lowercase a-z, 0-9, `-`, `_` and `.`"),
+                    ));
+                }
+                if let Some(phase) = seen.get(id) {
+                    return Err(self.err(
+                        &it.id,
+                        &format!("{key}.id"),
+                        format!("item id `{id}` is already used (in phase `{phase}`)"),
+                    ));
+                }
+                seen.insert(id.clone(), name.clone());
+                let text = it.text.get_ref().trim().to_string();
+                if text.is_empty() {
+                    return Err(self.err(&it.text, &format!("{key}.text"), "must not be empty".into()));
+                }
+                let role =
+                    it.role.get_ref().parse::<Role>().map_err(|m| self.err(&it.role, &format!("{key}.role"), m))?;
+                let auto = match &it.auto {
+                    Some(a) => {
+                        let rule = AutoRule::parse(a.get_ref()).map_err(|m| self.err(a, &format!("{key}.auto"), m))?;
+                        if let AutoRule::OnTarget(env) = &rule
+                            && !envs.contains(env)
+                        {
+                            return Err(self.err(
+                                a,
+                                &format!("{key}.auto"),
+                                format!("environment `{env}` is not in release.environments {envs:?}"),
+                            ));
+                        }
+                        Some(rule)
+                    }
+                    None => None,
+                };
+                items.push(ItemSpec { id: id.clone(), text, role, auto });
+            }
+            out.push(PhaseSpec { name, items });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn repos(&self, raw: &[raw::RawRepo]) -> Result<Vec<RepoSpec>, ConfigError> {
+        let mut out: Vec<RepoSpec> = Vec::new();
+        for (i, r) in raw.iter().enumerate() {
+            let name = r.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(self.err(&r.name, &format!("repos[{i}].name"), "must not be empty".into()));
+            }
+            if out.iter().any(|x| x.name == name) {
+                return Err(self.err(&r.name, &format!("repos[{i}].name"), format!("repo `{name}` is listed twice")));
+            }
+            let raw_path = r.path.get_ref().trim();
+            if raw_path.is_empty() {
+                return Err(self.err(&r.path, &format!("repos.{name}.path"), "must not be empty".into()));
+            }
+            let web_url = match &r.web_url {
+                Some(u) => Some(self.url(u, &format!("repos.{name}.web_url"))?.trim_end_matches('/').to_string()),
+                None => None,
+            };
+            if let (Some(b), None) = (&r.security_branch, &r.security_remote) {
+                return Err(self.err(b, &format!("repos.{name}.security_branch"), "needs security_remote".into()));
+            }
+            out.push(RepoSpec {
+                name,
+                path: self.expand_path(raw_path),
+                remote: r.remote.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "origin".into()),
+                branch: r.branch.clone().filter(|s| !s.trim().is_empty()),
+                web_url,
+                security: r.security_remote.clone().map(|remote| SecuritySpec {
+                    remote,
+                    branch: r.security_branch.as_ref().map(|b| b.get_ref().clone()),
+                }),
+                tag_unchanged: r.tag_unchanged,
+            });
+        }
+        Ok(out)
+    }
+
+    /// `~` is the home directory; a relative path is relative to the config file.
+    pub(super) fn expand_path(&self, p: &str) -> String {
+        if let Some(rest) = p.strip_prefix("~/").or(if p == "~" { Some("") } else { None })
+            && let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+        {
+            return home.join(rest).display().to_string();
+        }
+        let path = Path::new(p);
+        if path.is_relative()
+            && let Some(dir) =
+                Path::new(self.path).parent().filter(|d| Path::new(self.path).is_file() && !d.as_os_str().is_empty())
+        {
+            return dir.join(path).display().to_string();
+        }
+        p.to_string()
+    }
+
+    pub(super) fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
+        let s = v.get_ref().trim();
+        // A URL may carry credentials: an error quotes it without them.
+        let shown = crate::domain::redact::url(s);
+        let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{shown}` is not a URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+            return Err(self.err(v, key, format!("`{shown}` is not an http(s) URL with a host")));
+        }
+        Ok(parsed.to_string())
+    }
+
+    pub(super) fn keymap(&self, keys: Option<&toml::Table>) -> Result<Keymap, ConfigError> {
+        let Some(keys) = keys else { return Ok(Keymap::default()) };
+        let mut overrides = Vec::new();
+        for (action, value) in keys {
+            let list = match value {
+                toml::Value::String(s) => vec![s.clone()],
+                toml::Value::Array(a) => {
+                    a.iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| self.keys_err(action, "expected a key or a list of keys".into()))?
+                }
+                _ => return Err(self.keys_err(action, "expected a key or a list of keys".into())),
+            };
+            overrides.push((action.clone(), list));
+        }
+        Keymap::with_overrides(&overrides).map_err(|e| {
+            let action = e.action_name().map(str::to_string).unwrap_or_else(|| {
+                // BadKey messages start with the action name in backticks.
+                e.to_string().split('`').nth(1).unwrap_or_default().to_string()
+            });
+            self.keys_err(&action, e.to_string())
+        })
+    }
+
+    pub(super) fn keys_err(&self, action: &str, message: String) -> ConfigError {
+        let at = locate::find_key(self.src, "keys", action).or_else(|| self.src.find("[keys]")).unwrap_or(0);
+        self.err_span(&(at..at), &format!("keys.{action}"), message)
+    }
+}
