@@ -1,0 +1,94 @@
+//! One cell: its glyph, its style, and the spans it draws.
+
+use crate::domain::probe::NO_VERSION_ENDPOINT;
+use crate::domain::rollout::{Cell, CellStatus, Target};
+use crate::domain::{Heartbeat, ProbeState, Remote};
+use crate::ui::RenderCtx;
+use crate::ui::widgets::{age, fit};
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use super::layout::*;
+
+pub fn glyph(status: CellStatus, cell: &Cell) -> &'static str {
+    status.glyph(matches!(cell.state, Remote::Loading))
+}
+
+pub fn status_style(status: CellStatus, ctx: &RenderCtx) -> Style {
+    let t = ctx.theme;
+    match status {
+        CellStatus::OnTarget => t.ok,
+        CellStatus::OtherVersion => t.other,
+        CellStatus::Mixed => t.warn,
+        CellStatus::Error => t.error,
+        CellStatus::Unknown => t.unknown,
+    }
+}
+
+pub(super) fn failure_label(state: ProbeState, message: &str) -> String {
+    match state {
+        ProbeState::HttpError => message.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
+        // The detail line has the body's reason when there is one.
+        ProbeState::NoEndpoint if message == NO_VERSION_ENDPOINT => "404 no endpoint".into(),
+        ProbeState::NoEndpoint if message.starts_with("HTTP 404") => "HTTP 404".into(),
+        ProbeState::NoEndpoint => "no version.json".into(),
+        other => other.as_str().replace('_', " "),
+    }
+}
+
+pub(super) fn cell_spans<'a>(
+    cell: Option<&Cell>,
+    target: &Target,
+    layout: CellLayout,
+    ctx: &RenderCtx,
+) -> Vec<Span<'a>> {
+    let t = ctx.theme;
+    let Some(cell) = cell else {
+        return vec![Span::styled(fit("  —", layout.width), t.unknown)];
+    };
+    let status = cell.status(target);
+    let style = status_style(status, ctx);
+    let (text, commit) = match &cell.state {
+        // The two versions are spelled out in the detail line.
+        Remote::Ready { .. } if cell.mixed.is_some() => ("mixed".to_string(), None),
+        Remote::Ready { .. } => version_text(cell).unwrap_or_default(),
+        Remote::Failed { error, .. } => (failure_label(error.state, &error.message), None),
+        Remote::Loading => ("polling…".into(), None),
+        Remote::Idle => ("".into(), None),
+    };
+    // Without a commit to show, the version text takes its column too.
+    let text_w = layout.text_width() + if layout.commit && commit.is_none() { COMMIT_W } else { 0 };
+    let mut spans = vec![
+        Span::raw("  "),
+        Span::styled(glyph(status, cell), style),
+        Span::raw(" "),
+        Span::styled(fit(&text, text_w), style),
+    ];
+    if let Some(commit) = commit.filter(|_| layout.commit) {
+        spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
+    }
+    if layout.heartbeat {
+        let (g, s) = match cell.heartbeat {
+            Heartbeat::Ok => ("♥", t.ok),
+            Heartbeat::Warning => ("!", t.warn),
+            Heartbeat::Error => ("✗", t.error),
+            Heartbeat::Unknown if heartbeat_unexplained(cell) => ("?", t.warn),
+            Heartbeat::Unknown => ("·", t.unknown),
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(g, s));
+    }
+    if layout.age {
+        let a = cell.state.at().map(|at| age(ctx.now - at)).unwrap_or_default();
+        spans.push(Span::styled(format!(" {a:>3}"), t.muted));
+    }
+    spans
+}
+
+/// A heartbeat that was asked and gave no Dockerflow answer while the
+/// service itself is up: worth a `?` and a line of its own. While the service
+/// is down, the outage explains it.
+pub(super) fn heartbeat_unexplained(cell: &Cell) -> bool {
+    let down = matches!(&cell.state, Remote::Failed { error, .. } if error.state.is_down());
+    cell.heartbeat == Heartbeat::Unknown && cell.heartbeat_detail.is_some() && !down
+}
