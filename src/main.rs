@@ -101,7 +101,7 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         }
         None => {
             shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
-            let interrupts = app::Interrupts::catch()?;
+            let interrupts = app::signals::Interrupts::catch()?;
             let config = load(&global)?;
             let mut model = session::build_model(&config, &global, chrono::Utc::now());
             let follow = match session::data_dir(&global) {

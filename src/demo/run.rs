@@ -4,7 +4,8 @@
 use super::config::{DemoConfigOptions, demo_config};
 use super::fleet::Fleet;
 use super::story::Story;
-use crate::app::{self, Frontend, Interrupts};
+use crate::app::signals::Interrupts;
+use crate::app::{self, Frontend};
 use crate::cli::{DemoArgs, Global};
 use crate::config::{Config, DEFAULT_TAG_FORMAT};
 use crate::domain::release::format_tag;

@@ -1,0 +1,149 @@
+//! Input to messages: a chord through the keymap to an action, or, while
+//! typing, a key to an edit of the composer.
+
+use super::Input;
+use crate::action::Action;
+use crate::domain::Msg;
+use crate::domain::input::Edit;
+use crate::keymap::Keymap;
+use crate::ui;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub(super) fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
+    Ok(match input {
+        Input::Key(key) => {
+            let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+            if typing && !ctrl_c {
+                edit_for(&key).map(Msg::Edit)
+            } else if let Some(action) = keymap.action_for(&key) {
+                Some(Msg::Action(action))
+            } else if ctrl_c {
+                // Ctrl-C always gets out, even when `quit` was rebound.
+                Some(Msg::Action(Action::Quit))
+            } else {
+                None
+            }
+        }
+        // Pasted text goes into an open prompt, cleaned there, newlines as
+        // spaces; without a prompt it is dropped, never read as keys.
+        Input::Paste(text) if typing => Some(Msg::Paste(text)),
+        Input::Paste(_) => None,
+        Input::Resize => Some(Msg::Resize),
+        // Handled by the loop, which holds the terminal.
+        Input::Suspend | Input::Continued => None,
+        Input::Closed(None) => Some(Msg::Action(Action::Quit)),
+        Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
+    })
+}
+
+/// While the composer has the keyboard every key is text or editing: enter
+/// sends, alt-enter (or shift-enter) breaks the line, esc leaves, up on an
+/// empty composer recalls the last line sent. Text is cleaned here, where
+/// it enters.
+pub(super) fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::Result<Option<Msg>> {
+    use crate::domain::journal::MAX_TEXT;
+    use crate::io::sanitize::clean_text;
+    let key = match input {
+        Input::Key(key) => key,
+        Input::Paste(text) => {
+            // One past the limit is kept, so sending says the text was cut;
+            // a huge paste never fills the composer.
+            c.area.insert_str(clean_text(&text, MAX_TEXT + 1));
+            return Ok(None);
+        }
+        other => return translate(other, &Keymap::default(), false),
+    };
+    let (ctrl, alt, shift) = (
+        key.modifiers.contains(KeyModifiers::CONTROL),
+        key.modifiers.contains(KeyModifiers::ALT),
+        key.modifiers.contains(KeyModifiers::SHIFT),
+    );
+    Ok(match key.code {
+        KeyCode::Char('c') if ctrl => Some(Msg::Action(Action::Quit)),
+        KeyCode::Esc => Some(Msg::Composing(false)),
+        KeyCode::Enter if alt || shift => {
+            c.area.insert_newline();
+            None
+        }
+        KeyCode::Enter => c.take().map(|text| Msg::Compose(clean_text(&text, MAX_TEXT + 1))),
+        KeyCode::Up if c.recall_previous() => None,
+        _ => {
+            c.recall = None;
+            c.area.input(key);
+            None
+        }
+    })
+}
+
+/// Keys in a prompt are text and editing, not the keymap.
+pub(super) fn edit_for(key: &KeyEvent) -> Option<Edit> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('w') | KeyCode::Backspace if ctrl => Edit::DeleteWord,
+        KeyCode::Char('a') if ctrl => Edit::Home,
+        KeyCode::Char('e') if ctrl => Edit::End,
+        KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return None,
+        KeyCode::Char(c) => Edit::Char(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        KeyCode::Enter => Edit::Submit,
+        KeyCode::Esc => Edit::Cancel,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Msg;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> Input {
+        Input::Key(KeyEvent::new(code, mods))
+    }
+
+    fn typed(c: &mut ui::Composer, text: &str) {
+        for ch in text.chars() {
+            assert_eq!(compose_input(key(KeyCode::Char(ch), KeyModifiers::NONE), c).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn the_composer_sends_breaks_lines_recalls_and_leaves() {
+        let mut c = ui::Composer::default();
+        typed(&mut c, "q s t");
+        assert!(c.area.lines() == ["q s t"], "letters are text, not shortcuts");
+        assert_eq!(
+            compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap(),
+            Some(Msg::Compose("q s t".into()))
+        );
+        assert!(c.is_empty());
+        assert_eq!(
+            compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap(),
+            None,
+            "empty: nothing sent"
+        );
+        typed(&mut c, "one");
+        compose_input(key(KeyCode::Enter, KeyModifiers::ALT), &mut c).unwrap();
+        typed(&mut c, "two");
+        let sent = compose_input(key(KeyCode::Enter, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(sent, Some(Msg::Compose("one\ntwo".into())));
+        // Up on an empty composer: the last line sent, then the one before.
+        compose_input(key(KeyCode::Up, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(c.area.lines().join("\n"), "one\ntwo");
+        compose_input(key(KeyCode::Up, KeyModifiers::NONE), &mut c).unwrap();
+        assert_eq!(c.area.lines().join("\n"), "q s t");
+        // A paste is cleaned of escapes and control characters.
+        let mut p = ui::Composer::default();
+        compose_input(Input::Paste("see \x1b[31mticket\x07 42".into()), &mut p).unwrap();
+        assert_eq!(p.area.lines(), ["see ticket 42"]);
+        assert_eq!(compose_input(key(KeyCode::Esc, KeyModifiers::NONE), &mut p).unwrap(), Some(Msg::Composing(false)));
+        assert_eq!(
+            compose_input(key(KeyCode::Char('c'), KeyModifiers::CONTROL), &mut p).unwrap(),
+            Some(Msg::Action(Action::Quit))
+        );
+    }
+}
