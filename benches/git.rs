@@ -23,6 +23,7 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use shipdeck::domain::repos::RepoSpec;
 use shipdeck::domain::tags;
 use shipdeck::io::git;
+use shipdeck::testkit::git_command as git_cmd;
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
@@ -61,33 +62,6 @@ const AUTHORS: [&str; 5] = [
     "release-bot <bot@example.com>",
 ];
 const TAGGER: &str = "Release Manager <rm@example.com>";
-
-/// `git -C dir …` with no global or system config, `HOME` at `home`, and no
-/// inherited repository-selecting variables.
-fn git_cmd(home: &Path, dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(dir);
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-        "GIT_CONFIG",
-        "GIT_CONFIG_PARAMETERS",
-        "GIT_CONFIG_COUNT",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home)
-        .env("LC_ALL", "C")
-        .env("GIT_TERMINAL_PROMPT", "0");
-    cmd
-}
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: cannot run git ({e})"));

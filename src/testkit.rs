@@ -142,6 +142,34 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
     }
 }
 
+/// `git -C dir …` with no global or system config, `HOME` at `home`, and no
+/// inherited repository-selecting variables: histories built for tests and
+/// benchmarks come out the same on every machine.
+pub fn git_command(home: &std::path::Path, dir: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C").arg(dir);
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_CONFIG",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home)
+        .env("LC_ALL", "C")
+        .env("GIT_TERMINAL_PROMPT", "0");
+    cmd
+}
+
 /// A buffer as text, one line per row, trailing blanks trimmed; wide
 /// characters counted once. For snapshots.
 pub fn buffer_text(buf: &ratatui::buffer::Buffer) -> String {

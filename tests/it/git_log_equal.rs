@@ -30,6 +30,7 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use shipdeck::domain::repos::{CommitInfo, RepoSpec};
 use shipdeck::io::git;
 use shipdeck::io::git_walk;
+use shipdeck::testkit::git_command as git_cmd;
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -65,32 +66,6 @@ struct Repo {
     path: PathBuf,
     shas: Vec<String>,
     number: HashMap<String, usize>,
-}
-
-/// `git -C dir …` with no global or system config and `HOME` at `home`.
-fn git_cmd(home: &Path, dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(dir);
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_NAMESPACE",
-        "GIT_CONFIG",
-        "GIT_CONFIG_PARAMETERS",
-        "GIT_CONFIG_COUNT",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home)
-        .env("LC_ALL", "C")
-        .env("GIT_TERMINAL_PROMPT", "0");
-    cmd
 }
 
 fn run(cmd: &mut Command) -> String {
