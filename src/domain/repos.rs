@@ -160,11 +160,6 @@ impl RepoStatus {
         }
     }
 
-    /// Whether this repository is done for the checklist's tag item.
-    pub fn tag_done(&self) -> bool {
-        !self.needs_tag()
-    }
-
     /// The one compare range every view, URL, command and note uses.
     pub fn range(&self) -> Option<CompareRange> {
         let from = self.plan.previous.as_ref()?.0.clone();
@@ -294,14 +289,6 @@ impl TagRemote {
 
     pub fn is_pushed(&self) -> bool {
         *self == TagRemote::Pushed
-    }
-}
-
-/// Older answers only said whether the name exists, and only a same-commit
-/// tag counts as existing there.
-impl From<bool> for TagRemote {
-    fn from(pushed: bool) -> Self {
-        if pushed { TagRemote::Pushed } else { TagRemote::Absent }
     }
 }
 

@@ -125,7 +125,8 @@ impl Io {
                 for (repo, spec) in repos {
                     let (io, format) = (self.clone(), tag_format.clone());
                     tokio::spawn(async move {
-                        let result = blocking(move || {
+                        let what = format!("{}: scan", spec.name);
+                        let result = blocking(&what, move || {
                             git::scan(&spec, push_date, &format).map(Box::new).map_err(|e| e.to_string())
                         })
                         .await;
@@ -138,16 +139,19 @@ impl Io {
                     let io = self.clone();
                     tokio::spawn(async move {
                         let timeout = io.git_timeout;
-                        let result = match git::fetch_within(&spec, timeout).await {
-                            Ok(said) => {
-                                let has = match &tag {
-                                    Some(t) => git::remote_tag(&spec, t, timeout).await.ok(),
-                                    None => None,
-                                };
-                                Ok((said, has))
-                            }
-                            Err(e) => Err(e),
-                        };
+                        let what = format!("{}: fetch", spec.name);
+                        let result = guarded(&what, async {
+                            let said = git::fetch_within(&spec, timeout).await?;
+                            Ok(match &tag {
+                                None => (said, None),
+                                Some(t) => match git::remote_tag(&spec, t, timeout).await {
+                                    Ok(state) => (said, Some(state)),
+                                    // Said, not dropped: "not checked" would be wrong.
+                                    Err(e) => (format!("{said}; whether the remote has {t} is unknown: {e}"), None),
+                                },
+                            })
+                        })
+                        .await;
                         io.send(Msg::Fetched { repo, result, at: Utc::now() });
                     });
                 }
@@ -158,7 +162,8 @@ impl Io {
                     tokio::spawn(async move {
                         let t = tag.clone();
                         // The answer names the commit tagged, for the journal.
-                        let result = blocking(move || {
+                        let what = format!("{}: tag {t}", spec.name);
+                        let result = blocking(&what, move || {
                             git::create_tag(&spec, &t, &commit, &tagger, &message)
                                 .map(|_| commit)
                                 .map_err(|e| e.to_string())
@@ -172,7 +177,8 @@ impl Io {
                 for (repo, spec, tag) in tags {
                     let io = self.clone();
                     tokio::spawn(async move {
-                        let result = git::push_tag_within(&spec, &tag, io.git_timeout).await;
+                        let what = format!("{}: push of {tag}", spec.name);
+                        let result = guarded(&what, git::push_tag_within(&spec, &tag, io.git_timeout)).await;
                         io.send(Msg::TagPushed { repo, tag, result, at: Utc::now() });
                     });
                 }
@@ -180,7 +186,9 @@ impl Io {
             Effect::LoadCompare { generation, spec, from, to, .. } => {
                 let io = self.clone();
                 tokio::spawn(async move {
-                    let result = blocking(move || git::compare(&spec, &from, &to).map_err(|e| e.to_string())).await;
+                    let what = format!("{}: compare {from}..{to}", spec.name);
+                    let result =
+                        blocking(&what, move || git::compare(&spec, &from, &to).map_err(|e| e.to_string())).await;
                     io.send(Msg::CompareLoaded { generation, result, at: Utc::now() });
                 });
             }
@@ -305,8 +313,18 @@ async fn write_journal(
 }
 
 /// Runs blocking git work off the async threads; a panic becomes an error.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("internal error: {e}")))
+/// Blocking work off the runtime's threads. A panic in it still answers,
+/// naming `what` failed, so no row stays busy and no command waits.
+async fn blocking<T: Send + 'static>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(format!("{what}: internal error ({e})")))
+}
+
+/// The same for async work.
+async fn guarded<T>(what: &str, work: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
+    AssertUnwindSafe(work).catch_unwind().await.unwrap_or_else(|_| Err(format!("{what}: internal error")))
 }
 
 async fn open_url(url: &str) -> Result<(), String> {

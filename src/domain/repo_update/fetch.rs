@@ -27,11 +27,11 @@ pub fn fetch(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A fetch's answer: what git said, and where the remote stands on the
-/// target tag (a plain yes/no from older answers, or the full state).
-pub fn on_fetched<T: Into<TagRemote>>(
+/// target tag, when it could tell.
+pub fn on_fetched(
     model: &mut Model,
     repo: usize,
-    result: Result<(String, Option<T>), String>,
+    result: Result<(String, Option<TagRemote>), String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
     let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
@@ -39,7 +39,7 @@ pub fn on_fetched<T: Into<TagRemote>>(
     let name = row.spec.name.clone();
     match result {
         Ok((said, remote_has)) => {
-            row.tag_remote = remote_has.map(Into::into);
+            row.tag_remote = remote_has;
             row.last_result = Some((at, Ok(format!("fetched: {said}"))));
         }
         Err(e) => {
