@@ -7,7 +7,7 @@
 //!    alternate runs). Target: compare within 1.5x of `git log`.
 //! 2. A repository scan among 10,000 tags (`io::git::scan`: tag listing,
 //!    peeling, planning), with packed and with loose refs, and the pure
-//!    `domain::tags::plan` over the same 10,000 names. Target: scan under 50 ms.
+//!    `domain::release::tags::plan` over the same 10,000 names. Target: scan under 50 ms.
 //!
 //! `cargo bench --bench git`.
 //!
@@ -20,8 +20,8 @@
 
 use chrono::{Duration as Days, NaiveDate};
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use shipdeck::domain::release::tags;
 use shipdeck::domain::repos::RepoSpec;
-use shipdeck::domain::tags;
 use shipdeck::io::git;
 use shipdeck::testkit::git_command as git_cmd;
 use std::collections::HashSet;

@@ -9,8 +9,8 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use shipdeck::domain::actor::Role;
 use shipdeck::domain::journal::{Event, EventActor, EventKind, VERSION};
+use shipdeck::domain::kernel::actor::Role;
 use shipdeck::io::journal::JournalStore;
 use shipdeck::testkit;
 use std::hint::black_box;

@@ -1,6 +1,6 @@
 //! Every subcommand and the global flags.
 
-use crate::domain::actor::Role;
+use crate::domain::kernel::actor::Role;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;

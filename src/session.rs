@@ -5,7 +5,7 @@
 use crate::cli::Global;
 use crate::config::Config;
 use crate::domain::Model;
-use crate::domain::actor::{Actor, Role};
+use crate::domain::kernel::actor::{Actor, Role};
 use crate::domain::release::{Release, Window, format_tag, next_push_date};
 use crate::identity;
 use crate::ui::Theme;
@@ -158,7 +158,7 @@ pub fn data_dir(global: &Global) -> Option<std::path::PathBuf> {
 pub struct Follow {
     pub store: crate::io::journal::JournalStore,
     pub cursor: crate::io::journal::Cursor,
-    pub seen: crate::domain::id_set::IdPrints,
+    pub seen: crate::domain::kernel::id_set::IdPrints,
 }
 
 /// Loads the session's journal into the model. A journal written by a newer
@@ -172,7 +172,7 @@ pub fn open_journal(
     use crate::io::journal::JournalError;
     model.journal.replica = store.replica();
     model.journal.process = crate::io::replica::process_id();
-    let mut seen = crate::domain::id_set::IdPrints::default();
+    let mut seen = crate::domain::kernel::id_set::IdPrints::default();
     match store.read_from(crate::io::journal::Cursor::default(), &mut seen) {
         Ok(loaded) => {
             model.apply_events(&loaded.events);
@@ -202,7 +202,7 @@ fn view_path(store: &crate::io::journal::JournalStore) -> std::path::PathBuf {
 /// means the default view.
 fn restore_view(model: &mut Model, store: &crate::io::journal::JournalStore) {
     let Ok(text) = crate::io::regular_file::read_to_string(&view_path(store), MAX_SMALL_FILE) else { return };
-    match serde_json::from_str::<crate::domain::view_memory::ViewMemory>(&text) {
+    match serde_json::from_str::<crate::domain::view::memory::ViewMemory>(&text) {
         Ok(v) => v.restore(model),
         Err(e) => tracing::warn!("{}: ignored: {e}", view_path(store).display()),
     }
@@ -211,7 +211,7 @@ fn restore_view(model: &mut Model, store: &crate::io::journal::JournalStore) {
 /// Saves where the user was looking, for the next start. Best effort: the
 /// journal has everything that matters.
 pub fn save_view(model: &Model, store: &crate::io::journal::JournalStore) {
-    let memory = crate::domain::view_memory::ViewMemory::of(model);
+    let memory = crate::domain::view::memory::ViewMemory::of(model);
     let Ok(text) = serde_json::to_string(&memory) else { return };
     if let Err(e) = crate::io::regular_file::write_private(&view_path(store), text.as_bytes()) {
         tracing::warn!("{}: not saved: {e}", view_path(store).display());

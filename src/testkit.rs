@@ -2,7 +2,7 @@
 //! and benchmarks so they describe the same world the same way. Not part of
 //! the user-facing interface.
 
-use crate::domain::actor::{Actor, Role};
+use crate::domain::kernel::actor::{Actor, Role};
 use crate::domain::model::ServiceSpec;
 use crate::domain::release::{Release, Window};
 use crate::domain::{Endpoint, Heartbeat, Model, Probe, ProbeState, VersionInfo};
@@ -123,7 +123,7 @@ pub fn commit(seed: &str, summary: &str, author: &str, time: i64) -> crate::doma
 /// `head` the branch head's sha seed.
 pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::RepoStatus {
     let date = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
-    let plan = crate::domain::tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
+    let plan = crate::domain::release::tags::plan(tags.iter().map(|(t, _)| *t), date, "%Y.%m.%d");
     let sha = |seed: &str| seed.repeat(40 / seed.len().max(1));
     crate::domain::repos::RepoStatus {
         branch: "main".into(),

@@ -4,7 +4,7 @@
 use super::Input;
 use crate::action::Action;
 use crate::domain::Msg;
-use crate::domain::input::Edit;
+use crate::domain::kernel::input::Edit;
 use crate::keymap::Keymap;
 use crate::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -11,8 +11,8 @@ mod validate;
 
 use ctx::{Ctx, error_key};
 
-use crate::domain::actor::Role;
 use crate::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
+use crate::domain::kernel::actor::Role;
 use crate::domain::model::ServiceSpec;
 use crate::domain::release::{parse_weekday, parse_window, validate_tag_format};
 use crate::domain::repos::{RepoSpec, SecuritySpec};

@@ -133,7 +133,7 @@ impl Ctx<'_> {
     pub(super) fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
         let s = v.get_ref().trim();
         // A URL may carry credentials: an error quotes it without them.
-        let shown = crate::domain::redact::url(s);
+        let shown = crate::domain::kernel::redact::url(s);
         let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{shown}` is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
             return Err(self.err(v, key, format!("`{shown}` is not an http(s) URL with a host")));

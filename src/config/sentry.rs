@@ -27,8 +27,8 @@ pub struct SentryConfig {
 /// is kept, redacted, for the error that names it.
 pub fn without_userinfo(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(u) => crate::domain::redact::without_userinfo(&u).to_string(),
-        Err(_) => crate::domain::redact::url(url),
+        Ok(u) => crate::domain::kernel::redact::without_userinfo(&u).to_string(),
+        Err(_) => crate::domain::kernel::redact::url(url),
     }
 }
 

@@ -102,7 +102,7 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         seq: 0,
         actor: crate::domain::journal::EventActor {
             name: model.release.hero().unwrap_or("demo").to_string(),
-            role: crate::domain::actor::Role::Rm,
+            role: crate::domain::kernel::actor::Role::Rm,
         },
         kind: crate::domain::journal::EventKind::PushStarted,
     };

@@ -1,11 +1,11 @@
-use super::actor::Actor;
-use super::checklist::Checklist;
-use super::event::{LogEntry, LogKind};
-use super::journal::{Event, EventActor, EventKind};
-use super::msg::Effect;
-use super::release::Release;
-use super::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
-use super::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
+use crate::domain::checklist::Checklist;
+use crate::domain::journal::{Event, EventActor, EventKind};
+use crate::domain::kernel::actor::Actor;
+use crate::domain::log::{LogEntry, LogKind};
+use crate::domain::msg::Effect;
+use crate::domain::release::Release;
+use crate::domain::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
+use crate::domain::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -96,19 +96,19 @@ pub struct Model {
     pub flash: Option<Flash>,
     /// A line of text being typed (a waiver's reason, a log search).
     pub prompt: Option<Prompt>,
-    pub log_filter: super::event::LogFilter,
+    pub log_filter: crate::domain::log::LogFilter,
     /// The Log pane's composer has the keyboard.
     pub composing: bool,
     /// Local time zone, for text written out (the notes).
     pub tz: chrono::FixedOffset,
-    pub milestones: super::milestones::Milestones,
+    pub milestones: crate::domain::milestones::Milestones,
     /// Lines that arrived while the reader was scrolled back.
     pub log_new: usize,
     /// Only log lines containing this (case-insensitive).
     pub log_search: Option<String>,
     /// `None` without a `[sentry]` section.
-    pub sentry: Option<super::sentry::SentryState>,
-    pub notes: super::notes::Notes,
+    pub sentry: Option<crate::domain::sentry::SentryState>,
+    pub notes: crate::domain::notes::Notes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +122,7 @@ pub struct Flash {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub purpose: PromptFor,
-    pub input: super::input::LineInput,
+    pub input: crate::domain::kernel::input::LineInput,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,7 +147,7 @@ fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
 pub struct JournalState {
     /// Ids of events already shown: the journal, other cockpits and this one
     /// all deliver events, each is shown once.
-    pub seen: super::id_set::IdSet,
+    pub seen: crate::domain::kernel::id_set::IdSet,
     /// The largest event clock made or read (see [`Event::seq`]).
     pub clock: u64,
     /// This data dir's stable id, and this process's, for event ids that
@@ -233,16 +233,16 @@ impl Model {
             confirm: None,
             repos_scanned: None,
             journal: JournalState::default(),
-            checklist: Checklist::new(super::checklist::builtin(&envs)),
+            checklist: Checklist::new(crate::domain::checklist::builtin(&envs)),
             check_selected: 0,
             flash: None,
             prompt: None,
             sentry: None,
-            notes: super::notes::Notes::default(),
-            log_filter: super::event::LogFilter::All,
+            notes: crate::domain::notes::Notes::default(),
+            log_filter: crate::domain::log::LogFilter::All,
             composing: false,
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
-            milestones: super::milestones::Milestones::default(),
+            milestones: crate::domain::milestones::Milestones::default(),
             log_new: 0,
             log_search: None,
         };
@@ -266,13 +266,13 @@ impl Model {
         if !self.journal.seen.insert(&event.id) {
             return;
         }
-        self.journal.clock = super::journal::seen_clock(self.journal.clock, event, self.now);
+        self.journal.clock = crate::domain::journal::seen_clock(self.journal.clock, event, self.now);
         self.fold(event);
         self.push_event_line(event);
     }
 
     /// What an event changes besides the log. Every fold is keyed on the
-    /// event's [`Order`](super::journal::Order), so events arriving out of
+    /// event's [`Order`](crate::domain::journal::Order), so events arriving out of
     /// order (another process's, read a second later) end in the same state.
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
@@ -289,7 +289,7 @@ impl Model {
         let mut fresh: Vec<&Event> = events.iter().filter(|e| self.journal.seen.insert(&e.id)).collect();
         fresh.sort_by(|a, b| a.cmp_order(b));
         for e in &fresh {
-            self.journal.clock = super::journal::seen_clock(self.journal.clock, e, self.now);
+            self.journal.clock = crate::domain::journal::seen_clock(self.journal.clock, e, self.now);
             self.fold(e);
         }
         for e in &fresh[fresh.len().saturating_sub(LOG_CAP)..] {
@@ -301,11 +301,11 @@ impl Model {
     /// Observations get an id derived from what was seen, so two cockpits
     /// watching the same fleet save it once.
     pub fn record(&mut self, kind: EventKind, at: DateTime<Utc>, observed: bool) -> Effect {
-        let seq = super::journal::next_clock(self.journal.clock, at);
+        let seq = crate::domain::journal::next_clock(self.journal.clock, at);
         let id = if observed {
             Event::observed_id(&kind, at)
         } else {
-            super::journal::event_id(&self.journal.replica, seq, &self.journal.process)
+            crate::domain::journal::event_id(&self.journal.replica, seq, &self.journal.process)
         };
         let event = Event {
             v: crate::domain::journal::VERSION,
@@ -395,7 +395,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::actor::Role;
+    use crate::domain::kernel::actor::Role;
     use crate::testkit;
 
     #[test]

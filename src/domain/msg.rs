@@ -2,13 +2,13 @@
 //! the outside world), [`Effect`] out (requests for it). Only types: the
 //! features that handle them import this, and it imports none of them.
 
-use super::input::Edit;
-use super::journal::Event;
-use super::probe::Probe;
-use super::repos::{CommitInfo, RepoSpec, RepoStatus};
-use super::rollout::Endpoint;
-use super::sentry::{Fetched, RateLimit, SentryError};
 use crate::action::Action;
+use crate::domain::journal::Event;
+use crate::domain::kernel::input::Edit;
+use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus};
+use crate::domain::rollout::Endpoint;
+use crate::domain::rollout::probe::Probe;
+use crate::domain::sentry::{Fetched, RateLimit, SentryError};
 use chrono::{DateTime, NaiveDate, Utc};
 
 #[derive(Debug, Clone, PartialEq)]

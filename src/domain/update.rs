@@ -1,17 +1,17 @@
 //! `update`: the only place the model changes. Pure: no clock, no IO.
 
-use super::checklist::update as checklist;
-use super::event::LogKind;
-use super::journal::EventKind;
-use super::model::Confirm;
-use super::model::{Model, Pane};
-use super::msg::{Effect, Msg, PollTarget};
-use super::probe::Probe;
-use super::remote::Remote;
-use super::repo_update as repos;
-use super::rollout::{Observation, OutageChange};
-use super::sentry_update as sentry;
 use crate::action::Action;
+use crate::domain::checklist::update as checklist;
+use crate::domain::journal::EventKind;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::log::LogKind;
+use crate::domain::model::Confirm;
+use crate::domain::model::{Model, Pane};
+use crate::domain::msg::{Effect, Msg, PollTarget};
+use crate::domain::repos::update as repos;
+use crate::domain::rollout::probe::Probe;
+use crate::domain::rollout::{Observation, OutageChange};
+use crate::domain::sentry::update as sentry;
 
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
@@ -19,7 +19,7 @@ pub const PAGE: usize = 10;
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(model, msg);
     if model.milestones.enabled {
-        effects.extend(super::milestones::check::due(model));
+        effects.extend(crate::domain::milestones::check::due(model));
     }
     effects
 }
@@ -28,7 +28,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
         Msg::Edit(edit) => checklist::on_edit(model, edit),
-        Msg::Compose(text) => super::compose::send(model, &text),
+        Msg::Compose(text) => crate::domain::notes::compose::send(model, &text),
         Msg::Composing(on) => {
             model.composing = on;
             if on {
@@ -36,7 +36,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::PickResolved { result } => super::compose::on_pick_resolved(model, result),
+        Msg::PickResolved { result } => crate::domain::notes::compose::on_pick_resolved(model, result),
         Msg::NotifyFailed { error, at } => {
             model.push_log(at, LogKind::Error, format!("{error}; the milestone is in the journal"));
             model.flash(error, true);
@@ -52,7 +52,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => {
             if let Some(p) = model.prompt.as_mut() {
                 p.input.paste(&text);
-                if p.purpose == super::model::PromptFor::Search {
+                if p.purpose == crate::domain::model::PromptFor::Search {
                     let q = p.input.text();
                     model.log_search = (!q.trim().is_empty()).then_some(q);
                     model.log_back = 0;
@@ -228,14 +228,15 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
         Action::MarkPush => checklist::mark_push(model),
         Action::ExportNotes => {
-            let markdown = super::notes_render::markdown(model, model.tz);
+            let markdown = crate::domain::notes::render::markdown(model, model.tz);
             return vec![Effect::ExportNotes { markdown, push_date: model.release.push_date }];
         }
         Action::SearchLog => {
             model.focus = Pane::Log;
-            let mut input = super::input::LineInput::default();
+            let mut input = crate::domain::kernel::input::LineInput::default();
             input.paste(model.log_search.as_deref().unwrap_or(""));
-            model.prompt = Some(super::model::Prompt { purpose: super::model::PromptFor::Search, input });
+            model.prompt =
+                Some(crate::domain::model::Prompt { purpose: crate::domain::model::PromptFor::Search, input });
         }
         Action::LogFilter => {
             model.focus = Pane::Log;
@@ -379,7 +380,7 @@ fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, prob
 mod tests {
     use super::*;
     use crate::domain::journal::Event;
-    use crate::domain::probe::{Heartbeat, ProbeState};
+    use crate::domain::rollout::probe::{Heartbeat, ProbeState};
     use crate::testkit;
     use chrono::{DateTime, Utc};
     use chrono::{Duration, TimeZone};
@@ -746,8 +747,8 @@ mod tests {
 
     #[test]
     fn a_zero_padded_retag_is_on_target_by_its_name() {
-        use crate::domain::actor::{Actor, Role};
-        use crate::domain::tags::{PushTag, TagPlan};
+        use crate::domain::kernel::actor::{Actor, Role};
+        use crate::domain::release::tags::{PushTag, TagPlan};
         let mut specs = testkit::specs(&["web"]);
         specs[0].repo = Some("web".into());
         let mut m = Model::new(

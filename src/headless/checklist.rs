@@ -54,7 +54,7 @@ fn text(r: &ChecklistReport) -> String {
         let _ = write!(out, "push started {}", started.with_timezone(&tz).format("%H:%M"));
         match (r.push.finished, r.push.duration_s) {
             (Some(f), Some(d)) => {
-                let took = crate::domain::duration::human(chrono::Duration::seconds(d));
+                let took = crate::domain::kernel::duration::human(chrono::Duration::seconds(d));
                 let _ = writeln!(out, ", finished {} ({took})", f.with_timezone(&tz).format("%H:%M"));
             }
             _ => out.push_str(", still running\n"),

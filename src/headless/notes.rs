@@ -6,8 +6,8 @@ use super::Exit;
 use super::drive::Driver;
 use crate::cli::{Global, NotesArgs, NotesFormat};
 use crate::config::Config;
-use crate::domain::notes_render::{email, markdown, next_template};
-use crate::domain::repo_update;
+use crate::domain::notes::render::{email, markdown, next_template};
+use crate::domain::repos::update as repo_update;
 use crate::session;
 use chrono::Utc;
 

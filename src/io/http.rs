@@ -2,7 +2,7 @@
 //! buffer more than a cap, and error texts a person can read.
 
 use crate::config::PollConfig;
-use crate::domain::redact;
+use crate::domain::kernel::redact;
 use std::error::Error as _;
 
 /// Largest body read from a Dockerflow endpoint.

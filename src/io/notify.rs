@@ -52,7 +52,7 @@ impl Notifier {
                     // `describe` has already masked userinfo in any URL it quotes.
                     let said = super::http::describe(&e)
                         .replace(&self.url, "…")
-                        .replace(&crate::domain::redact::url(&self.url), "…");
+                        .replace(&crate::domain::kernel::redact::url(&self.url), "…");
                     last = format!("webhook unreachable ({said})");
                 }
             }

@@ -4,8 +4,8 @@
 use super::dockerflow::{is_null, not_found_reason, parse_heartbeat, parse_version};
 use super::http::{BODY_CAP, Body, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
-use crate::domain::probe::NO_VERSION_ENDPOINT;
-use crate::domain::redact;
+use crate::domain::kernel::redact;
+use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::Utc;
 use std::time::{Duration, Instant};

@@ -4,8 +4,8 @@
 
 use super::widgets::{fit, pane_block};
 use super::{RenderCtx, ViewState};
-use crate::domain::probe::short_sha;
 use crate::domain::repos::{CompareView, ref_label};
+use crate::domain::rollout::probe::short_sha;
 use crate::domain::{Model, Remote};
 use chrono::DateTime;
 use ratatui::Frame;

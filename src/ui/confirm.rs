@@ -28,7 +28,10 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {} ", fit(&repo_name(p.repo), name_w)), t.text),
                     Span::styled(format!("{} ", p.tag), t.warn),
-                    Span::styled(format!("→ {} ", crate::domain::probe::short_sha(&p.commit.sha)), t.header_accent),
+                    Span::styled(
+                        format!("→ {} ", crate::domain::rollout::probe::short_sha(&p.commit.sha)),
+                        t.header_accent,
+                    ),
                     Span::styled(p.commit.summary.clone(), t.muted),
                 ]));
             }
@@ -107,7 +110,7 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
         }
         Confirm::FinishPush { .. } => {
             let started = model.checklist.push_started.as_ref().map(|(s, who)| {
-                let took = crate::domain::duration::human(ctx.now - *s);
+                let took = crate::domain::kernel::duration::human(ctx.now - *s);
                 format!(" Started {} by {}, {took} ago.", local(*s), who.name)
             });
             let mut v = vec![Line::styled(" Mark the push as finished now.", t.text)];

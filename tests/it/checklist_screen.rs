@@ -7,9 +7,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::action::Action;
-use shipdeck::domain::actor::Role;
-use shipdeck::domain::input::Edit;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
+use shipdeck::domain::kernel::actor::Role;
+use shipdeck::domain::kernel::input::Edit;
 use shipdeck::domain::model::Pane;
 use shipdeck::domain::{Heartbeat, Model, Msg, ProbeState, update};
 use shipdeck::keymap::Keymap;
@@ -40,7 +40,7 @@ fn tick(item: &str, overrides_role: bool) -> EventKind {
 /// done, QA half way, the push started 38 minutes ago.
 fn mid_push() -> Model {
     let mut m = testkit::model(&["addons-server", "addons-frontend", "addons-linter"], t0());
-    m.actor = shipdeck::domain::actor::Actor { name: "quinn".into(), role: Role::Qa };
+    m.actor = shipdeck::domain::kernel::actor::Actor { name: "quinn".into(), role: Role::Qa };
     m.focus = Pane::Checklist;
     for s in 0..3 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t0());

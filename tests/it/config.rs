@@ -3,8 +3,8 @@
 
 use assert_cmd::Command;
 use shipdeck::config::Config;
-use shipdeck::domain::actor::Role;
 use shipdeck::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
+use shipdeck::domain::kernel::actor::Role;
 use std::path::Path;
 
 #[test]

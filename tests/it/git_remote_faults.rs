@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::Value;
 use shipdeck::action::Action;
-use shipdeck::domain::actor::{Actor, Role};
+use shipdeck::domain::kernel::actor::{Actor, Role};
 use shipdeck::domain::repos::{RepoSpec, TagRemote};
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::io::git;

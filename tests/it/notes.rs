@@ -2,9 +2,9 @@
 //! (snapshots of the markdown), and the next push's template.
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
-use shipdeck::domain::actor::Role;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
-use shipdeck::domain::notes_render::{email, markdown, next_template};
+use shipdeck::domain::kernel::actor::Role;
+use shipdeck::domain::notes::render::{email, markdown, next_template};
 use shipdeck::domain::{Heartbeat, Model, Msg, Remote, update};
 use shipdeck::testkit;
 

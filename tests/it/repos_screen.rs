@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use shipdeck::action::Action;
-use shipdeck::domain::actor::{Actor, Role};
+use shipdeck::domain::kernel::actor::{Actor, Role};
 use shipdeck::domain::repos::SecurityState;
 use shipdeck::domain::{Effect, Model, Msg, update};
 use shipdeck::keymap::Keymap;

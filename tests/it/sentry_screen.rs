@@ -12,14 +12,14 @@ use proptest::test_runner::{Config, FileFailurePersistence};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use shipdeck::domain::actor::Role;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
+use shipdeck::domain::kernel::actor::Role;
 use shipdeck::domain::model::Pane;
+use shipdeck::domain::sentry::report::SentryReport;
 use shipdeck::domain::sentry::{
     BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
     SentryState, StatsEndpoint, series_start,
 };
-use shipdeck::domain::sentry_report::SentryReport;
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::io::sentry::{parse_stats, parse_timeseries};
 use shipdeck::keymap::Keymap;

@@ -1,9 +1,9 @@
 //! Auto items: each rule judged from live state, with the evidence it saw.
 
-use crate::domain::checklist::{AutoRule, Verdict};
-use crate::domain::duration::human;
+use super::{AutoRule, Verdict};
+use crate::domain::kernel::duration::human;
+use crate::domain::kernel::remote::Remote;
 use crate::domain::model::Model;
-use crate::domain::remote::Remote;
 use crate::domain::repos::TagState;
 use chrono::{DateTime, Duration, Utc};
 use std::fmt::Write as _;
@@ -28,7 +28,7 @@ pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
 
 fn sentry_calm(model: &Model) -> Judged {
     use crate::domain::sentry::Verdict as V;
-    use crate::domain::sentry_update::{CALM_FOR_MINUTES, analyses};
+    use crate::domain::sentry::update::{CALM_FOR_MINUTES, analyses};
     let Some(s) = &model.sentry else {
         return Judged::ByHand("Sentry is not configured".into());
     };

@@ -3,8 +3,8 @@
 //! per-phase progress. Cheap enough to compute on every frame.
 
 use super::auto::{self, Judged};
-use crate::domain::actor::Role;
-use crate::domain::checklist::{ItemSpec, Mark, Verdict};
+use super::{ItemSpec, Mark, Verdict};
+use crate::domain::kernel::actor::Role;
 use crate::domain::model::Model;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +210,7 @@ pub fn plan_tick(
 mod tests {
     use super::*;
     use crate::domain::journal::{Event, EventActor, EventKind};
-    use crate::domain::remote::Remote;
+    use crate::domain::kernel::remote::Remote;
     use crate::domain::repos::{RepoRow, SecurityState};
     use crate::domain::{Heartbeat, Msg, ProbeState, update};
     use crate::testkit;

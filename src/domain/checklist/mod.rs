@@ -3,8 +3,8 @@
 //! `checklist::eval`). What people did is a fold over the journal's tick,
 //! untick and waive events, so every cockpit and every restart agrees.
 
-use super::actor::Role;
-use super::journal::{Event, EventActor, EventKind, Order};
+use crate::domain::journal::{Event, EventActor, EventKind, Order};
+use crate::domain::kernel::actor::Role;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 

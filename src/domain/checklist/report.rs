@@ -2,8 +2,8 @@
 //! item with who ticked it, in what role, when, what an auto item saw, and
 //! whether it was an override.
 
-use crate::domain::checklist::Verdict;
-use crate::domain::checklist::eval::{ChecklistView, ItemState, evaluate};
+use super::Verdict;
+use super::eval::{ChecklistView, ItemState, evaluate};
 use crate::domain::model::Model;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

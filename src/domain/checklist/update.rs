@@ -2,10 +2,10 @@
 //! another role's item and for taking back a sign-off), waive with a typed
 //! reason, and mark the push started / finished. Every change is an event.
 
-use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
-use crate::domain::duration::human;
-use crate::domain::input::{Edit, LineInput};
+use super::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
+use crate::domain::kernel::duration::human;
+use crate::domain::kernel::input::{Edit, LineInput};
 use crate::domain::model::{Confirm, Model, Prompt, PromptFor};
 use crate::domain::msg::Effect;
 
@@ -161,12 +161,12 @@ pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Verdict;
+    use super::super::eval::ItemState;
     use super::*;
     use crate::action::Action;
-    use crate::domain::actor::Role;
-    use crate::domain::checklist::Verdict;
-    use crate::domain::checklist::eval::ItemState;
     use crate::domain::journal::Event;
+    use crate::domain::kernel::actor::Role;
     use crate::domain::model::Pane;
     use crate::domain::{Msg, update};
     use crate::testkit;

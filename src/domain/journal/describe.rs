@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 impl Event {
     /// How the event reads in the log, and how it is styled.
-    pub fn describe(&self) -> (crate::domain::event::LogKind, String) {
-        use crate::domain::event::LogKind;
+    pub fn describe(&self) -> (crate::domain::log::LogKind, String) {
+        use crate::domain::log::LogKind;
         let who = format!("{} ({})", self.actor.name, self.actor.role.as_str());
         match &self.kind {
             EventKind::Chat { text } => (LogKind::Chat, format!("{who}: {text}")),
@@ -24,13 +24,15 @@ impl Event {
                 (LogKind::Git, format!("{who} waived {item}{over} — {reason}"))
             }
             EventKind::TagCreated { repo, tag, commit } => {
-                let short = crate::domain::probe::short_sha(commit);
+                let short = crate::domain::rollout::probe::short_sha(commit);
                 (LogKind::Git, format!("{repo}: tagged {tag} at {short} by {}", self.actor.name))
             }
             EventKind::TagPushed { repo, tag } => (LogKind::Git, format!("{repo}: pushed {tag} ({})", self.actor.name)),
             EventKind::VersionChanged { env, service, from, to, commit } => {
-                let c =
-                    commit.as_deref().map(|c| format!(" ({})", crate::domain::probe::short_sha(c))).unwrap_or_default();
+                let c = commit
+                    .as_deref()
+                    .map(|c| format!(" ({})", crate::domain::rollout::probe::short_sha(c)))
+                    .unwrap_or_default();
                 (LogKind::Version, format!("{env} · {service} {from} -> {to}{c}"))
             }
             EventKind::HeartbeatChanged { env, service, from, to } => {
@@ -48,7 +50,7 @@ impl Event {
             EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),
             EventKind::Unblock { number } => (LogKind::Git, format!("{who} resolved blocker #{number}")),
             EventKind::Pick { repo, sha, summary } => {
-                let short = crate::domain::probe::short_sha(sha);
+                let short = crate::domain::rollout::probe::short_sha(sha);
                 (LogKind::Git, format!("{who} to pick: {repo} {short} {summary}"))
             }
             EventKind::Note { text } => (LogKind::Chat, format!("{who} note: {text}")),

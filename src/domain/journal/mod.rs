@@ -3,7 +3,7 @@
 //! duration are folds over these. Pure: reading and writing the file is the
 //! io layer's.
 
-use super::actor::Role;
+use crate::domain::kernel::actor::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -161,7 +161,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-pub use super::order::Order;
+pub use crate::domain::kernel::order::Order;
 
 impl Order {
     /// `true` when this key comes after `e`'s in the fold order.
@@ -215,13 +215,13 @@ impl Event {
     }
 
     /// The parts the outage fold reads, for `endpoint_down`/`endpoint_up`.
-    pub fn outage(&self) -> Option<super::rollout::OutageEvent<'_>> {
+    pub fn outage(&self) -> Option<crate::domain::rollout::OutageEvent<'_>> {
         let (env, service, outage, down) = match &self.kind {
             EventKind::EndpointDown { env, service, outage, .. } => (env, service, *outage, true),
             EventKind::EndpointUp { env, service, outage, .. } => (env, service, *outage, false),
             _ => return None,
         };
-        Some(super::rollout::OutageEvent { env, service, outage, down, at: self.at, order: self.order() })
+        Some(crate::domain::rollout::OutageEvent { env, service, outage, down, at: self.at, order: self.order() })
     }
 
     pub fn order(&self) -> Order {

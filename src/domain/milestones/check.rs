@@ -1,10 +1,10 @@
 //! What is due: the milestones true now that were not posted yet.
 
 use crate::domain::checklist::eval::evaluate;
-use crate::domain::duration::human;
+use crate::domain::kernel::duration::human;
+use crate::domain::kernel::remote::Remote;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-use crate::domain::remote::Remote;
 
 /// The first answers are in: every service answered once and every
 /// repository was scanned, so "now" is what was already true.
@@ -88,7 +88,7 @@ mod tests {
         assert_eq!(notified(&fx), vec!["AMO push 2026-11-26: prod runs 2026.11.26 on every service (1/1)"]);
         let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new });
         assert!(notified(&fx).is_empty(), "once");
-        m.actor.role = crate::domain::actor::Role::Rm;
+        m.actor.role = crate::domain::kernel::actor::Role::Rm;
         m.focus = crate::domain::Pane::Checklist;
         let mut posted = Vec::new();
         for id in ["features-agreed", "security-in-sync", "dependency-releases"] {

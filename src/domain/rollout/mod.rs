@@ -1,13 +1,16 @@
 //! Services x environments: what each endpoint runs, whether that is the
 //! target, and the history needed to tell a rollout from a mixed fleet.
 
-use super::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
-use super::remote::Remote;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::rollout::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
 mod outages;
 pub use outages::{OutageChange, OutageEvent, OutageMark, Outages};
+
+pub mod probe;
+pub mod report;
 
 /// How many recent observations a cell keeps to recognise alternation.
 const HISTORY: usize = 8;
@@ -231,7 +234,7 @@ impl Cell {
             self.history.pop_front();
         }
         self.history.push_back(key.to_string());
-        let short = commit.map(|c| super::probe::short_sha(c).to_string());
+        let short = commit.map(|c| crate::domain::rollout::probe::short_sha(c).to_string());
 
         if self.mixed.is_some() {
             let settled = self.history.len() >= SETTLE && self.history.iter().rev().take(SETTLE).all(|h| h == key);

@@ -1,8 +1,8 @@
 //! Outages as the journal tells them: which endpoints are down, since when,
 //! and what an answer adds to that account.
 
-use crate::domain::order::Order;
-use crate::domain::probe::ProbeState;
+use super::probe::ProbeState;
+use crate::domain::kernel::order::Order;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -108,7 +108,10 @@ mod tests {
             at,
             replica: replica.into(),
             seq: 1_000 + n,
-            actor: crate::domain::journal::EventActor { name: "a".into(), role: crate::domain::actor::Role::Ops },
+            actor: crate::domain::journal::EventActor {
+                name: "a".into(),
+                role: crate::domain::kernel::actor::Role::Ops,
+            },
             kind,
         }
     }

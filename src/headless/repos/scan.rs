@@ -4,7 +4,7 @@
 use crate::cli::Global;
 use crate::config::Config;
 use crate::domain::Model;
-use crate::domain::repo_update;
+use crate::domain::repos::update as repo_update;
 use crate::headless::Exit;
 use crate::headless::drive::Driver;
 use crate::session;

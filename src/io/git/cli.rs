@@ -131,7 +131,7 @@ pub fn shown_url(raw: &str) -> String {
         && url.has_host()
     {
         if !url.username().is_empty() || url.password().is_some() {
-            return clean(crate::domain::redact::without_userinfo(&url).as_str());
+            return clean(crate::domain::kernel::redact::without_userinfo(&url).as_str());
         }
         return clean(s);
     }
@@ -183,7 +183,7 @@ fn clean_lines(s: &str) -> String {
     const MAX_LINES: usize = 20;
     // git quotes remote URLs in its messages, userinfo and all.
     let lines: Vec<String> =
-        s.lines().map(|l| clean_max(&crate::domain::redact::url(l), 300)).filter(|l| !l.is_empty()).collect();
+        s.lines().map(|l| clean_max(&crate::domain::kernel::redact::url(l), 300)).filter(|l| !l.is_empty()).collect();
     if lines.len() <= MAX_LINES {
         return lines.join(" | ");
     }

@@ -3,8 +3,8 @@
 //! compare, finding a commit, creating a tag.
 
 use super::error::{GitError, err};
+use crate::domain::release::tags;
 use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus, SecurityState};
-use crate::domain::tags;
 use crate::io::git_walk;
 use crate::io::sanitize::clean;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -153,7 +153,7 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
         let to = current.unwrap_or(head_oid);
         let what = || match &plan.current {
             Some((t, _)) => t.clone(),
-            None => format!("{} ({})", clean(&raw_branch), crate::domain::probe::short_sha(&head.sha)),
+            None => format!("{} ({})", clean(&raw_branch), crate::domain::rollout::probe::short_sha(&head.sha)),
         };
         if let Some(p) = previous
             && p.commit != to

@@ -3,8 +3,8 @@
 
 use super::clean::clean_event;
 use super::lines::{Line, Lines, MAX_LINE};
-use crate::domain::id_set::{IdPrints, Seen, fingerprint};
 use crate::domain::journal::{Event, VERSION};
+use crate::domain::kernel::id_set::{IdPrints, Seen, fingerprint};
 use crate::io::regular_file::{self, create_private_dir};
 use chrono::NaiveDate;
 use std::fs::OpenOptions;

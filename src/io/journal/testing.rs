@@ -1,8 +1,8 @@
 //! Test helpers: a store in a temporary data dir, chat events, their ids.
 
 use super::{JournalStore, Loaded};
-use crate::domain::actor::Role;
 use crate::domain::journal::{Event, EventActor, EventKind, VERSION};
+use crate::domain::kernel::actor::Role;
 use chrono::{NaiveDate, TimeZone, Utc};
 
 pub(super) fn event(id: &str, text: &str) -> Event {

@@ -6,7 +6,7 @@
 
 use crate::domain::checklist::Verdict;
 use crate::domain::checklist::eval::{ChecklistView, ItemState, ItemView, evaluate};
-use crate::domain::duration::human;
+use crate::domain::kernel::duration::human;
 use crate::domain::{Model, Pane};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{fit, pane_block};

@@ -3,7 +3,7 @@
 //! the security fork and the last operation. A "Pushing:" block of compare
 //! URLs closes the pane, as the push notes want it.
 
-use crate::domain::repo_update::pushing_urls;
+use crate::domain::repos::update::pushing_urls;
 use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote, TagState};
 use crate::domain::{Model, Pane, Remote};
 use crate::ui::RenderCtx;
@@ -107,7 +107,7 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -
         Remote::Ready { value, .. } => {
             let mut l1 = vec![name];
             if !compact {
-                let sha = crate::domain::probe::short_sha(&value.head.sha);
+                let sha = crate::domain::rollout::probe::short_sha(&value.head.sha);
                 l1.push(Span::styled(format!("  {}@{sha}", value.branch), t.muted));
             }
             match (&value.plan.previous, value.in_push, value.state()) {

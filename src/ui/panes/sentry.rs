@@ -6,8 +6,8 @@
 //! the numbers. Errors (a rejected token, a project out of reach, a rate
 //! limit) say what happened and when the next try is.
 
+use crate::domain::sentry::update::{analyses, push_start};
 use crate::domain::sentry::{Analysis, NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint, Verdict};
-use crate::domain::sentry_update::{analyses, push_start};
 use crate::domain::{Model, Pane};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit, pane_block};

@@ -1,6 +1,6 @@
 //! One cell: its glyph, its style, and the spans it draws.
 
-use crate::domain::probe::NO_VERSION_ENDPOINT;
+use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::rollout::{Cell, CellStatus, Target};
 use crate::domain::{Heartbeat, ProbeState, Remote};
 use crate::ui::RenderCtx;

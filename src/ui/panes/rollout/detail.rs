@@ -2,7 +2,7 @@
 //! wrapped into the room the rows leave.
 
 use super::cells::*;
-use crate::domain::redact;
+use crate::domain::kernel::redact;
 use crate::domain::rollout::{Cell, CellStatus, Target};
 use crate::domain::{Heartbeat, Model, Remote};
 use crate::ui::RenderCtx;

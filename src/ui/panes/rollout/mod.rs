@@ -135,7 +135,7 @@ fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::probe::NO_VERSION_ENDPOINT;
+    use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
     use crate::domain::{Heartbeat, ProbeState};
 
     /// The demo's longest name, "addons-code-manager".

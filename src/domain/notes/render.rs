@@ -2,12 +2,12 @@
 //! the "This week's push is done!" mail, and the template for the next
 //! push's notes. Pure: the time zone comes in, the text goes out.
 
-use super::checklist::eval::{ItemState, evaluate};
-use super::checklist::prod_env;
-use super::duration::human;
-use super::model::Model;
-use super::probe::short_sha;
-use super::release::hero_for;
+use crate::domain::checklist::eval::{ItemState, evaluate};
+use crate::domain::checklist::prod_env;
+use crate::domain::kernel::duration::human;
+use crate::domain::model::Model;
+use crate::domain::release::hero_for;
+use crate::domain::rollout::probe::short_sha;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::fmt::Write as _;
 
@@ -76,7 +76,10 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
     }
 
     out.push_str("## Pushing:\n\n");
-    list(&mut out, super::repo_update::pushing_urls(model).into_iter().map(|(repo, line)| format!("{repo}: {line}")));
+    list(
+        &mut out,
+        crate::domain::repos::update::pushing_urls(model).into_iter().map(|(repo, line)| format!("{repo}: {line}")),
+    );
 
     out.push_str("## Sign-offs\n\n");
     let view = evaluate(model);

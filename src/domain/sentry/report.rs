@@ -3,9 +3,9 @@
 //! push against its baseline, the verdict, the new issues and the
 //! regressions. `null` when no `[sentry]` is configured.
 
-use super::model::Model;
-use super::sentry::{NewIssue, StatsEndpoint};
-use super::sentry_update::{analyses, push_start};
+use super::update::{analyses, push_start};
+use super::{NewIssue, StatsEndpoint};
+use crate::domain::model::Model;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -3,12 +3,12 @@
 
 use super::note::note;
 use super::scan::rescan;
-use crate::domain::event::LogKind;
+use super::{CommitInfo, RepoOp, TagProposal, TagRemote, conflict_in, ref_label};
 use crate::domain::journal::EventKind;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::log::LogKind;
 use crate::domain::model::{Confirm, Model};
 use crate::domain::msg::Effect;
-use crate::domain::remote::Remote;
-use crate::domain::repos::{CommitInfo, RepoOp, TagProposal, TagRemote, conflict_in, ref_label};
 use chrono::{DateTime, Utc};
 
 /// Opens the dialog listing the tags `t` would create.
@@ -281,11 +281,11 @@ mod tests {
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b")], "b"));
         scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
         let theirs = "e".repeat(40);
-        let said = crate::domain::repos::conflict_error("origin", "2026.11.26", Some(&theirs));
+        let said = super::super::conflict_error("origin", "2026.11.26", Some(&theirs));
         update(&mut m, Msg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(said), at: t0() });
         assert_eq!(m.repos[0].tag_remote, Some(TagRemote::Conflict { remote_commit: Some(theirs) }));
         // A fetch that refused to take the remote's tag says the same.
-        let said = format!("git fetch: {}", crate::domain::repos::conflict_error("origin", "2026.11.26", None));
+        let said = format!("git fetch: {}", super::super::conflict_error("origin", "2026.11.26", None));
         update(&mut m, Msg::Fetched { repo: 1, result: Err(said), at: t0() });
         assert_eq!(m.repos[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
         // Neither is proposed again, and neither counts as pushed.

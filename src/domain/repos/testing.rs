@@ -1,9 +1,9 @@
 //! Test helpers: a model with two services and two repositories, and scans
 //! of made-up histories.
 
+use super::{CommitInfo, RepoSpec, RepoStatus};
 use crate::domain::model::Model;
 use crate::domain::msg::Msg;
-use crate::domain::repos::{CommitInfo, RepoSpec, RepoStatus};
 use crate::domain::update::update;
 use crate::testkit;
 use chrono::{DateTime, TimeZone, Utc};
@@ -32,7 +32,7 @@ pub(super) fn model() -> Model {
     specs[0].repo = Some("web".into());
     Model::new(
         testkit::release(),
-        crate::domain::actor::Actor { name: "alice".into(), role: crate::domain::actor::Role::Rm },
+        crate::domain::kernel::actor::Actor { name: "alice".into(), role: crate::domain::kernel::actor::Role::Rm },
         vec!["stage".into(), "prod".into()],
         &specs,
         &[spec("web"), spec("lib")],

@@ -1,6 +1,6 @@
 //! A system line in the log, for what an action could not do.
 
-use crate::domain::event::LogKind;
+use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 
 pub(super) fn note(model: &mut Model, text: &str) {

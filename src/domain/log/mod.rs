@@ -33,7 +33,7 @@ pub struct LogEntry {
     /// The journal event's place in the fold order; `None` for the cockpit's
     /// own notes, which stay where they were written.
     #[serde(skip)]
-    pub order: Option<super::order::Order>,
+    pub order: Option<crate::domain::kernel::order::Order>,
 }
 
 /// Which entries the Log pane shows.

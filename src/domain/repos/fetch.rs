@@ -3,10 +3,10 @@
 
 use super::note::note;
 use super::scan::rescan;
-use crate::domain::event::LogKind;
+use super::{RepoOp, TagRemote, conflict_in};
+use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-use crate::domain::repos::{RepoOp, TagRemote, conflict_in};
 use chrono::{DateTime, Utc};
 
 pub fn fetch(model: &mut Model) -> Vec<Effect> {

@@ -3,12 +3,12 @@
 //! interval), a spike logged once, and the state the checklist's "Sentry
 //! shows no new errors" item is judged from.
 
-use super::checklist::prod_env;
-use super::event::LogKind;
-use super::journal::EventKind;
-use super::model::Model;
-use super::msg::Effect;
-use super::sentry::{Analysis, Fetched, RateLimit, SentryError, Verdict, analyse};
+use super::{Analysis, Fetched, RateLimit, SentryError, Verdict, analyse};
+use crate::domain::checklist::prod_env;
+use crate::domain::journal::EventKind;
+use crate::domain::log::LogKind;
+use crate::domain::model::Model;
+use crate::domain::msg::Effect;
 use chrono::{DateTime, Duration, Utc};
 
 /// Without a recorded push start, the last hour counts as "since the push".
@@ -166,10 +166,10 @@ pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState, StatsEndpoint};
     use super::*;
     use crate::domain::checklist::Verdict as Check;
     use crate::domain::checklist::eval::{ItemState, evaluate};
-    use crate::domain::sentry::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState, StatsEndpoint};
     use crate::domain::{Heartbeat, Msg, update};
     use crate::testkit;
 

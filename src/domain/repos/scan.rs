@@ -1,13 +1,13 @@
 //! Scans of the repositories, and the targets their tags set for the release
 //! and for each service.
 
-use crate::domain::event::LogKind;
+use super::RepoStatus;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-use crate::domain::remote::Remote;
-use crate::domain::repos::RepoStatus;
+use crate::domain::release::tags;
 use crate::domain::rollout::Target;
-use crate::domain::tags;
 use chrono::{DateTime, Utc};
 
 /// How often repositories are re-scanned without being asked (someone may

@@ -1,10 +1,19 @@
 //! Repositories: what git says about each one for this push, and the
 //! operations a release manager runs on them (fetch, tag, push, compare).
 
-use super::remote::Remote;
-use super::tags::TagPlan;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::release::tags::TagPlan;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+mod compare;
+mod fetch;
+mod note;
+mod scan;
+mod tag_push;
+#[cfg(test)]
+mod testing;
+pub mod update;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepoSpec {

@@ -7,7 +7,7 @@
 //! branch off the previous tag, and must still be found. Tags outside the
 //! scheme (`v1.2.3`, `release-foo`) are ignored.
 
-use super::release::format_tag;
+use super::format_tag;
 use chrono::NaiveDate;
 use std::cmp::Ordering;
 

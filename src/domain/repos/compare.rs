@@ -2,10 +2,10 @@
 //! lines over each push's range.
 
 use super::note::note;
+use super::{CommitInfo, CompareRange, CompareView, RepoRow, RepoSpec, TagState, ref_label};
+use crate::domain::kernel::remote::Remote;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-use crate::domain::remote::Remote;
-use crate::domain::repos::{CommitInfo, CompareRange, CompareView, RepoRow, RepoSpec, TagState, ref_label};
 use chrono::{DateTime, Utc};
 
 /// One line of the "Pushing:" block: the compare URL over the push's range,

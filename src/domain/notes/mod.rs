@@ -2,8 +2,11 @@
 //! N`), `/pick SHA [REPO]` and `/note` lines become events, and the notes
 //! are a fold over them — the shape of the weekly notes pad.
 
-use super::journal::{Event, EventActor, EventKind, Order};
+use crate::domain::journal::{Event, EventActor, EventKind, Order};
 use chrono::{DateTime, Utc};
+
+pub mod compose;
+pub mod render;
 
 /// What a line typed in the composer (or given to `shipdeck log`) asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,7 +256,7 @@ impl Notes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::actor::Role;
+    use crate::domain::kernel::actor::Role;
     use chrono::TimeZone;
 
     #[test]

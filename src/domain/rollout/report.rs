@@ -1,9 +1,9 @@
 //! The machine-readable view of the rollout: what `shipdeck status --json`
 //! prints. Built from the same model the cockpit renders.
 
-use super::model::Model;
 use super::probe::{Heartbeat, ProbeState};
-use super::remote::Remote;
+use crate::domain::kernel::remote::Remote;
+use crate::domain::model::Model;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ pub struct StatusReport {
     /// Per environment, keyed by name (JSON object order follows config order).
     pub rollout: OrderedEnvs<EnvProgress>,
     /// `null` without a `[sentry]` section.
-    pub sentry: Option<super::sentry_report::SentryReport>,
+    pub sentry: Option<crate::domain::sentry::report::SentryReport>,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,7 +98,7 @@ impl StatusReport {
                                     (Some(ProbeState::Ok), Some(value.info.clone()), None, value.latency_ms)
                                 }
                                 Remote::Failed { error, .. } => {
-                                    let message = super::redact::url(&error.message);
+                                    let message = crate::domain::kernel::redact::url(&error.message);
                                     (Some(error.state), None, Some(message), error.latency_ms)
                                 }
                                 Remote::Idle | Remote::Loading => (None, None, None, None),
@@ -108,9 +108,13 @@ impl StatusReport {
                                 env.clone(),
                                 EnvReport {
                                     // Credentials in a URL are used, never shown.
-                                    url: super::redact::url(&cell.endpoint.version_url),
-                                    heartbeat_url: cell.endpoint.heartbeat_url.as_deref().map(super::redact::url),
-                                    final_url: cell.final_url.as_deref().map(super::redact::url),
+                                    url: crate::domain::kernel::redact::url(&cell.endpoint.version_url),
+                                    heartbeat_url: cell
+                                        .endpoint
+                                        .heartbeat_url
+                                        .as_deref()
+                                        .map(crate::domain::kernel::redact::url),
+                                    final_url: cell.final_url.as_deref().map(crate::domain::kernel::redact::url),
                                     state,
                                     version: info.version,
                                     commit: info.commit,
@@ -119,7 +123,10 @@ impl StatusReport {
                                     on_target: cell.on_target(&row.target),
                                     mixed: cell.mixed.is_some(),
                                     heartbeat: cell.heartbeat,
-                                    heartbeat_detail: cell.heartbeat_detail.as_deref().map(super::redact::url),
+                                    heartbeat_detail: cell
+                                        .heartbeat_detail
+                                        .as_deref()
+                                        .map(crate::domain::kernel::redact::url),
                                     error,
                                     latency_ms: latency,
                                     checked_at: cell.state.at().map(|t| t.to_rfc3339()),
@@ -148,7 +155,7 @@ impl StatusReport {
             },
             services,
             rollout,
-            sentry: super::sentry_report::SentryReport::from_model(model),
+            sentry: crate::domain::sentry::report::SentryReport::from_model(model),
         }
     }
 

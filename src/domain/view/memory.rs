@@ -2,7 +2,7 @@
 //! beside the journal when the cockpit closes and restored when it opens.
 //! Not journaled: it is one person's view, not something that happened.
 
-use super::model::{Model, Pane};
+use crate::domain::model::{Model, Pane};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ impl ViewMemory {
             zoomed: model.zoomed,
             service: model.selected,
             repo: model.repo_selected,
-            check: super::checklist::eval::evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone()),
+            check: crate::domain::checklist::eval::evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone()),
         }
     }
 

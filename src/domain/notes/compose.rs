@@ -3,21 +3,21 @@
 //! `/help`). Unknown commands are answered with help in the log, never a
 //! popup.
 
-use super::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
-use super::event::LogKind;
-use super::journal::EventKind;
-use super::model::{Confirm, Model};
-use super::msg::Effect;
-use super::notes::{Ask, HELP, ask};
-use super::repos::{RepoSpec, pick_repos};
+use super::{Ask, HELP, ask};
+use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use crate::domain::journal::EventKind;
+use crate::domain::log::LogKind;
+use crate::domain::model::{Confirm, Model};
+use crate::domain::msg::Effect;
+use crate::domain::repos::{RepoSpec, pick_repos};
 
 pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     if text.trim().is_empty() {
         return Vec::new();
     }
-    let (text, cut) = super::journal::limit_text(text);
+    let (text, cut) = crate::domain::journal::limit_text(text);
     if cut {
-        model.flash(super::journal::cut_notice(), true);
+        model.flash(crate::domain::journal::cut_notice(), true);
     }
     let now = model.now;
     match ask(&text, &model.notes) {
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn tick_follows_the_checklist_rules() {
         let mut m = model();
-        m.actor.role = crate::domain::actor::Role::Qa;
+        m.actor.role = crate::domain::kernel::actor::Role::Qa;
         let fx = update(&mut m, Msg::Compose("/tick regression-tests".into()));
         assert_eq!(kinds(&fx).len(), 1);
         update(&mut m, Msg::Compose("/tick features-agreed".into()));

@@ -6,6 +6,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod report;
+pub mod update;
+
 /// Bucket width asked of Sentry (seconds); an answer may name another.
 pub const BUCKET_SECS: i64 = 300;
 /// A push is compared over its first day at most.

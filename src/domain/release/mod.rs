@@ -4,6 +4,8 @@ use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use std::fmt::Write as _;
 
+pub mod tags;
+
 /// The maintenance window, as configured (local wall-clock times) and as
 /// instants, so rendering never needs the time zone.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,16 +7,9 @@
 //! compare view, its URLs and the "Pushing:" lines; `note` says in the log
 //! what an action could not do.
 
-mod compare;
-mod fetch;
-mod note;
-mod scan;
-mod tag_push;
-
-pub use compare::{current_url, on_compare_loaded, open_compare, pushing_line, pushing_urls, url_effect};
-pub use fetch::{fetch, on_fetched};
-pub use scan::{RESCAN_SECS, on_scanned, refresh_targets, scan_all, scan_due};
-pub use tag_push::{confirm, on_tag_created, on_tag_pushed, propose_push, propose_retag, propose_tags, tag_plan};
-
-#[cfg(test)]
-mod testing;
+pub use super::compare::{current_url, on_compare_loaded, open_compare, pushing_line, pushing_urls, url_effect};
+pub use super::fetch::{fetch, on_fetched};
+pub use super::scan::{RESCAN_SECS, on_scanned, refresh_targets, scan_all, scan_due};
+pub use super::tag_push::{
+    confirm, on_tag_created, on_tag_pushed, propose_push, propose_retag, propose_tags, tag_plan,
+};

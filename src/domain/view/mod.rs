@@ -1,0 +1,4 @@
+//! What one person is looking at: focus, overlays, selections, and the view
+//! saved between sessions.
+
+pub mod memory;
