@@ -83,7 +83,7 @@ fn bench(c: &mut Criterion) {
             peak_rss_kb() as f64 / 1024.0,
             before as f64 / 1024.0
         );
-        black_box(model.log.len());
+        black_box(model.log.entries.len());
     }
 
     let mut group = c.benchmark_group("journal");
@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut model = testkit::model(&["web"], Utc::now());
             model.apply_events(&events);
-            black_box(model.log.len())
+            black_box(model.log.entries.len())
         })
     });
     group.bench_function("load_and_fold_100k", |b| {
@@ -103,7 +103,7 @@ fn bench(c: &mut Criterion) {
             let mut model = testkit::model(&["web"], Utc::now());
             model.apply_events(&loaded.events);
             assert_eq!(loaded.events.len(), EVENTS);
-            black_box(model.log.len())
+            black_box(model.log.entries.len())
         })
     });
     group.finish();

@@ -66,14 +66,14 @@ fn model() -> Model {
     sweep(&mut m, 0, t0());
     sweep(&mut m, 1, t0() + Duration::seconds(15));
     // Top the timeline up to ~200 entries with older events, oldest first.
-    let organic = m.log.len();
+    let organic = m.log.entries.len();
     for i in 0..LOG_ENTRIES.saturating_sub(organic) {
         let at = t0() - Duration::seconds(30 * (LOG_ENTRIES - i) as i64);
         let text = format!("stage · service-{:03} {OLD} -> {NEW} ({})", i + 1, &commit(i, NEW)[..7]);
         m.push_log(at, LogKind::Version, text);
     }
     // Keep the newest entries at the bottom, as the app would.
-    m.log.make_contiguous().sort_by_key(|e| e.at);
+    m.log.entries.make_contiguous().sort_by_key(|e| e.at);
     m
 }
 
@@ -95,7 +95,7 @@ fn bench(c: &mut Criterion) {
     eprintln!(
         "model: {} services x 2 envs, prod {on_target}/{SERVICES} on target, {errors} failing, {warnings} heartbeat warnings, {} log entries",
         model.rollout.services.len(),
-        model.log.len()
+        model.log.entries.len()
     );
 
     let theme = Theme::default();

@@ -1,10 +1,10 @@
 use crate::domain::checklist::Checklist;
 use crate::domain::journal::{Event, EventActor, EventKind};
 use crate::domain::kernel::actor::Actor;
-use crate::domain::log::{LogEntry, LogKind};
+use crate::domain::log::{LOG_CAP, Log, LogEntry, LogKind};
 use crate::domain::msg::Effect;
 use crate::domain::release::Release;
-use crate::domain::repos::{CompareView, RepoRow, RepoSpec, TagProposal};
+use crate::domain::repos::{CompareView, RepoRow, RepoSpec, Repos, TagProposal};
 use crate::domain::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -54,18 +54,13 @@ pub struct ServiceSpec {
     pub repo: Option<String>,
 }
 
-/// Log entries kept in memory: the newest ones; older ones are dropped so a
-/// long session stays small and the log pane fast.
-pub const LOG_CAP: usize = 10_000;
-
 /// Everything the cockpit knows. Owned by the event loop alone.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub release: Release,
     pub actor: Actor,
     pub rollout: Rollout,
-    /// Newest last; a deque so dropping the oldest beyond the cap is cheap.
-    pub log: std::collections::VecDeque<LogEntry>,
+    pub log: Log,
     pub focus: Pane,
     pub zoomed: bool,
     pub help: bool,
@@ -73,20 +68,15 @@ pub struct Model {
     pub help_offset: usize,
     /// Selected service row in the Rollout pane.
     pub selected: usize,
-    /// Lines scrolled back from the newest in the Log pane.
-    pub log_back: usize,
-    pub poll_interval: Duration,
     pub now: DateTime<Utc>,
     pub generation: u64,
     pub should_quit: bool,
-    pub repos: Vec<RepoRow>,
+    pub repos: Repos,
     /// Selected repository row in the Repos pane.
     pub repo_selected: usize,
     pub compare: Option<CompareView>,
     /// A dialog waiting for the user to confirm or cancel.
     pub confirm: Option<Confirm>,
-    /// When the repositories were last scanned.
-    pub repos_scanned: Option<DateTime<Utc>>,
     pub journal: JournalState,
     pub checklist: Checklist,
     /// Selected item in the Checklist pane, counted over all phases.
@@ -96,16 +86,11 @@ pub struct Model {
     pub flash: Option<Flash>,
     /// A line of text being typed (a waiver's reason, a log search).
     pub prompt: Option<Prompt>,
-    pub log_filter: crate::domain::log::LogFilter,
     /// The Log pane's composer has the keyboard.
     pub composing: bool,
     /// Local time zone, for text written out (the notes).
     pub tz: chrono::FixedOffset,
     pub milestones: crate::domain::milestones::Milestones,
-    /// Lines that arrived while the reader was scrolled back.
-    pub log_new: usize,
-    /// Only log lines containing this (case-insensitive).
-    pub log_search: Option<String>,
     /// `None` without a `[sentry]` section.
     pub sentry: Option<crate::domain::sentry::SentryState>,
     pub notes: crate::domain::notes::Notes,
@@ -133,13 +118,6 @@ pub enum PromptFor {
     },
     /// `/` in the Log pane.
     Search,
-}
-
-fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
-    match search {
-        None => true,
-        Some(q) => e.text.to_lowercase().contains(&q.to_lowercase()),
-    }
 }
 
 /// What the model knows of the session journal.
@@ -215,23 +193,26 @@ impl Model {
         let mut model = Model {
             release,
             actor,
-            rollout: Rollout { envs: envs.clone(), services, last_sweep: None, outages: Default::default() },
-            log: std::collections::VecDeque::new(),
+            rollout: Rollout {
+                envs: envs.clone(),
+                services,
+                last_sweep: None,
+                outages: Default::default(),
+                poll_interval,
+            },
+            log: Log::default(),
             focus: Pane::Rollout,
             zoomed: false,
             help: false,
             help_offset: 0,
             selected: 0,
-            log_back: 0,
-            poll_interval,
             now,
             generation: 0,
             should_quit: false,
-            repos: repos.iter().cloned().map(RepoRow::new).collect(),
+            repos: Repos { rows: repos.iter().cloned().map(RepoRow::new).collect(), scanned: None },
             repo_selected: 0,
             compare: None,
             confirm: None,
-            repos_scanned: None,
             journal: JournalState::default(),
             checklist: Checklist::new(crate::domain::checklist::builtin(&envs)),
             check_selected: 0,
@@ -239,12 +220,9 @@ impl Model {
             prompt: None,
             sentry: None,
             notes: crate::domain::notes::Notes::default(),
-            log_filter: crate::domain::log::LogFilter::All,
             composing: false,
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
-            log_new: 0,
-            log_search: None,
         };
         // Without `--target` the target is the newest tag the repositories
         // have for this push, known only once they are read: it is logged
@@ -344,47 +322,12 @@ impl Model {
     }
 
     fn push_entry(&mut self, entry: LogEntry) {
-        // An event goes before the events that follow it in the fold order
-        // (another process's line read late); the cockpit's own notes stay
-        // where they were written and are not passed over.
-        let mut at = self.log.len();
-        if let Some(order) = &entry.order {
-            while at > 0 && self.log[at - 1].order.as_ref().is_some_and(|o| o > order) {
-                at -= 1;
-            }
-        }
-        let shown =
-            self.log_filter.admits(&entry, &self.actor.name) && matches_search(&entry, self.log_search.as_deref());
-        self.log.insert(at, entry);
-        // Someone reading back keeps their place (`log_back` counts shown
-        // lines from the newest); the pane shows "N new". A line that lands
-        // after the one being read moves it one further back.
-        if self.log_back > 0 && shown {
-            let (filter, me, search) = (self.log_filter, self.actor.name.as_str(), self.log_search.as_deref());
-            let newer =
-                self.log.iter().skip(at + 1).filter(|e| filter.admits(e, me) && matches_search(e, search)).count();
-            if newer <= self.log_back {
-                self.log_back += 1;
-                self.log_new += 1;
-            }
-        }
-        self.trim_log();
-    }
-
-    fn trim_log(&mut self) {
-        if self.log.len() > LOG_CAP {
-            let excess = self.log.len() - LOG_CAP;
-            self.log.drain(..excess);
-            // Counted from the newest entry, the place is unchanged unless the
-            // reader was at one of the dropped ones: then the oldest left.
-            self.log_back = self.log_back.min(self.log.len() - 1);
-        }
+        self.log.push(entry, &self.actor.name);
     }
 
     /// The log entries the pane shows, oldest first.
     pub fn visible_log(&self) -> impl DoubleEndedIterator<Item = &LogEntry> {
-        let (filter, me, search) = (self.log_filter, self.actor.name.as_str(), self.log_search.as_deref());
-        self.log.iter().filter(move |e| filter.admits(e, me) && matches_search(e, search))
+        self.log.visible(&self.actor.name)
     }
 
     pub fn target(&self) -> &str {
@@ -405,27 +348,27 @@ mod tests {
         for i in 1..LOG_CAP {
             m.push_log(t, LogKind::System, format!("line {i}"));
         }
-        assert_eq!(m.log.len(), LOG_CAP);
+        assert_eq!(m.log.entries.len(), LOG_CAP);
         // Scrolled back to "line 9000": it stays on screen as lines arrive.
-        m.log_back = LOG_CAP - 1 - 9000;
-        let shown = |m: &Model| m.log[m.log.len() - 1 - m.log_back].text.clone();
+        m.log.back = LOG_CAP - 1 - 9000;
+        let shown = |m: &Model| m.log.entries[m.log.entries.len() - 1 - m.log.back].text.clone();
         assert_eq!(shown(&m), "line 9000");
         for i in LOG_CAP..LOG_CAP + 500 {
             m.push_log(t, LogKind::System, format!("line {i}"));
         }
-        assert_eq!(m.log.len(), LOG_CAP, "capped");
-        assert_eq!(m.log[0].text, "line 500", "oldest dropped first");
-        assert_eq!(m.log.back().unwrap().text, format!("line {}", LOG_CAP + 499));
+        assert_eq!(m.log.entries.len(), LOG_CAP, "capped");
+        assert_eq!(m.log.entries[0].text, "line 500", "oldest dropped first");
+        assert_eq!(m.log.entries.back().unwrap().text, format!("line {}", LOG_CAP + 499));
         assert_eq!(shown(&m), "line 9000");
         // A reader at the very oldest entry stays at the oldest one left.
-        m.log_back = m.log.len() - 1;
+        m.log.back = m.log.entries.len() - 1;
         m.push_log(t, LogKind::System, "newest".into());
-        assert_eq!(m.log_back, m.log.len() - 1);
+        assert_eq!(m.log.back, m.log.entries.len() - 1);
         assert_eq!(shown(&m), "line 501");
         // Following the newest entry is unaffected.
-        m.log_back = 0;
+        m.log.back = 0;
         m.push_log(t, LogKind::System, "newer".into());
-        assert_eq!((m.log_back, shown(&m).as_str()), (0, "newer"));
+        assert_eq!((m.log.back, shown(&m).as_str()), (0, "newer"));
     }
 
     fn event(n: u64, kind: EventKind) -> Event {
@@ -493,7 +436,7 @@ mod tests {
     fn folded(m: &Model) -> String {
         let mut marks: Vec<_> = m.checklist.marks.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
         marks.sort();
-        let log: Vec<&str> = m.log.iter().filter(|e| e.order.is_some()).map(|e| e.text.as_str()).collect();
+        let log: Vec<&str> = m.log.entries.iter().filter(|e| e.order.is_some()).map(|e| e.text.as_str()).collect();
         format!("{marks:?}\n{:?}\n{:?}\n{:?}\n{log:?}", m.checklist.push_started, m.checklist.push_finished, m.notes)
     }
 

@@ -54,9 +54,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 p.input.paste(&text);
                 if p.purpose == crate::domain::model::PromptFor::Search {
                     let q = p.input.text();
-                    model.log_search = (!q.trim().is_empty()).then_some(q);
-                    model.log_back = 0;
-                    model.log_new = 0;
+                    model.log.search = (!q.trim().is_empty()).then_some(q);
+                    model.log.back = 0;
+                    model.log.new = 0;
                 }
             }
             Vec::new()
@@ -67,7 +67,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let due = model
                 .rollout
                 .last_sweep
-                .is_none_or(|last| (now - last).to_std().unwrap_or_default() >= model.poll_interval);
+                .is_none_or(|last| (now - last).to_std().unwrap_or_default() >= model.rollout.poll_interval);
             let mut effects = if due { sweep(model) } else { Vec::new() };
             if repos::scan_due(model) {
                 effects.extend(repos::scan_all(model));
@@ -234,16 +234,16 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::SearchLog => {
             model.focus = Pane::Log;
             let mut input = crate::domain::kernel::input::LineInput::default();
-            input.paste(model.log_search.as_deref().unwrap_or(""));
+            input.paste(model.log.search.as_deref().unwrap_or(""));
             model.prompt =
                 Some(crate::domain::model::Prompt { purpose: crate::domain::model::PromptFor::Search, input });
         }
         Action::LogFilter => {
             model.focus = Pane::Log;
-            model.log_filter = model.log_filter.next();
-            model.log_back = 0;
-            model.log_new = 0;
-            model.flash(format!("log: {}", model.log_filter.name()), false);
+            model.log.filter = model.log.filter.next();
+            model.log.back = 0;
+            model.log.new = 0;
+            model.flash(format!("log: {}", model.log.filter.name()), false);
         }
         Action::ToggleMerges => {}
         Action::CopyUrl => return repos::url_effect(model, true),
@@ -266,7 +266,7 @@ fn move_selection(model: &mut Model, delta: isize) {
             model.selected = step(model.selected, delta, len);
         }
         Pane::Repos => {
-            let len = model.repos.len();
+            let len = model.repos.rows.len();
             model.repo_selected = step(model.repo_selected, delta, len);
         }
         Pane::Checklist => {
@@ -276,9 +276,9 @@ fn move_selection(model: &mut Model, delta: isize) {
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.
             let len = model.visible_log().count();
-            model.log_back = step(model.log_back, delta.saturating_neg(), len);
-            if model.log_back == 0 {
-                model.log_new = 0;
+            model.log.back = step(model.log.back, delta.saturating_neg(), len);
+            if model.log.back == 0 {
+                model.log.new = 0;
             }
         }
         _ => {}
@@ -479,21 +479,21 @@ mod tests {
     #[test]
     fn version_change_is_logged_once() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0())));
         update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.19", t0()) });
-        assert_eq!(m.log.len(), before, "first sight is not a change");
+        assert_eq!(m.log.entries.len(), before, "first sight is not a change");
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
         update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) });
-        assert_eq!(m.log.len(), before + 1);
-        assert_eq!(m.log.back().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
+        assert_eq!(m.log.entries.len(), before + 1);
+        assert_eq!(m.log.entries.back().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
         assert_eq!(m.rollout.progress(1).on_target, 1);
     }
 
     #[test]
     fn mixed_fleet_is_flagged_not_spammed() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         for (i, v) in ["old", "new", "old", "new", "old", "new", "old"].iter().enumerate() {
             let now = t0() + Duration::seconds(15 * i as i64);
             let (g, _) = poll_generation(&update(&mut m, Msg::Tick(now)));
@@ -502,7 +502,7 @@ mod tests {
             update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", now) });
         }
         assert!(m.rollout.cell(0, 1).unwrap().mixed.is_some());
-        let texts: Vec<_> = m.log.range(before..).map(|e| e.text.as_str()).collect();
+        let texts: Vec<_> = m.log.entries.range(before..).map(|e| e.text.as_str()).collect();
         assert_eq!(texts, vec!["prod · svc0 old -> new (abc1234)", "prod · svc0 serves mixed versions: new and old"]);
     }
 
@@ -528,30 +528,30 @@ mod tests {
         let effects = update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("new", t0()) });
         let [Effect::Append(event)] = effects.as_slice() else { panic!("{effects:?}") };
         assert!(event.id.starts_with("obs:prod:svc0:new:"), "{}", event.id);
-        let shown = m.log.len();
+        let shown = m.log.entries.len();
         // The same observation read back from the journal, as another cockpit
         // would have written it, is not shown twice.
         let mut twin = event.clone();
         twin.actor.name = "bob".into();
         update(&mut m, Msg::JournalRead { events: vec![twin], damage: Vec::new() });
-        assert_eq!(m.log.len(), shown);
+        assert_eq!(m.log.entries.len(), shown);
         // A line someone else wrote is shown.
         let mut chat = event.clone();
         chat.id = "bob:1".into();
         chat.seq = event.clock() + 1;
         chat.kind = EventKind::Chat { text: "prod looks good".into() };
         update(&mut m, Msg::JournalRead { events: vec![chat], damage: Vec::new() });
-        assert_eq!(m.log.back().unwrap().text, "alice (rm): prod looks good");
+        assert_eq!(m.log.entries.back().unwrap().text, "alice (rm): prod looks good");
     }
 
     #[test]
     fn a_journal_that_cannot_be_written_is_said_once() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         for _ in 0..3 {
             update(&mut m, Msg::JournalFailed { error: "journal /x: cannot write".into(), at: t0() });
         }
-        assert_eq!(m.log.len(), before + 1);
+        assert_eq!(m.log.entries.len(), before + 1);
         assert!(m.journal.read_only.is_some());
     }
 
@@ -581,13 +581,13 @@ mod tests {
     }
 
     fn texts(m: &Model, from: usize) -> Vec<&str> {
-        m.log.range(from..).map(|e| e.text.as_str()).collect()
+        m.log.entries.range(from..).map(|e| e.text.as_str()).collect()
     }
 
     #[test]
     fn an_outage_is_logged_and_journaled_once_and_its_recovery_once() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         let saved = answer_prod(
             &mut m,
             vec![
@@ -608,14 +608,14 @@ mod tests {
         assert!(matches!(&saved[0].kind, EventKind::EndpointDown { state, outage: 1, .. } if state == "timeout"));
         assert!(matches!(&saved[1].kind, EventKind::EndpointUp { since, outage: 1, .. } if *since == at(15)));
         // The cell went on showing each failure as it came.
-        assert_eq!(m.log.iter().filter(|e| e.kind == LogKind::Error).count(), 1);
+        assert_eq!(m.log.entries.iter().filter(|e| e.kind == LogKind::Error).count(), 1);
     }
 
     #[test]
     fn a_flapping_endpoint_is_one_line_per_transition() {
         let mut m = model(1);
-        m.poll_interval = std::time::Duration::from_secs(5);
-        let before = m.log.len();
+        m.rollout.poll_interval = std::time::Duration::from_secs(5);
+        let before = m.log.entries.len();
         // All within one minute: each outage still gets its own line and id.
         let saved = answer_prod(
             &mut m,
@@ -645,7 +645,7 @@ mod tests {
     #[test]
     fn a_service_down_at_start_is_news_and_so_is_its_recovery() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         answer_prod(&mut m, vec![down(ProbeState::Unreachable, "connection refused", 0), ok("new", at(90))]);
         assert_eq!(
             texts(&m, before),
@@ -653,7 +653,7 @@ mod tests {
         );
         // A 404 or a body that cannot be read is a service that answers.
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         let answering = |state, error, s| Probe { heartbeat: Heartbeat::Ok, ..down(state, error, s) };
         answer_prod(
             &mut m,
@@ -678,7 +678,7 @@ mod tests {
         // recovery is, and says how long the outage lasted.
         let mut next = model(1);
         next.apply_events(&saved);
-        let before = next.log.len();
+        let before = next.log.entries.len();
         let more = answer_prod(
             &mut next,
             vec![down(ProbeState::Unreachable, "connection refused", 40), ok("new", at(75)), ok("new", at(90))],
@@ -693,7 +693,7 @@ mod tests {
             third.apply_events(&events[1..]);
             let mark = third.rollout.outages.get("prod", "svc0").cloned().unwrap();
             assert_eq!((mark.count, mark.down_since), (1, None));
-            let before = third.log.len();
+            let before = third.log.entries.len();
             let again = answer_prod(
                 &mut third,
                 vec![ok("new", at(100)), down(ProbeState::Timeout, "no answer within 5s", 115)],
@@ -712,21 +712,21 @@ mod tests {
         // Bob saw it too, a few seconds later, before reading Alice's line.
         let b = answer_prod(&mut bob, vec![ok("new", at(3)), down(ProbeState::Timeout, "no answer within 5s", 78)]);
         assert_eq!(a[0].id, b[0].id, "the same outage, the same id");
-        let shown = bob.log.len();
+        let shown = bob.log.entries.len();
         bob.apply_events(&a);
-        assert_eq!(bob.log.len(), shown, "not shown twice");
+        assert_eq!(bob.log.entries.len(), shown, "not shown twice");
         // Bob read Alice's line before his next answer: nothing more to say.
         let mut carol = model(1);
         carol.apply_events(&a);
-        let before = carol.log.len();
+        let before = carol.log.entries.len();
         assert!(answer_prod(&mut carol, vec![down(ProbeState::Timeout, "no answer within 5s", 30)]).is_empty());
-        assert_eq!(carol.log.len(), before);
+        assert_eq!(carol.log.entries.len(), before);
     }
 
     #[test]
     fn a_recovery_does_not_repeat_the_heartbeat() {
         let mut m = model(1);
-        let before = m.log.len();
+        let before = m.log.entries.len();
         let mut warn = ok("new", at(45));
         warn.heartbeat = Heartbeat::Warning;
         answer_prod(

@@ -14,8 +14,8 @@ use ratatui::text::{Line, Span};
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let Some(dialog) = &model.confirm else { return };
     let t = ctx.theme;
-    let repo_name = |i: usize| model.repos.get(i).map_or("?", |r| r.spec.name.as_str()).to_string();
-    let name_w = model.repos.iter().map(|r| r.spec.name.chars().count()).max().unwrap_or(8).min(24);
+    let repo_name = |i: usize| model.repos.rows.get(i).map_or("?", |r| r.spec.name.as_str()).to_string();
+    let name_w = model.repos.rows.iter().map(|r| r.spec.name.chars().count()).max().unwrap_or(8).min(24);
     let mut lines = Vec::new();
     let no_skips = Vec::new();
     let (title, skipped) = match dialog {
@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
         Confirm::PushTags { tags, skipped } => {
             lines.push(Line::styled(format!(" Push {} tag(s):", tags.len()), t.text));
             for (repo, tag) in tags {
-                let remote = model.repos.get(*repo).map_or("origin", |r| r.spec.remote.as_str());
+                let remote = model.repos.rows.get(*repo).map_or("origin", |r| r.spec.remote.as_str());
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {} ", fit(&repo_name(*repo), name_w)), t.text),
                     Span::styled(format!("git push {remote} refs/tags/{tag}"), t.warn),

@@ -355,7 +355,7 @@ async fn an_outage_mid_push_is_logged_once_and_its_recovery_once() {
     m.rollout.services[0].cells[0].as_mut().unwrap().endpoint =
         s.endpoint("/flask/__version__", "/flask/__heartbeat__");
     m.rollout.services[0].cells[1].as_mut().unwrap().endpoint = s.endpoint("/svc/__version__", "/svc/__heartbeat__");
-    let before = m.log.len();
+    let before = m.log.entries.len();
     let timeout = Duration::from_millis(400);
     let mut saved = Vec::new();
     // Up; a load balancer's 503 three times; no answer at all; up again.
@@ -363,7 +363,7 @@ async fn an_outage_mid_push_is_logged_once_and_its_recovery_once() {
         s.set_outage(mode);
         saved.extend(sweep(&mut m, t0 + Span::seconds(15 * i as i64), timeout).await);
     }
-    let lines: Vec<&str> = m.log.range(before..).map(|e| e.text.as_str()).collect();
+    let lines: Vec<&str> = m.log.entries.range(before..).map(|e| e.text.as_str()).collect();
     assert_eq!(lines, ["prod · web down: HTTP 503 Service Unavailable", "prod · web answers again after 1m 00s"]);
     let kinds: Vec<&EventKind> = saved.iter().map(|e| &e.kind).collect();
     assert!(

@@ -189,7 +189,7 @@ fn scanned_model(specs: &[RepoSpec]) -> Model {
     update(&mut m, Msg::Tick(t0()));
     for (repo, s) in specs.iter().enumerate() {
         let result = git::scan(s, push_date(), FORMAT).map(Box::new).map_err(|e| e.to_string());
-        let generation = m.repos[repo].scan_gen;
+        let generation = m.repos.rows[repo].scan_gen;
         update(&mut m, Msg::RepoScanned { generation, repo, result, at: t0() });
     }
     update(&mut m, Msg::Action(Action::FocusRepos));
@@ -432,7 +432,7 @@ async fn fetch_and_push_report_the_conflict_and_the_pane_shows_it() {
     // The cockpit: a fetch answer, then a push answer, each shows the conflict.
     let mut m = scanned_model(std::slice::from_ref(&s));
     update(&mut m, Msg::Fetched { repo: 0, result: Err(e), at: t0() });
-    assert!(matches!(m.repos[0].tag_remote, Some(TagRemote::Conflict { .. })));
+    assert!(matches!(m.repos.rows[0].tag_remote, Some(TagRemote::Conflict { .. })));
     let screen = draw(&m, 120, 30);
     assert!(screen.contains("✖ conflict: remote's tag is on another commit"), "{screen}");
     assert!(!screen.contains("on remote"), "{screen}");

@@ -96,11 +96,11 @@ fn search_narrows_as_typed_and_esc_drops_it() {
     let text = draw(&m);
     assert!(text.contains("search returns 500s") && !text.contains("regression run"), "{text}");
     update(&mut m, Msg::Edit(Edit::Submit));
-    assert_eq!(m.log_search.as_deref(), Some("SEARCH"));
+    assert_eq!(m.log.search.as_deref(), Some("SEARCH"));
     assert!(draw(&m).contains("/SEARCH"), "the search shows in the title");
     update(&mut m, Msg::Action(Action::SearchLog));
     update(&mut m, Msg::Edit(Edit::Cancel));
-    assert_eq!(m.log_search, None);
+    assert_eq!(m.log.search, None);
 }
 
 #[test]

@@ -90,9 +90,9 @@ fn journal() -> Vec<Event> {
 
 fn model() -> Model {
     let mut m = testkit::model(&["web", "api"], t(16, 20));
-    m.repos = vec![shipdeck::domain::repos::RepoRow::new(testkit::repo_spec("addons-server"))];
+    m.repos.rows = vec![shipdeck::domain::repos::RepoRow::new(testkit::repo_spec("addons-server"))];
     let status = testkit::repo_status(&[("2026.11.19", "a"), ("2026.11.26", "b")], "b");
-    m.repos[0].status = Remote::Ready { value: status, at: t(16, 0) };
+    m.repos.rows[0].status = Remote::Ready { value: status, at: t(16, 0) };
     for s in 0..2 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t(16, 19));
         update(&mut m, Msg::Probed { generation: 0, service: s, env: 1, probe: p });

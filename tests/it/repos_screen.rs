@@ -36,7 +36,7 @@ fn model() -> Model {
     let frontend = testkit::repo_status(&[("2026.11.19", "d"), ("v1.2.3", "e")], "f");
     let results = [Ok(Box::new(server)), Ok(Box::new(frontend)), Err("broken: /src/broken does not exist".into())];
     for (repo, result) in results.into_iter().enumerate() {
-        let generation = m.repos[repo].scan_gen;
+        let generation = m.repos.rows[repo].scan_gen;
         update(&mut m, Msg::RepoScanned { generation, repo, result, at: t0() });
     }
     update(&mut m, Msg::Action(Action::FocusRepos));

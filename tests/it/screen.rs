@@ -389,7 +389,7 @@ fn a_mixed_cell_is_labelled_and_a_failure_outranks_it() {
 fn the_rollout_title_shows_sub_second_intervals() {
     let theme = Theme::default();
     let mut m = model();
-    m.poll_interval = std::time::Duration::from_millis(400);
+    m.rollout.poll_interval = std::time::Duration::from_millis(400);
     sweep(&mut m, t0() - Duration::seconds(2));
     update(&mut m, Msg::Tick(t0()));
     let screen = text(&draw(&m, 120, 40, &theme));
@@ -406,5 +406,5 @@ fn an_unsaved_session_says_so_in_the_header() {
     let screen = text(&draw(&m, 120, 40, &theme));
     let header = screen.lines().next().unwrap();
     assert!(header.contains("NOT SAVED"), "{header}");
-    assert!(m.log.back().unwrap().text.ends_with("this session is not being saved"));
+    assert!(m.log.entries.back().unwrap().text.ends_with("this session is not being saved"));
 }

@@ -185,7 +185,7 @@ fn calm_and_spike_zoomed_and_in_the_grid() {
     let m = calm_and_spike();
     insta::assert_snapshot!("sentry_spike_and_calm_zoomed", zoomed(&m));
     insta::assert_snapshot!("sentry_grid_120x40", testkit::buffer_text(&draw(&m, 120, 40)));
-    let log: Vec<&str> = m.log.iter().map(|l| l.text.as_str()).collect();
+    let log: Vec<&str> = m.log.entries.iter().map(|l| l.text.as_str()).collect();
     assert!(
         log.iter().any(|l| l.starts_with("Sentry: addons-server errors") && l.contains("baseline since the push")),
         "{log:?}"

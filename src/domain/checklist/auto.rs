@@ -97,13 +97,13 @@ fn on_target(model: &Model, env: &str) -> Judged {
 }
 
 fn tags_exist(model: &Model) -> Judged {
-    if model.repos.is_empty() {
+    if model.repos.rows.is_empty() {
         return Judged::ByHand("no repositories are configured".into());
     }
     let mut tagged = 0;
     let mut unchanged = 0;
     let mut untagged = Vec::new();
-    for row in &model.repos {
+    for row in &model.repos.rows {
         match &row.status {
             // Nothing since the previous push is done too: there is nothing to tag.
             Remote::Ready { value, .. } if !value.needs_tag() => match value.state() {
@@ -117,7 +117,7 @@ fn tags_exist(model: &Model) -> Judged {
             }
         }
     }
-    let n = model.repos.len();
+    let n = model.repos.rows.len();
     let mut seen = format!("{tagged}/{n} repos tagged for {}", model.release.push_date);
     if unchanged > 0 {
         let _ = write!(seen, ", {unchanged} unchanged");
@@ -130,7 +130,7 @@ fn tags_exist(model: &Model) -> Judged {
 }
 
 fn security_in_sync(model: &Model) -> Judged {
-    let forks: Vec<_> = model.repos.iter().filter(|r| r.spec.security.is_some()).collect();
+    let forks: Vec<_> = model.repos.rows.iter().filter(|r| r.spec.security.is_some()).collect();
     if forks.is_empty() {
         return Judged::ByHand("no repository has a security fork configured".into());
     }

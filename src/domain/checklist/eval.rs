@@ -254,30 +254,30 @@ mod tests {
         assert!(judged(&m, "tags-exist").1.contains("no repositories"));
         assert!(judged(&m, "security-in-sync").1.contains("no repository has a security fork"));
 
-        m.repos = vec![RepoRow::new(testkit::repo_spec("server")), RepoRow::new(testkit::repo_spec("frontend"))];
+        m.repos.rows = vec![RepoRow::new(testkit::repo_spec("server")), RepoRow::new(testkit::repo_spec("frontend"))];
         assert_eq!(judged(&m, "tags-exist"), (ItemState::Auto(Verdict::Wait), "repositories not scanned yet".into()));
         let tagged = testkit::repo_status(&[("2026.11.19", "a"), ("2026.11.26", "b")], "b");
         let untagged = testkit::repo_status(&[("2026.11.19", "a")], "c");
-        m.repos[0].status = Remote::Ready { value: tagged.clone(), at: t };
-        m.repos[1].status = Remote::Ready { value: untagged, at: t };
+        m.repos.rows[0].status = Remote::Ready { value: tagged.clone(), at: t };
+        m.repos.rows[1].status = Remote::Ready { value: untagged, at: t };
         assert_eq!(
             judged(&m, "tags-exist"),
             (ItemState::Auto(Verdict::Wait), "1/2 repos tagged for 2026-11-26; needs a tag: frontend".into())
         );
-        m.repos[1].status = Remote::Ready { value: tagged.clone(), at: t };
+        m.repos.rows[1].status = Remote::Ready { value: tagged.clone(), at: t };
         assert_eq!(judged(&m, "tags-exist").0, ItemState::Auto(Verdict::Pass));
 
         let fork = |in_sync, behind| Some(Ok(SecurityState { remote: "security".into(), in_sync, ahead: 0, behind }));
         for (i, (sync, behind)) in [(true, 0), (false, 2)].into_iter().enumerate() {
             let mut s = tagged.clone();
             s.security = fork(sync, behind);
-            m.repos[i].status = Remote::Ready { value: s, at: t };
+            m.repos.rows[i].status = Remote::Ready { value: s, at: t };
         }
         assert_eq!(
             judged(&m, "security-in-sync"),
             (ItemState::Auto(Verdict::Wait), "frontend: fork 0 ahead, 2 behind".into())
         );
-        m.repos[1].status = Remote::Failed { error: "frontend: no such remote `security`".into(), at: t };
+        m.repos.rows[1].status = Remote::Failed { error: "frontend: no such remote `security`".into(), at: t };
         assert_eq!(judged(&m, "security-in-sync").0, ItemState::Auto(Verdict::Fail));
     }
 

@@ -70,16 +70,16 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
             Edit::Submit => model.prompt = None,
             Edit::Cancel => {
                 model.prompt = None;
-                model.log_search = None;
+                model.log.search = None;
             }
             other => {
                 prompt.input.edit(other);
                 let text = prompt.input.text();
-                model.log_search = (!text.trim().is_empty()).then_some(text);
+                model.log.search = (!text.trim().is_empty()).then_some(text);
             }
         }
-        model.log_back = 0;
-        model.log_new = 0;
+        model.log.back = 0;
+        model.log.new = 0;
         return Vec::new();
     }
     match edit {
@@ -236,7 +236,7 @@ mod tests {
         let fx = act(&mut m, Action::Activate);
         assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into(), overrides_role: false });
         assert_eq!(state(&m, "results-sent"), ItemState::Open);
-        assert!(m.log.iter().any(|l| l.text.contains("unticked results-sent")), "the history stays in the log");
+        assert!(m.log.entries.iter().any(|l| l.text.contains("unticked results-sent")), "the history stays in the log");
     }
 
     #[test]

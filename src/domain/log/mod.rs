@@ -1,4 +1,4 @@
-//! Timeline entries: what the Log pane shows.
+//! Timeline entries: what the Log pane shows, and where its reader is.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -72,5 +72,78 @@ impl LogFilter {
             LogFilter::System => !e.person,
             LogFilter::Mine => e.who.as_deref() == Some(me),
         }
+    }
+}
+
+/// Log entries kept in memory: the newest ones; older ones are dropped so a
+/// long session stays small and the log pane fast.
+pub const LOG_CAP: usize = 10_000;
+
+/// The timeline and where its reader is in it.
+#[derive(Debug, Clone, Default)]
+pub struct Log {
+    /// Newest last; a deque so dropping the oldest beyond the cap is cheap.
+    pub entries: std::collections::VecDeque<LogEntry>,
+    /// Lines scrolled back from the newest in the Log pane.
+    pub back: usize,
+    /// Lines that arrived while the reader was scrolled back.
+    pub new: usize,
+    pub filter: LogFilter,
+    /// Only log lines containing this (case-insensitive).
+    pub search: Option<String>,
+}
+
+fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
+    match search {
+        None => true,
+        Some(q) => e.text.to_lowercase().contains(&q.to_lowercase()),
+    }
+}
+
+impl Log {
+    /// Whether the pane shows this entry to `me` under the filter and search.
+    fn shows(&self, e: &LogEntry, me: &str) -> bool {
+        self.filter.admits(e, me) && matches_search(e, self.search.as_deref())
+    }
+
+    /// Adds an entry, dropping the oldest entries beyond [`LOG_CAP`].
+    pub fn push(&mut self, entry: LogEntry, me: &str) {
+        // An event goes before the events that follow it in the fold order
+        // (another process's line read late); the cockpit's own notes stay
+        // where they were written and are not passed over.
+        let mut at = self.entries.len();
+        if let Some(order) = &entry.order {
+            while at > 0 && self.entries[at - 1].order.as_ref().is_some_and(|o| o > order) {
+                at -= 1;
+            }
+        }
+        let shown = self.shows(&entry, me);
+        self.entries.insert(at, entry);
+        // Someone reading back keeps their place (`back` counts shown lines
+        // from the newest); the pane shows "N new". A line that lands after
+        // the one being read moves it one further back.
+        if self.back > 0 && shown {
+            let newer = self.entries.iter().skip(at + 1).filter(|e| self.shows(e, me)).count();
+            if newer <= self.back {
+                self.back += 1;
+                self.new += 1;
+            }
+        }
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        if self.entries.len() > LOG_CAP {
+            let excess = self.entries.len() - LOG_CAP;
+            self.entries.drain(..excess);
+            // Counted from the newest entry, the place is unchanged unless the
+            // reader was at one of the dropped ones: then the oldest left.
+            self.back = self.back.min(self.entries.len() - 1);
+        }
+    }
+
+    /// The entries the pane shows `me`, oldest first.
+    pub fn visible<'a>(&'a self, me: &'a str) -> impl DoubleEndedIterator<Item = &'a LogEntry> + 'a {
+        self.entries.iter().filter(move |e| self.shows(e, me))
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::msg::Effect;
 fn settled(model: &Model) -> bool {
     let cells = model.rollout.services.iter().flat_map(|s| s.cells.iter().flatten());
     let answered = cells.clone().all(|c| !matches!(c.state, Remote::Idle | Remote::Loading));
-    let scanned = model.repos.iter().all(|r| !matches!(r.status, Remote::Idle | Remote::Loading));
+    let scanned = model.repos.rows.iter().all(|r| !matches!(r.status, Remote::Idle | Remote::Loading));
     answered && scanned
 }
 
@@ -34,7 +34,7 @@ fn current(model: &Model) -> Vec<(String, String)> {
     let r = &model.release;
     let head = format!("{} push {}", r.name, r.push_date);
     let mut out = Vec::new();
-    for row in &model.repos {
+    for row in &model.repos.rows {
         if let Remote::Ready { value, .. } = &row.status
             && let Some((tag, _)) = &value.plan.current
             && !value.needs_tag()

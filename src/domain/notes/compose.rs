@@ -23,7 +23,7 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     match ask(&text, &model.notes) {
         Ask::Record(kind) => vec![model.record(kind, now, false)],
         Ask::Pick { sha, repo } => {
-            let specs: Vec<RepoSpec> = model.repos.iter().map(|r| r.spec.clone()).collect();
+            let specs: Vec<RepoSpec> = model.repos.rows.iter().map(|r| r.spec.clone()).collect();
             match pick_repos(&specs, repo.as_deref()) {
                 // Looked up in git off the UI thread; the answer comes back
                 // as `PickResolved`.
@@ -119,11 +119,11 @@ mod tests {
     fn unknown_commands_get_help_in_the_log_and_picks_ask_git() {
         let mut m = model();
         assert!(update(&mut m, Msg::Compose("/shipit".into())).is_empty());
-        assert!(m.log.back().unwrap().text.starts_with("unknown command /shipit — commands: /notable"));
+        assert!(m.log.entries.back().unwrap().text.starts_with("unknown command /shipit — commands: /notable"));
         assert!(m.confirm.is_none() && m.flash.is_none(), "no popup");
         update(&mut m, Msg::Compose("/pick abcdef1".into()));
         assert!(m.flash.as_ref().unwrap().text.contains("no repositories are configured"));
-        m.repos = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
+        m.repos.rows = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
         let fx = update(&mut m, Msg::Compose("/pick abcdef1 server".into()));
         assert!(matches!(&fx[..], [Effect::ResolvePick { sha, repos }] if sha == "abcdef1" && repos.len() == 1));
         let fx = update(&mut m, Msg::PickResolved { result: Ok(("server".into(), "abcdef1".repeat(5), "Fix".into())) });

@@ -56,6 +56,7 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
         for (i, p) in n.picks.iter().enumerate() {
             let link = model
                 .repos
+                .rows
                 .iter()
                 .find(|r| r.spec.name == p.repo)
                 .and_then(|r| r.spec.web_url.as_deref())

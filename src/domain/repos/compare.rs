@@ -27,12 +27,12 @@ pub fn pushing_line(row: &RepoRow) -> Option<String> {
 /// URL ends at the branch head's commit: a URL never names a tag that does
 /// not exist yet.
 pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
-    model.repos.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
+    model.repos.rows.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
 }
 
 pub fn open_compare(model: &mut Model) -> Vec<Effect> {
     let repo = model.repo_selected;
-    let Some(row) = model.repos.get(repo) else { return Vec::new() };
+    let Some(row) = model.repos.rows.get(repo) else { return Vec::new() };
     let Some(status) = row.status.value() else {
         note(model, "this repository has not been scanned yet");
         return Vec::new();
@@ -76,9 +76,9 @@ pub fn on_compare_loaded(
 /// The compare URL of the open view, else of the selected repository.
 pub fn current_url(model: &Model) -> Option<String> {
     if let Some(view) = &model.compare {
-        return model.repos.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
+        return model.repos.rows.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
     }
-    let row = model.repos.get(model.repo_selected)?;
+    let row = model.repos.rows.get(model.repo_selected)?;
     let range = row.status.value()?.range()?;
     row.compare_url(&range.from, &range.to_label())
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 pub fn fetch(model: &mut Model) -> Vec<Effect> {
     let mut repos = Vec::new();
-    for (i, row) in model.repos.iter_mut().enumerate() {
+    for (i, row) in model.repos.rows.iter_mut().enumerate() {
         if row.op.is_some() {
             continue;
         }
@@ -34,7 +34,7 @@ pub fn on_fetched(
     result: Result<(String, Option<TagRemote>), String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
     match result {

@@ -11,6 +11,13 @@ mod fetch;
 mod note;
 mod scan;
 mod tag_push;
+/// The Repos pane's rows and when they were last scanned.
+#[derive(Debug, Clone, Default)]
+pub struct Repos {
+    pub rows: Vec<RepoRow>,
+    pub scanned: Option<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod testing;
 pub mod update;

@@ -15,16 +15,16 @@ use chrono::{DateTime, Utc};
 pub const RESCAN_SECS: i64 = 60;
 
 pub fn scan_due(model: &Model) -> bool {
-    !model.repos.is_empty() && model.repos_scanned.is_none_or(|t| (model.now - t).num_seconds() >= RESCAN_SECS)
+    !model.repos.rows.is_empty() && model.repos.scanned.is_none_or(|t| (model.now - t).num_seconds() >= RESCAN_SECS)
 }
 
 /// Asks for a scan of every repository not already being scanned.
 pub fn scan_all(model: &mut Model) -> Vec<Effect> {
     model.generation += 1;
     let generation = model.generation;
-    model.repos_scanned = Some(model.now);
+    model.repos.scanned = Some(model.now);
     let mut repos = Vec::new();
-    for (i, row) in model.repos.iter_mut().enumerate() {
+    for (i, row) in model.repos.rows.iter_mut().enumerate() {
         if row.scanning {
             continue;
         }
@@ -53,7 +53,7 @@ pub fn on_scanned(
     result: Result<RepoStatus, String>,
     at: DateTime<Utc>,
 ) {
-    let Some(row) = model.repos.get_mut(repo) else { return };
+    let Some(row) = model.repos.rows.get_mut(repo) else { return };
     if generation < row.scan_gen {
         return;
     }
@@ -72,6 +72,7 @@ pub fn refresh_targets(model: &mut Model) {
     if !model.release.target_fixed {
         let newest = model
             .repos
+            .rows
             .iter()
             .filter_map(|r| r.status.value())
             .filter_map(|s| s.plan.current.as_ref())
@@ -94,7 +95,7 @@ pub fn refresh_targets(model: &mut Model) {
     let fixed = model.release.target_fixed;
     for i in 0..model.rollout.services.len() {
         let repo = model.rollout.services[i].repo;
-        let target = match repo.and_then(|r| model.repos.get(r)).and_then(|r| r.status.value()) {
+        let target = match repo.and_then(|r| model.repos.rows.get(r)).and_then(|r| r.status.value()) {
             Some(status) if !fixed => {
                 Target { tag: status.target_tag().to_string(), commit: status.target_commit().map(str::to_string) }
             }
@@ -107,6 +108,7 @@ pub fn refresh_targets(model: &mut Model) {
 fn newest_is_tag(model: &Model, target: &str) -> bool {
     model
         .repos
+        .rows
         .iter()
         .filter_map(|r| r.status.value())
         .any(|s| s.plan.current.as_ref().is_some_and(|(t, _)| t == target))
@@ -115,7 +117,7 @@ fn newest_is_tag(model: &Model, target: &str) -> bool {
 pub(super) fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
     model.generation += 1;
     let generation = model.generation;
-    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
     row.scanning = true;
     row.scan_gen = generation;
     vec![Effect::ScanRepos {
@@ -149,11 +151,11 @@ mod tests {
     fn stale_scans_are_dropped() {
         let mut m = model();
         update(&mut m, Msg::Tick(t0()));
-        let current = m.repos[0].scan_gen;
+        let current = m.repos.rows[0].scan_gen;
         update(&mut m, Msg::RepoScanned { generation: current - 1, repo: 0, result: Err("old".into()), at: t0() });
-        assert!(matches!(m.repos[0].status, Remote::Loading));
+        assert!(matches!(m.repos.rows[0].status, Remote::Loading));
         scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
-        assert!(m.repos[0].status.value().is_some());
+        assert!(m.repos.rows[0].status.value().is_some());
     }
 
     #[test]
@@ -186,15 +188,15 @@ mod tests {
     #[test]
     fn the_log_names_the_target_the_header_shows() {
         let mut m = model();
-        let first = m.log.front().unwrap().text.clone();
+        let first = m.log.entries.front().unwrap().text.clone();
         assert!(first.starts_with("session started: AMO push 2026-11-26") && !first.contains("target"), "{first}");
         update(&mut m, Msg::Tick(t0()));
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
         assert_eq!(m.release.target_tag, "2026.11.26-1");
-        let said: Vec<&str> = m.log.iter().map(|l| l.text.as_str()).collect();
+        let said: Vec<&str> = m.log.entries.iter().map(|l| l.text.as_str()).collect();
         assert!(said.contains(&"target 2026.11.26-1: the newest tag of this push"), "{said:?}");
         // Said once, not at every scan.
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
-        assert_eq!(m.log.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
+        assert_eq!(m.log.entries.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
     }
 }

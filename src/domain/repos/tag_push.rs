@@ -28,7 +28,7 @@ pub fn propose_tags(model: &mut Model) {
 pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
     let mut tags = Vec::new();
     let mut skipped = Vec::new();
-    for (i, row) in model.repos.iter().enumerate() {
+    for (i, row) in model.repos.rows.iter().enumerate() {
         match &row.status {
             Remote::Ready { value, .. } if value.needs_tag() => {
                 tags.push(TagProposal { repo: i, tag: value.plan.next.clone(), commit: value.head.clone() })
@@ -49,7 +49,7 @@ pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
 /// already tagged for this push is re-tagged, and never on the commit its
 /// newest tag already names.
 pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Result<(), String> {
-    let Some(row) = model.repos.get(repo) else { return Err(format!("no repository #{repo}")) };
+    let Some(row) = model.repos.rows.get(repo) else { return Err(format!("no repository #{repo}")) };
     let name = &row.spec.name;
     let status = match &row.status {
         Remote::Ready { value, .. } => value,
@@ -72,7 +72,7 @@ pub fn propose_push(model: &mut Model) {
     let mut tags = Vec::new();
     let mut skipped = Vec::new();
     let mut conflicts = Vec::new();
-    for (i, row) in model.repos.iter().enumerate() {
+    for (i, row) in model.repos.rows.iter().enumerate() {
         match row.status.value().and_then(|s| s.plan.current.as_ref()) {
             Some(_) if row.tag_remote.as_ref().is_some_and(TagRemote::is_pushed) => {
                 skipped.push((i, "already on the remote".into()))
@@ -105,7 +105,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
             let message = format!("{} push {}", model.release.name, model.release.push_date);
             let mut list = Vec::new();
             for p in tags {
-                if let Some(row) = model.repos.get_mut(p.repo) {
+                if let Some(row) = model.repos.rows.get_mut(p.repo) {
                     row.op = Some(RepoOp::Tagging(p.tag.clone()));
                     list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
                 }
@@ -115,7 +115,7 @@ pub fn confirm(model: &mut Model) -> Vec<Effect> {
         Confirm::PushTags { tags, .. } => {
             let mut list = Vec::new();
             for (repo, tag) in tags {
-                if let Some(row) = model.repos.get_mut(repo) {
+                if let Some(row) = model.repos.rows.get_mut(repo) {
                     row.op = Some(RepoOp::Pushing(tag.clone()));
                     list.push((repo, row.spec.clone(), tag));
                 }
@@ -137,7 +137,7 @@ pub fn on_tag_created(
     result: Result<String, String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
     let mut effects = Vec::new();
@@ -166,7 +166,7 @@ pub fn on_tag_pushed(
     result: Result<String, String>,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(row) = model.repos.get_mut(repo) else { return Vec::new() };
+    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
     row.op = None;
     let name = row.spec.name.clone();
     match result {
@@ -206,7 +206,7 @@ mod tests {
         let (_, skipped) = tag_plan(&m);
         assert!(skipped[0].1.contains("already tagged 2026.11.26; 2 commits on main not in this push"), "{skipped:?}");
         // The compare and its URL end at the tag, not at the branch head.
-        let range = m.repos[0].status.value().unwrap().range().unwrap();
+        let range = m.repos.rows[0].status.value().unwrap().range().unwrap();
         assert_eq!((range.to.as_str(), range.to_head), ("2026.11.26", false));
         m.focus = crate::domain::Pane::Repos;
         assert_eq!(current_url(&m).unwrap(), "https://github.com/example/web/compare/2026.11.19...2026.11.26");
@@ -240,8 +240,8 @@ mod tests {
         assert_eq!(tags[0].3, "b".repeat(40));
         assert_eq!(tagger, "alice");
         assert!(message.contains("AMO"));
-        assert_eq!(m.repos[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
-        let before = m.log.len();
+        assert_eq!(m.repos.rows[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
+        let before = m.log.entries.len();
         let effects =
             update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("b".repeat(40)), at: t0() });
         // Saved to the journal, then the repository is scanned again.
@@ -255,8 +255,8 @@ mod tests {
             }
         );
         assert_eq!(event.actor.name, "alice");
-        assert_eq!(m.log.len(), before + 1);
-        assert!(m.log.back().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
+        assert_eq!(m.log.entries.len(), before + 1);
+        assert!(m.log.entries.back().unwrap().text.contains("web: tagged 2026.11.26 at bbbbbbb by alice"));
     }
 
     #[test]
@@ -266,12 +266,12 @@ mod tests {
         let effects =
             update(&mut m, Msg::TagCreated { repo: 1, tag: "2026.11.26".into(), result: Err("tag exists".into()), at });
         assert!(matches!(effects.as_slice(), [Effect::ScanRepos { .. }]), "only a rescan, no retry");
-        assert!(m.log.back().unwrap().text.contains("not created: tag exists"));
+        assert!(m.log.entries.back().unwrap().text.contains("not created: tag exists"));
         let effects =
             update(&mut m, Msg::TagPushed { repo: 1, tag: "2026.11.26".into(), result: Err("rejected".into()), at });
         assert!(effects.is_empty());
-        assert_eq!(m.repos[1].tag_remote, None);
-        assert!(m.log.back().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
+        assert_eq!(m.repos.rows[1].tag_remote, None);
+        assert!(m.log.entries.back().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
     }
 
     #[test]
@@ -283,15 +283,15 @@ mod tests {
         let theirs = "e".repeat(40);
         let said = super::super::conflict_error("origin", "2026.11.26", Some(&theirs));
         update(&mut m, Msg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(said), at: t0() });
-        assert_eq!(m.repos[0].tag_remote, Some(TagRemote::Conflict { remote_commit: Some(theirs) }));
+        assert_eq!(m.repos.rows[0].tag_remote, Some(TagRemote::Conflict { remote_commit: Some(theirs) }));
         // A fetch that refused to take the remote's tag says the same.
         let said = format!("git fetch: {}", super::super::conflict_error("origin", "2026.11.26", None));
         update(&mut m, Msg::Fetched { repo: 1, result: Err(said), at: t0() });
-        assert_eq!(m.repos[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
+        assert_eq!(m.repos.rows[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
         // Neither is proposed again, and neither counts as pushed.
         update(&mut m, Msg::Action(Action::PushTags));
         assert!(m.confirm.is_none(), "nothing to push");
-        let said: Vec<&str> = m.log.iter().rev().take(3).map(|l| l.text.as_str()).collect();
+        let said: Vec<&str> = m.log.entries.iter().rev().take(3).map(|l| l.text.as_str()).collect();
         assert!(said.iter().any(|l| l.contains("nothing to push")), "{said:?}");
         assert!(said.iter().any(|l| l.contains("web: conflict: origin has another 2026.11.26")), "{said:?}");
     }

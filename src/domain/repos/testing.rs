@@ -42,6 +42,6 @@ pub(super) fn model() -> Model {
 }
 
 pub(super) fn scanned(m: &mut Model, repo: usize, s: RepoStatus) {
-    let generation = m.repos[repo].scan_gen;
+    let generation = m.repos.rows[repo].scan_gen;
     update(m, Msg::RepoScanned { generation, repo, result: Ok(Box::new(s)), at: t0() });
 }

@@ -307,6 +307,7 @@ pub struct Rollout {
     pub last_sweep: Option<DateTime<Utc>>,
     /// What the journal last said about each endpoint being down.
     pub outages: Outages,
+    pub poll_interval: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,6 +475,7 @@ mod tests {
             }],
             last_sweep: None,
             outages: Outages::default(),
+            poll_interval: std::time::Duration::from_secs(1),
         };
         assert_eq!(ro.progress(0), Progress { on_target: 0, total: 1, errors: 1 });
         // Back, and on one version: nothing to report, on target again.

@@ -231,7 +231,7 @@ mod tests {
         update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: Some(rate), at: reset });
         let due = m.sentry.as_ref().unwrap().projects[0].next_due.unwrap();
         assert_eq!(due, reset + Duration::seconds(600));
-        assert!(m.log.iter().any(|l| l.text.contains("Sentry web: rate limited")), "said once in the log");
+        assert!(m.log.entries.iter().any(|l| l.text.contains("Sentry web: rate limited")), "said once in the log");
     }
 
     #[test]
@@ -248,7 +248,7 @@ mod tests {
             })
             .collect();
         assert!(matches!(&spikes[..], [EventKind::SentrySpike { since_push: 54, baseline: 12, .. }]), "{spikes:?}");
-        assert!(m.log.iter().any(|l| l.text == "Sentry: web errors 4.5x baseline since the push (54 vs 12)"));
+        assert!(m.log.entries.iter().any(|l| l.text == "Sentry: web errors 4.5x baseline since the push (54 vs 12)"));
         let again = update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: None, at });
         assert!(again.iter().all(|e| !matches!(e, Effect::Append(_))), "logged once");
         let view = evaluate(&m);

@@ -37,7 +37,7 @@ impl ViewMemory {
         model.zoomed = self.zoomed;
         let clamp = |i: usize, len: usize| i.min(len.saturating_sub(1));
         model.selected = clamp(self.service, model.rollout.services.len());
-        model.repo_selected = clamp(self.repo, model.repos.len());
+        model.repo_selected = clamp(self.repo, model.repos.rows.len());
         if let Some(i) = self.check.as_ref().and_then(|id| model.checklist.items().position(|i| &i.id == id)) {
             model.check_selected = i;
         }

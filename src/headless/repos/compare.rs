@@ -32,11 +32,11 @@ struct CommitReport<'a> {
 
 pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Result<String, Exit> {
     let (mut model, mut driver) = scanned(config, global, false).await?;
-    let Some(idx) = model.repos.iter().position(|r| r.spec.name == args.repo) else {
-        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
+    let Some(idx) = model.repos.rows.iter().position(|r| r.spec.name == args.repo) else {
+        let names: Vec<&str> = model.repos.rows.iter().map(|r| r.spec.name.as_str()).collect();
         return Err(Exit::new(2, format!("no repository `{}` (configured: {})", args.repo, names.join(", "))));
     };
-    let row = &model.repos[idx];
+    let row = &model.repos.rows[idx];
     let status = match &row.status {
         Remote::Ready { value, .. } => value,
         Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),

@@ -135,7 +135,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
 pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result<String, Exit> {
     let (mut model, _) = scanned(config, global, args.fetch).await?;
     let mut reports = Vec::new();
-    for row in &mut model.repos {
+    for row in &mut model.repos.rows {
         // Whether the remote has the tag needs the network; ask only about a
         // tag that exists here, and say why when the remote cannot tell.
         let mut remote_error = None;

@@ -13,7 +13,7 @@ use chrono::Utc;
 /// Scans every repository (and, with `fetch`, fetches first).
 pub(super) async fn scanned(config: &Config, global: &Global, fetch: bool) -> Result<(Model, Driver), Exit> {
     let mut model = session::build_model(config, global, Utc::now());
-    if model.repos.is_empty() {
+    if model.repos.rows.is_empty() {
         return Err(Exit::new(2, format!("{}: no [[repos]] configured", config.source)));
     }
     let mut driver = Driver::new(config)?;

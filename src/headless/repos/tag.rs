@@ -43,7 +43,7 @@ struct Skipped {
 /// What `t` (and, with `--push`, `P`) do in the cockpit, for scripts.
 pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<String, Exit> {
     let (mut model, mut driver) = scanned(config, global, false).await?;
-    let name = |m: &Model, i: usize| m.repos[i].spec.name.clone();
+    let name = |m: &Model, i: usize| m.repos.rows[i].spec.name.clone();
     let (proposals, skipped) = match &args.retag {
         Some(repo) => {
             retag(&mut model, repo, args.at.as_deref())?;
@@ -79,7 +79,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
             .map(|(i, why)| Skipped {
                 repo: name(&model, *i),
                 reason: why.clone(),
-                error: matches!(model.repos[*i].status, Remote::Failed { .. }),
+                error: matches!(model.repos.rows[*i].status, Remote::Failed { .. }),
             })
             .collect(),
     };
@@ -87,7 +87,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         let effects = repo_update::confirm(&mut model);
         driver.settle(&mut model, effects).await;
         for (report, p) in run.tags.iter_mut().zip(&proposals) {
-            match &model.repos[p.repo].last_result {
+            match &model.repos.rows[p.repo].last_result {
                 Some((_, Ok(_))) => report.created = true,
                 Some((_, Err(e))) => report.error = Some(e.clone()),
                 None => report.error = Some("no answer".into()),
@@ -102,7 +102,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
             let effects = repo_update::confirm(&mut model);
             driver.settle(&mut model, effects).await;
             for (repo, tag) in tags {
-                let (ok, err) = match &model.repos[repo].last_result {
+                let (ok, err) = match &model.repos.rows[repo].last_result {
                     Some((_, Ok(_))) => (true, None),
                     Some((_, Err(e))) => (false, Some(e.clone())),
                     None => (false, Some("no answer".to_string())),
@@ -117,7 +117,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
                     }
                     None => run.tags.push(TagReport {
                         repo: repo_name,
-                        commit: model.repos[repo]
+                        commit: model.repos.rows[repo]
                             .status
                             .value()
                             .and_then(|s| s.target_commit().map(str::to_string))
@@ -166,11 +166,11 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
 
 /// Sets up the re-tag of `repo` on `at` (default: its branch head).
 fn retag(model: &mut Model, repo: &str, at: Option<&str>) -> Result<(), Exit> {
-    let Some(idx) = model.repos.iter().position(|r| r.spec.name == repo) else {
-        let names: Vec<&str> = model.repos.iter().map(|r| r.spec.name.as_str()).collect();
+    let Some(idx) = model.repos.rows.iter().position(|r| r.spec.name == repo) else {
+        let names: Vec<&str> = model.repos.rows.iter().map(|r| r.spec.name.as_str()).collect();
         return Err(Exit::new(2, format!("no repository `{repo}` (configured: {})", names.join(", "))));
     };
-    let row = &model.repos[idx];
+    let row = &model.repos.rows[idx];
     let commit = match (at, row.status.value()) {
         (None, Some(status)) => status.head.clone(),
         (Some(rev), _) => {

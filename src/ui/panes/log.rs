@@ -15,17 +15,17 @@ const TIME_W: usize = 9;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, focused: bool, ctx: &RenderCtx) {
     let mut parts = Vec::new();
-    if model.log_filter != crate::domain::LogFilter::All {
-        parts.push(model.log_filter.name().to_string());
+    if model.log.filter != crate::domain::LogFilter::All {
+        parts.push(model.log.filter.name().to_string());
     }
-    if let Some(q) = &model.log_search {
+    if let Some(q) = &model.log.search {
         parts.push(format!("/{q}"));
     }
     // Scrolled back: new lines wait below, counted, instead of jumping.
-    if model.log_new > 0 && model.log_back > 0 {
-        parts.push(format!("↓ {} new", model.log_new.min(model.log_back)));
-    } else if model.log_back > 0 {
-        parts.push(format!("↓ {} below", model.log_back));
+    if model.log.new > 0 && model.log.back > 0 {
+        parts.push(format!("↓ {} new", model.log.new.min(model.log.back)));
+    } else if model.log.back > 0 {
+        parts.push(format!("↓ {} below", model.log.back));
     }
     let extra = (!parts.is_empty()).then(|| parts.join(" · "));
     let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
     let text_w = (inner.width as usize).saturating_sub(TIME_W).max(1);
     // Walk back from the newest shown entry until the pane is full.
     let mut lines: Vec<Line> = Vec::with_capacity(rows);
-    for entry in model.visible_log().rev().skip(model.log_back) {
+    for entry in model.visible_log().rev().skip(model.log.back) {
         let mut wrapped = entry_lines(entry, text_w, ctx);
         while let Some(l) = wrapped.pop() {
             if lines.len() == rows {

@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
         Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
         Pane::Log => log::render(frame, area, model, view, focused, ctx),
         Pane::Checklist => checklist::render(frame, area, model, focused, ctx),
-        Pane::Repos if model.repos.is_empty() => {
+        Pane::Repos if model.repos.rows.is_empty() => {
             empty::render(frame, area, pane, "no repositories configured", focused, ctx)
         }
         Pane::Repos => repos::render(frame, area, model, focused, ctx),

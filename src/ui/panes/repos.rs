@@ -15,12 +15,12 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
     let t = ctx.theme;
-    let busy = model.repos.iter().filter(|r| r.op.is_some() || r.scanning).count();
+    let busy = model.repos.rows.iter().filter(|r| r.op.is_some() || r.scanning).count();
     let extra = (busy > 0).then(|| format!("{busy} busy"));
     let block = pane_block(Pane::Repos.index() + 1, Pane::Repos.title(), extra, focused, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if model.repos.is_empty() {
+    if model.repos.rows.is_empty() {
         let msg = Line::styled("no repositories configured", t.muted);
         frame.render_widget(Paragraph::new(msg).centered(), inner);
         return;
@@ -29,12 +29,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     // In the grid the pane is narrow: short words, the branch@sha left out.
     let compact = inner.width < 64;
     let mut lines: Vec<Line> = Vec::new();
-    let selected = model.repo_selected.min(model.repos.len() - 1);
+    let selected = model.repo_selected.min(model.repos.rows.len() - 1);
     // Keep the selected repository's two lines visible.
     let per = 2;
     let fit_rows = (height / per).max(1);
     let first = selected.saturating_sub(fit_rows.saturating_sub(1));
-    for (i, row) in model.repos.iter().enumerate().skip(first).take(fit_rows) {
+    for (i, row) in model.repos.rows.iter().enumerate().skip(first).take(fit_rows) {
         let sel = i == selected;
         let (l1, l2) = repo_lines(row, sel && focused, compact, ctx);
         let (l1, l2) = if sel { (l1.patch_style(t.selected), l2.patch_style(t.selected)) } else { (l1, l2) };
@@ -51,8 +51,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         lines.push(Line::styled("Pushing:", t.title));
         lines.extend(pushing.into_iter().map(|u| Line::styled(format!("  {u}"), t.text)));
     }
-    let warnings: &[String] = model.repos.get(selected).and_then(|r| r.status.value()).map_or(&[], |s| &s.warnings);
-    let detail = model.repos.get(selected).and_then(|r| r.last_result.as_ref());
+    let warnings: &[String] =
+        model.repos.rows.get(selected).and_then(|r| r.status.value()).map_or(&[], |s| &s.warnings);
+    let detail = model.repos.rows.get(selected).and_then(|r| r.last_result.as_ref());
     let bottom = warnings.len() + usize::from(detail.is_some());
     if bottom > 0 && lines.len() + bottom <= height {
         while lines.len() + bottom < height {
@@ -62,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
             lines.push(Line::from(vec![Span::styled(" ⚠ ", t.warn), Span::styled(w.clone(), t.warn)]));
         }
     }
-    if let Some(row) = model.repos.get(selected)
+    if let Some(row) = model.repos.rows.get(selected)
         && let Some((at, result)) = &row.last_result
         && lines.len() < height
     {

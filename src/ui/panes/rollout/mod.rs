@@ -43,7 +43,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let in_flight = ro.services.iter().flat_map(|s| s.cells.iter().flatten()).filter(|c| c.in_flight.is_some()).count();
     let polled = match ro.last_sweep {
         None => "not polled yet".to_string(),
-        Some(_) if in_flight > 0 => format!("polling {in_flight} · every {}", format_duration(model.poll_interval)),
+        Some(_) if in_flight > 0 => {
+            format!("polling {in_flight} · every {}", format_duration(model.rollout.poll_interval))
+        }
         Some(at) if (ctx.now - at).num_seconds() < 1 => "polled just now".to_string(),
         Some(at) => format!("polled {} ago", age(ctx.now - at)),
     };
