@@ -10,6 +10,7 @@ pub mod milestones;
 pub mod model;
 pub mod msg;
 pub mod notes;
+pub mod outcome;
 pub mod release;
 pub mod repos;
 pub mod rollout;

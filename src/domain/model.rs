@@ -298,6 +298,22 @@ impl Model {
         Effect::Append(event)
     }
 
+    /// Does what a narrow handler asked for, in order; the effects to carry
+    /// out (appends of the recorded events among them) come back.
+    pub fn carry_out(&mut self, outcome: crate::domain::outcome::Outcome) -> Vec<Effect> {
+        use crate::domain::outcome::Act;
+        let mut effects = Vec::new();
+        for act in outcome.acts {
+            match act {
+                Act::Record { kind, at, observed } => effects.push(self.record(kind, at, observed)),
+                Act::Log { at, kind, text } => self.push_log(at, kind, text),
+                Act::Flash { text, error } => self.flash(text, error),
+                Act::Effect(e) => effects.push(e),
+            }
+        }
+        effects
+    }
+
     /// Says something short in the footer for a few seconds.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
         self.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });

@@ -2,15 +2,13 @@
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
-use crate::domain::journal::EventKind;
-use crate::domain::kernel::remote::Remote;
 use crate::domain::log::LogKind;
 use crate::domain::model::Confirm;
 use crate::domain::model::{Model, Pane};
-use crate::domain::msg::{Effect, Msg, PollTarget};
+use crate::domain::msg::{Effect, Msg};
 use crate::domain::repos::update as repos;
-use crate::domain::rollout::probe::Probe;
-use crate::domain::rollout::{Observation, OutageChange};
+use crate::domain::rollout::update as rollout;
+use crate::domain::sentry::SentryState;
 use crate::domain::sentry::update as sentry;
 
 /// Rows moved by page up / page down.
@@ -61,21 +59,25 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::SentryFetched { project, result, rate, at } => sentry::on_fetched(model, project, result, rate, at),
+        Msg::SentryFetched { project, result, rate, at } => {
+            let facts = sentry_facts(model);
+            let Some(s) = model.sentry.as_mut() else { return Vec::new() };
+            let outcome = sentry::on_fetched(s, facts, project, result, rate, at);
+            model.carry_out(outcome)
+        }
         Msg::Tick(now) => {
             model.now = now;
-            let due = model
-                .rollout
-                .last_sweep
-                .is_none_or(|last| (now - last).to_std().unwrap_or_default() >= model.rollout.poll_interval);
-            let mut effects = if due { sweep(model) } else { Vec::new() };
+            let mut effects = if rollout::sweep_due(&model.rollout, now) { sweep(model) } else { Vec::new() };
             if repos::scan_due(model) {
                 effects.extend(repos::scan_all(model));
             }
-            effects.extend(sentry::due(model));
+            effects.extend(sentry_asks(model, sentry::due));
             effects
         }
-        Msg::Probed { generation, service, env, probe } => on_probe(model, generation, service, env, probe),
+        Msg::Probed { generation, service, env, probe } => {
+            let outcome = rollout::on_probe(&mut model.rollout, generation, service, env, probe);
+            model.carry_out(outcome)
+        }
         Msg::JournalRead { events, damage } => {
             model.apply_events(&events);
             let now = model.now;
@@ -203,7 +205,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Refresh => {
             let mut effects = sweep(model);
             effects.extend(repos::scan_all(model));
-            effects.extend(sentry::refresh(model));
+            effects.extend(sentry_asks(model, sentry::refresh));
             return effects;
         }
         Action::SelectNext => move_selection(model, 1),
@@ -298,89 +300,36 @@ fn step(current: usize, delta: isize, len: usize) -> usize {
     }
 }
 
-/// Asks for every endpoint that has no request in flight; a slow endpoint is
-/// skipped rather than piled up.
+/// A new generation for the sweep's answers: older ones are then stale.
 fn sweep(model: &mut Model) -> Vec<Effect> {
     model.generation += 1;
-    let generation = model.generation;
-    model.rollout.last_sweep = Some(model.now);
-    let mut targets = Vec::new();
-    for (si, row) in model.rollout.services.iter_mut().enumerate() {
-        for (ei, cell) in row.cells.iter_mut().enumerate() {
-            let Some(cell) = cell else { continue };
-            if cell.in_flight.is_some() {
-                continue;
-            }
-            cell.in_flight = Some(generation);
-            if matches!(cell.state, Remote::Idle) {
-                cell.state = Remote::Loading;
-            }
-            targets.push(PollTarget { service: si, env: ei, endpoint: cell.endpoint.clone() });
-        }
-    }
-    if targets.is_empty() { Vec::new() } else { vec![Effect::Poll { generation, targets }] }
+    rollout::sweep(&mut model.rollout, model.generation, model.now)
 }
 
-fn on_probe(model: &mut Model, generation: u64, service: usize, env: usize, probe: Probe) -> Vec<Effect> {
-    let at = probe.at;
-    let env_name = model.rollout.envs.get(env).cloned().unwrap_or_default();
-    let Some(row) = model.rollout.services.get_mut(service) else { return Vec::new() };
-    let name = row.name.clone();
-    let Some(Some(cell)) = row.cells.get_mut(env) else { return Vec::new() };
-    if cell.in_flight == Some(generation) {
-        cell.in_flight = None;
+/// What the Sentry handlers need to know of the rest of the push.
+fn sentry_facts(model: &Model) -> sentry::Facts {
+    let prod = crate::domain::checklist::prod_env(&model.rollout.envs)
+        .and_then(|p| model.rollout.envs.iter().position(|e| e == p))
+        .map(|ei| model.rollout.progress(ei));
+    sentry::Facts {
+        now: model.now,
+        push: crate::domain::sentry::report::push_start(model),
+        running: model.checklist.push_started.is_some() && model.checklist.push_finished.is_none(),
+        prod_on_target: prod.is_some_and(|p| p.total > 0 && p.on_target == p.total),
     }
-    if generation < cell.applied_gen {
-        return Vec::new(); // A newer answer is already shown.
-    }
-    cell.applied_gen = generation;
-    // Whether it went down or came back comes first: a version seen on
-    // recovery reads as what it came back with.
-    let error = probe.error.as_deref().unwrap_or(probe.state.as_str());
-    let outage = model.rollout.outages.change(&env_name, &name, probe.state, error).map(|change| match change {
-        OutageChange::Down { outage, state, error } => {
-            EventKind::EndpointDown { env: env_name.clone(), service: name.clone(), outage, state, error }
-        }
-        OutageChange::Up { outage, since } => {
-            EventKind::EndpointUp { env: env_name.clone(), service: name.clone(), outage, since }
-        }
-    });
-    let Some(Some(cell)) = model.rollout.services.get_mut(service).and_then(|r| r.cells.get_mut(env)) else {
-        return Vec::new();
-    };
-    let observed = cell.observe(probe);
-    let mut effects: Vec<Effect> = outage.into_iter().map(|kind| model.record(kind, at, true)).collect();
-    for obs in observed {
-        let event = match obs {
-            Observation::Changed { from, to, commit } => {
-                EventKind::VersionChanged { env: env_name.clone(), service: name.clone(), from, to, commit }
-            }
-            Observation::HeartbeatChanged { from, to } => EventKind::HeartbeatChanged {
-                env: env_name.clone(),
-                service: name.clone(),
-                from: from.as_str().into(),
-                to: to.as_str().into(),
-            },
-            // Flapping is this cockpit's reading of what it saw; not journaled.
-            Observation::MixedStarted { a, b } => {
-                model.push_log(at, LogKind::Mixed, format!("{env_name} · {name} serves mixed versions: {a} and {b}"));
-                continue;
-            }
-            Observation::Settled { on } => {
-                model.push_log(at, LogKind::Mixed, format!("{env_name} · {name} settled on {on}"));
-                continue;
-            }
-        };
-        effects.push(model.record(event, at, true));
-    }
-    effects
+}
+
+fn sentry_asks(model: &mut Model, ask: fn(&mut SentryState, sentry::Facts) -> Vec<Effect>) -> Vec<Effect> {
+    let facts = sentry_facts(model);
+    model.sentry.as_mut().map(|s| ask(s, facts)).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::journal::Event;
-    use crate::domain::rollout::probe::{Heartbeat, ProbeState};
+    use crate::domain::journal::{Event, EventKind};
+    use crate::domain::rollout::probe::{Heartbeat, Probe, ProbeState};
+
     use crate::testkit;
     use chrono::{DateTime, Utc};
     use chrono::{Duration, TimeZone};

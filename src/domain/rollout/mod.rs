@@ -11,6 +11,7 @@ pub use outages::{OutageChange, OutageEvent, OutageMark, Outages};
 
 pub mod probe;
 pub mod report;
+pub mod update;
 
 /// How many recent observations a cell keeps to recognise alternation.
 const HISTORY: usize = 8;

@@ -9,6 +9,9 @@ use serde::Serialize;
 pub mod report;
 pub mod update;
 
+/// Calm this long after prod reached the target passes the checklist item.
+pub const CALM_FOR_MINUTES: i64 = 15;
+
 /// Bucket width asked of Sentry (seconds); an answer may name another.
 pub const BUCKET_SECS: i64 = 300;
 /// A push is compared over its first day at most.

@@ -3,11 +3,37 @@
 //! push against its baseline, the verdict, the new issues and the
 //! regressions. `null` when no `[sentry]` is configured.
 
-use super::update::{analyses, push_start};
-use super::{NewIssue, StatsEndpoint};
+use super::{Analysis, NewIssue, StatsEndpoint, analyse};
 use crate::domain::model::Model;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+
+/// Without a recorded push start, the last hour counts as "since the push".
+pub const DEFAULT_LOOKBACK_MINUTES: i64 = 60;
+
+/// The push start the analysis counts from: the command line's, else the
+/// journal's push-started event, else an hour ago. (That last one moves
+/// with every poll; the client keeps the week-ago window by what it covers,
+/// not by this reference, so it is not asked again for it.)
+pub fn push_start(model: &Model) -> DateTime<Utc> {
+    let sentry_override = model.sentry.as_ref().and_then(|s| s.push_override);
+    sentry_override
+        .or_else(|| model.checklist.push_started.as_ref().map(|(t, _)| *t))
+        .unwrap_or(model.now - Duration::minutes(DEFAULT_LOOKBACK_MINUTES))
+}
+
+/// Each project's analysis, now.
+pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
+    let push = push_start(model);
+    let Some(s) = &model.sentry else { return Vec::new() };
+    s.projects
+        .iter()
+        .map(|p| {
+            let (d, _) = p.data.as_ref()?;
+            Some(analyse(d, push, model.now, s.spec.spike_ratio, s.spec.min_count))
+        })
+        .collect()
+}
 
 #[derive(Debug, Serialize)]
 pub struct SentryReport {

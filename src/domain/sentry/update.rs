@@ -1,40 +1,35 @@
 //! When to ask Sentry, and what an answer changes: data or an error per
 //! project, the next time it is due (a rate limit's reset wins over the
 //! interval), a spike logged once, and the state the checklist's "Sentry
-//! shows no new errors" item is judged from.
+//! shows no new errors" item is judged from. Narrow: these see the Sentry
+//! state and the [`Facts`] they need, and hand back an [`Outcome`].
 
-use super::{Analysis, Fetched, RateLimit, SentryError, Verdict, analyse};
-use crate::domain::checklist::prod_env;
+use super::{Fetched, RateLimit, SentryError, SentryState, Verdict, analyse};
 use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
-use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::outcome::Outcome;
 use chrono::{DateTime, Duration, Utc};
 
-/// Without a recorded push start, the last hour counts as "since the push".
-pub const DEFAULT_LOOKBACK_MINUTES: i64 = 60;
-/// Calm this long after prod reached the target passes the checklist item.
-pub const CALM_FOR_MINUTES: i64 = 15;
 /// A rate limit with no reset header is waited out this long.
 const RATE_LIMIT_PAUSE_SECS: i64 = 60;
 
-/// The push start the analysis counts from: the command line's, else the
-/// journal's push-started event, else an hour ago. (That last one moves
-/// with every poll; the client keeps the week-ago window by what it covers,
-/// not by this reference, so it is not asked again for it.)
-pub fn push_start(model: &Model) -> DateTime<Utc> {
-    let sentry_override = model.sentry.as_ref().and_then(|s| s.push_override);
-    sentry_override
-        .or_else(|| model.checklist.push_started.as_ref().map(|(t, _)| *t))
-        .unwrap_or(model.now - Duration::minutes(DEFAULT_LOOKBACK_MINUTES))
+/// What the Sentry handlers need to know of the rest of the push.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    pub now: DateTime<Utc>,
+    /// What "since the push" counts from ([`super::report::push_start`]).
+    pub push: DateTime<Utc>,
+    /// The push is started and not finished: Sentry is asked more often.
+    pub running: bool,
+    /// Prod runs the target on every service.
+    pub prod_on_target: bool,
 }
 
 /// Projects whose turn has come.
-pub fn due(model: &mut Model) -> Vec<Effect> {
-    track_prod(model);
-    let now = model.now;
-    let push = push_start(model);
-    let Some(s) = model.sentry.as_mut() else { return Vec::new() };
+pub fn due(s: &mut SentryState, facts: Facts) -> Vec<Effect> {
+    track_prod(s, facts);
+    let now = facts.now;
     let projects: Vec<(usize, String)> = s
         .projects
         .iter_mut()
@@ -49,39 +44,37 @@ pub fn due(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     s.generation += 1;
-    vec![Effect::FetchSentry { generation: s.generation, projects, push, now }]
+    vec![Effect::FetchSentry { generation: s.generation, projects, push: facts.push, now }]
 }
 
 /// Asks every project now (the refresh key), unless a rate limit says wait.
-pub fn refresh(model: &mut Model) -> Vec<Effect> {
-    let now = model.now;
-    if let Some(s) = model.sentry.as_mut() {
-        // Nearly out of calls: the refresh waits for the reset too.
-        let low = s.rate.is_some_and(|r| r.remaining.is_some_and(|n| n <= 2) && r.reset.is_some_and(|t| t > now));
-        for p in &mut s.projects {
-            let limited = matches!(p.error, Some((SentryError::RateLimited { .. }, _)));
-            if !limited && !low {
-                p.next_due = Some(now);
-            }
+pub fn refresh(s: &mut SentryState, facts: Facts) -> Vec<Effect> {
+    let now = facts.now;
+    // Nearly out of calls: the refresh waits for the reset too.
+    let low = s.rate.is_some_and(|r| r.remaining.is_some_and(|n| n <= 2) && r.reset.is_some_and(|t| t > now));
+    for p in &mut s.projects {
+        let limited = matches!(p.error, Some((SentryError::RateLimited { .. }, _)));
+        if !limited && !low {
+            p.next_due = Some(now);
         }
     }
-    due(model)
+    due(s, facts)
 }
 
 pub fn on_fetched(
-    model: &mut Model,
+    s: &mut SentryState,
+    facts: Facts,
     project: usize,
     result: Result<Fetched, SentryError>,
     rate: Option<RateLimit>,
     at: DateTime<Utc>,
-) -> Vec<Effect> {
-    let running = model.checklist.push_started.is_some() && model.checklist.push_finished.is_none();
-    let push = push_start(model);
-    let Some(s) = model.sentry.as_mut() else { return Vec::new() };
+) -> Outcome {
+    let mut out = Outcome::default();
+    let push = facts.push;
     if rate.is_some() {
         s.rate = rate;
     }
-    let every = if running { s.spec.push_interval } else { s.spec.interval };
+    let every = if facts.running { s.spec.push_interval } else { s.spec.interval };
     let mut next = at + Duration::from_std(every).unwrap_or(Duration::seconds(60));
     // Slow down before the limit is hit: the last calls wait for the reset.
     if let Some(RateLimit { remaining: Some(left), reset: Some(reset), .. }) = rate
@@ -90,9 +83,8 @@ pub fn on_fetched(
         next = next.max(reset);
     }
     let (ratio, min) = (s.spec.spike_ratio, s.spec.min_count);
-    let Some(p) = s.projects.get_mut(project) else { return Vec::new() };
+    let Some(p) = s.projects.get_mut(project) else { return out };
     p.in_flight = false;
-    let mut effects = Vec::new();
     match result {
         Ok(data) => {
             p.error = None;
@@ -111,7 +103,7 @@ pub fn on_fetched(
                     baseline: a.baseline,
                     push_start: push,
                 };
-                effects.push(model.record(kind, at, true));
+                out.record(kind, at, true);
             }
         }
         Err(e) => {
@@ -127,50 +119,30 @@ pub fn on_fetched(
             let line = format!("Sentry {}: {e}", p.spec.slug);
             p.error = Some((e, at));
             if first {
-                model.push_log(at, LogKind::Error, line);
+                out.log(at, LogKind::Error, line);
             }
         }
     }
-    effects
+    out
 }
 
 /// Keeps "since when prod has run the target everywhere".
-fn track_prod(model: &mut Model) {
-    let Some(ei) = prod_env(&model.rollout.envs).and_then(|p| model.rollout.envs.iter().position(|e| e == p)) else {
-        return;
+fn track_prod(s: &mut SentryState, facts: Facts) {
+    s.prod_since = match (facts.prod_on_target, s.prod_since) {
+        (true, Some(t)) => Some(t),
+        (true, None) => Some(facts.now),
+        (false, _) => None,
     };
-    let p = model.rollout.progress(ei);
-    let full = p.total > 0 && p.on_target == p.total;
-    let now = model.now;
-    if let Some(s) = model.sentry.as_mut() {
-        s.prod_since = match (full, s.prod_since) {
-            (true, Some(t)) => Some(t),
-            (true, None) => Some(now),
-            (false, _) => None,
-        };
-    }
-}
-
-/// Each project's analysis, now.
-pub fn analyses(model: &Model) -> Vec<Option<Analysis>> {
-    let push = push_start(model);
-    let Some(s) = &model.sentry else { return Vec::new() };
-    s.projects
-        .iter()
-        .map(|p| {
-            let (d, _) = p.data.as_ref()?;
-            Some(analyse(d, push, model.now, s.spec.spike_ratio, s.spec.min_count))
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, SentryState, StatsEndpoint};
+    use super::super::report::push_start;
+    use super::super::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, StatsEndpoint};
     use super::*;
     use crate::domain::checklist::Verdict as Check;
     use crate::domain::checklist::eval::{ItemState, evaluate};
-    use crate::domain::{Heartbeat, Msg, update};
+    use crate::domain::{Heartbeat, Model, Msg, update};
     use crate::testkit;
 
     fn model() -> Model {

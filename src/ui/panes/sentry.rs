@@ -6,7 +6,7 @@
 //! the numbers. Errors (a rejected token, a project out of reach, a rate
 //! limit) say what happened and when the next try is.
 
-use crate::domain::sentry::update::{analyses, push_start};
+use crate::domain::sentry::report::{analyses, push_start};
 use crate::domain::sentry::{Analysis, NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint, Verdict};
 use crate::domain::{Model, Pane};
 use crate::ui::RenderCtx;

@@ -1,0 +1,55 @@
+//! What a narrow handler wants done beyond its own state, as data: events
+//! to save and show, log lines, a footer message, requests to the outside.
+//! The handler sees only its feature's state; the root carries the outcome
+//! out in order (`Model::carry_out`), so the journal, the log and the footer
+//! have one writer.
+
+use crate::domain::journal::EventKind;
+use crate::domain::log::LogKind;
+use crate::domain::msg::Effect;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Act {
+    /// Save and show an event; `observed` derives its id from what was seen,
+    /// so two cockpits seeing the same thing save it once.
+    Record {
+        kind: EventKind,
+        at: DateTime<Utc>,
+        observed: bool,
+    },
+    Log {
+        at: DateTime<Utc>,
+        kind: LogKind,
+        text: String,
+    },
+    Flash {
+        text: String,
+        error: bool,
+    },
+    Effect(Effect),
+}
+
+/// Acts in the order they were asked for: the log shows them in that order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    pub acts: Vec<Act>,
+}
+
+impl Outcome {
+    pub fn record(&mut self, kind: EventKind, at: DateTime<Utc>, observed: bool) {
+        self.acts.push(Act::Record { kind, at, observed });
+    }
+
+    pub fn log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
+        self.acts.push(Act::Log { at, kind, text });
+    }
+
+    pub fn flash(&mut self, text: impl Into<String>, error: bool) {
+        self.acts.push(Act::Flash { text: text.into(), error });
+    }
+
+    pub fn effect(&mut self, effect: Effect) {
+        self.acts.push(Act::Effect(effect));
+    }
+}
