@@ -44,11 +44,17 @@ pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
     (tags, skipped)
 }
 
-/// Opens the dialog for a deliberate re-tag of one repository: the next
-/// `-N` of this push on `commit` (a cherry-picked fix). Only a repository
-/// already tagged for this push is re-tagged, and never on the commit its
-/// newest tag already names.
+/// Opens the dialog for a deliberate re-tag of one repository.
 pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Result<(), String> {
+    let proposal = retag_plan(model, repo, commit)?;
+    model.confirm = Some(Confirm::CreateTags { tags: vec![proposal], skipped: Vec::new() });
+    Ok(())
+}
+
+/// The deliberate re-tag of one repository: the next `-N` of this push on
+/// `commit` (a cherry-picked fix). Only a repository already tagged for this
+/// push is re-tagged, and never on the commit its newest tag already names.
+pub fn retag_plan(model: &Model, repo: usize, commit: CommitInfo) -> Result<TagProposal, String> {
     let Some(row) = model.repos.rows.get(repo) else { return Err(format!("no repository #{repo}")) };
     let name = &row.spec.name;
     let status = match &row.status {
@@ -62,31 +68,41 @@ pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Resu
     if status.target_commit() == Some(commit.sha.as_str()) {
         return Err(format!("{name}: {} is already tagged {current}", ref_label(&commit.sha)));
     }
-    let tag = status.plan.next.clone();
-    model.confirm = Some(Confirm::CreateTags { tags: vec![TagProposal { repo, tag, commit }], skipped: Vec::new() });
-    Ok(())
+    Ok(TagProposal { repo, tag: status.plan.next.clone(), commit })
 }
 
-/// Opens the dialog listing the tags `P` would push.
-pub fn propose_push(model: &mut Model) {
-    let mut tags = Vec::new();
-    let mut skipped = Vec::new();
-    let mut conflicts = Vec::new();
+/// What `P` would push, what it leaves alone and why, and the tags the
+/// remote already has under another commit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PushPlan {
+    pub tags: Vec<(usize, String)>,
+    pub skipped: Vec<(usize, String)>,
+    pub conflicts: Vec<String>,
+}
+
+pub fn push_plan(model: &Model) -> PushPlan {
+    let mut plan = PushPlan::default();
     for (i, row) in model.repos.rows.iter().enumerate() {
         match row.status.value().and_then(|s| s.plan.current.as_ref()) {
             Some(_) if row.tag_remote.as_ref().is_some_and(TagRemote::is_pushed) => {
-                skipped.push((i, "already on the remote".into()))
+                plan.skipped.push((i, "already on the remote".into()))
             }
             // Pushing would be refused; the remote's tag is someone's to sort out.
             Some((tag, _)) if matches!(row.tag_remote, Some(TagRemote::Conflict { .. })) => {
                 let why = format!("conflict: {} has another {tag}; shipdeck never moves a tag", row.spec.remote);
-                conflicts.push(format!("{}: {why}", row.spec.name));
-                skipped.push((i, why));
+                plan.conflicts.push(format!("{}: {why}", row.spec.name));
+                plan.skipped.push((i, why));
             }
-            Some((tag, _)) => tags.push((i, tag.clone())),
-            None => skipped.push((i, "no tag for this push yet (t creates one)".into())),
+            Some((tag, _)) => plan.tags.push((i, tag.clone())),
+            None => plan.skipped.push((i, "no tag for this push yet (t creates one)".into())),
         }
     }
+    plan
+}
+
+/// Opens the dialog listing the tags `P` would push.
+pub fn propose_push(model: &mut Model) {
+    let PushPlan { tags, skipped, conflicts } = push_plan(model);
     if tags.is_empty() {
         note(model, "nothing to push: no repository has an unpushed tag for this push");
         for c in conflicts {
@@ -98,30 +114,36 @@ pub fn propose_push(model: &mut Model) {
     model.confirm = Some(Confirm::PushTags { tags, skipped });
 }
 
+/// Asks git for these tags, as the author of this push's tag message.
+pub fn create_tags(model: &mut Model, tags: Vec<TagProposal>) -> Vec<Effect> {
+    let message = format!("{} push {}", model.release.name, model.release.push_date);
+    let mut list = Vec::new();
+    for p in tags {
+        if let Some(row) = model.repos.rows.get_mut(p.repo) {
+            row.op = Some(RepoOp::Tagging(p.tag.clone()));
+            list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
+        }
+    }
+    vec![Effect::CreateTags { tags: list, tagger: model.actor.name.clone(), message }]
+}
+
+/// Asks git to push these `(repo, tag)`.
+pub fn push_tags(model: &mut Model, tags: Vec<(usize, String)>) -> Vec<Effect> {
+    let mut list = Vec::new();
+    for (repo, tag) in tags {
+        if let Some(row) = model.repos.rows.get_mut(repo) {
+            row.op = Some(RepoOp::Pushing(tag.clone()));
+            list.push((repo, row.spec.clone(), tag));
+        }
+    }
+    vec![Effect::PushTags { tags: list }]
+}
+
 pub fn confirm(model: &mut Model) -> Vec<Effect> {
     let Some(dialog) = model.confirm.take() else { return Vec::new() };
     match dialog {
-        Confirm::CreateTags { tags, .. } => {
-            let message = format!("{} push {}", model.release.name, model.release.push_date);
-            let mut list = Vec::new();
-            for p in tags {
-                if let Some(row) = model.repos.rows.get_mut(p.repo) {
-                    row.op = Some(RepoOp::Tagging(p.tag.clone()));
-                    list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
-                }
-            }
-            vec![Effect::CreateTags { tags: list, tagger: model.actor.name.clone(), message }]
-        }
-        Confirm::PushTags { tags, .. } => {
-            let mut list = Vec::new();
-            for (repo, tag) in tags {
-                if let Some(row) = model.repos.rows.get_mut(repo) {
-                    row.op = Some(RepoOp::Pushing(tag.clone()));
-                    list.push((repo, row.spec.clone(), tag));
-                }
-            }
-            vec![Effect::PushTags { tags: list }]
-        }
+        Confirm::CreateTags { tags, .. } => create_tags(model, tags),
+        Confirm::PushTags { tags, .. } => push_tags(model, tags),
         // The checklist's dialogs are confirmed in `checklist::update`.
         other => {
             model.confirm = Some(other);

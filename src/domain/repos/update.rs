@@ -11,5 +11,6 @@ pub use super::compare::{current_url, on_compare_loaded, open_compare, pushing_l
 pub use super::fetch::{fetch, on_fetched};
 pub use super::scan::{RESCAN_SECS, on_scanned, refresh_targets, scan_all, scan_due};
 pub use super::tag_push::{
-    confirm, on_tag_created, on_tag_pushed, propose_push, propose_retag, propose_tags, tag_plan,
+    PushPlan, confirm, create_tags, on_tag_created, on_tag_pushed, propose_push, propose_retag, propose_tags,
+    push_plan, push_tags, retag_plan, tag_plan,
 };

@@ -4,9 +4,8 @@
 use super::scan::scanned;
 use crate::cli::{Global, TagArgs};
 use crate::config::Config;
-use crate::domain::model::Confirm;
-use crate::domain::repos::CommitInfo;
 use crate::domain::repos::update as repo_update;
+use crate::domain::repos::{CommitInfo, TagProposal};
 use crate::domain::rollout::probe::short_sha;
 use crate::domain::{Model, Remote};
 use crate::headless::Exit;
@@ -45,20 +44,8 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     let (mut model, mut driver) = scanned(config, global, false).await?;
     let name = |m: &Model, i: usize| m.repos.rows[i].spec.name.clone();
     let (proposals, skipped) = match &args.retag {
-        Some(repo) => {
-            retag(&mut model, repo, args.at.as_deref())?;
-            match model.confirm.clone() {
-                Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
-                _ => (Vec::new(), Vec::new()),
-            }
-        }
-        None => {
-            let (tags, skipped) = repo_update::tag_plan(&model);
-            if !tags.is_empty() {
-                model.confirm = Some(Confirm::CreateTags { tags: tags.clone(), skipped: skipped.clone() });
-            }
-            (tags, skipped)
-        }
+        Some(repo) => (vec![retag(&model, repo, args.at.as_deref())?], Vec::new()),
+        None => repo_update::tag_plan(&model),
     };
     let mut run = TagRun {
         dry_run: args.dry_run,
@@ -84,7 +71,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
             .collect(),
     };
     if !args.dry_run && !proposals.is_empty() {
-        let effects = repo_update::confirm(&mut model);
+        let effects = repo_update::create_tags(&mut model, proposals.clone());
         driver.settle(&mut model, effects).await;
         for (report, p) in run.tags.iter_mut().zip(&proposals) {
             match &model.repos.rows[p.repo].last_result {
@@ -97,9 +84,9 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     if args.push && !args.dry_run {
         // Push this push's tag wherever it exists and is not known to be on
         // the remote: the ones just created, and any created earlier.
-        repo_update::propose_push(&mut model);
-        if let Some(Confirm::PushTags { tags, .. }) = model.confirm.clone() {
-            let effects = repo_update::confirm(&mut model);
+        let tags = repo_update::push_plan(&model).tags;
+        if !tags.is_empty() {
+            let effects = repo_update::push_tags(&mut model, tags.clone());
             driver.settle(&mut model, effects).await;
             for (repo, tag) in tags {
                 let (ok, err) = match &model.repos.rows[repo].last_result {
@@ -164,8 +151,8 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     Ok(out)
 }
 
-/// Sets up the re-tag of `repo` on `at` (default: its branch head).
-fn retag(model: &mut Model, repo: &str, at: Option<&str>) -> Result<(), Exit> {
+/// The re-tag of `repo` on `at` (default: its branch head).
+fn retag(model: &Model, repo: &str, at: Option<&str>) -> Result<TagProposal, Exit> {
     let Some(idx) = model.repos.rows.iter().position(|r| r.spec.name == repo) else {
         let names: Vec<&str> = model.repos.rows.iter().map(|r| r.spec.name.as_str()).collect();
         return Err(Exit::new(2, format!("no repository `{repo}` (configured: {})", names.join(", "))));
@@ -179,5 +166,5 @@ fn retag(model: &mut Model, repo: &str, at: Option<&str>) -> Result<(), Exit> {
         }
         (None, None) => return Err(Exit::new(1, format!("{repo}: not scanned"))),
     };
-    repo_update::propose_retag(model, idx, commit).map_err(|e| Exit::new(1, e))
+    repo_update::retag_plan(model, idx, commit).map_err(|e| Exit::new(1, e))
 }
