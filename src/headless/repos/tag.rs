@@ -4,10 +4,10 @@
 use super::scan::scanned;
 use crate::cli::{Global, TagArgs};
 use crate::config::Config;
-use crate::domain::model::Confirm;
 use crate::domain::repos::CommitInfo;
 use crate::domain::repos::update as repo_update;
 use crate::domain::rollout::probe::short_sha;
+use crate::domain::view::confirm::Confirm;
 use crate::domain::{Model, Remote};
 use crate::headless::Exit;
 use crate::io::git;
@@ -47,7 +47,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     let (proposals, skipped) = match &args.retag {
         Some(repo) => {
             retag(&mut model, repo, args.at.as_deref())?;
-            match model.confirm.clone() {
+            match model.view.confirm().cloned() {
                 Some(Confirm::CreateTags { tags, skipped }) => (tags, skipped),
                 _ => (Vec::new(), Vec::new()),
             }
@@ -55,7 +55,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         None => {
             let (tags, skipped) = repo_update::tag_plan(&model);
             if !tags.is_empty() {
-                model.confirm = Some(Confirm::CreateTags { tags: tags.clone(), skipped: skipped.clone() });
+                model.view.open_confirm(Confirm::CreateTags { tags: tags.clone(), skipped: skipped.clone() });
             }
             (tags, skipped)
         }
@@ -98,7 +98,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         // Push this push's tag wherever it exists and is not known to be on
         // the remote: the ones just created, and any created earlier.
         repo_update::propose_push(&mut model);
-        if let Some(Confirm::PushTags { tags, .. }) = model.confirm.clone() {
+        if let Some(Confirm::PushTags { tags, .. }) = model.view.confirm().cloned() {
             let effects = repo_update::confirm(&mut model);
             driver.settle(&mut model, effects).await;
             for (repo, tag) in tags {
