@@ -117,7 +117,7 @@ fn bench(c: &mut Criterion) {
     }
 
     let mut last = model.clone();
-    last.selected = SERVICES - 1;
+    last.view.selected = SERVICES - 1;
     group.bench_function("last_row_200x60", |b| {
         let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
         let mut view = ViewState::default();

@@ -8,8 +8,8 @@ mod keys;
 pub mod signals;
 mod tasks;
 
-use crate::action::Action;
 use crate::config::Config;
+use crate::domain::view::scope::scope;
 use crate::domain::{Effect, Model, Msg, update};
 use crate::io::Io;
 use crate::keymap::Keymap;
@@ -134,22 +134,7 @@ pub async fn run(
                     guard.resume()?;
                     None
                 }
-                // A dialog opened from the composer (`/tick` of another
-                // role's item) takes its keys first.
-                Incoming::Input(i) if model.composing && model.confirm.is_none() && !model.help => {
-                    keys::compose_input(i, &mut view.composer)?
-                }
-                // A dialog opened from the composer: text typed ahead must
-                // not quit or confirm; only enter, esc and ctrl-c count.
-                Incoming::Input(Input::Key(k)) if model.composing && model.confirm.is_some() => match k.code {
-                    KeyCode::Enter => Some(Msg::Action(Action::Activate)),
-                    KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
-                    KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
-                        Some(Msg::Action(Action::Quit))
-                    }
-                    _ => None,
-                },
-                Incoming::Input(i) => keys::translate(i, &fe.keymap, model.prompt.is_some())?,
+                Incoming::Input(i) => keys::translate(i, &fe.keymap, scope(&model), &mut view.composer)?,
             };
             let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
@@ -159,7 +144,7 @@ pub async fn run(
                 }
             }
         }
-        if model.should_quit {
+        if model.view.should_quit {
             break;
         }
     }

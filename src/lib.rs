@@ -6,8 +6,10 @@
 //! - [`cli`]: clap definitions of every subcommand and the global flags.
 //! - [`config`]: the TOML config: loading, validation with file/line/key errors, paths.
 //! - [`action`]: the user-bindable verbs; the keymap's vocabulary.
-//! - [`keymap`]: key chord -> action, parsed from config, conflicts rejected.
-//! - [`domain`]: the pure model: release rules, rollout state, `update`, `Effect`.
+//! - [`keymap`]: (scope, key chord) -> action, parsed from config, conflicts
+//!   rejected; each scope's footer hints.
+//! - [`domain`]: the pure model: release rules, rollout state, the view and who
+//!   gets a key, `update`, `Effect`.
 //!   Never imports ratatui, tokio, reqwest or git2.
 //! - [`io`]: the outside world: HTTP polling, Dockerflow parsing, sanitising.
 //! - [`ui`]: pure rendering of the model; themes.

@@ -1,36 +1,72 @@
-//! Input to messages: a chord through the keymap to an action, or, while
-//! typing, a key to an edit of the composer.
+//! Input to messages, by who has the keys: a chord through the keymap to an
+//! action, or, while typing, a key to an edit of the prompt or the composer.
 
 use super::Input;
 use crate::action::Action;
 use crate::domain::Msg;
 use crate::domain::kernel::input::Edit;
+use crate::domain::view::scope::Scope;
 use crate::keymap::Keymap;
 use crate::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub(super) fn translate(input: Input, keymap: &Keymap, typing: bool) -> color_eyre::Result<Option<Msg>> {
+/// Whoever has the keys ([`Scope`]) decides what a key means: a chord in
+/// the keymap, text in a prompt or the composer, or one of a few fixed keys.
+pub(super) fn translate(
+    input: Input,
+    keymap: &Keymap,
+    scope: Scope,
+    composer: &mut ui::Composer,
+) -> color_eyre::Result<Option<Msg>> {
     Ok(match input {
-        Input::Key(key) => {
-            let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-            if typing && !ctrl_c {
-                edit_for(&key).map(Msg::Edit)
-            } else if let Some(action) = keymap.action_for(&key) {
-                Some(Msg::Action(action))
-            } else if ctrl_c {
-                // Ctrl-C always gets out, even when `quit` was rebound.
-                Some(Msg::Action(Action::Quit))
-            } else {
-                None
-            }
-        }
+        Input::Key(key) => match scope {
+            Scope::Composer => return compose_input(Input::Key(key), composer),
+            Scope::ComposerConfirm => typed_ahead(&key),
+            _ => keyed(&key, keymap, scope),
+        },
+        Input::Paste(text) if scope == Scope::Composer => return compose_input(Input::Paste(text), composer),
         // Pasted text goes into an open prompt, cleaned there, newlines as
         // spaces; without a prompt it is dropped, never read as keys.
-        Input::Paste(text) if typing => Some(Msg::Paste(text)),
+        Input::Paste(text) if scope.typing() => Some(Msg::Paste(text)),
         Input::Paste(_) => None,
+        other => return not_keys(other),
+    })
+}
+
+fn keyed(key: &KeyEvent, keymap: &Keymap, scope: Scope) -> Option<Msg> {
+    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+    if scope.typing() && !ctrl_c {
+        edit_for(key).map(Msg::Edit)
+    } else if let Some(action) = keymap.action_for(scope, key) {
+        Some(Msg::Action(action))
+    } else if ctrl_c && !keymap.binds(key) {
+        // Ctrl-C always gets out, even when `quit` was rebound, unless the
+        // user gave it to another action.
+        Some(Msg::Action(Action::Quit))
+    } else {
+        None
+    }
+}
+
+/// A dialog opened from the composer: text typed ahead must not quit or
+/// confirm; only enter, esc and ctrl-c count.
+fn typed_ahead(key: &KeyEvent) -> Option<Msg> {
+    match key.code {
+        KeyCode::Enter => Some(Msg::Action(Action::Activate)),
+        KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Msg::Action(Action::Quit)),
+        _ => None,
+    }
+}
+
+/// What the terminal says besides keys, whoever has them.
+fn not_keys(input: Input) -> color_eyre::Result<Option<Msg>> {
+    Ok(match input {
         Input::Resize => Some(Msg::Resize),
         // Handled by the loop, which holds the terminal.
         Input::Suspend | Input::Continued => None,
+        // Read by `translate` and `compose_input`, which know who has them.
+        Input::Key(_) | Input::Paste(_) => None,
         Input::Closed(None) => Some(Msg::Action(Action::Quit)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
     })
@@ -51,7 +87,7 @@ pub(super) fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::R
             c.area.insert_str(clean_text(&text, MAX_TEXT + 1));
             return Ok(None);
         }
-        other => return translate(other, &Keymap::default(), false),
+        other => return not_keys(other),
     };
     let (ctrl, alt, shift) = (
         key.modifiers.contains(KeyModifiers::CONTROL),

@@ -20,7 +20,7 @@ pub mod view;
 
 pub use kernel::remote::Remote;
 pub use log::{LogEntry, LogFilter, LogKind};
-pub use model::{Model, Pane};
+pub use model::Model;
 pub use msg::{Effect, Msg, PollTarget};
 pub use release::Release;
 pub use rollout::probe::{Heartbeat, Probe, ProbeState, VersionInfo};

@@ -4,45 +4,12 @@ use crate::domain::kernel::actor::Actor;
 use crate::domain::log::{LOG_CAP, Log, LogEntry, LogKind};
 use crate::domain::msg::Effect;
 use crate::domain::release::Release;
-use crate::domain::repos::{CompareView, RepoRow, RepoSpec, Repos, TagProposal};
+use crate::domain::repos::{RepoRow, RepoSpec, Repos};
 use crate::domain::rollout::{Cell, Endpoint, Rollout, ServiceRow, Target};
+use crate::domain::view::View;
+use crate::domain::view::flash::Flash;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Checklist,
-    Repos,
-    Rollout,
-    Sentry,
-    Log,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 5] = [Pane::Checklist, Pane::Repos, Pane::Rollout, Pane::Sentry, Pane::Log];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Checklist => "Checklist",
-            Pane::Repos => "Repos & tags",
-            Pane::Rollout => "Rollout",
-            Pane::Sentry => "Sentry",
-            Pane::Log => "Log",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> Pane {
-        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
-    }
-
-    pub fn prev(self) -> Pane {
-        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
-    }
-}
 
 /// One configured service, as the model needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,63 +28,19 @@ pub struct Model {
     pub actor: Actor,
     pub rollout: Rollout,
     pub log: Log,
-    pub focus: Pane,
-    pub zoomed: bool,
-    pub help: bool,
-    /// Rows scrolled in the help overlay (clamped where it is drawn).
-    pub help_offset: usize,
-    /// Selected service row in the Rollout pane.
-    pub selected: usize,
+    /// Focus, selections, the overlay on top: what this person is looking at.
+    pub view: View,
     pub now: DateTime<Utc>,
     pub generation: u64,
-    pub should_quit: bool,
     pub repos: Repos,
-    /// Selected repository row in the Repos pane.
-    pub repo_selected: usize,
-    pub compare: Option<CompareView>,
-    /// A dialog waiting for the user to confirm or cancel.
-    pub confirm: Option<Confirm>,
     pub journal: JournalState,
     pub checklist: Checklist,
-    /// Selected item in the Checklist pane, counted over all phases.
-    pub check_selected: usize,
-    /// A one-line answer to the last key (refused, nothing to do), shown in
-    /// the footer until it expires.
-    pub flash: Option<Flash>,
-    /// A line of text being typed (a waiver's reason, a log search).
-    pub prompt: Option<Prompt>,
-    /// The Log pane's composer has the keyboard.
-    pub composing: bool,
     /// Local time zone, for text written out (the notes).
     pub tz: chrono::FixedOffset,
     pub milestones: crate::domain::milestones::Milestones,
     /// `None` without a `[sentry]` section.
     pub sentry: Option<crate::domain::sentry::SentryState>,
     pub notes: crate::domain::notes::Notes,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Flash {
-    pub text: String,
-    pub until: DateTime<Utc>,
-    pub error: bool,
-}
-
-/// A question answered with a line of text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Prompt {
-    pub purpose: PromptFor,
-    pub input: crate::domain::kernel::input::LineInput,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum PromptFor {
-    Waive {
-        item: String,
-        overrides_role: bool,
-    },
-    /// `/` in the Log pane.
-    Search,
 }
 
 /// What the model knows of the session journal.
@@ -135,37 +58,6 @@ pub struct JournalState {
     /// Why the journal cannot be written, once it could not: the session goes
     /// on, but is not being saved.
     pub read_only: Option<String>,
-}
-
-/// What a confirmation dialog will do when confirmed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Confirm {
-    CreateTags {
-        tags: Vec<TagProposal>,
-        skipped: Vec<(usize, String)>,
-    },
-    PushTags {
-        tags: Vec<(usize, String)>,
-        skipped: Vec<(usize, String)>,
-    },
-    /// Tick an item another role owns: recorded as an override.
-    TickForOtherRole {
-        item: String,
-    },
-    /// Take back a tick or waiver (someone's sign-off); `at` is the mark's,
-    /// so a mark changed meanwhile by someone else is not taken back.
-    Untick {
-        item: String,
-        at: DateTime<Utc>,
-    },
-    /// `finished`: the push finish this dialog saw (a re-push after it).
-    StartPush {
-        finished: Option<DateTime<Utc>>,
-    },
-    /// `started`: the push start this dialog saw.
-    FinishPush {
-        started: DateTime<Utc>,
-    },
 }
 
 impl Model {
@@ -201,26 +93,14 @@ impl Model {
                 poll_interval,
             },
             log: Log::default(),
-            focus: Pane::Rollout,
-            zoomed: false,
-            help: false,
-            help_offset: 0,
-            selected: 0,
+            view: View::default(),
             now,
             generation: 0,
-            should_quit: false,
             repos: Repos { rows: repos.iter().cloned().map(RepoRow::new).collect(), scanned: None },
-            repo_selected: 0,
-            compare: None,
-            confirm: None,
             journal: JournalState::default(),
             checklist: Checklist::new(crate::domain::checklist::builtin(&envs)),
-            check_selected: 0,
-            flash: None,
-            prompt: None,
             sentry: None,
             notes: crate::domain::notes::Notes::default(),
-            composing: false,
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };
@@ -316,7 +196,7 @@ impl Model {
 
     /// Says something short in the footer for a few seconds.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
-        self.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
+        self.view.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
     }
 
     fn push_event_line(&mut self, e: &Event) {

@@ -3,16 +3,17 @@
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
 use crate::domain::log::LogKind;
-use crate::domain::model::Confirm;
-use crate::domain::model::{Model, Pane};
+use crate::domain::model::Model;
 use crate::domain::msg::{Effect, Msg};
 use crate::domain::repos::update as repos;
 use crate::domain::rollout::update as rollout;
 use crate::domain::sentry::SentryState;
 use crate::domain::sentry::update as sentry;
-
-/// Rows moved by page up / page down.
-pub const PAGE: usize = 10;
+use crate::domain::view::confirm::Confirm;
+use crate::domain::view::pane::Pane;
+use crate::domain::view::prompt::{Prompt, PromptFor};
+use crate::domain::view::scope::{Scope, scope};
+use crate::domain::view::update::{self as view, PAGE, step};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(model, msg);
@@ -28,9 +29,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Edit(edit) => checklist::on_edit(model, edit),
         Msg::Compose(text) => crate::domain::notes::compose::send(model, &text),
         Msg::Composing(on) => {
-            model.composing = on;
+            model.view.set_composing(on);
             if on {
-                model.focus = Pane::Log;
+                model.view.focus = Pane::Log;
             }
             Vec::new()
         }
@@ -48,9 +49,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Paste(text) => {
-            if let Some(p) = model.prompt.as_mut() {
+            if let Some(p) = model.view.prompt_mut() {
                 p.input.paste(&text);
-                if p.purpose == crate::domain::model::PromptFor::Search {
+                if p.purpose == PromptFor::Search {
                     let q = p.input.text();
                     model.log.search = (!q.trim().is_empty()).then_some(q);
                     model.log.back = 0;
@@ -115,9 +116,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
 
 /// A confirmed dialog, carried out by whoever opened it.
 fn confirm(model: &mut Model) -> Vec<Effect> {
-    match model.confirm.take() {
+    match model.view.take_confirm() {
         Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
-            model.confirm = Some(dialog);
+            model.view.open_confirm(dialog);
             repos::confirm(model)
         }
         Some(dialog) => checklist::confirm(model, dialog),
@@ -125,83 +126,59 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
     }
 }
 
+/// An action goes to whoever has the keys ([`scope`]); what a scope does
+/// not hear does nothing there.
 fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
-    if model.prompt.is_some() {
+    match scope(model) {
         // Keys reach an open prompt as edits; an action getting here is one
         // the front end could not turn into text.
-        match action {
-            Action::Cancel => model.prompt = None,
-            Action::Quit => model.should_quit = true,
-            _ => {}
+        Scope::Search | Scope::Waive => {
+            match action {
+                Action::Cancel => model.view.close_prompt(),
+                Action::Quit => model.view.should_quit = true,
+                _ => {}
+            }
+            Vec::new()
         }
-        return Vec::new();
-    }
-    if model.help {
         // The overlay is modal: it closes, or the user quits; nothing else fires
         // behind it.
-        // On a short terminal the list scrolls.
-        let n = crate::action::Action::ALL.len();
-        match action {
-            Action::Quit => model.should_quit = true,
-            Action::ToggleHelp | Action::Cancel => {
-                model.help = false;
-                model.help_offset = 0;
-            }
-            Action::SelectNext => model.help_offset = step(model.help_offset, 1, n),
-            Action::SelectPrev => model.help_offset = step(model.help_offset, -1, n),
-            Action::PageDown => model.help_offset = step(model.help_offset, PAGE as isize, n),
-            Action::PageUp => model.help_offset = step(model.help_offset, -(PAGE as isize), n),
-            Action::SelectFirst => model.help_offset = 0,
-            Action::SelectLast => model.help_offset = n - 1,
-            _ => {}
+        Scope::Help => {
+            view::on_help(model, action);
+            Vec::new()
         }
-        return Vec::new();
-    }
-    if model.confirm.is_some() {
         // A dialog is modal too: confirm, cancel or quit.
-        match action {
-            Action::Quit => model.should_quit = true,
-            Action::Activate => return confirm(model),
-            Action::Cancel => model.confirm = None,
-            _ => {}
-        }
-        return Vec::new();
-    }
-    if model.compare.is_some() {
-        match action {
-            Action::Cancel | Action::Compare => model.compare = None,
-            Action::ToggleMerges => {
-                if let Some(v) = model.compare.as_mut() {
-                    v.show_merges = !v.show_merges;
-                    v.selected = 0;
-                }
+        Scope::Confirm | Scope::ComposerConfirm => match action {
+            Action::Quit => {
+                model.view.should_quit = true;
+                Vec::new()
             }
-            Action::SelectNext => move_compare(model, 1),
-            Action::SelectPrev => move_compare(model, -1),
-            Action::PageDown => move_compare(model, PAGE as isize),
-            Action::PageUp => move_compare(model, -(PAGE as isize)),
-            Action::SelectFirst => move_compare(model, isize::MIN),
-            Action::SelectLast => move_compare(model, isize::MAX),
-            Action::CopyUrl => return repos::url_effect(model, true),
-            Action::OpenUrl => return repos::url_effect(model, false),
-            Action::Quit => model.should_quit = true,
-            Action::ToggleHelp => model.help = true,
-            _ => {}
-        }
-        return Vec::new();
+            Action::Activate => confirm(model),
+            Action::Cancel => {
+                model.view.take_confirm();
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Scope::Compare => view::on_compare(model, action),
+        // The composer's keys are text; what reaches here (ctrl-c, the
+        // terminal closing) is the main view's.
+        Scope::Main(_) | Scope::Composer => on_main(model, action),
     }
+}
+
+fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => model.should_quit = true,
-        Action::ToggleHelp => model.help = true,
-        Action::Cancel => model.zoomed = false,
-        Action::FocusNext => model.focus = model.focus.next(),
-        Action::FocusPrev => model.focus = model.focus.prev(),
-        Action::FocusChecklist => model.focus = Pane::Checklist,
-        Action::FocusRepos => model.focus = Pane::Repos,
-        Action::FocusRollout => model.focus = Pane::Rollout,
-        Action::FocusSentry => model.focus = Pane::Sentry,
-        Action::FocusLog => model.focus = Pane::Log,
-        Action::ToggleZoom => model.zoomed = !model.zoomed,
+        Action::Quit => model.view.should_quit = true,
+        Action::ToggleHelp => model.view.open_help(),
+        Action::Cancel => model.view.zoomed = false,
+        Action::FocusNext => model.view.focus = model.view.focus.next(),
+        Action::FocusPrev => model.view.focus = model.view.focus.prev(),
+        Action::FocusChecklist => model.view.focus = Pane::Checklist,
+        Action::FocusRepos => model.view.focus = Pane::Repos,
+        Action::FocusRollout => model.view.focus = Pane::Rollout,
+        Action::FocusSentry => model.view.focus = Pane::Sentry,
+        Action::FocusLog => model.view.focus = Pane::Log,
+        Action::ToggleZoom => model.view.zoomed = !model.view.zoomed,
         Action::Refresh => {
             let mut effects = sweep(model);
             effects.extend(repos::scan_all(model));
@@ -218,15 +195,17 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::CreateTags => repos::propose_tags(model),
         Action::PushTags => repos::propose_push(model),
         Action::Compare => return repos::open_compare(model),
-        Action::Activate if model.focus == Pane::Repos => return repos::open_compare(model),
+        Action::Activate if model.view.focus == Pane::Repos => return repos::open_compare(model),
         Action::Compose => {
-            model.focus = Pane::Log;
-            model.composing = true;
+            model.view.focus = Pane::Log;
+            model.view.set_composing(true);
         }
-        Action::Activate if model.focus == Pane::Log => model.composing = true,
-        Action::Activate | Action::ToggleTick if model.focus == Pane::Checklist => return checklist::toggle(model),
+        Action::Activate if model.view.focus == Pane::Log => model.view.set_composing(true),
+        Action::Activate | Action::ToggleTick if model.view.focus == Pane::Checklist => {
+            return checklist::toggle(model);
+        }
         Action::Activate | Action::ToggleTick => {}
-        Action::Waive if model.focus == Pane::Checklist => checklist::waive(model),
+        Action::Waive if model.view.focus == Pane::Checklist => checklist::waive(model),
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
         Action::MarkPush => checklist::mark_push(model),
         Action::ExportNotes => {
@@ -234,14 +213,13 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             return vec![Effect::ExportNotes { markdown, push_date: model.release.push_date }];
         }
         Action::SearchLog => {
-            model.focus = Pane::Log;
+            model.view.focus = Pane::Log;
             let mut input = crate::domain::kernel::input::LineInput::default();
             input.paste(model.log.search.as_deref().unwrap_or(""));
-            model.prompt =
-                Some(crate::domain::model::Prompt { purpose: crate::domain::model::PromptFor::Search, input });
+            model.view.open_prompt(Prompt { purpose: PromptFor::Search, input });
         }
         Action::LogFilter => {
-            model.focus = Pane::Log;
+            model.view.focus = Pane::Log;
             model.log.filter = model.log.filter.next();
             model.log.back = 0;
             model.log.new = 0;
@@ -254,26 +232,19 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-fn move_compare(model: &mut Model, delta: isize) {
-    if let Some(view) = model.compare.as_mut() {
-        let len = view.visible().len();
-        view.selected = step(view.selected, delta, len);
-    }
-}
-
 fn move_selection(model: &mut Model, delta: isize) {
-    match model.focus {
+    match model.view.focus {
         Pane::Rollout => {
             let len = model.rollout.services.len();
-            model.selected = step(model.selected, delta, len);
+            model.view.selected = step(model.view.selected, delta, len);
         }
         Pane::Repos => {
             let len = model.repos.rows.len();
-            model.repo_selected = step(model.repo_selected, delta, len);
+            model.view.repo_selected = step(model.view.repo_selected, delta, len);
         }
         Pane::Checklist => {
             let len = model.checklist.len();
-            model.check_selected = step(model.check_selected, delta, len);
+            model.view.check_selected = step(model.view.check_selected, delta, len);
         }
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.
@@ -284,19 +255,6 @@ fn move_selection(model: &mut Model, delta: isize) {
             }
         }
         _ => {}
-    }
-}
-
-fn step(current: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let max = len - 1;
-    match delta {
-        isize::MIN => 0,
-        isize::MAX => max,
-        d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
-        d => current.saturating_add(d as usize).min(max),
     }
 }
 
@@ -329,7 +287,6 @@ mod tests {
     use super::*;
     use crate::domain::journal::{Event, EventKind};
     use crate::domain::rollout::probe::{Heartbeat, Probe, ProbeState};
-
     use crate::testkit;
     use chrono::{DateTime, Utc};
     use chrono::{Duration, TimeZone};
@@ -357,43 +314,43 @@ mod tests {
     #[test]
     fn focus_cycles_and_jumps() {
         let mut m = model(1);
-        assert_eq!(m.focus, Pane::Rollout);
+        assert_eq!(m.view.focus, Pane::Rollout);
         update(&mut m, Msg::Action(Action::FocusNext));
-        assert_eq!(m.focus, Pane::Sentry);
+        assert_eq!(m.view.focus, Pane::Sentry);
         update(&mut m, Msg::Action(Action::FocusNext));
         update(&mut m, Msg::Action(Action::FocusNext));
-        assert_eq!(m.focus, Pane::Checklist);
+        assert_eq!(m.view.focus, Pane::Checklist);
         update(&mut m, Msg::Action(Action::FocusPrev));
-        assert_eq!(m.focus, Pane::Log);
+        assert_eq!(m.view.focus, Pane::Log);
         update(&mut m, Msg::Action(Action::FocusRepos));
-        assert_eq!(m.focus, Pane::Repos);
+        assert_eq!(m.view.focus, Pane::Repos);
     }
 
     #[test]
     fn zoom_toggles_and_cancel_leaves_it() {
         let mut m = model(1);
         update(&mut m, Msg::Action(Action::ToggleZoom));
-        assert!(m.zoomed);
+        assert!(m.view.zoomed);
         update(&mut m, Msg::Action(Action::ToggleZoom));
-        assert!(!m.zoomed);
+        assert!(!m.view.zoomed);
         update(&mut m, Msg::Action(Action::ToggleZoom));
         update(&mut m, Msg::Action(Action::Cancel));
-        assert!(!m.zoomed);
+        assert!(!m.view.zoomed);
     }
 
     #[test]
     fn help_is_modal() {
         let mut m = model(1);
         update(&mut m, Msg::Action(Action::ToggleHelp));
-        assert!(m.help);
+        assert_eq!(scope(&m), Scope::Help);
         update(&mut m, Msg::Action(Action::FocusNext));
-        assert_eq!(m.focus, Pane::Rollout, "keys behind the overlay do nothing");
+        assert_eq!(m.view.focus, Pane::Rollout, "keys behind the overlay do nothing");
         assert!(update(&mut m, Msg::Action(Action::Refresh)).is_empty());
         update(&mut m, Msg::Action(Action::Cancel));
-        assert!(!m.help);
+        assert_ne!(scope(&m), Scope::Help);
         update(&mut m, Msg::Action(Action::ToggleHelp));
         update(&mut m, Msg::Action(Action::Quit));
-        assert!(m.should_quit);
+        assert!(m.view.should_quit);
     }
 
     #[test]
@@ -459,13 +416,13 @@ mod tests {
     fn selection_is_clamped() {
         let mut m = model(3);
         update(&mut m, Msg::Action(Action::SelectPrev));
-        assert_eq!(m.selected, 0);
+        assert_eq!(m.view.selected, 0);
         update(&mut m, Msg::Action(Action::PageDown));
-        assert_eq!(m.selected, 2);
+        assert_eq!(m.view.selected, 2);
         update(&mut m, Msg::Action(Action::SelectFirst));
-        assert_eq!(m.selected, 0);
+        assert_eq!(m.view.selected, 0);
         update(&mut m, Msg::Action(Action::SelectLast));
-        assert_eq!(m.selected, 2);
+        assert_eq!(m.view.selected, 2);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut ViewState, ctx: &RenderCtx) {
-    let Some(view) = &model.compare else { return };
+    let Some(view) = model.view.compare() else { return };
     let t = ctx.theme;
     let repo = model.repos.rows.get(view.repo);
     let name = repo.map_or("?", |r| r.spec.name.as_str());

@@ -6,13 +6,13 @@
 use super::RenderCtx;
 use super::widgets::{centered, fit};
 use crate::domain::Model;
-use crate::domain::model::Confirm;
+use crate::domain::view::confirm::Confirm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
-    let Some(dialog) = &model.confirm else { return };
+    let Some(dialog) = model.view.confirm() else { return };
     let t = ctx.theme;
     let repo_name = |i: usize| model.repos.rows.get(i).map_or("?", |r| r.spec.name.as_str()).to_string();
     let name_w = model.repos.rows.iter().map(|r| r.spec.name.chars().count()).max().unwrap_or(8).min(24);

@@ -12,7 +12,9 @@ pub mod prompt;
 pub mod theme;
 pub mod widgets;
 
-use crate::domain::{Model, Pane};
+use crate::domain::Model;
+use crate::domain::view::pane::Pane;
+use crate::domain::view::scope::{Scope, scope};
 use crate::keymap::Keymap;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
@@ -97,24 +99,23 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     header::render(frame, header_area, model, ctx);
     footer::render(frame, footer_area, model, ctx);
-    if model.zoomed {
-        panes::render(frame, body, model.focus, model, view, ctx);
+    if model.view.zoomed {
+        panes::render(frame, body, model.view.focus, model, view, ctx);
     } else {
         for (pane, rect) in pane_areas(body) {
             panes::render(frame, rect, pane, model, view, ctx);
         }
     }
-    if model.compare.is_some() {
+    // The compare view stays drawn under help opened from it.
+    if model.view.compare().is_some() {
         compare::render(frame, body, model, view, ctx);
     }
-    if model.confirm.is_some() {
-        confirm::render(frame, body, model, ctx);
-    }
-    if model.prompt.is_some() {
-        prompt::render(frame, body, model, ctx);
-    }
-    if model.help {
-        help::render(frame, body, model.help_offset, ctx);
+    match scope(model) {
+        Scope::Confirm | Scope::ComposerConfirm => confirm::render(frame, body, model, ctx),
+        Scope::Search | Scope::Waive => prompt::render(frame, body, model, ctx),
+        Scope::Help => help::render(frame, body, model.view.help_offset().unwrap_or(0), ctx),
+        // The composer is drawn in the Log pane.
+        Scope::Main(_) | Scope::Compare | Scope::Composer => {}
     }
 }
 

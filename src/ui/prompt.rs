@@ -4,14 +4,14 @@
 use super::RenderCtx;
 use super::widgets::{centered, dialog};
 use crate::domain::Model;
-use crate::domain::model::PromptFor;
+use crate::domain::view::prompt::PromptFor;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
 
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
-    let Some(prompt) = &model.prompt else { return };
+    let Some(prompt) = model.view.prompt() else { return };
     let t = ctx.theme;
     let (title, mut lines) = match &prompt.purpose {
         PromptFor::Waive { item, overrides_role } => {

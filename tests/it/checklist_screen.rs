@@ -10,7 +10,7 @@ use shipdeck::action::Action;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
 use shipdeck::domain::kernel::input::Edit;
-use shipdeck::domain::model::Pane;
+use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Heartbeat, Model, Msg, ProbeState, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -41,7 +41,7 @@ fn tick(item: &str, overrides_role: bool) -> EventKind {
 fn mid_push() -> Model {
     let mut m = testkit::model(&["addons-server", "addons-frontend", "addons-linter"], t0());
     m.actor = shipdeck::domain::kernel::actor::Actor { name: "quinn".into(), role: Role::Qa };
-    m.focus = Pane::Checklist;
+    m.view.focus = Pane::Checklist;
     for s in 0..3 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t0());
         update(&mut m, Msg::Probed { generation: 0, service: s, env: 0, probe: p });
@@ -80,7 +80,7 @@ fn mid_push() -> Model {
     ];
     m.apply_events(&events);
     // The selection on the override, so the bottom line tells its story.
-    m.check_selected = 4;
+    m.view.check_selected = 4;
     m
 }
 
@@ -109,25 +109,25 @@ fn mid_push_in_the_grid_and_zoomed() {
     insta::assert_snapshot!("checklist_grid_120x40", testkit::buffer_text(&draw(&m, 120, 40)));
     insta::assert_snapshot!("checklist_grid_80x24", testkit::buffer_text(&draw(&m, 80, 24)));
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     insta::assert_snapshot!("checklist_zoomed_100x36", testkit::buffer_text(&draw(&z, 100, 36)));
 }
 
 #[test]
 fn the_waiver_prompt_and_an_override_dialog() {
     let mut m = mid_push();
-    m.check_selected = 13; // results-sent
+    m.view.check_selected = 13; // results-sent
     update(&mut m, Msg::Action(Action::Waive));
     for c in "sent by the release tool".chars() {
         update(&mut m, Msg::Edit(Edit::Char(c)));
     }
     insta::assert_snapshot!("checklist_waive_prompt_100x30", testkit::buffer_text(&draw(&m, 100, 30)));
     update(&mut m, Msg::Edit(Edit::Cancel));
-    m.check_selected = 14; // in-window, owned by ops
+    m.view.check_selected = 14; // in-window, owned by ops
     update(&mut m, Msg::Action(Action::ToggleTick));
     let text = testkit::buffer_text(&draw(&m, 100, 30));
     assert!(text.contains("checked automatically"), "an auto item is not ticked:\n{text}");
-    m.check_selected = 15; // team-present, owned by rm
+    m.view.check_selected = 15; // team-present, owned by rm
     update(&mut m, Msg::Action(Action::ToggleTick));
     insta::assert_snapshot!("checklist_override_dialog_100x30", testkit::buffer_text(&draw(&m, 100, 30)));
 }
@@ -136,9 +136,9 @@ fn the_waiver_prompt_and_an_override_dialog() {
 fn colour_says_done_waived_and_failing() {
     let m = mid_push();
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     // Selected inside the first phase, which then unfolds.
-    z.check_selected = 1;
+    z.view.check_selected = 1;
     let theme = Theme::default();
     let buf = draw(&z, 100, 36);
     let fg = |needle: &str| buf[find(&buf, needle)].fg;
@@ -161,9 +161,9 @@ fn the_header_names_the_current_phase() {
 fn no_size_breaks_the_pane() {
     let m = mid_push();
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     let mut p = m.clone();
-    p.check_selected = 13;
+    p.view.check_selected = 13;
     update(&mut p, Msg::Action(Action::Waive));
     for w in (1..=130).step_by(3) {
         for h in (1..=45).step_by(2) {

@@ -9,7 +9,7 @@ use shipdeck::action::Action;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
 use shipdeck::domain::kernel::input::Edit;
-use shipdeck::domain::model::Pane;
+use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -34,8 +34,8 @@ fn event(n: i64, who: &str, role: Role, kind: EventKind) -> Event {
 fn model() -> Model {
     let mut m = testkit::model(&["web"], t0() - Duration::minutes(5));
     m.actor.name = "quinn".into();
-    m.focus = Pane::Log;
-    m.zoomed = true;
+    m.view.focus = Pane::Log;
+    m.view.zoomed = true;
     let chat = |text: &str| EventKind::Chat { text: text.into() };
     m.apply_events(&[
         event(1, "rita", Role::Rm, chat("tags are out, stage is rolling")),

@@ -14,12 +14,12 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
-use shipdeck::domain::model::Pane;
 use shipdeck::domain::sentry::report::SentryReport;
 use shipdeck::domain::sentry::{
     BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
     SentryState, StatsEndpoint, series_start,
 };
+use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::io::sentry::{parse_stats, parse_timeseries};
 use shipdeck::keymap::Keymap;
@@ -48,7 +48,7 @@ fn model() -> Model {
         spike_ratio: 2.0,
         min_count: 20,
     }));
-    m.focus = Pane::Sentry;
+    m.view.focus = Pane::Sentry;
     let ev = |id: &str, at, kind| Event {
         v: 1,
         id: id.into(),
@@ -160,7 +160,7 @@ fn draw(m: &Model, w: u16, h: u16) -> Buffer {
 
 fn zoomed(m: &Model) -> String {
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     testkit::buffer_text(&draw(&z, 110, 20))
 }
 
@@ -216,7 +216,7 @@ fn rate_limited_and_unauthorized() {
 fn verdict_colours() {
     let m = calm_and_spike();
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     let buf = draw(&z, 110, 20);
     let theme = Theme::default();
     let text = testkit::buffer_text(&buf);
@@ -233,7 +233,7 @@ fn verdict_colours() {
 fn no_size_breaks_the_pane() {
     let m = calm_and_spike();
     let mut z = m.clone();
-    z.zoomed = true;
+    z.view.zoomed = true;
     for w in (1..=130).step_by(3) {
         for h in (1..=45).step_by(2) {
             draw(&m, w, h);

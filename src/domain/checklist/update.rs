@@ -6,11 +6,13 @@ use super::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
 use crate::domain::kernel::duration::human;
 use crate::domain::kernel::input::{Edit, LineInput};
-use crate::domain::model::{Confirm, Model, Prompt, PromptFor};
+use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::view::confirm::Confirm;
+use crate::domain::view::prompt::{Prompt, PromptFor};
 
 fn selected_id(model: &Model) -> Option<String> {
-    evaluate(model).nth(model.check_selected).map(|i| i.spec.id.clone())
+    evaluate(model).nth(model.view.check_selected).map(|i| i.spec.id.clone())
 }
 
 fn record(model: &mut Model, kind: EventKind) -> Vec<Effect> {
@@ -27,13 +29,13 @@ pub fn toggle(model: &mut Model) -> Vec<Effect> {
     drop(view);
     if let Some(at) = marked {
         // Taking back someone's sign-off is deliberate, never a stray key.
-        model.confirm = Some(Confirm::Untick { item: id, at });
+        model.view.open_confirm(Confirm::Untick { item: id, at });
         return Vec::new();
     }
     match planned {
         Ok(kind) => record(model, kind),
         Err(TickRefused::OtherRole { .. }) => {
-            model.confirm = Some(Confirm::TickForOtherRole { item: id });
+            model.view.open_confirm(Confirm::TickForOtherRole { item: id });
             Vec::new()
         }
         Err(e) => {
@@ -54,8 +56,10 @@ pub fn waive(model: &mut Model) {
     match planned {
         Ok(_) => {
             let overrides_role = owner.is_some_and(|r| r != model.actor.role);
-            model.prompt =
-                Some(Prompt { purpose: PromptFor::Waive { item: id, overrides_role }, input: LineInput::default() });
+            model.view.open_prompt(Prompt {
+                purpose: PromptFor::Waive { item: id, overrides_role },
+                input: LineInput::default(),
+            });
         }
         Err(e) => model.flash(e.to_string(), true),
     }
@@ -63,13 +67,13 @@ pub fn waive(model: &mut Model) {
 
 /// A key typed while a prompt is open.
 pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
-    let Some(prompt) = model.prompt.as_mut() else { return Vec::new() };
+    let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
     if prompt.purpose == PromptFor::Search {
         // The log narrows as the search is typed; esc drops it.
         match edit {
-            Edit::Submit => model.prompt = None,
+            Edit::Submit => model.view.close_prompt(),
             Edit::Cancel => {
-                model.prompt = None;
+                model.view.close_prompt();
                 model.log.search = None;
             }
             other => {
@@ -83,7 +87,7 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
         return Vec::new();
     }
     match edit {
-        Edit::Cancel => model.prompt = None,
+        Edit::Cancel => model.view.close_prompt(),
         Edit::Submit => {
             let reason = prompt.input.text();
             let PromptFor::Waive { item, .. } = prompt.purpose.clone() else { return Vec::new() };
@@ -92,7 +96,7 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
             drop(view);
             match planned {
                 Ok(kind) => {
-                    model.prompt = None;
+                    model.view.close_prompt();
                     return record(model, kind);
                 }
                 // The prompt stays open: nothing typed is lost.
@@ -109,7 +113,7 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
 /// (an emergency re-push the same day).
 pub fn mark_push(model: &mut Model) {
     let c = &model.checklist;
-    model.confirm = Some(match (&c.push_started, &c.push_finished) {
+    model.view.open_confirm(match (&c.push_started, &c.push_finished) {
         (Some((started, _)), None) => Confirm::FinishPush { started: *started },
         (_, finished) => Confirm::StartPush { finished: finished.as_ref().map(|(t, _)| *t) },
     });
@@ -167,7 +171,7 @@ mod tests {
     use crate::action::Action;
     use crate::domain::journal::Event;
     use crate::domain::kernel::actor::Role;
-    use crate::domain::model::Pane;
+    use crate::domain::view::pane::Pane;
     use crate::domain::{Msg, update};
     use crate::testkit;
 
@@ -175,13 +179,13 @@ mod tests {
         let t = testkit::release().window.unwrap().start;
         let mut m = testkit::model(&["web", "api"], t);
         m.actor.role = role;
-        m.focus = Pane::Checklist;
+        m.view.focus = Pane::Checklist;
         m
     }
 
     fn select(m: &mut Model, id: &str) {
         let at = evaluate(m).items().position(|i| i.spec.id == id).unwrap();
-        m.check_selected = at;
+        m.view.check_selected = at;
     }
 
     fn act(m: &mut Model, a: Action) -> Vec<Effect> {
@@ -214,9 +218,9 @@ mod tests {
         let mut m = model(Role::Rm);
         select(&mut m, "regression-tests");
         assert!(appended(&act(&mut m, Action::ToggleTick)).is_empty(), "nothing recorded before confirming");
-        assert_eq!(m.confirm, Some(Confirm::TickForOtherRole { item: "regression-tests".into() }));
+        assert_eq!(m.view.confirm(), Some(&Confirm::TickForOtherRole { item: "regression-tests".into() }));
         act(&mut m, Action::Cancel);
-        assert_eq!((m.confirm.as_ref(), state(&m, "regression-tests")), (None, ItemState::Open));
+        assert_eq!((m.view.confirm(), state(&m, "regression-tests")), (None, ItemState::Open));
 
         act(&mut m, Action::ToggleTick);
         let fx = act(&mut m, Action::Activate);
@@ -232,7 +236,7 @@ mod tests {
         select(&mut m, "results-sent");
         act(&mut m, Action::ToggleTick);
         act(&mut m, Action::ToggleTick);
-        assert!(matches!(&m.confirm, Some(Confirm::Untick { item, .. }) if item == "results-sent"));
+        assert!(matches!(m.view.confirm(), Some(Confirm::Untick { item, .. }) if item == "results-sent"));
         let fx = act(&mut m, Action::Activate);
         assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into(), overrides_role: false });
         assert_eq!(state(&m, "results-sent"), ItemState::Open);
@@ -245,7 +249,7 @@ mod tests {
         select(&mut m, "results-sent");
         act(&mut m, Action::ToggleTick);
         act(&mut m, Action::ToggleTick);
-        assert!(matches!(m.confirm, Some(Confirm::Untick { .. })));
+        assert!(matches!(m.view.confirm(), Some(Confirm::Untick { .. })));
         // Meanwhile someone else takes the tick back and ticks again.
         let later = |n: i64, kind| Event {
             v: 1,
@@ -260,7 +264,7 @@ mod tests {
         let tick = later(2, EventKind::Tick { item: "results-sent".into(), note: None, overrides_role: false });
         m.apply_events(&[untick, tick]);
         assert!(appended(&act(&mut m, Action::Activate)).is_empty(), "quinn's tick stays");
-        assert!(m.flash.as_ref().unwrap().text.contains("changed meanwhile"));
+        assert!(m.view.flash.as_ref().unwrap().text.contains("changed meanwhile"));
         let ItemState::Ticked(mark) = state(&m, "results-sent") else { panic!("ticked") };
         assert_eq!(mark.by.name, "quinn");
     }
@@ -271,14 +275,14 @@ mod tests {
         select(&mut m, "prod-on-target");
         assert_eq!(state(&m, "prod-on-target"), ItemState::Auto(Verdict::Wait));
         assert!(appended(&act(&mut m, Action::ToggleTick)).is_empty());
-        let flash = m.flash.clone().unwrap();
+        let flash = m.view.flash.clone().unwrap();
         assert!(flash.error && flash.text.contains("checked automatically (prod not polled yet)"), "{flash:?}");
 
         act(&mut m, Action::Waive);
-        assert!(m.prompt.is_some());
+        assert!(m.view.prompt().is_some());
         // An empty reason keeps the prompt open.
         assert!(appended(&update(&mut m, Msg::Edit(Edit::Submit))).is_empty());
-        assert!(m.prompt.is_some());
+        assert!(m.view.prompt().is_some());
         for c in "api retired".chars() {
             update(&mut m, Msg::Edit(Edit::Char(c)));
         }
@@ -287,7 +291,7 @@ mod tests {
             appended(&fx)[0].kind,
             EventKind::Waive { item: "prod-on-target".into(), reason: "api retired".into(), overrides_role: false }
         );
-        assert!(m.prompt.is_none());
+        assert!(m.view.prompt().is_none());
         let ItemState::Waived(mark) = state(&m, "prod-on-target") else { panic!("waived") };
         assert_eq!(mark.note.as_deref(), Some("api retired"));
         assert!(evaluate(&m).find("prod-on-target").unwrap().done());
@@ -299,9 +303,9 @@ mod tests {
         select(&mut m, "features-agreed");
         act(&mut m, Action::Waive);
         update(&mut m, Msg::Edit(Edit::Char('q')));
-        assert!(!m.should_quit, "q is a letter in the prompt");
+        assert!(!m.view.should_quit, "q is a letter in the prompt");
         update(&mut m, Msg::Edit(Edit::Cancel));
-        assert!(m.prompt.is_none());
+        assert!(m.view.prompt().is_none());
         assert_eq!(state(&m, "features-agreed"), ItemState::Open);
     }
 
@@ -309,16 +313,16 @@ mod tests {
     fn push_started_and_finished_give_the_duration() {
         let mut m = model(Role::Rm);
         act(&mut m, Action::MarkPush);
-        assert_eq!(m.confirm, Some(Confirm::StartPush { finished: None }));
+        assert_eq!(m.view.confirm(), Some(&Confirm::StartPush { finished: None }));
         assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushStarted);
         m.now += chrono::Duration::minutes(72);
         act(&mut m, Action::MarkPush);
-        assert!(matches!(m.confirm, Some(Confirm::FinishPush { .. })));
+        assert!(matches!(m.view.confirm(), Some(Confirm::FinishPush { .. })));
         assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushFinished);
         let view = evaluate(&m);
         let item = view.find("push-duration").unwrap();
         assert_eq!(item.state, ItemState::Auto(Verdict::Pass));
         assert_eq!(item.evidence.as_deref(), Some("pushed in 1h 12m"));
-        assert_eq!(m.flash.as_ref().unwrap().text, "push finished: it took 1h 12m");
+        assert_eq!(m.view.flash.as_ref().unwrap().text, "push finished: it took 1h 12m");
     }
 }

@@ -89,13 +89,13 @@ mod tests {
         let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new });
         assert!(notified(&fx).is_empty(), "once");
         m.actor.role = crate::domain::kernel::actor::Role::Rm;
-        m.focus = crate::domain::Pane::Checklist;
+        m.view.focus = crate::domain::view::pane::Pane::Checklist;
         let mut posted = Vec::new();
         for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
             let at = evaluate(&m).items().position(|i| i.spec.id == id).unwrap();
-            m.check_selected = at;
+            m.view.check_selected = at;
             posted.extend(notified(&update(&mut m, Msg::Action(crate::action::Action::ToggleTick))));
-            if m.confirm.is_some() {
+            if m.view.confirm().is_some() {
                 posted.extend(notified(&update(&mut m, Msg::Action(crate::action::Action::Activate))));
             }
         }

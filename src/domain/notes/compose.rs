@@ -7,9 +7,10 @@ use super::{Ask, HELP, ask};
 use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
-use crate::domain::model::{Confirm, Model};
+use crate::domain::model::Model;
 use crate::domain::msg::Effect;
 use crate::domain::repos::{RepoSpec, pick_repos};
+use crate::domain::view::confirm::Confirm;
 
 pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
     if text.trim().is_empty() {
@@ -76,7 +77,7 @@ fn tick(model: &mut Model, item: &str) -> Vec<Effect> {
             vec![model.record(kind, now, false)]
         }
         (Err(TickRefused::OtherRole { .. }), Some(item)) => {
-            model.confirm = Some(Confirm::TickForOtherRole { item });
+            model.view.open_confirm(Confirm::TickForOtherRole { item });
             Vec::new()
         }
         (Err(e), _) => {
@@ -109,7 +110,7 @@ mod tests {
         let fx = update(&mut m, Msg::Compose("/blocker search is down".into()));
         assert_eq!(kinds(&fx), vec![EventKind::Blocker { text: "search is down".into() }]);
         assert!(update(&mut m, Msg::Compose("/unblock 2".into())).is_empty());
-        assert!(m.flash.as_ref().unwrap().text.contains("no open blocker #2 (open: #1)"));
+        assert!(m.view.flash.as_ref().unwrap().text.contains("no open blocker #2 (open: #1)"));
         let fx = update(&mut m, Msg::Compose("/unblock 1".into()));
         assert_eq!(kinds(&fx), vec![EventKind::Unblock { number: 1 }]);
         assert_eq!(m.notes.open_blockers().count(), 0);
@@ -120,9 +121,9 @@ mod tests {
         let mut m = model();
         assert!(update(&mut m, Msg::Compose("/shipit".into())).is_empty());
         assert!(m.log.entries.back().unwrap().text.starts_with("unknown command /shipit — commands: /notable"));
-        assert!(m.confirm.is_none() && m.flash.is_none(), "no popup");
+        assert!(m.view.confirm().is_none() && m.view.flash.is_none(), "no popup");
         update(&mut m, Msg::Compose("/pick abcdef1".into()));
-        assert!(m.flash.as_ref().unwrap().text.contains("no repositories are configured"));
+        assert!(m.view.flash.as_ref().unwrap().text.contains("no repositories are configured"));
         m.repos.rows = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
         let fx = update(&mut m, Msg::Compose("/pick abcdef1 server".into()));
         assert!(matches!(&fx[..], [Effect::ResolvePick { sha, repos }] if sha == "abcdef1" && repos.len() == 1));
@@ -138,6 +139,6 @@ mod tests {
         let fx = update(&mut m, Msg::Compose("/tick regression-tests".into()));
         assert_eq!(kinds(&fx).len(), 1);
         update(&mut m, Msg::Compose("/tick features-agreed".into()));
-        assert!(matches!(m.confirm, Some(Confirm::TickForOtherRole { .. })), "another role's item asks first");
+        assert!(matches!(m.view.confirm(), Some(Confirm::TickForOtherRole { .. })), "another role's item asks first");
     }
 }

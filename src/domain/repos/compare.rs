@@ -31,7 +31,7 @@ pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
 }
 
 pub fn open_compare(model: &mut Model) -> Vec<Effect> {
-    let repo = model.repo_selected;
+    let repo = model.view.repo_selected;
     let Some(row) = model.repos.rows.get(repo) else { return Vec::new() };
     let Some(status) = row.status.value() else {
         note(model, "this repository has not been scanned yet");
@@ -44,7 +44,7 @@ pub fn open_compare(model: &mut Model) -> Vec<Effect> {
     model.generation += 1;
     let generation = model.generation;
     let spec: RepoSpec = row.spec.clone();
-    model.compare = Some(CompareView {
+    model.view.open_compare(CompareView {
         repo,
         from: from.clone(),
         to: to.clone(),
@@ -63,7 +63,7 @@ pub fn on_compare_loaded(
     result: Result<Vec<CommitInfo>, String>,
     at: DateTime<Utc>,
 ) {
-    let Some(view) = model.compare.as_mut() else { return };
+    let Some(view) = model.view.compare_mut() else { return };
     if view.generation != generation {
         return;
     }
@@ -75,10 +75,10 @@ pub fn on_compare_loaded(
 
 /// The compare URL of the open view, else of the selected repository.
 pub fn current_url(model: &Model) -> Option<String> {
-    if let Some(view) = &model.compare {
+    if let Some(view) = model.view.compare() {
         return model.repos.rows.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
     }
-    let row = model.repos.rows.get(model.repo_selected)?;
+    let row = model.repos.rows.get(model.view.repo_selected)?;
     let range = row.status.value()?.range()?;
     row.compare_url(&range.from, &range.to_label())
 }
@@ -109,22 +109,22 @@ mod tests {
         let mut m = model();
         update(&mut m, Msg::Tick(t0()));
         scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
-        m.focus = crate::domain::Pane::Repos;
+        m.view.focus = crate::domain::view::pane::Pane::Repos;
         let effects = update(&mut m, Msg::Action(Action::Activate));
         let [Effect::LoadCompare { generation, from, to, .. }] = effects.as_slice() else { panic!("{effects:?}") };
         assert_eq!((from.as_str(), to.as_str()), ("2026.11.19", "b".repeat(40).as_str()));
         let generation = *generation;
         update(&mut m, Msg::CompareLoaded { generation: generation - 1, result: Ok(vec![]), at: t0() });
-        assert!(matches!(m.compare.as_ref().unwrap().commits, Remote::Loading));
+        assert!(matches!(m.view.compare().unwrap().commits, Remote::Loading));
         let mut merge = commit("e");
         merge.merge = true;
         update(&mut m, Msg::CompareLoaded { generation, result: Ok(vec![commit("d"), merge]), at: t0() });
-        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 1, "merges hidden by default");
+        assert_eq!(m.view.compare().unwrap().visible().len(), 1, "merges hidden by default");
         update(&mut m, Msg::Action(Action::ToggleMerges));
-        assert_eq!(m.compare.as_ref().unwrap().visible().len(), 2);
+        assert_eq!(m.view.compare().unwrap().visible().len(), 2);
         let copy = update(&mut m, Msg::Action(Action::CopyUrl));
         assert_eq!(copy, vec![Effect::Copy("https://github.com/example/web/compare/2026.11.19...bbbbbbbbbbbb".into())]);
         update(&mut m, Msg::Action(Action::Cancel));
-        assert!(m.compare.is_none());
+        assert!(m.view.compare().is_none());
     }
 }

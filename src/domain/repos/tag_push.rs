@@ -7,8 +7,9 @@ use super::{CommitInfo, RepoOp, TagProposal, TagRemote, conflict_in, ref_label};
 use crate::domain::journal::EventKind;
 use crate::domain::kernel::remote::Remote;
 use crate::domain::log::LogKind;
-use crate::domain::model::{Confirm, Model};
+use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::view::confirm::Confirm;
 use chrono::{DateTime, Utc};
 
 /// Opens the dialog listing the tags `t` would create.
@@ -21,7 +22,7 @@ pub fn propose_tags(model: &mut Model) {
         );
         return;
     }
-    model.confirm = Some(Confirm::CreateTags { tags, skipped });
+    model.view.open_confirm(Confirm::CreateTags { tags, skipped });
 }
 
 /// The tags `t` would create, and why each other repository is left alone.
@@ -47,7 +48,7 @@ pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
 /// Opens the dialog for a deliberate re-tag of one repository.
 pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Result<(), String> {
     let proposal = retag_plan(model, repo, commit)?;
-    model.confirm = Some(Confirm::CreateTags { tags: vec![proposal], skipped: Vec::new() });
+    model.view.open_confirm(Confirm::CreateTags { tags: vec![proposal], skipped: Vec::new() });
     Ok(())
 }
 
@@ -111,7 +112,7 @@ pub fn propose_push(model: &mut Model) {
         }
         return;
     }
-    model.confirm = Some(Confirm::PushTags { tags, skipped });
+    model.view.open_confirm(Confirm::PushTags { tags, skipped });
 }
 
 /// Asks git for these tags, as the author of this push's tag message.
@@ -140,13 +141,13 @@ pub fn push_tags(model: &mut Model, tags: Vec<(usize, String)>) -> Vec<Effect> {
 }
 
 pub fn confirm(model: &mut Model) -> Vec<Effect> {
-    let Some(dialog) = model.confirm.take() else { return Vec::new() };
+    let Some(dialog) = model.view.take_confirm() else { return Vec::new() };
     match dialog {
         Confirm::CreateTags { tags, .. } => create_tags(model, tags),
         Confirm::PushTags { tags, .. } => push_tags(model, tags),
         // The checklist's dialogs are confirmed in `checklist::update`.
         other => {
-            model.confirm = Some(other);
+            model.view.open_confirm(other);
             Vec::new()
         }
     }
@@ -224,18 +225,18 @@ mod tests {
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "c")], "e"));
         scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
         update(&mut m, Msg::Action(Action::CreateTags));
-        assert!(m.confirm.is_none(), "nothing to tag");
+        assert!(m.view.confirm().is_none(), "nothing to tag");
         let (_, skipped) = tag_plan(&m);
         assert!(skipped[0].1.contains("already tagged 2026.11.26; 2 commits on main not in this push"), "{skipped:?}");
         // The compare and its URL end at the tag, not at the branch head.
         let range = m.repos.rows[0].status.value().unwrap().range().unwrap();
         assert_eq!((range.to.as_str(), range.to_head), ("2026.11.26", false));
-        m.focus = crate::domain::Pane::Repos;
+        m.view.focus = crate::domain::view::pane::Pane::Repos;
         assert_eq!(current_url(&m).unwrap(), "https://github.com/example/web/compare/2026.11.19...2026.11.26");
         // A deliberate re-tag is possible, on another commit only.
         assert!(propose_retag(&mut m, 0, commit("c")).unwrap_err().contains("already tagged 2026.11.26"));
         propose_retag(&mut m, 0, commit("e")).unwrap();
-        let Some(Confirm::CreateTags { tags, .. }) = &m.confirm else { panic!("dialog") };
+        let Some(Confirm::CreateTags { tags, .. }) = m.view.confirm() else { panic!("dialog") };
         assert_eq!(tags[0].tag, "2026.11.26-1");
     }
 
@@ -246,14 +247,14 @@ mod tests {
         scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
         scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
         assert!(update(&mut m, Msg::Action(Action::CreateTags)).is_empty(), "nothing happens before confirming");
-        let Some(Confirm::CreateTags { tags, skipped }) = &m.confirm else { panic!("dialog") };
+        let Some(Confirm::CreateTags { tags, skipped }) = m.view.confirm() else { panic!("dialog") };
         assert_eq!(tags.len(), 1);
         assert_eq!((tags[0].repo, tags[0].tag.as_str()), (0, "2026.11.26"));
         assert_eq!(skipped.len(), 1);
         // Keys behind the dialog do nothing; cancel closes it.
         assert!(update(&mut m, Msg::Action(Action::Fetch)).is_empty());
         update(&mut m, Msg::Action(Action::Cancel));
-        assert!(m.confirm.is_none());
+        assert!(m.view.confirm().is_none());
         update(&mut m, Msg::Action(Action::CreateTags));
         let effects = update(&mut m, Msg::Action(Action::Activate));
         let [Effect::CreateTags { tags, tagger, message }] = effects.as_slice() else { panic!("{effects:?}") };
@@ -312,7 +313,7 @@ mod tests {
         assert_eq!(m.repos.rows[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
         // Neither is proposed again, and neither counts as pushed.
         update(&mut m, Msg::Action(Action::PushTags));
-        assert!(m.confirm.is_none(), "nothing to push");
+        assert!(m.view.confirm().is_none(), "nothing to push");
         let said: Vec<&str> = m.log.entries.iter().rev().take(3).map(|l| l.text.as_str()).collect();
         assert!(said.iter().any(|l| l.contains("nothing to push")), "{said:?}");
         assert!(said.iter().any(|l| l.contains("web: conflict: origin has another 2026.11.26")), "{said:?}");

@@ -57,7 +57,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
     };
     model.generation += 1;
     let generation = model.generation;
-    model.compare = Some(crate::domain::repos::CompareView {
+    model.view.open_compare(crate::domain::repos::CompareView {
         repo: idx,
         from: from.clone(),
         to: to.clone(),
@@ -69,7 +69,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
     });
     let effect = crate::domain::Effect::LoadCompare { generation, repo: idx, spec: row.spec.clone(), from, to };
     driver.settle(&mut model, vec![effect]).await;
-    let view = model.compare.as_ref().expect("set above");
+    let view = model.view.compare().expect("set above");
     let commits: Vec<&CommitInfo> = match &view.commits {
         Remote::Ready { .. } => view.visible(),
         Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),

@@ -4,10 +4,11 @@
 //! line. The bottom line tells the selected item's story: owner, who and
 //! when, or the evidence an auto item saw.
 
+use crate::domain::Model;
 use crate::domain::checklist::Verdict;
 use crate::domain::checklist::eval::{ChecklistView, ItemState, ItemView, evaluate};
 use crate::domain::kernel::duration::human;
-use crate::domain::{Model, Pane};
+use crate::domain::view::pane::Pane;
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{fit, pane_block};
 use ratatui::Frame;
@@ -35,7 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         return;
     }
     let width = inner.width as usize;
-    let selected = model.check_selected.min(view.total() - 1);
+    let selected = model.view.check_selected.min(view.total() - 1);
     let (rows, selected_row) = rows(&view, selected, model, width, ctx);
     // The last line is the selected item's story, when there is room.
     let detail = inner.height >= 6;

@@ -1,6 +1,6 @@
 //! The honest empty state of a pane with nothing configured.
 
-use crate::domain::Pane;
+use crate::domain::view::pane::Pane;
 use crate::ui::RenderCtx;
 use crate::ui::widgets::pane_block;
 use ratatui::Frame;

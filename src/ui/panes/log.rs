@@ -1,7 +1,8 @@
 //! The timeline, newest at the bottom like a chat. Long lines wrap under
 //! their text, not under the time.
 
-use crate::domain::{LogEntry, LogKind, Model, Pane};
+use crate::domain::view::pane::Pane;
+use crate::domain::{LogEntry, LogKind, Model};
 use crate::ui::widgets::pane_block;
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
@@ -31,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
     let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
-    if model.composing && inner.height >= 4 {
+    if model.view.composing() && inner.height >= 4 {
         // The composer at the bottom: as tall as its text, up to four lines.
         let h = (view.composer.area.lines().len() as u16).clamp(1, 4) + 1;
         let h = h.min(inner.height - 2);

@@ -8,7 +8,8 @@ pub mod rollout;
 pub mod sentry;
 
 use super::{RenderCtx, ViewState};
-use crate::domain::{Model, Pane};
+use crate::domain::Model;
+use crate::domain::view::pane::Pane;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -16,7 +17,7 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
     if area.width < 3 || area.height < 3 {
         return;
     }
-    let focused = model.focus == pane;
+    let focused = model.view.focus == pane;
     match pane {
         Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
         Pane::Log => log::render(frame, area, model, view, focused, ctx),

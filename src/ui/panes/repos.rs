@@ -5,7 +5,8 @@
 
 use crate::domain::repos::update::pushing_urls;
 use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote, TagState};
-use crate::domain::{Model, Pane, Remote};
+use crate::domain::view::pane::Pane;
+use crate::domain::{Model, Remote};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, pane_block};
 use ratatui::Frame;
@@ -29,7 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     // In the grid the pane is narrow: short words, the branch@sha left out.
     let compact = inner.width < 64;
     let mut lines: Vec<Line> = Vec::new();
-    let selected = model.repo_selected.min(model.repos.rows.len() - 1);
+    let selected = model.view.repo_selected.min(model.repos.rows.len() - 1);
     // Keep the selected repository's two lines visible.
     let per = 2;
     let fit_rows = (height / per).max(1);

@@ -6,9 +6,10 @@
 //! the numbers. Errors (a rejected token, a project out of reach, a rate
 //! limit) say what happened and when the next try is.
 
+use crate::domain::Model;
 use crate::domain::sentry::report::{analyses, push_start};
 use crate::domain::sentry::{Analysis, NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint, Verdict};
-use crate::domain::{Model, Pane};
+use crate::domain::view::pane::Pane;
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit, pane_block};
 use ratatui::Frame;
@@ -53,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
             let when = p.next_due.map(|d| retry(d, ctx)).unwrap_or_default();
             let text = format!(" {}{when}", error_text(err, ctx));
             // Whole when zoomed (three lines at most), one line in the grid.
-            let lines = if model.zoomed { text.width().div_ceil(width.max(1)).clamp(1, 3) as u16 } else { 1 };
+            let lines = if model.view.zoomed { text.width().div_ceil(width.max(1)).clamp(1, 3) as u16 } else { 1 };
             let height = lines.min(bottom - y);
             let para = if height > 1 {
                 Paragraph::new(Line::styled(text, t.error)).wrap(Wrap { trim: false })
@@ -116,14 +117,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
         let listed: Vec<(&NewIssue, bool)> =
             data.issues.iter().map(|i| (i, false)).chain(data.regressions.iter().map(|i| (i, true))).collect();
         let room = (bottom - y) as usize;
-        let mut issue_lines = if model.zoomed { room } else { room.min(3) };
+        let mut issue_lines = if model.view.zoomed { room } else { room.min(3) };
         if listed.len() > issue_lines && issue_lines == room {
             // Keep the last line for the "more" note.
             issue_lines = issue_lines.saturating_sub(1);
         }
         for (i, regressed) in listed.iter().take(issue_lines) {
             frame.render_widget(
-                Paragraph::new(issue_line(i, *regressed, width, model.zoomed, ctx)),
+                Paragraph::new(issue_line(i, *regressed, width, model.view.zoomed, ctx)),
                 Rect { y, height: 1, ..inner },
             );
             y += 1;

@@ -1,8 +1,9 @@
 //! Services x environments: what runs where, against the target tag.
 
 use crate::config::format_duration;
+use crate::domain::Model;
 use crate::domain::rollout::Progress;
-use crate::domain::{Model, Pane};
+use crate::domain::view::pane::Pane;
 use crate::ui::widgets::{age, fit, pane_block};
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
@@ -30,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     // Progress lines, the header and one line of detail.
     let fixed = ro.envs.len() + 2;
     let rows = height.saturating_sub(fixed);
-    let selected = model.selected.min(ro.services.len().saturating_sub(1));
+    let selected = model.view.selected.min(ro.services.len().saturating_sub(1));
     if selected < view.rollout_offset {
         view.rollout_offset = selected;
     } else if rows > 0 && selected >= view.rollout_offset + rows {

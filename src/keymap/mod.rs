@@ -1,9 +1,13 @@
 //! Key chord -> action. Defaults come from the action table
 //! (`Action::default_keys`); `[keys]` in the config replaces an action's keys
 //! (`refresh = "R"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
-//! A key bound to two actions is an error, never a silent winner.
+//! A key means one action per scope (`domain/view/scope.rs`); a key bound to
+//! two actions one scope hears is an error, never a silent winner.
+
+pub mod hints;
 
 use crate::action::Action;
+use crate::domain::view::scope::Scope;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
 use std::fmt;
@@ -161,7 +165,8 @@ fn action_list() -> String {
 pub struct Keymap {
     /// In `Action::ALL` order, so help lists keys the same way every time.
     bindings: Vec<(Action, Vec<KeyChord>)>,
-    by_key: HashMap<KeyChord, Action>,
+    /// What each chord means in each scope: only the actions the scope hears.
+    by_key: HashMap<(Scope, KeyChord), Action>,
 }
 
 impl Default for Keymap {
@@ -172,7 +177,8 @@ impl Default for Keymap {
 
 impl Keymap {
     /// Builds the keymap from the defaults, with each listed action's keys
-    /// replaced by the given ones.
+    /// replaced by the given ones. The main view hears every action, so a
+    /// key bound to two actions is refused whichever scopes hear them.
     pub fn with_overrides(overrides: &[(String, Vec<String>)]) -> Result<Self, KeymapError> {
         let mut chosen: Vec<(Action, Vec<String>)> =
             Action::ALL.iter().map(|a| (*a, a.default_keys().iter().map(|s| s.to_string()).collect())).collect();
@@ -183,7 +189,7 @@ impl Keymap {
             }
         }
         let mut bindings = Vec::new();
-        let mut by_key: HashMap<KeyChord, Action> = HashMap::new();
+        let mut by_key: HashMap<(Scope, KeyChord), Action> = HashMap::new();
         // Overridden actions are checked last so a conflict names the user's line.
         let overridden = |a: &Action| overrides.iter().any(|(n, _)| n == a.name());
         let mut order: Vec<&(Action, Vec<String>)> = chosen.iter().collect();
@@ -192,17 +198,18 @@ impl Keymap {
             let mut chords = Vec::new();
             for k in keys {
                 let chord = KeyChord::parse(k).map_err(|e| KeymapError::BadKey(format!("`{}`: {e}", action.name())))?;
-                if let Some(first) = by_key.get(&chord) {
-                    if first != action {
+                if chords.contains(&chord) {
+                    continue;
+                }
+                for scope in Scope::ALL.into_iter().filter(|s| s.hears(*action)) {
+                    if let Some(first) = by_key.insert((scope, chord), *action) {
                         return Err(KeymapError::Conflict {
                             key: chord.to_string(),
                             first: first.name(),
                             second: action.name(),
                         });
                     }
-                    continue;
                 }
-                by_key.insert(chord, *action);
                 chords.push(chord);
             }
             bindings.push((*action, chords));
@@ -214,11 +221,17 @@ impl Keymap {
         Ok(Keymap { bindings, by_key })
     }
 
-    pub fn action_for(&self, ev: &KeyEvent) -> Option<Action> {
+    /// The action a key means where `scope` has the keys.
+    pub fn action_for(&self, scope: Scope, ev: &KeyEvent) -> Option<Action> {
         if ev.kind == KeyEventKind::Release {
             return None;
         }
-        self.by_key.get(&KeyChord::from_event(ev)).copied()
+        self.by_key.get(&(scope, KeyChord::from_event(ev))).copied()
+    }
+
+    /// Whether the key means an action anywhere.
+    pub fn binds(&self, ev: &KeyEvent) -> bool {
+        Scope::ALL.iter().any(|s| self.action_for(*s, ev).is_some())
     }
 
     pub fn keys_for(&self, action: Action) -> &[KeyChord] {
@@ -234,6 +247,8 @@ impl Keymap {
 mod tests {
     use super::*;
 
+    const MAIN: Scope = Scope::Main(crate::domain::view::pane::Pane::Rollout);
+
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
     }
@@ -241,12 +256,12 @@ mod tests {
     #[test]
     fn defaults_cover_the_documented_keys() {
         let k = Keymap::default();
-        assert_eq!(k.action_for(&ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(k.action_for(&ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(k.action_for(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
-        assert_eq!(k.action_for(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ToggleHelp));
-        assert_eq!(k.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::SelectLast));
-        assert_eq!(k.action_for(&ev(KeyCode::Char('3'), KeyModifiers::NONE)), Some(Action::FocusRollout));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ToggleHelp));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::SelectLast));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('3'), KeyModifiers::NONE)), Some(Action::FocusRollout));
         for a in Action::ALL {
             assert!(!k.keys_for(a).is_empty(), "{a:?} has a default key");
         }
@@ -255,8 +270,8 @@ mod tests {
     #[test]
     fn overrides_replace_and_conflicts_are_named() {
         let k = Keymap::with_overrides(&[("refresh".into(), vec!["R".into(), "f5".into()])]).unwrap();
-        assert_eq!(k.action_for(&ev(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Refresh));
-        assert_eq!(k.action_for(&ev(KeyCode::Char('r'), KeyModifiers::NONE)), None);
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Refresh));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('r'), KeyModifiers::NONE)), None);
 
         let err = Keymap::with_overrides(&[("refresh".into(), vec!["q".into()])]).unwrap_err();
         assert_eq!(err.to_string(), "key `q` is bound to both `quit` and `refresh`");
@@ -266,6 +281,21 @@ mod tests {
         assert_eq!(err, KeymapError::NoQuit);
         let err = Keymap::with_overrides(&[("quit".into(), vec!["ctrl-hyper-x".into()])]).unwrap_err();
         assert!(err.to_string().contains("unknown key"), "{err}");
+    }
+
+    #[test]
+    fn a_scope_hears_only_its_actions_and_conflicts_stay_refused() {
+        let k = Keymap::default();
+        let r = ev(KeyCode::Char('r'), KeyModifiers::NONE);
+        assert_eq!(k.action_for(Scope::Help, &r), None, "refresh is not heard over help");
+        assert!(k.binds(&r));
+        let m = ev(KeyCode::Char('m'), KeyModifiers::NONE);
+        assert_eq!(k.action_for(Scope::Compare, &m), Some(Action::ToggleMerges));
+        assert_eq!(k.action_for(Scope::Composer, &m), None, "the composer's keys are text");
+        // Only compare hears toggle_merges, but the main view hears every
+        // action: one key for both is refused, as it always was.
+        let err = Keymap::with_overrides(&[("waive".into(), vec!["m".into()])]).unwrap_err();
+        assert_eq!(err.to_string(), "key `m` is bound to both `toggle_merges` and `waive`");
     }
 
     #[test]

@@ -1,0 +1,35 @@
+//! The confirmation dialogs: what each will do once confirmed.
+
+use crate::domain::repos::TagProposal;
+use chrono::{DateTime, Utc};
+
+/// What a confirmation dialog will do when confirmed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    CreateTags {
+        tags: Vec<TagProposal>,
+        skipped: Vec<(usize, String)>,
+    },
+    PushTags {
+        tags: Vec<(usize, String)>,
+        skipped: Vec<(usize, String)>,
+    },
+    /// Tick an item another role owns: recorded as an override.
+    TickForOtherRole {
+        item: String,
+    },
+    /// Take back a tick or waiver (someone's sign-off); `at` is the mark's,
+    /// so a mark changed meanwhile by someone else is not taken back.
+    Untick {
+        item: String,
+        at: DateTime<Utc>,
+    },
+    /// `finished`: the push finish this dialog saw (a re-push after it).
+    StartPush {
+        finished: Option<DateTime<Utc>>,
+    },
+    /// `started`: the push start this dialog saw.
+    FinishPush {
+        started: DateTime<Utc>,
+    },
+}

@@ -1,0 +1,100 @@
+//! Who gets a key: the one place that decides which part of the cockpit
+//! hears the keyboard. The keymap looks chords up in it, `update` routes
+//! actions by it, the footer shows its hints and the screen draws its
+//! overlay.
+
+use super::overlay::Overlay;
+use super::pane::Pane;
+use super::prompt::PromptFor;
+use crate::action::Action;
+use crate::domain::model::Model;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// No overlay: the focused pane's keys.
+    Main(Pane),
+    Help,
+    Confirm,
+    /// A dialog asked from the composer: text typed ahead must not quit or
+    /// confirm, so only enter, esc and ctrl-c count, whatever the keymap says.
+    ComposerConfirm,
+    /// The log search prompt: keys are text.
+    Search,
+    /// A waiver's reason: keys are text.
+    Waive,
+    Compare,
+    /// The Log pane's composer: keys are text.
+    Composer,
+}
+
+pub fn scope(model: &Model) -> Scope {
+    match &model.view.overlay {
+        None => Scope::Main(model.view.focus),
+        Some(Overlay::Help { .. }) => Scope::Help,
+        Some(Overlay::Confirm { over_composer: false, .. }) => Scope::Confirm,
+        Some(Overlay::Confirm { over_composer: true, .. }) => Scope::ComposerConfirm,
+        Some(Overlay::Prompt(p)) if p.purpose == PromptFor::Search => Scope::Search,
+        Some(Overlay::Prompt(_)) => Scope::Waive,
+        Some(Overlay::Compare(_)) => Scope::Compare,
+        Some(Overlay::Composer) => Scope::Composer,
+    }
+}
+
+/// Actions that move through a list: help scrolls with them, the compare
+/// view and the panes select with them.
+const MOVES: [Action; 6] =
+    [Action::SelectNext, Action::SelectPrev, Action::PageDown, Action::PageUp, Action::SelectFirst, Action::SelectLast];
+
+impl Scope {
+    /// Every scope, the main view's first: a key bound twice is named by
+    /// the first scope that hears both actions.
+    pub const ALL: [Scope; 12] = [
+        Scope::Main(Pane::Checklist),
+        Scope::Main(Pane::Repos),
+        Scope::Main(Pane::Rollout),
+        Scope::Main(Pane::Sentry),
+        Scope::Main(Pane::Log),
+        Scope::Help,
+        Scope::Confirm,
+        Scope::ComposerConfirm,
+        Scope::Search,
+        Scope::Waive,
+        Scope::Compare,
+        Scope::Composer,
+    ];
+
+    /// Whether an action bound to a key does anything here. The main view
+    /// hears every action in every pane: the ones about a pane (`activate`,
+    /// `toggle_tick`, `waive`, the moves) answer by the focus, some with a
+    /// flash saying where they work.
+    pub fn hears(self, action: Action) -> bool {
+        match self {
+            Scope::Main(_) => true,
+            Scope::Help => {
+                matches!(action, Action::Quit | Action::ToggleHelp | Action::Cancel) || MOVES.contains(&action)
+            }
+            Scope::Confirm => matches!(action, Action::Quit | Action::Activate | Action::Cancel),
+            Scope::Compare => {
+                matches!(
+                    action,
+                    Action::Quit
+                        | Action::ToggleHelp
+                        | Action::Cancel
+                        | Action::Compare
+                        | Action::ToggleMerges
+                        | Action::CopyUrl
+                        | Action::OpenUrl
+                ) || MOVES.contains(&action)
+            }
+            // Typing: only ctrl-c, the one key that is not text, reaches the keymap.
+            Scope::Search | Scope::Waive => matches!(action, Action::Quit | Action::Cancel),
+            // Their few keys are fixed; the keymap is off.
+            Scope::ComposerConfirm | Scope::Composer => false,
+        }
+    }
+
+    /// Keys are text here, not the keymap's.
+    pub fn typing(self) -> bool {
+        matches!(self, Scope::Search | Scope::Waive | Scope::Composer)
+    }
+}

@@ -1,0 +1,78 @@
+//! What the keys do to the view itself: scrolling help, the compare view,
+//! and how far a move goes in any list.
+
+use crate::action::Action;
+use crate::domain::model::Model;
+use crate::domain::msg::Effect;
+use crate::domain::repos::update as repos;
+
+/// Rows moved by page up / page down.
+pub const PAGE: usize = 10;
+
+/// On a short terminal the help list scrolls.
+pub fn on_help(model: &mut Model, action: Action) {
+    let n = Action::ALL.len();
+    let offset = model.view.help_offset().unwrap_or(0);
+    let to = match action {
+        Action::Quit => {
+            model.view.should_quit = true;
+            return;
+        }
+        Action::ToggleHelp | Action::Cancel => {
+            model.view.close_help();
+            return;
+        }
+        Action::SelectNext => step(offset, 1, n),
+        Action::SelectPrev => step(offset, -1, n),
+        Action::PageDown => step(offset, PAGE as isize, n),
+        Action::PageUp => step(offset, -(PAGE as isize), n),
+        Action::SelectFirst => 0,
+        Action::SelectLast => n - 1,
+        _ => return,
+    };
+    model.view.set_help_offset(to);
+}
+
+pub fn on_compare(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Cancel | Action::Compare => model.view.close_compare(),
+        Action::ToggleMerges => {
+            if let Some(v) = model.view.compare_mut() {
+                v.show_merges = !v.show_merges;
+                v.selected = 0;
+            }
+        }
+        Action::SelectNext => move_compare(model, 1),
+        Action::SelectPrev => move_compare(model, -1),
+        Action::PageDown => move_compare(model, PAGE as isize),
+        Action::PageUp => move_compare(model, -(PAGE as isize)),
+        Action::SelectFirst => move_compare(model, isize::MIN),
+        Action::SelectLast => move_compare(model, isize::MAX),
+        Action::CopyUrl => return repos::url_effect(model, true),
+        Action::OpenUrl => return repos::url_effect(model, false),
+        Action::Quit => model.view.should_quit = true,
+        Action::ToggleHelp => model.view.open_help(),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn move_compare(model: &mut Model, delta: isize) {
+    if let Some(view) = model.view.compare_mut() {
+        let len = view.visible().len();
+        view.selected = step(view.selected, delta, len);
+    }
+}
+
+pub fn step(current: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let max = len - 1;
+    match delta {
+        isize::MIN => 0,
+        isize::MAX => max,
+        d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
+        d => current.saturating_add(d as usize).min(max),
+    }
+}
