@@ -10,9 +10,9 @@ mod tasks;
 
 use crate::action::Action;
 use crate::config::Config;
-use crate::domain::{Effect, Model, Msg, update};
-use crate::io::Io;
+use crate::domain::{Effect, LogKind, Model, Msg, update};
 use crate::keymap::Keymap;
+use crate::session::wiring;
 use crate::terminal::TerminalGuard;
 use crate::ui::{self, RenderCtx, Theme, ViewState};
 use chrono::FixedOffset;
@@ -48,38 +48,24 @@ pub async fn run(
     mut model: Model,
     config: &Config,
     fe: Frontend,
-    follow: Option<crate::session::Follow>,
+    follow: Option<crate::session::journal::Follow>,
     interrupts: Interrupts,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
-    let mut io =
-        Io::new(&config.poll, tx.clone())?.with_git_timeout(config.git.timeout).with_notes_dir(fe.notes_dir.clone());
-    if let Some((client, warnings)) = crate::session::sentry_client(config) {
-        io = io.with_sentry(client);
-        let now = model.now;
-        for w in warnings {
-            model.push_log(now, crate::domain::LogKind::Error, w);
-        }
+    let (io, warnings) = wiring::io(config, tx.clone())?;
+    let mut io = io.with_notes_dir(fe.notes_dir.clone());
+    let now = model.now;
+    for w in warnings {
+        model.push_log(now, LogKind::Error, w);
     }
-    if let Some(var) = &config.webhook_url_env {
-        match std::env::var(var) {
-            Ok(url) if !url.trim().is_empty() => match crate::io::notify::Notifier::new(url.trim().to_string()) {
-                Ok(n) => {
-                    io = io.with_notifier(n);
-                    model.milestones.enabled = true;
-                }
-                Err(e) => {
-                    let now = model.now;
-                    model.push_log(now, crate::domain::LogKind::Error, e);
-                }
-            },
-            _ => {
-                let now = model.now;
-                let text = format!("webhook: ${var} is not set; milestones are not posted");
-                model.push_log(now, crate::domain::LogKind::Error, text);
-            }
+    match wiring::notifier(config) {
+        Ok(Some(n)) => {
+            io = io.with_notifier(n);
+            model.milestones.enabled = true;
         }
+        Ok(None) => {}
+        Err(e) => model.push_log(now, LogKind::Error, e.to_string()),
     }
     let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
@@ -170,7 +156,7 @@ pub async fn run(
     if let Some(store) = &store
         && model.journal.read_only.is_none()
     {
-        crate::session::save_view(&model, store);
+        crate::session::view_memory::save(&model, store);
     }
     tracing::info!(draws, "cockpit closed");
     Ok(())

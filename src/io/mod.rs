@@ -228,7 +228,8 @@ impl Io {
                 let (notifier, tx) = (self.notifier.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let Some(n) = notifier else { return };
-                    if let Err(error) = n.post(&text).await {
+                    if let Err(e) = n.post(&text).await {
+                        let error = e.to_string();
                         let _ = tx.send(Msg::NotifyFailed { error, at: Utc::now() });
                     }
                 });
