@@ -2,7 +2,6 @@
 //! spawn effects, draw if anything arrived. No fixed frame rate: an idle
 //! cockpit wakes once per clock tick and otherwise sleeps.
 
-mod clipboard;
 mod input;
 mod keys;
 pub mod signals;
@@ -10,7 +9,7 @@ mod tasks;
 
 use crate::action::Action;
 use crate::config::Config;
-use crate::domain::{Effect, LogKind, Model, Msg, update};
+use crate::domain::{LogKind, Model, Msg, update};
 use crate::keymap::Keymap;
 use crate::session::wiring;
 use crate::terminal::TerminalGuard;
@@ -54,7 +53,7 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
     let (io, warnings) = wiring::io(config, tx.clone())?;
-    let mut io = io.with_notes_dir(fe.notes_dir.clone());
+    let mut io = io.with_notes_dir(fe.notes_dir.clone()).with_clipboard();
     let now = model.now;
     for w in warnings {
         model.push_log(now, LogKind::Error, w);
@@ -139,10 +138,7 @@ pub async fn run(
             };
             let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
-                match effect {
-                    Effect::Copy(text) => clipboard::copy_to_clipboard(&text),
-                    other => io.spawn(other),
-                }
+                io.spawn(effect);
             }
         }
         if model.should_quit {

@@ -38,7 +38,8 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             Ask::Record(kind) => kind,
             Ask::Pick { sha, repo } => {
                 let repos = pick_repos(&config.repos, repo.as_deref()).map_err(|e| Exit::new(2, e))?;
-                let (repo, sha, summary) = crate::io::resolve_pick(&sha, &repos).map_err(|e| Exit::new(2, e))?;
+                let (repo, sha, summary) =
+                    crate::io::git::resolve_pick(&sha, &repos).map_err(|e| Exit::new(2, e.to_string()))?;
                 EventKind::Pick { repo, sha, summary }
             }
             Ask::Tick(item) => {

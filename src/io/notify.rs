@@ -3,7 +3,10 @@
 //! webhook that keeps failing is reported; the milestone stays in the
 //! journal either way.
 
+use crate::domain::Msg;
+use chrono::Utc;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
 
 /// Why a milestone was not posted. The webhook's URL is never in it: webhook
 /// URLs carry their secret in the path.
@@ -75,4 +78,16 @@ impl Notifier {
         }
         Err(NotifyError::GaveUp { last, attempts: self.attempts })
     }
+}
+
+/// Posts `text` in the background and says so only when it failed. Without
+/// a webhook nothing is posted: the milestone is in the journal either way.
+pub fn spawn(tx: &UnboundedSender<Msg>, notifier: Option<Notifier>, text: String) {
+    let Some(n) = notifier else { return };
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        if let Err(e) = n.post(&text).await {
+            let _ = tx.send(Msg::NotifyFailed { error: e.to_string(), at: Utc::now() });
+        }
+    });
 }
