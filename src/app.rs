@@ -71,7 +71,7 @@ pub async fn run(
         io = io.with_journal(f.store.clone());
         tokio::spawn(tasks::follow_journal(tx.clone(), f));
     }
-    crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e))?;
+    crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();
     let mut guard = TerminalGuard::enter()?;
 

@@ -100,7 +100,7 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             Ok(())
         }
         None => {
-            shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+            shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e.to_string()))?;
             let interrupts = app::signals::Interrupts::catch()?;
             let config = load(&global)?;
             let mut model = session::model::build_model(&config, &global, chrono::Utc::now());

@@ -21,7 +21,7 @@ pub fn story(services: usize, new_tag: String, old_tag: String) -> Story {
 pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     use futures::FutureExt;
     if !args.serve {
-        crate::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+        crate::terminal::require_tty().map_err(|e| Exit::new(2, e.to_string()))?;
     }
     // Caught before the temporary directory exists: from then on every way
     // out, a signal included, returns through this function and removes it.

@@ -179,7 +179,7 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
         }
         Ok(Ok(Answer::Body(_, Body::Complete(bytes), _))) => match parse_version(&bytes) {
             Ok(info) => (ProbeState::Ok, info, None),
-            Err(msg) => fail(ProbeState::Invalid, msg),
+            Err(e) => fail(ProbeState::Invalid, e.to_string()),
         },
     };
     VersionOutcome { state, info, error, latency_ms: latency, final_url: moved }

@@ -36,7 +36,7 @@ pub fn fetch(tx: &UnboundedSender<Msg>, repos: Vec<(usize, RepoSpec, Option<Stri
             let what = format!("{}: fetch", spec.name);
             let result = guarded(&what, async {
                 let said = super::remote::fetch_within(&spec, timeout).await?;
-                Ok::<_, String>(match &tag {
+                Ok::<_, super::RemoteError>(match &tag {
                     None => (said, None),
                     Some(t) => match super::remote::remote_tag(&spec, t, timeout).await {
                         Ok(state) => (said, Some(state)),
