@@ -2,7 +2,6 @@
 //! spawn effects, draw if anything arrived. No fixed frame rate: an idle
 //! cockpit wakes once per clock tick and otherwise sleeps.
 
-mod clipboard;
 mod input;
 mod keys;
 pub mod signals;
@@ -10,9 +9,9 @@ mod tasks;
 
 use crate::config::Config;
 use crate::domain::view::scope::scope;
-use crate::domain::{Effect, Model, Msg, update};
-use crate::io::Io;
+use crate::domain::{LogKind, Model, Msg, update};
 use crate::keymap::Keymap;
+use crate::session::wiring;
 use crate::terminal::TerminalGuard;
 use crate::ui::{self, RenderCtx, Theme, ViewState};
 use chrono::FixedOffset;
@@ -48,45 +47,31 @@ pub async fn run(
     mut model: Model,
     config: &Config,
     fe: Frontend,
-    follow: Option<crate::session::Follow>,
+    follow: Option<crate::session::journal::Follow>,
     interrupts: Interrupts,
 ) -> color_eyre::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
-    let mut io =
-        Io::new(&config.poll, tx.clone())?.with_git_timeout(config.git.timeout).with_notes_dir(fe.notes_dir.clone());
-    if let Some((client, warnings)) = crate::session::sentry_client(config) {
-        io = io.with_sentry(client);
-        let now = model.now;
-        for w in warnings {
-            model.push_log(now, crate::domain::LogKind::Error, w);
-        }
+    let (io, warnings) = wiring::io(config, tx.clone())?;
+    let mut io = io.with_notes_dir(fe.notes_dir.clone()).with_clipboard();
+    let now = model.now;
+    for w in warnings {
+        model.push_log(now, LogKind::Error, w);
     }
-    if let Some(var) = &config.webhook_url_env {
-        match std::env::var(var) {
-            Ok(url) if !url.trim().is_empty() => match crate::io::notify::Notifier::new(url.trim().to_string()) {
-                Ok(n) => {
-                    io = io.with_notifier(n);
-                    model.milestones.enabled = true;
-                }
-                Err(e) => {
-                    let now = model.now;
-                    model.push_log(now, crate::domain::LogKind::Error, e);
-                }
-            },
-            _ => {
-                let now = model.now;
-                let text = format!("webhook: ${var} is not set; milestones are not posted");
-                model.push_log(now, crate::domain::LogKind::Error, text);
-            }
+    match wiring::notifier(config) {
+        Ok(Some(n)) => {
+            io = io.with_notifier(n);
+            model.milestones.enabled = true;
         }
+        Ok(None) => {}
+        Err(e) => model.push_log(now, LogKind::Error, e.to_string()),
     }
     let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());
         tokio::spawn(tasks::follow_journal(tx.clone(), f));
     }
-    crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e))?;
+    crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();
     let mut guard = TerminalGuard::enter()?;
 
@@ -138,10 +123,7 @@ pub async fn run(
             };
             let Some(msg) = msg else { continue };
             for effect in update(&mut model, msg) {
-                match effect {
-                    Effect::Copy(text) => clipboard::copy_to_clipboard(&text),
-                    other => io.spawn(other),
-                }
+                io.spawn(effect);
             }
         }
         if model.view.should_quit {
@@ -155,7 +137,7 @@ pub async fn run(
     if let Some(store) = &store
         && model.journal.read_only.is_none()
     {
-        crate::session::save_view(&model, store);
+        crate::session::view_memory::save(&model, store);
     }
     tracing::info!(draws, "cockpit closed");
     Ok(())

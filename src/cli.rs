@@ -210,24 +210,40 @@ pub struct StatusArgs {
     pub push_started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+/// A flag's value that cannot be used; clap puts the flag's name before it.
+#[derive(Debug, thiserror::Error)]
+pub enum FlagError {
+    #[error("`{0}` is not an RFC 3339 time like 2026-11-26T15:02:00Z")]
+    Instant(String),
+    #[error("`{0}` is not a date like 2026-11-26")]
+    Date(String),
+    /// The role's own words for a name it does not know.
+    #[error("{0}")]
+    Role(String),
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("speed {0} is not between 0.1 and 1000")]
+    Speed(f64),
+}
+
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, FlagError> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| format!("`{s}` is not an RFC 3339 time like 2026-11-26T15:02:00Z"))
+        .map_err(|_| FlagError::Instant(s.to_string()))
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date like 2026-11-26"))
+fn parse_date(s: &str) -> Result<NaiveDate, FlagError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| FlagError::Date(s.to_string()))
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
+fn parse_role(s: &str) -> Result<Role, FlagError> {
+    s.parse().map_err(FlagError::Role)
 }
 
-fn parse_speed(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+fn parse_speed(s: &str) -> Result<f64, FlagError> {
+    let v: f64 = s.parse().map_err(|_| FlagError::NotANumber(s.to_string()))?;
     if !(0.1..=1000.0).contains(&v) {
-        return Err(format!("speed {v} is not between 0.1 and 1000"));
+        return Err(FlagError::Speed(v));
     }
     Ok(v)
 }

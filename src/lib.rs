@@ -11,7 +11,10 @@
 //! - [`domain`]: the pure model: release rules, rollout state, the view and who
 //!   gets a key, `update`, `Effect`.
 //!   Never imports ratatui, tokio, reqwest or git2.
-//! - [`io`]: the outside world: HTTP polling, Dockerflow parsing, sanitising.
+//! - [`io`]: the outside world, one module per system (the fleet's HTTP, git,
+//!   Sentry, the journal, the webhook, the terminal); `io::Io` routes effects to them.
+//! - [`session`]: config and flags into a running session: the starting model,
+//!   its journal, and the wiring the cockpit and the headless commands share.
 //! - [`ui`]: pure rendering of the model; themes.
 //! - [`app`]: the event loop that owns the model.
 //! - [`demo`]: the built-in demo fleet (also the integration tests' server).

@@ -100,25 +100,20 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             Ok(())
         }
         None => {
-            shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+            shipdeck::terminal::require_tty().map_err(|e| Exit::new(2, e.to_string()))?;
             let interrupts = app::signals::Interrupts::catch()?;
             let config = load(&global)?;
-            let mut model = session::build_model(&config, &global, chrono::Utc::now());
-            let follow = match session::data_dir(&global) {
-                Some(dir) => {
-                    let store = shipdeck::io::journal::JournalStore::for_push(
-                        &dir,
-                        &config.release.name,
-                        model.release.push_date,
-                    );
-                    Some(session::open_journal(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?)
+            let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
+            let follow = match session::paths::journal(&config, &global, model.release.push_date) {
+                Some(store) => {
+                    Some(session::journal::open(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?)
                 }
                 None => None,
             };
             let fe = app::Frontend {
-                theme: session::theme(&config, &global).map_err(|e| Exit::new(2, e.to_string()))?,
+                theme: session::theme::theme(&config, &global).map_err(|e| Exit::new(2, e.to_string()))?,
                 keymap: config.keymap.clone(),
-                tz: session::local_offset(),
+                tz: session::model::local_offset(),
                 notes_dir: None,
             };
             app::run(model, &config, fe, follow, interrupts).await
@@ -136,7 +131,7 @@ fn load(global: &Global) -> Result<Config, shipdeck::config::ConfigError> {
 /// cockpit draws on. `SHIPDECK_LOG` sets the filter (default `info`).
 fn init_tracing(global: &Global) {
     use std::os::unix::fs::OpenOptionsExt;
-    let Some(dir) = session::data_dir(global) else { return };
+    let Some(dir) = session::paths::data_dir(global) else { return };
     // Private, as the journal: the log names people, repositories and hosts.
     if shipdeck::io::regular_file::create_private_dir(&dir).is_err() {
         return;

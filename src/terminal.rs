@@ -22,18 +22,28 @@ static HOOK: Once = Once::new();
 /// The full-screen cockpit needs a terminal on both ends: keys come from
 /// standard input and the screen is drawn on standard output. Without one it
 /// would wait for keys that never come, or draw into a file.
-pub fn require_tty() -> Result<(), String> {
+pub fn require_tty() -> Result<(), NoTerminal> {
     if !std::io::stdin().is_terminal() {
-        return Err("standard input is not a terminal; the cockpit reads its keys there \
-                    (for scripts use a subcommand, e.g. `shipdeck status`)"
-            .into());
+        return Err(NoTerminal::Stdin);
     }
     if !stdout().is_terminal() {
-        return Err("standard output is not a terminal; the full-screen cockpit would draw into it \
-                    (for text output use a subcommand, e.g. `shipdeck status`)"
-            .into());
+        return Err(NoTerminal::Stdout);
     }
     Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoTerminal {
+    #[error(
+        "standard input is not a terminal; the cockpit reads its keys there \
+         (for scripts use a subcommand, e.g. `shipdeck status`)"
+    )]
+    Stdin,
+    #[error(
+        "standard output is not a terminal; the full-screen cockpit would draw into it \
+         (for text output use a subcommand, e.g. `shipdeck status`)"
+    )]
+    Stdout,
 }
 
 pub struct TerminalGuard {

@@ -38,7 +38,7 @@ pub(super) async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
 
 /// Reads what other processes (another cockpit, `shipdeck log`, `shipdeck
 /// tick`) append to the journal, about once a second.
-pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::Follow) {
+pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::journal::Follow) {
     let mut interval = tokio::time::interval(Duration::from_secs(1));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {

@@ -40,7 +40,7 @@ impl Ctx<'_> {
         default: Duration,
     ) -> Result<Duration, ConfigError> {
         let Some(v) = v else { return Ok(default) };
-        let d = parse_duration(v.get_ref()).map_err(|m| self.err(v, key, m))?;
+        let d = parse_duration(v.get_ref()).map_err(|m| self.err(v, key, m.to_string()))?;
         if d.is_zero() {
             return Err(self.err(v, key, "must be more than zero".into()));
         }

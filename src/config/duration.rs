@@ -1,9 +1,13 @@
 use std::time::Duration;
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a duration like \"15s\", \"500ms\" or \"2m\"")]
+pub struct DurationError(String);
+
 /// Parses "15s", "500ms", "2m", "1h", "1m30s".
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_duration(s: &str) -> Result<Duration, DurationError> {
     let s = s.trim();
-    let bad = || format!("`{s}` is not a duration like \"15s\", \"500ms\" or \"2m\"");
+    let bad = || DurationError(s.to_string());
     if s.is_empty() {
         return Err(bad());
     }

@@ -11,6 +11,21 @@ use chrono::{Duration, NaiveDate};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// Why the demo repositories were not made; the demo runs without them.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoRepoError {
+    #[error("cannot run git: {0}")]
+    NoGit(std::io::Error),
+    /// `command` is `git` and its arguments; `said` its standard error.
+    #[error("{command}: {said}")]
+    Git { command: String, said: String },
+    #[error("{0}")]
+    Files(#[from] std::io::Error),
+    /// The built-in tag format could not name a past push.
+    #[error("{0}")]
+    Tag(String),
+}
+
 pub struct DemoRepo {
     pub name: String,
     pub path: PathBuf,
@@ -48,11 +63,11 @@ struct Git<'a> {
 }
 
 impl Git<'_> {
-    fn run(&self, args: &[&str]) -> Result<String, String> {
+    fn run(&self, args: &[&str]) -> Result<String, DemoRepoError> {
         self.run_as(args, 0)
     }
 
-    fn run_as(&self, args: &[&str], author: usize) -> Result<String, String> {
+    fn run_as(&self, args: &[&str], author: usize) -> Result<String, DemoRepoError> {
         let (name, email) = AUTHORS[author % AUTHORS.len()];
         let date = format!("@{} +0000", self.clock);
         let out = Command::new("git")
@@ -69,32 +84,33 @@ impl Git<'_> {
             .env("GIT_COMMITTER_DATE", &date)
             .stdin(Stdio::null())
             .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
+            .map_err(DemoRepoError::NoGit)?;
         if !out.status.success() {
-            return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+            let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            return Err(DemoRepoError::Git { command: format!("git {}", args.join(" ")), said });
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
-    fn commit(&mut self, author: usize) -> Result<String, String> {
+    fn commit(&mut self, author: usize) -> Result<String, DemoRepoError> {
         self.n += 1;
         self.clock += 3_600 * 5 + (self.n as i64 * 977) % 3_600;
         let subject = SUBJECTS[self.n % SUBJECTS.len()];
         let file = format!("src/change_{:03}.txt", self.n);
-        std::fs::create_dir_all(self.dir.join("src")).map_err(|e| e.to_string())?;
-        std::fs::write(self.dir.join(&file), format!("{subject}\n")).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(self.dir.join("src"))?;
+        std::fs::write(self.dir.join(&file), format!("{subject}\n"))?;
         self.run(&["add", &file])?;
         self.run_as(&["commit", "-q", "-m", subject], author)?;
         self.run(&["rev-parse", "HEAD"])
     }
 
-    fn tag(&mut self, tag: &str, target: &str) -> Result<(), String> {
+    fn tag(&mut self, tag: &str, target: &str) -> Result<(), DemoRepoError> {
         self.clock += 60;
         self.run(&["tag", "-a", tag, target, "-m", &format!("Demo push {tag}")])?;
         Ok(())
     }
 
-    fn merge_feature(&mut self, branch: &str, commits: usize) -> Result<(), String> {
+    fn merge_feature(&mut self, branch: &str, commits: usize) -> Result<(), DemoRepoError> {
         self.run(&["checkout", "-q", "-b", branch])?;
         for i in 0..commits {
             self.commit(i + 2)?;
@@ -108,8 +124,8 @@ impl Git<'_> {
 
 /// Builds the demo repositories under `root`. `tagged` decides, per repo,
 /// whether the push-date tag already exists.
-pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, String> {
-    let tag = |days: i64| format_tag(push_date - Duration::days(days), DEFAULT_TAG_FORMAT);
+pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, DemoRepoError> {
+    let tag = |days: i64| format_tag(push_date - Duration::days(days), DEFAULT_TAG_FORMAT).map_err(DemoRepoError::Tag);
     let (t21, t14, t7) = (tag(21)?, tag(14)?, tag(7)?);
     let push_tag = tag(0)?;
     let start = push_date.and_hms_opt(9, 0, 0).map_or(0, |d| d.and_utc().timestamp()) - 28 * 86_400;
@@ -117,8 +133,8 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, String>
     for (idx, name) in ["addons-server", "addons-frontend"].iter().enumerate() {
         let work = root.join(name);
         let remote = root.join("remotes").join(format!("{name}.git"));
-        std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-        std::fs::create_dir_all(&remote).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&work)?;
+        std::fs::create_dir_all(&remote)?;
         let bare = Git { dir: &remote, clock: start, n: 0 };
         bare.run(&["init", "-q", "--bare", "-b", "main"])?;
         let mut g = Git { dir: &work, clock: start + idx as i64 * 1800, n: idx * 5 };
@@ -166,7 +182,7 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, String>
             g.commit(0)?;
             g.run(&["push", "-q", "origin", "main"])?;
             let sec = root.join("remotes").join(format!("{name}-security.git"));
-            std::fs::create_dir_all(&sec).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&sec)?;
             Git { dir: &sec, clock: start, n: 0 }.run(&["init", "-q", "--bare", "-b", "main"])?;
             g.run(&["remote", "add", "security", &sec.display().to_string()])?;
             // One commit behind: the security fork was not synced after the last merge.

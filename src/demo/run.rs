@@ -21,7 +21,7 @@ pub fn story(services: usize, new_tag: String, old_tag: String) -> Story {
 pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     use futures::FutureExt;
     if !args.serve {
-        crate::terminal::require_tty().map_err(|e| Exit::new(2, e))?;
+        crate::terminal::require_tty().map_err(|e| Exit::new(2, e.to_string()))?;
     }
     // Caught before the temporary directory exists: from then on every way
     // out, a signal included, returns through this function and removes it.
@@ -84,14 +84,14 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let config = Config::parse(&text, "built-in demo")?;
     let mut global = global.clone();
     global.push_date = Some(push_date);
-    let mut model = session::build_model(&config, &global, chrono::Utc::now());
+    let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
     if let Some(p) = repo_problem {
         model.push_log(model.now, crate::domain::LogKind::System, p);
     }
     // The demo's session is its own: a journal beside its repositories, gone
     // with them, so one demo run never replays another's log.
     let store = crate::io::journal::JournalStore::new(repo_dir.path().join("journal.jsonl"));
-    let follow = session::open_journal(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?;
+    let follow = session::journal::open(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?;
     // The story joins a push under way: stage is done, prod is rolling out.
     // The push started twenty minutes ago, inside the window, by the hero.
     let started = crate::domain::journal::Event {
@@ -109,12 +109,12 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     follow.store.append(&started).map_err(|e| Exit::new(1, e.to_string()))?;
     model.apply_event(&started);
     let fe = Frontend {
-        theme: session::theme(&config, &global)?,
+        theme: session::theme::theme(&config, &global)?,
         keymap: config.keymap.clone(),
-        tz: session::local_offset(),
+        tz: session::model::local_offset(),
         // The journal is the demo's own and goes with it; exported notes are
         // for keeping, in the data dir like a real push's.
-        notes_dir: session::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
+        notes_dir: session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
     };
     app::run(model, &config, fe, Some(follow), interrupts).await
 }

@@ -7,8 +7,8 @@ use crate::session;
 use chrono::Utc;
 
 pub fn run(config: &Config, global: &Global) -> Result<String, Exit> {
-    session::theme(config, global).map_err(|e| Exit::new(2, format!("{}: {e}", config.source)))?;
-    let model = session::build_model(config, global, Utc::now());
+    session::theme::theme(config, global).map_err(|e| Exit::new(2, format!("{}: {e}", config.source)))?;
+    let model = session::model::build_model(config, global, Utc::now());
     let endpoints: usize = config.services.iter().map(|s| s.envs.len()).sum();
     let no_heartbeat: Vec<&str> = config
         .services

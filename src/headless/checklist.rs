@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 /// The model with the journal folded in; damage is reported on stderr.
 fn load(config: &Config, global: &Global) -> Result<(Model, crate::io::journal::JournalStore), Exit> {
-    let mut model = session::build_model(config, global, Utc::now());
+    let mut model = session::model::build_model(config, global, Utc::now());
     let store = journal_for(config, global, &model)?;
     let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
     for d in &loaded.damage {
@@ -42,7 +42,7 @@ pub async fn checklist(config: &Config, global: &Global, args: &ChecklistArgs) -
 
 /// For people: glyphs as in the pane, who and when, the evidence.
 fn text(r: &ChecklistReport) -> String {
-    let tz = session::local_offset();
+    let tz = session::model::local_offset();
     let mut out = format!("{} push {} → {} · {}/{} done", r.release, r.push_date, r.target, r.done, r.total);
     match &r.current_phase {
         Some(p) => {
@@ -98,7 +98,7 @@ fn text(r: &ChecklistReport) -> String {
 }
 
 pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String, Exit> {
-    let (model, store) = load(config, global)?;
+    let (mut model, store) = load(config, global)?;
     let ask = if args.undo {
         TickAsk::Undo
     } else if let Some(reason) = &args.waive {
@@ -131,5 +131,5 @@ pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String,
         Err(e @ TickRefused::NoReason) => return Err(Exit::new(2, e.to_string())),
     };
     drop(view);
-    super::append(&store, &model, kind, args.json)
+    super::append(&store, &mut model, kind, args.json)
 }

@@ -64,14 +64,9 @@ pub struct Driver {
 impl Driver {
     pub fn new(config: &crate::config::Config) -> Result<Self, super::Exit> {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut io = Io::new(&config.poll, tx)
-            .map_err(|e| super::Exit::new(1, e.to_string()))?
-            .with_git_timeout(config.git.timeout);
-        if let Some((client, warnings)) = crate::session::sentry_client(config) {
-            for w in warnings {
-                super::warn(&w);
-            }
-            io = io.with_sentry(client);
+        let (io, warnings) = crate::session::wiring::io(config, tx).map_err(|e| super::Exit::new(1, e.to_string()))?;
+        for w in warnings {
+            super::warn(&w);
         }
         Ok(Driver { io, rx })
     }

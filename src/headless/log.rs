@@ -15,7 +15,7 @@ use chrono::Utc;
 use std::fmt::Write as _;
 
 pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, Exit> {
-    let mut model = session::build_model(config, global, Utc::now());
+    let mut model = session::model::build_model(config, global, Utc::now());
     let store = super::journal_for(config, global, &model)?;
     if let Some(message) = &args.message {
         let (text, cut) = limit_text(&clean_text(message, MAX_TEXT + 1));
@@ -38,7 +38,8 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             Ask::Record(kind) => kind,
             Ask::Pick { sha, repo } => {
                 let repos = pick_repos(&config.repos, repo.as_deref()).map_err(|e| Exit::new(2, e))?;
-                let (repo, sha, summary) = crate::io::resolve_pick(&sha, &repos).map_err(|e| Exit::new(2, e))?;
+                let (repo, sha, summary) =
+                    crate::io::git::resolve_pick(&sha, &repos).map_err(|e| Exit::new(2, e.to_string()))?;
                 EventKind::Pick { repo, sha, summary }
             }
             Ask::Tick(item) => {
@@ -50,7 +51,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             Ask::Unknown(why) => return Err(Exit::new(2, format!("{why}; nothing logged\n{HELP}"))),
             Ask::Refused(why) => return Err(Exit::new(2, format!("{why}; nothing logged"))),
         };
-        return super::append(&store, &model, kind, args.json);
+        return super::append(&store, &mut model, kind, args.json);
     }
     let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
     for d in &loaded.damage {
@@ -59,7 +60,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
     if args.json {
         return super::json::pretty(&loaded.events);
     }
-    let tz = session::local_offset();
+    let tz = session::model::local_offset();
     let mut out = String::new();
     if loaded.events.is_empty() {
         let _ = writeln!(out, "nothing logged yet ({})", store.path().display());

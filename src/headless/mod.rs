@@ -44,34 +44,20 @@ pub fn journal_for(
     global: &crate::cli::Global,
     model: &crate::domain::Model,
 ) -> Result<crate::io::journal::JournalStore, Exit> {
-    let dir = crate::session::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
-    Ok(crate::io::journal::JournalStore::for_push(&dir, &config.release.name, model.release.push_date))
+    crate::session::paths::journal(config, global, model.release.push_date)
+        .ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))
 }
 
-/// Records `kind` as the model's actor, now, and says what was recorded:
-/// the event as JSON, or its log line. Only the journal's last lines are
-/// read (for the clock to follow), never the whole file.
+/// Records `kind` as the model's actor, now, the way the cockpit records it
+/// (`session::wiring::record`), and says what was recorded: the event as
+/// JSON, or its log line.
 pub fn append(
     store: &crate::io::journal::JournalStore,
-    model: &crate::domain::Model,
+    model: &mut crate::domain::Model,
     kind: crate::domain::journal::EventKind,
     json: bool,
 ) -> Result<String, Exit> {
-    use crate::domain::journal::{Event, EventActor, VERSION, event_id, next_clock};
-    let at = chrono::Utc::now();
-    let replica = store.replica();
-    let seq = next_clock(store.last_clock().map_err(|e| Exit::new(1, e.to_string()))?, at);
-    let process = crate::io::replica::process_id();
-    let event = Event {
-        v: VERSION,
-        id: event_id(&replica, seq, &process),
-        at,
-        replica,
-        seq,
-        actor: EventActor { name: model.actor.name.clone(), role: model.actor.role },
-        kind,
-    };
-    store.append(&event).map_err(|e| Exit::new(1, e.to_string()))?;
+    let event = crate::session::wiring::record(model, store, kind).map_err(|e| Exit::new(1, e.to_string()))?;
     if json {
         return self::json::line(&event);
     }

@@ -28,7 +28,7 @@ pub async fn sweep_from(
     global: &Global,
     push_started: Option<chrono::DateTime<Utc>>,
 ) -> Result<Model, Exit> {
-    let mut model = session::build_model(config, global, Utc::now());
+    let mut model = session::model::build_model(config, global, Utc::now());
     if config.sentry.is_some() && push_started.is_none() {
         // Best effort: a status report does not fail for want of a journal.
         if let Ok(store) = super::journal_for(config, global, &model)

@@ -14,11 +14,24 @@ pub fn is_null(body: &[u8]) -> bool {
     body.trim_ascii() == b"null"
 }
 
-pub fn parse_version(body: &[u8]) -> Result<VersionInfo, String> {
-    let text = std::str::from_utf8(body).map_err(|_| "body is not UTF-8".to_string())?;
+/// A `/__version__` body that says no version. The probe's error names the
+/// URL; this says what was wrong with the body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionBodyError {
+    #[error("body is not UTF-8")]
+    NotUtf8,
+    #[error("body is not valid JSON ({0})")]
+    NotJson(String),
+    /// `preview` is the body's start, cleaned.
+    #[error("body is neither Dockerflow JSON nor a commit sha: `{preview}`")]
+    Unknown { preview: String },
+}
+
+pub fn parse_version(body: &[u8]) -> Result<VersionInfo, VersionBodyError> {
+    let text = std::str::from_utf8(body).map_err(|_| VersionBodyError::NotUtf8)?;
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        let value: Value = serde_json::from_str(trimmed).map_err(|e| format!("body is not valid JSON ({e})"))?;
+        let value: Value = serde_json::from_str(trimmed).map_err(|e| VersionBodyError::NotJson(e.to_string()))?;
         let Value::Object(map) = value else { unreachable!("starts with a brace") };
         let field = |k: &str| match map.get(k) {
             Some(Value::String(s)) => Some(clean(s)).filter(|s| !s.is_empty()),
@@ -36,7 +49,7 @@ pub fn parse_version(body: &[u8]) -> Result<VersionInfo, String> {
         return Ok(VersionInfo { commit: Some(trimmed.to_ascii_lowercase()), ..Default::default() });
     }
     let preview: String = clean(trimmed).chars().take(40).collect();
-    Err(format!("body is neither Dockerflow JSON nor a commit sha: `{preview}`"))
+    Err(VersionBodyError::Unknown { preview })
 }
 
 pub fn is_commit(s: &str) -> bool {
@@ -193,9 +206,9 @@ mod tests {
         assert_eq!(v.key(), Some("abcdef1"));
         let v = parse_version(b"  ABCDEF1234567\n").unwrap();
         assert_eq!(v.commit.as_deref(), Some("abcdef1234567"));
-        assert!(parse_version(b"<html>hi</html>").unwrap_err().contains("neither"));
-        assert!(parse_version(b"{\"version\":").unwrap_err().contains("not valid JSON"));
-        assert!(parse_version(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
+        assert!(parse_version(b"<html>hi</html>").unwrap_err().to_string().contains("neither"));
+        assert!(parse_version(b"{\"version\":").unwrap_err().to_string().contains("not valid JSON"));
+        assert!(parse_version(&[0xff, 0xfe]).unwrap_err().to_string().contains("UTF-8"));
         assert!(parse_version(b"[1,2]").is_err());
         let v = parse_version(br#"{"version":"\u001b[2J2026"}"#).unwrap();
         assert_eq!(v.version.as_deref(), Some("2026"));

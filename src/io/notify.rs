@@ -3,7 +3,23 @@
 //! webhook that keeps failing is reported; the milestone stays in the
 //! journal either way.
 
+use crate::domain::Msg;
+use chrono::Utc;
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Why a milestone was not posted. The webhook's URL is never in it: webhook
+/// URLs carry their secret in the path.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("webhook: cannot build the HTTP client: {0}")]
+    Client(reqwest::Error),
+    /// A 4xx, which will not get better by asking again.
+    #[error("webhook answered HTTP {status}")]
+    Refused { status: u16 },
+    #[error("{last}, {attempts} attempts")]
+    GaveUp { last: String, attempts: u32 },
+}
 
 #[derive(Debug, Clone)]
 pub struct Notifier {
@@ -16,18 +32,18 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(url: String) -> Result<Self, String> {
+    pub fn new(url: String) -> Result<Self, NotifyError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("webhook: cannot build the HTTP client: {e}"))?;
+            .map_err(NotifyError::Client)?;
         Ok(Notifier { client, url, timeout: Duration::from_secs(5), attempts: 3, backoff: Duration::from_secs(1) })
     }
 
     /// Posts `text`; `Err` says what the last attempt got. The URL is not in
     /// the message: webhook URLs carry their secret in the path.
-    pub async fn post(&self, text: &str) -> Result<(), String> {
+    pub async fn post(&self, text: &str) -> Result<(), NotifyError> {
         let body = serde_json::json!({ "text": text });
         let mut wait = self.backoff;
         let mut last = String::new();
@@ -42,9 +58,8 @@ impl Notifier {
                 .await;
             match sent {
                 Ok(r) if r.status().is_success() => return Ok(()),
-                // A 4xx will not get better by asking again.
                 Ok(r) if r.status().is_client_error() => {
-                    return Err(format!("webhook answered HTTP {}", r.status().as_u16()));
+                    return Err(NotifyError::Refused { status: r.status().as_u16() });
                 }
                 Ok(r) => last = format!("webhook answered HTTP {}", r.status().as_u16()),
                 Err(e) if e.is_timeout() => last = format!("webhook timed out after {}s", self.timeout.as_secs_f32()),
@@ -61,6 +76,18 @@ impl Notifier {
                 wait *= 2;
             }
         }
-        Err(format!("{last}, {} attempts", self.attempts))
+        Err(NotifyError::GaveUp { last, attempts: self.attempts })
     }
+}
+
+/// Posts `text` in the background and says so only when it failed. Without
+/// a webhook nothing is posted: the milestone is in the journal either way.
+pub fn spawn(tx: &UnboundedSender<Msg>, notifier: Option<Notifier>, text: String) {
+    let Some(n) = notifier else { return };
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        if let Err(e) = n.post(&text).await {
+            let _ = tx.send(Msg::NotifyFailed { error: e.to_string(), at: Utc::now() });
+        }
+    });
 }

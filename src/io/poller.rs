@@ -2,13 +2,19 @@
 //! each bounded by the timeout, classified into the states of `status --json`.
 
 use super::dockerflow::{is_null, not_found_reason, parse_heartbeat, parse_version};
-use super::http::{BODY_CAP, Body, describe, followed_redirect, read_capped, redirect_problem};
+use super::http::{BODY_CAP, Body, ClientError, client, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
 use crate::domain::kernel::redact;
 use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
+use crate::domain::{Msg, PollTarget};
 use chrono::Utc;
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedSender;
 
 /// The bounds a probe runs under, so a timeout names the one that fired.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +60,40 @@ pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, limits: impl I
         latency_ms: v.latency_ms,
         final_url: v.final_url,
         at: Utc::now(),
+    }
+}
+
+/// Carries out `Effect::Poll`: a task per target, at most the configured
+/// number at once. Cheap to clone.
+#[derive(Clone)]
+pub struct Poller {
+    client: reqwest::Client,
+    /// Shared by every sweep, so a refresh during a sweep cannot exceed the
+    /// configured concurrency.
+    permits: Arc<Semaphore>,
+    poll: PollConfig,
+}
+
+impl Poller {
+    pub fn new(poll: &PollConfig) -> Result<Self, ClientError> {
+        Ok(Poller { client: client(poll)?, permits: Arc::new(Semaphore::new(poll.concurrency)), poll: poll.clone() })
+    }
+
+    pub fn spawn(&self, tx: &UnboundedSender<Msg>, generation: u64, targets: Vec<PollTarget>) {
+        for target in targets {
+            let (poller, tx) = (self.clone(), tx.clone());
+            tokio::spawn(async move {
+                // The semaphore is never closed, so acquiring cannot fail.
+                let _permit = poller.permits.acquire().await.ok();
+                // A panic while probing must still answer, or the cell would
+                // wait forever and `status` would never finish.
+                let probe = AssertUnwindSafe(probe(&poller.client, &target.endpoint, &poller.poll))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| internal_error(&target.endpoint));
+                let _ = tx.send(Msg::Probed { generation, service: target.service, env: target.env, probe });
+            });
+        }
     }
 }
 
@@ -139,7 +179,7 @@ async fn fetch_version(client: &reqwest::Client, url: &str, limits: Limits) -> V
         }
         Ok(Ok(Answer::Body(_, Body::Complete(bytes), _))) => match parse_version(&bytes) {
             Ok(info) => (ProbeState::Ok, info, None),
-            Err(msg) => fail(ProbeState::Invalid, msg),
+            Err(e) => fail(ProbeState::Invalid, e.to_string()),
         },
     };
     VersionOutcome { state, info, error, latency_ms: latency, final_url: moved }

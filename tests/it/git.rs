@@ -441,13 +441,13 @@ async fn push_tag_never_overwrites_a_remote_tag() {
     lab.git(&work, &["config", "advice.pushUpdateRejected", "false"]);
     let s = spec("web", &work, None);
 
-    let e = git::push_tag(&s, "2026.11.26").await.expect_err("rejected");
+    let e = git::push_tag(&s, "2026.11.26").await.expect_err("rejected").to_string();
     assert!(e.contains("rejected") || e.contains("already exists"), "{e}");
     assert!(e.contains("git push"), "says what failed: {e}");
     assert!(e.contains(&format!("tag conflict: origin has 2026.11.26 at {first}")), "says why: {e}");
     assert_eq!(lab.rev(&bare, "refs/tags/2026.11.26"), first, "the remote tag did not move");
     // The name is there, but on another commit: that is not "the remote has it".
-    let e = git::remote_has_tag(&s, "2026.11.26").await.expect_err("a conflict");
+    let e = git::remote_has_tag(&s, "2026.11.26").await.expect_err("a conflict").to_string();
     assert!(e.contains("tag conflict"), "{e}");
     let state = git::remote_tag(&s, "2026.11.26", Duration::from_secs(10)).await;
     assert_eq!(state, Ok(TagRemote::Conflict { remote_commit: Some(first) }));
@@ -477,7 +477,7 @@ async fn fetch_from_a_local_bare_remote() {
 
     let mut missing = spec("web", &work, None);
     missing.remote = "nowhere".into();
-    let e = git::fetch(&missing).await.expect_err("no such remote");
+    let e = git::fetch(&missing).await.expect_err("no such remote").to_string();
     assert!(e.contains("nowhere"), "{e}");
 }
 
@@ -574,7 +574,7 @@ async fn a_password_prompt_fails_fast_instead_of_hanging() {
     let started = Instant::now();
     let result = tokio::time::timeout(Duration::from_secs(10), git::fetch(&s)).await;
     let took = started.elapsed();
-    let e = result.expect("fetch must not hang on a password prompt").expect_err("needs a password");
+    let e = result.expect("fetch must not hang on a password prompt").expect_err("needs a password").to_string();
     assert!(took < Duration::from_secs(10), "{took:?}");
     assert!(hits.load(Ordering::SeqCst) >= 1, "git reached the server: {e}");
     assert!(
@@ -586,7 +586,8 @@ async fn a_password_prompt_fails_fast_instead_of_hanging() {
     let e = tokio::time::timeout(Duration::from_secs(10), git::remote_has_tag(&s, "2026.11.26"))
         .await
         .expect("ls-remote must not hang either")
-        .expect_err("needs a password");
+        .expect_err("needs a password")
+        .to_string();
     assert!(
         e.contains("could not read") || e.contains("terminal prompts disabled") || e.contains("Authentication"),
         "{e}"

@@ -335,18 +335,18 @@ async fn fetch_push_and_ls_remote_give_up_on_a_silent_remote_with_their_helpers(
     let url = format!("http://127.0.0.1:{port}/repo.git");
 
     let started = Instant::now();
-    let e = git::fetch_within(&s, timeout).await.expect_err("no answer");
+    let e = git::fetch_within(&s, timeout).await.expect_err("no answer").to_string();
     assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
     assert!(e.contains(&format!("origin ({url}) did not answer within 2s")), "{e}");
     assert!(!e.contains("s3cret"), "{e}");
     assert!(accepted.load(Ordering::SeqCst) >= 1);
     assert_none_left(&format!("127.0.0.1:{port}"), Duration::from_secs(3));
 
-    let e = git::remote_tag(&s, "2026.11.26", timeout).await.expect_err("no answer");
+    let e = git::remote_tag(&s, "2026.11.26", timeout).await.expect_err("no answer").to_string();
     assert!(e.contains("did not answer within 2s") && e.contains(&url), "{e}");
     assert_none_left(&format!("127.0.0.1:{port}"), Duration::from_secs(3));
 
-    let e = git::push_tag_within(&s, "2026.11.26", timeout).await.expect_err("no answer");
+    let e = git::push_tag_within(&s, "2026.11.26", timeout).await.expect_err("no answer").to_string();
     assert!(e.contains("did not answer within 2s") && e.contains(&url), "{e}");
     assert_none_left(&format!("127.0.0.1:{port}"), Duration::from_secs(3));
 }
@@ -423,10 +423,10 @@ async fn fetch_and_push_report_the_conflict_and_the_pane_shows_it() {
     let timeout = Duration::from_secs(10);
 
     assert_eq!(git::remote_tag(&s, "2026.11.26", timeout).await, Ok(TagRemote::Conflict { remote_commit: Some(old) }));
-    let e = git::fetch_within(&s, timeout).await.expect_err("git refuses to clobber our tag");
+    let e = git::fetch_within(&s, timeout).await.expect_err("git refuses to clobber our tag").to_string();
     assert!(e.contains("tag conflict: origin has another 2026.11.26"), "{e}");
     assert_eq!(lab.git(&web, &["rev-parse", "2026.11.26^{commit}"]), head, "our tag did not move");
-    let pushed = git::push_tag_within(&s, "2026.11.26", timeout).await.expect_err("refused");
+    let pushed = git::push_tag_within(&s, "2026.11.26", timeout).await.expect_err("refused").to_string();
     assert!(pushed.contains("tag conflict"), "{pushed}");
 
     // The cockpit: a fetch answer, then a push answer, each shows the conflict.

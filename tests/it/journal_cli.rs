@@ -95,3 +95,64 @@ fn a_running_cockpit_shows_lines_appended_by_others_and_keeps_them() {
     again.wait_for_text("the restored line", "quinn (qa): stage looks good");
     again.quit();
 }
+
+/// A command and the cockpit sharing a data dir mint ids alike: one replica
+/// (the data dir's), `{replica}.{clock}.{process}` with a process of its
+/// own, and the clock following the journal by one rule, so a line from a
+/// machine whose clock runs days ahead pulls neither further than the other.
+#[test]
+fn a_command_and_the_cockpit_mint_ids_alike() {
+    use chrono::{NaiveDate, Utc};
+    use shipdeck::domain::journal::{Event, EventActor, EventKind, MAX_DRIFT_MICROS, VERSION, micros};
+    use shipdeck::domain::{Effect, kernel::actor::Role};
+    use shipdeck::session;
+    let (_d, config, data) = setup();
+    let push_date = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let global = shipdeck::cli::Global {
+        data_dir: Some(data.clone()),
+        push_date: Some(push_date),
+        actor: Some("rita".into()),
+        ..Default::default()
+    };
+    let cfg = shipdeck::config::Config::load(&config).unwrap();
+    let store = session::paths::journal(&cfg, &global, push_date).unwrap();
+    let ahead = micros(Utc::now()) + 30 * 24 * 3600 * 1_000_000;
+    let foreign = Event {
+        v: VERSION,
+        id: format!("0123456789abcdef.{ahead}.deadbeef"),
+        at: Utc::now(),
+        replica: "0123456789abcdef".into(),
+        seq: ahead,
+        actor: EventActor { name: "far".into(), role: Role::Ops },
+        kind: EventKind::Chat { text: "from a clock a month ahead".into() },
+    };
+    store.append(&foreign).unwrap();
+
+    assert!(log(&config, &data, &["from a script", "--as", "quinn"]).status.success());
+    let mut model = session::model::build_model(&cfg, &global, Utc::now());
+    let follow = session::journal::open(&mut model, store).unwrap();
+    let Effect::Append(cockpit) = model.record(EventKind::Chat { text: "from the cockpit".into() }, Utc::now(), false)
+    else {
+        panic!("record appends")
+    };
+    follow.store.append(&cockpit).unwrap();
+    assert!(log(&config, &data, &["from a script again", "--as", "quinn"]).status.success());
+
+    let replica = std::fs::read_to_string(data.join("replica")).unwrap();
+    let events: Vec<Event> = follow.store.load().unwrap().events;
+    let ours: Vec<&Event> = events.iter().filter(|e| e.replica != foreign.replica).collect();
+    let texts: Vec<String> = ours.iter().map(|e| e.describe().1).collect();
+    assert_eq!(ours.len(), 3, "{texts:?}");
+    let bound = micros(Utc::now()) + MAX_DRIFT_MICROS + 10;
+    let mut processes = Vec::new();
+    for e in &ours {
+        assert_eq!(e.replica, replica.trim(), "the data dir's replica: {e:?}");
+        let process = e.id.strip_prefix(&format!("{}.{}.", e.replica, e.seq)).unwrap_or_else(|| panic!("{e:?}"));
+        assert!(process.len() == 8 && process.bytes().all(|b| b.is_ascii_hexdigit()), "{e:?}");
+        assert!(e.seq <= bound, "the clock ahead pulled no further than the cockpit's bound: {e:?}");
+        processes.push(process.to_string());
+    }
+    assert!(ours.windows(2).all(|w| w[0].seq < w[1].seq), "each follows the one before: {ours:?}");
+    processes.dedup();
+    assert_eq!(processes.len(), 3, "a process id per run: {processes:?}");
+}

@@ -145,7 +145,7 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
         {
             match git::remote_tag(&row.spec, &tag, config.git.timeout).await {
                 Ok(state) => row.tag_remote = Some(state),
-                Err(e) => remote_error = Some(e),
+                Err(e) => remote_error = Some(e.to_string()),
             }
         }
         reports.push(report(row, remote_error));

@@ -12,7 +12,7 @@ use chrono::Utc;
 
 /// Scans every repository (and, with `fetch`, fetches first).
 pub(super) async fn scanned(config: &Config, global: &Global, fetch: bool) -> Result<(Model, Driver), Exit> {
-    let mut model = session::build_model(config, global, Utc::now());
+    let mut model = session::model::build_model(config, global, Utc::now());
     if model.repos.rows.is_empty() {
         return Err(Exit::new(2, format!("{}: no [[repos]] configured", config.source)));
     }

@@ -1,6 +1,7 @@
 //! The git command runner: no prompts, its own process group, killed whole
 //! after a timeout; what git said, cleaned; remote URLs as shown.
 
+use super::error::CommandError;
 use crate::domain::repos::RepoSpec;
 use crate::io::sanitize::{clean, clean_max};
 use git2::Repository;
@@ -14,7 +15,7 @@ pub const NETWORK_TIMEOUT: Duration = crate::config::GitConfig::DEFAULT_TIMEOUT;
 
 /// Runs `git -C path args…` with no terminal, no stdin and no prompts.
 /// Output is cleaned for display.
-pub async fn run_git(path: &str, args: &[&str], timeout: Duration) -> Result<String, String> {
+pub async fn run_git(path: &str, args: &[&str], timeout: Duration) -> Result<String, CommandError> {
     let out = spawn_git(path, args, timeout, None).await?;
     said(args, &out)
 }
@@ -35,7 +36,7 @@ async fn spawn_git(
     args: &[&str],
     timeout: Duration,
     peer: Option<Peer<'_>>,
-) -> Result<std::process::Output, String> {
+) -> Result<std::process::Output, CommandError> {
     use tokio::io::AsyncReadExt;
     let mut cmd = tokio::process::Command::new("git");
     cmd.arg("-C").arg(path).args(args);
@@ -54,14 +55,15 @@ async fn spawn_git(
     }
     // A GUI askpass would wait for a human; a failure is better.
     cmd.env_remove("SSH_ASKPASS").env_remove("GIT_ASKPASS").env("SSH_ASKPASS_REQUIRE", "never");
-    let what = describe(args);
-    let mut child = cmd.spawn().map_err(|e| format!("{what}: cannot run git ({e})"))?;
-    let Some(pgid) = child.id() else { return Err(format!("{what}: git exited before it could be watched")) };
+    let command = describe(args);
+    let mut child =
+        cmd.spawn().map_err(|e| CommandError::NotRun { command: command.clone(), reason: e.to_string() })?;
+    let Some(pgid) = child.id() else { return Err(CommandError::Unwatched { command }) };
     // Declared after `child`, so it is dropped first: a cancelled call
     // stops the group while git's pid still cannot be reused.
     let mut group = GroupGuard(Some(pgid));
     let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return Err(format!("{what}: no pipes to git"));
+        return Err(CommandError::NoPipes { command });
     };
     let finished = tokio::time::timeout(timeout, async {
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -78,7 +80,7 @@ async fn spawn_git(
         }
         Ok(Err(e)) => {
             stop(&mut child, &mut group).await;
-            Err(format!("{what}: {e}"))
+            Err(CommandError::Read { command, reason: e.to_string() })
         }
         Err(_) => {
             stop(&mut child, &mut group).await;
@@ -86,10 +88,10 @@ async fn spawn_git(
             Err(match peer {
                 Some(p) => {
                     let url = peer_url(p.path, p.remote, p.push).await;
-                    let who = if url == clean(p.remote) { url } else { format!("{} ({url})", clean(p.remote)) };
-                    format!("{what}: the remote {who} did not answer within {waited}")
+                    let remote = if url == clean(p.remote) { url } else { format!("{} ({url})", clean(p.remote)) };
+                    CommandError::RemoteSilent { command, remote, waited }
                 }
-                None => format!("{what}: no answer within {waited}"),
+                None => CommandError::Silent { command, waited },
             })
         }
     }
@@ -164,7 +166,7 @@ async fn peer_url(path: &str, remote: &str, push: bool) -> String {
 
 /// What a finished git command said: stdout (else stderr) when it worked,
 /// both when it did not, cleaned.
-pub(super) fn said(args: &[&str], out: &std::process::Output) -> Result<String, String> {
+pub(super) fn said(args: &[&str], out: &std::process::Output) -> Result<String, CommandError> {
     let stdout = clean_lines(&String::from_utf8_lossy(&out.stdout));
     let stderr = clean_lines(&String::from_utf8_lossy(&out.stderr));
     if out.status.success() {
@@ -173,7 +175,7 @@ pub(super) fn said(args: &[&str], out: &std::process::Output) -> Result<String, 
         // `push --porcelain` says why a ref was rejected on stdout.
         let said: Vec<String> = [stderr, stdout].into_iter().filter(|s| !s.is_empty()).collect();
         let msg = if said.is_empty() { format!("exit status {}", out.status) } else { said.join(" | ") };
-        Err(format!("{}: {msg}", describe(args)))
+        Err(CommandError::Failed { command: describe(args), said: msg })
     }
 }
 
@@ -198,7 +200,7 @@ pub(super) async fn run_remote(
     args: &[&str],
     timeout: Duration,
     push: bool,
-) -> Result<std::process::Output, String> {
+) -> Result<std::process::Output, CommandError> {
     spawn_git(&spec.path, args, timeout, Some(Peer { path: &spec.path, remote, push })).await
 }
 

@@ -11,14 +11,18 @@
 //! only as long as git still needs it.
 //!
 //! `local` holds the git2 work, `cli` runs the git command, `remote` talks
-//! to remotes through it; `error` is what they all answer with.
+//! to remotes through it; `error` is what they all answer with. `pick` finds
+//! a `/pick`'s commit; `spawn` carries out the git effects as tasks.
 
 mod cli;
 mod error;
 mod local;
+mod pick;
 mod remote;
+pub mod spawn;
 
 pub use cli::{NETWORK_TIMEOUT, run_git, shown_url};
-pub use error::GitError;
+pub use error::{CommandError, GitError, RemoteError};
 pub use local::{compare, create_tag, find_commit, scan};
+pub use pick::{PickError, resolve_pick};
 pub use remote::{fetch, fetch_within, push_tag, push_tag_within, remote_has_tag, remote_tag};

@@ -2,6 +2,7 @@
 //! refspec), where a remote stands on a tag, pushing a tag.
 
 use super::cli::{NETWORK_TIMEOUT, run_remote, said};
+use super::error::{CommandError, RemoteError};
 use super::local::local_tag_commit;
 use crate::domain::repos::{RepoSpec, TagRemote, conflict_error};
 use crate::io::sanitize::clean;
@@ -10,14 +11,14 @@ use std::time::Duration;
 
 /// `git fetch --tags --prune` from the remote (and the security remote),
 /// each bounded by [`NETWORK_TIMEOUT`].
-pub async fn fetch(spec: &RepoSpec) -> Result<String, String> {
+pub async fn fetch(spec: &RepoSpec) -> Result<String, RemoteError> {
     fetch_within(spec, NETWORK_TIMEOUT).await
 }
 
 /// `git fetch --tags --prune` from the remote (and the security remote),
 /// each bounded by `timeout`. A tag the remote has on another commit than
 /// here is not taken (git refuses to move it) and is reported as a conflict.
-pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, String> {
+pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, RemoteError> {
     let mut remotes = vec![spec.remote.as_str()];
     if let Some(sec) = &spec.security {
         remotes.push(&sec.remote);
@@ -31,15 +32,21 @@ pub async fn fetch_within(spec: &RepoSpec, timeout: Duration) -> Result<String, 
             args.push("+refs/heads/*:refs/heads/*");
         }
         let out = run_remote(spec, remote, &args, timeout, false).await?;
-        if !out.status.success() {
-            let conflicts = clobbered_tags(&String::from_utf8_lossy(&out.stderr))
-                .into_iter()
-                .map(|tag| conflict_error(&clean(remote), &tag, None))
-                .collect::<Vec<_>>();
-            let e = said(&args, &out).err().unwrap_or_default();
-            return Err(if conflicts.is_empty() { e } else { format!("{}; {e}", conflicts.join("; ")) });
-        }
-        let text = said(&args, &out)?;
+        // `said` fails exactly when git did.
+        let text = match said(&args, &out) {
+            Ok(text) => text,
+            Err(e) => {
+                let conflicts = clobbered_tags(&String::from_utf8_lossy(&out.stderr))
+                    .into_iter()
+                    .map(|tag| conflict_error(&clean(remote), &tag, None))
+                    .collect::<Vec<_>>();
+                return Err(if conflicts.is_empty() {
+                    e.into()
+                } else {
+                    RemoteError::Conflict { conflicts: conflicts.join("; "), source: e }
+                });
+            }
+        };
         if !text.trim().is_empty() {
             told.push(text.trim().to_string());
         }
@@ -76,12 +83,12 @@ fn clobbered_tags(stderr: &str) -> Vec<String> {
 
 /// Whether the remote has `refs/tags/{tag}` on the same commit as here. A
 /// tag of that name on another commit is an error saying so.
-pub async fn remote_has_tag(spec: &RepoSpec, tag: &str) -> Result<bool, String> {
+pub async fn remote_has_tag(spec: &RepoSpec, tag: &str) -> Result<bool, RemoteError> {
     match remote_tag(spec, tag, NETWORK_TIMEOUT).await? {
         TagRemote::Pushed => Ok(true),
         TagRemote::Absent => Ok(false),
         TagRemote::Conflict { remote_commit } => {
-            Err(conflict_error(&clean(&spec.remote), &clean(tag), remote_commit.as_deref()))
+            Err(RemoteError::TagConflict(conflict_error(&clean(&spec.remote), &clean(tag), remote_commit.as_deref())))
         }
     }
 }
@@ -89,7 +96,7 @@ pub async fn remote_has_tag(spec: &RepoSpec, tag: &str) -> Result<bool, String> 
 /// Where the remote stands on `tag`: absent, on the same commit as here
 /// (for an annotated tag, the commit it peels to), or on another commit. A
 /// tag that does not exist here counts as pushed when the remote has it.
-pub async fn remote_tag(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<TagRemote, String> {
+pub async fn remote_tag(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<TagRemote, RemoteError> {
     let r = format!("refs/tags/{tag}");
     let peeled = format!("{r}^{{}}");
     let args = ["ls-remote", "--tags", spec.remote.as_str(), r.as_str(), peeled.as_str()];
@@ -112,8 +119,7 @@ pub async fn remote_tag(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result
     let (name, path, t) = (spec.name.clone(), spec.path.clone(), tag.to_string());
     let ours = tokio::task::spawn_blocking(move || local_tag_commit(&name, &path, &t))
         .await
-        .map_err(|e| format!("{}: internal error: {e}", spec.name))?
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| RemoteError::Internal { repo: spec.name.clone(), reason: e.to_string() })??;
     Ok(match ours {
         Some(c) if !c.eq_ignore_ascii_case(&theirs) => TagRemote::Conflict { remote_commit: Some(theirs) },
         _ => TagRemote::Pushed,
@@ -121,35 +127,41 @@ pub async fn remote_tag(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result
 }
 /// `git push <remote> refs/tags/<tag>`: never forced, never retried;
 /// bounded by [`NETWORK_TIMEOUT`].
-pub async fn push_tag(spec: &RepoSpec, tag: &str) -> Result<String, String> {
+pub async fn push_tag(spec: &RepoSpec, tag: &str) -> Result<String, RemoteError> {
     push_tag_within(spec, tag, NETWORK_TIMEOUT).await
 }
 
 /// `git push <remote> refs/tags/<tag>`: never forced, never retried. A
 /// refusal because the remote's tag of that name is on another commit says
 /// so, with that commit; one on the same commit is as good as pushed.
-pub async fn push_tag_within(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<String, String> {
+pub async fn push_tag_within(spec: &RepoSpec, tag: &str, timeout: Duration) -> Result<String, RemoteError> {
     let r = format!("refs/tags/{tag}");
     let args = ["push", "--porcelain", spec.remote.as_str(), r.as_str()];
     let out = run_remote(spec, &spec.remote, &args, timeout, true).await?;
     match said(&args, &out) {
         Ok(s) => Ok(s),
-        Err(e) if e.contains("rejected") || e.contains("already exists") => {
+        Err(e @ CommandError::Failed { .. }) if refused(&e) => {
             match remote_tag(spec, tag, timeout).await {
                 Ok(TagRemote::Conflict { remote_commit }) => {
                     let conflict = conflict_error(&clean(&spec.remote), &clean(tag), remote_commit.as_deref());
-                    Err(format!("{conflict}; {e}"))
+                    Err(RemoteError::Conflict { conflicts: conflict, source: e })
                 }
                 // Someone else's tag object on the same commit: what the push
                 // was for is already true.
                 Ok(TagRemote::Pushed) => {
                     Ok(format!("{} already has {} on the same commit", clean(&spec.remote), clean(tag)))
                 }
-                _ => Err(e),
+                _ => Err(e.into()),
             }
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// A push the remote refused for a tag already there.
+fn refused(e: &CommandError) -> bool {
+    let text = e.to_string();
+    text.contains("rejected") || text.contains("already exists")
 }
 
 #[cfg(test)]

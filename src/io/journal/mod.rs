@@ -15,11 +15,13 @@
 //! file; each follows it by reading on from where it stopped.
 //!
 //! `store` appends, loads and follows; `lines` is the chunked reader it
-//! loads with; `clean` cleans each event read.
+//! loads with; `clean` cleans each event read; `writer` is the one task that
+//! appends the cockpit's events, in order.
 
 mod clean;
 mod lines;
 mod store;
+pub mod writer;
 
 pub use lines::MAX_LINE;
 pub use store::{Cursor, JournalError, JournalStore, Loaded};

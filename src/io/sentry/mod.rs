@@ -25,7 +25,8 @@
 //!
 //! The client and its settings are in `client`, one project's fetch in
 //! `fetch`; below it the series, the issue searches and the project list,
-//! each a request through `request`, and the answers' parsers.
+//! each a request through `request`, and the answers' parsers. `spawn`
+//! carries out `Effect::FetchSentry`.
 
 mod client;
 mod fetch;
@@ -35,6 +36,7 @@ mod parse;
 mod projects;
 mod request;
 mod series;
+pub mod spawn;
 
 pub use client::{Secret, SentryClient};
 pub use headers::parse_rate_limit;

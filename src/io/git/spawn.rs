@@ -1,0 +1,100 @@
+//! git effects as tasks, one per repository, each answering with its `Msg`.
+//! Local work (scan, tag, compare, a `/pick`'s commit) runs blocking, off
+//! the runtime's threads; network work is bounded by the `[git] timeout`.
+
+use crate::domain::Msg;
+use crate::domain::repos::RepoSpec;
+use crate::io::task::{blocking, guarded};
+use chrono::{NaiveDate, Utc};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub fn scan(
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+    repos: Vec<(usize, RepoSpec)>,
+    push_date: NaiveDate,
+    tag_format: String,
+) {
+    for (repo, spec) in repos {
+        let (tx, format) = (tx.clone(), tag_format.clone());
+        tokio::spawn(async move {
+            let what = format!("{}: scan", spec.name);
+            let result = blocking(&what, move || super::local::scan(&spec, push_date, &format).map(Box::new)).await;
+            let _ = tx.send(Msg::RepoScanned { generation, repo, result, at: Utc::now() });
+        });
+    }
+}
+
+/// Fetches each repository; with a tag, also asks the remote whether it has
+/// it. A check that fails is said in the answer, not dropped: "not checked"
+/// would be wrong.
+pub fn fetch(tx: &UnboundedSender<Msg>, repos: Vec<(usize, RepoSpec, Option<String>)>, timeout: Duration) {
+    for (repo, spec, tag) in repos {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let what = format!("{}: fetch", spec.name);
+            let result = guarded(&what, async {
+                let said = super::remote::fetch_within(&spec, timeout).await?;
+                Ok::<_, super::RemoteError>(match &tag {
+                    None => (said, None),
+                    Some(t) => match super::remote::remote_tag(&spec, t, timeout).await {
+                        Ok(state) => (said, Some(state)),
+                        Err(e) => (format!("{said}; whether the remote has {t} is unknown: {e}"), None),
+                    },
+                })
+            })
+            .await;
+            let _ = tx.send(Msg::Fetched { repo, result, at: Utc::now() });
+        });
+    }
+}
+
+/// Each answer names the commit tagged, for the journal.
+pub fn create_tags(
+    tx: &UnboundedSender<Msg>,
+    tags: Vec<(usize, RepoSpec, String, String)>,
+    tagger: String,
+    message: String,
+) {
+    for (repo, spec, tag, commit) in tags {
+        let (tx, tagger, message) = (tx.clone(), tagger.clone(), message.clone());
+        tokio::spawn(async move {
+            let t = tag.clone();
+            let what = format!("{}: tag {t}", spec.name);
+            let result = blocking(&what, move || {
+                super::local::create_tag(&spec, &t, &commit, &tagger, &message).map(|_| commit)
+            })
+            .await;
+            let _ = tx.send(Msg::TagCreated { repo, tag, result, at: Utc::now() });
+        });
+    }
+}
+
+pub fn push_tags(tx: &UnboundedSender<Msg>, tags: Vec<(usize, RepoSpec, String)>, timeout: Duration) {
+    for (repo, spec, tag) in tags {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let what = format!("{}: push of {tag}", spec.name);
+            let result = guarded(&what, super::remote::push_tag_within(&spec, &tag, timeout)).await;
+            let _ = tx.send(Msg::TagPushed { repo, tag, result, at: Utc::now() });
+        });
+    }
+}
+
+pub fn compare(tx: &UnboundedSender<Msg>, generation: u64, spec: RepoSpec, from: String, to: String) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let what = format!("{}: compare {from}..{to}", spec.name);
+        let result = blocking(&what, move || super::local::compare(&spec, &from, &to)).await;
+        let _ = tx.send(Msg::CompareLoaded { generation, result, at: Utc::now() });
+    });
+}
+
+pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>) {
+    let tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        let result = super::pick::resolve_pick(&sha, &repos).map_err(|e| e.to_string());
+        let _ = tx.send(Msg::PickResolved { result });
+    });
+}
