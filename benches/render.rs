@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use shipdeck::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use shipdeck::domain::{Effect, Heartbeat, LogKind, Model, Msg, Probe, ProbeState, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -53,10 +54,10 @@ fn answer(service: usize, env: usize, round: usize, at: DateTime<Utc>) -> Probe 
 fn sweep(model: &mut Model, round: usize, at: DateTime<Utc>) {
     let effects = update(model, Msg::Tick(at));
     for effect in effects {
-        let Effect::Poll { generation, targets } = effect else { continue };
+        let Effect::Rollout(RolloutEffect::Poll { generation, targets }) = effect else { continue };
         for t in targets {
             let probe = answer(t.service, t.env, round, at + Duration::milliseconds(40));
-            update(model, Msg::Probed { generation, service: t.service, env: t.env, probe });
+            update(model, Msg::Rollout(RolloutMsg::Probed { generation, service: t.service, env: t.env, probe }));
         }
     }
 }

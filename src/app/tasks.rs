@@ -3,6 +3,7 @@
 
 use super::Input;
 use crate::domain::Msg;
+use crate::domain::journal::msg::JournalMsg;
 use chrono::Utc;
 use crossterm::event::Event;
 use std::time::Duration;
@@ -54,7 +55,7 @@ pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate:
             Err(e) => {
                 // Say it rather than stop following in silence.
                 let error = format!("journal {}: following stopped: {e}", f.store.path().display());
-                let _ = tx.send(Msg::JournalFailed { error, at: Utc::now() });
+                let _ = tx.send(Msg::Journal(JournalMsg::Failed { error, at: Utc::now() }));
                 return;
             }
         };
@@ -65,9 +66,9 @@ pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate:
                 if loaded.events.is_empty() && loaded.damage.is_empty() {
                     continue;
                 }
-                Msg::JournalRead { events: loaded.events, damage: loaded.damage }
+                Msg::Journal(JournalMsg::Read { events: loaded.events, damage: loaded.damage })
             }
-            Err(e) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
+            Err(e) => Msg::Journal(JournalMsg::Failed { error: e.to_string(), at: Utc::now() }),
         };
         if tx.send(msg).is_err() {
             return;

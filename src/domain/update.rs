@@ -2,12 +2,16 @@
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
+use crate::domain::journal::msg::JournalMsg;
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::{Effect, Msg};
+use crate::domain::notes::msg::NotesEffect;
 use crate::domain::repos::update as repos;
+use crate::domain::rollout::msg::RolloutMsg;
 use crate::domain::rollout::update as rollout;
 use crate::domain::sentry::SentryState;
+use crate::domain::sentry::msg::SentryMsg;
 use crate::domain::sentry::update as sentry;
 use crate::domain::view::confirm::Confirm;
 use crate::domain::view::pane::Pane;
@@ -35,17 +39,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::PickResolved { result } => crate::domain::notes::compose::on_pick_resolved(model, result),
+        Msg::Notes(m) => crate::domain::notes::compose::on_msg(model, m),
         Msg::NotifyFailed { error, at } => {
             model.push_log(at, LogKind::Error, format!("{error}; the milestone is in the journal"));
             model.flash(error, true);
-            Vec::new()
-        }
-        Msg::Exported { result } => {
-            match result {
-                Ok(path) => model.flash(format!("notes written to {path}"), false),
-                Err(e) => model.flash(e, true),
-            }
             Vec::new()
         }
         Msg::Paste(text) => {
@@ -60,7 +57,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::SentryFetched { project, result, rate, at } => {
+        Msg::Sentry(SentryMsg::Fetched { project, result, rate, at }) => {
             let facts = sentry_facts(model);
             let Some(s) = model.sentry.as_mut() else { return Vec::new() };
             let outcome = sentry::on_fetched(s, facts, project, result, rate, at);
@@ -75,40 +72,15 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(sentry_asks(model, sentry::due));
             effects
         }
-        Msg::Probed { generation, service, env, probe } => {
+        Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) => {
             let outcome = rollout::on_probe(&mut model.rollout, generation, service, env, probe);
             model.carry_out(outcome)
         }
-        Msg::JournalRead { events, damage } => {
-            model.apply_events(&events);
-            let now = model.now;
-            for d in damage {
-                model.push_log(now, LogKind::Error, d);
-            }
-            Vec::new()
-        }
-        Msg::JournalFailed { error, at } => {
-            if model.journal.read_only.is_none() {
-                model.push_log(at, LogKind::Error, format!("{error}; this session is not being saved"));
-            }
-            model.journal.read_only = Some(error);
-            Vec::new()
-        }
-        Msg::Journaled => Vec::new(),
+        Msg::Journal(m) => on_journal(model, m),
         Msg::Resize => Vec::new(),
-        Msg::RepoScanned { generation, repo, result, at } => {
-            repos::on_scanned(model, generation, repo, result.map(|b| *b), at);
-            Vec::new()
-        }
-        Msg::Fetched { repo, result, at } => repos::on_fetched(model, repo, result, at),
-        Msg::TagCreated { repo, tag, result, at } => repos::on_tag_created(model, repo, tag, result, at),
-        Msg::TagPushed { repo, tag, result, at } => repos::on_tag_pushed(model, repo, tag, result, at),
+        Msg::Repos(m) => repos::on_msg(model, m),
         Msg::Notice { text, at } => {
             model.push_log(at, LogKind::System, text);
-            Vec::new()
-        }
-        Msg::CompareLoaded { generation, result, at } => {
-            repos::on_compare_loaded(model, generation, result, at);
             Vec::new()
         }
     }
@@ -210,7 +182,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::MarkPush => checklist::mark_push(model),
         Action::ExportNotes => {
             let markdown = crate::domain::notes::render::markdown(model, model.tz);
-            return vec![Effect::ExportNotes { markdown, push_date: model.release.push_date }];
+            return vec![Effect::Notes(NotesEffect::Export { markdown, push_date: model.release.push_date })];
         }
         Action::SearchLog => {
             model.view.focus = Pane::Log;
@@ -258,6 +230,28 @@ fn move_selection(model: &mut Model, delta: isize) {
     }
 }
 
+/// The journal file's news: others' lines (and damage) read, or that it
+/// cannot be written.
+fn on_journal(model: &mut Model, msg: JournalMsg) -> Vec<Effect> {
+    match msg {
+        JournalMsg::Read { events, damage } => {
+            model.apply_events(&events);
+            let now = model.now;
+            for d in damage {
+                model.push_log(now, LogKind::Error, d);
+            }
+        }
+        JournalMsg::Failed { error, at } => {
+            if model.journal.read_only.is_none() {
+                model.push_log(at, LogKind::Error, format!("{error}; this session is not being saved"));
+            }
+            model.journal.read_only = Some(error);
+        }
+        JournalMsg::Written => {}
+    }
+    Vec::new()
+}
+
 /// A new generation for the sweep's answers: older ones are then stale.
 fn sweep(model: &mut Model) -> Vec<Effect> {
     model.generation += 1;
@@ -286,6 +280,8 @@ fn sentry_asks(model: &mut Model, ask: fn(&mut SentryState, sentry::Facts) -> Ve
 mod tests {
     use super::*;
     use crate::domain::journal::{Event, EventKind};
+    use crate::domain::repos::msg::{ReposEffect, ReposMsg};
+    use crate::domain::rollout::msg::RolloutEffect;
     use crate::domain::rollout::probe::{Heartbeat, Probe, ProbeState};
     use crate::testkit;
     use chrono::{DateTime, Utc};
@@ -306,7 +302,7 @@ mod tests {
 
     fn poll_generation(effects: &[Effect]) -> (u64, usize) {
         match effects {
-            [Effect::Poll { generation, targets }] => (*generation, targets.len()),
+            [Effect::Rollout(RolloutEffect::Poll { generation, targets })] => (*generation, targets.len()),
             other => panic!("expected one poll, got {other:?}"),
         }
     }
@@ -360,12 +356,12 @@ mod tests {
         assert_eq!(n, 4);
         assert!(update(&mut m, Msg::Tick(t0() + Duration::seconds(5))).is_empty(), "not due yet");
         // Only one endpoint answered; the others are still in flight.
-        update(&mut m, Msg::Probed { generation: g1, service: 0, env: 0, probe: ok("a", t0()) });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g1, service: 0, env: 0, probe: ok("a", t0()) }));
         let (g2, n) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
         assert!(g2 > g1);
         assert_eq!(n, 1, "in-flight endpoints are not asked again");
         // Refresh asks now, still without piling up.
-        update(&mut m, Msg::Probed { generation: g1, service: 1, env: 1, probe: ok("a", t0()) });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g1, service: 1, env: 1, probe: ok("a", t0()) }));
         let (_, n) = poll_generation(&update(&mut m, Msg::Action(Action::Refresh)));
         assert_eq!(n, 1);
     }
@@ -375,8 +371,8 @@ mod tests {
         let mut m = model(1);
         update(&mut m, Msg::Tick(t0()));
         let later = t0() + Duration::seconds(20);
-        update(&mut m, Msg::Probed { generation: 5, service: 0, env: 1, probe: ok("new", later) });
-        update(&mut m, Msg::Probed { generation: 3, service: 0, env: 1, probe: ok("old", t0()) });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 5, service: 0, env: 1, probe: ok("new", later) }));
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 3, service: 0, env: 1, probe: ok("old", t0()) }));
         let cell = m.rollout.cell(0, 1).unwrap();
         assert_eq!(cell.version().unwrap().version.as_deref(), Some("new"));
         assert_eq!(cell.applied_gen, 5);
@@ -387,10 +383,16 @@ mod tests {
         let mut m = model(1);
         let before = m.log.entries.len();
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0())));
-        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.19", t0()) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.19", t0()) }),
+        );
         assert_eq!(m.log.entries.len(), before, "first sight is not a change");
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
-        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26", t0()) }),
+        );
         assert_eq!(m.log.entries.len(), before + 1);
         assert_eq!(m.log.entries.back().unwrap().text, "prod · svc0 2026.11.19 -> 2026.11.26 (abc1234)");
         assert_eq!(m.rollout.progress(1).on_target, 1);
@@ -403,9 +405,12 @@ mod tests {
         for (i, v) in ["old", "new", "old", "new", "old", "new", "old"].iter().enumerate() {
             let now = t0() + Duration::seconds(15 * i as i64);
             let (g, _) = poll_generation(&update(&mut m, Msg::Tick(now)));
-            update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok(v, now) });
+            update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok(v, now) }));
             // Stage answers too, so its cell frees up for the next sweep.
-            update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", now) });
+            update(
+                &mut m,
+                Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 0, probe: ok("new", now) }),
+            );
         }
         assert!(m.rollout.cell(0, 1).unwrap().mixed.is_some());
         let texts: Vec<_> = m.log.entries.range(before..).map(|e| e.text.as_str()).collect();
@@ -429,9 +434,12 @@ mod tests {
     fn observations_are_saved_once_across_cockpits() {
         let mut m = model(1);
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0())));
-        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("old", t0()) });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok("old", t0()) }));
         let (g, _) = poll_generation(&update(&mut m, Msg::Tick(t0() + Duration::seconds(15))));
-        let effects = update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("new", t0()) });
+        let effects = update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok("new", t0()) }),
+        );
         let [Effect::Append(event)] = effects.as_slice() else { panic!("{effects:?}") };
         assert!(event.id.starts_with("obs:prod:svc0:new:"), "{}", event.id);
         let shown = m.log.entries.len();
@@ -439,14 +447,14 @@ mod tests {
         // would have written it, is not shown twice.
         let mut twin = event.clone();
         twin.actor.name = "bob".into();
-        update(&mut m, Msg::JournalRead { events: vec![twin], damage: Vec::new() });
+        update(&mut m, Msg::Journal(JournalMsg::Read { events: vec![twin], damage: Vec::new() }));
         assert_eq!(m.log.entries.len(), shown);
         // A line someone else wrote is shown.
         let mut chat = event.clone();
         chat.id = "bob:1".into();
         chat.seq = event.clock() + 1;
         chat.kind = EventKind::Chat { text: "prod looks good".into() };
-        update(&mut m, Msg::JournalRead { events: vec![chat], damage: Vec::new() });
+        update(&mut m, Msg::Journal(JournalMsg::Read { events: vec![chat], damage: Vec::new() }));
         assert_eq!(m.log.entries.back().unwrap().text, "alice (rm): prod looks good");
     }
 
@@ -455,7 +463,7 @@ mod tests {
         let mut m = model(1);
         let before = m.log.entries.len();
         for _ in 0..3 {
-            update(&mut m, Msg::JournalFailed { error: "journal /x: cannot write".into(), at: t0() });
+            update(&mut m, Msg::Journal(JournalMsg::Failed { error: "journal /x: cannot write".into(), at: t0() }));
         }
         assert_eq!(m.log.entries.len(), before + 1);
         assert!(m.journal.read_only.is_some());
@@ -469,8 +477,8 @@ mod tests {
             let at = p.at;
             let (g, _) = poll_generation(&update(m, Msg::Tick(at)));
             for fx in [
-                update(m, Msg::Probed { generation: g, service: 0, env: 1, probe: p }),
-                update(m, Msg::Probed { generation: g, service: 0, env: 0, probe: ok("new", at) }),
+                update(m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: p })),
+                update(m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 0, probe: ok("new", at) })),
             ] {
                 saved.extend(fx.into_iter().filter_map(|e| if let Effect::Append(e) = e { Some(e) } else { None }));
             }
@@ -675,20 +683,27 @@ mod tests {
             next: "2026.11.26-4".into(),
         };
         let effects = update(&mut m, Msg::Tick(t0()));
-        let g =
-            effects.iter().find_map(|e| if let Effect::Poll { generation, .. } = e { Some(*generation) } else { None });
-        let scan = effects
-            .iter()
-            .find_map(|e| if let Effect::ScanRepos { generation, .. } = e { Some(*generation) } else { None });
+        let g = effects.iter().find_map(|e| {
+            if let Effect::Rollout(RolloutEffect::Poll { generation, .. }) = e { Some(*generation) } else { None }
+        });
+        let scan = effects.iter().find_map(|e| {
+            if let Effect::Repos(ReposEffect::Scan { generation, .. }) = e { Some(*generation) } else { None }
+        });
         let (g, scan) = (g.unwrap(), scan.unwrap());
-        update(&mut m, Msg::RepoScanned { generation: scan, repo: 0, result: Ok(Box::new(status)), at: t0() });
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::Scanned { generation: scan, repo: 0, result: Ok(Box::new(status)), at: t0() }),
+        );
         assert_eq!(m.rollout.services[0].target.tag, "2026.11.26-03", "the tag's name, as written");
-        update(&mut m, Msg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26-03", t0()) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 1, probe: ok("2026.11.26-03", t0()) }),
+        );
         let commit_only = Probe {
             info: crate::domain::VersionInfo { commit: Some("ccccccc".into()), ..Default::default() },
             ..ok("", t0())
         };
-        update(&mut m, Msg::Probed { generation: g, service: 0, env: 0, probe: commit_only });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: 0, env: 0, probe: commit_only }));
         let target = &m.rollout.services[0].target;
         assert!(m.rollout.cell(0, 1).unwrap().on_target(target), "the same name");
         assert!(m.rollout.cell(0, 0).unwrap().on_target(target), "the tag's commit");

@@ -25,6 +25,10 @@ mod task;
 pub mod terminal;
 
 use crate::config::PollConfig;
+use crate::domain::notes::msg::NotesEffect;
+use crate::domain::repos::msg::ReposEffect;
+use crate::domain::rollout::msg::RolloutEffect;
+use crate::domain::sentry::msg::SentryEffect;
 use crate::domain::{Effect, Msg};
 use journal::writer::Writer;
 use std::path::PathBuf;
@@ -115,23 +119,25 @@ impl Io {
     pub fn spawn(&self, effect: Effect) {
         let tx = &self.tx;
         match effect {
-            Effect::Poll { generation, targets } => self.poller.spawn(tx, generation, targets),
-            Effect::ScanRepos { generation, repos, push_date, tag_format } => {
+            Effect::Rollout(RolloutEffect::Poll { generation, targets }) => self.poller.spawn(tx, generation, targets),
+            Effect::Repos(ReposEffect::Scan { generation, repos, push_date, tag_format }) => {
                 git::spawn::scan(tx, generation, repos, push_date, tag_format);
             }
-            Effect::FetchRepos { repos } => git::spawn::fetch(tx, repos, self.git_timeout),
-            Effect::CreateTags { tags, tagger, message } => git::spawn::create_tags(tx, tags, tagger, message),
-            Effect::PushTags { tags } => git::spawn::push_tags(tx, tags, self.git_timeout),
-            Effect::LoadCompare { generation, spec, from, to, .. } => {
+            Effect::Repos(ReposEffect::Fetch { repos }) => git::spawn::fetch(tx, repos, self.git_timeout),
+            Effect::Repos(ReposEffect::CreateTags { tags, tagger, message }) => {
+                git::spawn::create_tags(tx, tags, tagger, message)
+            }
+            Effect::Repos(ReposEffect::PushTags { tags }) => git::spawn::push_tags(tx, tags, self.git_timeout),
+            Effect::Repos(ReposEffect::LoadCompare { generation, spec, from, to, .. }) => {
                 git::spawn::compare(tx, generation, spec, from, to);
             }
-            Effect::ResolvePick { sha, repos } => git::spawn::pick(tx, sha, repos),
-            Effect::FetchSentry { projects, push, now, .. } => {
+            Effect::Notes(NotesEffect::ResolvePick { sha, repos }) => git::spawn::pick(tx, sha, repos),
+            Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
             }
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
             Effect::Notify(text) => notify::spawn(tx, self.notifier.clone(), text),
-            Effect::ExportNotes { markdown, push_date } => {
+            Effect::Notes(NotesEffect::Export { markdown, push_date }) => {
                 let at = self.journal.as_ref().map(|s| s.path().to_path_buf());
                 notes_file::spawn_export(tx, at, self.notes_dir.clone(), markdown, push_date);
             }

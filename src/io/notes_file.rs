@@ -2,6 +2,7 @@
 //! unless told where.
 
 use crate::domain::Msg;
+use crate::domain::notes::msg::NotesMsg;
 use crate::io::regular_file;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ pub fn spawn_export(
     let tx = tx.clone();
     tokio::task::spawn_blocking(move || {
         let result = export(journal.as_deref(), notes_dir, &markdown, push_date).map_err(|e| e.to_string());
-        let _ = tx.send(Msg::Exported { result });
+        let _ = tx.send(Msg::Notes(NotesMsg::Exported { result }));
     });
 }
 

@@ -5,6 +5,7 @@ use super::dockerflow::{is_null, not_found_reason, parse_heartbeat, parse_versio
 use super::http::{BODY_CAP, Body, ClientError, client, describe, followed_redirect, read_capped, redirect_problem};
 use crate::config::PollConfig;
 use crate::domain::kernel::redact;
+use crate::domain::rollout::msg::RolloutMsg;
 use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::{Endpoint, Heartbeat, Probe, ProbeState, VersionInfo};
 use crate::domain::{Msg, PollTarget};
@@ -63,7 +64,7 @@ pub async fn probe(client: &reqwest::Client, endpoint: &Endpoint, limits: impl I
     }
 }
 
-/// Carries out `Effect::Poll`: a task per target, at most the configured
+/// Carries out `RolloutEffect::Poll`: a task per target, at most the configured
 /// number at once. Cheap to clone.
 #[derive(Clone)]
 pub struct Poller {
@@ -91,7 +92,12 @@ impl Poller {
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|_| internal_error(&target.endpoint));
-                let _ = tx.send(Msg::Probed { generation, service: target.service, env: target.env, probe });
+                let _ = tx.send(Msg::Rollout(RolloutMsg::Probed {
+                    generation,
+                    service: target.service,
+                    env: target.env,
+                    probe,
+                }));
             });
         }
     }

@@ -10,6 +10,7 @@ use shipdeck::action::Action;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
 use shipdeck::domain::kernel::input::Edit;
+use shipdeck::domain::rollout::msg::RolloutMsg;
 use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Heartbeat, Model, Msg, ProbeState, update};
 use shipdeck::keymap::Keymap;
@@ -44,14 +45,14 @@ fn mid_push() -> Model {
     m.view.focus = Pane::Checklist;
     for s in 0..3 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t0());
-        update(&mut m, Msg::Probed { generation: 0, service: s, env: 0, probe: p });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: s, env: 0, probe: p }));
     }
     for s in 0..2 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t0());
-        update(&mut m, Msg::Probed { generation: 0, service: s, env: 1, probe: p });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: s, env: 1, probe: p }));
     }
     let down = testkit::failed(ProbeState::Timeout, "timed out after 5s", t0());
-    update(&mut m, Msg::Probed { generation: 0, service: 2, env: 1, probe: down });
+    update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 2, env: 1, probe: down }));
     let events = [
         event(1, "rita", Role::Rm, 300, tick("features-agreed", false)),
         event(

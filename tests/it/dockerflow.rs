@@ -11,6 +11,7 @@ use axum::routing::get;
 use chrono::{DateTime, Duration as Span, Utc};
 use shipdeck::config::PollConfig;
 use shipdeck::domain::journal::{Event, EventKind};
+use shipdeck::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use shipdeck::domain::{Effect, Endpoint, Heartbeat, Model, Msg, Probe, ProbeState, update};
 use shipdeck::io::{http, poller};
 use std::sync::Arc;
@@ -334,11 +335,13 @@ async fn a_missing_version_json_says_why() {
 async fn sweep(m: &mut Model, now: DateTime<Utc>, timeout: Duration) -> Vec<Event> {
     let mut saved = Vec::new();
     let effects = update(m, Msg::Tick(now));
-    let Some(Effect::Poll { generation, targets }) = effects.into_iter().next() else { panic!("a sweep polls") };
+    let Some(Effect::Rollout(RolloutEffect::Poll { generation, targets })) = effects.into_iter().next() else {
+        panic!("a sweep polls")
+    };
     for t in targets {
         let mut probe = probe_with(&t.endpoint, timeout).await;
         probe.at = now;
-        for e in update(m, Msg::Probed { generation, service: t.service, env: t.env, probe }) {
+        for e in update(m, Msg::Rollout(RolloutMsg::Probed { generation, service: t.service, env: t.env, probe })) {
             if let Effect::Append(e) = e {
                 saved.push(e);
             }

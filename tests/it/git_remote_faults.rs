@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use serde_json::Value;
 use shipdeck::action::Action;
 use shipdeck::domain::kernel::actor::{Actor, Role};
+use shipdeck::domain::repos::msg::ReposMsg;
 use shipdeck::domain::repos::{RepoSpec, TagRemote};
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::io::git;
@@ -190,7 +191,7 @@ fn scanned_model(specs: &[RepoSpec]) -> Model {
     for (repo, s) in specs.iter().enumerate() {
         let result = git::scan(s, push_date(), FORMAT).map(Box::new).map_err(|e| e.to_string());
         let generation = m.repos.rows[repo].scan_gen;
-        update(&mut m, Msg::RepoScanned { generation, repo, result, at: t0() });
+        update(&mut m, Msg::Repos(ReposMsg::Scanned { generation, repo, result, at: t0() }));
     }
     update(&mut m, Msg::Action(Action::FocusRepos));
     update(&mut m, Msg::Action(Action::ToggleZoom));
@@ -431,12 +432,15 @@ async fn fetch_and_push_report_the_conflict_and_the_pane_shows_it() {
 
     // The cockpit: a fetch answer, then a push answer, each shows the conflict.
     let mut m = scanned_model(std::slice::from_ref(&s));
-    update(&mut m, Msg::Fetched { repo: 0, result: Err(e), at: t0() });
+    update(&mut m, Msg::Repos(ReposMsg::Fetched { repo: 0, result: Err(e), at: t0() }));
     assert!(matches!(m.repos.rows[0].tag_remote, Some(TagRemote::Conflict { .. })));
     let screen = draw(&m, 120, 30);
     assert!(screen.contains("✖ conflict: remote's tag is on another commit"), "{screen}");
     assert!(!screen.contains("on remote"), "{screen}");
-    update(&mut m, Msg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(pushed), at: t0() });
+    update(
+        &mut m,
+        Msg::Repos(ReposMsg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(pushed), at: t0() }),
+    );
     let screen = draw(&m, 120, 30);
     assert!(screen.contains("conflict: remote's tag is on another commit"), "{screen}");
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
 use shipdeck::domain::notes::render::{email, markdown, next_template};
+use shipdeck::domain::rollout::msg::RolloutMsg;
 use shipdeck::domain::{Heartbeat, Model, Msg, Remote, update};
 use shipdeck::testkit;
 
@@ -95,7 +96,7 @@ fn model() -> Model {
     m.repos.rows[0].status = Remote::Ready { value: status, at: t(16, 0) };
     for s in 0..2 {
         let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t(16, 19));
-        update(&mut m, Msg::Probed { generation: 0, service: s, env: 1, probe: p });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: s, env: 1, probe: p }));
     }
     m.apply_events(&journal());
     m.now = t(16, 20) + Duration::seconds(1);

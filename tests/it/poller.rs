@@ -6,6 +6,7 @@ use shipdeck::config::{PollConfig, derive_heartbeat};
 use shipdeck::demo::fleet::Fleet;
 use shipdeck::demo::run::story;
 use shipdeck::demo::story::{WARNING_FROM, WARNING_SERVICE, WARNING_UNTIL, commit_for};
+use shipdeck::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use shipdeck::domain::{Effect, Endpoint, Heartbeat, Msg, PollTarget, Probe, ProbeState};
 use shipdeck::io::{Io, http, poller};
 use std::time::{Duration, Instant};
@@ -253,7 +254,7 @@ async fn hung_endpoints_do_not_hold_up_the_sweep() {
     assert_eq!(total, 23);
 
     let started = Instant::now();
-    io.spawn(Effect::Poll { generation: 7, targets });
+    io.spawn(Effect::Rollout(RolloutEffect::Poll { generation: 7, targets }));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     let mut fast_done = Vec::new();
     let mut hung_done = Vec::new();
@@ -262,7 +263,9 @@ async fn hung_endpoints_do_not_hold_up_the_sweep() {
             .await
             .unwrap_or_else(|_| panic!("only {} of {total} probes reported", fast_done.len() + hung_done.len()))
             .expect("the channel stays open while io lives");
-        let Msg::Probed { generation, service, env, probe } = msg else { panic!("unexpected message {msg:?}") };
+        let Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) = msg else {
+            panic!("unexpected message {msg:?}")
+        };
         assert_eq!(generation, 7);
         let at = started.elapsed();
         if service >= 100 {
@@ -392,12 +395,14 @@ async fn the_detail_line_shows_a_followed_redirect() {
     for cell in m.rollout.services[0].cells.iter_mut().flatten() {
         cell.endpoint = endpoint(asked.clone());
     }
-    let Some(Effect::Poll { generation, targets }) = update(&mut m, Msg::Tick(now)).into_iter().next() else {
+    let Some(Effect::Rollout(RolloutEffect::Poll { generation, targets })) =
+        update(&mut m, Msg::Tick(now)).into_iter().next()
+    else {
         panic!("the first tick polls")
     };
     for t in targets {
         let probe = probe_url(t.endpoint.version_url).await;
-        update(&mut m, Msg::Probed { generation, service: t.service, env: t.env, probe });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation, service: t.service, env: t.env, probe }));
     }
 
     let (theme, keymap) = (Theme::default(), shipdeck::keymap::Keymap::default());

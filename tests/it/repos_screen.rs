@@ -7,6 +7,7 @@ use ratatui::backend::TestBackend;
 use shipdeck::action::Action;
 use shipdeck::domain::kernel::actor::{Actor, Role};
 use shipdeck::domain::repos::SecurityState;
+use shipdeck::domain::repos::msg::{ReposEffect, ReposMsg};
 use shipdeck::domain::{Effect, Model, Msg, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -37,7 +38,7 @@ fn model() -> Model {
     let results = [Ok(Box::new(server)), Ok(Box::new(frontend)), Err("broken: /src/broken does not exist".into())];
     for (repo, result) in results.into_iter().enumerate() {
         let generation = m.repos.rows[repo].scan_gen;
-        update(&mut m, Msg::RepoScanned { generation, repo, result, at: t0() });
+        update(&mut m, Msg::Repos(ReposMsg::Scanned { generation, repo, result, at: t0() }));
     }
     update(&mut m, Msg::Action(Action::FocusRepos));
     m
@@ -73,7 +74,9 @@ fn compare_view_loading_then_list() {
     let mut m = model();
     update(&mut m, Msg::Action(Action::SelectNext));
     let effects = update(&mut m, Msg::Action(Action::Activate));
-    let [Effect::LoadCompare { generation, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::Repos(ReposEffect::LoadCompare { generation, .. })] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     let generation = *generation;
     let loading = draw(&m, 100, 30);
     assert!(loading.contains("loading commits…"), "{loading}");
@@ -91,7 +94,7 @@ fn compare_view_loading_then_list() {
         .collect();
     commits[1].merge = true;
     commits[1].summary = "Merge pull request #812 from feature/ratings".into();
-    update(&mut m, Msg::CompareLoaded { generation, result: Ok(commits), at: t0() });
+    update(&mut m, Msg::Repos(ReposMsg::CompareLoaded { generation, result: Ok(commits), at: t0() }));
     insta::assert_snapshot!("compare_100x30", draw(&m, 100, 30));
     // Thousands of commits scroll: the last one is reachable and drawn.
     update(&mut m, Msg::Action(Action::SelectLast));

@@ -7,6 +7,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::action::Action;
+use shipdeck::domain::journal::msg::JournalMsg;
+use shipdeck::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use shipdeck::domain::{Effect, Heartbeat, Model, Msg, Probe, ProbeState, update};
 use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
@@ -28,7 +30,7 @@ fn ok(version: &str, service: &str, heartbeat: Heartbeat, at: DateTime<Utc>) -> 
 
 fn sweep(m: &mut Model, now: DateTime<Utc>) -> u64 {
     match update(m, Msg::Tick(now)).as_slice() {
-        [Effect::Poll { generation, .. }] => *generation,
+        [Effect::Rollout(RolloutEffect::Poll { generation, .. })] => *generation,
         other => panic!("expected a poll, got {other:?}"),
     }
 }
@@ -49,11 +51,21 @@ fn ready() -> Model {
     for (i, name) in NAMES.iter().enumerate() {
         update(
             &mut m,
-            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, first) },
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 0,
+                probe: ok("2026.11.26", name, Heartbeat::Ok, first),
+            }),
         );
         update(
             &mut m,
-            Msg::Probed { generation: g, service: i, env: 1, probe: ok("2026.11.19", name, Heartbeat::Ok, first) },
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 1,
+                probe: ok("2026.11.19", name, Heartbeat::Ok, first),
+            }),
         );
     }
     let second = t0() - Duration::seconds(4);
@@ -63,9 +75,17 @@ fn ready() -> Model {
         let hb = if i == 1 { Heartbeat::Warning } else { Heartbeat::Ok };
         update(
             &mut m,
-            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, second) },
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 0,
+                probe: ok("2026.11.26", name, Heartbeat::Ok, second),
+            }),
         );
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok(prod, name, hb, second) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed { generation: g, service: i, env: 1, probe: ok(prod, name, hb, second) }),
+        );
     }
     update(&mut m, Msg::Tick(t0()));
     m
@@ -86,13 +106,18 @@ fn failing() -> Model {
     for (i, name) in NAMES.iter().enumerate() {
         update(
             &mut m,
-            Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) },
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 0,
+                probe: ok("2026.11.26", name, Heartbeat::Ok, at),
+            }),
         );
         let prod = match errors.get(i) {
             Some((state, msg)) => testkit::failed(*state, msg, at),
             None => ok("2026.11.26", name, Heartbeat::Ok, at),
         };
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: prod });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: g, service: i, env: 1, probe: prod }));
     }
     update(&mut m, Msg::Tick(t0() + Duration::seconds(18)));
     m
@@ -317,9 +342,25 @@ fn the_detail_line_explains_a_heartbeat_warning() {
     let g = sweep(&mut m, at + Duration::seconds(16));
     for (i, name) in NAMES.iter().enumerate() {
         let stage = if i == 1 { "2026.11.19" } else { "2026.11.26" };
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 0, probe: ok(stage, name, Heartbeat::Ok, at) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 0,
+                probe: ok(stage, name, Heartbeat::Ok, at),
+            }),
+        );
         let hb = if i == 1 { Heartbeat::Warning } else { Heartbeat::Ok };
-        update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok("2026.11.26", name, hb, at) });
+        update(
+            &mut m,
+            Msg::Rollout(RolloutMsg::Probed {
+                generation: g,
+                service: i,
+                env: 1,
+                probe: ok("2026.11.26", name, hb, at),
+            }),
+        );
     }
     update(&mut m, Msg::Action(Action::SelectNext));
     let line = detail(&draw(&m, 120, 40, &theme));
@@ -336,7 +377,12 @@ fn mixed() -> Model {
         for (i, name) in NAMES.iter().enumerate() {
             update(
                 &mut m,
-                Msg::Probed { generation: g, service: i, env: 0, probe: ok("2026.11.26", name, Heartbeat::Ok, at) },
+                Msg::Rollout(RolloutMsg::Probed {
+                    generation: g,
+                    service: i,
+                    env: 0,
+                    probe: ok("2026.11.26", name, Heartbeat::Ok, at),
+                }),
             );
             let prod = if i == 4 {
                 v
@@ -345,7 +391,15 @@ fn mixed() -> Model {
             } else {
                 "2026.11.19"
             };
-            update(&mut m, Msg::Probed { generation: g, service: i, env: 1, probe: ok(prod, name, Heartbeat::Ok, at) });
+            update(
+                &mut m,
+                Msg::Rollout(RolloutMsg::Probed {
+                    generation: g,
+                    service: i,
+                    env: 1,
+                    probe: ok(prod, name, Heartbeat::Ok, at),
+                }),
+            );
         }
     }
     update(&mut m, Msg::Tick(at + Duration::seconds(1)));
@@ -372,12 +426,12 @@ fn a_mixed_cell_is_labelled_and_a_failure_outranks_it() {
     let g = sweep(&mut m, at);
     update(
         &mut m,
-        Msg::Probed {
+        Msg::Rollout(RolloutMsg::Probed {
             generation: g,
             service: 4,
             env: 1,
             probe: testkit::failed(ProbeState::Timeout, "no answer within 5s", at),
-        },
+        }),
     );
     update(&mut m, Msg::Tick(at + Duration::seconds(1)));
     let screen = text(&draw(&m, 120, 40, &theme));
@@ -402,7 +456,10 @@ fn the_rollout_title_shows_sub_second_intervals() {
 fn an_unsaved_session_says_so_in_the_header() {
     let theme = Theme::default();
     let mut m = ready();
-    update(&mut m, Msg::JournalFailed { error: "journal /ro/j.jsonl: cannot write to it".into(), at: t0() });
+    update(
+        &mut m,
+        Msg::Journal(JournalMsg::Failed { error: "journal /ro/j.jsonl: cannot write to it".into(), at: t0() }),
+    );
     let screen = text(&draw(&m, 120, 40, &theme));
     let header = screen.lines().next().unwrap();
     assert!(header.contains("NOT SAVED"), "{header}");

@@ -14,6 +14,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
+use shipdeck::domain::sentry::msg::SentryMsg;
 use shipdeck::domain::sentry::report::SentryReport;
 use shipdeck::domain::sentry::{
     BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
@@ -137,7 +138,7 @@ fn data(series: Vec<Bucket>, issues: Vec<NewIssue>, regressions: Vec<NewIssue>, 
 }
 
 fn fetched(m: &mut Model, project: usize, result: Result<Fetched, SentryError>, rate: Option<RateLimit>) {
-    update(m, Msg::SentryFetched { project, result, rate, at: now() });
+    update(m, Msg::Sentry(SentryMsg::Fetched { project, result, rate, at: now() }));
 }
 
 fn rate() -> Option<RateLimit> {

@@ -212,6 +212,7 @@ mod tests {
     use crate::domain::journal::{Event, EventActor, EventKind};
     use crate::domain::kernel::remote::Remote;
     use crate::domain::repos::{RepoRow, SecurityState};
+    use crate::domain::rollout::msg::RolloutMsg;
     use crate::domain::{Heartbeat, Msg, ProbeState, update};
     use crate::testkit;
     use chrono::Duration;
@@ -219,7 +220,7 @@ mod tests {
     fn probe(m: &mut Model, service: usize, env: usize, version: &str) {
         let generation = m.generation;
         let probe = testkit::ok(version, "abcdef1234", Heartbeat::Ok, m.now);
-        update(m, Msg::Probed { generation, service, env, probe });
+        update(m, Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }));
     }
 
     fn judged(m: &Model, id: &str) -> (ItemState, String) {
@@ -235,7 +236,7 @@ mod tests {
         probe(&mut m, 0, 1, "2026.11.26");
         probe(&mut m, 1, 1, "2026.11.19");
         let failed = testkit::failed(ProbeState::Timeout, "timed out", m.now);
-        update(&mut m, Msg::Probed { generation: 0, service: 2, env: 1, probe: failed });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 2, env: 1, probe: failed }));
         assert_eq!(
             judged(&m, "prod-on-target"),
             (ItemState::Auto(Verdict::Fail), "prod 1/3 on 2026.11.26, 1 not answering".into())

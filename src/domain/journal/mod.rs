@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod describe;
+pub mod msg;
 mod read;
 
 /// The schema version written by this build. A line with a newer one is a

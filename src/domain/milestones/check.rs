@@ -65,6 +65,7 @@ fn current(model: &Model) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::rollout::msg::RolloutMsg;
     use crate::domain::{Heartbeat, Msg, update};
     use crate::testkit;
 
@@ -81,12 +82,13 @@ mod tests {
         let new = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, t);
         // The first answers only seed: stage already on the target (before
         // a restart, say) is not news.
-        update(&mut m, Msg::Probed { generation: 0, service: 0, env: 0, probe: new.clone() });
-        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: old });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 0, env: 0, probe: new.clone() }));
+        let fx = update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 0, env: 1, probe: old }));
         assert!(notified(&fx).is_empty(), "the first answers only seed");
-        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new.clone() });
+        let fx =
+            update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 0, env: 1, probe: new.clone() }));
         assert_eq!(notified(&fx), vec!["AMO push 2026-11-26: prod runs 2026.11.26 on every service (1/1)"]);
-        let fx = update(&mut m, Msg::Probed { generation: 0, service: 0, env: 1, probe: new });
+        let fx = update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 0, env: 1, probe: new }));
         assert!(notified(&fx).is_empty(), "once");
         m.actor.role = crate::domain::kernel::actor::Role::Rm;
         m.view.focus = crate::domain::view::pane::Pane::Checklist;

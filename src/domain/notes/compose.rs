@@ -3,6 +3,7 @@
 //! `/help`). Unknown commands are answered with help in the log, never a
 //! popup.
 
+use super::msg::{NotesEffect, NotesMsg};
 use super::{Ask, HELP, ask};
 use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
@@ -28,7 +29,7 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
             match pick_repos(&specs, repo.as_deref()) {
                 // Looked up in git off the UI thread; the answer comes back
                 // as `PickResolved`.
-                Ok(repos) => vec![Effect::ResolvePick { sha, repos }],
+                Ok(repos) => vec![Effect::Notes(NotesEffect::ResolvePick { sha, repos })],
                 Err(why) => {
                     model.flash(why, true);
                     Vec::new()
@@ -52,7 +53,21 @@ pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
 }
 
 /// What the lookup found: record the pick, or say why not.
-pub fn on_pick_resolved(model: &mut Model, result: Result<(String, String, String), String>) -> Vec<Effect> {
+/// Routes the notes' answers: a `/pick` found, the notes file written.
+pub fn on_msg(model: &mut Model, msg: NotesMsg) -> Vec<Effect> {
+    match msg {
+        NotesMsg::PickResolved { result } => on_pick_resolved(model, result),
+        NotesMsg::Exported { result } => {
+            match result {
+                Ok(path) => model.flash(format!("notes written to {path}"), false),
+                Err(e) => model.flash(e, true),
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_pick_resolved(model: &mut Model, result: Result<(String, String, String), String>) -> Vec<Effect> {
     match result {
         Ok((repo, sha, summary)) => {
             let now = model.now;
@@ -90,6 +105,7 @@ fn tick(model: &mut Model, item: &str) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::notes::msg::NotesMsg;
     use crate::domain::{Msg, update};
     use crate::testkit;
 
@@ -126,8 +142,13 @@ mod tests {
         assert!(m.view.flash.as_ref().unwrap().text.contains("no repositories are configured"));
         m.repos.rows = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
         let fx = update(&mut m, Msg::Compose("/pick abcdef1 server".into()));
-        assert!(matches!(&fx[..], [Effect::ResolvePick { sha, repos }] if sha == "abcdef1" && repos.len() == 1));
-        let fx = update(&mut m, Msg::PickResolved { result: Ok(("server".into(), "abcdef1".repeat(5), "Fix".into())) });
+        assert!(
+            matches!(&fx[..], [Effect::Notes(NotesEffect::ResolvePick { sha, repos })] if sha == "abcdef1" && repos.len() == 1)
+        );
+        let fx = update(
+            &mut m,
+            Msg::Notes(NotesMsg::PickResolved { result: Ok(("server".into(), "abcdef1".repeat(5), "Fix".into())) }),
+        );
         assert_eq!(kinds(&fx).len(), 1);
         assert_eq!(m.notes.picks[0].summary, "Fix");
     }

@@ -6,6 +6,7 @@ use crate::domain::journal::{Event, EventActor, EventKind, Order};
 use chrono::{DateTime, Utc};
 
 pub mod compose;
+pub mod msg;
 pub mod render;
 
 /// What a line typed in the composer (or given to `shipdeck log`) asks for.

@@ -6,6 +6,7 @@ use super::{CommitInfo, CompareRange, CompareView, RepoRow, RepoSpec, TagState, 
 use crate::domain::kernel::remote::Remote;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::repos::msg::ReposEffect;
 use chrono::{DateTime, Utc};
 
 /// One line of the "Pushing:" block: the compare URL over the push's range,
@@ -54,7 +55,7 @@ pub fn open_compare(model: &mut Model) -> Vec<Effect> {
         show_merges: false,
         selected: 0,
     });
-    vec![Effect::LoadCompare { generation, repo, spec, from, to }]
+    vec![Effect::Repos(ReposEffect::LoadCompare { generation, repo, spec, from, to })]
 }
 
 pub fn on_compare_loaded(
@@ -103,6 +104,7 @@ mod tests {
     use super::*;
     use crate::action::Action;
     use crate::domain::msg::Msg;
+    use crate::domain::repos::msg::ReposMsg;
     use crate::domain::update::update;
     #[test]
     fn compare_opens_loads_and_ignores_stale_answers() {
@@ -111,14 +113,22 @@ mod tests {
         scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
         m.view.focus = crate::domain::view::pane::Pane::Repos;
         let effects = update(&mut m, Msg::Action(Action::Activate));
-        let [Effect::LoadCompare { generation, from, to, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::Repos(ReposEffect::LoadCompare { generation, from, to, .. })] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!((from.as_str(), to.as_str()), ("2026.11.19", "b".repeat(40).as_str()));
         let generation = *generation;
-        update(&mut m, Msg::CompareLoaded { generation: generation - 1, result: Ok(vec![]), at: t0() });
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::CompareLoaded { generation: generation - 1, result: Ok(vec![]), at: t0() }),
+        );
         assert!(matches!(m.view.compare().unwrap().commits, Remote::Loading));
         let mut merge = commit("e");
         merge.merge = true;
-        update(&mut m, Msg::CompareLoaded { generation, result: Ok(vec![commit("d"), merge]), at: t0() });
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::CompareLoaded { generation, result: Ok(vec![commit("d"), merge]), at: t0() }),
+        );
         assert_eq!(m.view.compare().unwrap().visible().len(), 1, "merges hidden by default");
         update(&mut m, Msg::Action(Action::ToggleMerges));
         assert_eq!(m.view.compare().unwrap().visible().len(), 2);

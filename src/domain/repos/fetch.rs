@@ -7,6 +7,7 @@ use super::{RepoOp, TagRemote, conflict_in};
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::repos::msg::ReposEffect;
 use chrono::{DateTime, Utc};
 
 pub fn fetch(model: &mut Model) -> Vec<Effect> {
@@ -23,7 +24,7 @@ pub fn fetch(model: &mut Model) -> Vec<Effect> {
         note(model, "nothing to fetch: no repositories, or all are busy");
         return Vec::new();
     }
-    vec![Effect::FetchRepos { repos }]
+    vec![Effect::Repos(ReposEffect::Fetch { repos })]
 }
 
 /// A fetch's answer: what git said, and where the remote stands on the

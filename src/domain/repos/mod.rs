@@ -8,6 +8,7 @@ use serde::Serialize;
 
 mod compare;
 mod fetch;
+pub mod msg;
 mod note;
 mod scan;
 mod tag_push;

@@ -7,6 +7,7 @@ use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
 use crate::domain::release::tags;
+use crate::domain::repos::msg::ReposEffect;
 use crate::domain::rollout::Target;
 use chrono::{DateTime, Utc};
 
@@ -38,12 +39,12 @@ pub fn scan_all(model: &mut Model) -> Vec<Effect> {
     if repos.is_empty() {
         return Vec::new();
     }
-    vec![Effect::ScanRepos {
+    vec![Effect::Repos(ReposEffect::Scan {
         generation,
         repos,
         push_date: model.release.push_date,
         tag_format: model.release.tag_format.clone(),
-    }]
+    })]
 }
 
 pub fn on_scanned(
@@ -120,12 +121,12 @@ pub(super) fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
     let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
     row.scanning = true;
     row.scan_gen = generation;
-    vec![Effect::ScanRepos {
+    vec![Effect::Repos(ReposEffect::Scan {
         generation,
         repos: vec![(repo, row.spec.clone())],
         push_date: model.release.push_date,
         tag_format: model.release.tag_format.clone(),
-    }]
+    })]
 }
 
 #[cfg(test)]
@@ -133,18 +134,23 @@ mod tests {
     use super::super::testing::*;
     use super::*;
     use crate::domain::msg::Msg;
+    use crate::domain::repos::msg::ReposMsg;
+    use crate::domain::rollout::msg::RolloutMsg;
     use crate::domain::update::update;
     use crate::domain::{Heartbeat, Probe, ProbeState, VersionInfo};
     #[test]
     fn first_tick_scans_every_repo_once() {
         let mut m = model();
         let effects = update(&mut m, Msg::Tick(t0()));
-        let scans: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::ScanRepos { .. })).collect();
+        let scans: Vec<_> = effects.iter().filter(|e| matches!(e, Effect::Repos(ReposEffect::Scan { .. }))).collect();
         assert_eq!(scans.len(), 1);
-        let Effect::ScanRepos { repos, .. } = scans[0] else { unreachable!() };
+        let Effect::Repos(ReposEffect::Scan { repos, .. }) = scans[0] else { unreachable!() };
         assert_eq!(repos.len(), 2);
         let again = update(&mut m, Msg::Tick(t0() + chrono::Duration::seconds(1)));
-        assert!(!again.iter().any(|e| matches!(e, Effect::ScanRepos { .. })), "not rescanned every tick");
+        assert!(
+            !again.iter().any(|e| matches!(e, Effect::Repos(ReposEffect::Scan { .. }))),
+            "not rescanned every tick"
+        );
     }
 
     #[test]
@@ -152,7 +158,10 @@ mod tests {
         let mut m = model();
         update(&mut m, Msg::Tick(t0()));
         let current = m.repos.rows[0].scan_gen;
-        update(&mut m, Msg::RepoScanned { generation: current - 1, repo: 0, result: Err("old".into()), at: t0() });
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::Scanned { generation: current - 1, repo: 0, result: Err("old".into()), at: t0() }),
+        );
         assert!(matches!(m.repos.rows[0].status, Remote::Loading));
         scanned(&mut m, 0, status(&[("2026.11.19", "a")], "b"));
         assert!(m.repos.rows[0].status.value().is_some());
@@ -181,7 +190,7 @@ mod tests {
             at: t0(),
         };
         let generation = m.rollout.services[0].cells[1].as_ref().unwrap().in_flight.unwrap();
-        update(&mut m, Msg::Probed { generation, service: 0, env: 1, probe });
+        update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation, service: 0, env: 1, probe }));
         assert_eq!(m.rollout.progress(1).on_target, 1);
     }
 

@@ -9,6 +9,7 @@ use crate::domain::kernel::remote::Remote;
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::repos::msg::ReposEffect;
 use crate::domain::view::confirm::Confirm;
 use chrono::{DateTime, Utc};
 
@@ -125,7 +126,7 @@ pub fn create_tags(model: &mut Model, tags: Vec<TagProposal>) -> Vec<Effect> {
             list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
         }
     }
-    vec![Effect::CreateTags { tags: list, tagger: model.actor.name.clone(), message }]
+    vec![Effect::Repos(ReposEffect::CreateTags { tags: list, tagger: model.actor.name.clone(), message })]
 }
 
 /// Asks git to push these `(repo, tag)`.
@@ -137,7 +138,7 @@ pub fn push_tags(model: &mut Model, tags: Vec<(usize, String)>) -> Vec<Effect> {
             list.push((repo, row.spec.clone(), tag));
         }
     }
-    vec![Effect::PushTags { tags: list }]
+    vec![Effect::Repos(ReposEffect::PushTags { tags: list })]
 }
 
 pub fn confirm(model: &mut Model) -> Vec<Effect> {
@@ -216,6 +217,7 @@ mod tests {
     use super::*;
     use crate::action::Action;
     use crate::domain::msg::Msg;
+    use crate::domain::repos::msg::ReposMsg;
     use crate::domain::update::update;
     #[test]
     fn a_tagged_repository_is_never_proposed_again_whatever_its_branch_did() {
@@ -257,7 +259,9 @@ mod tests {
         assert!(m.view.confirm().is_none());
         update(&mut m, Msg::Action(Action::CreateTags));
         let effects = update(&mut m, Msg::Action(Action::Activate));
-        let [Effect::CreateTags { tags, tagger, message }] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::Repos(ReposEffect::CreateTags { tags, tagger, message })] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!(tags.len(), 1);
         assert_eq!(tags[0].2, "2026.11.26");
         assert_eq!(tags[0].3, "b".repeat(40));
@@ -265,10 +269,19 @@ mod tests {
         assert!(message.contains("AMO"));
         assert_eq!(m.repos.rows[0].op, Some(RepoOp::Tagging("2026.11.26".into())));
         let before = m.log.entries.len();
-        let effects =
-            update(&mut m, Msg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("b".repeat(40)), at: t0() });
+        let effects = update(
+            &mut m,
+            Msg::Repos(ReposMsg::TagCreated {
+                repo: 0,
+                tag: "2026.11.26".into(),
+                result: Ok("b".repeat(40)),
+                at: t0(),
+            }),
+        );
         // Saved to the journal, then the repository is scanned again.
-        let [Effect::Append(event), Effect::ScanRepos { .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        let [Effect::Append(event), Effect::Repos(ReposEffect::Scan { .. })] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
         assert_eq!(
             event.kind,
             crate::domain::journal::EventKind::TagCreated {
@@ -286,12 +299,21 @@ mod tests {
     fn a_refused_tag_is_reported_not_retried() {
         let mut m = model();
         let at = t0();
-        let effects =
-            update(&mut m, Msg::TagCreated { repo: 1, tag: "2026.11.26".into(), result: Err("tag exists".into()), at });
-        assert!(matches!(effects.as_slice(), [Effect::ScanRepos { .. }]), "only a rescan, no retry");
+        let effects = update(
+            &mut m,
+            Msg::Repos(ReposMsg::TagCreated {
+                repo: 1,
+                tag: "2026.11.26".into(),
+                result: Err("tag exists".into()),
+                at,
+            }),
+        );
+        assert!(matches!(effects.as_slice(), [Effect::Repos(ReposEffect::Scan { .. })]), "only a rescan, no retry");
         assert!(m.log.entries.back().unwrap().text.contains("not created: tag exists"));
-        let effects =
-            update(&mut m, Msg::TagPushed { repo: 1, tag: "2026.11.26".into(), result: Err("rejected".into()), at });
+        let effects = update(
+            &mut m,
+            Msg::Repos(ReposMsg::TagPushed { repo: 1, tag: "2026.11.26".into(), result: Err("rejected".into()), at }),
+        );
         assert!(effects.is_empty());
         assert_eq!(m.repos.rows[1].tag_remote, None);
         assert!(m.log.entries.back().unwrap().text.contains("push of 2026.11.26 failed: rejected"));
@@ -305,11 +327,14 @@ mod tests {
         scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
         let theirs = "e".repeat(40);
         let said = super::super::conflict_error("origin", "2026.11.26", Some(&theirs));
-        update(&mut m, Msg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(said), at: t0() });
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Err(said), at: t0() }),
+        );
         assert_eq!(m.repos.rows[0].tag_remote, Some(TagRemote::Conflict { remote_commit: Some(theirs) }));
         // A fetch that refused to take the remote's tag says the same.
         let said = format!("git fetch: {}", super::super::conflict_error("origin", "2026.11.26", None));
-        update(&mut m, Msg::Fetched { repo: 1, result: Err(said), at: t0() });
+        update(&mut m, Msg::Repos(ReposMsg::Fetched { repo: 1, result: Err(said), at: t0() }));
         assert_eq!(m.repos.rows[1].tag_remote, Some(TagRemote::Conflict { remote_commit: None }));
         // Neither is proposed again, and neither counts as pushed.
         update(&mut m, Msg::Action(Action::PushTags));

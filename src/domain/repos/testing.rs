@@ -4,6 +4,7 @@
 use super::{CommitInfo, RepoSpec, RepoStatus};
 use crate::domain::model::Model;
 use crate::domain::msg::Msg;
+use crate::domain::repos::msg::ReposMsg;
 use crate::domain::update::update;
 use crate::testkit;
 use chrono::{DateTime, TimeZone, Utc};
@@ -43,5 +44,5 @@ pub(super) fn model() -> Model {
 
 pub(super) fn scanned(m: &mut Model, repo: usize, s: RepoStatus) {
     let generation = m.repos.rows[repo].scan_gen;
-    update(m, Msg::RepoScanned { generation, repo, result: Ok(Box::new(s)), at: t0() });
+    update(m, Msg::Repos(ReposMsg::Scanned { generation, repo, result: Ok(Box::new(s)), at: t0() }));
 }

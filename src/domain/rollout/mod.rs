@@ -6,6 +6,7 @@ use crate::domain::rollout::probe::{Heartbeat, Probe, ProbeState, VersionInfo};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
+pub mod msg;
 mod outages;
 pub use outages::{OutageChange, OutageEvent, OutageMark, Outages};
 

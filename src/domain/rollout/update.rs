@@ -2,13 +2,15 @@
 //! answer changes. Narrow: they see the rollout alone and hand back what to
 //! save and say as an [`Outcome`].
 
+use super::msg::PollTarget;
 use super::probe::Probe;
 use super::{Observation, OutageChange, Rollout};
 use crate::domain::journal::EventKind;
 use crate::domain::kernel::remote::Remote;
 use crate::domain::log::LogKind;
-use crate::domain::msg::{Effect, PollTarget};
+use crate::domain::msg::Effect;
 use crate::domain::outcome::Outcome;
+use crate::domain::rollout::msg::RolloutEffect;
 use chrono::{DateTime, Utc};
 
 /// Whether the poll interval has passed since the last sweep.
@@ -34,7 +36,7 @@ pub fn sweep(rollout: &mut Rollout, generation: u64, now: DateTime<Utc>) -> Vec<
             targets.push(PollTarget { service: si, env: ei, endpoint: cell.endpoint.clone() });
         }
     }
-    if targets.is_empty() { Vec::new() } else { vec![Effect::Poll { generation, targets }] }
+    if targets.is_empty() { Vec::new() } else { vec![Effect::Rollout(RolloutEffect::Poll { generation, targets })] }
 }
 
 pub fn on_probe(rollout: &mut Rollout, generation: u64, service: usize, env: usize, probe: Probe) -> Outcome {
@@ -108,7 +110,9 @@ mod tests {
         let t = testkit::release().window.unwrap().start;
         let mut rollout = testkit::model(&["web"], t).rollout;
         let first = sweep(&mut rollout, 1, t);
-        assert!(matches!(&first[..], [Effect::Poll { generation: 1, targets }] if targets.len() == rollout.envs.len()));
+        assert!(
+            matches!(&first[..], [Effect::Rollout(RolloutEffect::Poll { generation: 1, targets })] if targets.len() == rollout.envs.len())
+        );
         on_probe(&mut rollout, 1, 0, 0, testkit::ok("2026.11.26", "abc", Heartbeat::Ok, t));
         sweep(&mut rollout, 2, t);
         let out = on_probe(&mut rollout, 2, 0, 0, testkit::ok("2026.12.01", "def", Heartbeat::Ok, t));

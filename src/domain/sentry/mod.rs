@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod msg;
 pub mod report;
 pub mod update;
 

@@ -9,6 +9,7 @@ use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
 use crate::domain::msg::Effect;
 use crate::domain::outcome::Outcome;
+use crate::domain::sentry::msg::SentryEffect;
 use chrono::{DateTime, Duration, Utc};
 
 /// A rate limit with no reset header is waited out this long.
@@ -44,7 +45,7 @@ pub fn due(s: &mut SentryState, facts: Facts) -> Vec<Effect> {
         return Vec::new();
     }
     s.generation += 1;
-    vec![Effect::FetchSentry { generation: s.generation, projects, push: facts.push, now }]
+    vec![Effect::Sentry(SentryEffect::Fetch { generation: s.generation, projects, push: facts.push, now })]
 }
 
 /// Asks every project now (the refresh key), unless a rate limit says wait.
@@ -142,6 +143,8 @@ mod tests {
     use super::*;
     use crate::domain::checklist::Verdict as Check;
     use crate::domain::checklist::eval::{ItemState, evaluate};
+    use crate::domain::rollout::msg::RolloutMsg;
+    use crate::domain::sentry::msg::SentryMsg;
     use crate::domain::{Heartbeat, Model, Msg, update};
     use crate::testkit;
 
@@ -181,7 +184,7 @@ mod tests {
     }
 
     fn fetches(effects: &[Effect]) -> usize {
-        effects.iter().filter(|e| matches!(e, Effect::FetchSentry { .. })).count()
+        effects.iter().filter(|e| matches!(e, Effect::Sentry(SentryEffect::Fetch { .. }))).count()
     }
 
     #[test]
@@ -192,7 +195,7 @@ mod tests {
         assert_eq!(fetches(&update(&mut m, Msg::Tick(now))), 0, "one request in flight");
         let reset = now + Duration::seconds(300);
         let limited = Err(SentryError::RateLimited { until: Some(reset) });
-        update(&mut m, Msg::SentryFetched { project: 0, result: limited, rate: None, at: now });
+        update(&mut m, Msg::Sentry(SentryMsg::Fetched { project: 0, result: limited, rate: None, at: now }));
         assert_eq!(fetches(&update(&mut m, Msg::Tick(now + Duration::seconds(120)))), 0, "not before the reset");
         assert_eq!(fetches(&update(&mut m, Msg::Action(crate::action::Action::Refresh))), 0, "refresh waits too");
         assert_eq!(fetches(&update(&mut m, Msg::Tick(reset))), 1, "asks again at the reset");
@@ -200,7 +203,7 @@ mod tests {
         // Few calls left: the next one waits for the reset, not the interval.
         let rate = RateLimit { remaining: Some(1), reset: Some(reset + Duration::seconds(600)), ..Default::default() };
         let data = fetched(&m, 1, 1);
-        update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: Some(rate), at: reset });
+        update(&mut m, Msg::Sentry(SentryMsg::Fetched { project: 0, result: Ok(data), rate: Some(rate), at: reset }));
         let due = m.sentry.as_ref().unwrap().projects[0].next_due.unwrap();
         assert_eq!(due, reset + Duration::seconds(600));
         assert!(m.log.entries.iter().any(|l| l.text.contains("Sentry web: rate limited")), "said once in the log");
@@ -211,7 +214,8 @@ mod tests {
         let mut m = model();
         let at = m.now;
         let data = fetched(&m, 2, 9);
-        let fx = update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data.clone()), rate: None, at });
+        let fx =
+            update(&mut m, Msg::Sentry(SentryMsg::Fetched { project: 0, result: Ok(data.clone()), rate: None, at }));
         let spikes: Vec<_> = fx
             .iter()
             .filter_map(|e| match e {
@@ -221,7 +225,7 @@ mod tests {
             .collect();
         assert!(matches!(&spikes[..], [EventKind::SentrySpike { since_push: 54, baseline: 12, .. }]), "{spikes:?}");
         assert!(m.log.entries.iter().any(|l| l.text == "Sentry: web errors 4.5x baseline since the push (54 vs 12)"));
-        let again = update(&mut m, Msg::SentryFetched { project: 0, result: Ok(data), rate: None, at });
+        let again = update(&mut m, Msg::Sentry(SentryMsg::Fetched { project: 0, result: Ok(data), rate: None, at }));
         assert!(again.iter().all(|e| !matches!(e, Effect::Append(_))), "logged once");
         let view = evaluate(&m);
         let item = view.find("sentry-no-new-errors").unwrap();
@@ -235,10 +239,10 @@ mod tests {
         let at = m.now;
         for s in 0..2 {
             let p = testkit::ok("2026.11.26", "abcdef1234", Heartbeat::Ok, at);
-            update(&mut m, Msg::Probed { generation: 0, service: s, env: 1, probe: p });
+            update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: s, env: 1, probe: p }));
         }
         let calm = fetched(&m, 2, 2);
-        update(&mut m, Msg::SentryFetched { project: 0, result: Ok(calm), rate: None, at });
+        update(&mut m, Msg::Sentry(SentryMsg::Fetched { project: 0, result: Ok(calm), rate: None, at }));
         update(&mut m, Msg::Tick(at));
         let judged = |m: &Model| {
             let v = evaluate(m);

@@ -5,6 +5,7 @@ use crate::cli::{CompareArgs, Global};
 use crate::config::Config;
 use crate::domain::Remote;
 use crate::domain::repos::CommitInfo;
+use crate::domain::repos::msg::ReposEffect;
 use crate::domain::repos::update as repo_update;
 use crate::domain::rollout::probe::short_sha;
 use crate::headless::Exit;
@@ -67,7 +68,13 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         show_merges: args.merges,
         selected: 0,
     });
-    let effect = crate::domain::Effect::LoadCompare { generation, repo: idx, spec: row.spec.clone(), from, to };
+    let effect = crate::domain::Effect::Repos(ReposEffect::LoadCompare {
+        generation,
+        repo: idx,
+        spec: row.spec.clone(),
+        from,
+        to,
+    });
     driver.settle(&mut model, vec![effect]).await;
     let view = model.view.compare().expect("set above");
     let commits: Vec<&CommitInfo> = match &view.commits {

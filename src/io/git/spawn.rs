@@ -3,7 +3,9 @@
 //! the runtime's threads; network work is bounded by the `[git] timeout`.
 
 use crate::domain::Msg;
+use crate::domain::notes::msg::NotesMsg;
 use crate::domain::repos::RepoSpec;
+use crate::domain::repos::msg::ReposMsg;
 use crate::io::task::{blocking, guarded};
 use chrono::{NaiveDate, Utc};
 use std::time::Duration;
@@ -21,7 +23,7 @@ pub fn scan(
         tokio::spawn(async move {
             let what = format!("{}: scan", spec.name);
             let result = blocking(&what, move || super::local::scan(&spec, push_date, &format).map(Box::new)).await;
-            let _ = tx.send(Msg::RepoScanned { generation, repo, result, at: Utc::now() });
+            let _ = tx.send(Msg::Repos(ReposMsg::Scanned { generation, repo, result, at: Utc::now() }));
         });
     }
 }
@@ -45,7 +47,7 @@ pub fn fetch(tx: &UnboundedSender<Msg>, repos: Vec<(usize, RepoSpec, Option<Stri
                 })
             })
             .await;
-            let _ = tx.send(Msg::Fetched { repo, result, at: Utc::now() });
+            let _ = tx.send(Msg::Repos(ReposMsg::Fetched { repo, result, at: Utc::now() }));
         });
     }
 }
@@ -66,7 +68,7 @@ pub fn create_tags(
                 super::local::create_tag(&spec, &t, &commit, &tagger, &message).map(|_| commit)
             })
             .await;
-            let _ = tx.send(Msg::TagCreated { repo, tag, result, at: Utc::now() });
+            let _ = tx.send(Msg::Repos(ReposMsg::TagCreated { repo, tag, result, at: Utc::now() }));
         });
     }
 }
@@ -77,7 +79,7 @@ pub fn push_tags(tx: &UnboundedSender<Msg>, tags: Vec<(usize, RepoSpec, String)>
         tokio::spawn(async move {
             let what = format!("{}: push of {tag}", spec.name);
             let result = guarded(&what, super::remote::push_tag_within(&spec, &tag, timeout)).await;
-            let _ = tx.send(Msg::TagPushed { repo, tag, result, at: Utc::now() });
+            let _ = tx.send(Msg::Repos(ReposMsg::TagPushed { repo, tag, result, at: Utc::now() }));
         });
     }
 }
@@ -87,7 +89,7 @@ pub fn compare(tx: &UnboundedSender<Msg>, generation: u64, spec: RepoSpec, from:
     tokio::spawn(async move {
         let what = format!("{}: compare {from}..{to}", spec.name);
         let result = blocking(&what, move || super::local::compare(&spec, &from, &to)).await;
-        let _ = tx.send(Msg::CompareLoaded { generation, result, at: Utc::now() });
+        let _ = tx.send(Msg::Repos(ReposMsg::CompareLoaded { generation, result, at: Utc::now() }));
     });
 }
 
@@ -95,6 +97,6 @@ pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>) {
     let tx = tx.clone();
     tokio::task::spawn_blocking(move || {
         let result = super::pick::resolve_pick(&sha, &repos).map_err(|e| e.to_string());
-        let _ = tx.send(Msg::PickResolved { result });
+        let _ = tx.send(Msg::Notes(NotesMsg::PickResolved { result }));
     });
 }

@@ -5,6 +5,7 @@
 use super::store::JournalStore;
 use crate::domain::Msg;
 use crate::domain::journal::Event;
+use crate::domain::journal::msg::JournalMsg;
 use chrono::Utc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -50,11 +51,11 @@ impl Writer {
 pub fn append(writer: Option<&Writer>, tx: &mpsc::UnboundedSender<Msg>, event: Event) {
     let msg = match writer {
         Some(w) if w.append(event) => return,
-        Some(_) => Msg::JournalFailed {
+        Some(_) => Msg::Journal(JournalMsg::Failed {
             error: "journal: the writer has stopped; the event was NOT saved".to_string(),
             at: Utc::now(),
-        },
-        None => Msg::Journaled,
+        }),
+        None => Msg::Journal(JournalMsg::Written),
     };
     let _ = tx.send(msg);
 }
@@ -70,9 +71,11 @@ async fn write_all(store: JournalStore, mut rx: mpsc::UnboundedReceiver<Write>, 
         };
         let store = store.clone();
         let msg = match tokio::task::spawn_blocking(move || store.append(&event)).await {
-            Ok(Ok(())) => Msg::Journaled,
-            Ok(Err(e)) => Msg::JournalFailed { error: e.to_string(), at: Utc::now() },
-            Err(e) => Msg::JournalFailed { error: format!("journal: internal error: {e}"), at: Utc::now() },
+            Ok(Ok(())) => Msg::Journal(JournalMsg::Written),
+            Ok(Err(e)) => Msg::Journal(JournalMsg::Failed { error: e.to_string(), at: Utc::now() }),
+            Err(e) => {
+                Msg::Journal(JournalMsg::Failed { error: format!("journal: internal error: {e}"), at: Utc::now() })
+            }
         };
         let _ = tx.send(msg);
     }

@@ -26,7 +26,7 @@
 //! The client and its settings are in `client`, one project's fetch in
 //! `fetch`; below it the series, the issue searches and the project list,
 //! each a request through `request`, and the answers' parsers. `spawn`
-//! carries out `Effect::FetchSentry`.
+//! carries out `SentryEffect::Fetch`.
 
 mod client;
 mod fetch;

@@ -1,9 +1,10 @@
-//! `Effect::FetchSentry` as one task asking about one project after another:
+//! `SentryEffect::Fetch` as one task asking about one project after another:
 //! Sentry counts concurrent requests against the organization.
 
 use super::client::SentryClient;
 use crate::domain::Msg;
 use crate::domain::sentry::SentryError;
+use crate::domain::sentry::msg::SentryMsg;
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -29,7 +30,7 @@ pub fn fetch(
                     .unwrap_or_else(|_| (Err(SentryError::Network("internal error".into())), None)),
                 None => (Err(SentryError::NoToken("Sentry is not set up".into())), None),
             };
-            if tx.send(Msg::SentryFetched { project, result, rate, at: Utc::now() }).is_err() {
+            if tx.send(Msg::Sentry(SentryMsg::Fetched { project, result, rate, at: Utc::now() })).is_err() {
                 return;
             }
         }
