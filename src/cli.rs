@@ -1,6 +1,6 @@
 //! Every subcommand and the global flags.
 
-use crate::domain::kernel::actor::Role;
+use crate::domain::kernel::actor::{Role, UnknownRole};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -218,8 +218,8 @@ pub enum FlagError {
     #[error("`{0}` is not a date like 2026-11-26")]
     Date(String),
     /// The role's own words for a name it does not know.
-    #[error("{0}")]
-    Role(String),
+    #[error(transparent)]
+    Role(UnknownRole),
     #[error("`{0}` is not a number")]
     NotANumber(String),
     #[error("speed {0} is not between 0.1 and 1000")]

@@ -51,11 +51,15 @@ impl Ctx<'_> {
                 if text.is_empty() {
                     return Err(self.err(&it.text, &format!("{key}.text"), "must not be empty".into()));
                 }
-                let role =
-                    it.role.get_ref().parse::<Role>().map_err(|m| self.err(&it.role, &format!("{key}.role"), m))?;
+                let role = it
+                    .role
+                    .get_ref()
+                    .parse::<Role>()
+                    .map_err(|e| self.err(&it.role, &format!("{key}.role"), e.to_string()))?;
                 let auto = match &it.auto {
                     Some(a) => {
-                        let rule = AutoRule::parse(a.get_ref()).map_err(|m| self.err(a, &format!("{key}.auto"), m))?;
+                        let rule = AutoRule::parse(a.get_ref())
+                            .map_err(|e| self.err(a, &format!("{key}.auto"), e.to_string()))?;
                         if let AutoRule::OnTarget(env) = &rule
                             && !envs.contains(env)
                         {
@@ -157,13 +161,7 @@ impl Ctx<'_> {
             };
             overrides.push((action.clone(), list));
         }
-        Keymap::with_overrides(&overrides).map_err(|e| {
-            let action = e.action_name().map(str::to_string).unwrap_or_else(|| {
-                // BadKey messages start with the action name in backticks.
-                e.to_string().split('`').nth(1).unwrap_or_default().to_string()
-            });
-            self.keys_err(&action, e.to_string())
-        })
+        Keymap::with_overrides(&overrides).map_err(|e| self.keys_err(e.action_name(), e.to_string()))
     }
 
     pub(super) fn keys_err(&self, action: &str, message: String) -> ConfigError {

@@ -17,13 +17,13 @@ impl Ctx<'_> {
         })?;
         let tag_format = match &r.tag_format {
             Some(f) => {
-                validate_tag_format(f.get_ref()).map_err(|m| self.err(f, "release.tag_format", m))?;
+                validate_tag_format(f.get_ref()).map_err(|e| self.err(f, "release.tag_format", e.to_string()))?;
                 f.get_ref().clone()
             }
             None => DEFAULT_TAG_FORMAT.to_string(),
         };
         let window = match &r.window {
-            Some(w) => Some(parse_window(w.get_ref()).map_err(|m| self.err(w, "release.window", m))?),
+            Some(w) => Some(parse_window(w.get_ref()).map_err(|e| self.err(w, "release.window", e.to_string()))?),
             None => None,
         };
 
@@ -135,7 +135,7 @@ impl Ctx<'_> {
         };
         let keymap = self.keymap(raw.keys.as_ref())?;
         let user_role = match &raw.user.role {
-            Some(r) => Some(r.get_ref().parse::<Role>().map_err(|m| self.err(r, "user.role", m))?),
+            Some(r) => Some(r.get_ref().parse::<Role>().map_err(|e| self.err(r, "user.role", e.to_string()))?),
             None => None,
         };
 

@@ -6,7 +6,7 @@
 //! needs its tag, so `t` and `P` have work to do.
 
 use crate::config::DEFAULT_TAG_FORMAT;
-use crate::domain::release::format_tag;
+use crate::domain::release::{TagFormatError, format_tag};
 use chrono::{Duration, NaiveDate};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,8 +22,8 @@ pub enum DemoRepoError {
     #[error("{0}")]
     Files(#[from] std::io::Error),
     /// The built-in tag format could not name a past push.
-    #[error("{0}")]
-    Tag(String),
+    #[error(transparent)]
+    Tag(TagFormatError),
 }
 
 pub struct DemoRepo {

@@ -30,9 +30,9 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let push_date = global.push_date.unwrap_or(now_local.date());
     let new_tag = match &global.target {
         Some(t) => t.clone(),
-        None => format_tag(push_date, DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?,
+        None => format_tag(push_date, DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?,
     };
-    let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e))?;
+    let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?;
     let fleet = tokio::select! {
         which = interrupts.recv() => return Err(stopped(which).into()),
         fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed) => fleet?,

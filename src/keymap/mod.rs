@@ -34,10 +34,10 @@ impl KeyChord {
     }
 
     /// Parses "q", "G", "ctrl-c", "alt-enter", "shift-tab", "pgdn", "f5", "space".
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, ChordError> {
         let s = s.trim();
         if s.is_empty() {
-            return Err("empty key".into());
+            return Err(ChordError::Empty);
         }
         let mut mods = KeyModifiers::NONE;
         let mut rest = s;
@@ -77,9 +77,9 @@ impl KeyChord {
             "pgup" | "pageup" => KeyCode::PageUp,
             "pgdn" | "pagedown" => KeyCode::PageDown,
             f if f.starts_with('f') && f.len() > 1 && f[1..].chars().all(|c| c.is_ascii_digit()) => {
-                let n: u8 = f[1..].parse().map_err(|_| format!("unknown key `{s}`"))?;
+                let n: u8 = f[1..].parse().map_err(|_| ChordError::NoSuchF(s.to_string()))?;
                 if !(1..=24).contains(&n) {
-                    return Err(format!("unknown key `{s}`"));
+                    return Err(ChordError::NoSuchF(s.to_string()));
                 }
                 KeyCode::F(n)
             }
@@ -90,7 +90,7 @@ impl KeyChord {
                         let c = if mods.contains(KeyModifiers::SHIFT) { c.to_ascii_uppercase() } else { c };
                         KeyCode::Char(c)
                     }
-                    _ => return Err(format!("unknown key `{s}` (try \"q\", \"ctrl-r\", \"f5\", \"pgdn\")")),
+                    _ => return Err(ChordError::Unknown(s.to_string())),
                 }
             }
         };
@@ -133,12 +133,25 @@ impl fmt::Display for KeyChord {
     }
 }
 
+/// A key as written that names no chord; each holds it trimmed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChordError {
+    #[error("empty key")]
+    Empty,
+    /// `f` and a number, but no function key a terminal sends (f1 to f24).
+    #[error("unknown key `{0}`")]
+    NoSuchF(String),
+    #[error("unknown key `{0}` (try \"q\", \"ctrl-r\", \"f5\", \"pgdn\")")]
+    Unknown(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
     #[error("unknown action `{0}` (actions: {list})", list = action_list())]
     UnknownAction(String),
-    #[error("{0}")]
-    BadKey(String),
+    /// `action` is the one the key was given to.
+    #[error("`{action}`: {chord}")]
+    BadKey { action: &'static str, chord: ChordError },
     #[error("key `{key}` is bound to both `{first}` and `{second}`")]
     Conflict { key: String, first: &'static str, second: &'static str },
     #[error("`quit` needs at least one key")]
@@ -147,12 +160,12 @@ pub enum KeymapError {
 
 impl KeymapError {
     /// The `[keys]` entry the error is about, for locating it in the file.
-    pub fn action_name(&self) -> Option<&str> {
+    pub fn action_name(&self) -> &str {
         match self {
-            KeymapError::UnknownAction(a) => Some(a),
-            KeymapError::Conflict { second, .. } => Some(second),
-            KeymapError::NoQuit => Some("quit"),
-            KeymapError::BadKey(_) => None,
+            KeymapError::UnknownAction(a) => a,
+            KeymapError::Conflict { second, .. } => second,
+            KeymapError::NoQuit => "quit",
+            KeymapError::BadKey { action, .. } => action,
         }
     }
 }
@@ -197,7 +210,7 @@ impl Keymap {
         for (action, keys) in order {
             let mut chords = Vec::new();
             for k in keys {
-                let chord = KeyChord::parse(k).map_err(|e| KeymapError::BadKey(format!("`{}`: {e}", action.name())))?;
+                let chord = KeyChord::parse(k).map_err(|chord| KeymapError::BadKey { action: action.name(), chord })?;
                 if chords.contains(&chord) {
                     continue;
                 }
@@ -281,6 +294,17 @@ mod tests {
         assert_eq!(err, KeymapError::NoQuit);
         let err = Keymap::with_overrides(&[("quit".into(), vec!["ctrl-hyper-x".into()])]).unwrap_err();
         assert!(err.to_string().contains("unknown key"), "{err}");
+        assert_eq!(err.action_name(), "quit");
+    }
+
+    #[test]
+    fn chord_errors_read_as_written() {
+        let text = |s: &str| KeyChord::parse(s).unwrap_err().to_string();
+        assert_eq!(text(" "), "empty key");
+        assert_eq!(text("f99"), "unknown key `f99`");
+        assert_eq!(text(" ctrl-xy "), r#"unknown key `ctrl-xy` (try "q", "ctrl-r", "f5", "pgdn")"#);
+        let err = Keymap::with_overrides(&[("refresh".into(), vec!["f0".into()])]).unwrap_err();
+        assert_eq!(err.to_string(), "`refresh`: unknown key `f0`");
     }
 
     #[test]

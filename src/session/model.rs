@@ -16,7 +16,7 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
     let target_tag = global
         .target
         .clone()
-        .unwrap_or_else(|| format_tag(push_date, &config.release.tag_format).unwrap_or_else(|e| e));
+        .unwrap_or_else(|| format_tag(push_date, &config.release.tag_format).unwrap_or_else(|e| e.to_string()));
     let window = config.release.window.map(|(start, end)| Window {
         start_local: start,
         end_local: end,

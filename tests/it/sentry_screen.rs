@@ -366,7 +366,7 @@ proptest! {
         );
         match parse_timeseries(body.as_bytes(), window()) {
             Ok((series, interval)) => shown_and_reported(series, interval, StatsEndpoint::Timeseries),
-            Err(message) => prop_assert!(!message.is_empty()),
+            Err(message) => prop_assert!(!message.to_string().is_empty()),
         }
     }
 
@@ -378,7 +378,7 @@ proptest! {
         let body = format!(r#"{{"data":[{}]}}"#, data.join(","));
         match parse_stats(body.as_bytes(), window()) {
             Ok((series, interval)) => shown_and_reported(series, interval, StatsEndpoint::EventsStats),
-            Err(message) => prop_assert!(!message.is_empty()),
+            Err(message) => prop_assert!(!message.to_string().is_empty()),
         }
     }
 

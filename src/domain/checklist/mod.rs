@@ -46,7 +46,7 @@ impl AutoRule {
     pub const NAMES: &'static str =
         "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm";
 
-    pub fn parse(s: &str) -> Result<AutoRule, String> {
+    pub fn parse(s: &str) -> Result<AutoRule, UnknownAutoRule> {
         match s.trim() {
             "security_in_sync" => Ok(AutoRule::SecurityInSync),
             "tags_exist" => Ok(AutoRule::TagsExist),
@@ -55,7 +55,7 @@ impl AutoRule {
             "sentry_calm" => Ok(AutoRule::SentryCalm),
             other => match other.strip_prefix("on_target:") {
                 Some(env) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
-                _ => Err(format!("`{other}` is not an auto rule (one of {})", AutoRule::NAMES)),
+                _ => Err(UnknownAutoRule(other.to_string())),
             },
         }
     }
@@ -71,6 +71,11 @@ impl AutoRule {
         }
     }
 }
+
+/// An `auto` value that names no rule; `0` is the value as read (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an auto rule (one of {names})", names = AutoRule::NAMES)]
+pub struct UnknownAutoRule(pub String);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemSpec {
@@ -364,8 +369,12 @@ mod tests {
         ] {
             assert_eq!(AutoRule::parse(&r.name()), Ok(r));
         }
-        assert!(AutoRule::parse("on_target:").unwrap_err().contains("not an auto rule"));
-        assert!(AutoRule::parse("sentry").unwrap_err().contains("tags_exist"));
+        assert!(AutoRule::parse("on_target:").unwrap_err().to_string().contains("not an auto rule"));
+        assert!(AutoRule::parse("sentry").unwrap_err().to_string().contains("tags_exist"));
+        assert_eq!(
+            AutoRule::parse(" sentry ").unwrap_err().to_string(),
+            format!("`sentry` is not an auto rule (one of {})", AutoRule::NAMES)
+        );
     }
 
     #[test]

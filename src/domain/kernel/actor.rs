@@ -23,15 +23,21 @@ impl Role {
     }
 }
 
+/// A role name that is none of the four; `0` is the name as read (trimmed,
+/// lower case).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a role (rm, qa, ops or dev)")]
+pub struct UnknownRole(pub String);
+
 impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, UnknownRole> {
         match s.trim().to_ascii_lowercase().as_str() {
             "rm" => Ok(Role::Rm),
             "qa" => Ok(Role::Qa),
             "ops" => Ok(Role::Ops),
             "dev" => Ok(Role::Dev),
-            other => Err(format!("`{other}` is not a role (rm, qa, ops or dev)")),
+            other => Err(UnknownRole(other.to_string())),
         }
     }
 }
@@ -41,4 +47,15 @@ impl std::str::FromStr for Role {
 pub struct Actor {
     pub name: String,
     pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_role_is_named_as_read() {
+        assert_eq!(" QA ".parse::<Role>(), Ok(Role::Qa));
+        assert_eq!(" Boss ".parse::<Role>().unwrap_err().to_string(), "`boss` is not a role (rm, qa, ops or dev)");
+    }
 }

@@ -80,26 +80,51 @@ pub fn next_push_date(today: NaiveDate, push_day: Weekday) -> NaiveDate {
     today + Duration::days(i64::from(ahead))
 }
 
+/// A push-tag scheme that cannot name a push. The config places it at its
+/// key, so each says only what is wrong with the format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagFormatError {
+    #[error("tag format is empty")]
+    Empty,
+    #[error("`{format}` is not a valid strftime format")]
+    NotStrftime { format: String },
+    /// `tag` is what the format makes of a sample date.
+    #[error("`{format}` makes `{tag}`, which is not a valid git tag name")]
+    NotAGitTag { format: String, tag: String },
+}
+
+/// A maintenance window that cannot be read, placed at its key by the config.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    #[error("`{text}` is not a window like \"15:00-17:00\"")]
+    NoDash { text: String },
+    /// `text` is one end of the window, trimmed.
+    #[error("`{text}` is not a time like 15:00")]
+    NotATime { text: String },
+    #[error("window `{text}` ends before it starts")]
+    Backwards { text: String },
+}
+
 /// Checks a strftime format once, so formatting later cannot fail.
-pub fn validate_tag_format(format: &str) -> Result<(), String> {
+pub fn validate_tag_format(format: &str) -> Result<(), TagFormatError> {
     if format.trim().is_empty() {
-        return Err("tag format is empty".into());
+        return Err(TagFormatError::Empty);
     }
     if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
-        return Err(format!("`{format}` is not a valid strftime format"));
+        return Err(TagFormatError::NotStrftime { format: format.to_string() });
     }
     let sample = NaiveDate::from_ymd_opt(2026, 11, 26).expect("valid date");
     let tag = format_tag(sample, format)?;
     if tag.chars().any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c)) {
-        return Err(format!("`{format}` makes `{tag}`, which is not a valid git tag name"));
+        return Err(TagFormatError::NotAGitTag { format: format.to_string(), tag });
     }
     Ok(())
 }
 
-pub fn format_tag(date: NaiveDate, format: &str) -> Result<String, String> {
+pub fn format_tag(date: NaiveDate, format: &str) -> Result<String, TagFormatError> {
     let mut out = String::new();
     write!(out, "{}", date.format_with_items(StrftimeItems::new(format)))
-        .map_err(|_| format!("`{format}` is not a valid strftime format"))?;
+        .map_err(|_| TagFormatError::NotStrftime { format: format.to_string() })?;
     Ok(out)
 }
 
@@ -108,17 +133,16 @@ pub fn parse_weekday(s: &str) -> Option<Weekday> {
 }
 
 /// "15:00-17:00" (an en dash is accepted too). The end may not precede the start.
-pub fn parse_window(s: &str) -> Result<(NaiveTime, NaiveTime), String> {
-    let (a, b) = s
-        .split_once('-')
-        .or_else(|| s.split_once('–'))
-        .ok_or_else(|| format!("`{s}` is not a window like \"15:00-17:00\""))?;
+pub fn parse_window(s: &str) -> Result<(NaiveTime, NaiveTime), WindowError> {
+    let (a, b) =
+        s.split_once('-').or_else(|| s.split_once('–')).ok_or_else(|| WindowError::NoDash { text: s.to_string() })?;
     let parse = |t: &str| {
-        NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| format!("`{}` is not a time like 15:00", t.trim()))
+        let t = t.trim();
+        NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| WindowError::NotATime { text: t.to_string() })
     };
     let (start, end) = (parse(a)?, parse(b)?);
     if end <= start {
-        return Err(format!("window `{s}` ends before it starts"));
+        return Err(WindowError::Backwards { text: s.to_string() });
     }
     Ok((start, end))
 }
@@ -146,6 +170,10 @@ mod tests {
         assert!(validate_tag_format("%Y %m").is_err());
         assert!(validate_tag_format("%Q").is_err());
         assert!(validate_tag_format("").is_err());
+        let text = |f: &str| validate_tag_format(f).unwrap_err().to_string();
+        assert_eq!(text(" "), "tag format is empty");
+        assert_eq!(text("%Q"), "`%Q` is not a valid strftime format");
+        assert_eq!(text("%Y %m"), "`%Y %m` makes `2026 11`, which is not a valid git tag name");
     }
 
     #[test]
@@ -154,6 +182,10 @@ mod tests {
         assert_eq!((a.to_string(), b.to_string()), ("15:00:00".into(), "17:00:00".into()));
         assert!(parse_window("17:00-15:00").is_err());
         assert!(parse_window("3pm").is_err());
+        let text = |w: &str| parse_window(w).unwrap_err().to_string();
+        assert_eq!(text("3pm"), r#"`3pm` is not a window like "15:00-17:00""#);
+        assert_eq!(text("15:00 – 5pm"), "`5pm` is not a time like 15:00");
+        assert_eq!(text("17:00-15:00"), "window `17:00-15:00` ends before it starts");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! issue list read.
 
 use super::client::SentryClient;
-use super::parse::bucket_count;
+use super::parse::{ParseError, bucket_count};
 use super::request::{Fail, Scoped};
 use crate::domain::sentry::{NewIssue, RateLimit, SentryError};
 use crate::io::sanitize::clean_max;
@@ -49,7 +49,8 @@ impl SentryClient {
                 },
                 Err(f) => return Err(self.scoped(f, &what)),
                 Ok(body) => {
-                    return parse_issues(&body).map_err(|message| Scoped::Failed(SentryError::Bad { what, message }));
+                    return parse_issues(&body)
+                        .map_err(|e| Scoped::Failed(SentryError::Bad { what, message: e.to_string() }));
                 }
             }
         }
@@ -95,9 +96,9 @@ fn unknown_in_search(detail: &str) -> Option<Unknown> {
 
 /// The issue list; titles and ids are untrusted text. An issue whose
 /// `issueCategory` is not `error` is left out.
-pub fn parse_issues(body: &[u8]) -> Result<Vec<NewIssue>, String> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| format!("not JSON ({e})"))?;
-    let list = v.as_array().ok_or("not a JSON array")?;
+pub fn parse_issues(body: &[u8]) -> Result<Vec<NewIssue>, ParseError> {
+    let v: Value = serde_json::from_slice(body).map_err(ParseError::NotJson)?;
+    let list = v.as_array().ok_or(ParseError::NotAnArray)?;
     let text = |i: &Value, k: &str, max: usize| i.get(k).and_then(Value::as_str).map(|s| clean_max(s, max));
     let time = |i: &Value, k: &str| i.get(k).and_then(Value::as_str)?.parse::<DateTime<Utc>>().ok();
     Ok(list
@@ -141,6 +142,8 @@ mod tests {
         assert_eq!(i[0].regressed_at, None);
         assert_eq!(i[1].regressed_at, "2026-11-26T15:07:00Z".parse().ok());
         assert_eq!(i[1].last_seen, "2026-11-26T15:09:00Z".parse().ok());
+        assert_eq!(parse_issues(b"{}").unwrap_err().to_string(), "not a JSON array");
+        assert!(parse_issues(b"[").unwrap_err().to_string().starts_with("not JSON ("));
     }
 
     #[test]

@@ -41,4 +41,4 @@ pub mod spawn;
 pub use client::{Secret, SentryClient};
 pub use headers::parse_rate_limit;
 pub use issues::parse_issues;
-pub use parse::{parse_stats, parse_timeseries};
+pub use parse::{ParseError, parse_stats, parse_timeseries};

@@ -63,7 +63,7 @@ impl SentryClient {
             Err(f) => return Err(self.scoped(f, &what)),
         };
         let (buckets, interval) =
-            parse_timeseries(&body, window).map_err(|message| SentryError::Bad { what, message })?;
+            parse_timeseries(&body, window).map_err(|e| SentryError::Bad { what, message: e.to_string() })?;
         Ok((buckets, interval, StatsEndpoint::Timeseries))
     }
 
@@ -87,7 +87,8 @@ impl SentryClient {
         let what = format!("events-stats for {slug}");
         let path = format!("/api/0/organizations/{}/events-stats/", self.org);
         let body = self.get(&path, &q, &what, rate).await.map_err(|f| self.scoped(f, &what))?;
-        let (buckets, interval) = parse_stats(&body, window).map_err(|message| SentryError::Bad { what, message })?;
+        let (buckets, interval) =
+            parse_stats(&body, window).map_err(|e| SentryError::Bad { what, message: e.to_string() })?;
         Ok((buckets, interval, StatsEndpoint::EventsStats))
     }
 
