@@ -14,11 +14,12 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use shipdeck::domain::journal::{Event, EventActor, EventKind};
 use shipdeck::domain::kernel::actor::Role;
+use shipdeck::domain::sentry::analysis::series_start;
 use shipdeck::domain::sentry::msg::SentryMsg;
 use shipdeck::domain::sentry::report::SentryReport;
 use shipdeck::domain::sentry::{
     BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
-    SentryState, StatsEndpoint, series_start,
+    SentryState, StatsEndpoint,
 };
 use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Model, Msg, update};

@@ -28,7 +28,7 @@ pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
 
 fn sentry_calm(model: &Model) -> Judged {
     use crate::domain::sentry::CALM_FOR_MINUTES;
-    use crate::domain::sentry::Verdict as V;
+    use crate::domain::sentry::analysis::Verdict as V;
     use crate::domain::sentry::report::analyses;
     let Some(s) = &model.sentry else {
         return Judged::ByHand("Sentry is not configured".into());

@@ -3,7 +3,8 @@
 //! push against its baseline, the verdict, the new issues and the
 //! regressions. `null` when no `[sentry]` is configured.
 
-use super::{Analysis, NewIssue, StatsEndpoint, analyse};
+use super::analysis::{Analysis, analyse};
+use super::{NewIssue, StatsEndpoint};
 use crate::domain::model::Model;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

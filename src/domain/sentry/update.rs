@@ -4,7 +4,8 @@
 //! shows no new errors" item is judged from. Narrow: these see the Sentry
 //! state and the [`Facts`] they need, and hand back an [`Outcome`].
 
-use super::{Fetched, RateLimit, SentryError, SentryState, Verdict, analyse};
+use super::analysis::{Verdict, analyse};
+use super::{Fetched, RateLimit, SentryError, SentryState};
 use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
 use crate::domain::msg::Effect;

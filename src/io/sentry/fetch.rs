@@ -3,7 +3,8 @@
 
 use super::client::SentryClient;
 use super::request::Scoped;
-use crate::domain::sentry::{Fetched, RateLimit, SentryError, series_start};
+use crate::domain::sentry::analysis::series_start;
+use crate::domain::sentry::{Fetched, RateLimit, SentryError};
 use chrono::{DateTime, SecondsFormat, Utc};
 
 impl SentryClient {

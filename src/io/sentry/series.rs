@@ -4,9 +4,8 @@
 use super::client::{SentryClient, WeekAgo};
 use super::parse::{parse_stats, parse_timeseries, stamp};
 use super::request::{Fail, Scoped};
-use crate::domain::sentry::{
-    BUCKET_SECS, Bucket, RateLimit, SentryError, StatsEndpoint, week_ago_needed, week_ago_window,
-};
+use crate::domain::sentry::analysis::{week_ago_needed, week_ago_window};
+use crate::domain::sentry::{BUCKET_SECS, Bucket, RateLimit, SentryError, StatsEndpoint};
 use chrono::{DateTime, Utc};
 use std::sync::atomic::Ordering;
 

@@ -7,8 +7,9 @@
 //! limit) say what happened and when the next try is.
 
 use crate::domain::Model;
+use crate::domain::sentry::analysis::{Analysis, Verdict};
 use crate::domain::sentry::report::{analyses, push_start};
-use crate::domain::sentry::{Analysis, NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint, Verdict};
+use crate::domain::sentry::{NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint};
 use crate::domain::view::pane::Pane;
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit, pane_block};
