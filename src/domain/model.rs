@@ -188,6 +188,9 @@ impl Model {
                 Act::Record { kind, at, observed } => effects.push(self.record(kind, at, observed)),
                 Act::Log { at, kind, text } => self.push_log(at, kind, text),
                 Act::Flash { text, error } => self.flash(text, error),
+                Act::Confirm(dialog) => self.view.open_confirm(dialog),
+                Act::Prompt(prompt) => self.view.open_prompt(prompt),
+                Act::ClosePrompt => self.view.close_prompt(),
                 Act::Effect(e) => effects.push(e),
             }
         }

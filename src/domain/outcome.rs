@@ -1,5 +1,6 @@
 //! What a narrow handler wants done beyond its own state, as data: events
-//! to save and show, log lines, a footer message, requests to the outside.
+//! to save and show, log lines, a footer message, a dialog or prompt to
+//! open, requests to the outside.
 //! The handler sees only its feature's state; the root carries the outcome
 //! out in order (`Model::carry_out`), so the journal, the log and the footer
 //! have one writer.
@@ -7,6 +8,8 @@
 use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
 use crate::domain::msg::Effect;
+use crate::domain::view::confirm::Confirm;
+use crate::domain::view::prompt::Prompt;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +30,12 @@ pub enum Act {
         text: String,
         error: bool,
     },
+    /// Ask before doing something deliberate.
+    Confirm(Confirm),
+    /// Ask for a line of text.
+    Prompt(Prompt),
+    /// The open prompt is answered.
+    ClosePrompt,
     Effect(Effect),
 }
 
@@ -49,7 +58,25 @@ impl Outcome {
         self.acts.push(Act::Flash { text: text.into(), error });
     }
 
+    pub fn confirm(&mut self, dialog: Confirm) {
+        self.acts.push(Act::Confirm(dialog));
+    }
+
+    pub fn prompt(&mut self, prompt: Prompt) {
+        self.acts.push(Act::Prompt(prompt));
+    }
+
+    pub fn close_prompt(&mut self) {
+        self.acts.push(Act::ClosePrompt);
+    }
+
     pub fn effect(&mut self, effect: Effect) {
         self.acts.push(Act::Effect(effect));
+    }
+}
+
+impl From<Act> for Outcome {
+    fn from(act: Act) -> Self {
+        Outcome { acts: vec![act] }
     }
 }

@@ -21,8 +21,10 @@ use crate::domain::view::update::{self as view, PAGE, step};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(model, msg);
-    if model.milestones.enabled {
-        effects.extend(crate::domain::milestones::check::due(model));
+    if model.milestones.enabled
+        && let Some(now) = crate::domain::milestones::check::true_now(model)
+    {
+        effects.extend(crate::domain::milestones::check::due(&mut model.milestones, now));
     }
     effects
 }
@@ -30,8 +32,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
-        Msg::Edit(edit) => checklist::on_edit(model, edit),
-        Msg::Compose(text) => crate::domain::notes::compose::send(model, &text),
+        Msg::Edit(edit) => view::on_edit(model, edit),
+        Msg::Compose(text) => {
+            let outcome = crate::domain::notes::compose::send(model, &text);
+            model.carry_out(outcome)
+        }
         Msg::Composing(on) => {
             model.view.set_composing(on);
             if on {
@@ -39,7 +44,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Notes(m) => crate::domain::notes::compose::on_msg(model, m),
+        Msg::Notes(m) => {
+            let outcome = crate::domain::notes::compose::on_msg(model, m);
+            model.carry_out(outcome)
+        }
         Msg::NotifyFailed { error, at } => {
             model.push_log(at, LogKind::Error, format!("{error}; the milestone is in the journal"));
             model.flash(error, true);
@@ -93,7 +101,10 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
             model.view.open_confirm(dialog);
             repos::confirm(model)
         }
-        Some(dialog) => checklist::confirm(model, dialog),
+        Some(dialog) => {
+            let outcome = checklist::confirm(model, dialog);
+            model.carry_out(outcome)
+        }
         None => Vec::new(),
     }
 }
@@ -174,12 +185,19 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Activate if model.view.focus == Pane::Log => model.view.set_composing(true),
         Action::Activate | Action::ToggleTick if model.view.focus == Pane::Checklist => {
-            return checklist::toggle(model);
+            let outcome = checklist::toggle(model);
+            return model.carry_out(outcome);
         }
         Action::Activate | Action::ToggleTick => {}
-        Action::Waive if model.view.focus == Pane::Checklist => checklist::waive(model),
+        Action::Waive if model.view.focus == Pane::Checklist => {
+            let outcome = checklist::waive(model);
+            return model.carry_out(outcome);
+        }
         Action::Waive => model.flash("waive works on the checklist: focus it first", true),
-        Action::MarkPush => checklist::mark_push(model),
+        Action::MarkPush => {
+            let outcome = checklist::mark_push(model);
+            return model.carry_out(outcome);
+        }
         Action::ExportNotes => {
             let markdown = crate::domain::notes::render::markdown(model, model.tz);
             return vec![Effect::Notes(NotesEffect::Export { markdown, push_date: model.release.push_date })];

@@ -1,13 +1,15 @@
 //! What the checklist keys do: tick and untick (with a confirmation for
 //! another role's item and for taking back a sign-off), waive with a typed
 //! reason, and mark the push started / finished. Every change is an event.
+//! Narrow: each reads the model and answers with an [`Outcome`] (events to
+//! record, a dialog, a prompt, a footer message); none writes anything.
 
 use super::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
 use crate::domain::kernel::duration::human;
-use crate::domain::kernel::input::{Edit, LineInput};
+use crate::domain::kernel::input::LineInput;
 use crate::domain::model::Model;
-use crate::domain::msg::Effect;
+use crate::domain::outcome::{Act, Outcome};
 use crate::domain::view::confirm::Confirm;
 use crate::domain::view::prompt::{Prompt, PromptFor};
 
@@ -15,151 +17,102 @@ fn selected_id(model: &Model) -> Option<String> {
     evaluate(model).nth(model.view.check_selected).map(|i| i.spec.id.clone())
 }
 
-fn record(model: &mut Model, kind: EventKind) -> Vec<Effect> {
-    let now = model.now;
-    vec![model.record(kind, now, false)]
+fn record(model: &Model, kind: EventKind) -> Outcome {
+    Act::Record { kind, at: model.now, observed: false }.into()
+}
+
+fn refused(text: impl Into<String>) -> Outcome {
+    Act::Flash { text: text.into(), error: true }.into()
 }
 
 /// Space / enter on an item.
-pub fn toggle(model: &mut Model) -> Vec<Effect> {
-    let Some(id) = selected_id(model) else { return Vec::new() };
+pub fn toggle(model: &Model) -> Outcome {
+    let Some(id) = selected_id(model) else { return Outcome::default() };
     let view = evaluate(model);
     let marked = view.find(&id).and_then(|i| i.mark()).map(|m| m.at);
-    let planned = plan_tick(&view, model, &id, model.actor.role, TickAsk::Tick { note: None }, false);
-    drop(view);
     if let Some(at) = marked {
         // Taking back someone's sign-off is deliberate, never a stray key.
-        model.view.open_confirm(Confirm::Untick { item: id, at });
-        return Vec::new();
+        return Act::Confirm(Confirm::Untick { item: id, at }).into();
     }
-    match planned {
+    match plan_tick(&view, model, &id, model.actor.role, TickAsk::Tick { note: None }, false) {
         Ok(kind) => record(model, kind),
-        Err(TickRefused::OtherRole { .. }) => {
-            model.view.open_confirm(Confirm::TickForOtherRole { item: id });
-            Vec::new()
-        }
-        Err(e) => {
-            model.flash(e.to_string(), true);
-            Vec::new()
-        }
+        Err(TickRefused::OtherRole { .. }) => Act::Confirm(Confirm::TickForOtherRole { item: id }).into(),
+        Err(e) => refused(e.to_string()),
     }
 }
 
 /// `w`: asks for the reason a check does not apply this time.
-pub fn waive(model: &mut Model) {
-    let Some(id) = selected_id(model) else { return };
+pub fn waive(model: &Model) -> Outcome {
+    let Some(id) = selected_id(model) else { return Outcome::default() };
     let view = evaluate(model);
     let ask = TickAsk::Waive { reason: "?".into() };
-    let planned = plan_tick(&view, model, &id, model.actor.role, ask, true);
-    let owner = view.find(&id).map(|i| i.spec.role);
-    drop(view);
-    match planned {
+    match plan_tick(&view, model, &id, model.actor.role, ask, true) {
         Ok(_) => {
-            let overrides_role = owner.is_some_and(|r| r != model.actor.role);
-            model.view.open_prompt(Prompt {
-                purpose: PromptFor::Waive { item: id, overrides_role },
-                input: LineInput::default(),
-            });
+            let overrides_role = view.find(&id).map(|i| i.spec.role).is_some_and(|r| r != model.actor.role);
+            let purpose = PromptFor::Waive { item: id, overrides_role };
+            Act::Prompt(Prompt { purpose, input: LineInput::default() }).into()
         }
-        Err(e) => model.flash(e.to_string(), true),
+        Err(e) => refused(e.to_string()),
     }
 }
 
-/// A key typed while a prompt is open.
-pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
-    let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
-    if prompt.purpose == PromptFor::Search {
-        // The log narrows as the search is typed; esc drops it.
-        match edit {
-            Edit::Submit => model.view.close_prompt(),
-            Edit::Cancel => {
-                model.view.close_prompt();
-                model.log.search = None;
-            }
-            other => {
-                prompt.input.edit(other);
-                let text = prompt.input.text();
-                model.log.search = (!text.trim().is_empty()).then_some(text);
-            }
-        }
-        model.log.back = 0;
-        model.log.new = 0;
-        return Vec::new();
+/// The waiver prompt answered with `reason`.
+pub fn submit_waiver(model: &Model, item: &str, reason: String) -> Outcome {
+    let view = evaluate(model);
+    match plan_tick(&view, model, item, model.actor.role, TickAsk::Waive { reason }, true) {
+        Ok(kind) => Outcome { acts: vec![Act::ClosePrompt, Act::Record { kind, at: model.now, observed: false }] },
+        // The prompt stays open: nothing typed is lost.
+        Err(TickRefused::NoReason) => refused("a waiver needs a reason: type one, or esc"),
+        Err(e) => refused(format!("{e} (esc closes this)")),
     }
-    match edit {
-        Edit::Cancel => model.view.close_prompt(),
-        Edit::Submit => {
-            let reason = prompt.input.text();
-            let PromptFor::Waive { item, .. } = prompt.purpose.clone() else { return Vec::new() };
-            let view = evaluate(model);
-            let planned = plan_tick(&view, model, &item, model.actor.role, TickAsk::Waive { reason }, true);
-            drop(view);
-            match planned {
-                Ok(kind) => {
-                    model.view.close_prompt();
-                    return record(model, kind);
-                }
-                // The prompt stays open: nothing typed is lost.
-                Err(TickRefused::NoReason) => model.flash("a waiver needs a reason: type one, or esc", true),
-                Err(e) => model.flash(format!("{e} (esc closes this)"), true),
-            }
-        }
-        other => prompt.input.edit(other),
-    }
-    Vec::new()
 }
 
 /// `s`: the push starts, or finishes; after a finish, it can start again
 /// (an emergency re-push the same day).
-pub fn mark_push(model: &mut Model) {
+pub fn mark_push(model: &Model) -> Outcome {
     let c = &model.checklist;
-    model.view.open_confirm(match (&c.push_started, &c.push_finished) {
+    Act::Confirm(match (&c.push_started, &c.push_finished) {
         (Some((started, _)), None) => Confirm::FinishPush { started: *started },
         (_, finished) => Confirm::StartPush { finished: finished.as_ref().map(|(t, _)| *t) },
-    });
+    })
+    .into()
 }
 
 /// The checklist's confirmation dialogs, confirmed.
-pub fn confirm(model: &mut Model, dialog: Confirm) -> Vec<Effect> {
+pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
     let role = model.actor.role;
     let changed = || "the push changed meanwhile (someone else marked it); nothing recorded".to_string();
     let started = model.checklist.push_started.as_ref().map(|(t, _)| *t);
     let finished = model.checklist.push_finished.as_ref().map(|(t, _)| *t);
-    let planned: Result<EventKind, String> = {
-        let view = evaluate(model);
-        match &dialog {
-            Confirm::TickForOtherRole { item } => {
-                plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true).map_err(|e| e.to_string())
-            }
-            Confirm::Untick { item, at } => match view.find(item).and_then(|i| i.mark()) {
-                Some(m) if m.at != *at => {
-                    let what = if m.waived { "waived" } else { "ticked" };
-                    Err(format!("`{item}` changed meanwhile ({what} by {}); nothing taken back", m.by.name))
-                }
-                _ => plan_tick(&view, model, item, role, TickAsk::Undo, true).map_err(|e| e.to_string()),
-            },
-            Confirm::StartPush { finished: seen } if *seen != finished => Err(changed()),
-            Confirm::StartPush { .. } => Ok(EventKind::PushStarted),
-            Confirm::FinishPush { started: seen } if Some(*seen) != started || finished.is_some() => Err(changed()),
-            Confirm::FinishPush { .. } => Ok(EventKind::PushFinished),
-            Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Vec::new(),
+    let view = evaluate(model);
+    let planned: Result<EventKind, String> = match &dialog {
+        Confirm::TickForOtherRole { item } => {
+            plan_tick(&view, model, item, role, TickAsk::Tick { note: None }, true).map_err(|e| e.to_string())
         }
+        Confirm::Untick { item, at } => match view.find(item).and_then(|i| i.mark()) {
+            Some(m) if m.at != *at => {
+                let what = if m.waived { "waived" } else { "ticked" };
+                Err(format!("`{item}` changed meanwhile ({what} by {}); nothing taken back", m.by.name))
+            }
+            _ => plan_tick(&view, model, item, role, TickAsk::Undo, true).map_err(|e| e.to_string()),
+        },
+        Confirm::StartPush { finished: seen } if *seen != finished => Err(changed()),
+        Confirm::StartPush { .. } => Ok(EventKind::PushStarted),
+        Confirm::FinishPush { started: seen } if Some(*seen) != started || finished.is_some() => Err(changed()),
+        Confirm::FinishPush { .. } => Ok(EventKind::PushFinished),
+        Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Outcome::default(),
     };
     match planned {
         Ok(kind) => {
-            let finished = matches!(kind, EventKind::PushFinished);
-            let effects = record(model, kind);
-            if finished && let Some((s, _)) = model.checklist.push_started {
-                let took = human(model.now - s);
-                model.flash(format!("push finished: it took {took}"), false);
+            let finishing = matches!(kind, EventKind::PushFinished);
+            let mut out = record(model, kind);
+            if finishing && let Some(s) = started {
+                out.flash(format!("push finished: it took {}", human(model.now - s)), false);
             }
-            effects
+            out
         }
         // Someone else changed the item while the dialog was open.
-        Err(e) => {
-            model.flash(e, true);
-            Vec::new()
-        }
+        Err(e) => refused(e),
     }
 }
 
@@ -169,8 +122,10 @@ mod tests {
     use super::super::eval::ItemState;
     use super::*;
     use crate::action::Action;
+    use crate::domain::Effect;
     use crate::domain::journal::Event;
     use crate::domain::kernel::actor::Role;
+    use crate::domain::kernel::input::Edit;
     use crate::domain::view::pane::Pane;
     use crate::domain::{Msg, update};
     use crate::testkit;

@@ -1,5 +1,8 @@
-//! What is due: the milestones true now that were not posted yet.
+//! What is due: the milestones true now that were not posted yet. The
+//! judgement reads the whole model ([`true_now`]); the bookkeeping sees only
+//! the milestones ([`due`]).
 
+use super::Milestones;
 use crate::domain::checklist::eval::evaluate;
 use crate::domain::kernel::duration::human;
 use crate::domain::kernel::remote::Remote;
@@ -15,12 +18,15 @@ fn settled(model: &Model) -> bool {
     answered && scanned
 }
 
-pub fn due(model: &mut Model) -> Vec<Effect> {
-    if !model.milestones.seeded && !settled(model) {
-        return Vec::new();
-    }
-    let now = current(model);
-    let m = &mut model.milestones;
+/// `(key, text)` of every milestone true now, once the first answers are in
+/// (or the milestones were seeded already): `None` until then.
+pub fn true_now(model: &Model) -> Option<Vec<(String, String)>> {
+    (model.milestones.seeded || settled(model)).then(|| current(model))
+}
+
+/// Posts what became true since the last call. The first call only notes
+/// what was already true: a cockpit opened mid-push does not announce it.
+pub fn due(m: &mut Milestones, now: Vec<(String, String)>) -> Vec<Effect> {
     if !m.seeded {
         m.seeded = true;
         m.sent.extend(now.into_iter().map(|(k, _)| k));

@@ -10,96 +10,66 @@ use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::outcome::Outcome;
 use crate::domain::repos::{RepoSpec, pick_repos};
 use crate::domain::view::confirm::Confirm;
 
-pub fn send(model: &mut Model, text: &str) -> Vec<Effect> {
+pub fn send(model: &Model, text: &str) -> Outcome {
+    let mut out = Outcome::default();
     if text.trim().is_empty() {
-        return Vec::new();
+        return out;
     }
     let (text, cut) = crate::domain::journal::limit_text(text);
     if cut {
-        model.flash(crate::domain::journal::cut_notice(), true);
+        out.flash(crate::domain::journal::cut_notice(), true);
     }
     let now = model.now;
     match ask(&text, &model.notes) {
-        Ask::Record(kind) => vec![model.record(kind, now, false)],
+        Ask::Record(kind) => out.record(kind, now, false),
         Ask::Pick { sha, repo } => {
             let specs: Vec<RepoSpec> = model.repos.rows.iter().map(|r| r.spec.clone()).collect();
             match pick_repos(&specs, repo.as_deref()) {
                 // Looked up in git off the UI thread; the answer comes back
                 // as `PickResolved`.
-                Ok(repos) => vec![Effect::Notes(NotesEffect::ResolvePick { sha, repos })],
-                Err(why) => {
-                    model.flash(why, true);
-                    Vec::new()
-                }
+                Ok(repos) => out.effect(Effect::Notes(NotesEffect::ResolvePick { sha, repos })),
+                Err(why) => out.flash(why, true),
             }
         }
-        Ask::Tick(item) => tick(model, &item),
-        Ask::Help => {
-            model.push_log(now, LogKind::System, HELP.to_string());
-            Vec::new()
-        }
-        Ask::Unknown(why) => {
-            model.push_log(now, LogKind::System, format!("{why} — {HELP}"));
-            Vec::new()
-        }
-        Ask::Refused(why) => {
-            model.flash(why, true);
-            Vec::new()
-        }
+        Ask::Tick(item) => out.acts.extend(tick(model, &item).acts),
+        Ask::Help => out.log(now, LogKind::System, HELP.to_string()),
+        Ask::Unknown(why) => out.log(now, LogKind::System, format!("{why} — {HELP}")),
+        Ask::Refused(why) => out.flash(why, true),
     }
+    out
 }
 
-/// What the lookup found: record the pick, or say why not.
-/// Routes the notes' answers: a `/pick` found, the notes file written.
-pub fn on_msg(model: &mut Model, msg: NotesMsg) -> Vec<Effect> {
+/// Routes the notes' answers: a `/pick` found (recorded, or why not), the
+/// notes file written.
+pub fn on_msg(model: &Model, msg: NotesMsg) -> Outcome {
+    let mut out = Outcome::default();
     match msg {
-        NotesMsg::PickResolved { result } => on_pick_resolved(model, result),
-        NotesMsg::Exported { result } => {
-            match result {
-                Ok(path) => model.flash(format!("notes written to {path}"), false),
-                Err(e) => model.flash(e, true),
-            }
-            Vec::new()
+        NotesMsg::PickResolved { result: Ok((repo, sha, summary)) } => {
+            out.record(EventKind::Pick { repo, sha, summary }, model.now, false)
         }
+        NotesMsg::PickResolved { result: Err(why) } => out.flash(why, true),
+        NotesMsg::Exported { result: Ok(path) } => out.flash(format!("notes written to {path}"), false),
+        NotesMsg::Exported { result: Err(e) } => out.flash(e, true),
     }
-}
-
-fn on_pick_resolved(model: &mut Model, result: Result<(String, String, String), String>) -> Vec<Effect> {
-    match result {
-        Ok((repo, sha, summary)) => {
-            let now = model.now;
-            vec![model.record(EventKind::Pick { repo, sha, summary }, now, false)]
-        }
-        Err(why) => {
-            model.flash(why, true);
-            Vec::new()
-        }
-    }
+    out
 }
 
 /// `/tick ITEM`: the same rules as the checklist keys.
-fn tick(model: &mut Model, item: &str) -> Vec<Effect> {
+fn tick(model: &Model, item: &str) -> Outcome {
+    let mut out = Outcome::default();
     let view = evaluate(model);
-    let planned = plan_tick(&view, model, item, model.actor.role, TickAsk::Tick { note: None }, false);
-    let id = view.find(item).map(|i| i.spec.id.clone());
-    drop(view);
-    match (planned, id) {
-        (Ok(kind), _) => {
-            let now = model.now;
-            vec![model.record(kind, now, false)]
+    match (plan_tick(&view, model, item, model.actor.role, TickAsk::Tick { note: None }, false), view.find(item)) {
+        (Ok(kind), _) => out.record(kind, model.now, false),
+        (Err(TickRefused::OtherRole { .. }), Some(i)) => {
+            out.confirm(Confirm::TickForOtherRole { item: i.spec.id.clone() })
         }
-        (Err(TickRefused::OtherRole { .. }), Some(item)) => {
-            model.view.open_confirm(Confirm::TickForOtherRole { item });
-            Vec::new()
-        }
-        (Err(e), _) => {
-            model.flash(e.to_string(), true);
-            Vec::new()
-        }
+        (Err(e), _) => out.flash(e.to_string(), true),
     }
+    out
 }
 
 #[cfg(test)]

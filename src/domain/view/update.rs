@@ -2,9 +2,12 @@
 //! and how far a move goes in any list.
 
 use crate::action::Action;
+use crate::domain::checklist::update as checklist;
+use crate::domain::kernel::input::Edit;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
 use crate::domain::repos::update as repos;
+use crate::domain::view::prompt::PromptFor;
 
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
@@ -75,4 +78,37 @@ pub fn step(current: usize, delta: isize, len: usize) -> usize {
         d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
         d => current.saturating_add(d as usize).min(max),
     }
+}
+/// A key typed while a prompt is open: the log search narrows as it is
+/// typed (esc drops it); a waiver's reason is sent on enter.
+pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
+    let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
+    if prompt.purpose == PromptFor::Search {
+        match edit {
+            Edit::Submit => model.view.close_prompt(),
+            Edit::Cancel => {
+                model.view.close_prompt();
+                model.log.search = None;
+            }
+            other => {
+                prompt.input.edit(other);
+                let text = prompt.input.text();
+                model.log.search = (!text.trim().is_empty()).then_some(text);
+            }
+        }
+        model.log.back = 0;
+        model.log.new = 0;
+        return Vec::new();
+    }
+    match edit {
+        Edit::Cancel => model.view.close_prompt(),
+        Edit::Submit => {
+            let reason = prompt.input.text();
+            let PromptFor::Waive { item, .. } = prompt.purpose.clone() else { return Vec::new() };
+            let outcome = checklist::submit_waiver(model, &item, reason);
+            return model.carry_out(outcome);
+        }
+        other => prompt.input.edit(other),
+    }
+    Vec::new()
 }
