@@ -8,8 +8,10 @@
 //! - [`action`]: the user-bindable verbs; the keymap's vocabulary.
 //! - [`keymap`]: (scope, key chord) -> action, parsed from config, conflicts
 //!   rejected; each scope's footer hints.
-//! - [`domain`]: the pure model: release rules, rollout state, the view and who
-//!   gets a key, `update`, `Effect`.
+//! - [`domain`]: the pure model, one folder per feature (rollout, repos,
+//!   sentry, checklist, notes, milestones, the view and who gets a key) over
+//!   a kernel, the journal's events, the log and the release calendar; the
+//!   router `update`, `Msg` and `Effect` wrapping each feature's own.
 //!   Never imports ratatui, tokio, reqwest or git2.
 //! - [`io`]: the outside world, one module per system (the fleet's HTTP, git,
 //!   Sentry, the journal, the webhook, the terminal); `io::Io` routes effects to them.
