@@ -153,4 +153,23 @@ mod tests {
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
         assert_eq!(m.log.entries.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
     }
+
+    /// The root re-derives the targets after every scan answer: one that
+    /// came too late moves nothing and says nothing.
+    #[test]
+    fn a_stale_scan_leaves_the_targets_and_the_log_alone() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "c"));
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        let (target, service, lines) =
+            (m.release.target_tag.clone(), m.rollout.services[0].target.clone(), m.log.entries.len());
+        let stale = m.repos.rows[1].scan_gen - 1;
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::Scanned { generation: stale, repo: 1, result: Err("old".into()), at: t0() }),
+        );
+        assert_eq!((m.release.target_tag.as_str(), &m.rollout.services[0].target), (target.as_str(), &service));
+        assert_eq!(m.log.entries.len(), lines);
+    }
 }

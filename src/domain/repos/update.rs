@@ -52,3 +52,49 @@ pub fn on_msg(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+    use super::*;
+    use crate::domain::journal::EventKind;
+    use crate::domain::msg::Effect;
+    use crate::domain::outcome::Act;
+    use crate::domain::repos::msg::ReposEffect;
+
+    /// The handlers need no model: the rows in, acts out, and a generation
+    /// drawn only for the git work asked for.
+    #[test]
+    fn a_tag_answer_is_an_event_to_record_and_a_rescan_not_a_write() {
+        let m = model();
+        let mut repos = m.repos.clone();
+        let facts = Facts::new(&m.release, &m.actor, t0());
+        let mut drawn = 0;
+        let created = ReposMsg::TagCreated { repo: 0, tag: "2026.11.26".into(), result: Ok("b".repeat(40)), at: t0() };
+        let draw = || {
+            drawn += 1;
+            7
+        };
+        let out = on_msg(&mut repos, None, &facts, draw, created);
+        let [
+            Act::Record { kind: EventKind::TagCreated { repo, .. }, observed: false, .. },
+            Act::Effect(Effect::Repos(ReposEffect::Scan { generation: 7, .. })),
+        ] = out.acts.as_slice()
+        else {
+            panic!("{out:?}")
+        };
+        assert_eq!((repo.as_str(), drawn), ("web", 1));
+        assert_eq!(repos.rows[0].scan_gen, 7);
+        let pushed = ReposMsg::TagPushed { repo: 0, tag: "2026.11.26".into(), result: Ok(String::new()), at: t0() };
+        let out = on_msg(&mut repos, None, &facts, || unreachable!("a push answer asks for nothing"), pushed);
+        assert!(matches!(out.acts.as_slice(), [Act::Record { kind: EventKind::TagPushed { .. }, .. }]), "{out:?}");
+    }
+
+    #[test]
+    fn a_compare_with_nothing_to_load_is_a_note_and_draws_no_generation() {
+        let m = model();
+        let out = open_compare(&m.repos, 0, || unreachable!("nothing is loaded"), t0());
+        let [Act::Log { text, .. }] = out.acts.as_slice() else { panic!("{out:?}") };
+        assert_eq!(text, "this repository has not been scanned yet");
+    }
+}
