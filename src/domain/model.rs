@@ -191,6 +191,7 @@ impl Model {
                 Act::Confirm(dialog) => self.view.open_confirm(dialog),
                 Act::Prompt(prompt) => self.view.open_prompt(prompt),
                 Act::ClosePrompt => self.view.close_prompt(),
+                Act::OpenCompare(view) => self.view.open_compare(*view),
                 Act::Effect(e) => effects.push(e),
             }
         }

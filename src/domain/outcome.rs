@@ -1,6 +1,6 @@
 //! What a narrow handler wants done beyond its own state, as data: events
-//! to save and show, log lines, a footer message, a dialog or prompt to
-//! open, requests to the outside.
+//! to save and show, log lines, a footer message, a dialog, prompt or
+//! compare view to open, requests to the outside.
 //! The handler sees only its feature's state; the root carries the outcome
 //! out in order (`Model::carry_out`), so the journal, the log and the footer
 //! have one writer.
@@ -8,6 +8,7 @@
 use crate::domain::journal::EventKind;
 use crate::domain::log::LogKind;
 use crate::domain::msg::Effect;
+use crate::domain::repos::CompareView;
 use crate::domain::view::confirm::Confirm;
 use crate::domain::view::prompt::Prompt;
 use chrono::{DateTime, Utc};
@@ -36,6 +37,9 @@ pub enum Act {
     Prompt(Prompt),
     /// The open prompt is answered.
     ClosePrompt,
+    /// The view is one person's: the repositories' handler says what to show,
+    /// the root puts it on top.
+    OpenCompare(Box<CompareView>),
     Effect(Effect),
 }
 
@@ -72,6 +76,10 @@ impl Outcome {
 
     pub fn effect(&mut self, effect: Effect) {
         self.acts.push(Act::Effect(effect));
+    }
+
+    pub fn effects(&mut self, effects: impl IntoIterator<Item = Effect>) {
+        self.acts.extend(effects.into_iter().map(Act::Effect));
     }
 }
 

@@ -7,6 +7,7 @@ use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::{Effect, Msg};
 use crate::domain::notes::msg::NotesEffect;
+use crate::domain::repos::msg::ReposMsg;
 use crate::domain::repos::update as repos;
 use crate::domain::rollout::msg::RolloutMsg;
 use crate::domain::rollout::update as rollout;
@@ -74,8 +75,8 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             model.now = now;
             let mut effects = if rollout::sweep_due(&model.rollout, now) { sweep(model) } else { Vec::new() };
-            if repos::scan_due(model) {
-                effects.extend(repos::scan_all(model));
+            if repos::scan_due(&model.repos, now) {
+                effects.extend(scan_all(model));
             }
             effects.extend(sentry_asks(model, sentry::due));
             effects
@@ -86,7 +87,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Journal(m) => on_journal(model, m),
         Msg::Resize => Vec::new(),
-        Msg::Repos(m) => repos::on_msg(model, m),
+        Msg::Repos(m) => on_repos(model, m),
         Msg::Notice { text, at } => {
             model.push_log(at, LogKind::System, text);
             Vec::new()
@@ -98,8 +99,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
 fn confirm(model: &mut Model) -> Vec<Effect> {
     match model.view.take_confirm() {
         Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
-            model.view.open_confirm(dialog);
-            repos::confirm(model)
+            let facts = repos::Facts::new(&model.release, &model.actor, model.now);
+            let outcome = repos::confirm(&mut model.repos, &facts, dialog);
+            model.carry_out(outcome)
         }
         Some(dialog) => {
             let outcome = checklist::confirm(model, dialog);
@@ -164,7 +166,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ToggleZoom => model.view.zoomed = !model.view.zoomed,
         Action::Refresh => {
             let mut effects = sweep(model);
-            effects.extend(repos::scan_all(model));
+            effects.extend(scan_all(model));
             effects.extend(sentry_asks(model, sentry::refresh));
             return effects;
         }
@@ -174,11 +176,14 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageUp => move_selection(model, -(PAGE as isize)),
         Action::SelectFirst => move_selection(model, isize::MIN),
         Action::SelectLast => move_selection(model, isize::MAX),
-        Action::Fetch => return repos::fetch(model),
-        Action::CreateTags => repos::propose_tags(model),
-        Action::PushTags => repos::propose_push(model),
-        Action::Compare => return repos::open_compare(model),
-        Action::Activate if model.view.focus == Pane::Repos => return repos::open_compare(model),
+        Action::Fetch => {
+            let outcome = repos::fetch(&mut model.repos, model.now);
+            return model.carry_out(outcome);
+        }
+        Action::CreateTags => return model.carry_out(repos::propose_tags(&model.repos, model.now)),
+        Action::PushTags => return model.carry_out(repos::propose_push(&model.repos, model.now)),
+        Action::Compare => return open_compare(model),
+        Action::Activate if model.view.focus == Pane::Repos => return open_compare(model),
         Action::Compose => {
             model.view.focus = Pane::Log;
             model.view.set_composing(true);
@@ -216,8 +221,8 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             model.flash(format!("log: {}", model.log.filter.name()), false);
         }
         Action::ToggleMerges => {}
-        Action::CopyUrl => return repos::url_effect(model, true),
-        Action::OpenUrl => return repos::url_effect(model, false),
+        Action::CopyUrl => return view::url(model, true),
+        Action::OpenUrl => return view::url(model, false),
     }
     Vec::new()
 }
@@ -274,6 +279,39 @@ fn on_journal(model: &mut Model, msg: JournalMsg) -> Vec<Effect> {
 fn sweep(model: &mut Model) -> Vec<Effect> {
     model.generation += 1;
     rollout::sweep(&mut model.rollout, model.generation, model.now)
+}
+
+/// A scan of every repository, under a new generation.
+fn scan_all(model: &mut Model) -> Vec<Effect> {
+    model.generation += 1;
+    let facts = repos::Facts::new(&model.release, &model.actor, model.now);
+    repos::scan_all(&mut model.repos, &facts, model.generation)
+}
+
+fn open_compare(model: &mut Model) -> Vec<Effect> {
+    let generation = || {
+        model.generation += 1;
+        model.generation
+    };
+    let outcome = repos::open_compare(&model.repos, model.view.repo_selected, generation, model.now);
+    model.carry_out(outcome)
+}
+
+/// The repositories' answers. The targets follow the repositories' tags, so
+/// they are re-derived after every scan (a stale one leaves them as they are).
+fn on_repos(model: &mut Model, msg: ReposMsg) -> Vec<Effect> {
+    let scan = matches!(msg, ReposMsg::Scanned { .. });
+    let facts = repos::Facts::new(&model.release, &model.actor, model.now);
+    let generation = || {
+        model.generation += 1;
+        model.generation
+    };
+    let outcome = repos::on_msg(&mut model.repos, model.view.compare_mut(), &facts, generation, msg);
+    let effects = model.carry_out(outcome);
+    if scan {
+        crate::domain::targets::refresh_targets(model);
+    }
+    effects
 }
 
 /// What the Sentry handlers need to know of the rest of the push.

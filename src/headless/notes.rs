@@ -25,7 +25,9 @@ pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<S
     } else {
         // Local git only: the compare links need the tags, not the network.
         let mut driver = Driver::new(config)?;
-        let effects = repo_update::scan_all(&mut model);
+        model.generation += 1;
+        let facts = repo_update::Facts::new(&model.release, &model.actor, model.now);
+        let effects = repo_update::scan_all(&mut model.repos, &facts, model.generation);
         driver.settle(&mut model, effects).await;
         match args.format {
             NotesFormat::Markdown => markdown(&model, tz),

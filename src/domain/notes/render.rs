@@ -79,7 +79,9 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
     out.push_str("## Pushing:\n\n");
     list(
         &mut out,
-        crate::domain::repos::update::pushing_urls(model).into_iter().map(|(repo, line)| format!("{repo}: {line}")),
+        crate::domain::repos::update::pushing_urls(&model.repos)
+            .into_iter()
+            .map(|(repo, line)| format!("{repo}: {line}")),
     );
 
     out.push_str("## Sign-offs\n\n");

@@ -2,10 +2,10 @@
 //! lines over each push's range.
 
 use super::note::note;
-use super::{CommitInfo, CompareRange, CompareView, RepoRow, RepoSpec, TagState, ref_label};
+use super::{CommitInfo, CompareRange, CompareView, RepoRow, Repos, TagState, ref_label};
 use crate::domain::kernel::remote::Remote;
-use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::outcome::{Act, Outcome};
 use crate::domain::repos::msg::ReposEffect;
 use chrono::{DateTime, Utc};
 
@@ -27,25 +27,22 @@ pub fn pushing_line(row: &RepoRow) -> Option<String> {
 /// web URL, over the push's compare range. Before a repository is tagged its
 /// URL ends at the branch head's commit: a URL never names a tag that does
 /// not exist yet.
-pub fn pushing_urls(model: &Model) -> Vec<(String, String)> {
-    model.repos.rows.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
+pub fn pushing_urls(repos: &Repos) -> Vec<(String, String)> {
+    repos.rows.iter().filter_map(|r| Some((r.spec.name.clone(), pushing_line(r)?))).collect()
 }
 
-pub fn open_compare(model: &mut Model) -> Vec<Effect> {
-    let repo = model.view.repo_selected;
-    let Some(row) = model.repos.rows.get(repo) else { return Vec::new() };
+/// The compare view over repository `repo`'s push range, loading under a
+/// `generation` drawn only when there is a range to load.
+pub fn open_compare(repos: &Repos, repo: usize, generation: impl FnOnce() -> u64, now: DateTime<Utc>) -> Outcome {
+    let Some(row) = repos.rows.get(repo) else { return Outcome::default() };
     let Some(status) = row.status.value() else {
-        note(model, "this repository has not been scanned yet");
-        return Vec::new();
+        return note(now, "this repository has not been scanned yet").into();
     };
     let Some(CompareRange { from, to, to_head }) = status.range() else {
-        note(model, "no previous push tag to compare from");
-        return Vec::new();
+        return note(now, "no previous push tag to compare from").into();
     };
-    model.generation += 1;
-    let generation = model.generation;
-    let spec: RepoSpec = row.spec.clone();
-    model.view.open_compare(CompareView {
+    let generation = generation();
+    let view = CompareView {
         repo,
         from: from.clone(),
         to: to.clone(),
@@ -54,17 +51,20 @@ pub fn open_compare(model: &mut Model) -> Vec<Effect> {
         commits: Remote::Loading,
         show_merges: false,
         selected: 0,
-    });
-    vec![Effect::Repos(ReposEffect::LoadCompare { generation, repo, spec, from, to })]
+    };
+    let load = ReposEffect::LoadCompare { generation, repo, spec: row.spec.clone(), from, to };
+    Outcome { acts: vec![Act::OpenCompare(Box::new(view)), Act::Effect(Effect::Repos(load))] }
 }
 
+/// The open compare view's commits, unless the answer is for one closed or
+/// replaced since.
 pub fn on_compare_loaded(
-    model: &mut Model,
+    view: Option<&mut CompareView>,
     generation: u64,
     result: Result<Vec<CommitInfo>, String>,
     at: DateTime<Utc>,
 ) {
-    let Some(view) = model.view.compare_mut() else { return };
+    let Some(view) = view else { return };
     if view.generation != generation {
         return;
     }
@@ -75,25 +75,30 @@ pub fn on_compare_loaded(
 }
 
 /// The compare URL of the open view, else of the selected repository.
-pub fn current_url(model: &Model) -> Option<String> {
-    if let Some(view) = model.view.compare() {
-        return model.repos.rows.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
+pub fn current_url(repos: &Repos, open: Option<&CompareView>, selected: usize) -> Option<String> {
+    if let Some(view) = open {
+        return repos.rows.get(view.repo)?.compare_url(&view.from, &ref_label(&view.to));
     }
-    let row = model.repos.rows.get(model.view.repo_selected)?;
+    let row = repos.rows.get(selected)?;
     let range = row.status.value()?.range()?;
     row.compare_url(&range.from, &range.to_label())
 }
 
-pub fn url_effect(model: &mut Model, copy: bool) -> Vec<Effect> {
-    match current_url(model) {
+/// Copies or opens [`current_url`].
+pub fn url_effect(
+    repos: &Repos,
+    open: Option<&CompareView>,
+    selected: usize,
+    now: DateTime<Utc>,
+    copy: bool,
+) -> Outcome {
+    match current_url(repos, open, selected) {
         Some(url) if copy => {
-            note(model, &format!("copied {url}"));
-            vec![Effect::Copy(url)]
+            Outcome { acts: vec![note(now, &format!("copied {url}")), Act::Effect(Effect::Copy(url))] }
         }
-        Some(url) => vec![Effect::OpenUrl(url)],
+        Some(url) => Act::Effect(Effect::OpenUrl(url)).into(),
         None => {
-            note(model, "no compare URL: set web_url for this repository and make sure it has a previous push tag");
-            Vec::new()
+            note(now, "no compare URL: set web_url for this repository and make sure it has a previous push tag").into()
         }
     }
 }

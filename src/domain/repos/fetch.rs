@@ -1,41 +1,45 @@
 //! Fetching the repositories, and what a fetch's answer says about the
 //! remote's tag.
 
+use super::facts::Facts;
 use super::note::note;
 use super::scan::rescan;
-use super::{RepoOp, TagRemote, conflict_in};
+use super::{RepoOp, Repos, TagRemote, conflict_in};
 use crate::domain::log::LogKind;
-use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::outcome::{Act, Outcome};
 use crate::domain::repos::msg::ReposEffect;
 use chrono::{DateTime, Utc};
 
-pub fn fetch(model: &mut Model) -> Vec<Effect> {
-    let mut repos = Vec::new();
-    for (i, row) in model.repos.rows.iter_mut().enumerate() {
+pub fn fetch(repos: &mut Repos, now: DateTime<Utc>) -> Outcome {
+    let mut asked = Vec::new();
+    for (i, row) in repos.rows.iter_mut().enumerate() {
         if row.op.is_some() {
             continue;
         }
         row.op = Some(RepoOp::Fetching);
         let tag = row.status.value().map(|s| s.target_tag().to_string());
-        repos.push((i, row.spec.clone(), tag));
+        asked.push((i, row.spec.clone(), tag));
     }
-    if repos.is_empty() {
-        note(model, "nothing to fetch: no repositories, or all are busy");
-        return Vec::new();
+    if asked.is_empty() {
+        return note(now, "nothing to fetch: no repositories, or all are busy").into();
     }
-    vec![Effect::Repos(ReposEffect::Fetch { repos })]
+    Act::Effect(Effect::Repos(ReposEffect::Fetch { repos: asked })).into()
 }
 
 /// A fetch's answer: what git said, and where the remote stands on the
-/// target tag, when it could tell.
+/// target tag, when it could tell. The repository is scanned again under a
+/// `generation` drawn then.
 pub fn on_fetched(
-    model: &mut Model,
+    repos: &mut Repos,
+    facts: &Facts,
+    generation: impl FnOnce() -> u64,
     repo: usize,
     result: Result<(String, Option<TagRemote>), String>,
     at: DateTime<Utc>,
-) -> Vec<Effect> {
-    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
+) -> Outcome {
+    let mut out = Outcome::default();
+    let Some(row) = repos.rows.get_mut(repo) else { return out };
     row.op = None;
     let name = row.spec.name.clone();
     match result {
@@ -50,8 +54,9 @@ pub fn on_fetched(
                 row.tag_remote = Some(conflict);
             }
             row.last_result = Some((at, Err(e.clone())));
-            model.push_log(at, LogKind::Error, format!("{name}: fetch failed: {e}"));
+            out.log(at, LogKind::Error, format!("{name}: fetch failed: {e}"));
         }
     }
-    rescan(model, repo)
+    out.effects(rescan(repos, facts, generation, repo));
+    out
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 mod compare;
+mod facts;
 mod fetch;
 pub mod msg;
 mod note;

@@ -1,31 +1,27 @@
-//! Scans of the repositories, and the targets their tags set for the release
-//! and for each service.
+//! Scans of the repositories. The targets their tags set for the release
+//! and for each service are the root's (`domain/targets.rs`).
 
-use super::RepoStatus;
+use super::facts::Facts;
+use super::{RepoStatus, Repos};
 use crate::domain::kernel::remote::Remote;
-use crate::domain::log::LogKind;
-use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-use crate::domain::release::tags;
 use crate::domain::repos::msg::ReposEffect;
-use crate::domain::rollout::Target;
 use chrono::{DateTime, Utc};
 
 /// How often repositories are re-scanned without being asked (someone may
 /// tag from the command line or another cockpit).
 pub const RESCAN_SECS: i64 = 60;
 
-pub fn scan_due(model: &Model) -> bool {
-    !model.repos.rows.is_empty() && model.repos.scanned.is_none_or(|t| (model.now - t).num_seconds() >= RESCAN_SECS)
+pub fn scan_due(repos: &Repos, now: DateTime<Utc>) -> bool {
+    !repos.rows.is_empty() && repos.scanned.is_none_or(|t| (now - t).num_seconds() >= RESCAN_SECS)
 }
 
-/// Asks for a scan of every repository not already being scanned.
-pub fn scan_all(model: &mut Model) -> Vec<Effect> {
-    model.generation += 1;
-    let generation = model.generation;
-    model.repos.scanned = Some(model.now);
-    let mut repos = Vec::new();
-    for (i, row) in model.repos.rows.iter_mut().enumerate() {
+/// Asks, under the fresh `generation`, for a scan of every repository not
+/// already being scanned.
+pub fn scan_all(repos: &mut Repos, facts: &Facts, generation: u64) -> Vec<Effect> {
+    repos.scanned = Some(facts.now);
+    let mut asked = Vec::new();
+    for (i, row) in repos.rows.iter_mut().enumerate() {
         if row.scanning {
             continue;
         }
@@ -34,27 +30,27 @@ pub fn scan_all(model: &mut Model) -> Vec<Effect> {
         if matches!(row.status, Remote::Idle) {
             row.status = Remote::Loading;
         }
-        repos.push((i, row.spec.clone()));
+        asked.push((i, row.spec.clone()));
     }
-    if repos.is_empty() {
+    if asked.is_empty() {
         return Vec::new();
     }
     vec![Effect::Repos(ReposEffect::Scan {
         generation,
-        repos,
-        push_date: model.release.push_date,
-        tag_format: model.release.tag_format.clone(),
+        repos: asked,
+        push_date: facts.push_date,
+        tag_format: facts.tag_format.to_string(),
     })]
 }
 
 pub fn on_scanned(
-    model: &mut Model,
+    repos: &mut Repos,
     generation: u64,
     repo: usize,
     result: Result<RepoStatus, String>,
     at: DateTime<Utc>,
 ) {
-    let Some(row) = model.repos.rows.get_mut(repo) else { return };
+    let Some(row) = repos.rows.get_mut(repo) else { return };
     if generation < row.scan_gen {
         return;
     }
@@ -63,69 +59,18 @@ pub fn on_scanned(
         Ok(value) => Remote::Ready { value, at },
         Err(error) => Remote::Failed { error, at },
     };
-    refresh_targets(model);
 }
 
-/// Services follow their repository's target tag; the release's target is the
-/// newest push tag any repository has for the push date (unless `--target`).
-pub fn refresh_targets(model: &mut Model) {
-    let format = model.release.tag_format.clone();
-    if !model.release.target_fixed {
-        let newest = model
-            .repos
-            .rows
-            .iter()
-            .filter_map(|r| r.status.value())
-            .filter_map(|s| s.plan.current.as_ref())
-            .max_by_key(|(_, t)| *t)
-            .map(|(name, _)| name.clone());
-        let base = tags::PushTag::base(model.release.push_date).name(&format);
-        let target = newest.unwrap_or(base);
-        if target != model.release.target_tag {
-            let text = if newest_is_tag(model, &target) {
-                format!("target {target}: the newest tag of this push")
-            } else {
-                format!("target {target}: no repository is tagged for this push yet")
-            };
-            model.release.target_tag = target;
-            let now = model.now;
-            model.push_log(now, LogKind::System, text);
-        }
-    }
-    let release_target = model.release.target_tag.clone();
-    let fixed = model.release.target_fixed;
-    for i in 0..model.rollout.services.len() {
-        let repo = model.rollout.services[i].repo;
-        let target = match repo.and_then(|r| model.repos.rows.get(r)).and_then(|r| r.status.value()) {
-            Some(status) if !fixed => {
-                Target { tag: status.target_tag().to_string(), commit: status.target_commit().map(str::to_string) }
-            }
-            _ => Target::tag(&release_target),
-        };
-        model.rollout.services[i].target = target;
-    }
-}
-
-fn newest_is_tag(model: &Model, target: &str) -> bool {
-    model
-        .repos
-        .rows
-        .iter()
-        .filter_map(|r| r.status.value())
-        .any(|s| s.plan.current.as_ref().is_some_and(|(t, _)| t == target))
-}
-
-pub(super) fn rescan(model: &mut Model, repo: usize) -> Vec<Effect> {
-    model.generation += 1;
-    let generation = model.generation;
-    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
+pub(super) fn rescan(repos: &mut Repos, facts: &Facts, generation: impl FnOnce() -> u64, repo: usize) -> Vec<Effect> {
+    let Some(row) = repos.rows.get_mut(repo) else { return Vec::new() };
+    let generation = generation();
     row.scanning = true;
     row.scan_gen = generation;
     vec![Effect::Repos(ReposEffect::Scan {
         generation,
         repos: vec![(repo, row.spec.clone())],
-        push_date: model.release.push_date,
-        tag_format: model.release.tag_format.clone(),
+        push_date: facts.push_date,
+        tag_format: facts.tag_format.to_string(),
     })]
 }
 
@@ -207,5 +152,24 @@ mod tests {
         // Said once, not at every scan.
         scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "e"));
         assert_eq!(m.log.entries.iter().filter(|l| l.text.starts_with("target ")).count(), 1);
+    }
+
+    /// The root re-derives the targets after every scan answer: one that
+    /// came too late moves nothing and says nothing.
+    #[test]
+    fn a_stale_scan_leaves_the_targets_and_the_log_alone() {
+        let mut m = model();
+        update(&mut m, Msg::Tick(t0()));
+        scanned(&mut m, 0, status(&[("2026.11.19", "a"), ("2026.11.26", "b"), ("2026.11.26-1", "c")], "c"));
+        assert_eq!(m.release.target_tag, "2026.11.26-1");
+        let (target, service, lines) =
+            (m.release.target_tag.clone(), m.rollout.services[0].target.clone(), m.log.entries.len());
+        let stale = m.repos.rows[1].scan_gen - 1;
+        update(
+            &mut m,
+            Msg::Repos(ReposMsg::Scanned { generation: stale, repo: 1, result: Err("old".into()), at: t0() }),
+        );
+        assert_eq!((m.release.target_tag.as_str(), &m.rollout.services[0].target), (target.as_str(), &service));
+        assert_eq!(m.log.entries.len(), lines);
     }
 }

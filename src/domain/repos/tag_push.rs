@@ -1,36 +1,37 @@
 //! Tags and pushes: what `t`, a re-tag and `P` propose, the confirm that
 //! asks git for them, and the answers.
 
+use super::facts::Facts;
 use super::note::note;
 use super::scan::rescan;
-use super::{CommitInfo, RepoOp, TagProposal, TagRemote, conflict_in, ref_label};
+use super::{CommitInfo, RepoOp, Repos, TagProposal, TagRemote, conflict_in, ref_label};
 use crate::domain::journal::EventKind;
 use crate::domain::kernel::remote::Remote;
 use crate::domain::log::LogKind;
-use crate::domain::model::Model;
 use crate::domain::msg::Effect;
+use crate::domain::outcome::{Act, Outcome};
 use crate::domain::repos::msg::ReposEffect;
 use crate::domain::view::confirm::Confirm;
 use chrono::{DateTime, Utc};
 
-/// Opens the dialog listing the tags `t` would create.
-pub fn propose_tags(model: &mut Model) {
-    let (tags, skipped) = tag_plan(model);
+/// The dialog listing the tags `t` would create.
+pub fn propose_tags(repos: &Repos, now: DateTime<Utc>) -> Outcome {
+    let (tags, skipped) = tag_plan(repos);
     if tags.is_empty() {
-        note(
-            model,
+        return note(
+            now,
             "nothing to tag: every repository is tagged for this push or has no changes since the previous one",
-        );
-        return;
+        )
+        .into();
     }
-    model.view.open_confirm(Confirm::CreateTags { tags, skipped });
+    Act::Confirm(Confirm::CreateTags { tags, skipped }).into()
 }
 
 /// The tags `t` would create, and why each other repository is left alone.
-pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
+pub fn tag_plan(repos: &Repos) -> (Vec<TagProposal>, Vec<(usize, String)>) {
     let mut tags = Vec::new();
     let mut skipped = Vec::new();
-    for (i, row) in model.repos.rows.iter().enumerate() {
+    for (i, row) in repos.rows.iter().enumerate() {
         match &row.status {
             Remote::Ready { value, .. } if value.needs_tag() => {
                 tags.push(TagProposal { repo: i, tag: value.plan.next.clone(), commit: value.head.clone() })
@@ -46,18 +47,17 @@ pub fn tag_plan(model: &Model) -> (Vec<TagProposal>, Vec<(usize, String)>) {
     (tags, skipped)
 }
 
-/// Opens the dialog for a deliberate re-tag of one repository.
-pub fn propose_retag(model: &mut Model, repo: usize, commit: CommitInfo) -> Result<(), String> {
-    let proposal = retag_plan(model, repo, commit)?;
-    model.view.open_confirm(Confirm::CreateTags { tags: vec![proposal], skipped: Vec::new() });
-    Ok(())
+/// The dialog for a deliberate re-tag of one repository.
+pub fn propose_retag(repos: &Repos, repo: usize, commit: CommitInfo) -> Result<Outcome, String> {
+    let proposal = retag_plan(repos, repo, commit)?;
+    Ok(Act::Confirm(Confirm::CreateTags { tags: vec![proposal], skipped: Vec::new() }).into())
 }
 
 /// The deliberate re-tag of one repository: the next `-N` of this push on
 /// `commit` (a cherry-picked fix). Only a repository already tagged for this
 /// push is re-tagged, and never on the commit its newest tag already names.
-pub fn retag_plan(model: &Model, repo: usize, commit: CommitInfo) -> Result<TagProposal, String> {
-    let Some(row) = model.repos.rows.get(repo) else { return Err(format!("no repository #{repo}")) };
+pub fn retag_plan(repos: &Repos, repo: usize, commit: CommitInfo) -> Result<TagProposal, String> {
+    let Some(row) = repos.rows.get(repo) else { return Err(format!("no repository #{repo}")) };
     let name = &row.spec.name;
     let status = match &row.status {
         Remote::Ready { value, .. } => value,
@@ -82,9 +82,9 @@ pub struct PushPlan {
     pub conflicts: Vec<String>,
 }
 
-pub fn push_plan(model: &Model) -> PushPlan {
+pub fn push_plan(repos: &Repos) -> PushPlan {
     let mut plan = PushPlan::default();
-    for (i, row) in model.repos.rows.iter().enumerate() {
+    for (i, row) in repos.rows.iter().enumerate() {
         match row.status.value().and_then(|s| s.plan.current.as_ref()) {
             Some(_) if row.tag_remote.as_ref().is_some_and(TagRemote::is_pushed) => {
                 plan.skipped.push((i, "already on the remote".into()))
@@ -102,38 +102,37 @@ pub fn push_plan(model: &Model) -> PushPlan {
     plan
 }
 
-/// Opens the dialog listing the tags `P` would push.
-pub fn propose_push(model: &mut Model) {
-    let PushPlan { tags, skipped, conflicts } = push_plan(model);
+/// The dialog listing the tags `P` would push.
+pub fn propose_push(repos: &Repos, now: DateTime<Utc>) -> Outcome {
+    let PushPlan { tags, skipped, conflicts } = push_plan(repos);
     if tags.is_empty() {
-        note(model, "nothing to push: no repository has an unpushed tag for this push");
+        let mut out: Outcome = note(now, "nothing to push: no repository has an unpushed tag for this push").into();
         for c in conflicts {
-            let now = model.now;
-            model.push_log(now, LogKind::Error, c);
+            out.log(now, LogKind::Error, c);
         }
-        return;
+        return out;
     }
-    model.view.open_confirm(Confirm::PushTags { tags, skipped });
+    Act::Confirm(Confirm::PushTags { tags, skipped }).into()
 }
 
 /// Asks git for these tags, as the author of this push's tag message.
-pub fn create_tags(model: &mut Model, tags: Vec<TagProposal>) -> Vec<Effect> {
-    let message = format!("{} push {}", model.release.name, model.release.push_date);
+pub fn create_tags(repos: &mut Repos, facts: &Facts, tags: Vec<TagProposal>) -> Vec<Effect> {
+    let message = format!("{} push {}", facts.release, facts.push_date);
     let mut list = Vec::new();
     for p in tags {
-        if let Some(row) = model.repos.rows.get_mut(p.repo) {
+        if let Some(row) = repos.rows.get_mut(p.repo) {
             row.op = Some(RepoOp::Tagging(p.tag.clone()));
             list.push((p.repo, row.spec.clone(), p.tag, p.commit.sha));
         }
     }
-    vec![Effect::Repos(ReposEffect::CreateTags { tags: list, tagger: model.actor.name.clone(), message })]
+    vec![Effect::Repos(ReposEffect::CreateTags { tags: list, tagger: facts.actor.to_string(), message })]
 }
 
 /// Asks git to push these `(repo, tag)`.
-pub fn push_tags(model: &mut Model, tags: Vec<(usize, String)>) -> Vec<Effect> {
+pub fn push_tags(repos: &mut Repos, tags: Vec<(usize, String)>) -> Vec<Effect> {
     let mut list = Vec::new();
     for (repo, tag) in tags {
-        if let Some(row) = model.repos.rows.get_mut(repo) {
+        if let Some(row) = repos.rows.get_mut(repo) {
             row.op = Some(RepoOp::Pushing(tag.clone()));
             list.push((repo, row.spec.clone(), tag));
         }
@@ -141,73 +140,74 @@ pub fn push_tags(model: &mut Model, tags: Vec<(usize, String)>) -> Vec<Effect> {
     vec![Effect::Repos(ReposEffect::PushTags { tags: list })]
 }
 
-pub fn confirm(model: &mut Model) -> Vec<Effect> {
-    let Some(dialog) = model.view.take_confirm() else { return Vec::new() };
+/// A confirmed dialog the root took off the view.
+pub fn confirm(repos: &mut Repos, facts: &Facts, dialog: Confirm) -> Outcome {
+    let mut out = Outcome::default();
     match dialog {
-        Confirm::CreateTags { tags, .. } => create_tags(model, tags),
-        Confirm::PushTags { tags, .. } => push_tags(model, tags),
+        Confirm::CreateTags { tags, .. } => out.effects(create_tags(repos, facts, tags)),
+        Confirm::PushTags { tags, .. } => out.effects(push_tags(repos, tags)),
         // The checklist's dialogs are confirmed in `checklist::update`.
-        other => {
-            model.view.open_confirm(other);
-            Vec::new()
-        }
+        other => out.confirm(other),
     }
+    out
 }
 
 pub fn on_tag_created(
-    model: &mut Model,
+    repos: &mut Repos,
+    facts: &Facts,
+    generation: impl FnOnce() -> u64,
     repo: usize,
     tag: String,
     result: Result<String, String>,
     at: DateTime<Utc>,
-) -> Vec<Effect> {
-    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
+) -> Outcome {
+    let mut out = Outcome::default();
+    let Some(row) = repos.rows.get_mut(repo) else { return out };
     row.op = None;
     let name = row.spec.name.clone();
-    let mut effects = Vec::new();
     match &result {
         // The answer is the commit tagged: the one the dialog showed, even
         // when a rescan moved the head meanwhile.
         Ok(commit) => {
             row.tag_remote = Some(TagRemote::Absent);
             row.last_result = Some((at, Ok(format!("tagged {tag}"))));
-            let event = EventKind::TagCreated { repo: name, tag, commit: commit.clone() };
-            effects.push(model.record(event, at, false));
+            out.record(EventKind::TagCreated { repo: name, tag, commit: commit.clone() }, at, false);
         }
         Err(e) => {
             row.last_result = Some((at, Err(e.clone())));
-            model.push_log(at, LogKind::Error, format!("{name}: tag {tag} not created: {e}"));
+            out.log(at, LogKind::Error, format!("{name}: tag {tag} not created: {e}"));
         }
     }
-    effects.extend(rescan(model, repo));
-    effects
+    out.effects(rescan(repos, facts, generation, repo));
+    out
 }
 
 pub fn on_tag_pushed(
-    model: &mut Model,
+    repos: &mut Repos,
     repo: usize,
     tag: String,
     result: Result<String, String>,
     at: DateTime<Utc>,
-) -> Vec<Effect> {
-    let Some(row) = model.repos.rows.get_mut(repo) else { return Vec::new() };
+) -> Outcome {
+    let mut out = Outcome::default();
+    let Some(row) = repos.rows.get_mut(repo) else { return out };
     row.op = None;
     let name = row.spec.name.clone();
     match result {
         Ok(_) => {
             row.tag_remote = Some(TagRemote::Pushed);
             row.last_result = Some((at, Ok(format!("pushed {tag} to {}", row.spec.remote))));
-            vec![model.record(EventKind::TagPushed { repo: name, tag }, at, false)]
+            out.record(EventKind::TagPushed { repo: name, tag }, at, false);
         }
         Err(e) => {
             if let Some(conflict) = conflict_in(&e, &tag) {
                 row.tag_remote = Some(conflict);
             }
             row.last_result = Some((at, Err(e.clone())));
-            model.push_log(at, LogKind::Error, format!("{name}: push of {tag} failed: {e}"));
-            Vec::new()
+            out.log(at, LogKind::Error, format!("{name}: push of {tag} failed: {e}"));
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -228,16 +228,20 @@ mod tests {
         scanned(&mut m, 1, status(&[("2026.11.19", "a"), ("2026.11.26", "d")], "d"));
         update(&mut m, Msg::Action(Action::CreateTags));
         assert!(m.view.confirm().is_none(), "nothing to tag");
-        let (_, skipped) = tag_plan(&m);
+        let (_, skipped) = tag_plan(&m.repos);
         assert!(skipped[0].1.contains("already tagged 2026.11.26; 2 commits on main not in this push"), "{skipped:?}");
         // The compare and its URL end at the tag, not at the branch head.
         let range = m.repos.rows[0].status.value().unwrap().range().unwrap();
         assert_eq!((range.to.as_str(), range.to_head), ("2026.11.26", false));
         m.view.focus = crate::domain::view::pane::Pane::Repos;
-        assert_eq!(current_url(&m).unwrap(), "https://github.com/example/web/compare/2026.11.19...2026.11.26");
+        assert_eq!(
+            current_url(&m.repos, m.view.compare(), m.view.repo_selected).unwrap(),
+            "https://github.com/example/web/compare/2026.11.19...2026.11.26"
+        );
         // A deliberate re-tag is possible, on another commit only.
-        assert!(propose_retag(&mut m, 0, commit("c")).unwrap_err().contains("already tagged 2026.11.26"));
-        propose_retag(&mut m, 0, commit("e")).unwrap();
+        assert!(propose_retag(&m.repos, 0, commit("c")).unwrap_err().contains("already tagged 2026.11.26"));
+        let dialog = propose_retag(&m.repos, 0, commit("e")).unwrap();
+        m.carry_out(dialog);
         let Some(Confirm::CreateTags { tags, .. }) = m.view.confirm() else { panic!("dialog") };
         assert_eq!(tags[0].tag, "2026.11.26-1");
     }

@@ -51,13 +51,20 @@ pub fn on_compare(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageUp => move_compare(model, -(PAGE as isize)),
         Action::SelectFirst => move_compare(model, isize::MIN),
         Action::SelectLast => move_compare(model, isize::MAX),
-        Action::CopyUrl => return repos::url_effect(model, true),
-        Action::OpenUrl => return repos::url_effect(model, false),
+        Action::CopyUrl => return url(model, true),
+        Action::OpenUrl => return url(model, false),
         Action::Quit => model.view.should_quit = true,
         Action::ToggleHelp => model.view.open_help(),
         _ => {}
     }
     Vec::new()
+}
+
+/// Copies or opens the compare URL of the open view, else of the selected
+/// repository.
+pub fn url(model: &mut Model, copy: bool) -> Vec<Effect> {
+    let outcome = repos::url_effect(&model.repos, model.view.compare(), model.view.repo_selected, model.now, copy);
+    model.carry_out(outcome)
 }
 
 fn move_compare(model: &mut Model, delta: isize) {

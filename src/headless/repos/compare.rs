@@ -82,7 +82,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         Remote::Failed { error, .. } => return Err(Exit::new(1, error.clone())),
         _ => return Err(Exit::new(1, "compare did not finish".to_string())),
     };
-    let url = repo_update::current_url(&model);
+    let url = repo_update::current_url(&model.repos, model.view.compare(), model.view.repo_selected);
     let date = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|d| d.to_rfc3339()).unwrap_or_default();
     if args.json {
         let report = CompareReport {

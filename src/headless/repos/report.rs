@@ -217,7 +217,7 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             let _ = writeln!(out, "  security fork ({}): {text}", sec.remote);
         }
     }
-    let pushing = repo_update::pushing_urls(&model);
+    let pushing = repo_update::pushing_urls(&model.repos);
     if !pushing.is_empty() {
         let _ = writeln!(out, "\nPushing:");
         for (repo, line) in pushing {

@@ -17,10 +17,13 @@ pub(super) async fn scanned(config: &Config, global: &Global, fetch: bool) -> Re
         return Err(Exit::new(2, format!("{}: no [[repos]] configured", config.source)));
     }
     let mut driver = Driver::new(config)?;
-    let scan = repo_update::scan_all(&mut model);
+    model.generation += 1;
+    let facts = repo_update::Facts::new(&model.release, &model.actor, model.now);
+    let scan = repo_update::scan_all(&mut model.repos, &facts, model.generation);
     driver.settle(&mut model, scan).await;
     if fetch {
-        let effects = repo_update::fetch(&mut model);
+        let outcome = repo_update::fetch(&mut model.repos, model.now);
+        let effects = model.carry_out(outcome);
         driver.settle(&mut model, effects).await;
     }
     Ok((model, driver))

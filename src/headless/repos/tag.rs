@@ -45,7 +45,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     let name = |m: &Model, i: usize| m.repos.rows[i].spec.name.clone();
     let (proposals, skipped) = match &args.retag {
         Some(repo) => (vec![retag(&model, repo, args.at.as_deref())?], Vec::new()),
-        None => repo_update::tag_plan(&model),
+        None => repo_update::tag_plan(&model.repos),
     };
     let mut run = TagRun {
         dry_run: args.dry_run,
@@ -71,7 +71,8 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
             .collect(),
     };
     if !args.dry_run && !proposals.is_empty() {
-        let effects = repo_update::create_tags(&mut model, proposals.clone());
+        let facts = repo_update::Facts::new(&model.release, &model.actor, model.now);
+        let effects = repo_update::create_tags(&mut model.repos, &facts, proposals.clone());
         driver.settle(&mut model, effects).await;
         for (report, p) in run.tags.iter_mut().zip(&proposals) {
             match &model.repos.rows[p.repo].last_result {
@@ -84,9 +85,9 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
     if args.push && !args.dry_run {
         // Push this push's tag wherever it exists and is not known to be on
         // the remote: the ones just created, and any created earlier.
-        let tags = repo_update::push_plan(&model).tags;
+        let tags = repo_update::push_plan(&model.repos).tags;
         if !tags.is_empty() {
-            let effects = repo_update::push_tags(&mut model, tags.clone());
+            let effects = repo_update::push_tags(&mut model.repos, tags.clone());
             driver.settle(&mut model, effects).await;
             for (repo, tag) in tags {
                 let (ok, err) = match &model.repos.rows[repo].last_result {
@@ -166,5 +167,5 @@ fn retag(model: &Model, repo: &str, at: Option<&str>) -> Result<TagProposal, Exi
         }
         (None, None) => return Err(Exit::new(1, format!("{repo}: not scanned"))),
     };
-    repo_update::retag_plan(model, idx, commit).map_err(|e| Exit::new(1, e))
+    repo_update::retag_plan(&model.repos, idx, commit).map_err(|e| Exit::new(1, e))
 }

@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
         lines.push(l2);
     }
     // The URLs name their repository; a line without one says whose it is.
-    let pushing: Vec<String> = pushing_urls(model)
+    let pushing: Vec<String> = pushing_urls(&model.repos)
         .into_iter()
         .map(|(repo, line)| if line.starts_with("no changes") { format!("{repo}: {line}") } else { line })
         .collect();
