@@ -66,14 +66,6 @@ impl Outcome {
         self.acts.push(Act::Confirm(dialog));
     }
 
-    pub fn prompt(&mut self, prompt: Prompt) {
-        self.acts.push(Act::Prompt(prompt));
-    }
-
-    pub fn close_prompt(&mut self) {
-        self.acts.push(Act::ClosePrompt);
-    }
-
     pub fn effect(&mut self, effect: Effect) {
         self.acts.push(Act::Effect(effect));
     }
