@@ -21,6 +21,7 @@ pub mod regular_file;
 pub mod replica;
 pub mod sanitize;
 pub mod sentry;
+pub mod share;
 mod task;
 pub mod terminal;
 

@@ -33,5 +33,6 @@ mod screen;
 mod secrets;
 mod sentry_client;
 mod sentry_screen;
+mod share;
 mod status_cli;
 mod terminal_faults;
