@@ -69,6 +69,15 @@ pub enum Command {
     Tick(TickArgs),
     /// The push notes (markdown), the "push is done" mail, or the next push's notes template
     Notes(NotesArgs),
+    /// Share the push's journal through the `[share]` remote once: send this data dir's lines, take the others'
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Print JSON (schema in the README)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

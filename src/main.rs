@@ -94,6 +94,11 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::notes::run(&config, &global, &args).await?);
             Ok(())
         }
+        Some(Command::Sync(args)) => {
+            let config = load(&global)?;
+            headless::emit(&headless::sync::run(&config, &global, &args).await?);
+            Ok(())
+        }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
             headless::emit(&headless::log::run(&config, &global, &args)?);

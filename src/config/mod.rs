@@ -68,6 +68,19 @@ impl Default for PollConfig {
     }
 }
 
+/// `[share]`: where the team's journals meet and how often to look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareConfig {
+    /// A git URL or an absolute path (a relative one is made absolute
+    /// against the config file's folder, as repository paths are).
+    pub remote: String,
+    pub interval: Duration,
+}
+
+impl ShareConfig {
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(2);
+}
+
 /// `[git]`: how the `git` command is run for network work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitConfig {
@@ -96,6 +109,8 @@ pub struct Config {
     pub release: ReleaseConfig,
     pub poll: PollConfig,
     pub git: GitConfig,
+    /// `[share]`: the team's push shared through a git remote; `None` alone.
+    pub share: Option<ShareConfig>,
     pub services: Vec<ServiceSpec>,
     pub repos: Vec<RepoSpec>,
     pub keymap: Keymap,

@@ -29,6 +29,8 @@ pub struct RawConfig {
     pub notify: RawNotify,
     #[serde(default)]
     pub git: RawGit,
+    #[serde(default)]
+    pub share: Option<Spanned<RawShare>>,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -181,4 +183,11 @@ pub struct RawNotify {
 #[serde(deny_unknown_fields)]
 pub struct RawGit {
     pub timeout: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShare {
+    pub remote: Spanned<String>,
+    pub interval: Option<Spanned<String>>,
 }

@@ -117,6 +117,28 @@ impl Ctx<'_> {
         Ok(out)
     }
 
+    /// `[share]`: a remote the `git` command can reach without asking
+    /// anything (an option-looking value is refused, so it can never be read
+    /// as one), and how often to look for others' lines.
+    pub(super) fn share(&self, sh: &Spanned<crate::config::raw::RawShare>) -> Result<ShareConfig, ConfigError> {
+        let raw = sh.get_ref();
+        let remote = raw.remote.get_ref().trim();
+        if remote.is_empty() || remote.starts_with('-') || remote.chars().any(char::is_control) {
+            let shown = crate::domain::kernel::redact::url(remote);
+            return Err(self.err(&raw.remote, "share.remote", format!("`{shown}` is not a git URL or path")));
+        }
+        // A URL has a scheme (`https://`) or is scp-like (`host:path`); anything
+        // else is a path on this machine.
+        let url_like = remote.contains("://") || (remote.contains(':') && !remote.starts_with('/'));
+        let remote = if url_like { remote.to_string() } else { self.expand_path(remote) };
+        let interval = self.duration(&raw.interval, "share.interval", ShareConfig::DEFAULT_INTERVAL)?;
+        if interval < std::time::Duration::from_millis(200) {
+            let at = raw.interval.as_ref().expect("set");
+            return Err(self.err(at, "share.interval", "must be at least 200ms".into()));
+        }
+        Ok(ShareConfig { remote, interval })
+    }
+
     /// `~` is the home directory; a relative path is relative to the config file.
     pub(super) fn expand_path(&self, p: &str) -> String {
         if let Some(rest) = p.strip_prefix("~/").or(if p == "~" { Some("") } else { None })

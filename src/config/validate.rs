@@ -37,6 +37,10 @@ impl Ctx<'_> {
         let connect_timeout =
             self.duration(&p.connect_timeout, "poll.connect_timeout", defaults.connect_timeout.min(timeout))?;
         let git = GitConfig { timeout: self.duration(&raw.git.timeout, "git.timeout", GitConfig::DEFAULT_TIMEOUT)? };
+        let share = match &raw.share {
+            Some(sh) => Some(self.share(sh)?),
+            None => None,
+        };
         let concurrency = match &p.concurrency {
             Some(c) if !(1..=1024).contains(c.get_ref()) => {
                 return Err(self.err(c, "poll.concurrency", format!("{} is not between 1 and 1024", c.get_ref())));
@@ -151,6 +155,7 @@ impl Ctx<'_> {
             },
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
             git,
+            share,
             services,
             repos,
             keymap,

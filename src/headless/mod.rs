@@ -8,6 +8,7 @@ pub mod log;
 pub mod notes;
 pub mod repos;
 pub mod status;
+pub mod sync;
 
 /// A failure that ends a command with a message and an exit code, without a
 /// backtrace: bad config, bad flags, a gate that did not pass.

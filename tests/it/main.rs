@@ -34,5 +34,6 @@ mod secrets;
 mod sentry_client;
 mod sentry_screen;
 mod share;
+mod share_cli;
 mod status_cli;
 mod terminal_faults;

@@ -8,7 +8,7 @@ use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 /// control characters, escapes, bidi overrides or invisible characters, and
 /// bounded lengths. Identifiers lose what would make two different values
 /// look equal; texts people wrote keep their line breaks.
-pub(super) fn clean_event(e: &mut Event) {
+pub fn clean_event(e: &mut Event) {
     clean_in_place(&mut e.id, 200);
     clean_in_place(&mut e.replica, 64);
     clean_in_place(&mut e.actor.name, 40);

@@ -23,6 +23,7 @@ mod lines;
 mod store;
 pub mod writer;
 
+pub use clean::clean_event;
 pub use lines::MAX_LINE;
 pub use store::{Cursor, JournalError, JournalStore, Loaded};
 

@@ -37,6 +37,7 @@
 mod cache;
 mod error;
 mod files;
+pub mod journal;
 mod plan;
 mod remote;
 mod round;

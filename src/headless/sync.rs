@@ -1,0 +1,95 @@
+//! `shipdeck sync`: one round of sharing the push's journal through the
+//! `[share]` remote, for scripts, bots and CI jobs, and to see at a glance
+//! who is in the push.
+
+use super::Exit;
+use crate::cli::{Global, SyncArgs};
+use crate::config::Config;
+use crate::io::share::journal::{Person, Shared};
+use crate::session;
+use chrono::Utc;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Serialize)]
+struct SyncReport {
+    remote: String,
+    #[serde(rename = "ref")]
+    git_ref: String,
+    /// `synced`, or what went wrong: `offline`, `auth`, `rejected`, `error`.
+    state: &'static str,
+    error: Option<String>,
+    pushed: usize,
+    fetched: usize,
+    people: Vec<Person>,
+    warnings: Vec<String>,
+}
+
+pub async fn run(config: &Config, global: &Global, args: &SyncArgs) -> Result<String, Exit> {
+    let Some(share) = &config.share else {
+        return Err(Exit::new(2, format!("{}: no [share] section: nothing to sync with", config.source)));
+    };
+    let model = session::model::build_model(config, global, Utc::now());
+    let store = super::journal_for(config, global, &model)?;
+    let data_dir =
+        session::paths::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
+    let mut shared = Shared::new(store, &data_dir, &share.remote, &model.release.name, model.release.push_date);
+    let result = shared.round(config.git.timeout).await;
+    let mut report = SyncReport {
+        remote: shared.shown_remote(),
+        git_ref: shared.git_ref().to_string(),
+        state: "synced",
+        error: None,
+        pushed: 0,
+        fetched: 0,
+        people: shared.people(),
+        warnings: Vec::new(),
+    };
+    match &result {
+        Ok(r) => {
+            report.pushed = r.pushed;
+            report.fetched = r.fetched;
+            report.warnings = r.warnings.clone();
+        }
+        Err(e) => {
+            report.state = state_of(e);
+            report.error = Some(e.to_string());
+        }
+    }
+    let out = if args.json { super::json::pretty(&report)? } else { text(&report) };
+    match result {
+        Ok(_) => Ok(out),
+        Err(e) => {
+            super::emit(&out);
+            Err(Exit::new(1, e.to_string()))
+        }
+    }
+}
+
+fn state_of(e: &crate::io::share::journal::SyncError) -> &'static str {
+    use crate::io::share::ShareError as S;
+    use crate::io::share::journal::SyncError;
+    match e {
+        SyncError::Share(S::Unreachable { .. } | S::Timeout { .. }) => "offline",
+        SyncError::Share(S::Authentication { .. }) => "auth",
+        SyncError::Share(S::Rejected { .. } | S::Contended { .. }) => "rejected",
+        _ => "error",
+    }
+}
+
+fn text(r: &SyncReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}): {}", r.remote, r.git_ref, r.state);
+    if r.error.is_none() {
+        let _ = writeln!(out, "sent {} line(s), took {} line(s)", r.pushed, r.fetched);
+    }
+    let now = Utc::now();
+    for p in &r.people {
+        let ago = crate::domain::kernel::duration::human(now - p.last_seen);
+        let _ = writeln!(out, "  {} ({}) · last heard {ago} ago", p.name, p.role.as_str());
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! The journal's side of sharing: which of its lines are ours to send, the
+//! others' lines appended to it, and who has been heard from. The cockpit's
+//! background task and `shipdeck sync` both run rounds through [`Shared`].
+//!
+//! Our lines are read from the journal file as written (the remote keeps
+//! them byte for byte); the file is read on from where the last round
+//! stopped, so a quiet round costs an `ls-remote` and a stat. Others' lines
+//! are untrusted: each must be a whole event of a version we read, made by
+//! the replica whose file holds it; it is cleaned as any journal line is
+//! and appended once (by id), and only then is the round acknowledged.
+
+use super::{Round, ShareError, acknowledge, cache_path, share_ref, sync_round};
+use crate::domain::journal::{Event, VERSION};
+use crate::domain::kernel::actor::Role;
+use crate::io::journal::{JournalError, JournalStore, clean_event};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("{path}: cannot be read to share it: {source}")]
+    Read { path: String, source: std::io::Error },
+}
+
+/// Someone heard from in this push: their newest event.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub pushed: usize,
+    /// Others' events appended to our journal.
+    pub fetched: usize,
+    pub remote_sha: Option<String>,
+    /// What was passed over, said as it is to be shown.
+    pub warnings: Vec<String>,
+}
+
+/// One push's journal shared through one remote.
+pub struct Shared {
+    store: JournalStore,
+    cache: PathBuf,
+    remote: String,
+    git_ref: String,
+    replica: String,
+    /// How far the journal file has been read.
+    offset: u64,
+    /// Our own lines, as written.
+    mine: Vec<u8>,
+    ids: HashSet<String>,
+    people: BTreeMap<String, Person>,
+}
+
+impl Shared {
+    pub fn new(store: JournalStore, data_dir: &Path, remote: &str, release: &str, push_date: NaiveDate) -> Self {
+        Shared {
+            replica: store.replica(),
+            store,
+            cache: cache_path(data_dir),
+            remote: remote.to_string(),
+            git_ref: share_ref(release, push_date),
+            offset: 0,
+            mine: Vec::new(),
+            ids: HashSet::new(),
+            people: BTreeMap::new(),
+        }
+    }
+
+    pub fn git_ref(&self) -> &str {
+        &self.git_ref
+    }
+
+    /// The remote as it may be shown (no credentials).
+    pub fn shown_remote(&self) -> String {
+        crate::io::git::shown_url(&self.remote)
+    }
+
+    /// Everyone whose events the journal holds, newest first.
+    pub fn people(&self) -> Vec<Person> {
+        let mut people: Vec<Person> = self.people.values().cloned().collect();
+        people.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.name.cmp(&b.name)));
+        people
+    }
+
+    /// One round: read on in the journal, share, append what others wrote,
+    /// acknowledge.
+    pub async fn round(&mut self, timeout: Duration) -> Result<Report, SyncError> {
+        self.read_on()?;
+        let round = sync_round(&self.cache, &self.remote, &self.git_ref, &self.replica, &self.mine, timeout).await?;
+        let mut report = Report {
+            pushed: round.pushed_lines,
+            remote_sha: round.remote_sha.clone(),
+            warnings: round.warnings.iter().map(ToString::to_string).collect(),
+            ..Default::default()
+        };
+        report.fetched = self.import(&round, &mut report.warnings)?;
+        acknowledge(&self.cache, &self.git_ref, &round).await?;
+        Ok(report)
+    }
+
+    fn import(&mut self, round: &Round, warnings: &mut Vec<String>) -> Result<usize, SyncError> {
+        let mut added = 0;
+        for (replica, bytes) in &round.new_lines {
+            let (mut foreign, mut newer, mut bad) = (0, 0, 0);
+            for raw in bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
+                let Ok(mut event) = serde_json::from_slice::<Event>(raw) else {
+                    bad += 1;
+                    continue;
+                };
+                if event.v > VERSION {
+                    newer += 1;
+                    continue;
+                }
+                if &event.replica != replica {
+                    foreign += 1;
+                    continue;
+                }
+                if self.ids.contains(&event.id) {
+                    continue;
+                }
+                clean_event(&mut event);
+                self.store.append(&event)?;
+                self.note(&event);
+                added += 1;
+            }
+            let short = &replica[..replica.len().min(8)];
+            for (n, why) in
+                [(bad, "not an event"), (newer, "written by a newer shipdeck"), (foreign, "claiming another replica")]
+            {
+                if n > 0 {
+                    warnings.push(format!("replica {short}: {n} line(s) {why}; skipped"));
+                }
+            }
+        }
+        // Read past what we appended, so it is not taken for news next round.
+        self.read_on()?;
+        Ok(added)
+    }
+
+    /// Reads the journal's whole new lines: ours are kept to share; every
+    /// id and person is noted.
+    fn read_on(&mut self) -> Result<(), SyncError> {
+        let path = self.store.path().to_path_buf();
+        let io = |source| SyncError::Read { path: path.display().to_string(), source };
+        let mut file = match crate::io::regular_file::open_read(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(e)),
+        };
+        file.seek(SeekFrom::Start(self.offset)).map_err(io)?;
+        let mut tail = Vec::new();
+        file.read_to_end(&mut tail).map_err(io)?;
+        // A line being written stays for the next round.
+        let whole = tail.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        for raw in tail[..whole].split_inclusive(|b| *b == b'\n') {
+            let Ok(event) = serde_json::from_slice::<Event>(raw) else { continue };
+            if event.replica == self.replica {
+                self.mine.extend_from_slice(raw);
+            }
+            self.note(&event);
+        }
+        self.offset += whole as u64;
+        Ok(())
+    }
+
+    fn note(&mut self, event: &Event) {
+        self.ids.insert(event.id.clone());
+        let name = &event.actor.name;
+        let newer = self.people.get(name).is_none_or(|p| p.last_seen <= event.at);
+        if newer {
+            let person = Person { name: name.clone(), role: event.actor.role, last_seen: event.at };
+            self.people.insert(name.clone(), person);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! `shipdeck sync` end to end: two data dirs (two laptops) on one bare
+//! remote; a tick made in one is in the other's checklist after a round
+//! each; a missing `[share]` and an unreachable remote are said plainly.
+
+use assert_cmd::Command;
+use shipdeck::testkit::git_command;
+use std::path::PathBuf;
+
+struct Team {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Team {
+    fn new(remote: &str) -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("shipdeck.toml");
+        let text = format!(
+            "[release]\nname = \"Share Test\"\npush_day = \"thursday\"\n\n[share]\nremote = \"{remote}\"\ninterval = \"1s\"\n\n[git]\ntimeout = \"5s\"\n"
+        );
+        std::fs::write(&config, text).unwrap();
+        Team { dir, config }
+    }
+
+    fn with_bare_remote() -> Team {
+        let remotes = tempfile::tempdir().unwrap().keep();
+        let bare = remotes.join("sessions.git");
+        let out = git_command(&remotes, &remotes).args(["init", "-q", "--bare"]).arg(&bare).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        Team::new(&bare.display().to_string())
+    }
+
+    fn data(&self, who: &str) -> PathBuf {
+        self.dir.path().join(who)
+    }
+
+    fn run(&self, who: &str, role: &str, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("shipdeck")
+            .unwrap()
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.data(who))
+            .args(["--push-date", "2026-11-26", "--as", who, "--role", role])
+            .env("HOME", self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    fn sync(&self, who: &str, role: &str) -> serde_json::Value {
+        let out = self.run(who, role, &["sync", "--json"]);
+        assert!(out.status.success(), "{who}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+fn ticked_by(checklist: &serde_json::Value, item: &str) -> Option<String> {
+    let items = checklist["phases"].as_array()?.iter().flat_map(|p| p["items"].as_array().cloned().unwrap_or_default());
+    items.filter(|i| i["id"] == item).find_map(|i| i["by"].as_str().or(i["mark"]["by"].as_str()).map(str::to_string))
+}
+
+fn checklist(team: &Team, who: &str, role: &str) -> serde_json::Value {
+    let out = team.run(who, role, &["checklist", "--json", "--offline"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_tick_on_one_laptop_reaches_the_other_through_the_remote() {
+    let team = Team::with_bare_remote();
+    let out = team.run("alice", "rm", &["tick", "features-agreed"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed"), None, "not shared yet");
+
+    let first = team.sync("alice", "rm");
+    assert_eq!(first["state"], "synced");
+    assert_eq!(first["pushed"], 1);
+    assert_eq!(first["ref"], "refs/shipdeck/share-test/2026-11-26");
+    let second = team.sync("bob", "qa");
+    assert_eq!(second["fetched"], 1);
+    assert_eq!(second["people"][0]["name"], "alice");
+    assert_eq!(second["people"][0]["role"], "rm");
+    assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed").as_deref(), Some("alice"));
+
+    // Bob's line goes back the other way; a quiet round sends and takes nothing.
+    let out = team.run("bob", "qa", &["log", "regression suite is green"]);
+    assert!(out.status.success());
+    assert_eq!(team.sync("bob", "qa")["pushed"], 1);
+    let back = team.sync("alice", "rm");
+    assert_eq!((back["pushed"].as_u64(), back["fetched"].as_u64()), (Some(0), Some(1)));
+    let quiet = team.sync("alice", "rm");
+    assert_eq!((quiet["pushed"].as_u64(), quiet["fetched"].as_u64()), (Some(0), Some(0)));
+    let log = team.run("alice", "rm", &["log"]);
+    assert!(String::from_utf8_lossy(&log.stdout).contains("bob (qa): regression suite is green"));
+    // Each journal has each event once.
+    for who in ["alice", "bob"] {
+        let journal = team.data(who).join("journals/share-test/2026-11-26.jsonl");
+        assert_eq!(std::fs::read_to_string(journal).unwrap().lines().count(), 2, "{who}");
+    }
+}
+
+#[test]
+fn without_share_or_with_a_dead_remote_sync_says_so() {
+    let team = Team::new("/nonexistent/sessions.git");
+    std::fs::write(&team.config, "[release]\nname = \"Share Test\"\npush_day = \"thursday\"\n").unwrap();
+    let out = team.run("alice", "rm", &["sync"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no [share] section"));
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let team = Team::new(&format!("git://127.0.0.1:{port}/sessions.git"));
+    let started = std::time::Instant::now();
+    let out = team.run("alice", "rm", &["sync", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["state"], "offline", "{v}");
+    assert!(v["error"].as_str().unwrap().contains("127.0.0.1"), "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
