@@ -28,6 +28,8 @@ pub struct Frontend {
     /// Where `e` writes the notes when not beside the journal: the demo's
     /// journal goes with the demo, the notes must not.
     pub notes_dir: Option<PathBuf>,
+    /// The push shared through `[share]`'s remote, when configured.
+    pub share: Option<crate::io::share::journal::Shared>,
 }
 
 enum Input {
@@ -70,6 +72,10 @@ pub async fn run(
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());
         tokio::spawn(tasks::follow_journal(tx.clone(), f));
+    }
+    let mut fe = fe;
+    if let (Some(shared), Some(share)) = (fe.share.take(), &config.share) {
+        tokio::spawn(tasks::share(tx.clone(), shared, share.interval, config.git.timeout));
     }
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();

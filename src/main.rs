@@ -109,7 +109,18 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             let interrupts = app::signals::Interrupts::catch()?;
             let config = load(&global)?;
             let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
-            let follow = match session::paths::journal(&config, &global, model.release.push_date) {
+            let store = session::paths::journal(&config, &global, model.release.push_date);
+            let share = match (&config.share, &store, session::paths::data_dir(&global)) {
+                (Some(share), Some(store), Some(dir)) => Some(shipdeck::io::share::journal::Shared::new(
+                    store.clone(),
+                    &dir,
+                    &share.remote,
+                    &model.release.name,
+                    model.release.push_date,
+                )),
+                _ => None,
+            };
+            let follow = match store {
                 Some(store) => {
                     Some(session::journal::open(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?)
                 }
@@ -120,6 +131,7 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
                 keymap: config.keymap.clone(),
                 tz: session::model::local_offset(),
                 notes_dir: None,
+                share,
             };
             app::run(model, &config, fe, follow, interrupts).await
         }

@@ -115,6 +115,7 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         // The journal is the demo's own and goes with it; exported notes are
         // for keeping, in the data dir like a real push's.
         notes_dir: session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
+        share: None,
     };
     app::run(model, &config, fe, Some(follow), interrupts).await
 }

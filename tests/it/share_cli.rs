@@ -118,3 +118,44 @@ fn without_share_or_with_a_dead_remote_sync_says_so() {
     assert!(v["error"].as_str().unwrap().contains("127.0.0.1"), "{v}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+/// Two cockpits, two data dirs, one bare remote: a tick in one shows in
+/// the other's log and checklist, and a chat line goes back the other way.
+#[test]
+fn two_cockpits_see_each_others_ticks_and_lines() {
+    let team = Team::with_bare_remote();
+    let cockpit = |who: &str, role: &str| {
+        let data = team.data(who);
+        let args: Vec<std::ffi::OsString> = vec![
+            "--config".into(),
+            team.config.clone().into(),
+            "--data-dir".into(),
+            data.into(),
+            "--push-date".into(),
+            "2026-11-26".into(),
+            "--as".into(),
+            who.into(),
+            "--role".into(),
+            role.into(),
+        ];
+        crate::common::Pty::start_with(&args, &[("HOME", team.dir.path().as_os_str())])
+    };
+    let mut alice = cockpit("alice", "rm");
+    let mut bob = cockpit("bob", "qa");
+    for p in [&alice, &bob] {
+        p.wait_for_text("the first round", "sharing through");
+    }
+    alice.press(b"1 ");
+    bob.wait_for_text("alice's tick in bob's log", "alice (rm) ticked features-agreed");
+    bob.wait_for_text("alice's tick in bob's checklist", "[✔] Features for this push");
+    bob.press(b"5\r");
+    bob.press(b"QA is on it\r");
+    alice.wait_for_text("bob's line in alice's log", "bob (qa): QA is on it");
+    // Out of the composer first: esc then q, apart, so they are not alt-q.
+    bob.press(b"\x1b");
+    bob.wait_for_text("bob back in the main view", "1-5 panes");
+    for p in [&mut alice, &mut bob] {
+        p.press(b"q");
+        p.wait_exit(std::time::Duration::from_secs(10));
+    }
+}
