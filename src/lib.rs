@@ -14,7 +14,8 @@
 //!   router `update`, `Msg` and `Effect` wrapping each feature's own.
 //!   Never imports ratatui, tokio, reqwest or git2.
 //! - [`io`]: the outside world, one module per system (the fleet's HTTP, git,
-//!   Sentry, the journal, the webhook, the terminal); `io::Io` routes effects to them.
+//!   Sentry, the journal, the push shared through a git remote, the webhook,
+//!   the terminal); `io::Io` routes effects to them.
 //! - [`session`]: config and flags into a running session: the starting model,
 //!   its journal, and the wiring the cockpit and the headless commands share.
 //! - [`ui`]: pure rendering of the model; themes.
