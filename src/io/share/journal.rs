@@ -111,7 +111,8 @@ impl Shared {
     }
 
     fn import(&mut self, round: &Round, warnings: &mut Vec<String>) -> Result<usize, SyncError> {
-        let mut added = 0;
+        let mut taken: Vec<Event> = Vec::new();
+        let mut batch: HashSet<String> = HashSet::new();
         for (replica, bytes) in &round.new_lines {
             let (mut foreign, mut newer, mut bad) = (0, 0, 0);
             for raw in bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
@@ -127,13 +128,11 @@ impl Shared {
                     foreign += 1;
                     continue;
                 }
-                if self.ids.contains(&event.id) {
+                if self.ids.contains(&event.id) || !batch.insert(event.id.clone()) {
                     continue;
                 }
                 clean_event(&mut event);
-                self.store.append(&event)?;
-                self.note(&event);
-                added += 1;
+                taken.push(event);
             }
             let short = &replica[..replica.len().min(8)];
             for (n, why) in
@@ -144,9 +143,15 @@ impl Shared {
                 }
             }
         }
+        // One write and one fsync for the lot: a first sync of a long push
+        // takes thousands of lines. Nothing is acknowledged unless it is saved.
+        self.store.append_all(&taken)?;
+        for event in &taken {
+            self.note(event);
+        }
         // Read past what we appended, so it is not taken for news next round.
         self.read_on()?;
-        Ok(added)
+        Ok(taken.len())
     }
 
     /// Reads the journal's whole new lines: ours are kept to share; every
