@@ -120,6 +120,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
                 )),
                 _ => None,
             };
+            if let Some(s) = &share {
+                model.share = Some(shipdeck::domain::share::ShareState::new(s.shown_remote()));
+            }
             let follow = match store {
                 Some(store) => {
                     Some(session::journal::open(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?)

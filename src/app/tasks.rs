@@ -78,35 +78,31 @@ pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate:
 
 /// Shares the journal through the remote every `every`: others' lines land
 /// in the journal, where `follow_journal` picks them up like any other
-/// process's. What changes in the sharing (in sync, offline, refused, a
-/// warning) is said in the log once, not every round.
+/// process's. Each round's outcome goes to the model, which says what
+/// changed and shows the state in the header.
 pub(super) async fn share(
     tx: mpsc::UnboundedSender<Msg>,
     mut shared: crate::io::share::journal::Shared,
     every: Duration,
     timeout: Duration,
 ) {
+    use crate::domain::share::Person;
+    use crate::domain::share::msg::{RoundFailure, ShareMsg};
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let remote = shared.shown_remote();
-    let mut said: Option<String> = None;
     loop {
         interval.tick().await;
-        let (state, warnings) = match shared.round(timeout).await {
-            Ok(report) => (format!("sharing through {remote}: in sync"), report.warnings),
-            Err(e) => {
-                (format!("sharing through {remote}: {e}; every line is kept and sent once it answers"), Vec::new())
-            }
+        let result = match shared.round(timeout).await {
+            Ok(report) => Ok(report.warnings),
+            Err(e) => Err(RoundFailure { offline: e.is_offline(), text: e.to_string() }),
         };
-        let mut lines = warnings;
-        if said.as_deref() != Some(state.as_str()) {
-            lines.insert(0, state.clone());
-            said = Some(state);
-        }
-        for text in lines {
-            if tx.send(Msg::Notice { text, at: Utc::now() }).is_err() {
-                return;
-            }
+        let people = shared
+            .people()
+            .into_iter()
+            .map(|p| Person { name: p.name, role: p.role, last_seen: p.last_seen })
+            .collect();
+        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, people })).is_err() {
+            return;
         }
     }
 }

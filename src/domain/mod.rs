@@ -15,6 +15,7 @@ pub mod release;
 pub mod repos;
 pub mod rollout;
 pub mod sentry;
+pub mod share;
 pub mod targets;
 pub mod update;
 pub mod view;

@@ -41,6 +41,8 @@ pub struct Model {
     /// `None` without a `[sentry]` section.
     pub sentry: Option<crate::domain::sentry::SentryState>,
     pub notes: crate::domain::notes::Notes,
+    /// `None` without a `[share]` section.
+    pub share: Option<crate::domain::share::ShareState>,
 }
 
 /// What the model knows of the session journal.
@@ -101,6 +103,7 @@ impl Model {
             checklist: Checklist::new(crate::domain::checklist::builtin(&envs)),
             sentry: None,
             notes: crate::domain::notes::Notes::default(),
+            share: None,
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };

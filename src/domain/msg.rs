@@ -11,6 +11,7 @@ use crate::domain::notes::msg::{NotesEffect, NotesMsg};
 use crate::domain::repos::msg::{ReposEffect, ReposMsg};
 use crate::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use crate::domain::sentry::msg::{SentryEffect, SentryMsg};
+use crate::domain::share::msg::ShareMsg;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +44,7 @@ pub enum Msg {
     Sentry(SentryMsg),
     Notes(NotesMsg),
     Journal(JournalMsg),
+    Share(ShareMsg),
 }
 
 impl Msg {
@@ -56,6 +58,7 @@ impl Msg {
             Msg::Sentry(m) => m.is_answer(),
             Msg::Notes(m) => m.is_answer(),
             Msg::Journal(m) => m.is_answer(),
+            Msg::Share(m) => m.is_answer(),
             Msg::Action(_)
             | Msg::Tick(_)
             | Msg::Resize

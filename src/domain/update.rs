@@ -86,6 +86,11 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.carry_out(outcome)
         }
         Msg::Journal(m) => on_journal(model, m),
+        Msg::Share(m) => {
+            let Some(s) = model.share.as_mut() else { return Vec::new() };
+            let outcome = crate::domain::share::update::on_msg(s, m);
+            model.carry_out(outcome)
+        }
         Msg::Resize => Vec::new(),
         Msg::Repos(m) => on_repos(model, m),
         Msg::Notice { text, at } => {

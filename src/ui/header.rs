@@ -56,6 +56,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         parts.push((1, vec![Span::raw("  "), state]));
         parts.push((5, vec![Span::styled(hours, t.muted)]));
     }
+    if let Some(share) = &model.share {
+        parts.push(sharing(share, ctx));
+    }
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let mut right = Vec::new();
     if model.journal.read_only.is_some() {
@@ -84,5 +87,33 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     if right_w > 0 {
         frame.render_widget(Paragraph::new(Line::from(right)), rr);
+    }
+}
+
+/// The shared push in a few words: in sync (how many people, how long
+/// ago), or since when it is not (offline, refused), which survives
+/// narrow screens; the log says why.
+fn sharing(share: &crate::domain::share::ShareState, ctx: &RenderCtx) -> (u8, Vec<Span<'static>>) {
+    use crate::domain::share::Link;
+    let t = ctx.theme;
+    let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&ctx.tz).format("%H:%M").to_string();
+    match &share.link {
+        Link::Starting => (5, vec![Span::styled("  sharing…", t.muted)]),
+        Link::Synced { at } => {
+            let people = match share.people.len() {
+                1 => "1 person".to_string(),
+                n => format!("{n} people"),
+            };
+            // Short, so it fits beside the phase and the window at 120
+            // columns; the log has the long story.
+            let ago = span((ctx.now - *at).max(chrono::Duration::zero()));
+            (2, vec![Span::styled(format!("  ⇄ {people} · {ago}"), t.muted)])
+        }
+        Link::Offline { since, .. } => {
+            (1, vec![Span::raw("  "), Span::styled(format!(" OFFLINE {} ", local(*since)), t.error)])
+        }
+        Link::Refused { since, .. } => {
+            (1, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {} ", local(*since)), t.error)])
+        }
     }
 }

@@ -159,3 +159,38 @@ fn two_cockpits_see_each_others_ticks_and_lines() {
         p.wait_exit(std::time::Duration::from_secs(10));
     }
 }
+
+/// The header says how the sharing goes: in sync with how many people, or
+/// since when it is offline, through the same message the sharing task sends.
+#[test]
+fn the_header_shows_the_shared_state() {
+    use chrono::{FixedOffset, TimeZone, Utc};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use shipdeck::domain::kernel::actor::Role;
+    use shipdeck::domain::share::msg::{RoundFailure, ShareMsg};
+    use shipdeck::domain::share::{Person, ShareState};
+    use shipdeck::domain::{Msg, update};
+    use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
+
+    let t = |m, s| Utc.with_ymd_and_hms(2026, 11, 26, 10, m, s).unwrap();
+    let mut m = shipdeck::testkit::model(&["web"], t(40, 0));
+    m.share = Some(ShareState::new("git@example.com:team/push.git".into()));
+    let header = |m: &shipdeck::domain::Model| {
+        let (theme, keymap) = (Theme::default(), shipdeck::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
+        let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        term.draw(|f| render(f, m, &mut ViewState::default(), &ctx)).unwrap();
+        shipdeck::testkit::buffer_text(term.backend().buffer()).lines().next().unwrap().to_string()
+    };
+    let person = |name: &str, role| Person { name: name.into(), role, last_seen: t(41, 0) };
+    let people = vec![person("alice", Role::Rm), person("bob", Role::Qa), person("carol", Role::Ops)];
+    update(&mut m, Msg::Share(ShareMsg::Round { at: t(41, 0), result: Ok(Vec::new()), people }));
+    update(&mut m, Msg::Tick(t(41, 5)));
+    assert!(header(&m).contains("⇄ 3 people · 5s"), "{}", header(&m));
+    let down = RoundFailure { offline: true, text: "cannot reach it".into() };
+    update(&mut m, Msg::Share(ShareMsg::Round { at: t(42, 0), result: Err(down), people: Vec::new() }));
+    assert!(header(&m).contains("OFFLINE 10:42"), "{}", header(&m));
+    let said: Vec<_> = m.log.entries.iter().map(|e| e.text.clone()).filter(|t| t.contains("sharing")).collect();
+    assert_eq!(said.len(), 2, "in sync once, offline once: {said:?}");
+}

@@ -29,6 +29,13 @@ pub enum SyncError {
     Read { path: String, source: std::io::Error },
 }
 
+impl SyncError {
+    /// Unreachable or silent: it passes by itself, and lines wait.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, SyncError::Share(ShareError::Unreachable { .. } | ShareError::Timeout { .. }))
+    }
+}
+
 /// Someone heard from in this push: their newest event.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Person {

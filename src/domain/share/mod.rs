@@ -1,0 +1,53 @@
+//! The push shared with the team through a git remote, as this cockpit
+//! knows it: whether the last round got through, since when it has not,
+//! and who has been heard from. Fed by the sharing task's rounds.
+
+pub mod msg;
+pub mod update;
+
+use crate::domain::kernel::actor::Role;
+use chrono::{DateTime, Utc};
+
+/// Someone heard from in this push: their newest event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub role: Role,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// How the last rounds went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// No round has finished yet.
+    Starting,
+    Synced {
+        at: DateTime<Utc>,
+    },
+    /// The remote could not be reached (or did not answer in time) since
+    /// `since`: lines are kept and sent when it answers.
+    Offline {
+        since: DateTime<Utc>,
+        error: String,
+    },
+    /// The remote answered but refused (credentials, a rejected push, a
+    /// broken cache): a person must act.
+    Refused {
+        since: DateTime<Utc>,
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareState {
+    /// The remote as it may be shown (no credentials).
+    pub remote: String,
+    pub link: Link,
+    pub people: Vec<Person>,
+}
+
+impl ShareState {
+    pub fn new(remote: String) -> Self {
+        ShareState { remote, link: Link::Starting, people: Vec::new() }
+    }
+}
