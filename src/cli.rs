@@ -131,6 +131,9 @@ pub struct TickArgs {
     /// Print the recorded event as JSON
     #[arg(long)]
     pub json: bool,
+    /// Share the line with the team at once through `[share]`'s remote (for bots and CI jobs)
+    #[arg(long)]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +143,9 @@ pub struct LogArgs {
     /// Print JSON (the journal's events)
     #[arg(long)]
     pub json: bool,
+    /// Share the line with the team at once through `[share]`'s remote (for bots and CI jobs)
+    #[arg(long, requires = "message")]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]

@@ -87,6 +87,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Tick(args)) => {
             let config = load(&global)?;
             headless::emit(&headless::checklist::tick(&config, &global, &args)?);
+            if args.sync {
+                headless::sync::share_now(&config, &global).await?;
+            }
             Ok(())
         }
         Some(Command::Notes(args)) => {
@@ -102,6 +105,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         Some(Command::Log(args)) => {
             let config = load(&global)?;
             headless::emit(&headless::log::run(&config, &global, &args)?);
+            if args.sync {
+                headless::sync::share_now(&config, &global).await?;
+            }
             Ok(())
         }
         None => {

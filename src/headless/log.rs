@@ -43,8 +43,15 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
                 EventKind::Pick { repo, sha, summary }
             }
             Ask::Tick(item) => {
-                let tick =
-                    TickArgs { item, undo: false, note: None, waive: None, allow_override: false, json: args.json };
+                let tick = TickArgs {
+                    item,
+                    undo: false,
+                    note: None,
+                    waive: None,
+                    allow_override: false,
+                    json: args.json,
+                    sync: false,
+                };
                 return super::checklist::tick(config, global, &tick);
             }
             Ask::Help => return Ok(format!("{HELP}\n")),

@@ -66,6 +66,29 @@ pub async fn run(config: &Config, global: &Global, args: &SyncArgs) -> Result<St
     }
 }
 
+/// `--sync` on a writing command: the line just saved goes out now. It is
+/// in the journal either way; a remote that fails is said (exit 1) and the
+/// next round, from a cockpit or `shipdeck sync`, sends it.
+pub async fn share_now(config: &Config, global: &Global) -> Result<(), Exit> {
+    let Some(share) = &config.share else {
+        return Err(Exit::new(2, format!("{}: --sync needs a [share] section", config.source)));
+    };
+    let model = session::model::build_model(config, global, Utc::now());
+    let store = super::journal_for(config, global, &model)?;
+    let data_dir =
+        session::paths::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
+    let mut shared = Shared::new(store, &data_dir, &share.remote, &model.release.name, model.release.push_date);
+    match shared.round(config.git.timeout).await {
+        Ok(report) => {
+            for w in &report.warnings {
+                super::warn(w);
+            }
+            Ok(())
+        }
+        Err(e) => Err(Exit::new(1, format!("saved, not shared yet: {e}"))),
+    }
+}
+
 fn state_of(e: &crate::io::share::journal::SyncError) -> &'static str {
     use crate::io::share::ShareError as S;
     use crate::io::share::journal::SyncError;

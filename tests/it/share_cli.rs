@@ -84,9 +84,10 @@ fn a_tick_on_one_laptop_reaches_the_other_through_the_remote() {
     assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed").as_deref(), Some("alice"));
 
     // Bob's line goes back the other way; a quiet round sends and takes nothing.
-    let out = team.run("bob", "qa", &["log", "regression suite is green"]);
-    assert!(out.status.success());
-    assert_eq!(team.sync("bob", "qa")["pushed"], 1);
+    // `--sync` shares a line at once: no round of bob's own is needed.
+    let out = team.run("bob", "qa", &["log", "regression suite is green", "--sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(team.sync("bob", "qa")["pushed"], 0, "already sent by --sync");
     let back = team.sync("alice", "rm");
     assert_eq!((back["pushed"].as_u64(), back["fetched"].as_u64()), (Some(0), Some(1)));
     let quiet = team.sync("alice", "rm");
@@ -107,6 +108,8 @@ fn without_share_or_with_a_dead_remote_sync_says_so() {
     let out = team.run("alice", "rm", &["sync"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [share] section"));
+    let out = team.run("alice", "rm", &["tick", "features-agreed", "--sync"]);
+    assert_eq!(out.status.code(), Some(2), "--sync without [share] is refused");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let team = Team::new(&format!("git://127.0.0.1:{port}/sessions.git"));
@@ -117,6 +120,12 @@ fn without_share_or_with_a_dead_remote_sync_says_so() {
     assert_eq!(v["state"], "offline", "{v}");
     assert!(v["error"].as_str().unwrap().contains("127.0.0.1"), "{v}");
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // The line is saved even when sharing it fails, and the failure is said.
+    let out = team.run("alice", "rm", &["log", "kept anyway", "--sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("saved, not shared yet"));
+    let log = team.run("alice", "rm", &["log"]);
+    assert!(String::from_utf8_lossy(&log.stdout).contains("kept anyway"));
 }
 
 /// Two cockpits, two data dirs, one bare remote: a tick in one shows in
