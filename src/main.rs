@@ -116,16 +116,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             let config = load(&global)?;
             let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
             let store = session::paths::journal(&config, &global, model.release.push_date);
-            let share = match (&config.share, &store, session::paths::data_dir(&global)) {
-                (Some(share), Some(store), Some(dir)) => Some(shipdeck::io::share::journal::Shared::new(
-                    store.clone(),
-                    &dir,
-                    &share.remote,
-                    &model.release.name,
-                    model.release.push_date,
-                )),
-                _ => None,
-            };
+            let share = store
+                .as_ref()
+                .and_then(|s| shipdeck::io::share::journal::Shared::for_session(&config, &global, s, &model.release));
             if let Some(s) = &share {
                 model.share = Some(shipdeck::domain::share::ShareState::new(s.shown_remote()));
             }

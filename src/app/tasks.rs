@@ -86,7 +86,6 @@ pub(super) async fn share(
     every: Duration,
     timeout: Duration,
 ) {
-    use crate::domain::share::Person;
     use crate::domain::share::msg::{RoundFailure, ShareMsg};
     let mut interval = tokio::time::interval(every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -96,12 +95,7 @@ pub(super) async fn share(
             Ok(report) => Ok(report.warnings),
             Err(e) => Err(RoundFailure { offline: e.is_offline(), text: e.to_string() }),
         };
-        let people = shared
-            .people()
-            .into_iter()
-            .map(|p| Person { name: p.name, role: p.role, last_seen: p.last_seen })
-            .collect();
-        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, people })).is_err() {
+        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, people: shared.people() })).is_err() {
             return;
         }
     }

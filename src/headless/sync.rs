@@ -5,7 +5,8 @@
 use super::Exit;
 use crate::cli::{Global, SyncArgs};
 use crate::config::Config;
-use crate::io::share::journal::{Person, Shared};
+use crate::domain::share::Person;
+use crate::io::share::journal::Shared;
 use crate::session;
 use chrono::Utc;
 use serde::Serialize;
@@ -26,14 +27,7 @@ struct SyncReport {
 }
 
 pub async fn run(config: &Config, global: &Global, args: &SyncArgs) -> Result<String, Exit> {
-    let Some(share) = &config.share else {
-        return Err(Exit::new(2, format!("{}: no [share] section: nothing to sync with", config.source)));
-    };
-    let model = session::model::build_model(config, global, Utc::now());
-    let store = super::journal_for(config, global, &model)?;
-    let data_dir =
-        session::paths::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
-    let mut shared = Shared::new(store, &data_dir, &share.remote, &model.release.name, model.release.push_date);
+    let mut shared = shared(config, global, "nothing to sync with")?;
     let result = shared.round(config.git.timeout).await;
     let mut report = SyncReport {
         remote: shared.shown_remote(),
@@ -70,14 +64,7 @@ pub async fn run(config: &Config, global: &Global, args: &SyncArgs) -> Result<St
 /// in the journal either way; a remote that fails is said (exit 1) and the
 /// next round, from a cockpit or `shipdeck sync`, sends it.
 pub async fn share_now(config: &Config, global: &Global) -> Result<(), Exit> {
-    let Some(share) = &config.share else {
-        return Err(Exit::new(2, format!("{}: --sync needs a [share] section", config.source)));
-    };
-    let model = session::model::build_model(config, global, Utc::now());
-    let store = super::journal_for(config, global, &model)?;
-    let data_dir =
-        session::paths::data_dir(global).ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))?;
-    let mut shared = Shared::new(store, &data_dir, &share.remote, &model.release.name, model.release.push_date);
+    let mut shared = shared(config, global, "--sync needs it")?;
     match shared.round(config.git.timeout).await {
         Ok(report) => {
             for w in &report.warnings {
@@ -87,6 +74,17 @@ pub async fn share_now(config: &Config, global: &Global) -> Result<(), Exit> {
         }
         Err(e) => Err(Exit::new(1, format!("saved, not shared yet: {e}"))),
     }
+}
+
+/// The push this config shares, or why there is none (exit 2).
+fn shared(config: &Config, global: &Global, why: &str) -> Result<Shared, Exit> {
+    if config.share.is_none() {
+        return Err(Exit::new(2, format!("{}: no [share] section: {why}", config.source)));
+    }
+    let model = session::model::build_model(config, global, Utc::now());
+    let store = super::journal_for(config, global, &model)?;
+    Shared::for_session(config, global, &store, &model.release)
+        .ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))
 }
 
 fn state_of(e: &crate::io::share::journal::SyncError) -> &'static str {

@@ -9,7 +9,7 @@ use crate::domain::kernel::actor::Role;
 use chrono::{DateTime, Utc};
 
 /// Someone heard from in this push: their newest event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Person {
     pub name: String,
     pub role: Role,

@@ -11,9 +11,9 @@
 
 use super::{Round, ShareError, acknowledge, cache_path, share_ref, sync_round};
 use crate::domain::journal::{Event, VERSION};
-use crate::domain::kernel::actor::Role;
+use crate::domain::share::Person;
 use crate::io::journal::{JournalError, JournalStore, clean_event};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -36,21 +36,12 @@ impl SyncError {
     }
 }
 
-/// Someone heard from in this push: their newest event.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Person {
-    pub name: String,
-    pub role: Role,
-    pub last_seen: DateTime<Utc>,
-}
-
 /// What one round did.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub pushed: usize,
     /// Others' events appended to our journal.
     pub fetched: usize,
-    pub remote_sha: Option<String>,
     /// What was passed over, said as it is to be shown.
     pub warnings: Vec<String>,
 }
@@ -71,6 +62,19 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The shared push of this config and flags, when `[share]` is set and
+    /// there is a data dir: what the cockpit and the commands both run.
+    pub fn for_session(
+        config: &crate::config::Config,
+        global: &crate::cli::Global,
+        store: &JournalStore,
+        release: &crate::domain::release::Release,
+    ) -> Option<Self> {
+        let share = config.share.as_ref()?;
+        let data_dir = crate::session::paths::data_dir(global)?;
+        Some(Shared::new(store.clone(), &data_dir, &share.remote, &release.name, release.push_date))
+    }
+
     pub fn new(store: JournalStore, data_dir: &Path, remote: &str, release: &str, push_date: NaiveDate) -> Self {
         Shared {
             replica: store.replica(),
@@ -108,7 +112,6 @@ impl Shared {
         let round = sync_round(&self.cache, &self.remote, &self.git_ref, &self.replica, &self.mine, timeout).await?;
         let mut report = Report {
             pushed: round.pushed_lines,
-            remote_sha: round.remote_sha.clone(),
             warnings: round.warnings.iter().map(ToString::to_string).collect(),
             ..Default::default()
         };
