@@ -46,6 +46,7 @@ fn event(i: usize) -> Event {
         },
     };
     Event {
+        committer: None,
         v: VERSION,
         id: format!("0123456789abcdef.{}.9abc{i}", 1_795_000_000_000_000 + i as u64),
         at,

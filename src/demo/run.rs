@@ -95,6 +95,7 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     // The story joins a push under way: stage is done, prod is rolling out.
     // The push started twenty minutes ago, inside the window, by the hero.
     let started = crate::domain::journal::Event {
+        committer: None,
         v: crate::domain::journal::VERSION,
         id: "demo:push-started".into(),
         at: model.now - chrono::Duration::minutes(20),

@@ -169,6 +169,7 @@ impl Model {
             crate::domain::journal::event_id(&self.journal.replica, seq, &self.journal.process)
         };
         let event = Event {
+            committer: None,
             v: crate::domain::journal::VERSION,
             id,
             at,
@@ -277,6 +278,7 @@ mod tests {
     fn event(n: u64, kind: EventKind) -> Event {
         let t = testkit::release().window.unwrap().start;
         Event {
+            committer: None,
             v: crate::domain::journal::VERSION,
             // Ids that sort against the clock as strings do: "r.10" < "r.9".
             id: format!("r.{n}.p"),

@@ -23,6 +23,7 @@ fn t0() -> DateTime<Utc> {
 
 fn event(n: u32, who: &str, role: Role, minutes_ago: i64, kind: EventKind) -> Event {
     Event {
+        committer: None,
         v: 1,
         id: format!("e{n}"),
         at: t0() - Duration::minutes(minutes_ago),

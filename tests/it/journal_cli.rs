@@ -118,6 +118,7 @@ fn a_command_and_the_cockpit_mint_ids_alike() {
     let store = session::paths::journal(&cfg, &global, push_date).unwrap();
     let ahead = micros(Utc::now()) + 30 * 24 * 3600 * 1_000_000;
     let foreign = Event {
+        committer: None,
         v: VERSION,
         id: format!("0123456789abcdef.{ahead}.deadbeef"),
         at: Utc::now(),

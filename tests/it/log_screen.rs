@@ -21,6 +21,7 @@ fn t0() -> DateTime<Utc> {
 
 fn event(n: i64, who: &str, role: Role, kind: EventKind) -> Event {
     Event {
+        committer: None,
         v: 1,
         id: format!("e{n}"),
         at: t0() + Duration::minutes(n),

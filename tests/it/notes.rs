@@ -22,6 +22,7 @@ fn journal() -> Vec<Event> {
     let mut ev = |at, who: &str, role, kind| {
         n += 1;
         Event {
+            committer: None,
             v: 1,
             id: format!("e{n}"),
             at,

@@ -52,6 +52,7 @@ fn model() -> Model {
     }));
     m.view.focus = Pane::Sentry;
     let ev = |id: &str, at, kind| Event {
+        committer: None,
         v: 1,
         id: id.into(),
         at,

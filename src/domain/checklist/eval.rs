@@ -291,6 +291,7 @@ mod tests {
             (ItemState::Auto(Verdict::Wait), "window 15:00–17:00 opens in 1h 20m".into())
         );
         let started = Event {
+            committer: None,
             v: 1,
             id: "s".into(),
             at: w.start + Duration::minutes(2),
@@ -322,6 +323,7 @@ mod tests {
         for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
             let kind = EventKind::Tick { item: id.into(), note: None, overrides_role: false };
             let e = Event {
+                committer: None,
                 v: 1,
                 id: id.into(),
                 at: m.now,

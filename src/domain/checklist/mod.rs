@@ -325,6 +325,7 @@ mod tests {
 
     fn ev(at_min: u32, who: &str, role: Role, kind: EventKind) -> Event {
         Event {
+            committer: None,
             v: 1,
             id: format!("{who}-{at_min}"),
             at: Utc.with_ymd_and_hms(2026, 11, 26, 15, at_min, 0).unwrap(),

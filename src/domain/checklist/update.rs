@@ -207,6 +207,7 @@ mod tests {
         assert!(matches!(m.view.confirm(), Some(Confirm::Untick { .. })));
         // Meanwhile someone else takes the tick back and ticks again.
         let later = |n: i64, kind| Event {
+            committer: None,
             v: 1,
             id: format!("other-{n}"),
             at: m.now + chrono::Duration::seconds(n),

@@ -58,6 +58,12 @@ pub struct Event {
     /// maker had seen. 0 on lines from before it existed: their `at` stands in.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub seq: u64,
+    /// The git identity (`Name <email>`) that committed this line to the
+    /// shared remote, as the commit says: set by this machine when it takes
+    /// the line from the remote, never read from the line itself, and empty
+    /// on lines made here or never shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committer: Option<String>,
     pub actor: EventActor,
     #[serde(flatten)]
     pub kind: EventKind,
@@ -285,6 +291,7 @@ mod tests {
         assert_eq!(next_clock(micros(now) + 5, now), micros(now) + 6, "monotonic when the wall clock lags");
         assert_eq!(next_clock(u64::MAX, now), u64::MAX, "no overflow");
         let mut e = Event {
+            committer: None,
             v: VERSION,
             id: "x".into(),
             at: now,
@@ -301,6 +308,7 @@ mod tests {
     #[test]
     fn lines_have_the_documented_shape() {
         let e = Event {
+            committer: None,
             v: VERSION,
             id: "e1".into(),
             at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 12, 0).unwrap(),
@@ -354,6 +362,7 @@ mod tests {
         ];
         for kind in kinds {
             let e = Event {
+                committer: None,
                 v: VERSION,
                 id: s("i"),
                 at,

@@ -21,6 +21,7 @@ impl<'de> Deserialize<'de> for Event {
             replica: String,
             #[serde(default)]
             seq: u64,
+            committer: Option<String>,
             actor: EventActor,
             kind: String,
             text: Option<String>,
@@ -119,6 +120,15 @@ impl<'de> Deserialize<'de> for Event {
             },
             other => return Err(D::Error::custom(format!("unknown event kind `{other}`"))),
         };
-        Ok(Event { v: f.v, id: f.id, at: f.at, replica: f.replica, seq: f.seq, actor: f.actor, kind })
+        Ok(Event {
+            v: f.v,
+            id: f.id,
+            at: f.at,
+            replica: f.replica,
+            seq: f.seq,
+            committer: f.committer,
+            actor: f.actor,
+            kind,
+        })
     }
 }

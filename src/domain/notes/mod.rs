@@ -284,6 +284,7 @@ mod tests {
     fn the_fold_numbers_blockers_and_keeps_picks_in_order() {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
         let ev = |n: i64, kind| Event {
+            committer: None,
             v: 1,
             id: format!("e{n}"),
             at: at + chrono::Duration::minutes(n),

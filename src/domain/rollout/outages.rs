@@ -103,6 +103,7 @@ mod tests {
             EventKind::EndpointUp { env: "prod".into(), service: "web".into(), outage: number, since: at }
         };
         Event {
+            committer: None,
             v: crate::domain::journal::VERSION,
             id: Event::observed_id(&kind, at),
             at,

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 pub(super) fn event(id: &str, text: &str) -> Event {
     Event {
+        committer: None,
         v: VERSION,
         id: id.into(),
         at: Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap(),
