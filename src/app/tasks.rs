@@ -95,7 +95,7 @@ pub(super) async fn share(
             Ok(report) => Ok(report.warnings),
             Err(e) => Err(RoundFailure { offline: e.is_offline(), text: e.to_string() }),
         };
-        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, people: shared.people() })).is_err() {
+        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, unsent: shared.unsent() })).is_err() {
             return;
         }
     }

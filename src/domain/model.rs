@@ -60,6 +60,8 @@ pub struct JournalState {
     /// Why the journal cannot be written, once it could not: the session goes
     /// on, but is not being saved.
     pub read_only: Option<String>,
+    /// Everyone whose events were read, with their newest.
+    pub people: crate::domain::share::People,
 }
 
 impl Model {
@@ -138,6 +140,7 @@ impl Model {
     fn fold(&mut self, event: &Event) {
         self.checklist.apply(event);
         self.notes.apply(event);
+        self.journal.people.note(event);
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }
@@ -208,6 +211,9 @@ impl Model {
     }
 
     fn push_event_line(&mut self, e: &Event) {
+        if !e.kind.is_log_line() {
+            return;
+        }
         let (kind, text) = e.describe();
         let entry = LogEntry {
             at: e.at,

@@ -79,6 +79,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 effects.extend(scan_all(model));
             }
             effects.extend(sentry_asks(model, sentry::due));
+            if let Some(s) = model.share.as_mut() {
+                let outcome = crate::domain::share::update::beat(s, now);
+                effects.extend(model.carry_out(outcome));
+            }
             effects
         }
         Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) => {

@@ -57,7 +57,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
         parts.push((5, vec![Span::styled(hours, t.muted)]));
     }
     if let Some(share) = &model.share {
-        parts.push(sharing(share, ctx));
+        parts.push(sharing(share, model.journal.people.len(), ctx));
     }
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let mut right = Vec::new();
@@ -93,27 +93,33 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
 /// The shared push in a few words: in sync (how many people, how long
 /// ago), or since when it is not (offline, refused), which survives
 /// narrow screens; the log says why.
-fn sharing(share: &crate::domain::share::ShareState, ctx: &RenderCtx) -> (u8, Vec<Span<'static>>) {
+fn sharing(share: &crate::domain::share::ShareState, people: usize, ctx: &RenderCtx) -> (u8, Vec<Span<'static>>) {
     use crate::domain::share::Link;
     let t = ctx.theme;
     let local = |at: chrono::DateTime<chrono::Utc>| at.with_timezone(&ctx.tz).format("%H:%M").to_string();
+    // Lines that only this machine has: what is lost if it dies now.
+    let unsent = match share.unsent {
+        0 => String::new(),
+        n => format!(" · {n} unsent"),
+    };
     match &share.link {
         Link::Starting => (5, vec![Span::styled("  sharing…", t.muted)]),
         Link::Synced { at } => {
-            let people = match share.people.len() {
+            let people = match people {
                 1 => "1 person".to_string(),
                 n => format!("{n} people"),
             };
             // Short, so it fits beside the phase and the window at 120
             // columns; the log has the long story.
             let ago = span((ctx.now - *at).max(chrono::Duration::zero()));
-            (2, vec![Span::styled(format!("  ⇄ {people} · {ago}"), t.muted)])
+            let style = if unsent.is_empty() { t.muted } else { t.warn };
+            (2, vec![Span::styled(format!("  ⇄ {people} · {ago}{unsent}"), style)])
         }
         Link::Offline { since, .. } => {
-            (1, vec![Span::raw("  "), Span::styled(format!(" OFFLINE {} ", local(*since)), t.error)])
+            (1, vec![Span::raw("  "), Span::styled(format!(" OFFLINE {}{unsent} ", local(*since)), t.error)])
         }
         Link::Refused { since, .. } => {
-            (1, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {} ", local(*since)), t.error)])
+            (1, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {}{unsent} ", local(*since)), t.error)])
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod panes;
+pub mod people;
 pub mod prompt;
 pub mod theme;
 pub mod widgets;

@@ -493,3 +493,48 @@ async fn bad_arguments_are_refused_before_any_git_runs() {
     }
     assert!(!cache.exists(), "no cache made for a refused round");
 }
+
+/// Who committed each line is read from the remote's history, commit by
+/// commit (the bytes each commit added to the file), never from the line.
+#[tokio::test]
+async fn each_new_line_carries_the_identity_that_committed_it() {
+    let lab = Lab::new();
+    let remote = lab.bare("remote.git");
+    let remote = remote.to_str().unwrap();
+    let (mut a, mut b) = (lab.replica(IDS[0]), lab.replica(IDS[1]));
+    let as_who = |r: &Replica, name: &str| {
+        if !r.cache.exists() {
+            git(lab.dir.path(), lab.dir.path(), &["init", "-q", "--bare", r.cache.to_str().unwrap()]);
+        }
+        git(lab.dir.path(), &r.cache, &["config", "user.name", name]);
+        git(lab.dir.path(), &r.cache, &["config", "user.email", &format!("{}@example.com", name.to_lowercase())]);
+    };
+    as_who(&a, "Alice");
+    a.append(2);
+    a.sync(remote).await;
+    as_who(&a, "Mallory\u{1b}[31m");
+    a.append(1);
+    a.sync(remote).await;
+    let round = b.sync(remote).await;
+    let bytes = &round.new_lines[IDS[0]];
+    let starts: Vec<u64> = bytes
+        .split_inclusive(|c| *c == b'\n')
+        .scan(0u64, |at, l| {
+            let s = *at;
+            *at += l.len() as u64;
+            Some(s)
+        })
+        .collect();
+    let who: Vec<Option<String>> = starts.iter().map(|s| round.committer(IDS[0], *s).map(str::to_string)).collect();
+    let alice = Some("Alice <alice@example.com>".to_string());
+    assert_eq!(who[..2], [alice.clone(), alice]);
+    let third = who[2].as_deref().unwrap();
+    assert!(third.starts_with("Mallory") && !third.contains('\u{1b}'), "cleaned: {third:?}");
+    assert_eq!(who.len(), 3);
+    // Caught up: a further line is attributed on its own.
+    as_who(&a, "Alice");
+    a.append(1);
+    a.sync(remote).await;
+    let round = b.sync(remote).await;
+    assert_eq!(round.committer(IDS[0], 0), Some("Alice <alice@example.com>"));
+}

@@ -99,6 +99,18 @@ fn a_tick_on_one_laptop_reaches_the_other_through_the_remote() {
         let journal = team.data(who).join("journals/share-test/2026-11-26.jsonl");
         assert_eq!(std::fs::read_to_string(journal).unwrap().lines().count(), 2, "{who}");
     }
+    // Who committed a line is what the remote's history says (HOME has no
+    // git identity here: the replica stands in), kept by whoever took it;
+    // the maker's own line carries none.
+    let events = |who: &str| -> Vec<serde_json::Value> {
+        let journal = team.data(who).join("journals/share-test/2026-11-26.jsonl");
+        std::fs::read_to_string(journal).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let tick = |e: &&serde_json::Value| e["kind"] == "tick";
+    let at_bob = events("bob").into_iter().find(|e| tick(&e)).unwrap();
+    let replica = at_bob["replica"].as_str().unwrap().to_string();
+    assert_eq!(at_bob["committer"].as_str(), Some(format!("shipdeck <{replica}>").as_str()));
+    assert!(events("alice").iter().find(tick).unwrap().get("committer").is_none());
 }
 
 #[test]
@@ -177,28 +189,46 @@ fn the_header_shows_the_shared_state() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use shipdeck::domain::kernel::actor::Role;
+    use shipdeck::domain::share::ShareState;
     use shipdeck::domain::share::msg::{RoundFailure, ShareMsg};
-    use shipdeck::domain::share::{Person, ShareState};
     use shipdeck::domain::{Msg, update};
     use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
     let t = |m, s| Utc.with_ymd_and_hms(2026, 11, 26, 10, m, s).unwrap();
     let mut m = shipdeck::testkit::model(&["web"], t(40, 0));
     m.share = Some(ShareState::new("git@example.com:team/push.git".into()));
-    let header = |m: &shipdeck::domain::Model| {
+    let screen = |m: &shipdeck::domain::Model| {
         let (theme, keymap) = (Theme::default(), shipdeck::keymap::Keymap::default());
         let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
         let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
         term.draw(|f| render(f, m, &mut ViewState::default(), &ctx)).unwrap();
-        shipdeck::testkit::buffer_text(term.backend().buffer()).lines().next().unwrap().to_string()
+        shipdeck::testkit::buffer_text(term.backend().buffer())
     };
-    let person = |name: &str, role| Person { name: name.into(), role, last_seen: t(41, 0) };
-    let people = vec![person("alice", Role::Rm), person("bob", Role::Qa), person("carol", Role::Ops)];
-    update(&mut m, Msg::Share(ShareMsg::Round { at: t(41, 0), result: Ok(Vec::new()), people }));
-    update(&mut m, Msg::Tick(t(41, 5)));
+    let header = |m: &shipdeck::domain::Model| screen(m).lines().next().unwrap().to_string();
+    // Others are known from their lines; the cockpit's own beat on the
+    // clock adds its user.
+    let here = |name: &str, role| shipdeck::domain::journal::Event {
+        v: 1,
+        id: format!("{name}-here"),
+        at: t(41, 0),
+        replica: "0123abcd".into(),
+        seq: 0,
+        committer: None,
+        actor: shipdeck::domain::journal::EventActor { name: name.into(), role },
+        kind: shipdeck::domain::journal::EventKind::Presence,
+    };
+    let events = vec![here("bob", Role::Qa), here("carol", Role::Ops)];
+    update(&mut m, Msg::Journal(shipdeck::domain::journal::msg::JournalMsg::Read { events, damage: Vec::new() }));
+    update(&mut m, Msg::Share(ShareMsg::Round { at: t(41, 0), result: Ok(Vec::new()), unsent: 0 }));
+    let effects = update(&mut m, Msg::Tick(t(41, 5)));
+    let beats = effects.iter().filter(|e| matches!(e, shipdeck::domain::Effect::Append(ev) if ev.kind == shipdeck::domain::journal::EventKind::Presence));
+    assert_eq!(beats.count(), 1, "the cockpit's own presence is saved: {effects:?}");
     assert!(header(&m).contains("⇄ 3 people · 5s"), "{}", header(&m));
+    assert!(screen(&m).contains("alice rm now · bob qa now +1 "), "who is here, as many as fit: {}", screen(&m));
+    assert!(m.log.entries.iter().all(|e| !e.text.contains("is here")), "presence is not a log line");
     let down = RoundFailure { offline: true, text: "cannot reach it".into() };
-    update(&mut m, Msg::Share(ShareMsg::Round { at: t(42, 0), result: Err(down), people: Vec::new() }));
+    update(&mut m, Msg::Share(ShareMsg::Round { at: t(42, 0), result: Err(down), unsent: 3 }));
+    assert!(header(&m).contains("OFFLINE 10:42 · 3 unsent"), "{}", header(&m));
     assert!(header(&m).contains("OFFLINE 10:42"), "{}", header(&m));
     let said: Vec<_> = m.log.entries.iter().map(|e| e.text.clone()).filter(|t| t.contains("sharing")).collect();
     assert_eq!(said.len(), 2, "in sync once, offline once: {said:?}");

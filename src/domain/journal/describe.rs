@@ -46,6 +46,7 @@ impl Event {
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
             EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::Presence => (LogKind::System, format!("{who} is here")),
             EventKind::Notable { text } => (LogKind::Chat, format!("{who} notable: {text}")),
             EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),
             EventKind::Unblock { number } => (LogKind::Git, format!("{who} resolved blocker #{number}")),

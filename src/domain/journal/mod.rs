@@ -19,6 +19,11 @@ pub const VERSION: u32 = 1;
 /// composer, `shipdeck log` and lines read back from the journal.
 pub const MAX_TEXT: usize = 2000;
 
+/// How often an open cockpit of a shared push says it is there: rarely
+/// enough that an idle cockpit adds a dozen small commits an hour to the
+/// remote, often enough that "last heard 4m ago" means someone is there.
+pub const PRESENCE_EVERY: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
 /// `text` within [`MAX_TEXT`], and whether it had to be cut (the caller says so).
 pub fn limit_text(text: &str) -> (String, bool) {
     if text.chars().count() <= MAX_TEXT {
@@ -136,6 +141,10 @@ pub enum EventKind {
     },
     PushStarted,
     PushFinished,
+    /// An open cockpit saying it is still there, at most every
+    /// [`PRESENCE_EVERY`]: who is in the push, for the others' screens.
+    /// Never shown as a log line.
+    Presence,
     /// For the notes: a notable thing shipping, a blocker (numbered in
     /// order), a blocker resolved, a commit to cherry-pick, a free note.
     Notable {
@@ -266,6 +275,12 @@ impl Event {
 
 impl EventKind {
     /// Something a person said, rather than something that happened.
+    /// Whether the event is a line of the log: a presence beat only says
+    /// someone is there, which the people list shows.
+    pub fn is_log_line(&self) -> bool {
+        !matches!(self, EventKind::Presence)
+    }
+
     pub fn is_person(&self) -> bool {
         matches!(
             self,

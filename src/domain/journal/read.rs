@@ -97,6 +97,7 @@ impl<'de> Deserialize<'de> for Event {
             },
             "push_started" => EventKind::PushStarted,
             "push_finished" => EventKind::PushFinished,
+            "presence" => EventKind::Presence,
             "notable" => EventKind::Notable { text: need(f.text, "text")? },
             "blocker" => EventKind::Blocker { text: need(f.text, "text")? },
             "unblock" => EventKind::Unblock {

@@ -3,7 +3,10 @@
 //! and who has been heard from. Fed by the sharing task's rounds.
 
 pub mod msg;
+mod people;
 pub mod update;
+
+pub use people::People;
 
 use crate::domain::kernel::actor::Role;
 use chrono::{DateTime, Utc};
@@ -43,11 +46,20 @@ pub struct ShareState {
     /// The remote as it may be shown (no credentials).
     pub remote: String,
     pub link: Link,
-    pub people: Vec<Person>,
+    /// Our own lines the remote does not have yet, as of the last round.
+    pub unsent: usize,
+    /// When this cockpit last said it is there (see [`crate::domain::journal::PRESENCE_EVERY`]).
+    pub last_beat: Option<DateTime<Utc>>,
 }
 
 impl ShareState {
     pub fn new(remote: String) -> Self {
-        ShareState { remote, link: Link::Starting, people: Vec::new() }
+        ShareState { remote, link: Link::Starting, unsent: 0, last_beat: None }
+    }
+
+    /// Whether an open cockpit should say it is there at `now`: when it
+    /// opens, then every [`crate::domain::journal::PRESENCE_EVERY`].
+    pub fn beat_due(&self, now: DateTime<Utc>) -> bool {
+        self.last_beat.is_none_or(|at| now - at >= crate::domain::journal::PRESENCE_EVERY || now < at)
     }
 }

@@ -1,11 +1,12 @@
 //! What the sharing task says after each round.
 
-use super::Person;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShareMsg {
-    Round { at: DateTime<Utc>, result: Result<Vec<String>, RoundFailure>, people: Vec<Person> },
+    /// `result`: the round's warnings, or why it failed; `unsent`: how many
+    /// of our lines the remote does not have yet.
+    Round { at: DateTime<Utc>, result: Result<Vec<String>, RoundFailure>, unsent: usize },
 }
 
 /// Why a round did not get through, said as it is to be shown.

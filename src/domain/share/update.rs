@@ -7,12 +7,23 @@ use super::{Link, ShareState};
 use crate::domain::log::LogKind;
 use crate::domain::outcome::Outcome;
 
+/// An open cockpit says it is there when it opens and every
+/// [`crate::domain::journal::PRESENCE_EVERY`] after: a journal line like any
+/// other, so the others' people list has everyone with a cockpit open, not
+/// only those who did something.
+pub fn beat(s: &mut ShareState, now: chrono::DateTime<chrono::Utc>) -> Outcome {
+    let mut out = Outcome::default();
+    if s.beat_due(now) {
+        s.last_beat = Some(now);
+        out.record(crate::domain::journal::EventKind::Presence, now, false);
+    }
+    out
+}
+
 pub fn on_msg(s: &mut ShareState, msg: ShareMsg) -> Outcome {
     let mut out = Outcome::default();
-    let ShareMsg::Round { at, result, people } = msg;
-    if !people.is_empty() {
-        s.people = people;
-    }
+    let ShareMsg::Round { at, result, unsent } = msg;
+    s.unsent = unsent;
     let remote = s.remote.clone();
     match result {
         Ok(warnings) => {
@@ -61,11 +72,11 @@ mod tests {
     fn a_change_is_said_once_and_an_outage_keeps_its_start() {
         let t = |s| Utc.with_ymd_and_hms(2026, 11, 26, 10, 42, s).unwrap();
         let mut s = ShareState::new("git@example.com:team/push.git".into());
-        let ok = |at| ShareMsg::Round { at, result: Ok(Vec::new()), people: Vec::new() };
+        let ok = |at| ShareMsg::Round { at, result: Ok(Vec::new()), unsent: 0 };
         let down = |at| ShareMsg::Round {
             at,
             result: Err(RoundFailure { offline: true, text: "cannot reach it".into() }),
-            people: Vec::new(),
+            unsent: 3,
         };
         assert_eq!(logged(&on_msg(&mut s, ok(t(0)))), ["sharing through git@example.com:team/push.git: in sync"]);
         assert!(logged(&on_msg(&mut s, ok(t(1)))).is_empty(), "quiet rounds say nothing");
@@ -74,5 +85,19 @@ mod tests {
         assert_eq!(s.link, Link::Offline { since: t(2), error: "cannot reach it".into() });
         assert_eq!(logged(&on_msg(&mut s, ok(t(4)))).len(), 1, "back in sync is said");
         assert_eq!(s.link, Link::Synced { at: t(4) });
+    }
+
+    #[test]
+    fn presence_is_said_on_opening_then_every_five_minutes_only() {
+        let t = |m| Utc.with_ymd_and_hms(2026, 11, 26, 10, m, 0).unwrap();
+        let mut s = ShareState::new("r".into());
+        let beats =
+            |s: &mut ShareState, at| beat(s, at).acts.iter().filter(|a| matches!(a, Act::Record { .. })).count();
+        assert_eq!(beats(&mut s, t(0)), 1, "on opening");
+        assert_eq!(beats(&mut s, t(1)), 0);
+        assert_eq!(beats(&mut s, t(4)), 0);
+        assert_eq!(beats(&mut s, t(5)), 1);
+        assert_eq!(beats(&mut s, t(9)), 0);
+        assert_eq!(beats(&mut s, t(3)), 1, "a clock set back does not silence it");
     }
 }

@@ -12,6 +12,9 @@ pub fn clean_event(e: &mut Event) {
     clean_in_place(&mut e.id, 200);
     clean_in_place(&mut e.replica, 64);
     clean_in_place(&mut e.actor.name, 40);
+    if let Some(c) = &mut e.committer {
+        clean_in_place(c, 120);
+    }
     let id = |s: &mut String| clean_in_place(s, 200);
     match &mut e.kind {
         EventKind::Chat { text }
@@ -69,7 +72,7 @@ pub fn clean_event(e: &mut Event) {
             clean_in_place(summary, 200);
         }
         EventKind::SentrySpike { project, .. } => id(project),
-        EventKind::PushStarted | EventKind::PushFinished | EventKind::Unblock { .. } => {}
+        EventKind::PushStarted | EventKind::PushFinished | EventKind::Presence | EventKind::Unblock { .. } => {}
     }
 }
 #[cfg(test)]

@@ -160,13 +160,7 @@ pub(super) fn committers(
         want.retain(|r| {
             let changed = id(&tree, r) != before.as_ref().and_then(|b| id(b, r));
             if changed {
-                let a = commit.author();
-                let who = format!(
-                    "{} <{}>",
-                    String::from_utf8_lossy(a.name_bytes()),
-                    String::from_utf8_lossy(a.email_bytes())
-                );
-                found.insert(r.clone(), crate::io::sanitize::clean_max(&who, 120));
+                found.insert(r.clone(), who(&commit.committer()));
             }
             !changed
         });
@@ -176,6 +170,67 @@ pub(super) fn committers(
         }
     }
     Ok(found)
+}
+
+/// A signature as shown: "Name <email>", cleaned (it is the remote's text).
+fn who(s: &Signature<'_>) -> String {
+    let text = format!("{} <{}>", String::from_utf8_lossy(s.name_bytes()), String::from_utf8_lossy(s.email_bytes()));
+    crate::io::sanitize::clean_max(&text, 120)
+}
+
+/// Bytes `from..to` of a replica's file, as the commit that added them says
+/// who committed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    pub from: u64,
+    pub to: u64,
+    pub who: String,
+}
+
+/// Who committed which bytes of `replica`'s file, walking back from `head`
+/// to `stop` (the history is a line: every round commits on top of the
+/// remote's commit). Each commit whose file grew over its parent's added
+/// the bytes between the two sizes. Oldest first; bytes beyond the walk are
+/// simply not attributed.
+pub(super) fn introduced(
+    repo: &Repository,
+    head: Oid,
+    stop: Option<Oid>,
+    replica: &str,
+) -> Result<Vec<Committed>, ShareError> {
+    let name = file_name(replica);
+    let odb = repo.odb().map_err(|e| err(repo, e))?;
+    let size = |c: &git2::Commit<'_>| -> Result<Option<(Oid, u64)>, ShareError> {
+        let tree = c.tree().map_err(|e| err(repo, e))?;
+        let Some(entry) = tree.get_name(&name) else { return Ok(None) };
+        let (len, _) = odb.read_header(entry.id()).map_err(|e| err(repo, e))?;
+        Ok(Some((entry.id(), len as u64)))
+    };
+    let mut out = Vec::new();
+    let mut commit = repo.find_commit(head).map_err(|e| err(repo, e))?;
+    let mut here = size(&commit)?;
+    for _ in 0..MAX_WALK {
+        if Some(commit.id()) == stop {
+            break;
+        }
+        let parent = commit.parent(0).ok();
+        let before = parent.as_ref().map(&size).transpose()?.flatten();
+        if let Some((id, len)) = here {
+            let (old_id, old_len) = before.map_or((None, 0), |(i, l)| (Some(i), l));
+            if Some(id) != old_id && len > old_len {
+                out.push(Committed { from: old_len, to: len, who: who(&commit.committer()) });
+            }
+        }
+        match parent {
+            Some(p) => {
+                commit = p;
+                here = before;
+            }
+            None => break,
+        }
+    }
+    out.reverse();
+    Ok(out)
 }
 
 /// What the last round left behind, so that a round finding nothing new

@@ -9,12 +9,12 @@
 //! the replica whose file holds it; it is cleaned as any journal line is
 //! and appended once (by id), and only then is the round acknowledged.
 
-use super::{Round, ShareError, acknowledge, cache_path, share_ref, sync_round};
+use super::{Round, ShareError, acknowledge, cache_path, share_ref, shared_bytes, sync_round};
 use crate::domain::journal::{Event, VERSION};
-use crate::domain::share::Person;
+use crate::domain::share::{People, Person};
 use crate::io::journal::{JournalError, JournalStore, clean_event};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -58,7 +58,7 @@ pub struct Shared {
     /// Our own lines, as written.
     mine: Vec<u8>,
     ids: HashSet<String>,
-    people: BTreeMap<String, Person>,
+    people: People,
 }
 
 impl Shared {
@@ -85,7 +85,7 @@ impl Shared {
             offset: 0,
             mine: Vec::new(),
             ids: HashSet::new(),
-            people: BTreeMap::new(),
+            people: People::default(),
         }
     }
 
@@ -100,9 +100,15 @@ impl Shared {
 
     /// Everyone whose events the journal holds, newest first.
     pub fn people(&self) -> Vec<Person> {
-        let mut people: Vec<Person> = self.people.values().cloned().collect();
-        people.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then_with(|| a.name.cmp(&b.name)));
-        people
+        self.people.newest_first().into_iter().cloned().collect()
+    }
+
+    /// How many of our lines read so far the remote does not have, as of
+    /// the last round (all of them before the first).
+    pub fn unsent(&self) -> usize {
+        let on_remote = shared_bytes(&self.cache, &self.git_ref).unwrap_or(0);
+        let from = usize::try_from(on_remote).unwrap_or(usize::MAX).min(self.mine.len());
+        memchr::memchr_iter(b'\n', &self.mine[from..]).count()
     }
 
     /// One round: read on in the journal, share, append what others wrote,
@@ -125,7 +131,14 @@ impl Shared {
         let mut batch: HashSet<String> = HashSet::new();
         for (replica, bytes) in &round.new_lines {
             let (mut foreign, mut newer, mut bad) = (0, 0, 0);
-            for raw in bytes.split(|b| *b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
+            let mut at = 0u64;
+            for line in bytes.split_inclusive(|b| *b == b'\n') {
+                let start = at;
+                at += line.len() as u64;
+                let raw = line.strip_suffix(b"\n").unwrap_or(line);
+                if raw.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
                 let Ok(mut event) = serde_json::from_slice::<Event>(raw) else {
                     bad += 1;
                     continue;
@@ -141,6 +154,9 @@ impl Shared {
                 if self.ids.contains(&event.id) || !batch.insert(event.id.clone()) {
                     continue;
                 }
+                // Who committed it is what the remote's history says, never
+                // what the line claims.
+                event.committer = round.committer(replica, start).map(str::to_string);
                 clean_event(&mut event);
                 taken.push(event);
             }
@@ -192,11 +208,6 @@ impl Shared {
 
     fn note(&mut self, event: &Event) {
         self.ids.insert(event.id.clone());
-        let name = &event.actor.name;
-        let newer = self.people.get(name).is_none_or(|p| p.last_seen <= event.at);
-        if newer {
-            let person = Person { name: name.clone(), role: event.actor.role, last_seen: event.at };
-            self.people.insert(name.clone(), person);
-        }
+        self.people.note(event);
     }
 }

@@ -42,9 +42,10 @@ mod plan;
 mod remote;
 mod round;
 
+pub use cache::Committed;
 pub use error::ShareError;
 pub use files::{MAX_FILE_BYTES, MAX_FILES, Warning};
-pub use round::{MAX_ATTEMPTS, ReplicaInfo, Round, acknowledge, sync_round};
+pub use round::{MAX_ATTEMPTS, ReplicaInfo, Round, acknowledge, shared_bytes, sync_round};
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};

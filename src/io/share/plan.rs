@@ -2,7 +2,7 @@
 //! the others' new lines, the warnings, and the commit to push, if any.
 //! Blocking (git2): run under `spawn_blocking`.
 
-use super::cache::{self, Snapshot};
+use super::cache::{self, Committed, Snapshot};
 use super::error::ShareError;
 use super::files::{self, MAX_FILE_BYTES, Relation, Warning, file_name};
 use git2::{Oid, Repository};
@@ -20,6 +20,8 @@ pub(super) struct Plan {
     /// pushes nothing, how much of ours it has.
     pub ours_on_remote: u64,
     pub new_lines: BTreeMap<String, Vec<u8>>,
+    /// Who committed the new lines: byte ranges of `new_lines`' bytes.
+    pub committed: BTreeMap<String, Vec<Committed>>,
     pub warnings: Vec<Warning>,
 }
 
@@ -34,6 +36,7 @@ pub(super) fn plan(
 ) -> Result<Plan, ShareError> {
     let theirs = cache::snapshot(repo, remote)?;
     // What was seen was warned about when it came: only its files count.
+    let seen_commit = seen;
     let seen = cache::snapshot(repo, seen)?;
     let mut plan = Plan { warnings: theirs.warnings.clone(), ..Plan::default() };
     let mut restore = Vec::new();
@@ -52,6 +55,15 @@ pub(super) fn plan(
             match files::new_lines(name, &before_bytes, &now_bytes) {
                 Ok(lines) if !lines.is_empty() => {
                     plan.new_lines.insert(name.clone(), lines.to_vec());
+                    if let Some(head) = remote {
+                        let start = files::whole_lines(&before_bytes).len() as u64;
+                        let spans = cache::introduced(repo, head, seen_commit, name)?
+                            .into_iter()
+                            .filter(|c| c.to > start)
+                            .map(|c| Committed { from: c.from.saturating_sub(start), to: c.to - start, who: c.who })
+                            .collect();
+                        plan.committed.insert(name.clone(), spans);
+                    }
                 }
                 Ok(_) => {}
                 Err(w) => plan.warnings.push(w),

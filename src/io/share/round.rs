@@ -1,7 +1,7 @@
 //! One sync round and its acknowledgement: the async driver over the
 //! network commands and the blocking cache work.
 
-use super::cache::{self, State};
+use super::cache::{self, Committed, State};
 use super::error::{PushFailure, ShareError, cache_err};
 use super::files::{Warning, whole_lines};
 use super::plan::{Plan, plan, replicas};
@@ -40,6 +40,9 @@ pub struct Round {
     /// them to the journal (skipping ids it has), whose reading cleans every
     /// event, then [`acknowledge`] the round.
     pub new_lines: BTreeMap<String, Vec<u8>>,
+    /// Who committed `new_lines`: per replica, byte ranges of its new bytes
+    /// with the committer's "Name <email>" (cleaned), oldest first.
+    pub committed: BTreeMap<String, Vec<Committed>>,
     /// Whether the remote's commit was fetched.
     pub fetched: bool,
     /// What was passed over (see [`Warning`]); said once, in the round that
@@ -150,6 +153,7 @@ pub async fn sync_round(
     round.remote_sha = head.map(|h| h.to_string());
     round.pushed_lines = if plan_done.commit.is_some() { plan_done.pushed_lines } else { 0 };
     round.new_lines = plan_done.new_lines;
+    round.committed = plan_done.committed;
     round.warnings = plan_done.warnings;
     let ours = plan_done.ours_on_remote;
     let c = cache.to_path_buf();
@@ -164,6 +168,15 @@ pub async fn sync_round(
     );
     drop(lock);
     Ok(round)
+}
+
+impl Round {
+    /// Who committed the line of `replica` starting `at` bytes into its new
+    /// lines.
+    pub fn committer(&self, replica: &str, at: u64) -> Option<&str> {
+        let spans = self.committed.get(replica)?;
+        spans.iter().find(|c| c.from <= at && at < c.to).map(|c| c.who.as_str())
+    }
 }
 
 /// Says the lines of `round` are saved in the journal, so the next round
@@ -184,6 +197,14 @@ pub async fn acknowledge(cache: &Path, git_ref: &str, round: &Round) -> Result<(
         cache::set_ref(&repo, &r, Some(oid))
     })
     .await
+}
+
+/// How many bytes of our file the remote held at the end of the last round
+/// that looked (a quiet round means all of them): what is beyond is not
+/// shared yet. `None` before any round.
+pub fn shared_bytes(cache: &Path, git_ref: &str) -> Option<u64> {
+    let (slug, date) = super::parse_ref(git_ref)?;
+    cache::read_state(&cache::state_path(cache, slug, date)).map(|s| s.ours)
 }
 
 /// Where the acknowledged commit is kept: outside `refs/shipdeck/`, so no

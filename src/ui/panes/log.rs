@@ -29,7 +29,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
         parts.push(format!("↓ {} below", model.log.back));
     }
     let extra = (!parts.is_empty()).then(|| parts.join(" · "));
-    let block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
+    let mut block = pane_block(Pane::Log.index() + 1, Pane::Log.title(), extra, focused, ctx);
+    // Who is in a shared push sits under the chat they are part of.
+    if let Some(people) = crate::ui::people::line(model, ctx, usize::from(area.width.saturating_sub(4))) {
+        block = block.title_bottom(people.right_aligned());
+    }
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if model.view.composing() && inner.height >= 4 {
