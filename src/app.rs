@@ -4,6 +4,7 @@
 
 mod input;
 mod keys;
+mod sharing;
 pub mod signals;
 mod tasks;
 
@@ -75,7 +76,18 @@ pub async fn run(
     }
     let mut fe = fe;
     if let (Some(shared), Some(share)) = (fe.share.take(), &config.share) {
-        tokio::spawn(tasks::share(tx.clone(), shared, share.interval, config.git.timeout));
+        let (posts_tx, posts) = mpsc::unbounded_channel();
+        let notifier = io.notifier().cloned();
+        io = io.with_claims(posts_tx);
+        let s = sharing::Sharing {
+            shared,
+            every: share.interval,
+            timeout: config.git.timeout,
+            posts,
+            notifier,
+            by: model.actor.name.clone(),
+        };
+        tokio::spawn(sharing::run(tx.clone(), s));
     }
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();

@@ -1,5 +1,6 @@
 //! The loop's helpers that run beside it: the terminal reader, the clock,
-//! and following the journal for lines other processes write.
+//! and following the journal for lines other processes write (the sharing
+//! task is `sharing`).
 
 use super::Input;
 use crate::domain::Msg;
@@ -71,31 +72,6 @@ pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate:
             Err(e) => Msg::Journal(JournalMsg::Failed { error: e.to_string(), at: Utc::now() }),
         };
         if tx.send(msg).is_err() {
-            return;
-        }
-    }
-}
-
-/// Shares the journal through the remote every `every`: others' lines land
-/// in the journal, where `follow_journal` picks them up like any other
-/// process's. Each round's outcome goes to the model, which says what
-/// changed and shows the state in the header.
-pub(super) async fn share(
-    tx: mpsc::UnboundedSender<Msg>,
-    mut shared: crate::io::share::journal::Shared,
-    every: Duration,
-    timeout: Duration,
-) {
-    use crate::domain::share::msg::{RoundFailure, ShareMsg};
-    let mut interval = tokio::time::interval(every);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
-        let result = match shared.round(timeout).await {
-            Ok(report) => Ok(report.warnings),
-            Err(e) => Err(RoundFailure { offline: e.is_offline(), text: e.to_string() }),
-        };
-        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, unsent: shared.unsent() })).is_err() {
             return;
         }
     }

@@ -79,8 +79,12 @@ pub enum Effect {
     Repos(ReposEffect),
     Sentry(SentryEffect),
     Notes(NotesEffect),
-    /// Post a milestone to the webhook.
-    Notify(String),
+    /// Post a milestone to the webhook; `key` names it for the whole team
+    /// (in a shared push, one cockpit posts each key).
+    Notify {
+        key: String,
+        text: String,
+    },
     /// Save an event to the journal.
     Append(Event),
     /// Put text on the clipboard (OSC 52).
@@ -99,7 +103,7 @@ impl Effect {
             Effect::Notes(e) => e.answers(),
             Effect::Append(_) => 1,
             // A failed webhook says so in the cockpit; a command does not wait.
-            Effect::Notify(_) => 0,
+            Effect::Notify { .. } => 0,
             Effect::OpenUrl(_) | Effect::Copy(_) => 0,
         }
     }

@@ -53,6 +53,9 @@ pub struct Io {
     git_timeout: Duration,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
+    /// In a shared push, where milestones go to be claimed before they are
+    /// posted (the sharing task), so one cockpit of the team posts each.
+    claims: Option<mpsc::UnboundedSender<notify::Post>>,
     /// Whether standard output is the cockpit's terminal, so a copy can go
     /// there; a headless command's output must not get escape sequences.
     clipboard: bool,
@@ -69,12 +72,23 @@ impl Io {
             git_timeout: Duration::from_secs(15),
             sentry: None,
             notifier: None,
+            claims: None,
             clipboard: false,
         })
     }
 
     pub fn with_notifier(mut self, notifier: notify::Notifier) -> Self {
         self.notifier = Some(notifier);
+        self
+    }
+
+    pub fn notifier(&self) -> Option<&notify::Notifier> {
+        self.notifier.as_ref()
+    }
+
+    /// Milestones are claimed through the sharing task before they are posted.
+    pub fn with_claims(mut self, claims: mpsc::UnboundedSender<notify::Post>) -> Self {
+        self.claims = Some(claims);
         self
     }
 
@@ -137,7 +151,18 @@ impl Io {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
             }
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
-            Effect::Notify(text) => notify::spawn(tx, self.notifier.clone(), text),
+            Effect::Notify { key, text } => {
+                let post = notify::Post { key, text };
+                let unclaimed = match (&self.claims, &self.notifier) {
+                    (Some(claims), Some(_)) => claims.send(post).err().map(|e| e.0),
+                    _ => Some(post),
+                };
+                // Without a sharing task (alone, or it has ended) this
+                // cockpit is the one that posts.
+                if let Some(post) = unclaimed {
+                    notify::spawn(tx, self.notifier.clone(), post.text);
+                }
+            }
             Effect::Notes(NotesEffect::Export { markdown, push_date }) => {
                 let at = self.journal.as_ref().map(|s| s.path().to_path_buf());
                 notes_file::spawn_export(tx, at, self.notes_dir.clone(), markdown, push_date);

@@ -21,6 +21,15 @@ pub enum NotifyError {
     GaveUp { last: String, attempts: u32 },
 }
 
+/// A milestone to post once for the whole team: in a shared push it goes
+/// to the sharing task, which claims `key` on the remote first and posts
+/// only when its claim wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub key: String,
+    pub text: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Notifier {
     pub client: reqwest::Client,

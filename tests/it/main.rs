@@ -34,6 +34,7 @@ mod secrets;
 mod sentry_client;
 mod sentry_screen;
 mod share;
+mod share_claims;
 mod share_cli;
 mod status_cli;
 mod terminal_faults;

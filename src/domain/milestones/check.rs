@@ -32,7 +32,7 @@ pub fn due(m: &mut Milestones, now: Vec<(String, String)>) -> Vec<Effect> {
         m.sent.extend(now.into_iter().map(|(k, _)| k));
         return Vec::new();
     }
-    now.into_iter().filter(|(k, _)| m.sent.insert(k.clone())).map(|(_, text)| Effect::Notify(text)).collect()
+    now.into_iter().filter(|(k, _)| m.sent.insert(k.clone())).map(|(key, text)| Effect::Notify { key, text }).collect()
 }
 
 /// `(key, text)` of every milestone true now.
@@ -76,7 +76,7 @@ mod tests {
     use crate::testkit;
 
     fn notified(fx: &[Effect]) -> Vec<String> {
-        fx.iter().filter_map(|e| if let Effect::Notify(t) = e { Some(t.clone()) } else { None }).collect()
+        fx.iter().filter_map(|e| if let Effect::Notify { text, .. } = e { Some(text.clone()) } else { None }).collect()
     }
 
     #[test]

@@ -22,7 +22,14 @@ pub fn beat(s: &mut ShareState, now: chrono::DateTime<chrono::Utc>) -> Outcome {
 
 pub fn on_msg(s: &mut ShareState, msg: ShareMsg) -> Outcome {
     let mut out = Outcome::default();
-    let ShareMsg::Round { at, result, unsent } = msg;
+    let (at, result, unsent) = match msg {
+        ShareMsg::Round { at, result, unsent } => (at, result, unsent),
+        ShareMsg::Claimed { at, text, by } => {
+            let who = by.map_or_else(|| "this cockpit".to_string(), |b| format!("{b}'s cockpit"));
+            out.log(at, LogKind::System, format!("posted to the webhook by {who}: {text}"));
+            return out;
+        }
+    };
     s.unsent = unsent;
     let remote = s.remote.clone();
     match result {

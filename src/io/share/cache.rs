@@ -55,6 +55,8 @@ pub(super) struct Snapshot {
     /// Replicas whose file is there but was not read (over a cap): never
     /// taken for absent, so never overwritten.
     pub skipped: std::collections::BTreeSet<String>,
+    /// Claim files (`super::claims`) by name.
+    pub claims: BTreeMap<String, Oid>,
     pub warnings: Vec<Warning>,
 }
 
@@ -67,6 +69,11 @@ pub(super) fn snapshot(repo: &Repository, commit: Option<Oid>) -> Result<Snapsho
     let odb = repo.odb().map_err(|e| err(repo, e))?;
     let mut valid = 0;
     for entry in tree.iter() {
+        if super::claims::is_claim_file(entry.name_bytes()) && entry.kind() == Some(ObjectType::Blob) {
+            // Names checked above: 46 ASCII characters.
+            snap.claims.insert(String::from_utf8_lossy(entry.name_bytes()).into_owned(), entry.id());
+            continue;
+        }
         let replica = match replica_of(entry.name_bytes()) {
             Ok(r) if entry.kind() == Some(ObjectType::Blob) => r.to_string(),
             Ok(_) => {

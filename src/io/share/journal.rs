@@ -9,7 +9,7 @@
 //! the replica whose file holds it; it is cleaned as any journal line is
 //! and appended once (by id), and only then is the round acknowledged.
 
-use super::{Round, ShareError, acknowledge, cache_path, share_ref, shared_bytes, sync_round};
+use super::{Claim, Decided, Round, ShareError, acknowledge, cache_path, share_ref, shared_bytes, sync_round_claiming};
 use crate::domain::journal::{Event, VERSION};
 use crate::domain::share::{People, Person};
 use crate::io::journal::{JournalError, JournalStore, clean_event};
@@ -44,6 +44,8 @@ pub struct Report {
     pub fetched: usize,
     /// What was passed over, said as it is to be shown.
     pub warnings: Vec<String>,
+    /// Claims this round decided (see [`Shared::claim`]).
+    pub claims: Vec<(String, Decided)>,
 }
 
 /// One push's journal shared through one remote.
@@ -59,6 +61,8 @@ pub struct Shared {
     mine: Vec<u8>,
     ids: HashSet<String>,
     people: People,
+    /// Claims asked and not decided yet: each round tries them.
+    claims: Vec<Claim>,
 }
 
 impl Shared {
@@ -86,6 +90,7 @@ impl Shared {
             mine: Vec::new(),
             ids: HashSet::new(),
             people: People::default(),
+            claims: Vec::new(),
         }
     }
 
@@ -111,18 +116,39 @@ impl Shared {
         memchr::memchr_iter(b'\n', &self.mine[from..]).count()
     }
 
+    /// Asks to be the one cockpit of the team that does `claim.key`: the
+    /// next rounds try until one decides it (in [`Report::claims`]).
+    pub fn claim(&mut self, claim: Claim) {
+        if !self.claims.iter().any(|c| c.key == claim.key) {
+            self.claims.push(claim);
+        }
+    }
+
     /// One round: read on in the journal, share, append what others wrote,
     /// acknowledge.
     pub async fn round(&mut self, timeout: Duration) -> Result<Report, SyncError> {
         self.read_on()?;
-        let round = sync_round(&self.cache, &self.remote, &self.git_ref, &self.replica, &self.mine, timeout).await?;
+        let round = sync_round_claiming(
+            &self.cache,
+            &self.remote,
+            &self.git_ref,
+            &self.replica,
+            &self.mine,
+            &self.claims,
+            timeout,
+        )
+        .await?;
         let mut report = Report {
             pushed: round.pushed_lines,
             warnings: round.warnings.iter().map(ToString::to_string).collect(),
+            claims: round.claims.clone().into_iter().collect(),
             ..Default::default()
         };
         report.fetched = self.import(&round, &mut report.warnings)?;
         acknowledge(&self.cache, &self.git_ref, &round).await?;
+        // Only now: a round that failed after deciding decides again (a
+        // claim of ours on the remote is ours whenever it is read).
+        self.claims.retain(|c| !round.claims.contains_key(&c.key));
         Ok(report)
     }
 

@@ -35,6 +35,7 @@
 //! it), `error`.
 
 mod cache;
+mod claims;
 mod error;
 mod files;
 pub mod journal;
@@ -43,9 +44,10 @@ mod remote;
 mod round;
 
 pub use cache::Committed;
+pub use claims::{Claim, Decided};
 pub use error::ShareError;
 pub use files::{MAX_FILE_BYTES, MAX_FILES, Warning};
-pub use round::{MAX_ATTEMPTS, ReplicaInfo, Round, acknowledge, shared_bytes, sync_round};
+pub use round::{MAX_ATTEMPTS, ReplicaInfo, Round, acknowledge, shared_bytes, sync_round, sync_round_claiming};
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 //! Blocking (git2): run under `spawn_blocking`.
 
 use super::cache::{self, Committed, Snapshot};
+use super::claims::{self, Claim, Decided};
 use super::error::ShareError;
 use super::files::{self, MAX_FILE_BYTES, Relation, Warning, file_name};
 use git2::{Oid, Repository};
@@ -23,6 +24,10 @@ pub(super) struct Plan {
     /// Who committed the new lines: byte ranges of `new_lines`' bytes.
     pub committed: BTreeMap<String, Vec<Committed>>,
     pub warnings: Vec<Warning>,
+    /// Claims found decided on the remote.
+    pub decided: BTreeMap<String, Decided>,
+    /// Claims this commit makes: won if it lands.
+    pub claiming: Vec<String>,
 }
 
 /// `remote`: the cache's copy of the remote's commit (none: no ref there);
@@ -33,6 +38,7 @@ pub(super) fn plan(
     seen: Option<Oid>,
     replica: &str,
     mine: &[u8],
+    claims_asked: &[Claim],
 ) -> Result<Plan, ShareError> {
     let theirs = cache::snapshot(repo, remote)?;
     // What was seen was warned about when it came: only its files count.
@@ -97,14 +103,45 @@ pub(super) fn plan(
             }
         },
     };
+    let mut write = Vec::new();
+    for claim in claims_asked {
+        let name = claims::file_name(&claim.key);
+        match theirs.claims.get(&name) {
+            Some(oid) => {
+                plan.decided.insert(claim.key.clone(), decided(repo, *oid, replica)?);
+            }
+            None if !plan.claiming.contains(&claim.key) => {
+                write.push((name, cache::write_blob(repo, &claims::content(replica, claim))?));
+                plan.claiming.push(claim.key.clone());
+            }
+            None => {}
+        }
+    }
     if let Some(new) = push {
         plan.pushed_lines = files::count_lines(new);
-        let mut write = vec![(file_name(replica), cache::write_blob(repo, mine)?)];
+        write.push((file_name(replica), cache::write_blob(repo, mine)?));
         write.extend(restore);
-        let message = format!("shipdeck: {} lines of replica {replica}\n", plan.pushed_lines);
+    }
+    if !write.is_empty() {
+        let message =
+            format!("shipdeck: {} lines and {} claims of replica {replica}\n", plan.pushed_lines, plan.claiming.len());
         plan.commit = Some(cache::commit(repo, remote, &write, replica, &message)?);
     }
     Ok(plan)
+}
+
+/// The claim file `oid` of the remote's tree, decided for `replica`: ours
+/// is won (we landed it, maybe in a round whose end was lost); anything
+/// else, even unreadable, is taken.
+fn decided(repo: &Repository, oid: Oid, replica: &str) -> Result<Decided, ShareError> {
+    let odb = repo.odb().map_err(|e| super::error::cache_err(repo.path(), e.message()))?;
+    let (size, _) = odb.read_header(oid).map_err(|e| super::error::cache_err(repo.path(), e.message()))?;
+    let (by_replica, by) = if size as u64 > claims::MAX_CLAIM_BYTES {
+        (String::new(), String::new())
+    } else {
+        claims::read(&cache::blob(repo, oid)?)
+    };
+    Ok(if by_replica == replica { Decided::Won } else { Decided::Lost { replica: by_replica, by } })
 }
 
 /// The remote's copy of our file (empty when it has none); `None`, with the

@@ -2,6 +2,7 @@
 //! network commands and the blocking cache work.
 
 use super::cache::{self, Committed, State};
+use super::claims::{Claim, Decided};
 use super::error::{PushFailure, ShareError, cache_err};
 use super::files::{Warning, whole_lines};
 use super::plan::{Plan, plan, replicas};
@@ -53,6 +54,9 @@ pub struct Round {
     pub replicas: Option<BTreeMap<String, ReplicaInfo>>,
     /// Pushes tried (1 unless someone pushed first).
     pub attempts: u32,
+    /// The claims asked, decided: those not here wait for a round that
+    /// gets through.
+    pub claims: BTreeMap<String, Decided>,
 }
 
 /// One round of sharing the journal of `git_ref` (made by
@@ -78,6 +82,21 @@ pub async fn sync_round(
     git_ref: &str,
     replica: &str,
     mine: &[u8],
+    timeout: Duration,
+) -> Result<Round, ShareError> {
+    sync_round_claiming(cache, remote, git_ref, replica, mine, &[], timeout).await
+}
+
+/// [`sync_round`], also deciding `claims` (see `claims`): each one this
+/// round decides is in [`Round::claims`], won when our push of it landed
+/// on a tree without it.
+pub async fn sync_round_claiming(
+    cache: &Path,
+    remote: &str,
+    git_ref: &str,
+    replica: &str,
+    mine: &[u8],
+    claims: &[Claim],
     timeout: Duration,
 ) -> Result<Round, ShareError> {
     let (slug, date) = super::parse_ref(git_ref)
@@ -107,7 +126,10 @@ pub async fn sync_round(
     for attempt in 1..=MAX_ATTEMPTS {
         round.attempts = attempt;
         let at_remote = ls_remote(cache, remote, git_ref, timeout).await?;
-        if attempt == 1 && nothing_new(at_remote.as_deref(), cached, acked, state.as_ref(), mine.len()) {
+        if attempt == 1
+            && claims.is_empty()
+            && nothing_new(at_remote.as_deref(), cached, acked, state.as_ref(), mine.len())
+        {
             round.remote_sha = at_remote;
             drop(lock);
             return Ok(round);
@@ -128,8 +150,8 @@ pub async fn sync_round(
             })
             .await?;
         }
-        let (c, me, lines) = (cache.to_path_buf(), replica.to_string(), mine.clone());
-        let merged = blocking(cache, move || plan(&cache::open(&c)?, cached, acked, &me, &lines)).await?;
+        let (c, me, lines, asked) = (cache.to_path_buf(), replica.to_string(), mine.clone(), claims.to_vec());
+        let merged = blocking(cache, move || plan(&cache::open(&c)?, cached, acked, &me, &lines, &asked)).await?;
         let Some(commit) = merged.commit else {
             head = cached;
             plan_done = merged;
@@ -140,7 +162,8 @@ pub async fn sync_round(
                 let (c, r) = (cache.to_path_buf(), git_ref.to_string());
                 blocking(cache, move || cache::set_ref(&cache::open(&c)?, &r, Some(commit))).await?;
                 head = Some(commit);
-                plan_done = Plan { ours_on_remote: mine.len() as u64, ..merged };
+                let ours = if merged.pushed_lines > 0 { mine.len() as u64 } else { merged.ours_on_remote };
+                plan_done = Plan { ours_on_remote: ours, ..merged };
                 break;
             }
             Err(PushFailure::Behind) if attempt < MAX_ATTEMPTS => tokio::time::sleep(jitter(attempt)).await,
@@ -149,6 +172,10 @@ pub async fn sync_round(
             }
             Err(PushFailure::Failed(e)) => return Err(e),
         }
+    }
+    round.claims = std::mem::take(&mut plan_done.decided);
+    if plan_done.commit.is_some() {
+        round.claims.extend(plan_done.claiming.drain(..).map(|k| (k, Decided::Won)));
     }
     round.remote_sha = head.map(|h| h.to_string());
     round.pushed_lines = if plan_done.commit.is_some() { plan_done.pushed_lines } else { 0 };
