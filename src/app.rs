@@ -74,9 +74,12 @@ pub async fn run(
         tokio::spawn(tasks::follow_journal(tx.clone(), f));
     }
     let mut fe = fe;
-    if let (Some(shared), Some(share)) = (fe.share.take(), &config.share) {
-        tokio::spawn(tasks::share(tx.clone(), shared, share.interval, config.git.timeout));
-    }
+    let sharing = match (fe.share.take(), &config.share) {
+        (Some(shared), Some(share)) => {
+            Some(tokio::spawn(tasks::share(tx.clone(), shared, share.interval, config.git.timeout)))
+        }
+        _ => None,
+    };
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();
     let mut guard = TerminalGuard::enter()?;
@@ -135,6 +138,12 @@ pub async fn run(
         if model.view.should_quit {
             break;
         }
+    }
+    // Nothing writes in the data dir once the cockpit has gone (the demo
+    // removes its own next); a round cut short is the next session's.
+    if let Some(task) = sharing {
+        task.abort();
+        let _ = task.await;
     }
     // Every line shown was acknowledged: it is on disk before the cockpit goes.
     if !io.flush_journal(Duration::from_secs(10)).await {
