@@ -75,20 +75,23 @@ pub async fn run(
         tokio::spawn(tasks::follow_journal(tx.clone(), f));
     }
     let mut fe = fe;
-    if let (Some(shared), Some(share)) = (fe.share.take(), &config.share) {
-        let (posts_tx, posts) = mpsc::unbounded_channel();
-        let notifier = io.notifier().cloned();
-        io = io.with_claims(posts_tx);
-        let s = sharing::Sharing {
-            shared,
-            every: share.interval,
-            timeout: config.git.timeout,
-            posts,
-            notifier,
-            by: model.actor.name.clone(),
-        };
-        tokio::spawn(sharing::run(tx.clone(), s));
-    }
+    let share_task = match (fe.share.take(), &config.share) {
+        (Some(shared), Some(share)) => {
+            let (posts_tx, posts) = mpsc::unbounded_channel();
+            let notifier = io.notifier().cloned();
+            io = io.with_claims(posts_tx);
+            let s = sharing::Sharing {
+                shared,
+                every: share.interval,
+                timeout: config.git.timeout,
+                posts,
+                notifier,
+                by: model.actor.name.clone(),
+            };
+            Some(tokio::spawn(sharing::run(tx.clone(), s)))
+        }
+        _ => None,
+    };
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();
     let mut guard = TerminalGuard::enter()?;
@@ -147,6 +150,12 @@ pub async fn run(
         if model.view.should_quit {
             break;
         }
+    }
+    // Nothing writes in the data dir once the cockpit has gone (the demo
+    // removes its own next); a round cut short is the next session's.
+    if let Some(task) = share_task {
+        task.abort();
+        let _ = task.await;
     }
     // Every line shown was acknowledged: it is on disk before the cockpit goes.
     if !io.flush_journal(Duration::from_secs(10)).await {

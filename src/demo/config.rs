@@ -84,6 +84,18 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
     out
 }
 
+/// How often the demo's people look for each other's lines: short, so a
+/// tick crosses in a couple of seconds.
+pub const SHARE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `[share]` through `remote`, for the demo's own cockpit: apart from
+/// [`demo_config`], so the config `demo --serve` writes for other cockpits
+/// shares nothing unless they add a `[share]` of their own.
+pub fn share_section(remote: &std::path::Path) -> String {
+    let remote = toml_string(&remote.display().to_string());
+    format!("\n[share]\nremote = {remote}\ninterval = \"{}\"\n", format_duration(SHARE_INTERVAL))
+}
+
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }

@@ -42,6 +42,7 @@ pub const QUIRKS: [&str; 10] =
 pub struct Fleet {
     pub addr: SocketAddr,
     pub story: Story,
+    state: Arc<FleetState>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -58,7 +59,7 @@ impl Fleet {
             .route("/{service}/{env}/__heartbeat__", get(heartbeat))
             .route("/sign_in", get(sign_in))
             .merge(sentry::routes())
-            .with_state(state);
+            .with_state(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let served = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -68,7 +69,7 @@ impl Fleet {
                 tracing::error!("demo fleet stopped: {e}");
             }
         });
-        Ok(Fleet { addr, story, shutdown: Some(tx) })
+        Ok(Fleet { addr, story, state, shutdown: Some(tx) })
     }
 
     pub fn base_url(&self) -> String {
@@ -87,6 +88,11 @@ impl Fleet {
     /// under `/api/0/` below it; organization [`sentry::DEMO_SENTRY_ORG`]).
     pub fn sentry_url(&self) -> String {
         self.base_url()
+    }
+
+    /// The story's clock, for what happens beside the fleet (the teammate).
+    pub(super) fn clock(&self) -> Arc<FleetState> {
+        self.state.clone()
     }
 }
 

@@ -46,6 +46,12 @@ impl FleetState {
         self.started().0.elapsed().as_secs_f64() * self.speed
     }
 
+    /// Story seconds so far, `None` until the first request started the
+    /// story: asking must not start it (the demo's teammate asks early).
+    pub(super) fn story_time_if_started(&self) -> Option<f64> {
+        self.started.get().map(|(at, _)| at.elapsed().as_secs_f64() * self.speed)
+    }
+
     /// The wall-clock time the story started (with the first request).
     pub(super) fn started_wall(&self) -> DateTime<Utc> {
         self.started().1

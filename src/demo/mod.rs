@@ -5,6 +5,8 @@
 //! Later data sources (git repositories, Sentry, a checklist) plug in as more
 //! routes on the fleet and more sections in [`config::demo_config`]. Sentry's
 //! web API is served by the fleet ([`sentry`]), with [`DEMO_SENTRY_TOKEN`].
+//! A second person, QA on a replica of their own ([`teammate`]), shares the
+//! push with the cockpit through a bare repository ([`repos::share_remote`]).
 
 pub mod config;
 pub mod fleet;
@@ -13,6 +15,7 @@ pub mod repos;
 pub mod run;
 pub mod sentry;
 pub mod story;
+pub mod teammate;
 
 pub use sentry::{DEMO_SENTRY_ORG, DEMO_SENTRY_TOKEN};
 

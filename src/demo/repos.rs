@@ -3,7 +3,8 @@
 //! side branch, a non-scheme `v` tag, a bare "remote" to push to, and a
 //! security fork one commit behind. One repository is already tagged for
 //! the push (and pushed), and its main has moved on since; the other still
-//! needs its tag, so `t` and `P` have work to do.
+//! needs its tag, so `t` and `P` have work to do. Beside them, the bare
+//! repository the push is shared through.
 
 use crate::config::DEFAULT_TAG_FORMAT;
 use crate::domain::release::{TagFormatError, format_tag};
@@ -120,6 +121,15 @@ impl Git<'_> {
         self.run_as(&["merge", "-q", "--no-ff", branch, "-m", &format!("Merge pull request from {branch}")], 1)?;
         Ok(())
     }
+}
+
+/// The bare repository the demo's people share the push through, as a team
+/// shares it through a remote of its own.
+pub fn share_remote(root: &Path) -> Result<PathBuf, DemoRepoError> {
+    let remote = root.join("remotes").join("push-sessions.git");
+    std::fs::create_dir_all(&remote)?;
+    Git { dir: &remote, clock: 0, n: 0 }.run(&["init", "-q", "--bare", "-b", "main"])?;
+    Ok(remote)
 }
 
 /// Builds the demo repositories under `root`. `tagged` decides, per repo,

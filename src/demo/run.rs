@@ -1,17 +1,24 @@
-//! `shipdeck demo`: start the fleet, then the cockpit on it, or (`--serve`)
-//! only the fleet until interrupted.
+//! `shipdeck demo`: start the fleet, then the cockpit on it with a teammate
+//! sharing the push, or (`--serve`) only the fleet until interrupted.
 
-use super::config::{DemoConfigOptions, demo_config};
+use super::config::{DemoConfigOptions, demo_config, share_section};
 use super::fleet::Fleet;
 use super::story::Story;
+use super::teammate::{Joining, Teammate};
 use crate::app::signals::Interrupts;
 use crate::app::{self, Frontend};
 use crate::cli::{DemoArgs, Global};
 use crate::config::{Config, DEFAULT_TAG_FORMAT};
+use crate::domain::journal::EventKind;
 use crate::domain::release::format_tag;
+use crate::domain::share::ShareState;
+use crate::domain::{Effect, LogKind, Model};
 use crate::headless::Exit;
+use crate::io::journal::JournalStore;
+use crate::io::share::journal::Shared;
 use crate::session;
 use chrono::{Duration as Days, Local};
+use std::path::PathBuf;
 use std::time::Duration;
 
 pub fn story(services: usize, new_tag: String, old_tag: String) -> Story {
@@ -43,6 +50,10 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         Ok(repos) => (repos, None),
         Err(e) => (Vec::new(), Some(format!("demo repositories not created: {e}"))),
     };
+    // The bare remote the demo's people share the push through; the
+    // config `--serve` writes shares nothing (cockpits tried against the
+    // fleet bring their own `[share]`).
+    let share_remote = (!args.serve).then(|| super::repos::share_remote(repo_dir.path()));
     // Making the repositories blocks; a signal during it is seen here.
     if let Some(which) = interrupts.recv().now_or_never() {
         return Err(stopped(which).into());
@@ -81,34 +92,42 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         return Ok(());
     }
 
+    let mut text = text;
+    let mut problems: Vec<String> = repo_problem.into_iter().collect();
+    match &share_remote {
+        Some(Ok(remote)) => text.push_str(&share_section(remote)),
+        Some(Err(e)) => problems.push(format!("the demo's shared push was not set up ({e}); the cockpit runs alone")),
+        None => {}
+    }
     let config = Config::parse(&text, "built-in demo")?;
     let mut global = global.clone();
     global.push_date = Some(push_date);
     let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
-    if let Some(p) = repo_problem {
-        model.push_log(model.now, crate::domain::LogKind::System, p);
+    for p in problems {
+        model.push_log(model.now, LogKind::System, p);
     }
-    // The demo's session is its own: a journal beside its repositories, gone
-    // with them, so one demo run never replays another's log.
-    let store = crate::io::journal::JournalStore::new(repo_dir.path().join("journal.jsonl"));
+    // The demo's session is its own: a data dir beside its repositories
+    // (journal, replica id, share cache), gone with them, so one demo run
+    // never replays another's log.
+    let mut own = global.clone();
+    own.data_dir = Some(repo_dir.path().join("cockpit"));
+    let store = JournalStore::for_push(&repo_dir.path().join("cockpit"), &config.release.name, push_date);
+    let shared = Shared::for_session(&config, &own, &store, &model.release);
+    if let Some(s) = &shared {
+        model.share = Some(ShareState::new(s.shown_remote()));
+    }
     let follow = session::journal::open(&mut model, store).map_err(|e| Exit::new(2, e.to_string()))?;
     // The story joins a push under way: stage is done, prod is rolling out.
-    // The push started twenty minutes ago, inside the window, by the hero.
-    let started = crate::domain::journal::Event {
-        committer: None,
-        v: crate::domain::journal::VERSION,
-        id: "demo:push-started".into(),
-        at: model.now - chrono::Duration::minutes(20),
-        replica: String::new(),
-        seq: 0,
-        actor: crate::domain::journal::EventActor {
-            name: model.release.hero().unwrap_or("demo").to_string(),
-            role: crate::domain::kernel::actor::Role::Rm,
-        },
-        kind: crate::domain::journal::EventKind::PushStarted,
+    // The push was started twenty minutes ago, inside the window, from this
+    // cockpit, so it is shared like every line after it.
+    let at = model.now - chrono::Duration::minutes(20);
+    if let Effect::Append(started) = model.record(EventKind::PushStarted, at, false) {
+        follow.store.append(&started).map_err(|e| Exit::new(1, e.to_string()))?;
+    }
+    let teammate = match &shared {
+        Some(_) => join(&mut model, &config, &global, repo_dir.path().join("teammate"), &fleet),
+        None => None,
     };
-    follow.store.append(&started).map_err(|e| Exit::new(1, e.to_string()))?;
-    model.apply_event(&started);
     let fe = Frontend {
         theme: session::theme::theme(&config, &global)?,
         keymap: config.keymap.clone(),
@@ -116,9 +135,47 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         // The journal is the demo's own and goes with it; exported notes are
         // for keeping, in the data dir like a real push's.
         notes_dir: session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
-        share: None,
+        share: shared,
     };
-    app::run(model, &config, fe, Some(follow), interrupts).await
+    let ran = app::run(model, &config, fe, Some(follow), interrupts).await;
+    // Before the temporary directory goes: the teammate writes in it.
+    if let Some(t) = teammate {
+        t.stop().await;
+    }
+    remove(repo_dir);
+    ran
+}
+
+/// Starts the teammate in `data_dir`, and says in the log that he joined,
+/// or why he could not.
+fn join(model: &mut Model, config: &Config, global: &Global, data_dir: PathBuf, fleet: &Fleet) -> Option<Teammate> {
+    let joining = Joining { config, global, data_dir, beside: &model.actor.name, story: &fleet.story };
+    let (kind, said, teammate) = match Teammate::start(joining, fleet.clock()) {
+        Ok(t) => (
+            LogKind::System,
+            format!("{} (qa) joins from another replica, through the shared remote", t.name()),
+            Some(t),
+        ),
+        Err(e) => (LogKind::Error, format!("the demo's teammate did not join: {e}"), None),
+    };
+    model.push_log(model.now, kind, said);
+    teammate
+}
+
+/// Removes the demo's directory. The cockpit's last sharing round, cut
+/// short at quit, may still be finishing a write to its cache in it (cache
+/// work runs on a blocking thread that outlives the round): then removing
+/// fails, and is tried again once that write is over.
+fn remove(dir: tempfile::TempDir) {
+    let path = dir.keep();
+    for attempt in 1..=20 {
+        match std::fs::remove_dir_all(&path) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) if attempt == 20 => tracing::warn!("{}: not removed: {e}", path.display()),
+            Err(_) => std::thread::sleep(Duration::from_millis(25)),
+        }
+    }
 }
 
 /// A signal before the cockpit was up; the exit status says which, as a

@@ -11,6 +11,7 @@ mod checklist_cli;
 mod checklist_screen;
 mod compose_pty;
 mod config;
+mod demo_share;
 mod dockerflow;
 mod git;
 mod git_log_equal;

@@ -1,0 +1,258 @@
+//! The demo's teammate: QA "bob", a second person in the push on a replica
+//! of his own (his own data dir, replica id, journal and share cache in the
+//! demo's temporary directory). He signs off the QA items as the story
+//! goes, says a word in chat, and shares his lines through the demo's bare
+//! remote exactly as a cockpit on another laptop would: his events are made
+//! by `session::wiring::record` as his model's actor, his journal is a real
+//! `JournalStore`, and they reach the demo's cockpit only through
+//! `Shared::round` on both sides.
+//!
+//! He runs in a task of his own; nothing he does can stop the demo: a
+//! failure is said in the log file (`tracing`) and he carries on, or stops.
+
+use super::fleet_state::FleetState;
+use super::story::Story;
+use crate::cli::Global;
+use crate::config::Config;
+use crate::domain::Model;
+use crate::domain::checklist::eval::{TickAsk, evaluate, plan_tick};
+use crate::domain::journal::EventKind;
+use crate::domain::kernel::actor::Role;
+use crate::io::share::journal::Shared;
+use crate::session::journal::Follow;
+use crate::session::{self, wiring};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Who the teammate is, unless that is the name at the keyboard.
+pub const NAME: &str = "bob";
+const OTHER_NAME: &str = "carol";
+
+/// What he does, and when (story seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    Say(&'static str),
+    Tick { item: &'static str, note: Option<&'static str> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub at: f64,
+    pub act: Act,
+}
+
+/// His part of the story: the QA sign-off while prod starts rolling out,
+/// and prod verified once every service runs the new tag.
+pub fn script(story: &Story) -> Vec<Step> {
+    let tick = |at: f64, item, note| Step { at, act: Act::Tick { item, note } };
+    vec![
+        Step { at: 3.0, act: Act::Say("stage looks good from here, signing off QA") },
+        tick(5.0, "test-plan-linked", None),
+        tick(9.0, "regression-tests", Some("1,284 passed on stage, 0 failed")),
+        tick(16.0, "cross-env-tests", None),
+        tick(24.0, "test-plan-passes", None),
+        tick(30.0, "results-sent", Some("sent to the release thread")),
+        // Once prod has settled: the story ends six seconds after that.
+        tick((story.length() - 1.0).max(31.0), "qa-verified-prod", Some("spot-checked the top pages on prod")),
+    ]
+}
+
+/// The running teammate. Dropping it aborts him; [`Teammate::stop`] waits
+/// until he has let go of his files.
+pub struct Teammate {
+    name: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// What he needs to join: the demo's config (it shares through the bare
+/// remote), the demo's flags, where his data dir goes, and the story.
+pub struct Joining<'a> {
+    pub config: &'a Config,
+    pub global: &'a Global,
+    pub data_dir: PathBuf,
+    /// The name at the keyboard, which his must differ from.
+    pub beside: &'a str,
+    pub story: &'a Story,
+}
+
+impl Teammate {
+    /// Opens his journal and starts him; an error says why he could not.
+    pub(super) fn start(join: Joining, clock: Arc<FleetState>) -> Result<Teammate, String> {
+        let name = if join.beside == NAME { OTHER_NAME } else { NAME };
+        let mut global = join.global.clone();
+        global.actor = Some(name.to_string());
+        global.role = Some(Role::Qa);
+        global.data_dir = Some(join.data_dir.clone());
+        let mut model = session::model::build_model(join.config, &global, chrono::Utc::now());
+        let store = session::paths::journal(join.config, &global, model.release.push_date)
+            .ok_or_else(|| format!("{name}: no journal in {}", join.data_dir.display()))?;
+        let shared = Shared::for_session(join.config, &global, &store, &model.release)
+            .ok_or_else(|| format!("{name}: the demo's config shares nothing"))?;
+        let follow = session::journal::open(&mut model, store).map_err(|e| format!("{name}: {e}"))?;
+        let person = Person { model, follow };
+        let every = join.config.share.as_ref().map_or(super::config::SHARE_INTERVAL, |s| s.interval);
+        let steps = script(join.story);
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(work(person, shared, steps, clock, every, join.config.git.timeout, stopped));
+        Ok(Teammate { name: name.to_string(), stop: Some(stop), task: Some(task) })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Stops him once what he is doing is done (a round on the demo's local
+    /// remote takes milliseconds), waiting a few seconds at most: the demo
+    /// removes his files next.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let Some(mut task) = self.task.take() else { return };
+        if tokio::time::timeout(Duration::from_secs(5), &mut task).await.is_err() {
+            tracing::warn!("demo teammate {}: still busy after 5 s; stopped", self.name);
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Teammate {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// His side of the push: his model, following his own journal as his
+/// cockpit would, so he sees what the others did before he acts.
+struct Person {
+    model: Model,
+    follow: Follow,
+}
+
+impl Person {
+    /// Does `act` as a person at a cockpit would; `None` when there was
+    /// nothing to do (someone else ticked the item first).
+    fn act(&mut self, act: &Act) -> Result<Option<String>, String> {
+        self.catch_up()?;
+        self.model.now = chrono::Utc::now();
+        let kind = match act {
+            Act::Say(text) => EventKind::Chat { text: (*text).to_string() },
+            Act::Tick { item, note } => {
+                let ask = TickAsk::Tick { note: note.map(str::to_string) };
+                let view = evaluate(&self.model);
+                match plan_tick(&view, &self.model, item, self.model.actor.role, ask, false) {
+                    Ok(kind) => kind,
+                    Err(why) => return Ok(Some(format!("not ticked: {why}"))),
+                }
+            }
+        };
+        let event = wiring::record(&mut self.model, &self.follow.store, kind).map_err(|e| e.to_string())?;
+        Ok(Some(event.describe().1))
+    }
+
+    /// Reads what reached his journal since he last looked.
+    fn catch_up(&mut self) -> Result<(), String> {
+        let loaded =
+            self.follow.store.read_from(self.follow.cursor, &mut self.follow.seen).map_err(|e| e.to_string())?;
+        self.follow.cursor = loaded.cursor;
+        self.model.apply_events(&loaded.events);
+        Ok(())
+    }
+}
+
+/// His loop: on every beat, whatever the story has reached, then one round.
+async fn work(
+    mut person: Person,
+    mut shared: Shared,
+    steps: Vec<Step>,
+    clock: Arc<FleetState>,
+    every: Duration,
+    timeout: Duration,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let name = person.model.actor.name.clone();
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut next = 0;
+    let mut last_failure: Option<String> = None;
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            _ = interval.tick() => {}
+        }
+        let now = clock.story_time_if_started();
+        let due: Vec<Act> = match now {
+            Some(t) => steps[next..].iter().take_while(|s| s.at <= t).map(|s| s.act.clone()).collect(),
+            None => Vec::new(),
+        };
+        if !due.is_empty() {
+            next += due.len();
+            // Appending syncs the file to disk: off the async threads.
+            let done = tokio::task::spawn_blocking(move || {
+                let said: Vec<_> = due.iter().map(|a| person.act(a)).collect();
+                (person, said)
+            })
+            .await;
+            match done {
+                Ok((p, said)) => {
+                    person = p;
+                    for s in said {
+                        match s {
+                            Ok(Some(what)) => tracing::info!("demo teammate: {what}"),
+                            Ok(None) => {}
+                            Err(e) => tracing::warn!("demo teammate {name}: {e}"),
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("demo teammate {name}: stopped: {e}");
+                    return;
+                }
+            }
+        }
+        // Not cut short when the demo quits: a round's cache work goes on
+        // after its future is dropped, in files about to be removed.
+        let round = shared.round(timeout).await;
+        // Said once per change, not once a second.
+        let failure = round.err().map(|e| e.to_string());
+        if failure != last_failure {
+            match &failure {
+                Some(e) => tracing::warn!("demo teammate {name}: sharing failed: {e}"),
+                None => tracing::info!("demo teammate {name}: sharing again"),
+            }
+            last_failure = failure;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every step names a QA item of the demo's checklist, in story order,
+    /// with the last after prod has settled.
+    #[test]
+    fn the_script_ticks_qa_items_in_order() {
+        let envs = vec!["stage".to_string(), "prod".to_string()];
+        let phases = crate::domain::checklist::builtin(&envs);
+        for n in [1, 2, 8] {
+            let story = crate::demo::run::story(n, "2026.11.26".into(), "2026.11.19".into());
+            let steps = script(&story);
+            assert!(steps.windows(2).all(|w| w[0].at < w[1].at), "{n} services: in order");
+            let last_switch = story.prod_switch_at(n - 1).max(story.outage_window().1);
+            assert!(steps.last().unwrap().at > last_switch, "{n} services: prod verified after it settled");
+            for step in steps {
+                let Act::Tick { item, .. } = step.act else { continue };
+                let spec = phases.iter().flat_map(|p| &p.items).find(|i| i.id == item);
+                assert_eq!(spec.map(|s| s.role), Some(Role::Qa), "{item} is a QA item");
+            }
+        }
+    }
+}
