@@ -2,6 +2,7 @@
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
+use crate::domain::journal::EventKind;
 use crate::domain::journal::msg::JournalMsg;
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
@@ -267,11 +268,24 @@ fn move_selection(model: &mut Model, delta: isize) {
 fn on_journal(model: &mut Model, msg: JournalMsg) -> Vec<Effect> {
     match msg {
         JournalMsg::Read { events, damage } => {
+            // Tags someone else made or pushed: this screen fetches them
+            // rather than wait for a key. Only lines new to this session.
+            let mut tagged: Vec<&str> = Vec::new();
+            for e in events.iter().filter(|e| e.replica != model.journal.replica && !model.journal.seen.contains(&e.id))
+            {
+                if let EventKind::TagCreated { repo, .. } | EventKind::TagPushed { repo, .. } = &e.kind
+                    && !tagged.contains(&repo.as_str())
+                {
+                    tagged.push(repo);
+                }
+            }
+            let fetch = repos::fetch_after_others(&mut model.repos, &tagged);
             model.apply_events(&events);
             let now = model.now;
             for d in damage {
                 model.push_log(now, LogKind::Error, d);
             }
+            return model.carry_out(fetch);
         }
         JournalMsg::Failed { error, at } => {
             if model.journal.read_only.is_none() {

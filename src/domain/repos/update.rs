@@ -15,7 +15,7 @@
 
 pub use super::compare::{current_url, on_compare_loaded, open_compare, pushing_line, pushing_urls, url_effect};
 pub use super::facts::Facts;
-pub use super::fetch::{fetch, on_fetched};
+pub use super::fetch::{fetch, fetch_after_others, on_fetched};
 use super::msg::ReposMsg;
 pub use super::scan::{RESCAN_SECS, on_scanned, scan_all, scan_due};
 use super::{CompareView, Repos};
