@@ -194,6 +194,9 @@ pub struct TagArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Share the events recorded with the team at once through `[share]`'s remote
+    #[arg(long, conflicts_with = "dry_run")]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]

@@ -36,4 +36,5 @@ mod sentry_screen;
 mod share;
 mod share_cli;
 mod status_cli;
+mod tag_journal;
 mod terminal_faults;
