@@ -109,6 +109,10 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::sync::run(&config, &global, &args).await?);
             Ok(())
         }
+        Some(Command::Log(args)) if args.follow => {
+            let config = load(&global)?;
+            Ok(headless::follow::run(&config, &global, &args).await?)
+        }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
             if args.sync {

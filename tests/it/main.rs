@@ -20,6 +20,7 @@ mod hostile_text;
 mod journal_cli;
 mod journal_crash;
 mod journal_faults;
+mod log_follow;
 mod log_screen;
 mod notes;
 mod notify;
