@@ -137,15 +137,22 @@ pub struct TickArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("write_or_follow").args(["message", "follow"]))]
 pub struct LogArgs {
     /// The line to append; without it, the log is printed
     pub message: Option<String>,
-    /// Print JSON (the journal's events)
+    /// Print JSON: the journal's events (with --follow, one compact object per line)
     #[arg(long)]
     pub json: bool,
-    /// Share the line with the team at once through `[share]`'s remote (for bots and CI jobs)
-    #[arg(long, requires = "message")]
+    /// Share the line with the team at once through `[share]`'s remote (for bots and CI jobs); with --follow, run a share round every `[share].interval`
+    #[arg(long, requires = "write_or_follow")]
     pub sync: bool,
+    /// Print the last lines, then each new line as it is appended, until interrupted (for chat bridges)
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Print only the last N events of the log [default: all; with --follow, 10]
+    #[arg(long, short = 'n', value_name = "N", conflicts_with = "message")]
+    pub lines: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +201,9 @@ pub struct TagArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Share the events recorded with the team at once through `[share]`'s remote
+    #[arg(long, conflicts_with = "dry_run")]
+    pub sync: bool,
 }
 
 #[derive(Debug, Args)]
@@ -281,5 +291,19 @@ mod tests {
         assert_eq!(cli.global.role, Some(Role::Qa));
         assert!(Cli::try_parse_from(["shipdeck", "--role", "boss"]).is_err());
         assert!(Cli::try_parse_from(["shipdeck", "demo", "--speed", "0"]).is_err());
+    }
+
+    #[test]
+    fn log_writes_or_follows_never_both() {
+        let log = |args: &[&str]| Cli::try_parse_from([&["shipdeck", "log"][..], args].concat());
+        assert!(log(&["hello", "--follow"]).is_err());
+        assert!(log(&["hello", "-n", "3"]).is_err());
+        assert!(log(&["--sync"]).is_err(), "--sync needs a line to share or --follow");
+        let Some(Command::Log(args)) = log(&["-f", "-n", "0", "--sync", "--json"]).unwrap().command else {
+            panic!("not log")
+        };
+        assert!(args.follow && args.sync && args.json && args.lines == Some(0));
+        assert!(log(&["hello", "--sync"]).is_ok());
+        assert!(Cli::try_parse_from(["shipdeck", "tag", "--dry-run", "--sync"]).is_err());
     }
 }

@@ -71,6 +71,10 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         }
         Some(Command::Tag(args)) => {
             let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
+            // `--sync` is inside: tags recorded in a run that partly failed are shared too.
             headless::emit(&headless::repos::tag(&config, &global, &args).await?);
             Ok(())
         }
@@ -86,6 +90,9 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
         }
         Some(Command::Tick(args)) => {
             let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
             headless::emit(&headless::checklist::tick(&config, &global, &args)?);
             if args.sync {
                 headless::sync::share_now(&config, &global).await?;
@@ -102,8 +109,15 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::sync::run(&config, &global, &args).await?);
             Ok(())
         }
+        Some(Command::Log(args)) if args.follow => {
+            let config = load(&global)?;
+            Ok(headless::follow::run(&config, &global, &args).await?)
+        }
         Some(Command::Log(args)) => {
             let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
             headless::emit(&headless::log::run(&config, &global, &args)?);
             if args.sync {
                 headless::sync::share_now(&config, &global).await?;

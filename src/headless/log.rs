@@ -1,12 +1,12 @@
 //! `shipdeck log [MESSAGE]`: append a chat line — or a notes command
 //! (`/notable`, `/blocker`, `/unblock N`, `/pick SHA [REPO]`, `/note`,
-//! `/tick ITEM`) — to the session journal, or print the timeline. A running
-//! cockpit shows the line within a second.
+//! `/tick ITEM`) — to the session journal, or print the timeline (`--follow`
+//! is `follow`). A running cockpit shows the line within a second.
 
 use super::Exit;
 use crate::cli::{Global, LogArgs, TickArgs};
 use crate::config::Config;
-use crate::domain::journal::{EventKind, MAX_TEXT, cut_notice, limit_text};
+use crate::domain::journal::{Event, EventKind, MAX_TEXT, cut_notice, limit_text};
 use crate::domain::notes::{Ask, HELP, Line, ask, parse};
 use crate::domain::repos::pick_repos;
 use crate::io::sanitize::{clean_max, clean_text};
@@ -64,17 +64,25 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
     for d in &loaded.damage {
         super::warn(d);
     }
+    let events = &loaded.events[loaded.events.len().saturating_sub(args.lines.unwrap_or(usize::MAX))..];
     if args.json {
-        return super::json::pretty(&loaded.events);
+        return super::json::pretty(events);
     }
     let tz = session::model::local_offset();
     let mut out = String::new();
     if loaded.events.is_empty() {
         let _ = writeln!(out, "nothing logged yet ({})", store.path().display());
     }
-    for e in &loaded.events {
-        let (_, text) = e.describe();
-        let _ = writeln!(out, "{} {}", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"), clean_max(&text, 4000));
+    for e in events {
+        out.push_str(&line(e, tz));
     }
     Ok(out)
+}
+
+/// One event as the log prints it: local time, what happened, a newline.
+/// The text is from the journal, which other machines write: it is cleaned
+/// here and again on its way to the terminal.
+pub fn line(e: &Event, tz: chrono::FixedOffset) -> String {
+    let (_, text) = e.describe();
+    format!("{} {}\n", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"), clean_max(&text, 4000))
 }

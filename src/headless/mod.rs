@@ -3,12 +3,15 @@
 pub mod check;
 pub mod checklist;
 pub mod drive;
+pub mod follow;
 pub mod json;
 pub mod log;
 pub mod notes;
 pub mod repos;
+mod sink;
 pub mod status;
 pub mod sync;
+mod tail;
 
 /// A failure that ends a command with a message and an exit code, without a
 /// backtrace: bad config, bad flags, a gate that did not pass.

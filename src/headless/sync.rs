@@ -76,8 +76,17 @@ pub async fn share_now(config: &Config, global: &Global) -> Result<(), Exit> {
     }
 }
 
+/// `--sync` asked of a command that writes: refused (exit 2) before the
+/// command does anything when there is nothing to share through.
+pub fn require(config: &Config) -> Result<(), Exit> {
+    match config.share {
+        Some(_) => Ok(()),
+        None => Err(Exit::new(2, format!("{}: no [share] section: --sync needs it; nothing done", config.source))),
+    }
+}
+
 /// The push this config shares, or why there is none (exit 2).
-fn shared(config: &Config, global: &Global, why: &str) -> Result<Shared, Exit> {
+pub(super) fn shared(config: &Config, global: &Global, why: &str) -> Result<Shared, Exit> {
     if config.share.is_none() {
         return Err(Exit::new(2, format!("{}: no [share] section: {why}", config.source)));
     }

@@ -1,5 +1,6 @@
 //! `shipdeck tag`: this push's tags (or a re-tag), created and, with
-//! `--push`, pushed, as the cockpit's `t` and `P` do.
+//! `--push`, pushed, as the cockpit's `t` and `P` do, each recorded in the
+//! push's journal as the cockpit records it; with `--sync`, shared at once.
 
 use super::scan::scanned;
 use crate::cli::{Global, TagArgs};
@@ -42,6 +43,10 @@ struct Skipped {
 /// What `t` (and, with `--push`, `P`) do in the cockpit, for scripts.
 pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<String, Exit> {
     let (mut model, mut driver) = scanned(config, global, false).await?;
+    if !args.dry_run {
+        let store = crate::headless::journal_for(config, global, &model)?;
+        driver = driver.journaled(store, &mut model)?;
+    }
     let name = |m: &Model, i: usize| m.repos.rows[i].spec.name.clone();
     let (proposals, skipped) = match &args.retag {
         Some(repo) => (vec![retag(&model, repo, args.at.as_deref())?], Vec::new()),
@@ -121,6 +126,7 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         }
     }
     let failed = run.tags.iter().any(|t| t.error.is_some()) || run.skipped.iter().any(|s| s.error);
+    let unsaved = driver.saved(&model).err();
     let out = if args.json {
         crate::headless::json::pretty(&run)?
     } else {
@@ -145,11 +151,25 @@ pub async fn tag(config: &Config, global: &Global, args: &TagArgs) -> Result<Str
         }
         out
     };
-    if failed {
-        crate::headless::emit(&out);
-        return Err(Exit::new(1, "some repositories could not be read, tagged or pushed (see above)"));
+    // What was recorded goes out even when part of the run failed: those
+    // tags exist, and the team should hear of them.
+    let shared = match args.sync {
+        true => crate::headless::sync::share_now(config, global).await.err(),
+        false => None,
+    };
+    let mut problems = [
+        failed.then(|| Exit::new(1, "some repositories could not be read, tagged or pushed (see above)")),
+        unsaved,
+        shared,
+    ]
+    .into_iter()
+    .flatten();
+    let Some(first) = problems.next() else { return Ok(out) };
+    crate::headless::emit(&out);
+    for later in problems {
+        crate::headless::warn(&later.message);
     }
-    Ok(out)
+    Err(first)
 }
 
 /// The re-tag of `repo` on `at` (default: its branch head).
