@@ -82,7 +82,11 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
 /// One event as the log prints it: local time, what happened, a newline.
 /// The text is from the journal, which other machines write: it is cleaned
 /// here and again on its way to the terminal.
+/// Presence beats are no line of the log (JSON has them, kind `presence`).
 pub fn line(e: &Event, tz: chrono::FixedOffset) -> String {
+    if !e.kind.is_log_line() {
+        return String::new();
+    }
     let (_, text) = e.describe();
     format!("{} {}\n", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"), clean_max(&text, 4000))
 }
