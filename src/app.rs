@@ -88,7 +88,8 @@ pub async fn run(
                 notifier,
                 by: model.actor.name.clone(),
             };
-            Some(tokio::spawn(sharing::run(tx.clone(), s)))
+            let (last_tx, last) = tokio::sync::oneshot::channel();
+            Some((tokio::spawn(sharing::run(tx.clone(), s, last)), last_tx))
         }
         _ => None,
     };
@@ -151,15 +152,21 @@ pub async fn run(
             break;
         }
     }
-    // Nothing writes in the data dir once the cockpit has gone (the demo
-    // removes its own next); a round cut short is the next session's.
-    if let Some(task) = share_task {
-        task.abort();
-        let _ = task.await;
-    }
     // Every line shown was acknowledged: it is on disk before the cockpit goes.
     if !io.flush_journal(Duration::from_secs(10)).await {
         tracing::error!("journal: appends still waiting after 10 s at quit");
+    }
+    // The last lines go to the team before the cockpit does (a tick, then
+    // `q`), in one round bounded in time; then nothing writes in the data
+    // dir (the demo removes its own next). A round cut short is the next
+    // session's.
+    if let Some((mut task, last)) = share_task {
+        let _ = last.send(());
+        if tokio::time::timeout(sharing::LAST_ROUND, &mut task).await.is_err() {
+            tracing::warn!("sharing: the last round did not end in {:?}; lines wait for the next", sharing::LAST_ROUND);
+            task.abort();
+            let _ = task.await;
+        }
     }
     if let Some(store) = &store
         && model.journal.read_only.is_none()

@@ -27,13 +27,28 @@ pub(super) struct Sharing {
     pub by: String,
 }
 
-pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing) {
+/// How long quitting waits for the last round.
+pub(super) const LAST_ROUND: Duration = Duration::from_secs(5);
+
+/// Rounds until `last` fires (the cockpit is quitting): then one more, only
+/// when lines of ours are unsent, and the task ends.
+pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last: tokio::sync::oneshot::Receiver<()>) {
     let mut interval = tokio::time::interval(s.every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut texts: BTreeMap<String, String> = BTreeMap::new();
     let mut posts_open = true;
     loop {
         tokio::select! {
+            _ = &mut last => {
+                let unsent = s.shared.unsent_now();
+                if unsent > 0 {
+                    match s.shared.round(LAST_ROUND).await {
+                        Ok(r) => tracing::info!(pushed = r.pushed, "sharing: the last round sent this cockpit's lines"),
+                        Err(e) => tracing::warn!(unsent, "sharing: the last round failed: {e}"),
+                    }
+                }
+                return;
+            }
             _ = interval.tick() => {}
             post = s.posts.recv(), if posts_open => match post {
                 Some(post) => ask(&mut s, &mut texts, post),

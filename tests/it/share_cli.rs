@@ -233,3 +233,39 @@ fn the_header_shows_the_shared_state() {
     let said: Vec<_> = m.log.entries.iter().map(|e| e.text.clone()).filter(|t| t.contains("sharing")).collect();
     assert_eq!(said.len(), 2, "in sync once, offline once: {said:?}");
 }
+
+/// A tick made just before quitting is shared by the cockpit's last round,
+/// not left for its next session: here rounds are a minute apart, so only
+/// the last one can have sent it.
+#[test]
+fn quitting_shares_the_last_lines_first() {
+    let team = Team::with_bare_remote();
+    let text = std::fs::read_to_string(&team.config).unwrap().replace("interval = \"1s\"", "interval = \"60s\"");
+    std::fs::write(&team.config, text).unwrap();
+    let args: Vec<std::ffi::OsString> = vec![
+        "--config".into(),
+        team.config.clone().into(),
+        "--data-dir".into(),
+        team.data("alice").into(),
+        "--push-date".into(),
+        "2026-11-26".into(),
+        "--as".into(),
+        "alice".into(),
+        "--role".into(),
+        "rm".into(),
+    ];
+    let mut alice = crate::common::Pty::start_with(&args, &[("HOME", team.dir.path().as_os_str())]);
+    alice.wait_for_text("the first round", "sharing through");
+    alice.press(b"1 ");
+    alice.wait_for_text("the tick", "[✔] Features for this push");
+    alice.press(b"q");
+    alice.wait_exit(std::time::Duration::from_secs(15));
+    assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed"), None, "bob has not synced yet");
+    let round = team.sync("bob", "qa");
+    let log = std::fs::read_to_string(team.data("alice").join("shipdeck.log")).unwrap_or_default();
+    assert_eq!(
+        ticked_by(&checklist(&team, "bob", "qa"), "features-agreed").as_deref(),
+        Some("alice"),
+        "{round}\n{log}"
+    );
+}

@@ -116,6 +116,14 @@ impl Shared {
         memchr::memchr_iter(b'\n', &self.mine[from..]).count()
     }
 
+    /// [`Shared::unsent`] after reading on in the journal: lines written
+    /// since the last round count too.
+    pub fn unsent_now(&mut self) -> usize {
+        // A journal that cannot be read shares nothing more anyway.
+        let _ = self.read_on();
+        self.unsent()
+    }
+
     /// Asks to be the one cockpit of the team that does `claim.key`: the
     /// next rounds try until one decides it (in [`Report::claims`]).
     pub fn claim(&mut self, claim: Claim) {
