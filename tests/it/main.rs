@@ -36,4 +36,5 @@ mod sentry_screen;
 mod share;
 mod share_cli;
 mod status_cli;
+mod team;
 mod terminal_faults;
