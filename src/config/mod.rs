@@ -7,6 +7,7 @@ mod locate;
 mod raw;
 mod sections;
 pub mod sentry;
+mod team;
 mod validate;
 
 use ctx::{Ctx, error_key};
@@ -123,6 +124,8 @@ pub struct Config {
     pub webhook_url_env: Option<String>,
     /// `[[checklist.phase]]` entries; `None` keeps the built-in template.
     pub checklist: Option<Vec<PhaseSpec>>,
+    /// `[team]`: the roles each person may act in; `None` lets every line count.
+    pub team: Option<crate::domain::checklist::team::Team>,
 }
 
 /// `--config`, else `$SHIPDECK_CONFIG`, else `./shipdeck.toml`, else the OS

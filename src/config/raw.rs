@@ -31,6 +31,8 @@ pub struct RawConfig {
     pub git: RawGit,
     #[serde(default)]
     pub share: Option<Spanned<RawShare>>,
+    #[serde(default)]
+    pub team: Option<Spanned<RawTeam>>,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -116,6 +118,31 @@ pub struct RawItem {
     pub text: Spanned<String>,
     pub role: Spanned<String>,
     pub auto: Option<Spanned<String>>,
+}
+
+/// `[team]`: `name = ["role", …]`, in file order, so of two names that are
+/// one person the second is the one refused.
+#[derive(Debug)]
+pub struct RawTeam(pub Vec<(String, Spanned<Vec<Spanned<String>>>)>);
+
+impl<'de> Deserialize<'de> for RawTeam {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> Visitor<'de> for Members {
+            type Value = RawTeam;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of name = [\"role\", …]")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(RawTeam(out))
+            }
+        }
+        d.deserialize_map(Members)
+    }
 }
 
 /// A TOML table read in file order (environment order is display order).

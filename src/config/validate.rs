@@ -137,6 +137,10 @@ impl Ctx<'_> {
             Some(s) => Some(self.sentry(s, &services)?),
             None => None,
         };
+        let team = match &raw.team {
+            Some(t) => Some(self.team(t)?),
+            None => None,
+        };
         let keymap = self.keymap(raw.keys.as_ref())?;
         let user_role = match &raw.user.role {
             Some(r) => Some(r.get_ref().parse::<Role>().map_err(|e| self.err(r, "user.role", e.to_string()))?),
@@ -163,6 +167,7 @@ impl Ctx<'_> {
             user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
             user_role,
             checklist,
+            team,
             sentry,
             webhook_url_env: match &raw.notify.webhook_url_env {
                 Some(v) if v.get_ref().trim().is_empty() => {

@@ -72,6 +72,7 @@ fn text(r: &ChecklistReport) -> String {
         let _ = writeln!(out, "\n{mark} {} {}/{}", p.name, p.done, p.total);
         for i in &p.items {
             let glyph = match i.state {
+                _ if !i.done && i.unverified.as_ref().is_some_and(|u| u.act != "untick") => "[?]",
                 "ticked" => "[✔]",
                 "waived" => "[~]",
                 "pass" => "(✔)",
@@ -89,6 +90,18 @@ fn text(r: &ChecklistReport) -> String {
                 }
             } else if let Some(e) = &i.evidence {
                 who = format!(" · {e}");
+            }
+            if let Some(c) = &i.committer {
+                let _ = write!(who, " · committed as {c}");
+            }
+            if let Some(u) = &i.unverified {
+                let at = u.at.with_timezone(&tz).format("%H:%M");
+                let what = match u.act {
+                    "untick" => "unticked",
+                    "waive" => "waived",
+                    _ => "ticked",
+                };
+                let _ = write!(who, " · unverified: {what} by {} ({}) {at}, {}", u.by, u.role_of_actor, u.why);
             }
             let _ = writeln!(out, "  {glyph} {:<id_w$}  {:<3}  {}{who}", i.id, i.role, i.text);
         }
@@ -131,5 +144,10 @@ pub fn tick(config: &Config, global: &Global, args: &TickArgs) -> Result<String,
         Err(e @ TickRefused::NoReason) => return Err(Exit::new(2, e.to_string())),
     };
     drop(view);
+    if let Some(why) = model.checklist.team().and_then(|t| t.refusal(&model.actor.name, model.actor.role)) {
+        // Recorded all the same: it is what this person did, and a corrected
+        // [team] makes it count.
+        super::warn(&format!("this will be unverified and count for nothing: {why}"));
+    }
     super::append(&store, &mut model, kind, args.json)
 }

@@ -48,6 +48,15 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
     if let Some(phases) = &config.checklist {
         model.checklist = crate::domain::checklist::Checklist::new(phases.clone());
     }
+    model.checklist.set_team(config.team.clone());
+    if let Some(why) = config.team.as_ref().and_then(|t| t.refusal(&model.actor.name, model.actor.role)) {
+        let text = format!(
+            "you act as {} ({}) and {why}: your ticks, waivers, unticks and push start or finish are recorded as unverified and count for nothing",
+            model.actor.name,
+            model.actor.role.as_str()
+        );
+        model.push_log(now, crate::domain::log::LogKind::Error, text);
+    }
     if let Some(s) = &config.sentry {
         model.sentry = Some(crate::domain::sentry::SentryState::new(s.spec.clone()));
     }

@@ -40,4 +40,5 @@ mod share_claims;
 mod share_cli;
 mod status_cli;
 mod tag_journal;
+mod team;
 mod terminal_faults;

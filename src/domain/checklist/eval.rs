@@ -3,7 +3,7 @@
 //! per-phase progress. Cheap enough to compute on every frame.
 
 use super::auto::{self, Judged};
-use super::{ItemSpec, Mark, Verdict};
+use super::{Claim, ItemSpec, Mark, Verdict};
 use crate::domain::kernel::actor::Role;
 use crate::domain::model::Model;
 
@@ -28,6 +28,9 @@ pub struct ItemView<'a> {
     pub evidence: Option<String>,
     /// The rule applies: the item is not ticked by hand, only waived.
     pub automatic: bool,
+    /// The newest act on the item, when `[team]` does not vouch for it and
+    /// nothing verified came after: shown, not counted in `state`.
+    pub unverified: Option<&'a Claim>,
 }
 
 impl ItemView<'_> {
@@ -116,7 +119,8 @@ pub fn evaluate(model: &Model) -> ChecklistView<'_> {
                         (None, Some(v)) => ItemState::Auto(v),
                         (None, None) => ItemState::Open,
                     };
-                    ItemView { spec, state, evidence, automatic }
+                    let unverified = model.checklist.unverified(&spec.id);
+                    ItemView { spec, state, evidence, automatic, unverified }
                 })
                 .collect(),
         })

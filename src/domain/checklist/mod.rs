@@ -11,7 +11,11 @@ use std::collections::HashMap;
 mod auto;
 pub mod eval;
 pub mod report;
+pub mod team;
 pub mod update;
+
+pub use team::Claim;
+use team::{Team, Unverified};
 
 /// What an auto item's rule says now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,18 +184,32 @@ pub struct Mark {
     pub overrides_role: bool,
     /// A waiver: the item is considered done without its check, for `note`.
     pub waived: bool,
+    /// The git identity that committed the line to the shared remote, as
+    /// the importing machine read it (see [`Event::committer`]).
+    pub committer: Option<String>,
 }
 
 /// The checklist as configured, and what the journal says people did.
+///
+/// With a [`Team`], only lines whose actor the team gives the claimed role
+/// count: an unverified tick or waiver does not mark an item, an unverified
+/// untick does not take a mark back, and an unverified push start or finish
+/// is not the push's. Such lines are kept apart, the newest per item, to be
+/// shown. Without a team every line counts.
 #[derive(Debug, Clone, Default)]
 pub struct Checklist {
     pub phases: Vec<PhaseSpec>,
-    /// Item id -> the newest tick or waiver; an untick removes it.
+    /// Item id -> the newest verified tick or waiver; a verified untick
+    /// removes it.
     pub marks: HashMap<String, Mark>,
-    /// Item id -> the fold order of the newest tick, untick or waiver folded
-    /// in: an older one arriving later (another cockpit's, read back from the
-    /// journal) does not undo it, so every cockpit ends in the same state.
+    /// Item id -> the fold order of the newest verified tick, untick or
+    /// waiver folded in: an older one arriving later (another cockpit's, read
+    /// back from the journal) does not undo it, so every cockpit ends in the
+    /// same state.
     stamps: HashMap<String, Order>,
+    /// What the team does not vouch for, the newest per item.
+    unverified: Unverified,
+    team: Option<Team>,
     /// Push starts (`true`) and finishes in the fold order, whatever order
     /// they arrived in; the two fields below are replayed from them.
     push_marks: Vec<(Order, bool, DateTime<Utc>, EventActor)>,
@@ -202,6 +220,27 @@ pub struct Checklist {
 impl Checklist {
     pub fn new(phases: Vec<PhaseSpec>) -> Self {
         Checklist { phases, ..Checklist::default() }
+    }
+
+    /// Who may act in which role; set before any event is folded in, since
+    /// every mark is folded under it.
+    pub fn set_team(&mut self, team: Option<Team>) {
+        debug_assert!(self.stamps.is_empty() && self.unverified.is_empty() && self.push_marks.is_empty());
+        self.team = team;
+    }
+
+    pub fn team(&self) -> Option<&Team> {
+        self.team.as_ref()
+    }
+
+    /// The newest unverified act on `item` when no verified one came after
+    /// it: the last word on the item, not counted.
+    pub fn unverified(&self, item: &str) -> Option<&Claim> {
+        let (order, claim) = self.unverified.newest(item)?;
+        match self.stamps.get(item) {
+            Some(verified) if verified > order => None,
+            _ => Some(claim),
+        }
     }
 
     pub fn items(&self) -> impl Iterator<Item = &ItemSpec> {
@@ -229,11 +268,27 @@ impl Checklist {
             note,
             overrides_role,
             waived,
+            committer: event.committer.clone(),
         };
         let item = match &event.kind {
             EventKind::Tick { item, .. } | EventKind::Waive { item, .. } | EventKind::Untick { item, .. } => Some(item),
-            _ => None,
+            EventKind::PushStarted | EventKind::PushFinished => None,
+            _ => return,
         };
+        if let Some(why) = self.team.as_ref().and_then(|t| t.refusal(&event.actor.name, event.actor.role)) {
+            if let Some(item) = item {
+                let (note, overrides_role, waived, untick) = match &event.kind {
+                    EventKind::Tick { note, overrides_role, .. } => (note.clone(), *overrides_role, false, false),
+                    EventKind::Waive { reason, overrides_role, .. } => {
+                        (Some(reason.clone()), *overrides_role, true, false)
+                    }
+                    EventKind::Untick { overrides_role, .. } => (None, *overrides_role, false, true),
+                    _ => return,
+                };
+                self.unverified.keep(item, event, Claim { mark: mark(note, overrides_role, waived), untick, why });
+            }
+            return;
+        }
         if let Some(item) = item {
             match self.stamps.get_mut(item) {
                 Some(newest) if newest.is_after(event) => return,

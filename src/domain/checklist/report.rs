@@ -1,9 +1,10 @@
 //! The checklist as `shipdeck checklist --json` prints it: every phase and
-//! item with who ticked it, in what role, when, what an auto item saw, and
-//! whether it was an override.
+//! item with who ticked it, in what role, when, what an auto item saw,
+//! whether it was an override, who committed it to the shared remote, and
+//! the newest act `[team]` does not vouch for.
 
-use super::Verdict;
 use super::eval::{ChecklistView, ItemState, evaluate};
+use super::{Claim, Verdict};
 use crate::domain::model::Model;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -58,6 +59,48 @@ pub struct ItemReport {
     pub overrides_role: bool,
     /// A tick's note, or a waiver's reason.
     pub note: Option<String>,
+    /// The git identity that committed the tick or waiver to the shared
+    /// remote; `null` for a line made on this machine or never shared.
+    pub committer: Option<String>,
+    /// The newest tick, waiver or untick on the item that `[team]` does not
+    /// vouch for, when nothing verified came after it; it is not counted.
+    pub unverified: Option<ActReport>,
+}
+
+/// An act on an item as its line claims it, which `[team]` does not vouch
+/// for: `by` is not in the team, or not in `role_of_actor`.
+#[derive(Debug, Serialize)]
+pub struct ActReport {
+    /// `tick`, `waive` or `untick`.
+    pub act: &'static str,
+    pub by: String,
+    pub role_of_actor: &'static str,
+    pub at: DateTime<Utc>,
+    /// Why it is not verified: "mallory is not in [team]".
+    pub why: String,
+    pub committer: Option<String>,
+    #[serde(rename = "override")]
+    pub overrides_role: bool,
+    pub note: Option<String>,
+}
+
+impl ActReport {
+    fn of(c: &Claim) -> Self {
+        ActReport {
+            act: match c.what() {
+                "unticked" => "untick",
+                "waived" => "waive",
+                _ => "tick",
+            },
+            by: c.mark.by.name.clone(),
+            role_of_actor: c.mark.by.role.as_str(),
+            at: c.mark.at,
+            why: c.why.clone(),
+            committer: c.mark.committer.clone(),
+            overrides_role: c.mark.overrides_role,
+            note: c.mark.note.clone(),
+        }
+    }
 }
 
 impl ChecklistReport {
@@ -102,6 +145,8 @@ impl ChecklistReport {
                             evidence: i.evidence.clone(),
                             overrides_role: mark.is_some_and(|m| m.overrides_role),
                             note: mark.and_then(|m| m.note.clone()),
+                            committer: mark.and_then(|m| m.committer.clone()),
+                            unverified: i.unverified.map(ActReport::of),
                         }
                     })
                     .collect(),

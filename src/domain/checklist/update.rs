@@ -18,7 +18,17 @@ fn selected_id(model: &Model) -> Option<String> {
 }
 
 fn record(model: &Model, kind: EventKind) -> Outcome {
-    Act::Record { kind, at: model.now, observed: false }.into()
+    let mut out: Outcome = Act::Record { kind, at: model.now, observed: false }.into();
+    unverified_notice(model, &mut out);
+    out
+}
+
+/// Said each time: the pane then shows the act apart, and the person should
+/// know why their tick did not tick.
+fn unverified_notice(model: &Model, out: &mut Outcome) {
+    if let Some(why) = model.checklist.team().and_then(|t| t.refusal(&model.actor.name, model.actor.role)) {
+        out.flash(format!("recorded as unverified, it does not count: {why}"), true);
+    }
 }
 
 fn refused(text: impl Into<String>) -> Outcome {
@@ -60,7 +70,12 @@ pub fn waive(model: &Model) -> Outcome {
 pub fn submit_waiver(model: &Model, item: &str, reason: String) -> Outcome {
     let view = evaluate(model);
     match plan_tick(&view, model, item, model.actor.role, TickAsk::Waive { reason }, true) {
-        Ok(kind) => Outcome { acts: vec![Act::ClosePrompt, Act::Record { kind, at: model.now, observed: false }] },
+        Ok(kind) => {
+            let mut out =
+                Outcome { acts: vec![Act::ClosePrompt, Act::Record { kind, at: model.now, observed: false }] };
+            unverified_notice(model, &mut out);
+            out
+        }
         // The prompt stays open: nothing typed is lost.
         Err(TickRefused::NoReason) => refused("a waiver needs a reason: type one, or esc"),
         Err(e) => refused(format!("{e} (esc closes this)")),
@@ -105,8 +120,12 @@ pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
     match planned {
         Ok(kind) => {
             let finishing = matches!(kind, EventKind::PushFinished);
+            let counts = model.checklist.team().is_none_or(|t| t.allows(&model.actor.name, model.actor.role));
             let mut out = record(model, kind);
-            if finishing && let Some(s) = started {
+            if finishing
+                && counts
+                && let Some(s) = started
+            {
                 out.flash(format!("push finished: it took {}", human(model.now - s)), false);
             }
             out
@@ -263,6 +282,39 @@ mod tests {
         update(&mut m, Msg::Edit(Edit::Cancel));
         assert!(m.view.prompt().is_none());
         assert_eq!(state(&m, "features-agreed"), ItemState::Open);
+    }
+
+    #[test]
+    fn a_tick_the_team_does_not_vouch_for_is_recorded_shown_and_not_counted() {
+        use super::super::team::{Member, Team};
+        let mut m = model(Role::Qa);
+        m.checklist.set_team(Some(Team::new(vec![Member { name: "Alice".into(), roles: vec![Role::Rm] }])));
+        select(&mut m, "regression-tests");
+        let done = evaluate(&m).done();
+        let fx = act(&mut m, Action::ToggleTick);
+        assert_eq!(appended(&fx).len(), 1, "recorded: it is what alice did");
+        let flash = m.view.flash.clone().unwrap();
+        assert!(
+            flash.error && flash.text.contains("unverified") && flash.text.contains("gives Alice rm, not qa"),
+            "{flash:?}"
+        );
+        let view = evaluate(&m);
+        let item = view.find("regression-tests").unwrap();
+        assert_eq!((&item.state, item.done()), (&ItemState::Open, false));
+        assert_eq!(item.unverified.map(|c| c.what()), Some("ticked"));
+        assert_eq!(view.done(), done);
+        drop(view);
+
+        // As rm she is verified: her push start counts, her finish says how long.
+        m.actor.role = Role::Rm;
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        assert!(m.checklist.push_started.is_some());
+        m.actor.role = Role::Ops;
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        assert_eq!(m.checklist.push_finished, None, "an unverified finish is not the push's");
+        assert!(m.view.flash.as_ref().unwrap().text.contains("unverified"));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! colour — `[✔]` ticked, `[~]` waived, `[ ]` open, and round brackets for
 //! auto items, `(✔)` `(…)` `(✖)` — and who ticked. Complete phases fold to one
 //! line. The bottom line tells the selected item's story: owner, who and
-//! when, or the evidence an auto item saw.
+//! when, who committed it to the shared remote, or the evidence an auto item
+//! saw. With `[team]`, an act the team does not vouch for is shown apart and
+//! never as done: `[?]` on an item it claims to tick or waive, "unverified"
+//! and the name beside the item and in its story.
 
 use crate::domain::Model;
 use crate::domain::checklist::Verdict;
@@ -49,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
             lines.push(Line::default());
         }
         if let Some(item) = view.nth(selected) {
-            lines.push(detail_line(item, ctx));
+            lines.push(detail_line(item, model, ctx));
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -106,13 +109,15 @@ fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx:
     let t = ctx.theme;
     let (glyph, style) = glyph(item, ctx);
     let mine = item.spec.role == model.actor.role;
-    let right = match &item.state {
-        ItemState::Ticked(m) => m.by.name.clone(),
-        ItemState::Waived(_) => "waived".into(),
+    let right = match (&item.state, item.unverified) {
+        (_, Some(c)) => format!("unverified: {}", c.mark.by.name),
+        (ItemState::Ticked(m), _) => m.by.name.clone(),
+        (ItemState::Waived(_), _) => "waived".into(),
         // With room to spare an auto item shows what it saw.
-        ItemState::Auto(_) | ItemState::Open if width >= 70 => item.evidence.clone().unwrap_or_default(),
+        (ItemState::Auto(_) | ItemState::Open, _) if width >= 70 => item.evidence.clone().unwrap_or_default(),
         _ => String::new(),
     };
+    let right_style = if item.unverified.is_some() { t.warn } else { t.muted };
     let room = if width >= 70 { width / 2 } else { width / 3 };
     let right = fit(&right, room.min(right.width()));
     let role = if roles { format!("{:<4}", item.spec.role.as_str()) } else { String::new() };
@@ -124,12 +129,16 @@ fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx:
         Span::styled(role, if mine { t.header_accent } else { t.muted }),
         Span::styled(fit(&item.spec.text, text_w), text_style),
         Span::raw(" "),
-        Span::styled(right, t.muted),
+        Span::styled(right, right_style),
     ])
 }
 
 pub fn glyph(item: &ItemView, ctx: &RenderCtx) -> (&'static str, Style) {
     let t = ctx.theme;
+    // An unverified tick or waiver must not read as done, nor as untouched.
+    if !item.done() && item.unverified.is_some_and(|c| !c.untick) {
+        return ("[?]", t.warn);
+    }
     match &item.state {
         ItemState::Ticked(m) if m.overrides_role => ("[✔]", t.warn),
         ItemState::Ticked(_) => ("[✔]", t.ok),
@@ -141,7 +150,7 @@ pub fn glyph(item: &ItemView, ctx: &RenderCtx) -> (&'static str, Style) {
     }
 }
 
-fn detail_line<'a>(item: &ItemView, ctx: &RenderCtx<'a>) -> Line<'a> {
+fn detail_line<'a>(item: &ItemView, model: &Model, ctx: &RenderCtx<'a>) -> Line<'a> {
     let t = ctx.theme;
     let mut spans = vec![Span::styled(format!(" {} · {} · ", item.spec.id, item.spec.role.as_str()), t.muted)];
     match &item.state {
@@ -149,12 +158,18 @@ fn detail_line<'a>(item: &ItemView, ctx: &RenderCtx<'a>) -> Line<'a> {
             let what = if m.waived { "waived" } else { "ticked" };
             let at = m.at.with_timezone(&ctx.tz).format("%H:%M");
             let style = if m.waived || m.overrides_role { t.warn } else { t.ok };
-            spans.push(Span::styled(format!("{what} by {} ({}) {at}", m.by.name, m.by.role.as_str()), style));
+            // With a team, what counts says so: the team vouched for it.
+            let verified = if model.checklist.team().is_some() { "✓ " } else { "" };
+            let by = format!("{verified}{what} by {} ({}) {at}", m.by.name, m.by.role.as_str());
+            spans.push(Span::styled(by, style));
             if m.overrides_role {
                 spans.push(Span::styled(" · override", t.warn));
             }
             if let Some(note) = &m.note {
                 spans.push(Span::styled(format!(" · {note}"), t.text));
+            }
+            if let Some(who) = &m.committer {
+                spans.push(Span::styled(format!(" · committed as {who}"), t.muted));
             }
         }
         ItemState::Auto(v) => {
@@ -170,6 +185,15 @@ fn detail_line<'a>(item: &ItemView, ctx: &RenderCtx<'a>) -> Line<'a> {
             if let Some(why) = &item.evidence {
                 spans.push(Span::styled(format!(" · {why}"), t.muted));
             }
+        }
+    }
+    if let Some(c) = item.unverified {
+        let at = c.mark.at.with_timezone(&ctx.tz).format("%H:%M");
+        let by =
+            format!(" · unverified: {} by {} ({}) {at}, {}", c.what(), c.mark.by.name, c.mark.by.role.as_str(), c.why);
+        spans.push(Span::styled(by, t.warn));
+        if let Some(who) = &c.mark.committer {
+            spans.push(Span::styled(format!(" · committed as {who}"), t.warn));
         }
     }
     Line::from(spans)
