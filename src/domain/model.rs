@@ -214,7 +214,12 @@ impl Model {
         if !e.kind.is_log_line() {
             return;
         }
-        let (kind, text) = e.describe();
+        let (kind, mut text) = e.describe();
+        // A claim `[team]` does not back is said where it is read, not only
+        // on the checklist (a chat line signed "qa" by a stranger too).
+        if !e.is_observation() && self.checklist.team().is_some_and(|t| !t.allows(&e.actor.name, e.actor.role)) {
+            text.push_str(" · unverified");
+        }
         let entry = LogEntry {
             at: e.at,
             kind,

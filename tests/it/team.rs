@@ -221,6 +221,13 @@ fn the_pane_shows_unverified_acts_apart_with_their_committer() {
         line(1, "rita", Role::Rm, "features-agreed"),
         line(2, "mallory", Role::Rm, "dependency-releases"),
     ]);
+    // The log says it too, where the line is read.
+    let logged: Vec<&str> = m.log.entries.iter().map(|e| e.text.as_str()).filter(|t| t.contains("ticked")).collect();
+    assert_eq!(
+        logged,
+        ["rita (rm) ticked features-agreed", "mallory (rm) ticked dependency-releases · unverified"],
+        "{logged:?}"
+    );
     let theme = Theme::default();
     let keymap = Keymap::default();
     let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };

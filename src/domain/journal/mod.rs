@@ -274,13 +274,13 @@ impl Event {
 }
 
 impl EventKind {
-    /// Something a person said, rather than something that happened.
     /// Whether the event is a line of the log: a presence beat only says
     /// someone is there, which the people list shows.
     pub fn is_log_line(&self) -> bool {
         !matches!(self, EventKind::Presence)
     }
 
+    /// Something a person said, rather than something that happened.
     pub fn is_person(&self) -> bool {
         matches!(
             self,
