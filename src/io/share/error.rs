@@ -110,6 +110,12 @@ const UNREACHABLE: &[&str] = &[
     "no route to host",
     "connection timed out",
     "connection reset",
+    // Cut off mid-answer (a daemon stopped, a proxy dropped the connection):
+    // it passes by itself like any lost connection.
+    "the remote end hung up",
+    "early eof",
+    "unexpected disconnect",
+    "broken pipe",
     "unable to access",
     "does not appear to be a git repository",
     "could not read from remote repository",
