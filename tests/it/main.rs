@@ -38,6 +38,7 @@ mod sentry_screen;
 mod share;
 mod share_claims;
 mod share_cli;
+mod share_team;
 mod status_cli;
 mod tag_journal;
 mod team;

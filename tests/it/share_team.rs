@@ -1,0 +1,307 @@
+//! A team of three: three cockpits in pseudo-terminals, each on a data dir
+//! of its own, sharing one push through a real `git daemon` on 127.0.0.1.
+//! A tick made in one shows in the other two; with the daemon gone each
+//! says OFFLINE and keeps what is typed; with it back on the same port all
+//! three show every line, and their journals hold the same events, each
+//! once, in the same order.
+
+use crate::common::Pty;
+use shipdeck::testkit::git_command;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+const PUSH_DATE: &str = "2026-11-26";
+const TEAM: [(&str, &str); 3] = [("alice", "rm"), ("bob", "qa"), ("carol", "ops")];
+/// Long enough for a loaded machine running three debug cockpits; the
+/// latency itself is measured by the harness, not asserted here.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// `git daemon` serving `base` on 127.0.0.1, pushes allowed, in a process
+/// group of its own so that stopping it also stops the connections it is
+/// serving (as a machine going away would). Stopped and reaped on drop,
+/// so a failing test leaves nothing behind.
+struct Daemon {
+    child: Option<Child>,
+    port: u16,
+    home: PathBuf,
+    base: PathBuf,
+}
+
+impl Daemon {
+    /// On a free port.
+    fn start(home: &Path, base: &Path) -> Daemon {
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let mut d = Daemon { child: None, port, home: home.into(), base: base.into() };
+            if d.serve() {
+                return d;
+            }
+        }
+        panic!("git daemon did not start on any of 5 free ports");
+    }
+
+    /// Listens on `self.port`: false when the port was taken meanwhile.
+    fn serve(&mut self) -> bool {
+        let mut child = git_command(&self.home, &self.base)
+            .args(["daemon", "--reuseaddr", "--listen=127.0.0.1", "--export-all", "--enable=receive-pack"])
+            .arg(format!("--port={}", self.port))
+            .arg(format!("--base-path={}", self.base.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("git daemon runs");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                self.child = Some(child);
+                return true;
+            }
+            if child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self::reap(child);
+        false
+    }
+
+    /// Back on the same port, as a remote coming back does.
+    fn restart(&mut self) {
+        assert!(self.child.is_none(), "the daemon is running already");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.serve() {
+            assert!(Instant::now() < deadline, "git daemon could not listen on port {} again", self.port);
+        }
+    }
+
+    /// Gone, port and all: the connections being served go too.
+    fn stop(&mut self) {
+        let Some(child) = self.child.take() else { return };
+        let group = child.id();
+        Self::reap(child);
+        // The children serving connections hold the listening socket too
+        // and die a moment after their leader is reaped.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            assert!(Instant::now() < deadline, "port {} still answers after the daemon was killed", self.port);
+            let _ = shipdeck::io::kill::group(group);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn reap(mut child: Child) {
+        let _ = shipdeck::io::kill::group(child.id());
+        let _ = child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            Self::reap(child);
+        }
+    }
+}
+
+/// Three people's data dirs and one config, sharing through `daemon`.
+struct Team {
+    /// First, so it is stopped before its repositories are removed.
+    daemon: Daemon,
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Team {
+    fn new() -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("remotes");
+        std::fs::create_dir(&base).unwrap();
+        let out = git_command(dir.path(), &base).args(["init", "-q", "--bare", "push.git"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let daemon = Daemon::start(dir.path(), &base);
+        let config = dir.path().join("shipdeck.toml");
+        let text = format!(
+            "[release]\nname = \"Share Team\"\npush_day = \"thursday\"\n\n\
+             [share]\nremote = \"git://127.0.0.1:{}/push.git\"\ninterval = \"1s\"\n\n[git]\ntimeout = \"5s\"\n",
+            daemon.port
+        );
+        std::fs::write(&config, text).unwrap();
+        Team { daemon, dir, config }
+    }
+
+    fn args(&self, who: &str, role: &str) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["--config".into(), self.config.clone().into(), "--data-dir".into()];
+        args.push(self.dir.path().join(who).into());
+        for a in ["--push-date", PUSH_DATE, "--as", who, "--role", role] {
+            args.push(a.into());
+        }
+        args
+    }
+
+    /// The three cockpits, once each has seen the other two on the remote.
+    fn cockpits(&self) -> Vec<Pty> {
+        let env = [("HOME", self.dir.path().as_os_str())];
+        let ps: Vec<Pty> = TEAM.iter().map(|(who, role)| Pty::start_with(&self.args(who, role), &env)).collect();
+        // Each cockpit says it is here on opening: three people once every
+        // cockpit has taken the others' presence lines.
+        for p in &ps {
+            p.wait_for("three people in the header", DEADLINE, |s| header(s).contains("⇄ 3 people").then_some(()));
+        }
+        ps
+    }
+
+    /// The journal file as it is on disk, one event a line.
+    fn journal_lines(&self, who: &str) -> Vec<serde_json::Value> {
+        let path = self.dir.path().join(who).join(format!("journals/share-team/{PUSH_DATE}.jsonl"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{who}: {e}: {l}"))).collect()
+    }
+
+    /// The ids in the journal's one order, as `shipdeck log --json` prints it.
+    fn ordered_ids(&self, who: &str, role: &str) -> Vec<String> {
+        let out = std::process::Command::new(crate::common::bin())
+            .args(self.args(who, role))
+            .args(["log", "--json"])
+            .env("HOME", self.dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{who}: {}", String::from_utf8_lossy(&out.stderr));
+        let events: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        events.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect()
+    }
+}
+
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+fn quit(mut p: Pty) {
+    p.press(b"q");
+    let status = p.wait_exit(Duration::from_secs(15));
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_tick_in_one_of_three_cockpits_shows_in_the_other_two() {
+    let team = Team::new();
+    let mut ps = team.cockpits();
+    for p in &ps {
+        assert!(!p.contents().contains("[✔] Features for this push"), "ticked before: {}", p.contents());
+    }
+    ps[0].press(b"1 ");
+    for p in &ps[1..] {
+        p.wait_for("alice's tick in the log and the checklist", DEADLINE, |s| {
+            (s.contains("alice (rm) ticked features-agreed") && s.contains("[✔] Features for this push")).then_some(())
+        });
+    }
+    for p in ps {
+        quit(p);
+    }
+}
+
+/// What each person types while the remote is gone: chat lines and a tick
+/// of an item their role owns.
+fn typed(who: &str) -> Vec<String> {
+    let item = match who {
+        "alice" => "deploy-notes",
+        "bob" => "regression-tests",
+        _ => "load-test",
+    };
+    let mut lines: Vec<String> = (1..=3).map(|n| format!("{who} offline note {n}")).collect();
+    lines.push(format!("/tick {item}"));
+    lines
+}
+
+/// How a typed line reads in everyone's log.
+fn shown(who: &str, role: &str, line: &str) -> String {
+    match line.strip_prefix("/tick ") {
+        Some(item) => format!("{who} ({role}) ticked {item}"),
+        None => format!("{who} ({role}): {line}"),
+    }
+}
+
+#[test]
+fn after_a_partition_three_cockpits_converge_on_one_journal() {
+    let mut team = Team::new();
+    let mut ps = team.cockpits();
+    team.daemon.stop();
+    for p in &ps {
+        p.wait_for("OFFLINE in the header", DEADLINE, |s| header(s).contains("OFFLINE").then_some(()));
+    }
+    for (p, (who, role)) in ps.iter_mut().zip(TEAM) {
+        // The log, zoomed, has room for everyone's lines.
+        p.press(b"5");
+        p.press(b"z");
+        p.press(b"i");
+        p.wait_for_text("the composer", "enter sends");
+        for line in typed(who) {
+            p.press(format!("{line}\r").as_bytes());
+            p.wait_for_text("the line in its own log", &shown(who, role, &line));
+        }
+        p.press(b"\x1b");
+        p.wait_for_text("out of the composer", "? help");
+    }
+    // Each kept its lines and says how many are waiting, still offline.
+    for p in &ps {
+        let want = format!("· {} unsent", typed("x").len());
+        p.wait_for("the unsent lines counted", DEADLINE, |s| {
+            let h = header(s);
+            (h.contains("OFFLINE") && h.contains(&want)).then_some(())
+        });
+    }
+
+    team.daemon.restart();
+    let every: Vec<String> =
+        TEAM.iter().flat_map(|(who, role)| typed(who).into_iter().map(move |l| shown(who, role, &l))).collect();
+    for p in &ps {
+        p.wait_for("every line of the three, and nothing unsent", DEADLINE, |s| {
+            let h = header(s);
+            let all = every.iter().all(|l| s.contains(l.as_str()));
+            (all && h.contains("⇄ 3 people") && !h.contains("unsent")).then_some(())
+        });
+    }
+    for p in ps {
+        quit(p);
+    }
+
+    // On disk: the same events in the three journals, each once.
+    let mut sets = Vec::new();
+    for (who, _) in TEAM {
+        let events = team.journal_lines(who);
+        let ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), unique.len(), "{who}: an event appended twice: {ids:?}");
+        // Nothing typed was lost: each person's chat lines, once, as typed.
+        for (author, _) in TEAM {
+            let said: Vec<&str> = events
+                .iter()
+                .filter(|e| e["kind"] == "chat" && e["actor"]["name"] == author)
+                .map(|e| e["text"].as_str().unwrap())
+                .collect();
+            let want: Vec<String> = typed(author).into_iter().filter(|l| !l.starts_with('/')).collect();
+            assert_eq!(said, want, "{author}'s chat lines in {who}'s journal");
+            let ticks = events.iter().filter(|e| e["kind"] == "tick" && e["actor"]["name"] == author).count();
+            assert_eq!(ticks, 1, "{author}'s tick in {who}'s journal");
+        }
+        let presence: BTreeMap<&str, usize> =
+            events.iter().filter(|e| e["kind"] == "presence").fold(BTreeMap::new(), |mut m, e| {
+                *m.entry(e["actor"]["name"].as_str().unwrap()).or_default() += 1;
+                m
+            });
+        assert_eq!(presence.len(), 3, "{who}: everyone's presence: {presence:?}");
+        sets.push(unique.into_iter().map(str::to_string).collect::<BTreeSet<String>>());
+    }
+    assert!(sets.iter().all(|s| *s == sets[0]), "the same events everywhere: {sets:#?}");
+    // In the same order: the one total order, read by each data dir.
+    let orders: Vec<Vec<String>> = TEAM.iter().map(|(who, role)| team.ordered_ids(who, role)).collect();
+    assert_eq!(orders[0].len(), sets[0].len());
+    assert_eq!(orders[0], orders[1], "alice and bob");
+    assert_eq!(orders[0], orders[2], "alice and carol");
+}
