@@ -295,42 +295,155 @@ async fn a_push_beaten_to_the_remote_fetches_merges_and_retries() {
 enum Op {
     Append(usize, usize),
     Sync(usize),
+    /// Two rounds at once, so their pushes race on the remote.
+    SyncBoth(usize, usize),
     /// The round ran; the process died before saving what it brought.
     SyncThenCrash(usize),
-    Crash(usize),
+    /// It saved what the round brought and died before acknowledging it.
+    SaveThenCrash(usize),
+    /// Killed this many milliseconds into a round, wherever it was.
+    Killed(usize, u64),
+    /// A new process on the same data dir: what was in memory is rebuilt
+    /// from the journal.
+    Restart(usize),
+    /// The cache's record of the last round is gone.
+    LoseState(usize),
+    /// The machine was reinstalled with the journal restored: no cache.
+    Reinstall(usize),
 }
 
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        3 => (0..3usize, 1..=12usize).prop_map(|(r, n)| Op::Append(r, n)),
-        3 => (0..3usize).prop_map(Op::Sync),
-        1 => (0..3usize).prop_map(Op::SyncThenCrash),
-        1 => (0..3usize).prop_map(Op::Crash),
-    ]
+/// Appends per replica in every case, each of `BATCH` lines: a few
+/// hundred lines each.
+const APPENDS: usize = 12;
+const BATCH: std::ops::RangeInclusive<usize> = 10..=40;
+
+/// Each replica's appends, shuffled among as many other operations.
+fn ops() -> impl Strategy<Value = Vec<Op>> {
+    let appends: Vec<_> =
+        (0..3usize).map(|r| prop::collection::vec(BATCH.prop_map(move |n| Op::Append(r, n)), APPENDS)).collect();
+    let others = prop::collection::vec(
+        prop_oneof![
+            8 => (0..3usize).prop_map(Op::Sync),
+            2 => (0..3usize, 1..3usize).prop_map(|(a, d)| Op::SyncBoth(a, (a + d) % 3)),
+            1 => (0..3usize).prop_map(Op::SyncThenCrash),
+            1 => (0..3usize).prop_map(Op::SaveThenCrash),
+            1 => (0..3usize, 0..150u64).prop_map(|(r, ms)| Op::Killed(r, ms)),
+            1 => (0..3usize).prop_map(Op::Restart),
+            1 => (0..3usize).prop_map(Op::LoseState),
+            1 => (0..3usize).prop_map(Op::Reinstall),
+        ],
+        3 * APPENDS,
+    );
+    (appends, others).prop_flat_map(|(appends, others)| {
+        Just(appends.into_iter().flatten().chain(others).collect::<Vec<Op>>()).prop_shuffle()
+    })
+}
+
+impl Replica {
+    async fn save_then_crash(&mut self, remote: &str) {
+        let round = share::sync_round(&self.cache, remote, &git_ref(), &self.id, &self.mine(), TIMEOUT).await.unwrap();
+        for l in round.new_lines.values().flat_map(|b| b.split_inclusive(|c| *c == b'\n')) {
+            if self.ids.insert(id_of(l)) {
+                self.journal.push(l.to_vec());
+            }
+        }
+        self.crash();
+    }
+
+    /// A round in a process of its own, killed after `ms` at whichever step
+    /// it was waiting on (a git command is killed; cache work in hand
+    /// finishes, as a write the process died after would have): its
+    /// runtime is gone when this returns, so nothing of it runs on behind
+    /// the next round.
+    fn killed(&mut self, remote: &str, ms: u64) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (git_ref, mine) = (git_ref(), self.mine());
+        let round = share::sync_round(&self.cache, remote, &git_ref, &self.id, &mine, TIMEOUT);
+        let _ = rt.block_on(async { tokio::time::timeout(Duration::from_millis(ms), round).await });
+        drop(rt);
+        self.crash();
+    }
+
+    /// Where the cache keeps each ref's last round (`cache::state_path`).
+    fn lose_state(&mut self) {
+        let state = self.cache.join("shipdeck");
+        if state.exists() {
+            std::fs::remove_dir_all(&state).unwrap_or_else(|e| panic!("{}: {e}", state.display()));
+        }
+    }
+
+    fn reinstall(&mut self) {
+        if self.cache.exists() {
+            std::fs::remove_dir_all(&self.cache).unwrap();
+        }
+        self.crash();
+    }
+
+    /// Every line is its maker's, byte for byte, and in it once.
+    fn assert_lines_intact(&self) {
+        let mut seen = HashSet::new();
+        for l in &self.journal {
+            let id = id_of(l);
+            let (maker, k) = id.strip_suffix(".p").and_then(|s| s.split_once('.')).unwrap();
+            let k: usize = k.parse().unwrap();
+            assert_eq!(*l, line(maker, k, &format!("line {k}")), "{}: {id} as its maker wrote it", self.id);
+            assert!(seen.insert(id.clone()), "{}: {id} twice", self.id);
+        }
+    }
+}
+
+/// Two replicas, mutably, at once.
+fn two(rs: &mut [Replica], a: usize, b: usize) -> (&mut Replica, &mut Replica) {
+    assert_ne!(a, b);
+    let (lo, hi) = rs.split_at_mut(a.max(b));
+    if a < b { (&mut lo[a], &mut hi[0]) } else { (&mut hi[0], &mut lo[b]) }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
+    // Few cases of many operations: each case is some fifty rounds of real
+    // git, and a long interleaving finds more than many short ones.
+    #![proptest_config(ProptestConfig {
+        cases: 3,
+        failure_persistence: None,
+        max_shrink_time: 120_000,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
-    fn any_interleaving_of_appends_syncs_and_crashes_converges(ops in prop::collection::vec(op(), 1..24)) {
+    fn any_interleaving_of_appends_syncs_and_crashes_converges(ops in ops()) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let lab = Lab::new();
-            let remote = lab.bare("remote.git");
-            let url = remote.to_str().unwrap();
-            let mut rs: Vec<Replica> = IDS.iter().map(|id| lab.replica(id)).collect();
-            for op in &ops {
-                match *op {
-                    Op::Append(r, n) => rs[r].append(n),
-                    Op::Sync(r) => { rs[r].sync(url).await; }
-                    Op::SyncThenCrash(r) => rs[r].sync_and_crash(url).await,
-                    Op::Crash(r) => rs[r].crash(),
+        let lab = Lab::new();
+        let remote = lab.bare("remote.git");
+        let url = remote.to_str().unwrap();
+        let mut rs: Vec<Replica> = IDS.iter().map(|id| lab.replica(id)).collect();
+        for op in &ops {
+            match *op {
+                Op::Append(r, n) => rs[r].append(n),
+                Op::Sync(r) => { rt.block_on(rs[r].sync(url)); }
+                Op::SyncBoth(a, b) => {
+                    let (x, y) = two(&mut rs, a, b);
+                    rt.block_on(async { tokio::join!(x.sync(url), y.sync(url)) });
                 }
+                Op::SyncThenCrash(r) => rt.block_on(rs[r].sync_and_crash(url)),
+                Op::SaveThenCrash(r) => rt.block_on(rs[r].save_then_crash(url)),
+                Op::Killed(r, ms) => rs[r].killed(url, ms),
+                Op::Restart(r) => rs[r].crash(),
+                Op::LoseState(r) => rs[r].lose_state(),
+                Op::Reinstall(r) => rs[r].reinstall(),
             }
-            settle(&mut rs, url).await;
-            assert_converged(&rs);
-        });
+        }
+        rt.block_on(settle(&mut rs, url));
+        assert_converged(&rs);
+        // A journal only grows: a line doubled or mangled at any point is
+        // still there.
+        for r in &rs {
+            r.assert_lines_intact();
+        }
+        // Settled, every round is the quiet one: nothing read, nothing sent.
+        for r in rs.iter_mut() {
+            let quiet = rt.block_on(r.sync(url));
+            prop_assert_eq!((quiet.fetched, quiet.pushed_lines, quiet.replicas.is_none()), (false, 0, true), "{}", r.id);
+        }
     }
 }
 
