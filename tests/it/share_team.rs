@@ -3,7 +3,8 @@
 //! A tick made in one shows in the other two; with the daemon gone each
 //! says OFFLINE and keeps what is typed; with it back on the same port all
 //! three show every line, and their journals hold the same events, each
-//! once, in the same order.
+//! once, in the same order. A remote cut off in the middle of its answer,
+//! as the killed daemon is during a round, counts as offline.
 
 use crate::common::Pty;
 use shipdeck::testkit::git_command;
@@ -304,4 +305,34 @@ fn after_a_partition_three_cockpits_converge_on_one_journal() {
     assert_eq!(orders[0].len(), sets[0].len());
     assert_eq!(orders[0], orders[1], "alice and bob");
     assert_eq!(orders[0], orders[2], "alice and carol");
+}
+
+/// A remote that goes away in the middle of its answer (the daemon
+/// restarted, the laptop's network dropping) is offline, as one that never
+/// answered is: it passes by itself and every line waits. The partition
+/// above meets it when the daemon is killed during a round.
+#[tokio::test]
+async fn a_remote_cut_off_mid_answer_is_offline_not_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // The first line of a ref listing, then the connection closes.
+    let server = tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else { return };
+            let mut request = [0u8; 1024];
+            let _ = s.read(&mut request).await;
+            let line = format!("{} refs/heads/main\n", "1".repeat(40));
+            let _ = s.write_all(format!("{:04x}{line}", line.len() + 4).as_bytes()).await;
+            let _ = s.shutdown().await;
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let store = shipdeck::io::journal::JournalStore::for_push(dir.path(), "Share Team", date);
+    let url = format!("git://127.0.0.1:{port}/push.git");
+    let mut shared = shipdeck::io::share::journal::Shared::new(store, dir.path(), &url, "Share Team", date);
+    let e = shared.round(Duration::from_secs(10)).await.unwrap_err();
+    assert!(e.is_offline(), "said as a refusal, \"nothing is sent until this is fixed\": {e}");
+    server.abort();
 }
