@@ -4,7 +4,8 @@
 //! says OFFLINE and keeps what is typed; with it back on the same port all
 //! three show every line, and their journals hold the same events, each
 //! once, in the same order. A remote cut off in the middle of its answer,
-//! as the killed daemon is during a round, counts as offline.
+//! as the killed daemon is during a round, counts as offline; lines that
+//! arrive after a partition take their place in every log.
 
 use crate::common::Pty;
 use shipdeck::testkit::git_command;
@@ -335,4 +336,51 @@ async fn a_remote_cut_off_mid_answer_is_offline_not_refused() {
     let e = shared.round(Duration::from_secs(10)).await.unwrap_err();
     assert!(e.is_offline(), "said as a refusal, \"nothing is sent until this is fixed\": {e}");
     server.abort();
+}
+
+/// Whatever order lines arrive in, every log shows people's lines in the
+/// one order: after a partition, lines made meanwhile elsewhere take their
+/// place among this cockpit's own, past the note that it is in sync again.
+/// (The partition above shows each person their own lines first.)
+#[test]
+fn lines_arriving_after_a_partition_take_their_place_in_every_log() {
+    use chrono::{TimeZone, Utc};
+    use shipdeck::domain::journal::msg::JournalMsg;
+    use shipdeck::domain::journal::{Event, EventActor, EventKind, micros};
+    use shipdeck::domain::kernel::actor::Role;
+    use shipdeck::domain::share::ShareState;
+    use shipdeck::domain::share::msg::ShareMsg;
+    use shipdeck::domain::{Model, Msg, update};
+
+    let t = |s| Utc.with_ymd_and_hms(2026, 11, 26, 10, 42, s).unwrap();
+    let said = |replica: &str, name: &str, role, s| Event {
+        v: 1,
+        id: format!("{replica}.{s}.p"),
+        at: t(s),
+        replica: replica.into(),
+        seq: micros(t(s)),
+        committer: None,
+        actor: EventActor { name: name.into(), role },
+        kind: EventKind::Chat { text: format!("{name} at {s}s") },
+    };
+    // Apart, alice spoke first, then bob.
+    let alices: Vec<Event> = (1..=2).map(|s| said("aaaa0001", "alice", Role::Rm, s)).collect();
+    let bobs: Vec<Event> = (3..=4).map(|s| said("bbbb0002", "bob", Role::Qa, s)).collect();
+    // Each has their own lines at once, then the round that joins them
+    // again, then the other's lines.
+    let cockpit = |own: &[Event], others: &[Event]| {
+        let mut m = shipdeck::testkit::model(&["web"], t(0));
+        m.share = Some(ShareState::new("git://127.0.0.1/push.git".into()));
+        let read = |events: &[Event]| Msg::Journal(JournalMsg::Read { events: events.to_vec(), damage: Vec::new() });
+        update(&mut m, read(own));
+        update(&mut m, Msg::Share(ShareMsg::Round { at: t(10), result: Ok(Vec::new()), unsent: 0 }));
+        update(&mut m, read(others));
+        m
+    };
+    let people =
+        |m: &Model| -> Vec<String> { m.log.entries.iter().filter(|e| e.person).map(|e| e.text.clone()).collect() };
+    let (at_alice, at_bob) = (cockpit(&alices, &bobs), cockpit(&bobs, &alices));
+    assert!(at_bob.log.entries.iter().any(|e| e.text.contains("in sync")), "the note is there");
+    assert_eq!(people(&at_alice).len(), 4);
+    assert_eq!(people(&at_bob), people(&at_alice), "bob's log and alice's");
 }
