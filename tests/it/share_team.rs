@@ -308,34 +308,49 @@ fn after_a_partition_three_cockpits_converge_on_one_journal() {
     assert_eq!(orders[0], orders[2], "alice and carol");
 }
 
-/// A remote that goes away in the middle of its answer (the daemon
-/// restarted, the laptop's network dropping) is offline, as one that never
-/// answered is: it passes by itself and every line waits. The partition
-/// above meets it when the daemon is killed during a round.
-#[tokio::test]
-async fn a_remote_cut_off_mid_answer_is_offline_not_refused() {
+/// A git server on 127.0.0.1 that hangs up in the middle of its answer:
+/// after the first line of a ref listing (protocol v0), or after the
+/// capabilities and one ref of a v2 `ls-refs`, where git says "expected
+/// flush after ref listing" (what a cockpit met when the daemon was killed
+/// during its round).
+async fn cut_off(v2: bool) -> (u16, tokio::task::JoinHandle<()>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let pkt = |s: &str| format!("{:04x}{s}", s.len() + 4).into_bytes();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    // The first line of a ref listing, then the connection closes.
     let server = tokio::spawn(async move {
         loop {
             let Ok((mut s, _)) = listener.accept().await else { return };
             let mut request = [0u8; 1024];
             let _ = s.read(&mut request).await;
-            let line = format!("{} refs/heads/main\n", "1".repeat(40));
-            let _ = s.write_all(format!("{:04x}{line}", line.len() + 4).as_bytes()).await;
+            if v2 {
+                let caps = [pkt("version 2\n"), pkt("ls-refs\n"), b"0000".to_vec()].concat();
+                let _ = s.write_all(&caps).await;
+                let _ = s.read(&mut request).await;
+            }
+            let _ = s.write_all(&pkt(&format!("{} refs/heads/main\n", "1".repeat(40)))).await;
             let _ = s.shutdown().await;
         }
     });
-    let dir = tempfile::tempdir().unwrap();
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let store = shipdeck::io::journal::JournalStore::for_push(dir.path(), "Share Team", date);
-    let url = format!("git://127.0.0.1:{port}/push.git");
-    let mut shared = shipdeck::io::share::journal::Shared::new(store, dir.path(), &url, "Share Team", date);
-    let e = shared.round(Duration::from_secs(10)).await.unwrap_err();
-    assert!(e.is_offline(), "said as a refusal, \"nothing is sent until this is fixed\": {e}");
-    server.abort();
+    (port, server)
+}
+
+/// A remote that goes away in the middle of its answer (the daemon
+/// restarted, the laptop's network dropping) is offline, as one that never
+/// answered is: it passes by itself and every line waits.
+#[tokio::test]
+async fn a_remote_cut_off_mid_answer_is_offline_not_refused() {
+    for v2 in [false, true] {
+        let (port, server) = cut_off(v2).await;
+        let dir = tempfile::tempdir().unwrap();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let store = shipdeck::io::journal::JournalStore::for_push(dir.path(), "Share Team", date);
+        let url = format!("git://127.0.0.1:{port}/push.git");
+        let mut shared = shipdeck::io::share::journal::Shared::new(store, dir.path(), &url, "Share Team", date);
+        let e = shared.round(Duration::from_secs(10)).await.unwrap_err();
+        assert!(e.is_offline(), "v2 {v2}: said as a refusal, \"nothing is sent until this is fixed\": {e}");
+        server.abort();
+    }
 }
 
 /// Whatever order lines arrive in, every log shows people's lines in the
