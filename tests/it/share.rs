@@ -4,11 +4,12 @@
 //! dirs with a journal modelled in memory: their own lines plus what the
 //! rounds handed them, deduplicated by event id, as the cockpit will do.
 
+use crate::common::daemon::Daemon;
 use proptest::prelude::*;
 use shipdeck::io::share::{self, ShareError, Warning};
 use shipdeck::testkit::git_command;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -185,49 +186,6 @@ async fn three_replicas_converge_through_a_bare_path_remote() {
     let lab = Lab::new();
     let remote = lab.bare("remote.git");
     three_replicas_append_and_sync_in_turns(&lab, remote.to_str().unwrap()).await;
-}
-
-/// `git daemon` on a free 127.0.0.1 port, pushes allowed; killed and
-/// reaped on drop.
-struct Daemon {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(home: &Path, base: &Path) -> Daemon {
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let mut child = git_command(home, base)
-                .args(["daemon", "--reuseaddr", "--listen=127.0.0.1", "--export-all", "--enable=receive-pack"])
-                .arg(format!("--port={port}"))
-                .arg(format!("--base-path={}", base.display()))
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Daemon { child, port };
-                }
-                if child.try_wait().unwrap().is_some() {
-                    break; // the port was taken meanwhile: another one
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("git daemon did not start");
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test]

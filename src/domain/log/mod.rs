@@ -109,12 +109,19 @@ impl Log {
     /// Adds an entry, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push(&mut self, entry: LogEntry, me: &str) {
         // An event goes before the events that follow it in the fold order
-        // (another process's line read late); the cockpit's own notes stay
-        // where they were written and are not passed over.
+        // (another process's line read late, a teammate's after a
+        // partition), passing over the cockpit's own notes, which stay where
+        // they were written: so every cockpit shows events in one order.
         let mut at = self.entries.len();
         if let Some(order) = &entry.order {
-            while at > 0 && self.entries[at - 1].order.as_ref().is_some_and(|o| o > order) {
-                at -= 1;
+            let mut i = at;
+            while i > 0 {
+                match &self.entries[i - 1].order {
+                    Some(o) if o > order => at = i - 1,
+                    Some(_) => break,
+                    None => {}
+                }
+                i -= 1;
             }
         }
         let shown = self.shows(&entry, me);

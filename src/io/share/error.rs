@@ -116,6 +116,10 @@ const UNREACHABLE: &[&str] = &[
     "early eof",
     "unexpected disconnect",
     "broken pipe",
+    // git killed by SIGPIPE: it wrote to a connection already closed.
+    "(sigpipe)",
+    // The daemon died during a protocol v2 ref listing.
+    "expected flush",
     "unable to access",
     "does not appear to be a git repository",
     "could not read from remote repository",

@@ -2,6 +2,7 @@
 //! end-to-end tests. Conditions are polled with a deadline, never slept on.
 #![allow(dead_code)]
 
+pub mod daemon;
 pub mod hostile;
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
