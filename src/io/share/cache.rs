@@ -194,38 +194,46 @@ pub struct Committed {
     pub who: String,
 }
 
-/// Who committed which bytes of `replica`'s file, walking back from `head`
-/// to `stop` (the history is a line: every round commits on top of the
-/// remote's commit). Each commit whose file grew over its parent's added
-/// the bytes between the two sizes. Oldest first; bytes beyond the walk are
-/// simply not attributed.
+/// Who committed which bytes of each replica's file, walking back from
+/// `head` to `stop` once for all of them (the history is a line: every
+/// round commits on top of the remote's commit). A commit whose file of a
+/// replica grew over its parent's added the bytes between the two sizes.
+/// Trees are compared by blob id, so only the files a commit changed have
+/// their size read. Oldest first; bytes beyond the walk are simply not
+/// attributed.
 pub(super) fn introduced(
     repo: &Repository,
     head: Oid,
     stop: Option<Oid>,
-    replica: &str,
-) -> Result<Vec<Committed>, ShareError> {
-    let name = file_name(replica);
+    replicas: &[&str],
+) -> Result<BTreeMap<String, Vec<Committed>>, ShareError> {
+    let names: Vec<String> = replicas.iter().map(|r| file_name(r)).collect();
     let odb = repo.odb().map_err(|e| err(repo, e))?;
-    let size = |c: &git2::Commit<'_>| -> Result<Option<(Oid, u64)>, ShareError> {
+    let ids = |c: &git2::Commit<'_>| -> Result<Vec<Option<Oid>>, ShareError> {
         let tree = c.tree().map_err(|e| err(repo, e))?;
-        let Some(entry) = tree.get_name(&name) else { return Ok(None) };
-        let (len, _) = odb.read_header(entry.id()).map_err(|e| err(repo, e))?;
-        Ok(Some((entry.id(), len as u64)))
+        Ok(names.iter().map(|n| tree.get_name(n).map(|e| e.id())).collect())
     };
-    let mut out = Vec::new();
+    let size = |oid: Oid| odb.read_header(oid).map(|(len, _)| len as u64).map_err(|e| err(repo, e));
+    let mut found: Vec<Vec<Committed>> = vec![Vec::new(); names.len()];
     let mut commit = repo.find_commit(head).map_err(|e| err(repo, e))?;
-    let mut here = size(&commit)?;
+    let mut here = ids(&commit)?;
     for _ in 0..MAX_WALK {
         if Some(commit.id()) == stop {
             break;
         }
         let parent = commit.parent(0).ok();
-        let before = parent.as_ref().map(&size).transpose()?.flatten();
-        if let Some((id, len)) = here {
-            let (old_id, old_len) = before.map_or((None, 0), |(i, l)| (Some(i), l));
-            if Some(id) != old_id && len > old_len {
-                out.push(Committed { from: old_len, to: len, who: who(&commit.committer()) });
+        let before = match &parent {
+            Some(p) => ids(p)?,
+            None => vec![None; names.len()],
+        };
+        for (i, spans) in found.iter_mut().enumerate() {
+            let Some(id) = here[i] else { continue };
+            if here[i] == before[i] {
+                continue;
+            }
+            let (len, old) = (size(id)?, before[i].map(size).transpose()?.unwrap_or(0));
+            if len > old {
+                spans.push(Committed { from: old, to: len, who: who(&commit.committer()) });
             }
         }
         match parent {
@@ -236,8 +244,14 @@ pub(super) fn introduced(
             None => break,
         }
     }
-    out.reverse();
-    Ok(out)
+    Ok(replicas
+        .iter()
+        .zip(found)
+        .map(|(r, mut spans)| {
+            spans.reverse();
+            (r.to_string(), spans)
+        })
+        .collect())
 }
 
 /// What the last round left behind, so that a round finding nothing new

@@ -46,6 +46,8 @@ pub(super) fn plan(
     let seen = cache::snapshot(repo, seen)?;
     let mut plan = Plan { warnings: theirs.warnings.clone(), ..Plan::default() };
     let mut restore = Vec::new();
+    // Where each replica's new lines start in its file.
+    let mut starts: BTreeMap<String, u64> = BTreeMap::new();
     let names: std::collections::BTreeSet<&String> = theirs.files.keys().chain(seen.files.keys()).collect();
     for name in names {
         if name == replica {
@@ -61,15 +63,7 @@ pub(super) fn plan(
             match files::new_lines(name, &before_bytes, &now_bytes) {
                 Ok(lines) if !lines.is_empty() => {
                     plan.new_lines.insert(name.clone(), lines.to_vec());
-                    if let Some(head) = remote {
-                        let start = files::whole_lines(&before_bytes).len() as u64;
-                        let spans = cache::introduced(repo, head, seen_commit, name)?
-                            .into_iter()
-                            .filter(|c| c.to > start)
-                            .map(|c| Committed { from: c.from.saturating_sub(start), to: c.to - start, who: c.who })
-                            .collect();
-                        plan.committed.insert(name.clone(), spans);
-                    }
+                    starts.insert(name.clone(), files::whole_lines(&before_bytes).len() as u64);
                 }
                 Ok(_) => {}
                 Err(w) => plan.warnings.push(w),
@@ -84,6 +78,19 @@ pub(super) fn plan(
         };
         if let (true, Some(b)) = (remote_lost, before) {
             restore.push((file_name(name), b.0));
+        }
+    }
+    // Who committed the new lines: one walk back over the history for all.
+    if let Some(head) = remote.filter(|_| !starts.is_empty()) {
+        let names: Vec<&str> = starts.keys().map(String::as_str).collect();
+        for (name, spans) in cache::introduced(repo, head, seen_commit, &names)? {
+            let start = starts[&name];
+            let spans = spans
+                .into_iter()
+                .filter(|c| c.to > start)
+                .map(|c| Committed { from: c.from.saturating_sub(start), to: c.to - start, who: c.who })
+                .collect();
+            plan.committed.insert(name, spans);
         }
     }
     let ours = ours_on_remote(repo, &theirs, replica)?;
