@@ -86,7 +86,7 @@ fn journal() -> Vec<Event> {
             EventKind::SentrySpike { project: "web".into(), since_push: 42, baseline: 10, push_start: t(15, 2) },
         ),
         ev(t(15, 30), "olga", Role::Ops, EventKind::Note { text: "DB migration 0042 ran at 15:20".into() }),
-        ev(t(16, 14), "rita", Role::Rm, EventKind::PushFinished),
+        ev(t(16, 14), "rita", Role::Rm, EventKind::PushFinished { open: Vec::new() }),
     ]
 }
 
