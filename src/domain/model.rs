@@ -322,7 +322,8 @@ mod tests {
             item.clone().prop_map(|item| EventKind::Untick { item, overrides_role: false }),
             item.prop_map(|item| EventKind::Waive { item, reason: "r".into(), overrides_role: false }),
             Just(EventKind::PushStarted),
-            Just(EventKind::PushFinished),
+            Just(EventKind::PushFinished { open: Vec::new() }),
+            Just(EventKind::PushReopened),
             (0..3usize).prop_map(|n| EventKind::Blocker { text: format!("blocker {n}") }),
             (1..4usize).prop_map(|number| EventKind::Unblock { number }),
             (0..2usize).prop_map(|n| EventKind::Pick {

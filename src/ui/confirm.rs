@@ -1,7 +1,7 @@
 //! Confirmation dialogs: creating and pushing tags (listing exactly what will
 //! happen, repository by repository, before anything does), ticking another
-//! role's item, taking back a sign-off, and marking the push started or
-//! finished.
+//! role's item, taking back a sign-off, and marking the push started,
+//! finished (with nothing open) or reopened.
 
 use super::RenderCtx;
 use super::widgets::{centered, fit};
@@ -54,6 +54,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
                 Confirm::TickForOtherRole { .. } => " Tick for another role? ",
                 Confirm::Untick { .. } => " Take back a sign-off? ",
                 Confirm::StartPush { .. } => " Start the push? ",
+                Confirm::ReopenPush { .. } => " Reopen the push? ",
                 _ => " Finish the push? ",
             };
             (title, &no_skips)
@@ -102,11 +103,7 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
             v
         }
         Confirm::StartPush { .. } => {
-            let mut v = vec![Line::styled(format!(" Mark the push as started now ({}).", local(ctx.now)), t.text)];
-            if let Some((f, _)) = &model.checklist.push_finished {
-                v.push(Line::styled(format!(" The last push finished at {}; this starts another.", local(*f)), t.warn));
-            }
-            v
+            vec![Line::styled(format!(" Mark the push as started now ({}).", local(ctx.now)), t.text)]
         }
         Confirm::FinishPush { .. } => {
             let started = model.checklist.push_started.as_ref().map(|(s, who)| {
@@ -115,6 +112,21 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
             });
             let mut v = vec![Line::styled(" Mark the push as finished now.", t.text)];
             v.extend(started.map(|s| Line::styled(s, t.muted)));
+            v.push(Line::styled(
+                " Nothing is open: every item done, no blocker, no spike, every service on target.",
+                t.ok,
+            ));
+            v
+        }
+        Confirm::ReopenPush { finished } => {
+            let mut v = vec![Line::styled(format!(" The push finished at {}.", local(*finished)), t.text)];
+            if let Some((s, _)) = &model.checklist.push_started {
+                v.push(Line::styled(
+                    format!(" Reopen it: it runs again, timed from its start at {}.", local(*s)),
+                    t.warn,
+                ));
+            }
+            v.push(Line::styled(" The reopening is recorded in the log.", t.muted));
             v
         }
         Confirm::CreateTags { .. } | Confirm::PushTags { .. } => Vec::new(),

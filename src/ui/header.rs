@@ -1,11 +1,13 @@
 //! One line: release, push date and target tag, window countdown, the
-//! current checklist phase, push hero, and who is at the keyboard. Parts are
+//! current checklist phase (or when the push finished and how long it
+//! took), push hero, and who is at the keyboard. Parts are
 //! dropped, least important first, when the line is narrow.
 
 use super::RenderCtx;
 use super::widgets::{fit, span};
 use crate::domain::Model;
 use crate::domain::checklist::eval::evaluate;
+use crate::domain::kernel::duration::human;
 use crate::domain::release::WindowState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -34,16 +36,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     if let Some(hero) = r.hero() {
         parts.push((4, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
     }
-    // The current phase: the first one not complete.
+    // Where the push is: finished (when, and how long it took), else the
+    // first phase not complete in the push's order.
     let view = evaluate(model);
-    let phase = match view.current() {
-        Some((_, p)) => vec![
+    let c = &model.checklist;
+    let phase = match (&c.push_started, &c.push_finished, view.current()) {
+        (Some((s, _)), Some((f, _)), _) => {
+            let at = f.with_timezone(&ctx.tz).format("%H:%M");
+            vec![Span::styled(format!("  ✔ finished {at} · took {}", human(*f - *s)), t.ok)]
+        }
+        (_, _, Some((_, p))) => vec![
             Span::styled("  ▸ ", t.header_accent),
             Span::styled(p.name.to_string(), t.text),
             Span::styled(format!(" {}/{}", p.done(), p.items.len()), t.muted),
         ],
-        None if view.total() > 0 => vec![Span::styled("  ✔ checklist done", t.ok)],
-        None => Vec::new(),
+        _ if view.total() > 0 => vec![Span::styled("  ✔ checklist done", t.ok)],
+        _ => Vec::new(),
     };
     parts.push((2, phase));
     if let Some(w) = &r.window {
@@ -121,5 +129,57 @@ fn sharing(share: &crate::domain::share::ShareState, people: usize, ctx: &Render
         Link::Refused { since, .. } => {
             (1, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {}{unsent} ", local(*since)), t.error)])
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::journal::{Event, EventActor, EventKind};
+    use crate::domain::kernel::actor::Role;
+    use chrono::Duration;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn screen(model: &Model) -> String {
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx =
+            RenderCtx { theme: &theme, keymap: &keymap, now: model.now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let mut term = Terminal::new(TestBackend::new(140, 1)).unwrap();
+        term.draw(|f| render(f, f.area(), model, &ctx)).unwrap();
+        term.backend().buffer().content().iter().map(|c| c.symbol()).collect()
+    }
+
+    fn push(model: &mut Model, minutes: i64, kind: EventKind) {
+        let start = model.release.window.as_ref().unwrap().start;
+        model.apply_events(&[Event {
+            committer: None,
+            v: 1,
+            id: format!("p{minutes}"),
+            at: start + Duration::minutes(minutes),
+            replica: String::new(),
+            seq: 0,
+            actor: EventActor { name: "rita".into(), role: Role::Rm },
+            kind,
+        }]);
+    }
+
+    #[test]
+    fn a_finished_push_says_when_and_how_long_instead_of_a_phase() {
+        let start = crate::testkit::release().window.unwrap().start;
+        let mut m = crate::testkit::model(&["web", "api"], start + Duration::minutes(90));
+        push(&mut m, 0, EventKind::PushStarted);
+        let running = screen(&m);
+        let first = evaluate(&m).current().map(|(_, p)| p.name.to_string()).unwrap();
+        assert!(running.contains(&format!("▸ {first} ")), "the first phase not complete: {running}");
+
+        push(&mut m, 72, EventKind::PushFinished { open: vec!["blocker #1 CDN purge pending".into()] });
+        let done = screen(&m);
+        let at = (start + Duration::minutes(72)).format("%H:%M");
+        assert!(done.contains(&format!("✔ finished {at} · took 1h 12m")), "{done}");
+        assert!(!done.contains('▸'), "no phase once finished: {done}");
+
+        push(&mut m, 80, EventKind::PushReopened);
+        assert!(screen(&m).contains(&format!("▸ {first} ")), "reopened: the phase again");
     }
 }

@@ -1,10 +1,11 @@
-//! The one-line prompt (a waiver's reason): what is being waived, whether it
-//! overrides another role, and the text with a real terminal cursor.
+//! The one-line prompt (a waiver's reason, the log search, the word that
+//! finishes a push with things open): what it is about, and the text with a
+//! real terminal cursor.
 
 use super::RenderCtx;
 use super::widgets::{centered, dialog};
 use crate::domain::Model;
-use crate::domain::view::prompt::PromptFor;
+use crate::domain::view::prompt::{FINISH_WORD, PromptFor};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -28,8 +29,12 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
             let shown = model.visible_log().count();
             (" Search the log ", vec![Line::styled(format!(" Lines containing this ({shown} shown):"), t.muted)])
         }
+        PromptFor::FinishPush { .. } => (" Finish the push? ", finish_lines(model, ctx)),
     };
-    let area = centered(body, 64.min(body.width), lines.len() as u16 + 4);
+    // The finish prompt's list is what must be read: it gets the room.
+    let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 4;
+    let width = if matches!(prompt.purpose, PromptFor::FinishPush { .. }) { widest.clamp(64, 110) } else { 64 };
+    let area = centered(body, width.min(body.width), lines.len() as u16 + 4);
     let inner_w = area.width.saturating_sub(4) as usize;
 
     // The text scrolls so the cursor stays in view.
@@ -59,4 +64,35 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     if y < area.bottom() && x < area.right() {
         frame.set_cursor_position((x, y));
     }
+}
+
+/// What is still open, per kind, and the word to type.
+fn finish_lines(model: &Model, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let open = crate::domain::checklist::open::open(model);
+    let mut lines = vec![Line::styled(" Not done yet:", t.warn)];
+    for (phase, items) in &open.items {
+        lines.push(Line::styled(format!("  {phase}: {} open", items.len()), t.text));
+        for (text, role) in items {
+            lines.push(Line::from(vec![
+                Span::styled(format!("    ☐ {text} "), t.text),
+                Span::styled(format!("({})", role.as_str()), t.muted),
+            ]));
+        }
+    }
+    lines.extend(open.blockers.iter().map(|b| Line::styled(format!("  ✖ blocker {b}"), t.error)));
+    lines.extend(open.spikes.iter().map(|s| Line::styled(format!("  ✖ {s}"), t.error)));
+    for (env, services) in &open.rollout {
+        lines.push(Line::styled(format!("  {env}: not on target — {}", services.join(", ")), t.warn));
+    }
+    let started = model.checklist.push_started.as_ref().map(|(s, who)| {
+        let local = s.with_timezone(&ctx.tz).format("%H:%M");
+        format!(" Started {local} by {}, {} ago.", who.name, crate::domain::kernel::duration::human(ctx.now - *s))
+    });
+    lines.extend(started.map(|s| Line::styled(s, t.muted)));
+    lines.push(Line::styled(
+        format!(" Type `{}` and enter to finish anyway; it is recorded with this list.", FINISH_WORD),
+        t.text,
+    ));
+    lines
 }

@@ -86,7 +86,7 @@ fn journal() -> Vec<Event> {
             EventKind::SentrySpike { project: "web".into(), since_push: 42, baseline: 10, push_start: t(15, 2) },
         ),
         ev(t(15, 30), "olga", Role::Ops, EventKind::Note { text: "DB migration 0042 ran at 15:20".into() }),
-        ev(t(16, 14), "rita", Role::Rm, EventKind::PushFinished),
+        ev(t(16, 14), "rita", Role::Rm, EventKind::PushFinished { open: Vec::new() }),
     ]
 }
 
@@ -128,4 +128,48 @@ fn a_calm_push_has_no_issues_and_the_next_template_carries_open_blockers() {
     assert!(next.starts_with("# AMO push 2026-12-03\n"), "{next}");
     assert!(next.contains("- search returns 500s on stage (still open from 2026-11-26)"), "{next}");
     assert!(next.contains("- CDN purge pending (still open from 2026-11-26)"), "{next}");
+}
+
+/// `shipdeck notes --format email` on a journal whose push is still running
+/// says so, and says "done" once the journal has the finish.
+#[test]
+fn the_mail_command_does_not_announce_an_unfinished_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("shipdeck.toml");
+    std::fs::write(&config, "[release]\nname = \"Ship\"\npush_day = \"thursday\"\n").unwrap();
+    let data = dir.path().join("data");
+    let journal = data.join("journals/ship/2026-11-26.jsonl");
+    std::fs::create_dir_all(journal.parent().unwrap()).unwrap();
+    let line = |id: &str, at: &str, kind: &str| {
+        format!(
+            "{{\"v\":1,\"id\":\"{id}\",\"at\":\"2026-11-26T{at}:00Z\",\"actor\":{{\"name\":\"rita\",\"role\":\"rm\"}},\"kind\":\"{kind}\"}}\n"
+        )
+    };
+    std::fs::write(&journal, line("s", "15:02", "push_started")).unwrap();
+    let mail = || {
+        let out = assert_cmd::Command::cargo_bin("shipdeck")
+            .unwrap()
+            .args(["notes", "--format", "email", "--config"])
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--push-date", "2026-11-26"])
+            // The mail speaks local time.
+            .env("TZ", "UTC")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let running = mail();
+    assert!(running.starts_with("Subject: This week's push is not finished (Ship 2026-11-26)"), "{running}");
+    assert!(running.contains("Started 15:02 · still running"), "{running}");
+    assert!(!running.contains("is done"), "{running}");
+
+    let mut f = std::fs::OpenOptions::new().append(true).open(&journal).unwrap();
+    std::io::Write::write_all(&mut f, line("f", "16:14", "push_finished").as_bytes()).unwrap();
+    let done = mail();
+    assert!(done.starts_with("Subject: This week's push is done! (Ship 2026-11-26)"), "{done}");
+    assert!(done.contains("took 1h 12m"), "{done}");
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 mod auto;
 pub mod eval;
+pub mod open;
 pub mod report;
 pub mod team;
 pub mod update;
@@ -210,11 +211,19 @@ pub struct Checklist {
     /// What the team does not vouch for, the newest per item.
     unverified: Unverified,
     team: Option<Team>,
-    /// Push starts (`true`) and finishes in the fold order, whatever order
-    /// they arrived in; the two fields below are replayed from them.
-    push_marks: Vec<(Order, bool, DateTime<Utc>, EventActor)>,
+    /// Push starts, finishes and reopenings in the fold order, whatever
+    /// order they arrived in; the two fields below are replayed from them.
+    push_marks: Vec<(Order, PushMark, DateTime<Utc>, EventActor)>,
     pub push_started: Option<(DateTime<Utc>, EventActor)>,
     pub push_finished: Option<(DateTime<Utc>, EventActor)>,
+}
+
+/// What one push event does to the push's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PushMark {
+    Start,
+    Finish,
+    Reopen,
 }
 
 impl Checklist {
@@ -272,7 +281,7 @@ impl Checklist {
         };
         let item = match &event.kind {
             EventKind::Tick { item, .. } | EventKind::Waive { item, .. } | EventKind::Untick { item, .. } => Some(item),
-            EventKind::PushStarted | EventKind::PushFinished => None,
+            EventKind::PushStarted | EventKind::PushFinished { .. } | EventKind::PushReopened => None,
             _ => return,
         };
         if let Some(why) = self.team.as_ref().and_then(|t| t.refusal(&event.actor.name, event.actor.role)) {
@@ -308,11 +317,15 @@ impl Checklist {
             EventKind::Untick { item, .. } => {
                 self.marks.remove(item);
             }
-            EventKind::PushStarted | EventKind::PushFinished => {
-                let started = matches!(event.kind, EventKind::PushStarted);
+            EventKind::PushStarted | EventKind::PushFinished { .. } | EventKind::PushReopened => {
+                let mark = match event.kind {
+                    EventKind::PushStarted => PushMark::Start,
+                    EventKind::PushReopened => PushMark::Reopen,
+                    _ => PushMark::Finish,
+                };
                 let order = event.order();
                 let at = self.push_marks.partition_point(|m| m.0 < order);
-                self.push_marks.insert(at, (order, started, event.at, event.actor.clone()));
+                self.push_marks.insert(at, (order, mark, event.at, event.actor.clone()));
                 self.replay_push_marks();
             }
             _ => {}
@@ -320,17 +333,24 @@ impl Checklist {
     }
 
     /// A second start (another cockpit, a restart) keeps the first; starting
-    /// again after a finish reopens the push; a finish before any start counts
-    /// for nothing.
+    /// again after a finish (journals from before reopening existed) begins
+    /// another push; a reopening by the release manager takes the finish
+    /// back and keeps the start, so the push's duration runs from it; a
+    /// finish before any start, or a reopening of a push not finished,
+    /// counts for nothing.
     fn replay_push_marks(&mut self) {
         self.push_started = None;
         self.push_finished = None;
-        for (_, started, at, by) in &self.push_marks {
-            if *started && (self.push_started.is_none() || self.push_finished.is_some()) {
-                self.push_started = Some((*at, by.clone()));
-                self.push_finished = None;
-            } else if !*started && self.push_started.is_some() && self.push_finished.is_none() {
-                self.push_finished = Some((*at, by.clone()));
+        for (_, mark, at, by) in &self.push_marks {
+            let running = self.push_started.is_some() && self.push_finished.is_none();
+            match mark {
+                PushMark::Start if !running => {
+                    self.push_started = Some((*at, by.clone()));
+                    self.push_finished = None;
+                }
+                PushMark::Finish if running => self.push_finished = Some((*at, by.clone())),
+                PushMark::Reopen if self.push_finished.is_some() && by.role == Role::Rm => self.push_finished = None,
+                _ => {}
             }
         }
     }
@@ -461,17 +481,34 @@ mod tests {
     #[test]
     fn push_start_and_finish_pair_up() {
         let mut c = Checklist::default();
-        c.apply(&ev(9, "bob", Role::Rm, EventKind::PushFinished));
+        let finished = || EventKind::PushFinished { open: Vec::new() };
+        c.apply(&ev(9, "bob", Role::Rm, finished()));
         assert_eq!(c.push_finished, None, "a finish without a start is ignored");
         c.apply(&ev(10, "bob", Role::Rm, EventKind::PushStarted));
         c.apply(&ev(11, "eve", Role::Ops, EventKind::PushStarted));
         assert_eq!(c.push_started.as_ref().unwrap().1.name, "bob", "the first start counts");
-        c.apply(&ev(40, "bob", Role::Rm, EventKind::PushFinished));
-        c.apply(&ev(41, "eve", Role::Ops, EventKind::PushFinished));
+        c.apply(&ev(40, "bob", Role::Rm, finished()));
+        c.apply(&ev(41, "eve", Role::Ops, finished()));
         let (s, f) = (c.push_started.as_ref().unwrap().0, c.push_finished.as_ref().unwrap().0);
         assert_eq!((f - s).num_minutes(), 30, "the first finish counts");
         c.apply(&ev(50, "bob", Role::Rm, EventKind::PushStarted));
         assert_eq!(c.push_finished, None, "a new start reopens the push");
+    }
+
+    #[test]
+    fn a_reopening_by_the_rm_runs_the_push_again_from_its_start() {
+        let mut c = Checklist::default();
+        c.apply(&ev(10, "bob", Role::Rm, EventKind::PushStarted));
+        c.apply(&ev(30, "bob", Role::Rm, EventKind::PushFinished { open: Vec::new() }));
+        c.apply(&ev(35, "eve", Role::Ops, EventKind::PushReopened));
+        assert!(c.push_finished.is_some(), "reopening is the release manager's call");
+        // Arriving out of order changes nothing: the fold order decides.
+        c.apply(&ev(50, "bob", Role::Rm, EventKind::PushFinished { open: Vec::new() }));
+        c.apply(&ev(40, "bob", Role::Rm, EventKind::PushReopened));
+        let (s, f) = (c.push_started.as_ref().unwrap().0, c.push_finished.as_ref().unwrap().0);
+        assert_eq!((f - s).num_minutes(), 40, "reopened at :40, finished again at :50, timed from the start");
+        c.apply(&ev(55, "bob", Role::Rm, EventKind::PushReopened));
+        assert_eq!((c.push_started.as_ref().unwrap().0, c.push_finished.as_ref()), (s, None), "running again");
     }
 
     #[test]

@@ -303,7 +303,7 @@ mod tests {
         c.apply(&ev(1, "mallory", Role::Rm, EventKind::PushStarted));
         assert_eq!(c.push_started, None);
         c.apply(&ev(2, "carol", Role::Ops, EventKind::PushStarted));
-        c.apply(&ev(3, "mallory", Role::Rm, EventKind::PushFinished));
+        c.apply(&ev(3, "mallory", Role::Rm, EventKind::PushFinished { open: Vec::new() }));
         assert_eq!(c.push_finished, None);
         assert_eq!(c.push_started.as_ref().unwrap().1.name, "carol");
     }

@@ -1,17 +1,21 @@
 //! What the checklist keys do: tick and untick (with a confirmation for
 //! another role's item and for taking back a sign-off), waive with a typed
-//! reason, and mark the push started / finished. Every change is an event.
+//! reason, and mark the push started / finished (typing `finish` when
+//! something is still open) / reopened. Every change is an event.
 //! Narrow: each reads the model and answers with an [`Outcome`] (events to
 //! record, a dialog, a prompt, a footer message); none writes anything.
 
 use super::eval::{TickAsk, TickRefused, evaluate, plan_tick};
+use super::open::open;
 use crate::domain::journal::EventKind;
+use crate::domain::kernel::actor::Role;
 use crate::domain::kernel::duration::human;
 use crate::domain::kernel::input::LineInput;
 use crate::domain::model::Model;
 use crate::domain::outcome::{Act, Outcome};
 use crate::domain::view::confirm::Confirm;
-use crate::domain::view::prompt::{Prompt, PromptFor};
+use crate::domain::view::prompt::{FINISH_WORD, Prompt, PromptFor};
+use chrono::{DateTime, Utc};
 
 fn selected_id(model: &Model) -> Option<String> {
     evaluate(model).nth(model.view.check_selected).map(|i| i.spec.id.clone())
@@ -82,23 +86,73 @@ pub fn submit_waiver(model: &Model, item: &str, reason: String) -> Outcome {
     }
 }
 
-/// `s`: the push starts, or finishes; after a finish, it can start again
-/// (an emergency re-push the same day).
+/// `s`: the push starts, or finishes, or, once finished, is reopened by
+/// the release manager (never started again: the push is one push, timed
+/// from its start).
 pub fn mark_push(model: &Model) -> Outcome {
     let c = &model.checklist;
-    Act::Confirm(match (&c.push_started, &c.push_finished) {
-        (Some((started, _)), None) => Confirm::FinishPush { started: *started },
-        (_, finished) => Confirm::StartPush { finished: finished.as_ref().map(|(t, _)| *t) },
-    })
-    .into()
+    match (&c.push_started, &c.push_finished) {
+        (Some((started, _)), None) => finish(model, *started),
+        (Some(_), Some((finished, _))) if model.actor.role == Role::Rm => {
+            Act::Confirm(Confirm::ReopenPush { finished: *finished }).into()
+        }
+        (Some(_), Some(_)) => refused(format!(
+            "the push is finished; reopening it is for the release manager (rm), you are {}",
+            model.actor.role.as_str()
+        )),
+        (None, _) => Act::Confirm(Confirm::StartPush { finished: None }).into(),
+    }
+}
+
+/// A plain dialog when nothing is open; with anything open, a prompt that
+/// only the typed word answers.
+fn finish(model: &Model, started: DateTime<Utc>) -> Outcome {
+    if open(model).is_empty() {
+        Act::Confirm(Confirm::FinishPush { started }).into()
+    } else {
+        let purpose = PromptFor::FinishPush { started };
+        Act::Prompt(Prompt { purpose, input: LineInput::default() }).into()
+    }
+}
+
+/// The finish prompt answered with `typed`: the push finishes over what is
+/// open, and the event says what that was.
+pub fn submit_finish(model: &Model, started: DateTime<Utc>, typed: &str) -> Outcome {
+    if typed.trim() != FINISH_WORD {
+        // The prompt stays open: the list is what the person should read.
+        return refused(format!("type `{FINISH_WORD}` to finish with these open, or esc"));
+    }
+    let c = &model.checklist;
+    if c.push_started.as_ref().map(|(t, _)| *t) != Some(started) || c.push_finished.is_some() {
+        let mut out: Outcome = Act::ClosePrompt.into();
+        out.flash(changed_meanwhile(), true);
+        return out;
+    }
+    let kind = EventKind::PushFinished { open: open(model).lines() };
+    let mut out = Outcome { acts: vec![Act::ClosePrompt] };
+    out.acts.extend(finished(model, kind, started).acts);
+    out
+}
+
+/// The finish recorded, and how long the push took when it counts.
+fn finished(model: &Model, kind: EventKind, started: DateTime<Utc>) -> Outcome {
+    let counts = model.checklist.team().is_none_or(|t| t.allows(&model.actor.name, model.actor.role));
+    let mut out = record(model, kind);
+    if counts {
+        out.flash(format!("push finished: it took {}", human(model.now - started)), false);
+    }
+    out
+}
+
+fn changed_meanwhile() -> String {
+    "the push changed meanwhile (someone else marked it); nothing recorded".to_string()
 }
 
 /// The checklist's confirmation dialogs, confirmed.
 pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
     let role = model.actor.role;
-    let changed = || "the push changed meanwhile (someone else marked it); nothing recorded".to_string();
     let started = model.checklist.push_started.as_ref().map(|(t, _)| *t);
-    let finished = model.checklist.push_finished.as_ref().map(|(t, _)| *t);
+    let finished_at = model.checklist.push_finished.as_ref().map(|(t, _)| *t);
     let view = evaluate(model);
     let planned: Result<EventKind, String> = match &dialog {
         Confirm::TickForOtherRole { item } => {
@@ -111,25 +165,33 @@ pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
             }
             _ => plan_tick(&view, model, item, role, TickAsk::Undo, true).map_err(|e| e.to_string()),
         },
-        Confirm::StartPush { finished: seen } if *seen != finished => Err(changed()),
+        Confirm::StartPush { finished: seen } if *seen != finished_at || started.is_some() => Err(changed_meanwhile()),
         Confirm::StartPush { .. } => Ok(EventKind::PushStarted),
-        Confirm::FinishPush { started: seen } if Some(*seen) != started || finished.is_some() => Err(changed()),
-        Confirm::FinishPush { .. } => Ok(EventKind::PushFinished),
+        Confirm::FinishPush { started: seen } if Some(*seen) != started || finished_at.is_some() => {
+            Err(changed_meanwhile())
+        }
+        Confirm::FinishPush { started: seen } => {
+            if !open(model).is_empty() {
+                // Something opened while the dialog was up: the typed word decides.
+                let mut out = finish(model, *seen);
+                out.flash(format!("something is open now: type `{FINISH_WORD}` to finish anyway"), true);
+                return out;
+            }
+            return finished(model, EventKind::PushFinished { open: Vec::new() }, *seen);
+        }
+        Confirm::ReopenPush { finished: seen } if Some(*seen) != finished_at => Err(changed_meanwhile()),
+        Confirm::ReopenPush { .. } if role != Role::Rm => {
+            Err(format!("reopening the push is for the release manager (rm), you are {}", role.as_str()))
+        }
+        Confirm::ReopenPush { .. } => {
+            let mut out = record(model, EventKind::PushReopened);
+            out.flash("push reopened: it runs again, timed from its start", false);
+            return out;
+        }
         Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Outcome::default(),
     };
     match planned {
-        Ok(kind) => {
-            let finishing = matches!(kind, EventKind::PushFinished);
-            let counts = model.checklist.team().is_none_or(|t| t.allows(&model.actor.name, model.actor.role));
-            let mut out = record(model, kind);
-            if finishing
-                && counts
-                && let Some(s) = started
-            {
-                out.flash(format!("push finished: it took {}", human(model.now - s)), false);
-            }
-            out
-        }
+        Ok(kind) => record(model, kind),
         // Someone else changed the item while the dialog was open.
         Err(e) => refused(e),
     }
@@ -312,25 +374,146 @@ mod tests {
         assert!(m.checklist.push_started.is_some());
         m.actor.role = Role::Ops;
         act(&mut m, Action::MarkPush);
-        act(&mut m, Action::Activate);
+        type_and_submit(&mut m, "finish");
         assert_eq!(m.checklist.push_finished, None, "an unverified finish is not the push's");
         assert!(m.view.flash.as_ref().unwrap().text.contains("unverified"));
+    }
+
+    fn type_and_submit(m: &mut Model, text: &str) -> Vec<Effect> {
+        for c in text.chars() {
+            update(m, Msg::Edit(Edit::Char(c)));
+        }
+        update(m, Msg::Edit(Edit::Submit))
+    }
+
+    fn said(m: &mut Model, minutes: i64, kind: EventKind) {
+        let at = m.now + chrono::Duration::minutes(minutes);
+        let actor = crate::domain::journal::EventActor { name: "quinn".into(), role: Role::Qa };
+        let (id, replica, seq) = (format!("q{minutes}"), String::new(), 0);
+        m.apply_events(&[Event { committer: None, v: 1, id, at, replica, seq, actor, kind }]);
+    }
+
+    /// One manual item, ticked, and no services: nothing left open.
+    fn all_done(m: &mut Model) {
+        m.checklist.phases.truncate(1);
+        m.checklist.phases[0].items.truncate(1);
+        m.checklist.phases[0].items[0].auto = None;
+        m.rollout.services.clear();
+        m.view.check_selected = 0;
+        m.actor.role = m.checklist.phases[0].items[0].role;
+        act(m, Action::ToggleTick);
+        m.actor.role = Role::Rm;
+    }
+
+    fn finish_prompt(m: &Model) -> bool {
+        matches!(m.view.prompt(), Some(Prompt { purpose: PromptFor::FinishPush { .. }, .. }))
     }
 
     #[test]
     fn push_started_and_finished_give_the_duration() {
         let mut m = model(Role::Rm);
+        all_done(&mut m);
         act(&mut m, Action::MarkPush);
         assert_eq!(m.view.confirm(), Some(&Confirm::StartPush { finished: None }));
         assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushStarted);
         m.now += chrono::Duration::minutes(72);
         act(&mut m, Action::MarkPush);
-        assert!(matches!(m.view.confirm(), Some(Confirm::FinishPush { .. })));
-        assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushFinished);
+        assert!(matches!(m.view.confirm(), Some(Confirm::FinishPush { .. })), "nothing open: a plain dialog");
+        assert_eq!(appended(&act(&mut m, Action::Activate))[0].kind, EventKind::PushFinished { open: Vec::new() });
+        assert_eq!(m.checklist.push_finished.as_ref().map(|(t, _)| *t), Some(m.now));
+        assert_eq!(m.view.flash.as_ref().unwrap().text, "push finished: it took 1h 12m");
+        assert!(m.log.entries.iter().any(|l| l.text == "push finished by alice (rm)"));
+    }
+
+    #[test]
+    fn the_push_duration_item_passes_once_finished() {
+        let mut m = model(Role::Rm);
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        m.now += chrono::Duration::minutes(72);
+        act(&mut m, Action::MarkPush);
+        type_and_submit(&mut m, "finish");
         let view = evaluate(&m);
         let item = view.find("push-duration").unwrap();
         assert_eq!(item.state, ItemState::Auto(Verdict::Pass));
         assert_eq!(item.evidence.as_deref(), Some("pushed in 1h 12m"));
-        assert_eq!(m.view.flash.as_ref().unwrap().text, "push finished: it took 1h 12m");
+    }
+
+    #[test]
+    fn finishing_with_things_open_takes_the_typed_word_and_records_what_was_open() {
+        let mut m = model(Role::Rm);
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        said(&mut m, 1, EventKind::Blocker { text: "CDN purge pending".into() });
+        let spike = EventKind::SentrySpike { project: "web".into(), since_push: 55, baseline: 10, push_start: m.now };
+        said(&mut m, 2, spike);
+        m.now += chrono::Duration::minutes(22);
+
+        act(&mut m, Action::MarkPush);
+        assert!(finish_prompt(&m), "a typed confirmation, not a dialog: {:?}", m.view.overlay);
+        assert_eq!(m.view.confirm(), None);
+        // Enter alone, or another word, finishes nothing and keeps the list up.
+        assert!(appended(&update(&mut m, Msg::Edit(Edit::Submit))).is_empty());
+        assert!(appended(&type_and_submit(&mut m, "fnish")).is_empty());
+        assert!(finish_prompt(&m) && m.checklist.push_finished.is_none());
+        assert!(m.view.flash.as_ref().unwrap().text.contains("type `finish`"));
+        for _ in 0..5 {
+            update(&mut m, Msg::Edit(Edit::Backspace));
+        }
+
+        let fx = type_and_submit(&mut m, "finish");
+        let ev = appended(&fx);
+        let EventKind::PushFinished { open } = &ev[0].kind else { panic!("{:?}", ev[0].kind) };
+        let has = |needle: &str| open.iter().any(|l| l.contains(needle));
+        let first = &m.checklist.phases[0];
+        let owed = format!("{} ({})", first.items[0].text, first.items[0].role.as_str());
+        assert!(has(&format!("{}: ", first.name)) && has(&owed), "items per phase with owners: {open:?}");
+        assert!(has("blocker #1 CDN purge pending"), "{open:?}");
+        assert!(has("Sentry: web errors 5.5x baseline"), "{open:?}");
+        assert!(has("prod: not on target — web, api"), "{open:?}");
+        assert!(!has("Push duration"), "finishing is what completes the duration: {open:?}");
+        assert!(m.view.prompt().is_none() && m.checklist.push_finished.is_some());
+        let line = m.log.entries.iter().find(|l| l.text.starts_with("push finished by alice (rm) over")).unwrap();
+        assert!(line.text.contains("(override)") && line.text.contains("CDN purge pending"), "{}", line.text);
+    }
+
+    #[test]
+    fn something_opening_while_the_dialog_is_up_asks_for_the_word() {
+        let mut m = model(Role::Rm);
+        all_done(&mut m);
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        act(&mut m, Action::MarkPush);
+        assert!(matches!(m.view.confirm(), Some(Confirm::FinishPush { .. })));
+        said(&mut m, 1, EventKind::Blocker { text: "search 500s".into() });
+        assert!(appended(&act(&mut m, Action::Activate)).is_empty());
+        assert!(finish_prompt(&m), "{:?}", m.view.overlay);
+    }
+
+    #[test]
+    fn after_a_finish_s_offers_a_reopening_for_the_rm_only() {
+        let mut m = model(Role::Rm);
+        all_done(&mut m);
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        let started = m.checklist.push_started.clone().unwrap();
+        act(&mut m, Action::MarkPush);
+        act(&mut m, Action::Activate);
+        let finished = m.checklist.push_finished.as_ref().unwrap().0;
+
+        m.actor.role = Role::Ops;
+        act(&mut m, Action::MarkPush);
+        assert_eq!(m.view.overlay, None, "no dialog for ops");
+        assert!(m.view.flash.as_ref().unwrap().text.contains("release manager (rm)"));
+
+        m.actor.role = Role::Rm;
+        act(&mut m, Action::MarkPush);
+        assert_eq!(m.view.confirm(), Some(&Confirm::ReopenPush { finished }), "never \"start another\"");
+        let fx = act(&mut m, Action::Activate);
+        assert_eq!(appended(&fx)[0].kind, EventKind::PushReopened);
+        assert_eq!((m.checklist.push_started.as_ref(), m.checklist.push_finished.as_ref()), (Some(&started), None));
+        assert!(m.log.entries.iter().any(|l| l.text == "push reopened by alice (rm)"));
+        act(&mut m, Action::MarkPush);
+        assert!(matches!(m.view.confirm(), Some(Confirm::FinishPush { .. })), "running again: s finishes it");
     }
 }

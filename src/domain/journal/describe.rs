@@ -45,7 +45,13 @@ impl Event {
                 (LogKind::Version, up_text(env, service, *since, self.at))
             }
             EventKind::PushStarted => (LogKind::Git, format!("push started by {who}")),
-            EventKind::PushFinished => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::PushFinished { open } if open.is_empty() => (LogKind::Git, format!("push finished by {who}")),
+            EventKind::PushFinished { open } => {
+                let n = open.len();
+                let what = open.join("; ");
+                (LogKind::Error, format!("push finished by {who} over {n} open (override): {what}"))
+            }
+            EventKind::PushReopened => (LogKind::Git, format!("push reopened by {who}")),
             EventKind::Presence => (LogKind::System, format!("{who} is here")),
             EventKind::Notable { text } => (LogKind::Chat, format!("{who} notable: {text}")),
             EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),

@@ -140,7 +140,16 @@ pub enum EventKind {
         since: DateTime<Utc>,
     },
     PushStarted,
-    PushFinished,
+    /// `open`: what was not done when the push was finished anyway (typed
+    /// `finish` over it), one line each; empty for a push finished clean
+    /// and on lines from before it was recorded.
+    PushFinished {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        open: Vec<String>,
+    },
+    /// A finished push running again (the release manager's call): the
+    /// checklist counts it as running until the next finish.
+    PushReopened,
     /// An open cockpit saying it is still there, at most every
     /// [`PRESENCE_EVERY`]: who is in the push, for the others' screens.
     /// Never shown as a log line.
@@ -343,6 +352,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(started.kind, EventKind::PushStarted);
+        // A finish written before the override was recorded reads as a clean one.
+        let finished: Event = serde_json::from_str(
+            r#"{"v":1,"id":"y","at":"2026-11-26T16:00:00Z","actor":{"name":"bob","role":"rm"},"kind":"push_finished"}"#,
+        )
+        .unwrap();
+        assert_eq!(finished.kind, EventKind::PushFinished { open: Vec::new() });
+        assert!(serde_json::to_string(&finished).unwrap().ends_with(r#""kind":"push_finished"}"#));
     }
 
     #[test]
@@ -367,7 +383,9 @@ mod tests {
             },
             EventKind::EndpointUp { env: s("prod"), service: s("x"), outage: 2, since: at },
             EventKind::PushStarted,
-            EventKind::PushFinished,
+            EventKind::PushFinished { open: Vec::new() },
+            EventKind::PushFinished { open: vec![s("blocker #1: search down"), s("prod: api not on target")] },
+            EventKind::PushReopened,
             EventKind::SentrySpike { project: s("web"), since_push: 42, baseline: 10, push_start: at },
             EventKind::Notable { text: s("review queue") },
             EventKind::Blocker { text: s("search down") },

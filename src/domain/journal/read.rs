@@ -48,6 +48,8 @@ impl<'de> Deserialize<'de> for Event {
             state: Option<String>,
             error: Option<String>,
             since: Option<DateTime<Utc>>,
+            #[serde(default)]
+            open: Vec<String>,
         }
         let f = Flat::deserialize(d)?;
         let kind_name = f.kind.as_str();
@@ -96,7 +98,8 @@ impl<'de> Deserialize<'de> for Event {
                 since: f.since.ok_or_else(|| D::Error::custom("an `endpoint_up` event needs `since`"))?,
             },
             "push_started" => EventKind::PushStarted,
-            "push_finished" => EventKind::PushFinished,
+            "push_finished" => EventKind::PushFinished { open: f.open },
+            "push_reopened" => EventKind::PushReopened,
             "presence" => EventKind::Presence,
             "notable" => EventKind::Notable { text: need(f.text, "text")? },
             "blocker" => EventKind::Blocker { text: need(f.text, "text")? },

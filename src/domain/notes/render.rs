@@ -1,5 +1,5 @@
 //! The push notes as text: markdown in the shape of the weekly notes pad,
-//! the "This week's push is done!" mail, and the template for the next
+//! the "This week's push is done!" mail (saying so only when it is), and the template for the next
 //! push's notes. Pure: the time zone comes in, the text goes out.
 
 use crate::domain::checklist::eval::{ItemState, evaluate};
@@ -148,11 +148,25 @@ pub fn issues(model: &Model, tz: FixedOffset) -> Vec<String> {
     out
 }
 
-/// "This week's push is done!"
+/// "This week's push is done!", or, while it is not, says so: a mail
+/// announcing a push that is still running would be believed.
 pub fn email(model: &Model, tz: FixedOffset, notes_link: Option<&str>) -> String {
     let r = &model.release;
-    let mut out = format!("Subject: This week's push is done! ({} {})\n\n", r.name, r.push_date);
-    let _ = writeln!(out, "Hi all,\n\nThis week's push is done! {} is out.", r.target_tag);
+    let c = &model.checklist;
+    let (subject, opening) = match (&c.push_started, &c.push_finished) {
+        (Some(_), Some(_)) => {
+            ("This week's push is done!", format!("This week's push is done! {} is out.", r.target_tag))
+        }
+        (Some(_), None) => (
+            "This week's push is not finished",
+            format!("This week's push is not finished yet: {} is still rolling out.", r.target_tag),
+        ),
+        (None, _) => {
+            ("This week's push has not started", format!("This week's push of {} has not started yet.", r.target_tag))
+        }
+    };
+    let mut out = format!("Subject: {subject} ({} {})\n\n", r.name, r.push_date);
+    let _ = writeln!(out, "Hi all,\n\n{opening}");
     if let Some(env) = prod_env(&model.rollout.envs)
         && let Some(ei) = model.rollout.envs.iter().position(|e| e == env)
     {
@@ -205,4 +219,44 @@ pub fn next_template(model: &Model) -> String {
     }
     out.push_str("\n## To pick\n\n- \n\n## Pushing:\n\n## Sign-offs\n\n## Notes\n\n- \n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::journal::{Event, EventActor, EventKind};
+    use crate::domain::kernel::actor::Role;
+
+    fn at(m: &mut Model, minutes: i64, kind: EventKind) {
+        let start = m.release.window.as_ref().unwrap().start;
+        m.apply_events(&[Event {
+            committer: None,
+            v: 1,
+            id: format!("e{minutes}"),
+            at: start + Duration::minutes(minutes),
+            replica: String::new(),
+            seq: 0,
+            actor: EventActor { name: "rita".into(), role: Role::Rm },
+            kind,
+        }]);
+    }
+
+    #[test]
+    fn the_mail_says_done_only_for_a_finished_push() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let start = crate::testkit::release().window.unwrap().start;
+        let mut m = crate::testkit::model(&["web"], start + Duration::minutes(30));
+        let mail = email(&m, utc, None);
+        assert!(mail.starts_with("Subject: This week's push has not started (") && !mail.contains("is done"), "{mail}");
+
+        at(&mut m, 0, EventKind::PushStarted);
+        let mail = email(&m, utc, None);
+        assert!(mail.starts_with("Subject: This week's push is not finished ("), "{mail}");
+        assert!(mail.contains("is not finished yet") && mail.contains("still running"), "{mail}");
+        assert!(!mail.contains("is done"), "{mail}");
+
+        at(&mut m, 72, EventKind::PushFinished { open: Vec::new() });
+        let mail = email(&m, utc, None);
+        assert!(mail.contains("This week's push is done!") && mail.contains("took 1h 12m"), "{mail}");
+    }
 }

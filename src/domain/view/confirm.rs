@@ -28,8 +28,13 @@ pub enum Confirm {
     StartPush {
         finished: Option<DateTime<Utc>>,
     },
-    /// `started`: the push start this dialog saw.
+    /// `started`: the push start this dialog saw. Asked only when nothing
+    /// is open; otherwise a typed confirmation is.
     FinishPush {
         started: DateTime<Utc>,
+    },
+    /// Run a finished push again; `finished`: the finish this dialog saw.
+    ReopenPush {
+        finished: DateTime<Utc>,
     },
 }

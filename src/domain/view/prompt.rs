@@ -1,6 +1,8 @@
-//! A question answered with a line of text: a waiver's reason, a log search.
+//! A question answered with a line of text: a waiver's reason, a log
+//! search, the word that finishes a push with things still open.
 
 use crate::domain::kernel::input::LineInput;
+use chrono::{DateTime, Utc};
 
 /// A question answered with a line of text.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,4 +19,12 @@ pub enum PromptFor {
     },
     /// `/` in the Log pane.
     Search,
+    /// Finishing the push while something is open: typing `finish` does it,
+    /// so no stray enter can. `started`: the push start this prompt saw.
+    FinishPush {
+        started: DateTime<Utc>,
+    },
 }
+
+/// What is typed to finish a push with things still open.
+pub const FINISH_WORD: &str = "finish";

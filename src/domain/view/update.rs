@@ -87,7 +87,8 @@ pub fn step(current: usize, delta: isize, len: usize) -> usize {
     }
 }
 /// A key typed while a prompt is open: the log search narrows as it is
-/// typed (esc drops it); a waiver's reason is sent on enter.
+/// typed (esc drops it); a waiver's reason, or the word finishing the
+/// push, is sent on enter.
 pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
     let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
     if prompt.purpose == PromptFor::Search {
@@ -110,9 +111,12 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
     match edit {
         Edit::Cancel => model.view.close_prompt(),
         Edit::Submit => {
-            let reason = prompt.input.text();
-            let PromptFor::Waive { item, .. } = prompt.purpose.clone() else { return Vec::new() };
-            let outcome = checklist::submit_waiver(model, &item, reason);
+            let text = prompt.input.text();
+            let outcome = match prompt.purpose.clone() {
+                PromptFor::Waive { item, .. } => checklist::submit_waiver(model, &item, text),
+                PromptFor::FinishPush { started } => checklist::submit_finish(model, started, &text),
+                PromptFor::Search => return Vec::new(),
+            };
             return model.carry_out(outcome);
         }
         other => prompt.input.edit(other),

@@ -4,6 +4,9 @@
 use crate::domain::journal::{Event, EventKind, MAX_TEXT};
 use crate::io::sanitize::{clean_in_place, clean_text_in_place};
 
+/// The most lines a push finish keeps of what was open when it was made.
+const MAX_OPEN_LINES: usize = 64;
+
 /// Cleans every text an event carries, as any other untrusted input: no
 /// control characters, escapes, bidi overrides or invisible characters, and
 /// bounded lengths. Identifiers lose what would make two different values
@@ -72,7 +75,15 @@ pub fn clean_event(e: &mut Event) {
             clean_in_place(summary, 200);
         }
         EventKind::SentrySpike { project, .. } => id(project),
-        EventKind::PushStarted | EventKind::PushFinished | EventKind::Presence | EventKind::Unblock { .. } => {}
+        EventKind::PushFinished { open } => {
+            // What was open is a summary, never a document: a line each, a
+            // bounded number of them.
+            open.truncate(MAX_OPEN_LINES);
+            for line in open.iter_mut() {
+                clean_in_place(line, 400);
+            }
+        }
+        EventKind::PushStarted | EventKind::PushReopened | EventKind::Presence | EventKind::Unblock { .. } => {}
     }
 }
 #[cfg(test)]
