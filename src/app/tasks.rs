@@ -39,9 +39,12 @@ pub(super) async fn clock(tx: mpsc::UnboundedSender<Msg>, every: Duration) {
 }
 
 /// Reads what other processes (another cockpit, `shipdeck log`, `shipdeck
-/// tick`) append to the journal, about once a second.
+/// tick`, the sharing task) append to the journal, four times a second.
 pub(super) async fn follow_journal(tx: mpsc::UnboundedSender<Msg>, mut f: crate::session::journal::Follow) {
-    let mut interval = tokio::time::interval(Duration::from_secs(1));
+    // A quarter second: a teammate's line appended by the sharing task is
+    // on screen without waiting out a second; reading on from the cursor
+    // costs a stat when nothing was written.
+    let mut interval = tokio::time::interval(Duration::from_millis(250));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         interval.tick().await;

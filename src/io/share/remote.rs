@@ -75,6 +75,20 @@ pub(super) async fn push(
         .map_err(|e| classify_push(remote, e))
 }
 
+/// Packs the cache when loose objects pile up. Every round with new lines
+/// writes the replica's whole file as a new blob, and a fetch of a few
+/// objects unpacks them loose: left alone, a long push's cache holds every
+/// version of every file in full (hundreds of MB by 10,000 lines), which
+/// a pack of deltas keeps to a few. `gc --auto` does nothing until a few
+/// hundred objects are loose, so most rounds pay one directory listing.
+pub(super) async fn tidy(cache: &Path, timeout: Duration) {
+    let Ok(dir) = cache_str(cache) else { return };
+    let args = ["-c", "gc.auto=256", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"];
+    if let Err(e) = run_git(dir, &args, timeout).await {
+        tracing::warn!("shared journal cache {}: packing it failed: {e}", cache.display());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use super::claims::{Claim, Decided};
 use super::error::{PushFailure, ShareError, cache_err};
 use super::files::{Warning, whole_lines};
 use super::plan::{Plan, plan, replicas};
-use super::remote::{check_remote, fetch, ls_remote, push};
+use super::remote::{check_remote, fetch, ls_remote, push, tidy};
 use git2::Oid;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -193,6 +193,9 @@ pub async fn sync_round_claiming(
         })
         .await?,
     );
+    if round.fetched || plan_done.commit.is_some() {
+        tidy(cache, timeout).await;
+    }
     drop(lock);
     Ok(round)
 }
