@@ -115,7 +115,7 @@ pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
         Confirm::StartPush { .. } => Ok(EventKind::PushStarted),
         Confirm::FinishPush { started: seen } if Some(*seen) != started || finished.is_some() => Err(changed()),
         Confirm::FinishPush { .. } => Ok(EventKind::PushFinished),
-        Confirm::CreateTags { .. } | Confirm::PushTags { .. } => return Outcome::default(),
+        Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Quit { .. } => return Outcome::default(),
     };
     match planned {
         Ok(kind) => {

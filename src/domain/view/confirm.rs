@@ -32,4 +32,9 @@ pub enum Confirm {
     FinishPush {
         started: DateTime<Utc>,
     },
+    /// Quit while git work is under way: what was in flight when asked
+    /// (`quit::in_flight`).
+    Quit {
+        in_flight: Vec<String>,
+    },
 }
