@@ -69,7 +69,8 @@ impl Action {
 
 actions! {
 //  variant        config name       default keys       footer           help text
-    Quit           "quit"            ["q", "ctrl-c"]    "quit"           "quit shipdeck",
+    Quit           "quit"            ["q"]              "quit"           "close the overlay / quit (asks if git is busy)",
+    QuitNow        "quit_now"        ["ctrl-c"]         -                "quit at once, from anywhere",
     ToggleHelp     "toggle_help"     ["?"]              "help"           "show or hide this help",
     Cancel         "cancel"          ["esc"]            -                "close the overlay / leave zoom",
     FocusNext      "focus_next"      ["tab"]            "next pane"      "focus the next pane",

@@ -40,9 +40,9 @@ fn keyed(key: &KeyEvent, keymap: &Keymap, scope: Scope) -> Option<Msg> {
     } else if let Some(action) = keymap.action_for(scope, key) {
         Some(Msg::Action(action))
     } else if ctrl_c && !keymap.binds(key) {
-        // Ctrl-C always gets out, even when `quit` was rebound, unless the
-        // user gave it to another action.
-        Some(Msg::Action(Action::Quit))
+        // Ctrl-C always gets out, even when `quit_now` was rebound, unless
+        // the user gave it to another action.
+        Some(Msg::Action(Action::QuitNow))
     } else {
         None
     }
@@ -54,7 +54,7 @@ fn typed_ahead(key: &KeyEvent) -> Option<Msg> {
     match key.code {
         KeyCode::Enter => Some(Msg::Action(Action::Activate)),
         KeyCode::Esc => Some(Msg::Action(Action::Cancel)),
-        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Msg::Action(Action::Quit)),
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Msg::Action(Action::QuitNow)),
         _ => None,
     }
 }
@@ -67,7 +67,8 @@ fn not_keys(input: Input) -> color_eyre::Result<Option<Msg>> {
         Input::Suspend | Input::Continued => None,
         // Read by `translate` and `compose_input`, which know who has them.
         Input::Key(_) | Input::Paste(_) => None,
-        Input::Closed(None) => Some(Msg::Action(Action::Quit)),
+        // Nobody is left to answer a dialog.
+        Input::Closed(None) => Some(Msg::Action(Action::QuitNow)),
         Input::Closed(Some(e)) => return Err(color_eyre::eyre::eyre!("reading the terminal failed: {e}")),
     })
 }
@@ -95,7 +96,7 @@ pub(super) fn compose_input(input: Input, c: &mut ui::Composer) -> color_eyre::R
         key.modifiers.contains(KeyModifiers::SHIFT),
     );
     Ok(match key.code {
-        KeyCode::Char('c') if ctrl => Some(Msg::Action(Action::Quit)),
+        KeyCode::Char('c') if ctrl => Some(Msg::Action(Action::QuitNow)),
         KeyCode::Esc => Some(Msg::Composing(false)),
         KeyCode::Enter if alt || shift => {
             c.area.insert_newline();
@@ -148,6 +149,30 @@ mod tests {
     }
 
     #[test]
+    fn q_is_the_overlays_or_text_and_ctrl_c_always_quits_now() {
+        let keymap = Keymap::default();
+        let mut c = ui::Composer::default();
+        let mut read = |k: Input, scope: Scope| translate(k, &keymap, scope, &mut c).unwrap();
+        let q = || key(KeyCode::Char('q'), KeyModifiers::NONE);
+        let ctrl_c = || key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for scope in [Scope::Help, Scope::Confirm, Scope::Compare] {
+            assert_eq!(read(q(), scope), Some(Msg::Action(Action::Quit)), "{scope:?}");
+        }
+        assert_eq!(read(q(), Scope::Search), Some(Msg::Edit(Edit::Char('q'))));
+        assert_eq!(read(q(), Scope::ComposerConfirm), None, "typed ahead: ignored");
+        assert_eq!(read(q(), Scope::Composer), None, "typed into the composer");
+        for scope in Scope::ALL {
+            assert_eq!(read(ctrl_c(), scope), Some(Msg::Action(Action::QuitNow)), "{scope:?}");
+        }
+        assert_eq!(c.area.lines(), ["q"]);
+        // ctrl-c still gets out when `quit_now` is rebound elsewhere.
+        let rebound = Keymap::with_overrides(&[("quit_now".into(), vec!["ctrl-q".into()])]).unwrap();
+        let mut c = ui::Composer::default();
+        assert_eq!(translate(ctrl_c(), &rebound, Scope::Help, &mut c).unwrap(), Some(Msg::Action(Action::QuitNow)));
+        assert_eq!(not_keys(Input::Closed(None)).unwrap(), Some(Msg::Action(Action::QuitNow)));
+    }
+
+    #[test]
     fn the_composer_sends_breaks_lines_recalls_and_leaves() {
         let mut c = ui::Composer::default();
         typed(&mut c, "q s t");
@@ -179,7 +204,7 @@ mod tests {
         assert_eq!(compose_input(key(KeyCode::Esc, KeyModifiers::NONE), &mut p).unwrap(), Some(Msg::Composing(false)));
         assert_eq!(
             compose_input(key(KeyCode::Char('c'), KeyModifiers::CONTROL), &mut p).unwrap(),
-            Some(Msg::Action(Action::Quit))
+            Some(Msg::Action(Action::QuitNow))
         );
     }
 }

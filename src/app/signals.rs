@@ -1,4 +1,4 @@
-//! Signals: SIGTERM and SIGHUP end the cockpit cleanly; job control
+//! Signals: SIGTERM, SIGHUP and SIGINT end the cockpit cleanly; job control
 //! (SIGTSTP, SIGCONT) and resizes reach the loop as input.
 
 use super::Input;
@@ -6,15 +6,19 @@ use crate::action::Action;
 use crate::domain::Msg;
 use tokio::sync::mpsc;
 
-/// SIGTERM and SIGHUP (the terminal closed), caught from the moment this is
-/// made. Until then either kills the process on the spot, and whatever it
-/// would have cleaned up on the way out (the demo's temporary directory)
-/// stays behind; so it is made first and handed to [`run`].
+/// SIGTERM, SIGHUP (the terminal closed) and SIGINT, caught from the moment
+/// this is made. Until then each kills the process on the spot, perhaps in
+/// the middle of a journal write, and whatever it would have cleaned up on
+/// the way out (the demo's temporary directory) stays behind; so it is made
+/// first and handed to [`run`]. In raw mode ctrl-c is a key, not SIGINT:
+/// SIGINT comes from `kill`, or from ctrl-c before the terminal is taken.
 pub struct Interrupts {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
     hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
 }
 
 impl Interrupts {
@@ -23,19 +27,24 @@ impl Interrupts {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Ok(Interrupts { term: signal(SignalKind::terminate())?, hup: signal(SignalKind::hangup())? })
+            Ok(Interrupts {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
         #[cfg(not(unix))]
         Ok(Interrupts {})
     }
 
-    /// Waits for either signal and names it.
+    /// Waits for any of them and names it.
     pub async fn recv(&mut self) -> &'static str {
         #[cfg(unix)]
         {
             tokio::select! {
                 _ = self.term.recv() => "SIGTERM",
                 _ = self.hup.recv() => "SIGHUP",
+                _ = self.int.recv() => "SIGINT",
             }
         }
         #[cfg(not(unix))]
@@ -43,7 +52,9 @@ impl Interrupts {
     }
 }
 
-/// SIGTERM and SIGHUP quit like `q`, so the terminal is restored and
+/// SIGTERM, SIGHUP and SIGINT quit like ctrl-c (`quit_now`: nobody may be
+/// there to answer a dialog), through the loop's one way out, so the
+/// journal's pending lines are written, the terminal is restored and
 /// temporary files removed; SIGTSTP suspends like ctrl-z; SIGCONT and
 /// SIGWINCH redraw.
 /// Job-control and resize signals, caught from the moment this is made:
@@ -87,7 +98,7 @@ pub(super) async fn watch(
             let sent = tokio::select! {
                 which = quit.recv() => {
                     tracing::info!("{which}: quitting");
-                    let _ = tx.send(Msg::Action(Action::Quit));
+                    let _ = tx.send(Msg::Action(Action::QuitNow));
                     return;
                 }
                 _ = tstp.recv() => input.send(Input::Suspend),
@@ -102,5 +113,5 @@ pub(super) async fn watch(
     let _ = (input, job);
     let which = quit.recv().await;
     tracing::info!("{which}: quitting");
-    let _ = tx.send(Msg::Action(Action::Quit));
+    let _ = tx.send(Msg::Action(Action::QuitNow));
 }

@@ -108,6 +108,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
 /// A confirmed dialog, carried out by whoever opened it.
 fn confirm(model: &mut Model) -> Vec<Effect> {
     match model.view.take_confirm() {
+        Some(Confirm::Quit { .. }) => {
+            model.view.should_quit = true;
+            Vec::new()
+        }
         Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
             let facts = repos::Facts::new(&model.release, &model.actor, model.now);
             let outcome = repos::confirm(&mut model.repos, &facts, dialog);
@@ -122,48 +126,51 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
 }
 
 /// An action goes to whoever has the keys ([`scope`]); what a scope does
-/// not hear does nothing there.
+/// not hear does nothing there. `quit_now` (ctrl-c, a signal, the terminal
+/// closing) quits from anywhere; `quit` closes an overlay and quits only
+/// from the main view.
 fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    if action == Action::QuitNow {
+        model.view.should_quit = true;
+        return Vec::new();
+    }
     match scope(model) {
         // Keys reach an open prompt as edits; an action getting here is one
         // the front end could not turn into text.
         Scope::Search | Scope::Waive => {
-            match action {
-                Action::Cancel => model.view.close_prompt(),
-                Action::Quit => model.view.should_quit = true,
-                _ => {}
+            if matches!(action, Action::Cancel | Action::Quit) {
+                model.view.close_prompt();
             }
             Vec::new()
         }
-        // The overlay is modal: it closes, or the user quits; nothing else fires
-        // behind it.
+        // The overlay is modal: it closes; nothing else fires behind it.
         Scope::Help => {
             view::on_help(model, action);
             Vec::new()
         }
-        // A dialog is modal too: confirm, cancel or quit.
+        // A dialog is modal too: confirm or cancel.
         Scope::Confirm | Scope::ComposerConfirm => match action {
-            Action::Quit => {
-                model.view.should_quit = true;
-                Vec::new()
-            }
             Action::Activate => confirm(model),
-            Action::Cancel => {
+            Action::Cancel | Action::Quit => {
                 model.view.take_confirm();
                 Vec::new()
             }
             _ => Vec::new(),
         },
         Scope::Compare => view::on_compare(model, action),
-        // The composer's keys are text; what reaches here (ctrl-c, the
-        // terminal closing) is the main view's.
+        // The composer's keys are text: `q` never gets here as an action.
+        Scope::Composer if action == Action::Quit => {
+            model.view.set_composing(false);
+            Vec::new()
+        }
         Scope::Main(_) | Scope::Composer => on_main(model, action),
     }
 }
 
 fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => model.view.should_quit = true,
+        Action::Quit => crate::domain::view::quit::ask(model),
+        Action::QuitNow => model.view.should_quit = true,
         Action::ToggleHelp => model.view.open_help(),
         Action::Cancel => model.view.zoomed = false,
         Action::FocusNext => model.view.focus = model.view.focus.next(),
@@ -425,7 +432,8 @@ mod tests {
         assert_ne!(scope(&m), Scope::Help);
         update(&mut m, Msg::Action(Action::ToggleHelp));
         update(&mut m, Msg::Action(Action::Quit));
-        assert!(m.view.should_quit);
+        assert!(!m.view.should_quit, "q closes help");
+        assert_ne!(scope(&m), Scope::Help);
     }
 
     #[test]

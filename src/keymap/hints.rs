@@ -53,10 +53,9 @@ const OTHER_PANES: &[Hint] = &[
     key(Action::SelectNext),
     key(Action::SelectPrev),
 ];
-const HELP: &[Hint] =
-    &[key(Action::ToggleHelp), labelled(Action::Cancel, "close"), key(Action::SelectNext), key(Action::Quit)];
-const CONFIRM: &[Hint] =
-    &[labelled(Action::Activate, "confirm"), labelled(Action::Cancel, "cancel"), key(Action::Quit)];
+// Overlays offer no `quit`: there `q` closes the overlay, as esc does.
+const HELP: &[Hint] = &[key(Action::ToggleHelp), labelled(Action::Cancel, "close"), key(Action::SelectNext)];
+const CONFIRM: &[Hint] = &[labelled(Action::Activate, "confirm"), labelled(Action::Cancel, "cancel")];
 const COMPARE: &[Hint] = &[
     labelled(Action::Cancel, "close"),
     key(Action::SelectNext),

@@ -270,7 +270,7 @@ mod tests {
     fn defaults_cover_the_documented_keys() {
         let k = Keymap::default();
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::QuitNow));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ToggleHelp));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::SelectLast));
@@ -320,6 +320,25 @@ mod tests {
         // action: one key for both is refused, as it always was.
         let err = Keymap::with_overrides(&[("waive".into(), vec!["m".into()])]).unwrap_err();
         assert_eq!(err.to_string(), "key `m` is bound to both `toggle_merges` and `waive`");
+    }
+
+    #[test]
+    fn q_closes_overlays_and_ctrl_c_is_heard_wherever_the_keymap_is_on() {
+        let k = Keymap::default();
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        let ctrl_c = ev(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for scope in [Scope::Help, Scope::Confirm, Scope::Compare] {
+            assert_eq!(k.action_for(scope, &q), Some(Action::Quit), "{scope:?}: q reaches the overlay, which closes");
+        }
+        for scope in Scope::ALL.into_iter().filter(|s| !matches!(s, Scope::Composer | Scope::ComposerConfirm)) {
+            assert_eq!(k.action_for(scope, &ctrl_c), Some(Action::QuitNow), "{scope:?}");
+        }
+        for scope in [Scope::Search, Scope::Waive] {
+            assert_eq!(k.action_for(scope, &q), None, "{scope:?}: q is a letter there");
+        }
+        // One key cannot both ask and not ask.
+        let err = Keymap::with_overrides(&[("quit".into(), vec!["q".into(), "ctrl-c".into()])]).unwrap_err();
+        assert_eq!(err.to_string(), "key `ctrl-c` is bound to both `quit_now` and `quit`");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Confirmation dialogs: creating and pushing tags (listing exactly what will
 //! happen, repository by repository, before anything does), ticking another
-//! role's item, taking back a sign-off, and marking the push started,
-//! finished (with nothing open) or reopened.
+//! role's item, taking back a sign-off, marking the push started,
+//! finished (with nothing open) or reopened, and quitting while git work is
+//! in flight.
 
 use super::RenderCtx;
 use super::widgets::{centered, fit};
@@ -47,6 +48,11 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
                 ]));
             }
             (" Push tags? ", skipped)
+        }
+        Confirm::Quit { in_flight } => {
+            let question = crate::domain::view::quit::question(in_flight);
+            lines.extend(question.into_iter().map(|l| Line::styled(format!(" {l}"), t.warn)));
+            (" Quit? ", &no_skips)
         }
         other => {
             lines.extend(checklist_lines(other, model, ctx));
@@ -129,6 +135,6 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
             v.push(Line::styled(" The reopening is recorded in the log.", t.muted));
             v
         }
-        Confirm::CreateTags { .. } | Confirm::PushTags { .. } => Vec::new(),
+        Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Quit { .. } => Vec::new(),
     }
 }

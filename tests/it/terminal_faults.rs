@@ -70,12 +70,15 @@ fn sigtstp_from_kill_suspends_like_ctrl_z() {
 #[test]
 fn a_burst_of_keys_is_handled_without_waiting_for_another() {
     let s = setup();
-    let p = cockpit(&s);
+    let mut p = cockpit(&s);
     let mut keys = vec![b'j'; 5000];
     keys.push(b'?');
     // One write, and nothing after it: the last key must be handled anyway.
     p.press_in_background(keys);
     p.wait_for("the help the last key opens", Duration::from_secs(30), |s| s.contains(HELP).then_some(()));
+    // `q` closes help; the next one quits.
+    p.press(b"q");
+    p.wait_for("help to close", Duration::from_secs(20), |s| (!s.contains(HELP)).then_some(()));
     p.quit();
 }
 

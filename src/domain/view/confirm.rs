@@ -37,4 +37,9 @@ pub enum Confirm {
     ReopenPush {
         finished: DateTime<Utc>,
     },
+    /// Quit while git work is under way: what was in flight when asked
+    /// (`quit::in_flight`).
+    Quit {
+        in_flight: Vec<String>,
+    },
 }

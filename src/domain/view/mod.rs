@@ -15,6 +15,7 @@ pub mod memory;
 pub mod overlay;
 pub mod pane;
 pub mod prompt;
+pub mod quit;
 pub mod scope;
 pub mod update;
 

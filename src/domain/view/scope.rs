@@ -66,8 +66,12 @@ impl Scope {
     /// Whether an action bound to a key does anything here. The main view
     /// hears every action in every pane: the ones about a pane (`activate`,
     /// `toggle_tick`, `waive`, the moves) answer by the focus, some with a
-    /// flash saying where they work.
+    /// flash saying where they work. `quit_now` is heard wherever the keymap
+    /// is on; in an overlay `quit` closes it, like `cancel`.
     pub fn hears(self, action: Action) -> bool {
+        if action == Action::QuitNow {
+            return !matches!(self, Scope::ComposerConfirm | Scope::Composer);
+        }
         match self {
             Scope::Main(_) => true,
             Scope::Help => {
@@ -86,9 +90,10 @@ impl Scope {
                         | Action::OpenUrl
                 ) || MOVES.contains(&action)
             }
-            // Typing: only ctrl-c, the one key that is not text, reaches the keymap.
-            Scope::Search | Scope::Waive => matches!(action, Action::Quit | Action::Cancel),
-            // Their few keys are fixed; the keymap is off.
+            // Typing: only ctrl-c, the one key that is not text, reaches the
+            // keymap, and `q` is a letter.
+            Scope::Search | Scope::Waive => action == Action::Cancel,
+            // Their few keys are fixed (ctrl-c among them); the keymap is off.
             Scope::ComposerConfirm | Scope::Composer => false,
         }
     }

@@ -12,16 +12,12 @@ use crate::domain::view::prompt::PromptFor;
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
 
-/// On a short terminal the help list scrolls.
+/// On a short terminal the help list scrolls; `q` closes it like esc.
 pub fn on_help(model: &mut Model, action: Action) {
     let n = Action::ALL.len();
     let offset = model.view.help_offset().unwrap_or(0);
     let to = match action {
-        Action::Quit => {
-            model.view.should_quit = true;
-            return;
-        }
-        Action::ToggleHelp | Action::Cancel => {
+        Action::ToggleHelp | Action::Cancel | Action::Quit => {
             model.view.close_help();
             return;
         }
@@ -38,7 +34,7 @@ pub fn on_help(model: &mut Model, action: Action) {
 
 pub fn on_compare(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
-        Action::Cancel | Action::Compare => model.view.close_compare(),
+        Action::Cancel | Action::Compare | Action::Quit => model.view.close_compare(),
         Action::ToggleMerges => {
             if let Some(v) = model.view.compare_mut() {
                 v.show_merges = !v.show_merges;
@@ -53,7 +49,6 @@ pub fn on_compare(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::SelectLast => move_compare(model, isize::MAX),
         Action::CopyUrl => return url(model, true),
         Action::OpenUrl => return url(model, false),
-        Action::Quit => model.view.should_quit = true,
         Action::ToggleHelp => model.view.open_help(),
         _ => {}
     }
