@@ -22,8 +22,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     }
     let (hints, panes) = match hints(scope(model)) {
         Hints::Typing(pairs) => {
+            // The prompt that asks for a reason also asks for the typed
+            // word that finishes a push with things open.
+            let finishing = model
+                .view
+                .prompt()
+                .is_some_and(|p| matches!(p.purpose, crate::domain::view::prompt::PromptFor::FinishPush { .. }));
             let mut spans = vec![Span::raw(" ")];
             for (i, (key, label)) in pairs.iter().enumerate() {
+                let label = if finishing && *label == "waive" { "finish" } else { label };
                 if i > 0 {
                     spans.push(Span::styled(GAP, t.footer_text));
                 }
@@ -84,4 +91,33 @@ fn focus_keys(ctx: &RenderCtx) -> Option<String> {
         .enumerate()
         .all(|(i, &a)| ctx.keymap.keys_for(a).first().is_some_and(|k| k.to_string() == (i + 1).to_string()));
     digits.then(|| "1-5".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::view::prompt::{Prompt, PromptFor};
+    use crate::ui::{RenderCtx, Theme, ViewState, render};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn footer(m: &crate::domain::Model) -> String {
+        let (theme, keymap) = (Theme::default(), crate::keymap::Keymap::default());
+        let ctx =
+            RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        term.draw(|f| render(f, m, &mut ViewState::default(), &ctx)).unwrap();
+        crate::testkit::buffer_text(term.backend().buffer()).lines().last().unwrap().to_string()
+    }
+
+    #[test]
+    fn the_prompt_says_what_enter_does() {
+        let now = crate::testkit::release().window.unwrap().start;
+        let mut m = crate::testkit::model(&["web"], now);
+        let purpose = PromptFor::Waive { item: "x".into(), overrides_role: false };
+        m.view.open_prompt(Prompt { purpose, input: Default::default() });
+        assert!(footer(&m).contains("enter waive"), "{}", footer(&m));
+        m.view.close_prompt();
+        m.view.open_prompt(Prompt { purpose: PromptFor::FinishPush { started: now }, input: Default::default() });
+        assert!(footer(&m).contains("enter finish") && !footer(&m).contains("waive"), "{}", footer(&m));
+    }
 }
