@@ -142,6 +142,41 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
     }
 }
 
+/// A person's event of `kind` at `at`, as another process would have
+/// written it (no replica, clock 0: its time stands in).
+pub fn event(
+    id: &str,
+    at: DateTime<Utc>,
+    name: &str,
+    role: Role,
+    kind: crate::domain::journal::EventKind,
+) -> crate::domain::journal::Event {
+    crate::domain::journal::Event {
+        v: crate::domain::journal::VERSION,
+        id: id.into(),
+        at,
+        replica: String::new(),
+        seq: 0,
+        committer: None,
+        actor: crate::domain::journal::EventActor { name: name.into(), role },
+        kind,
+    }
+}
+
+/// A compare view of repository 0 still loading `a..b`.
+pub fn compare_view() -> crate::domain::repos::CompareView {
+    crate::domain::repos::CompareView {
+        repo: 0,
+        from: "a".into(),
+        to: "b".into(),
+        to_head: false,
+        generation: 1,
+        commits: crate::domain::kernel::remote::Remote::Loading,
+        show_merges: false,
+        selected: 0,
+    }
+}
+
 /// `git -C dir …` with no global or system config, `HOME` at `home`, and no
 /// inherited repository-selecting variables: histories built for tests and
 /// benchmarks come out the same on every machine.

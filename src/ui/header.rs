@@ -135,7 +135,7 @@ fn sharing(share: &crate::domain::share::ShareState, people: usize, ctx: &Render
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::journal::{Event, EventActor, EventKind};
+    use crate::domain::journal::EventKind;
     use crate::domain::kernel::actor::Role;
     use chrono::Duration;
     use ratatui::Terminal;
@@ -152,16 +152,8 @@ mod tests {
 
     fn push(model: &mut Model, minutes: i64, kind: EventKind) {
         let start = model.release.window.as_ref().unwrap().start;
-        model.apply_events(&[Event {
-            committer: None,
-            v: 1,
-            id: format!("p{minutes}"),
-            at: start + Duration::minutes(minutes),
-            replica: String::new(),
-            seq: 0,
-            actor: EventActor { name: "rita".into(), role: Role::Rm },
-            kind,
-        }]);
+        let at = start + Duration::minutes(minutes);
+        model.apply_events(&[crate::testkit::event(&format!("p{minutes}"), at, "rita", Role::Rm, kind)]);
     }
 
     #[test]

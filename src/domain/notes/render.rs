@@ -224,21 +224,18 @@ pub fn next_template(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::journal::{Event, EventActor, EventKind};
+    use crate::domain::journal::EventKind;
     use crate::domain::kernel::actor::Role;
 
     fn at(m: &mut Model, minutes: i64, kind: EventKind) {
         let start = m.release.window.as_ref().unwrap().start;
-        m.apply_events(&[Event {
-            committer: None,
-            v: 1,
-            id: format!("e{minutes}"),
-            at: start + Duration::minutes(minutes),
-            replica: String::new(),
-            seq: 0,
-            actor: EventActor { name: "rita".into(), role: Role::Rm },
+        m.apply_events(&[crate::testkit::event(
+            &format!("e{minutes}"),
+            start + Duration::minutes(minutes),
+            "rita",
+            Role::Rm,
             kind,
-        }]);
+        )]);
     }
 
     #[test]

@@ -189,21 +189,11 @@ mod tests {
     use super::scope::{Scope, scope};
     use super::*;
     use crate::action::Action;
-    use crate::domain::kernel::remote::Remote;
     use crate::domain::{Msg, update};
     use crate::testkit;
 
     fn compare_view() -> CompareView {
-        CompareView {
-            repo: 0,
-            from: "a".into(),
-            to: "b".into(),
-            to_head: false,
-            generation: 1,
-            commits: Remote::Loading,
-            show_merges: false,
-            selected: 0,
-        }
+        crate::testkit::compare_view()
     }
 
     #[test]

@@ -61,7 +61,6 @@ fn capitalized(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::action::Action;
-    use crate::domain::kernel::remote::Remote;
     use crate::domain::repos::{CompareView, RepoRow};
     use crate::domain::view::prompt::{Prompt, PromptFor};
     use crate::domain::view::scope::{Scope, scope};
@@ -83,16 +82,7 @@ mod tests {
     }
 
     fn compare_view() -> CompareView {
-        CompareView {
-            repo: 0,
-            from: "a".into(),
-            to: "b".into(),
-            to_head: false,
-            generation: 1,
-            commits: Remote::Loading,
-            show_merges: false,
-            selected: 0,
-        }
+        crate::testkit::compare_view()
     }
 
     /// Opens an overlay as the keys open it.
