@@ -108,6 +108,11 @@ mod tests {
         assert!(update(&mut m, Msg::Compose("/shipit".into())).is_empty());
         assert!(m.log.entries.back().unwrap().text.starts_with("unknown command /shipit — commands: /notable"));
         assert!(m.view.confirm().is_none() && m.view.flash.is_none(), "no popup");
+        // A slip of the fingers gets the command meant, not the whole help.
+        let logged = m.log.entries.len();
+        assert!(update(&mut m, Msg::Compose("/blokcer the CDN is down".into())).is_empty(), "nothing recorded");
+        assert_eq!(m.view.flash.take().unwrap().text, "unknown command /blokcer: did you mean /blocker?");
+        assert_eq!(m.log.entries.len(), logged, "no help in the log");
         update(&mut m, Msg::Compose("/pick abcdef1".into()));
         assert!(m.view.flash.as_ref().unwrap().text.contains("no repositories are configured"));
         m.repos.rows = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];

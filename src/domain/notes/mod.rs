@@ -25,6 +25,55 @@ pub enum Line {
     Help,
     /// Not a command, or a command used wrongly: answered with help and why.
     Unknown(String),
+    /// A command typed a letter or two wrong: answered with the one meant,
+    /// not the whole help.
+    Misspelt {
+        typed: String,
+        meant: &'static str,
+    },
+}
+
+/// The commands, for "did you mean".
+const COMMANDS: [&str; 7] = ["notable", "blocker", "unblock", "pick", "note", "tick", "help"];
+
+/// The command `typed` most likely meant: one edit away (a letter wrong,
+/// missing, extra, or two swapped), two for longer names; none when two
+/// commands are equally near.
+fn meant(typed: &str) -> Option<&'static str> {
+    let typed = typed.to_ascii_lowercase();
+    let mut near: Vec<(usize, &'static str)> = COMMANDS
+        .iter()
+        .map(|c| (edits(&typed, c), *c))
+        .filter(|(d, c)| *d > 0 && *d <= if c.len() > 4 { 2 } else { 1 })
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [(d, c), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => Some(c),
+        _ => None,
+    }
+}
+
+/// Edits from `a` to `b`: insertions, deletions, substitutions and swaps of
+/// two neighbours (optimal string alignment).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 pub const HELP: &str =
@@ -67,7 +116,10 @@ pub fn parse(text: &str) -> Line {
         "tick" if arg.is_empty() => needs("an item id"),
         "tick" => Line::Tick(arg.into()),
         "help" | "h" | "?" => Line::Help,
-        other => Line::Unknown(format!("unknown command /{other}")),
+        other => match meant(other) {
+            Some(meant) => Line::Misspelt { typed: other.to_string(), meant },
+            None => Line::Unknown(format!("unknown command /{other}")),
+        },
     }
 }
 
@@ -104,6 +156,9 @@ pub fn ask(text: &str, notes: &Notes) -> Ask {
         Line::Tick(item) => return Ask::Tick(item),
         Line::Help => return Ask::Help,
         Line::Unknown(why) => return Ask::Unknown(why),
+        Line::Misspelt { typed, meant } => {
+            return Ask::Refused(format!("unknown command /{typed}: did you mean /{meant}?"));
+        }
     };
     Ask::Record(kind)
 }
@@ -278,6 +333,19 @@ mod tests {
         assert_eq!(parse("/pick xyz"), Line::Unknown("/pick: `xyz` is not a commit sha (7 to 40 hex digits)".into()));
         assert_eq!(parse("/notable"), Line::Unknown("/notable needs a text".into()));
         assert_eq!(parse("/shipit now"), Line::Unknown("unknown command /shipit".into()));
+        for (typed, meant) in [
+            ("blokcer", "blocker"),
+            ("Blocer", "blocker"),
+            ("notabel", "notable"),
+            ("pik", "pick"),
+            ("unblok", "unblock"),
+        ] {
+            assert_eq!(parse(&format!("/{typed} x")), Line::Misspelt { typed: typed.to_lowercase(), meant }, "{typed}");
+        }
+        // Too far from any, or as near to two: the help instead.
+        assert!(matches!(parse("/nick x"), Line::Unknown(_)), "pick and tick are as near");
+        assert!(matches!(parse("/deploy x"), Line::Unknown(_)));
+        assert!(matches!(parse("/tock x"), Line::Misspelt { meant: "tick", .. }));
     }
 
     #[test]
