@@ -81,7 +81,7 @@ pub async fn run(
             let notifier = io.notifier().cloned();
             io = io.with_claims(posts_tx);
             let s = sharing::Sharing {
-                shared,
+                shared: Some(shared),
                 every: share.interval,
                 timeout: config.git.timeout,
                 posts,

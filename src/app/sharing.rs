@@ -17,7 +17,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub(super) struct Sharing {
-    pub shared: Shared,
+    /// Away while a round runs on a blocking thread.
+    pub shared: Option<Shared>,
     pub every: Duration,
     pub timeout: Duration,
     /// Milestones to claim, from `Io`.
@@ -40,12 +41,16 @@ pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last
     loop {
         tokio::select! {
             _ = &mut last => {
-                let unsent = s.shared.unsent_now();
-                if unsent > 0 {
-                    match s.shared.round(LAST_ROUND).await {
-                        Ok(r) => tracing::info!(pushed = r.pushed, "sharing: the last round sent this cockpit's lines"),
-                        Err(e) => tracing::warn!(unsent, "sharing: the last round failed: {e}"),
+                let done = off_workers(&mut s.shared, move |shared, handle| {
+                    let unsent = shared.unsent_now();
+                    (unsent > 0).then(|| (unsent, handle.block_on(shared.round(LAST_ROUND))))
+                });
+                match done.await {
+                    Some(Some((_, Ok(r)))) => {
+                        tracing::info!(pushed = r.pushed, "sharing: the last round sent this cockpit's lines")
                     }
+                    Some(Some((unsent, Err(e)))) => tracing::warn!(unsent, "sharing: the last round failed: {e}"),
+                    Some(None) | None => {}
                 }
                 return;
             }
@@ -60,7 +65,13 @@ pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last
         while let Ok(post) = s.posts.try_recv() {
             ask(&mut s, &mut texts, post);
         }
-        let result = match s.shared.round(s.timeout).await {
+        let timeout = s.timeout;
+        let done = off_workers(&mut s.shared, move |shared, handle| {
+            let result = handle.block_on(shared.round(timeout));
+            (result, shared.unsent())
+        });
+        let Some((result, unsent)) = done.await else { return };
+        let result = match result {
             Ok(report) => {
                 for (key, decided) in report.claims {
                     let Some(text) = texts.remove(&key) else { continue };
@@ -79,13 +90,43 @@ pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last
             }
             Err(e) => Err(RoundFailure { offline: e.is_offline(), text: e.to_string() }),
         };
-        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, unsent: s.shared.unsent() })).is_err() {
+        if tx.send(Msg::Share(ShareMsg::Round { at: Utc::now(), result, unsent })).is_err() {
             return;
         }
     }
 }
 
+/// Runs `work` on the shared push on a blocking thread: a round reads the
+/// journal, appends to it with an fsync and waits on git, none of which may
+/// hold a worker the cockpit's loop draws on. `None` when that thread
+/// panicked: the push is no longer shared (said in the log file), the
+/// cockpit goes on alone.
+async fn off_workers<T: Send + 'static>(
+    shared: &mut Option<Shared>,
+    work: impl FnOnce(&mut Shared, &tokio::runtime::Handle) -> T + Send + 'static,
+) -> Option<T> {
+    let mut taken = shared.take()?;
+    let handle = tokio::runtime::Handle::current();
+    match tokio::task::spawn_blocking(move || {
+        let out = work(&mut taken, &handle);
+        (taken, out)
+    })
+    .await
+    {
+        Ok((back, out)) => {
+            *shared = Some(back);
+            Some(out)
+        }
+        Err(e) => {
+            tracing::error!("sharing stopped: a round failed: {e}");
+            None
+        }
+    }
+}
+
 fn ask(s: &mut Sharing, texts: &mut BTreeMap<String, String>, post: Post) {
-    s.shared.claim(Claim { key: post.key.clone(), by: s.by.clone() });
+    if let Some(shared) = s.shared.as_mut() {
+        shared.claim(Claim { key: post.key.clone(), by: s.by.clone() });
+    }
     texts.insert(post.key, post.text);
 }
