@@ -123,11 +123,13 @@ fn sharing(share: &crate::domain::share::ShareState, people: usize, ctx: &Render
             let style = if unsent.is_empty() { t.muted } else { t.warn };
             (2, vec![Span::styled(format!("  ⇄ {people} · {ago}{unsent}"), style)])
         }
+        // Kept before the window at any width: lines that only this
+        // machine has are what a person must know about first.
         Link::Offline { since, .. } => {
-            (1, vec![Span::raw("  "), Span::styled(format!(" OFFLINE {}{unsent} ", local(*since)), t.error)])
+            (0, vec![Span::raw("  "), Span::styled(format!(" OFFLINE {}{unsent} ", local(*since)), t.error)])
         }
         Link::Refused { since, .. } => {
-            (1, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {}{unsent} ", local(*since)), t.error)])
+            (0, vec![Span::raw("  "), Span::styled(format!(" SHARE REFUSED {}{unsent} ", local(*since)), t.error)])
         }
     }
 }

@@ -229,6 +229,13 @@ fn the_header_shows_the_shared_state() {
     let down = RoundFailure { offline: true, text: "cannot reach it".into() };
     update(&mut m, Msg::Share(ShareMsg::Round { at: t(42, 0), result: Err(down), unsent: 3 }));
     assert!(header(&m).contains("OFFLINE 10:42 · 3 unsent"), "{}", header(&m));
+    // On a narrow terminal too, where the window and the name give way to it.
+    let (theme, keymap) = (Theme::default(), shipdeck::keymap::Keymap::default());
+    let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| render(f, &m, &mut ViewState::default(), &ctx)).unwrap();
+    let narrow = shipdeck::testkit::buffer_text(term.backend().buffer()).lines().next().unwrap().to_string();
+    assert!(narrow.contains("OFFLINE 10:42 · 3 unsent"), "{narrow}");
     assert!(header(&m).contains("OFFLINE 10:42"), "{}", header(&m));
     let said: Vec<_> = m.log.entries.iter().map(|e| e.text.clone()).filter(|t| t.contains("sharing")).collect();
     assert_eq!(said.len(), 2, "in sync once, offline once: {said:?}");
