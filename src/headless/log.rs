@@ -38,8 +38,9 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
             Ask::Record(kind) => kind,
             Ask::Pick { sha, repo } => {
                 let repos = pick_repos(&config.repos, repo.as_deref()).map_err(|e| Exit::new(2, e))?;
+                let ranges = push_ranges(&repos, &model.release);
                 let (repo, sha, summary) =
-                    crate::io::git::resolve_pick(&sha, &repos).map_err(|e| Exit::new(2, e.to_string()))?;
+                    crate::io::git::resolve_pick(&sha, &repos, &ranges).map_err(|e| Exit::new(2, e.to_string()))?;
                 EventKind::Pick { repo, sha, summary }
             }
             Ask::Tick(item) => {
@@ -77,6 +78,22 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         out.push_str(&line(e, tz));
     }
     Ok(out)
+}
+
+/// The push's range in each repository a `/pick` looks in, as the cockpit
+/// knows it from its scans; a repository that cannot be scanned has none
+/// (its pick is recorded as asked).
+fn push_ranges(
+    repos: &[crate::domain::repos::RepoSpec],
+    release: &crate::domain::release::Release,
+) -> Vec<(String, crate::domain::repos::CompareRange)> {
+    repos
+        .iter()
+        .filter_map(|spec| {
+            let status = crate::io::git::scan(spec, release.push_date, &release.tag_format).ok()?;
+            Some((spec.name.clone(), status.range()?))
+        })
+        .collect()
 }
 
 /// One event as the log prints it: local time, what happened, a newline.

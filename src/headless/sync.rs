@@ -102,7 +102,7 @@ fn state_of(e: &crate::io::share::journal::SyncError) -> &'static str {
     match e {
         SyncError::Share(S::Unreachable { .. } | S::Timeout { .. }) => "offline",
         SyncError::Share(S::Authentication { .. }) => "auth",
-        SyncError::Share(S::Rejected { .. } | S::Contended { .. }) => "rejected",
+        SyncError::Share(S::Rejected { .. } | S::Contended { .. } | S::Locked { .. }) => "rejected",
         _ => "error",
     }
 }

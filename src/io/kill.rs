@@ -32,6 +32,23 @@ pub fn group(pgid: u32) -> std::io::Result<()> {
     send("KILL", &format!("-{pgid}"))
 }
 
+/// How long git gets to clean up after SIGTERM before SIGKILL: git removes
+/// its lock files on TERM, and one left behind on a repository (a shared
+/// remote reached by path, whose receive-pack runs in our group) would
+/// refuse every later push to that ref.
+pub const GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Terminates group `pgid`: TERM now, KILL after [`GRACE`] from a thread of
+/// its own, for callers that cannot wait (a drop).
+pub fn group_gently(pgid: u32) {
+    let _ = send("TERM", &format!("-{pgid}"));
+    let _ = std::thread::Builder::new().name("kill-after-grace".into()).spawn(move || {
+        std::thread::sleep(GRACE);
+        // Everyone may be gone already: then there is no group, and no error to report.
+        let _ = group(pgid);
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

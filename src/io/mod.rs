@@ -146,7 +146,7 @@ impl Io {
             Effect::Repos(ReposEffect::LoadCompare { generation, spec, from, to, .. }) => {
                 git::spawn::compare(tx, generation, spec, from, to);
             }
-            Effect::Notes(NotesEffect::ResolvePick { sha, repos }) => git::spawn::pick(tx, sha, repos),
+            Effect::Notes(NotesEffect::ResolvePick { sha, repos, ranges }) => git::spawn::pick(tx, sha, repos, ranges),
             Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
             }

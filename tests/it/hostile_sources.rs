@@ -57,11 +57,25 @@ struct GitSetup {
     _dir: tempfile::TempDir,
     config: PathBuf,
     data: PathBuf,
+    repo: PathBuf,
     /// The hostile commits, oldest first.
     commits: Vec<String>,
 }
 
 impl GitSetup {
+    /// `sha` made again on top of the head, byte for byte but its parent: a
+    /// fix the push does not have yet, as a `/pick` names one.
+    fn fix_on_top(&self, sha: &str) -> String {
+        let out = git_command(&self.repo).args(["cat-file", "commit", sha]).output().unwrap();
+        assert!(out.status.success(), "cat-file: {}", String::from_utf8_lossy(&out.stderr));
+        let head = self.commits.last().unwrap();
+        let at = out.stdout.windows(7).position(|w| w == b"parent ").unwrap();
+        let mut raw = out.stdout[..at].to_vec();
+        raw.extend(format!("parent {head}").bytes());
+        raw.extend(&out.stdout[at + 7 + 40..]);
+        write_object(&self.repo, "commit", &raw)
+    }
+
     fn args(&self) -> Vec<OsString> {
         let mut a: Vec<OsString> = vec!["--config".into(), self.config.clone().into_os_string()];
         a.extend(["--data-dir".into(), self.data.clone().into_os_string()]);
@@ -207,7 +221,7 @@ fn hostile_repo() -> GitSetup {
     )
     .unwrap();
     let data = dir.path().join("data");
-    GitSetup { _dir: dir, config, data, commits }
+    GitSetup { _dir: dir, config, data, repo, commits }
 }
 
 fn json(out: &std::process::Output) -> serde_json::Value {
@@ -221,9 +235,14 @@ fn hostile_git_text_reaches_no_output() {
     let s = hostile_repo();
     // Picks read a commit's summary by sha, and the notes print it.
     for sha in [&s.commits[1], &s.commits[CORPUS.len()], &s.commits[CORPUS.len() + 1]] {
-        let out = s.run(&["log", &format!("/pick {} web", &sha[..10])]);
+        let fix = s.fix_on_top(sha);
+        let out = s.run(&["log", &format!("/pick {} web", &fix[..10])]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
+    // The push ships these already: no pick, nothing recorded.
+    let out = s.run(&["log", &format!("/pick {} web", &s.commits[1][..10])]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("is already in this push (web 2026.11.19..head "), "{said}");
 
     let out = s.run(&["repos"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -24,6 +24,7 @@ mod journal_faults;
 mod log_follow;
 mod log_screen;
 mod notes;
+mod notes_commands;
 mod notify;
 mod poller;
 mod pty;

@@ -31,7 +31,15 @@ pub fn send(model: &Model, text: &str) -> Outcome {
             match pick_repos(&specs, repo.as_deref()) {
                 // Looked up in git off the UI thread; the answer comes back
                 // as `PickResolved`.
-                Ok(repos) => out.effect(Effect::Notes(NotesEffect::ResolvePick { sha, repos })),
+                Ok(repos) => {
+                    let ranges = model
+                        .repos
+                        .rows
+                        .iter()
+                        .filter_map(|r| Some((r.spec.name.clone(), r.status.value()?.range()?)))
+                        .collect();
+                    out.effect(Effect::Notes(NotesEffect::ResolvePick { sha, repos, ranges }))
+                }
                 Err(why) => out.flash(why, true),
             }
         }
@@ -118,7 +126,7 @@ mod tests {
         m.repos.rows = vec![crate::domain::repos::RepoRow::new(testkit::repo_spec("server"))];
         let fx = update(&mut m, Msg::Compose("/pick abcdef1 server".into()));
         assert!(
-            matches!(&fx[..], [Effect::Notes(NotesEffect::ResolvePick { sha, repos })] if sha == "abcdef1" && repos.len() == 1)
+            matches!(&fx[..], [Effect::Notes(NotesEffect::ResolvePick { sha, repos, .. })] if sha == "abcdef1" && repos.len() == 1)
         );
         let fx = update(
             &mut m,

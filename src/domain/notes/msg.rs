@@ -1,6 +1,6 @@
 //! The notes' answers (a `/pick` found, the notes written) and requests.
 
-use crate::domain::repos::RepoSpec;
+use crate::domain::repos::{CompareRange, RepoSpec};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +26,9 @@ impl NotesMsg {
 pub enum NotesEffect {
     /// Write the notes as `{push date}.notes.md`, beside the journal.
     Export { markdown: String, push_date: NaiveDate },
-    /// Find a `/pick`'s commit in these repositories.
-    ResolvePick { sha: String, repos: Vec<RepoSpec> },
+    /// Find a `/pick`'s commit in these repositories; refused when the
+    /// push's range of its repository (by name, where known) has it.
+    ResolvePick { sha: String, repos: Vec<RepoSpec>, ranges: Vec<(String, CompareRange)> },
 }
 
 impl NotesEffect {

@@ -40,7 +40,7 @@ async fn spawn_git(
     use tokio::io::AsyncReadExt;
     let mut cmd = tokio::process::Command::new("git");
     cmd.arg("-C").arg(path).args(args);
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd.process_group(0);
     cmd.env("GIT_TERMINAL_PROMPT", "0").env("GCM_INTERACTIVE", "never").env("LC_ALL", "C");
     if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
@@ -60,7 +60,10 @@ async fn spawn_git(
         cmd.spawn().map_err(|e| CommandError::NotRun { command: command.clone(), reason: e.to_string() })?;
     let Some(pgid) = child.id() else { return Err(CommandError::Unwatched { command }) };
     // Declared after `child`, so it is dropped first: a cancelled call
-    // stops the group while git's pid still cannot be reused.
+    // stops the group while git's pid still cannot be reused. Not
+    // `kill_on_drop`: a SIGKILLed git leaves its lock files behind (in the
+    // cache, or on a remote reached by path), and each refuses the next
+    // fetch or push; the guard's TERM lets git remove them.
     let mut group = GroupGuard(Some(pgid));
     let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
         return Err(CommandError::NoPipes { command });
@@ -97,10 +100,13 @@ async fn spawn_git(
     }
 }
 
-/// Kills git's process group, then reaps git.
+/// Stops git's process group — TERM, so git removes its lock files, and
+/// KILL for whatever is left after the grace — then reaps git.
 async fn stop(child: &mut tokio::process::Child, group: &mut GroupGuard) {
     if let Some(pgid) = group.0 {
         // kill(1) returns at once; off the async threads all the same.
+        let _ = tokio::task::spawn_blocking(move || crate::io::kill::send("TERM", &format!("-{pgid}"))).await;
+        let _ = tokio::time::timeout(crate::io::kill::GRACE, child.wait()).await;
         let _ = tokio::task::spawn_blocking(move || crate::io::kill::group(pgid)).await;
     }
     // Should the group kill have failed, git itself at least goes.
@@ -109,13 +115,14 @@ async fn stop(child: &mut tokio::process::Child, group: &mut GroupGuard) {
     group.0 = None;
 }
 
-/// Kills the group when a call is dropped before git was reaped.
+/// Stops the group when a call is dropped before git was reaped: TERM at
+/// once, KILL after the grace.
 struct GroupGuard(Option<u32>);
 
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         if let Some(pgid) = self.0 {
-            let _ = crate::io::kill::group(pgid);
+            crate::io::kill::group_gently(pgid);
         }
     }
 }

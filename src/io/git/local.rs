@@ -19,7 +19,7 @@ fn configure_once() {
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
-fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
+pub(super) fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
     configure_once();
     if !Path::new(path).exists() {
         return Err(err(spec_name, format!("{path} does not exist")));

@@ -4,8 +4,8 @@
 
 use crate::domain::Msg;
 use crate::domain::notes::msg::NotesMsg;
-use crate::domain::repos::RepoSpec;
 use crate::domain::repos::msg::ReposMsg;
+use crate::domain::repos::{CompareRange, RepoSpec};
 use crate::io::task::{blocking, guarded};
 use chrono::{NaiveDate, Utc};
 use std::time::Duration;
@@ -93,10 +93,10 @@ pub fn compare(tx: &UnboundedSender<Msg>, generation: u64, spec: RepoSpec, from:
     });
 }
 
-pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>) {
+pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>, ranges: Vec<(String, CompareRange)>) {
     let tx = tx.clone();
     tokio::task::spawn_blocking(move || {
-        let result = super::pick::resolve_pick(&sha, &repos).map_err(|e| e.to_string());
+        let result = super::pick::resolve_pick(&sha, &repos, &ranges).map_err(|e| e.to_string());
         let _ = tx.send(Msg::Notes(NotesMsg::PickResolved { result }));
     });
 }

@@ -19,9 +19,18 @@ pub enum ShareError {
     /// (a hook, permissions, a protected ref).
     #[error("shared journal on {remote}: the push was rejected: {said}")]
     Rejected { remote: String, said: String },
-    /// Someone pushed first every time: retrying later will do.
-    #[error("shared journal on {remote}: others pushed first {attempts} times in a row; the next round tries again")]
-    Contended { remote: String, attempts: u32 },
+    /// Someone pushed first every time: retrying later will do. `said` is
+    /// git's last answer, so a cause that is not a race shows.
+    #[error(
+        "shared journal on {remote}: others pushed first {attempts} times in a row; the next round tries again (git said: {said})"
+    )]
+    Contended { remote: String, attempts: u32, said: String },
+    /// The remote's ref stayed locked through every attempt: a lock file
+    /// that a git process which died on the remote left behind.
+    #[error(
+        "shared journal on {remote}: the ref stays locked by {lock}; if no push is running there, a git process died holding it: remove that file"
+    )]
+    Locked { remote: String, lock: String },
     /// Any other failure of a git command.
     #[error("shared journal on {remote}: {command} failed: {said}")]
     Git { remote: String, command: String, said: String },
@@ -37,8 +46,9 @@ pub enum ShareError {
 /// What a failed push means for the round.
 #[derive(Debug)]
 pub(super) enum PushFailure {
-    /// Someone pushed first (or is pushing): fetch, merge, try again.
-    Behind,
+    /// Someone pushed first (or is pushing): fetch, merge, try again. What
+    /// git said, for the error should it go on.
+    Behind(String),
     Failed(ShareError),
 }
 
@@ -75,13 +85,21 @@ pub(super) fn classify_push(remote: &str, e: CommandError) -> PushFailure {
     if let CommandError::Failed { said, .. } = &e {
         let low = said.to_ascii_lowercase();
         if BEHIND.iter().any(|p| low.contains(p)) {
-            return PushFailure::Behind;
+            return PushFailure::Behind(said.clone());
         }
         if !AUTH.iter().any(|p| low.contains(p)) && (low.contains("[rejected]") || low.contains("[remote rejected]")) {
             return PushFailure::Failed(ShareError::Rejected { remote: shown_url(remote), said: said.clone() });
         }
     }
     PushFailure::Failed(classify(remote, e))
+}
+
+/// The lock file a refused push names ("Unable to create '….lock': File
+/// exists"), when that is why it was refused.
+pub(super) fn stale_lock(said: &str) -> Option<String> {
+    let (_, rest) = said.split_once("Unable to create '")?;
+    let (lock, after) = rest.split_once("': ")?;
+    (lock.ends_with(".lock") && after.starts_with("File exists")).then(|| lock.to_string())
 }
 
 /// How git says it needs credentials it could not get (HTTP, ssh, hosts).
@@ -176,8 +194,12 @@ mod tests {
             "! abc:refs/x [remote rejected] (failed to update ref)",
             "error: cannot lock ref 'refs/shipdeck/a/2026-11-26'",
         ] {
-            assert!(matches!(classify_push(r, failed(behind)), PushFailure::Behind), "{behind}");
+            assert!(matches!(classify_push(r, failed(behind)), PushFailure::Behind(_)), "{behind}");
         }
+        let held = "remote: error: cannot lock ref 'refs/shipdeck/a/2026-11-26': Unable to create '/srv/r.git/./refs/shipdeck/a/2026-11-26.lock': File exists. | remote: | remote: Another git process seems to be running";
+        assert!(matches!(classify_push(r, failed(held)), PushFailure::Behind(_)), "a lock may be a push in flight");
+        assert_eq!(stale_lock(held).as_deref(), Some("/srv/r.git/./refs/shipdeck/a/2026-11-26.lock"));
+        assert_eq!(stale_lock("! abc:refs/x [rejected] (non-fast-forward)"), None);
         assert!(matches!(
             classify_push(r, failed("! abc:refs/x [remote rejected] (pre-receive hook declined)")),
             PushFailure::Failed(ShareError::Rejected { .. })

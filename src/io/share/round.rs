@@ -166,9 +166,13 @@ pub async fn sync_round_claiming(
                 plan_done = Plan { ours_on_remote: ours, ..merged };
                 break;
             }
-            Err(PushFailure::Behind) if attempt < MAX_ATTEMPTS => tokio::time::sleep(jitter(attempt)).await,
-            Err(PushFailure::Behind) => {
-                return Err(ShareError::Contended { remote: crate::io::git::shown_url(remote), attempts: attempt });
+            Err(PushFailure::Behind(_)) if attempt < MAX_ATTEMPTS => tokio::time::sleep(jitter(attempt)).await,
+            Err(PushFailure::Behind(said)) => {
+                let remote = crate::io::git::shown_url(remote);
+                return Err(match super::error::stale_lock(&said) {
+                    Some(lock) => ShareError::Locked { remote, lock },
+                    None => ShareError::Contended { remote, attempts: attempt, said },
+                });
             }
             Err(PushFailure::Failed(e)) => return Err(e),
         }

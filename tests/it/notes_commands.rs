@@ -1,0 +1,99 @@
+//! Notes commands against a real repository: a `/pick` of a commit the push
+//! already ships is refused with why, and nothing is recorded.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+struct Repo {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    data: PathBuf,
+}
+
+impl Repo {
+    fn git(&self, args: &[&str]) -> String {
+        let out =
+            shipdeck::testkit::git_command(self.dir.path(), &self.dir.path().join("web")).args(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn commit(&self, message: &str) -> String {
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn shipdeck(&self, args: &[&str]) -> std::process::Output {
+        let (c, d) = (self.config.display().to_string(), self.data.display().to_string());
+        let mut all = vec!["--config", &c, "--data-dir", &d, "--push-date", "2026-11-26", "--as", "rita"];
+        all.extend_from_slice(args);
+        Command::cargo_bin("shipdeck").unwrap().args(all).env("NO_COLOR", "1").output().unwrap()
+    }
+}
+
+/// `main`: shipped → 2026.11.19 → in push → head; `side`: a fix off the
+/// previous tag, in neither.
+fn repo() -> (Repo, [String; 3]) {
+    let dir = tempfile::tempdir().unwrap();
+    let web = dir.path().join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    let config = dir.path().join("shipdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[release]\nname = \"Pick\"\npush_day = \"thursday\"\n\n[[repos]]\nname = \"web\"\npath = \"{}\"\n",
+            web.display()
+        ),
+    )
+    .unwrap();
+    let r = Repo { data: dir.path().join("data"), config, dir };
+    r.git(&["init", "-q", "-b", "main"]);
+    r.git(&["config", "user.name", "T"]);
+    r.git(&["config", "user.email", "t@example.org"]);
+    let shipped = r.commit("shipped last week");
+    r.git(&["tag", "-a", "2026.11.19", "-m", "push"]);
+    let in_push = r.commit("in this push");
+    r.commit("head");
+    r.git(&["checkout", "-q", "-b", "side", "2026.11.19"]);
+    let fix = r.commit("the fix");
+    r.git(&["checkout", "-q", "main"]);
+    let origin = r.dir.path().join("origin.git").display().to_string();
+    r.git(&["init", "-q", "--bare", &origin]);
+    r.git(&["remote", "add", "origin", &origin]);
+    r.git(&["push", "-q", "origin", "main", "--tags"]);
+    r.git(&["remote", "set-head", "origin", "main"]);
+    (r, [shipped, in_push, fix])
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_pick_the_push_already_has_is_refused_and_not_recorded() {
+    let (r, [shipped, in_push, fix]) = repo();
+    let out = r.shipdeck(&["log", &format!("/pick {}", &in_push[..9])]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{} is already in this push (web 2026.11.19..head ", &in_push[..12])),
+        "{}",
+        stderr(&out)
+    );
+    let out = r.shipdeck(&["log", &format!("/pick {shipped} web")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already shipped (web 2026.11.19 has it)"), "{}", stderr(&out));
+    let out = r.shipdeck(&["log", "--json"]);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(events.as_array().unwrap().iter().all(|e| e["kind"] != "pick"), "nothing recorded: {events}");
+
+    // Tagged, the range ends at the tag: a commit after it is a pick again.
+    r.git(&["tag", "-a", "2026.11.26", "-m", "push", &in_push]);
+    let after = r.git(&["rev-parse", "main"]);
+    assert!(r.shipdeck(&["log", &format!("/pick {after}")]).status.success());
+    let out = r.shipdeck(&["log", &format!("/pick {}", &in_push[..9])]);
+    assert!(stderr(&out).contains("is already in this push (web 2026.11.19..2026.11.26)"), "{}", stderr(&out));
+    let out = r.shipdeck(&["log", &format!("/pick {fix}")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let notes = String::from_utf8(r.shipdeck(&["notes"]).stdout).unwrap();
+    assert!(notes.contains("the fix") && notes.contains("head"), "{notes}");
+}
