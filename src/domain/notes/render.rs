@@ -3,7 +3,7 @@
 //! push's notes. Pure: the time zone comes in, the text goes out.
 
 use crate::domain::checklist::eval::{ItemState, evaluate};
-use crate::domain::checklist::prod_env;
+use crate::domain::checklist::{Verdict, prod_env};
 use crate::domain::kernel::duration::human;
 use crate::domain::model::Model;
 use crate::domain::release::hero_for;
@@ -110,6 +110,13 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
                     m.note.as_deref().unwrap_or("")
                 ),
                 _ if i.done() => format!("- [x] {} — {}", i.spec.text, i.evidence.as_deref().unwrap_or("auto")),
+                // An open automatic item says what it saw: the reason a
+                // reader of the notes needs, not only that it is open.
+                ItemState::Auto(v) => match (&i.evidence, v) {
+                    (Some(e), Verdict::Fail) => format!("- [ ] {} ({}) — ✖ {e}", i.spec.text, i.spec.role.as_str()),
+                    (Some(e), _) => format!("- [ ] {} ({}) — waiting: {e}", i.spec.text, i.spec.role.as_str()),
+                    (None, _) => format!("- [ ] {} ({})", i.spec.text, i.spec.role.as_str()),
+                },
                 _ => format!("- [ ] {} ({})", i.spec.text, i.spec.role.as_str()),
             };
             let _ = writeln!(out, "{line}");
@@ -255,5 +262,19 @@ mod tests {
         at(&mut m, 72, EventKind::PushFinished { open: Vec::new() });
         let mail = email(&m, utc, None);
         assert!(mail.contains("This week's push is done!") && mail.contains("took 1h 12m"), "{mail}");
+    }
+
+    #[test]
+    fn an_open_automatic_item_says_what_it_saw() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let start = crate::testkit::release().window.unwrap().start;
+        let mut m = crate::testkit::model(&["web"], start - Duration::minutes(30));
+        let md = markdown(&m, utc);
+        assert!(md.contains("- [ ] Inside the maintenance window (ops) — waiting: window "), "{md}");
+        // Started two hours early: the rule fails, and the notes say why.
+        at(&mut m, -120, EventKind::PushStarted);
+        let md = markdown(&m, utc);
+        assert!(md.contains("- [ ] Inside the maintenance window (ops) — ✖ push started "), "{md}");
+        assert!(md.contains(", outside the window "), "{md}");
     }
 }
