@@ -103,6 +103,7 @@ actions! {
     LogFilter      "log_filter"      ["F"]              "filter"         "log: all, people, system or mine",
     Compose        "compose"         ["i"]              "write"          "write in the log (enter sends, esc leaves)",
     ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
+    PauseStory     "pause_story"     ["p"]              -                "demo: pause or resume the story",
 }
 
 #[cfg(test)]

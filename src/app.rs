@@ -31,6 +31,8 @@ pub struct Frontend {
     pub notes_dir: Option<PathBuf>,
     /// The push shared through `[share]`'s remote, when configured.
     pub share: Option<crate::io::share::journal::Shared>,
+    /// What `p` pauses: the demo's story, in the demo.
+    pub story: Option<crate::io::StoryControl>,
 }
 
 enum Input {
@@ -56,7 +58,7 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Input>();
     let (io, warnings) = wiring::io(config, tx.clone())?;
-    let mut io = io.with_notes_dir(fe.notes_dir.clone()).with_clipboard();
+    let mut io = io.with_notes_dir(fe.notes_dir.clone()).with_story(fe.story.clone()).with_clipboard();
     let now = model.now;
     for w in warnings {
         model.push_log(now, LogKind::Error, w);

@@ -208,8 +208,8 @@ pub struct TagArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Story speed: 1 tells the push in about two minutes, 20 in a few seconds
-    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    /// Story speed: the default 0.5 tells the push in about four minutes, a pace to read along (`p` pauses it); 1 in two, 20 in a few seconds
+    #[arg(long, default_value_t = 0.5, value_parser = parse_speed)]
     pub speed: f64,
     /// Serve only the fleet (no cockpit) until interrupted, and print a config that points at it
     #[arg(long)]

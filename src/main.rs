@@ -148,6 +148,7 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
                 tz: session::model::local_offset(),
                 notes_dir: None,
                 share,
+                story: None,
             };
             app::run(model, &config, fe, follow, interrupts).await
         }

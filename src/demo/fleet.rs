@@ -90,6 +90,20 @@ impl Fleet {
         self.base_url()
     }
 
+    /// Holds `service`'s deploy (stage, then prod) until the story's new tag
+    /// is on the bare repository `remote`: a version is never served before
+    /// it is tagged. A tag already there holds nothing.
+    pub fn deploy_when_tagged(&self, service: &str, remote: &std::path::Path) {
+        if let Some(i) = self.story.services.iter().position(|s| s == service) {
+            self.state.gate(i, remote.to_path_buf());
+        }
+    }
+
+    /// Pauses the story (`true`) or resumes it.
+    pub fn set_paused(&self, paused: bool) {
+        self.state.set_paused(paused);
+    }
+
     /// The story's clock, for what happens beside the fleet (the teammate).
     pub(super) fn clock(&self) -> Arc<FleetState> {
         self.state.clone()
@@ -113,7 +127,10 @@ async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(
         return no_backend();
     }
     let n = st.counters[s * ENVS.len() + e].fetch_add(1, Ordering::Relaxed);
-    let served = st.story.version(s, &env, t, n);
+    let mut served = st.story.version(s, &env, t, n, st.deploy_from(s));
+    if let Some(commit) = st.commit_of(s, &served.version) {
+        served.commit = commit;
+    }
     Json(json!({
         "source": format!("https://github.com/example/{service}"),
         "version": served.version,

@@ -30,6 +30,8 @@ pub enum DemoRepoError {
 pub struct DemoRepo {
     pub name: String,
     pub path: PathBuf,
+    /// The bare repository its `origin` is.
+    pub remote: PathBuf,
     pub web_url: String,
     pub security_remote: Option<String>,
 }
@@ -205,6 +207,7 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, DemoRep
         out.push(DemoRepo {
             name: name.to_string(),
             path: work,
+            remote: remote.clone(),
             web_url: format!("https://github.com/example/{name}"),
             security_remote,
         });

@@ -50,6 +50,11 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         Ok(repos) => (repos, None),
         Err(e) => (Vec::new(), Some(format!("demo repositories not created: {e}"))),
     };
+    // A service of a repository not tagged yet deploys once its tag is
+    // pushed (`t`, then `P`): nothing runs a version that is not tagged.
+    for r in &repos {
+        fleet.deploy_when_tagged(&r.name, &r.remote);
+    }
     // The bare remote the demo's people share the push through; the
     // config `--serve` writes shares nothing (cockpits tried against the
     // fleet bring their own `[share]`).
@@ -103,6 +108,7 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let mut global = global.clone();
     global.push_date = Some(push_date);
     let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
+    model.demo = Some(crate::domain::demo::Demo::default());
     for p in problems {
         model.push_log(model.now, LogKind::System, p);
     }
@@ -128,16 +134,26 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         Some(_) => join(&mut model, &config, &global, repo_dir.path().join("teammate"), &fleet),
         None => None,
     };
+    let clock = fleet.clock();
+    let notes_dir = session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok());
     let fe = Frontend {
         theme: session::theme::theme(&config, &global)?,
         keymap: config.keymap.clone(),
         tz: session::model::local_offset(),
         // The journal is the demo's own and goes with it; exported notes are
         // for keeping, in the data dir like a real push's.
-        notes_dir: session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok()),
+        notes_dir: notes_dir.clone(),
         share: shared,
+        story: Some(std::sync::Arc::new(move |paused| clock.set_paused(paused))),
     };
+    let started = std::time::SystemTime::now();
     let ran = app::run(model, &config, fe, Some(follow), interrupts).await;
+    if let Some(notes) = notes_dir.map(|d| d.join(format!("{push_date}.notes.md")))
+        && notes.metadata().and_then(|m| m.modified()).is_ok_and(|at| at >= started)
+    {
+        // Printed after the cockpit left the screen: the notes outlive the demo.
+        crate::headless::warn(&format!("the demo's notes are in {}", notes.display()));
+    }
     // Before the temporary directory goes: the teammate writes in it.
     if let Some(t) = teammate {
         t.stop().await;

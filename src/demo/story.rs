@@ -27,6 +27,9 @@ pub const MIXED_FOR: f64 = 16.0;
 pub const OUTAGE_SERVICE: usize = 2;
 const OUTAGE_AFTER: f64 = 3.0;
 pub const OUTAGE_FOR: f64 = 10.0;
+/// Story seconds a service deployed late (its tag made during the story)
+/// runs the new tag on stage before prod gets it.
+pub const STAGE_SOAK: f64 = 8.0;
 /// Quiet story seconds between the mixed spell, the warning and the outage
 /// when they befall the same service.
 const APART: f64 = 4.0;
@@ -55,6 +58,13 @@ impl Story {
     pub fn prod_switch_at(&self, i: usize) -> f64 {
         let n = self.services.len().max(1) as f64;
         FIRST_SWITCH + ROLLOUT_SPAN * (i as f64) / n
+    }
+
+    /// When prod service `i` switches when its deploy may start at story
+    /// second `from` (0 for a service whose tag existed from the start):
+    /// stage first, prod after a soak, never before its place in the rollout.
+    pub fn prod_switch(&self, i: usize, from: f64) -> f64 {
+        if from > 0.0 { self.prod_switch_at(i).max(from + STAGE_SOAK) } else { self.prod_switch_at(i) }
     }
 
     /// The service whose prod heartbeat warns for a while.
@@ -126,15 +136,18 @@ impl Story {
         last.max(self.mixed_window().1).max(self.warning_window().1).max(self.outage_window().1) + 6.0
     }
 
-    pub fn version(&self, service: usize, env: &str, t: f64, request: u64) -> Served {
+    /// What `service` serves in `env` at story second `t`, its deploy
+    /// allowed from story second `from` (see [`Story::prod_switch`]; a
+    /// version is never served before it is tagged).
+    pub fn version(&self, service: usize, env: &str, t: f64, request: u64, from: f64) -> Served {
         let new = if env != "prod" {
-            true
+            t >= from
         } else {
             let (mixed_start, mixed_end) = self.mixed_window();
-            if service == self.mixed_service() && (mixed_start..mixed_end).contains(&t) {
+            if from <= 0.0 && service == self.mixed_service() && (mixed_start..mixed_end).contains(&t) {
                 request % 2 == 1
             } else {
-                t >= self.prod_switch_at(service)
+                t >= self.prod_switch(service, from)
             }
         };
         let tag = if new { &self.new_tag } else { &self.old_tag };
@@ -179,21 +192,39 @@ mod tests {
     fn stage_is_new_and_prod_rolls_out_in_order() {
         let s = story(8);
         for i in 0..8 {
-            assert_eq!(s.version(i, "stage", 0.0, 0).version, "2026.11.26");
-            assert_eq!(s.version(i, "prod", 0.0, 0).version, "2026.11.19");
-            assert_eq!(s.version(i, "prod", s.length(), 0).version, "2026.11.26");
+            assert_eq!(s.version(i, "stage", 0.0, 0, 0.0).version, "2026.11.26");
+            assert_eq!(s.version(i, "prod", 0.0, 0, 0.0).version, "2026.11.19");
+            assert_eq!(s.version(i, "prod", s.length(), 0, 0.0).version, "2026.11.26");
         }
         assert!(s.prod_switch_at(1) > s.prod_switch_at(0));
         assert!(s.length() <= 130.0, "about two minutes: {}", s.length());
+    }
+
+    /// A service whose tag is made during the story serves nothing new
+    /// before it: stage once it is tagged, prod after the soak.
+    #[test]
+    fn a_service_waits_for_its_tag() {
+        let s = story(8);
+        let never = f64::INFINITY;
+        for env in ["stage", "prod"] {
+            assert_eq!(s.version(1, env, s.length() * 10.0, 0, never).version, "2026.11.19", "{env}: untagged");
+        }
+        let tagged = 40.0;
+        assert_eq!(s.version(1, "stage", tagged - 0.5, 0, tagged).version, "2026.11.19");
+        assert_eq!(s.version(1, "stage", tagged, 0, tagged).version, "2026.11.26");
+        assert_eq!(s.version(1, "prod", tagged + 1.0, 0, tagged).version, "2026.11.19", "stage first");
+        assert_eq!(s.prod_switch(1, tagged), tagged + STAGE_SOAK);
+        assert_eq!(s.version(1, "prod", tagged + STAGE_SOAK, 0, tagged).version, "2026.11.26");
+        assert_eq!(s.prod_switch(7, 1.0), s.prod_switch_at(7), "never ahead of its place in the rollout");
     }
 
     #[test]
     fn mixed_service_alternates_then_settles() {
         let s = story(8);
         let t = s.prod_switch_at(MIXED_SERVICE) + 1.0;
-        assert_ne!(s.version(MIXED_SERVICE, "prod", t, 0), s.version(MIXED_SERVICE, "prod", t, 1));
+        assert_ne!(s.version(MIXED_SERVICE, "prod", t, 0, 0.0), s.version(MIXED_SERVICE, "prod", t, 1, 0.0));
         let after = t + MIXED_FOR;
-        assert_eq!(s.version(MIXED_SERVICE, "prod", after, 0), s.version(MIXED_SERVICE, "prod", after, 1));
+        assert_eq!(s.version(MIXED_SERVICE, "prod", after, 0, 0.0), s.version(MIXED_SERVICE, "prod", after, 1, 0.0));
     }
 
     #[test]
@@ -212,8 +243,11 @@ mod tests {
         assert!(w < n && m < n);
         let steps: Vec<f64> = (0..=(s.length() * 4.0) as usize).map(|i| i as f64 / 4.0).collect();
         let warns: Vec<f64> = steps.iter().copied().filter(|&t| s.health(w, "prod", t) == Health::Warning).collect();
-        let mixed: Vec<f64> =
-            steps.iter().copied().filter(|&t| s.version(m, "prod", t, 0) != s.version(m, "prod", t, 1)).collect();
+        let mixed: Vec<f64> = steps
+            .iter()
+            .copied()
+            .filter(|&t| s.version(m, "prod", t, 0, 0.0) != s.version(m, "prod", t, 1, 0.0))
+            .collect();
         let o = s.outage_service();
         let down: Vec<f64> = steps.iter().copied().filter(|&t| s.down(o, "prod", t)).collect();
         assert!(!warns.is_empty(), "{n} services: a warning");
@@ -230,8 +264,8 @@ mod tests {
         }
         assert!(steps.iter().all(|&t| (0..n).all(|i| !s.down(i, "stage", t))), "{n} services: stage stays up");
         for i in 0..n {
-            assert_eq!(s.version(i, "prod", s.length(), 0).version, "2026.11.26");
-            assert_eq!(s.version(i, "prod", s.length(), 1).version, "2026.11.26");
+            assert_eq!(s.version(i, "prod", s.length(), 0, 0.0).version, "2026.11.26");
+            assert_eq!(s.version(i, "prod", s.length(), 1, 0.0).version, "2026.11.26");
             assert_eq!(s.health(i, "prod", s.length()), Health::Ok);
             assert!(!s.down(i, "prod", s.length()));
         }
@@ -247,7 +281,7 @@ mod tests {
         assert_eq!(s.warning_service(), 1);
         assert_eq!(s.health(1, "prod", 30.0), Health::Warning);
         let t = s.mixed_window().0 + 1.0;
-        assert_ne!(s.version(0, "prod", t, 0), s.version(0, "prod", t, 1));
+        assert_ne!(s.version(0, "prod", t, 0, 0.0), s.version(0, "prod", t, 1, 0.0));
         for n in 1..=8 {
             whole_story(&story(n));
         }

@@ -42,21 +42,30 @@ pub enum Act {
 pub struct Step {
     pub at: f64,
     pub act: Act,
+    /// Waits, besides `at`, until every prod runs the new tag (a service
+    /// deployed only once someone tagged it included), and a few seconds.
+    pub after_rollout: bool,
 }
+
+/// How long after prod settled he verifies it.
+const VERIFY_AFTER: f64 = 5.0;
 
 /// His part of the story: the QA sign-off while prod starts rolling out,
 /// and prod verified once every service runs the new tag.
 pub fn script(story: &Story) -> Vec<Step> {
-    let tick = |at: f64, item, note| Step { at, act: Act::Tick { item, note } };
+    let tick = |at: f64, item, note| Step { at, act: Act::Tick { item, note }, after_rollout: false };
     vec![
-        Step { at: 3.0, act: Act::Say("stage looks good from here, signing off QA") },
+        Step { at: 3.0, act: Act::Say("stage looks good from here, signing off QA"), after_rollout: false },
         tick(5.0, "test-plan-linked", None),
         tick(9.0, "regression-tests", Some("1,284 passed on stage, 0 failed")),
         tick(16.0, "cross-env-tests", None),
         tick(24.0, "test-plan-passes", None),
         tick(30.0, "results-sent", Some("sent to the release thread")),
         // Once prod has settled: the story ends six seconds after that.
-        tick((story.length() - 1.0).max(31.0), "qa-verified-prod", Some("spot-checked the top pages on prod")),
+        Step {
+            after_rollout: true,
+            ..tick((story.length() - 1.0).max(31.0), "qa-verified-prod", Some("spot-checked the top pages on prod"))
+        },
     ]
 }
 
@@ -188,8 +197,11 @@ async fn work(
             _ = interval.tick() => {}
         }
         let now = clock.story_time_if_started();
+        let settled = clock.rollout_settled_at();
+        let ready =
+            |s: &Step, t: f64| s.at <= t && (!s.after_rollout || settled.is_some_and(|at| at + VERIFY_AFTER <= t));
         let due: Vec<Act> = match now {
-            Some(t) => steps[next..].iter().take_while(|s| s.at <= t).map(|s| s.act.clone()).collect(),
+            Some(t) => steps[next..].iter().take_while(|s| ready(s, t)).map(|s| s.act.clone()).collect(),
             None => Vec::new(),
         };
         if !due.is_empty() {

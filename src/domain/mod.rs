@@ -3,6 +3,7 @@
 //! [`update`], which answers with [`Effect`]s for the io layer to carry out.
 
 pub mod checklist;
+pub mod demo;
 pub mod journal;
 pub mod kernel;
 pub mod log;

@@ -43,6 +43,8 @@ pub struct Model {
     pub notes: crate::domain::notes::Notes,
     /// `None` without a `[share]` section.
     pub share: Option<crate::domain::share::ShareState>,
+    /// `Some` in the built-in demo's cockpit only.
+    pub demo: Option<crate::domain::demo::Demo>,
 }
 
 /// What the model knows of the session journal.
@@ -106,6 +108,7 @@ impl Model {
             sentry: None,
             notes: crate::domain::notes::Notes::default(),
             share: None,
+            demo: None,
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };

@@ -90,6 +90,8 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     OpenUrl(String),
+    /// The demo's story stands still (`true`) or goes on.
+    PauseStory(bool),
 }
 
 impl Effect {
@@ -104,7 +106,7 @@ impl Effect {
             Effect::Append(_) => 1,
             // A failed webhook says so in the cockpit; a command does not wait.
             Effect::Notify { .. } => 0,
-            Effect::OpenUrl(_) | Effect::Copy(_) => 0,
+            Effect::OpenUrl(_) | Effect::Copy(_) | Effect::PauseStory(_) => 0,
         }
     }
 }

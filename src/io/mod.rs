@@ -59,7 +59,11 @@ pub struct Io {
     /// Whether standard output is the cockpit's terminal, so a copy can go
     /// there; a headless command's output must not get escape sequences.
     clipboard: bool,
+    story: Option<StoryControl>,
 }
+
+/// Pauses (`true`) or resumes the demo's story; the demo hands it in.
+pub type StoryControl = Arc<dyn Fn(bool) + Send + Sync>;
 
 impl Io {
     pub fn new(poll: &PollConfig, tx: mpsc::UnboundedSender<Msg>) -> Result<Self, http::ClientError> {
@@ -74,6 +78,7 @@ impl Io {
             notifier: None,
             claims: None,
             clipboard: false,
+            story: None,
         })
     }
 
@@ -94,6 +99,12 @@ impl Io {
 
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
         self.sentry = Some(Arc::new(client));
+        self
+    }
+
+    /// What `p` pauses: the demo's story.
+    pub fn with_story(mut self, story: Option<StoryControl>) -> Self {
+        self.story = story;
         self
     }
 
@@ -170,6 +181,11 @@ impl Io {
             Effect::OpenUrl(url) => terminal::spawn_open_url(tx, url),
             Effect::Copy(text) if self.clipboard => terminal::copy_to_clipboard(&text),
             Effect::Copy(_) => {}
+            Effect::PauseStory(paused) => {
+                if let Some(story) = &self.story {
+                    story(paused);
+                }
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ mod checklist_screen;
 mod compose_pty;
 mod config;
 mod demo_share;
+mod demo_story;
 mod dockerflow;
 mod git;
 mod git_log_equal;

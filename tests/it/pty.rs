@@ -5,7 +5,7 @@ use crate::common::Pty;
 use std::time::{Duration, Instant};
 
 /// "prod ███░░ 3/8 on 2026.11.22" -> 3
-fn prod_on_target(screen: &str) -> Option<usize> {
+pub(crate) fn prod_on_target(screen: &str) -> Option<usize> {
     let line = screen.lines().find(|l| l.contains(" prod ") && l.contains(" on "))?;
     let before = line.split(" on ").next()?;
     let frac = before.split_whitespace().last()?;

@@ -371,8 +371,13 @@ proptest! {
     fn any_interleaving_of_appends_syncs_and_crashes_converges(ops in ops()) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let lab = Lab::new();
-        let remote = lab.bare("remote.git");
-        let url = remote.to_str().unwrap();
+        lab.bare("remote.git");
+        // Through a server, as a team's remote is: a round killed mid-push
+        // to a remote reached by path can take that remote's receive-pack
+        // (a child of its own push) down with it, holding the ref's lock,
+        // which a round then names as `ShareError::Locked`.
+        let daemon = Daemon::start(lab.dir.path(), lab.dir.path());
+        let url = &format!("git://127.0.0.1:{}/remote.git", daemon.port);
         let mut rs: Vec<Replica> = IDS.iter().map(|id| lab.replica(id)).collect();
         for op in &ops {
             match *op {

@@ -231,7 +231,8 @@ fn notes_exported_in_the_demo_outlive_it() {
     p.wait_for_text("the rollout", " prod ");
     p.press(b"e");
     p.wait_for_text("the export", "notes written to");
-    p.quit();
+    let p = p.quit();
+    p.wait_for_raw("where the notes are, said on the way out", "the demo's notes are in ", Duration::from_secs(10));
     let notes = data.path().join("demo");
     let written: Vec<_> = std::fs::read_dir(&notes)
         .unwrap_or_else(|e| panic!("{}: {e}", notes.display()))
