@@ -220,7 +220,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let outcome = checklist::mark_push(model);
             return model.carry_out(outcome);
         }
-        Action::PauseStory => return crate::domain::demo::toggle_pause(model),
+        Action::PauseStory => return crate::domain::demo::update::toggle_pause(model),
         Action::ExportNotes => {
             let markdown = crate::domain::notes::render::markdown(model, model.tz);
             return vec![Effect::Notes(NotesEffect::Export { markdown, push_date: model.release.push_date })];

@@ -1,15 +1,8 @@
-//! The built-in demo as the cockpit knows it: its story can be paused, so a
-//! person can read what just happened before the next thing does.
+//! `p` in the demo's cockpit.
 
 use crate::domain::log::LogKind;
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
-
-/// Present only in the demo's cockpit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Demo {
-    pub paused: bool,
-}
 
 /// `p`: pauses the story or resumes it, and says so in the log.
 pub fn toggle_pause(model: &mut Model) -> Vec<Effect> {
@@ -28,6 +21,7 @@ pub fn toggle_pause(model: &mut Model) -> Vec<Effect> {
 mod tests {
     use super::*;
     use crate::action::Action;
+    use crate::domain::demo::Demo;
     use crate::domain::{Msg, update};
 
     #[test]
