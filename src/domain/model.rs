@@ -147,6 +147,13 @@ impl Model {
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }
+        if let EventKind::Retract { target: id, .. } = &event.kind
+            && self.notes.is_retracted(id)
+        {
+            for e in self.log.entries.iter_mut().rev().filter(|e| e.order.as_ref().is_some_and(|o| &o.id == id)) {
+                e.retracted = true;
+            }
+        }
     }
 
     /// Folds a batch in, in the fold order. Every event counts for the
@@ -230,13 +237,14 @@ impl Model {
             who: Some(e.actor.name.clone()),
             person: e.kind.is_person(),
             order: Some(e.order()),
+            retracted: self.notes.is_retracted(&e.id),
         };
         self.push_entry(entry);
     }
 
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
-        self.push_entry(LogEntry { at, kind, text, who: None, person: false, order: None });
+        self.push_entry(LogEntry { at, kind, text, who: None, person: false, order: None, retracted: false });
     }
 
     fn push_entry(&mut self, entry: LogEntry) {

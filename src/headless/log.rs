@@ -25,9 +25,9 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         if cut {
             super::warn(&cut_notice());
         }
-        // Only `/unblock` is decided against the journal so far; every other
-        // line is appended without reading it.
-        if matches!(parse(&text), Line::Unblock(_)) {
+        // Only `/unblock` and `/retract` are decided against the journal so
+        // far; every other line is appended without reading it.
+        if matches!(parse(&text), Line::Unblock(_) | Line::Retract(_)) {
             let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
             for d in &loaded.damage {
                 super::warn(d);
@@ -55,6 +55,14 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
                 };
                 return super::checklist::tick(config, global, &tick);
             }
+            Ask::Retract(which) => {
+                let me = crate::domain::journal::EventActor { name: model.actor.name.clone(), role: model.actor.role };
+                let (id, what) = model
+                    .notes
+                    .retractable(&me, which.as_deref())
+                    .map_err(|e| Exit::new(2, format!("{e}; nothing logged")))?;
+                EventKind::Retract { target: id, what }
+            }
             Ask::Help => return Ok(format!("{HELP}\n")),
             Ask::Unknown(why) => return Err(Exit::new(2, format!("{why}; nothing logged\n{HELP}"))),
             Ask::Refused(why) => return Err(Exit::new(2, format!("{why}; nothing logged"))),
@@ -74,8 +82,19 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
     if loaded.events.is_empty() {
         let _ = writeln!(out, "nothing logged yet ({})", store.path().display());
     }
+    // A notes line taken back later says so where it stands.
+    let mut notes = crate::domain::notes::Notes::default();
+    for e in &loaded.events {
+        notes.apply(e);
+    }
     for e in events {
-        out.push_str(&line(e, tz));
+        let l = line(e, tz);
+        match l.strip_suffix('\n') {
+            Some(l) if notes.is_retracted(&e.id) => {
+                let _ = writeln!(out, "{l} (taken back)");
+            }
+            _ => out.push_str(&l),
+        }
     }
     Ok(out)
 }

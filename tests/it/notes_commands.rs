@@ -97,3 +97,45 @@ fn a_pick_the_push_already_has_is_refused_and_not_recorded() {
     let notes = String::from_utf8(r.shipdeck(&["notes"]).stdout).unwrap();
     assert!(notes.contains("the fix") && notes.contains("head"), "{notes}");
 }
+
+#[test]
+fn a_line_taken_back_stays_struck_through_in_the_notes_and_the_log() {
+    let (r, [_, _, fix]) = repo();
+    for line in ["/blocker search returns 500s", "/notable New review queue", &format!("/pick {fix}")] {
+        let out = r.shipdeck(&["log", line]);
+        assert!(out.status.success(), "{line}: {}", stderr(&out));
+    }
+    // Without a name: the newest of mine, the pick.
+    let out = r.shipdeck(&["log", "/retract"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = r.shipdeck(&["log", "/retract #1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = r.shipdeck(&["log", "/retract #1"]);
+    assert_eq!(out.status.code(), Some(2), "twice is refused: {}", stderr(&out));
+    assert!(stderr(&out).contains("no line #1 that you may take back"), "{}", stderr(&out));
+
+    let notes = String::from_utf8(r.shipdeck(&["notes"]).stdout).unwrap();
+    assert!(notes.contains("- ~~#1 search returns 500s (rita, "), "{notes}");
+    assert!(notes.contains("~~ taken back by rita, "), "{notes}");
+    assert!(notes.contains("- New review queue (rita)"), "the notable stands: {notes}");
+    assert!(notes.contains("- ~~`") && notes.contains("the fix"), "the pick, struck, without a number: {notes}");
+    assert!(!notes.contains("1. `"), "{notes}");
+
+    let log = String::from_utf8(r.shipdeck(&["log"]).stdout).unwrap();
+    assert!(log.contains("rita (rm) blocker: search returns 500s (taken back)"), "{log}");
+    assert!(log.contains("rita (rm) took back blocker #1 'search returns 500s'"), "{log}");
+    assert!(log.contains("took back pick web "), "{log}");
+    let events: serde_json::Value = serde_json::from_slice(&r.shipdeck(&["log", "--json"]).stdout).unwrap();
+    assert_eq!(events.as_array().unwrap().iter().filter(|e| e["kind"] == "retract").count(), 2, "{events}");
+
+    // QA may not take back the release manager's line.
+    let (c, d) = (r.config.display().to_string(), r.data.display().to_string());
+    let out = Command::cargo_bin("shipdeck")
+        .unwrap()
+        .args(["--config", &c, "--data-dir", &d, "--push-date", "2026-11-26", "--as", "quinn", "--role", "qa"])
+        .args(["log", "/retract"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing of yours to take back"), "{}", stderr(&out));
+}

@@ -61,6 +61,7 @@ impl Event {
                 (LogKind::Git, format!("{who} to pick: {repo} {short} {summary}"))
             }
             EventKind::Note { text } => (LogKind::Chat, format!("{who} note: {text}")),
+            EventKind::Retract { what, .. } => (LogKind::Chat, format!("{who} took back {what}")),
             EventKind::SentrySpike { project, since_push, baseline, .. } => {
                 let text = if *baseline > 0 {
                     let r = *since_push as f64 / *baseline as f64;

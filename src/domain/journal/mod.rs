@@ -173,6 +173,15 @@ pub enum EventKind {
     Note {
         text: String,
     },
+    /// An earlier notes line (`/notable`, `/blocker`, `/pick`, `/note`)
+    /// taken back: event `target` (not `id`, which every event line has),
+    /// described by `what` as it read then, so the log says what was taken
+    /// back without looking it up. The line stays, struck through; a
+    /// retracted blocker is no longer open.
+    Retract {
+        target: String,
+        what: String,
+    },
     /// A Sentry project's errors since the push rose to a spike.
     SentrySpike {
         project: String,
@@ -299,6 +308,7 @@ impl EventKind {
                 | EventKind::Unblock { .. }
                 | EventKind::Pick { .. }
                 | EventKind::Note { .. }
+                | EventKind::Retract { .. }
         )
     }
 }
@@ -392,6 +402,7 @@ mod tests {
             EventKind::Unblock { number: 1 },
             EventKind::Pick { repo: s("r"), sha: s("abcdef1"), summary: s("fix") },
             EventKind::Note { text: s("n") },
+            EventKind::Retract { target: s("e1"), what: s("blocker #1 'x'") },
         ];
         for kind in kinds {
             let e = Event {

@@ -50,6 +50,8 @@ impl<'de> Deserialize<'de> for Event {
             since: Option<DateTime<Utc>>,
             #[serde(default)]
             open: Vec<String>,
+            target: Option<String>,
+            what: Option<String>,
         }
         let f = Flat::deserialize(d)?;
         let kind_name = f.kind.as_str();
@@ -112,6 +114,7 @@ impl<'de> Deserialize<'de> for Event {
                 summary: f.summary.unwrap_or_default(),
             },
             "note" => EventKind::Note { text: need(f.text, "text")? },
+            "retract" => EventKind::Retract { target: need(f.target, "target")?, what: f.what.unwrap_or_default() },
             "sentry_spike" => EventKind::SentrySpike {
                 project: need(f.project, "project")?,
                 since_push: f

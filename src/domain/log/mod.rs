@@ -34,6 +34,9 @@ pub struct LogEntry {
     /// own notes, which stay where they were written.
     #[serde(skip)]
     pub order: Option<crate::domain::kernel::order::Order>,
+    /// A notes line taken back (`/retract`): shown struck through.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retracted: bool,
 }
 
 /// Which entries the Log pane shows.

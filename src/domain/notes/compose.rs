@@ -44,11 +44,19 @@ pub fn send(model: &Model, text: &str) -> Outcome {
             }
         }
         Ask::Tick(item) => out.acts.extend(tick(model, &item).acts),
+        Ask::Retract(which) => match model.notes.retractable(&actor(model), which.as_deref()) {
+            Ok((id, what)) => out.record(EventKind::Retract { target: id, what }, now, false),
+            Err(why) => out.flash(why, true),
+        },
         Ask::Help => out.log(now, LogKind::System, HELP.to_string()),
         Ask::Unknown(why) => out.log(now, LogKind::System, format!("{why} — {HELP}")),
         Ask::Refused(why) => out.flash(why, true),
     }
     out
+}
+
+fn actor(model: &Model) -> crate::domain::journal::EventActor {
+    crate::domain::journal::EventActor { name: model.actor.name.clone(), role: model.actor.role }
 }
 
 /// Routes the notes' answers: a `/pick` found (recorded, or why not), the

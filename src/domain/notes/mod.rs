@@ -22,6 +22,8 @@ pub enum Line {
     },
     Note(String),
     Tick(String),
+    /// `/retract [#N | SHA]`: take back a notes line.
+    Retract(Option<String>),
     Help,
     /// Not a command, or a command used wrongly: answered with help and why.
     Unknown(String),
@@ -34,7 +36,7 @@ pub enum Line {
 }
 
 /// The commands, for "did you mean".
-const COMMANDS: [&str; 7] = ["notable", "blocker", "unblock", "pick", "note", "tick", "help"];
+const COMMANDS: [&str; 8] = ["notable", "blocker", "unblock", "pick", "note", "tick", "retract", "help"];
 
 /// The command `typed` most likely meant: one edit away (a letter wrong,
 /// missing, extra, or two swapped), two for longer names; none when two
@@ -76,8 +78,7 @@ fn edits(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-pub const HELP: &str =
-    "commands: /notable TEXT · /blocker TEXT · /unblock N · /pick SHA [REPO] · /note TEXT · /tick ITEM · /help";
+pub const HELP: &str = "commands: /notable TEXT · /blocker TEXT · /unblock N · /pick SHA [REPO] · /note TEXT · /tick ITEM · /retract [#N|SHA] · /help";
 
 /// Reads one line. Text that does not start with `/` is chat; `//` starts a
 /// chat line with a slash.
@@ -115,6 +116,13 @@ pub fn parse(text: &str) -> Line {
         "note" => Line::Note(arg.into()),
         "tick" if arg.is_empty() => needs("an item id"),
         "tick" => Line::Tick(arg.into()),
+        "retract" | "undo" => match arg.split_whitespace().collect::<Vec<_>>()[..] {
+            [] => Line::Retract(None),
+            [which] if which.starts_with('#') || is_sha_prefix(which) => Line::Retract(Some(which.into())),
+            _ => Line::Unknown(
+                "/retract takes back your last notes line, or the one named: #N (a blocker) or a pick's sha".into(),
+            ),
+        },
         "help" | "h" | "?" => Line::Help,
         other => match meant(other) {
             Some(meant) => Line::Misspelt { typed: other.to_string(), meant },
@@ -133,6 +141,8 @@ pub enum Ask {
         repo: Option<String>,
     },
     Tick(String),
+    /// Which line to take back, decided against the notes and who asks.
+    Retract(Option<String>),
     Help,
     /// Not a command (answered with help).
     Unknown(String),
@@ -154,6 +164,7 @@ pub fn ask(text: &str, notes: &Notes) -> Ask {
         Line::Unblock(number) => EventKind::Unblock { number },
         Line::Pick { sha, repo } => return Ask::Pick { sha, repo },
         Line::Tick(item) => return Ask::Tick(item),
+        Line::Retract(which) => return Ask::Retract(which),
         Line::Help => return Ask::Help,
         Line::Unknown(why) => return Ask::Unknown(why),
         Line::Misspelt { typed, meant } => {
@@ -161,6 +172,11 @@ pub fn ask(text: &str, notes: &Notes) -> Ask {
         }
     };
     Ask::Record(kind)
+}
+
+/// Enough of a sha to name a pick by.
+fn is_sha_prefix(s: &str) -> bool {
+    (4..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_sha(s: &str) -> bool {
@@ -172,6 +188,10 @@ pub struct Entry {
     pub text: String,
     pub by: EventActor,
     pub at: DateTime<Utc>,
+    /// The event's id: what `/retract` names.
+    pub id: String,
+    /// Taken back, by whom and when: still shown, struck through.
+    pub retracted: Option<(EventActor, DateTime<Utc>)>,
     order: Order,
 }
 
@@ -192,6 +212,8 @@ pub struct Pick {
     pub summary: String,
     pub by: EventActor,
     pub at: DateTime<Utc>,
+    pub id: String,
+    pub retracted: Option<(EventActor, DateTime<Utc>)>,
     order: Order,
 }
 
@@ -213,6 +235,9 @@ pub struct Notes {
     change_orders: Vec<Order>,
     spike_orders: Vec<Order>,
     unblocks: Vec<(Order, usize, EventActor, DateTime<Utc>)>,
+    /// Every retraction read, by the id it names, whether or not that line
+    /// has been read yet (another cockpit's lines arrive in any order).
+    retractions: std::collections::HashMap<String, (EventActor, DateTime<Utc>)>,
 }
 
 /// Where `order` goes in a list kept in the fold order.
@@ -231,9 +256,21 @@ impl Notes {
             | EventKind::Pick { .. }
             | EventKind::VersionChanged { .. }
             | EventKind::SentrySpike { .. } => e.order(),
+            EventKind::Retract { target: id, .. } => {
+                self.retract(id, &e.actor, e.at);
+                return;
+            }
             _ => return,
         };
-        let entry = |text: &str| Entry { text: text.to_string(), by: e.actor.clone(), at: e.at, order: order.clone() };
+        let retracted = self.retractions.get(&e.id).filter(|(by, _)| may_retract(by, &e.actor)).cloned();
+        let entry = |text: &str| Entry {
+            text: text.to_string(),
+            by: e.actor.clone(),
+            at: e.at,
+            id: e.id.clone(),
+            retracted: retracted.clone(),
+            order: order.clone(),
+        };
         match &e.kind {
             EventKind::Notable { text } => {
                 let i = place(&self.notable, |x| &x.order, &order);
@@ -263,7 +300,8 @@ impl Notes {
                 }
                 let (repo, sha, summary) = (repo.clone(), sha.clone(), summary.clone());
                 let i = place(&self.picks, |x| &x.order, &order);
-                self.picks.insert(i, Pick { repo, sha, summary, by: e.actor.clone(), at: e.at, order });
+                let (by, at, id) = (e.actor.clone(), e.at, e.id.clone());
+                self.picks.insert(i, Pick { repo, sha, summary, by, at, id, retracted, order });
             }
             EventKind::VersionChanged { env, service, from, to, .. } => {
                 let i = place(&self.change_orders, |x| x, &order);
@@ -287,6 +325,72 @@ impl Notes {
         }
     }
 
+    /// Marks the line `id` taken back by `by`, now or when it is read.
+    fn retract(&mut self, id: &str, by: &EventActor, at: DateTime<Utc>) {
+        self.retractions.entry(id.to_string()).or_insert_with(|| (by.clone(), at));
+        let Some((by, at)) = self.retractions.get(id).cloned() else { return };
+        let entries =
+            self.notable.iter_mut().chain(self.notes.iter_mut()).chain(self.blockers.iter_mut().map(|b| &mut b.entry));
+        for e in entries.filter(|e| e.id == id && may_retract(&by, &e.by)) {
+            e.retracted.get_or_insert((by.clone(), at));
+        }
+        for p in self.picks.iter_mut().filter(|p| p.id == id && may_retract(&by, &p.by)) {
+            p.retracted.get_or_insert((by.clone(), at));
+        }
+    }
+
+    /// The newest line `who` may take back that is not taken back yet, or
+    /// the one `which` names: `#N` a blocker, hex digits a pick's commit.
+    pub fn retractable(&self, who: &EventActor, which: Option<&str>) -> Result<(String, String), String> {
+        let mine = |by: &EventActor| may_retract(who, by);
+        let mut lines: Vec<(&Order, String, String)> = Vec::new();
+        let want_blocker = which.and_then(|w| w.strip_prefix('#')).map(|n| n.parse::<usize>());
+        if let Some(Err(_)) = want_blocker {
+            return Err(format!("/retract: {} is not a blocker number (as in /retract #2)", which.unwrap_or("")));
+        }
+        let want_blocker = want_blocker.and_then(Result::ok);
+        let want_sha = which.filter(|w| !w.starts_with('#')).map(str::to_ascii_lowercase);
+        for b in &self.blockers {
+            if b.entry.retracted.is_none()
+                && mine(&b.entry.by)
+                && want_sha.is_none()
+                && want_blocker.is_none_or(|n| n == b.number)
+            {
+                lines.push((&b.entry.order, b.entry.id.clone(), format!("blocker #{} '{}'", b.number, b.entry.text)));
+            }
+        }
+        for p in &self.picks {
+            if p.retracted.is_none()
+                && mine(&p.by)
+                && want_blocker.is_none()
+                && want_sha.as_ref().is_none_or(|s| p.sha.starts_with(s.as_str()))
+            {
+                lines.push((
+                    &p.order,
+                    p.id.clone(),
+                    format!("pick {} {} '{}'", p.repo, &p.sha[..p.sha.len().min(12)], p.summary),
+                ));
+            }
+        }
+        if which.is_none() {
+            for (kind, list) in [("notable", &self.notable), ("note", &self.notes)] {
+                for e in list.iter().filter(|e| e.retracted.is_none() && mine(&e.by)) {
+                    lines.push((&e.order, e.id.clone(), format!("{kind} '{}'", e.text)));
+                }
+            }
+        }
+        lines.sort_by(|a, b| a.0.cmp(b.0));
+        match lines.pop() {
+            Some((_, id, what)) => Ok((id, what)),
+            None => Err(match which {
+                Some(w) => {
+                    format!("/retract: no line {w} that you may take back (yours, or anyone's as release manager)")
+                }
+                None => "/retract: nothing of yours to take back (notables, blockers, picks and notes)".to_string(),
+            }),
+        }
+    }
+
     /// Numbers the blockers in order and replays every `/unblock` against
     /// the blockers raised before it.
     fn resolve_blockers(&mut self) {
@@ -305,8 +409,23 @@ impl Notes {
     }
 
     pub fn open_blockers(&self) -> impl Iterator<Item = &Blocker> {
-        self.blockers.iter().filter(|b| b.resolved.is_none())
+        self.blockers.iter().filter(|b| b.resolved.is_none() && b.entry.retracted.is_none())
     }
+
+    /// Whether the notes line `id` has been taken back (by someone who may).
+    pub fn is_retracted(&self, id: &str) -> bool {
+        if !self.retractions.contains_key(id) {
+            return false;
+        }
+        let entries = self.notable.iter().chain(&self.notes).chain(self.blockers.iter().map(|b| &b.entry));
+        entries.filter(|e| e.id == id).any(|e| e.retracted.is_some())
+            || self.picks.iter().any(|p| p.id == id && p.retracted.is_some())
+    }
+}
+
+/// Who may take back a line: whoever wrote it, and the release manager.
+fn may_retract(by: &EventActor, author: &EventActor) -> bool {
+    by.name.trim().eq_ignore_ascii_case(author.name.trim()) || by.role == crate::domain::kernel::actor::Role::Rm
 }
 
 #[cfg(test)]
@@ -388,5 +507,51 @@ mod tests {
         let picks: Vec<_> = n.picks.iter().map(|p| p.sha.as_str()).collect();
         assert_eq!(picks, vec!["bbb", "aaa"], "chronological, once each");
         assert_eq!(n.notable[0].text, "new review queue");
+    }
+
+    #[test]
+    fn lines_taken_back_stay_struck_and_only_their_author_or_the_rm_may() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
+        let ev = |n: i64, who: &str, role: Role, kind| Event {
+            committer: None,
+            v: 1,
+            id: format!("e{n}"),
+            at: at + chrono::Duration::minutes(n),
+            replica: String::new(),
+            seq: 0,
+            actor: EventActor { name: who.into(), role },
+            kind,
+        };
+        let quinn = EventActor { name: "quinn".into(), role: Role::Qa };
+        let retract = |id: &str| EventKind::Retract { target: id.into(), what: String::new() };
+        assert_eq!(parse("/retract"), Line::Retract(None));
+        assert_eq!(parse("/undo #2"), Line::Retract(Some("#2".into())));
+        assert_eq!(parse("/retract abcd12"), Line::Retract(Some("abcd12".into())));
+        assert!(matches!(parse("/retract the blocker"), Line::Unknown(_)));
+        assert!(matches!(parse("/retrcat"), Line::Misspelt { meant: "retract", .. }));
+
+        let mut n = Notes::default();
+        n.apply(&ev(1, "quinn", Role::Qa, EventKind::Blocker { text: "search down".into() }));
+        n.apply(&ev(2, "rita", Role::Rm, EventKind::Blocker { text: "CDN purge".into() }));
+        n.apply(&ev(3, "quinn", Role::Qa, EventKind::Notable { text: "review queue".into() }));
+        // The newest of quinn's own: the notable, not rita's blocker.
+        assert_eq!(n.retractable(&quinn, None), Ok(("e3".into(), "notable 'review queue'".into())));
+        assert_eq!(n.retractable(&quinn, Some("#1")), Ok(("e1".into(), "blocker #1 'search down'".into())));
+        assert!(n.retractable(&quinn, Some("#2")).unwrap_err().contains("no line #2 that you may take back"));
+        // quinn cannot take back rita's blocker, even with a line of his own.
+        n.apply(&ev(4, "quinn", Role::Qa, retract("e2")));
+        assert!(!n.is_retracted("e2") && n.open_blockers().count() == 2);
+        n.apply(&ev(5, "quinn", Role::Qa, retract("e1")));
+        assert!(n.is_retracted("e1"));
+        let open: Vec<_> = n.open_blockers().map(|b| b.number).collect();
+        assert_eq!(open, vec![2], "taken back, no longer open; numbers unchanged");
+        assert_eq!(n.blockers[0].entry.retracted.as_ref().map(|(b, _)| b.name.as_str()), Some("quinn"));
+        // The release manager may take back anyone's; read before the line
+        // itself (another cockpit's order), it still counts.
+        let mut m = Notes::default();
+        m.apply(&ev(7, "rita", Role::Rm, retract("e6")));
+        m.apply(&ev(6, "quinn", Role::Qa, EventKind::Note { text: "call at 3".into() }));
+        assert!(m.notes[0].retracted.is_some() && m.is_retracted("e6"));
+        assert!(m.retractable(&quinn, None).is_err(), "nothing left to take back");
     }
 }

@@ -40,20 +40,23 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
     let _ = writeln!(out, "{}\n", times(model, tz));
 
     out.push_str("## Notable things shipping\n\n");
-    list(&mut out, n.notable.iter().map(|e| format!("{} ({})", e.text, e.by.name)));
+    list(&mut out, n.notable.iter().map(|e| struck(format!("{} ({})", e.text, e.by.name), &e.retracted, tz)));
 
     out.push_str("## Blockers\n\n");
     list(
         &mut out,
-        n.open_blockers()
-            .map(|b| format!("#{} {} ({}, {})", b.number, b.entry.text, b.entry.by.name, hm(b.entry.at, tz))),
+        n.blockers.iter().filter(|b| b.resolved.is_none() || b.entry.retracted.is_some()).map(|b| {
+            let line = format!("#{} {} ({}, {})", b.number, b.entry.text, b.entry.by.name, hm(b.entry.at, tz));
+            struck(line, &b.entry.retracted, tz)
+        }),
     );
 
     out.push_str("## To pick\n\n");
     if n.picks.is_empty() {
         out.push_str("- none\n\n");
     } else {
-        for (i, p) in n.picks.iter().enumerate() {
+        let mut number = 0;
+        for p in &n.picks {
             let link = model
                 .repos
                 .rows
@@ -62,16 +65,15 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
                 .and_then(|r| r.spec.web_url.as_deref())
                 .map(|u| format!(" — {}/commit/{}", u.trim_end_matches('/'), p.sha))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{}. `{}` {}: {}{link} ({}, {})",
-                i + 1,
-                short_sha(&p.sha),
-                p.repo,
-                p.summary,
-                p.by.name,
-                hm(p.at, tz)
-            );
+            let line =
+                format!("`{}` {}: {}{link} ({}, {})", short_sha(&p.sha), p.repo, p.summary, p.by.name, hm(p.at, tz));
+            // A pick taken back keeps its line but no place in the order.
+            if p.retracted.is_some() {
+                let _ = writeln!(out, "- {}", struck(line, &p.retracted, tz));
+            } else {
+                number += 1;
+                let _ = writeln!(out, "{number}. {line}");
+            }
         }
         out.push('\n');
     }
@@ -125,8 +127,23 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
     }
 
     out.push_str("## Notes\n\n");
-    list(&mut out, n.notes.iter().map(|e| format!("{} ({}, {})", e.text, e.by.name, hm(e.at, tz))));
+    list(
+        &mut out,
+        n.notes.iter().map(|e| struck(format!("{} ({}, {})", e.text, e.by.name, hm(e.at, tz)), &e.retracted, tz)),
+    );
     out.trim_end().to_string() + "\n"
+}
+
+/// A line taken back: struck through, saying by whom, never left out.
+fn struck(
+    line: String,
+    retracted: &Option<(crate::domain::journal::EventActor, DateTime<Utc>)>,
+    tz: FixedOffset,
+) -> String {
+    match retracted {
+        Some((by, at)) => format!("~~{line}~~ taken back by {}, {}", by.name, hm(*at, tz)),
+        None => line,
+    }
 }
 
 fn list(out: &mut String, items: impl Iterator<Item = String>) {

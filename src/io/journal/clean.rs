@@ -75,6 +75,10 @@ pub fn clean_event(e: &mut Event) {
             clean_in_place(summary, 200);
         }
         EventKind::SentrySpike { project, .. } => id(project),
+        EventKind::Retract { target, what } => {
+            id(target);
+            clean_in_place(what, 400);
+        }
         EventKind::PushFinished { open } => {
             // What was open is a summary, never a document: a line each, a
             // bounded number of them.

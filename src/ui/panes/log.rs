@@ -83,10 +83,15 @@ fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>
         LogKind::Chat => t.text,
         LogKind::Mixed | LogKind::Heartbeat => t.warn,
     };
+    // Taken back: struck through, and said in words for terminals that
+    // draw no strike.
+    let (style, text) = match e.retracted {
+        true => (style.add_modifier(ratatui::style::Modifier::CROSSED_OUT), format!("{} (taken back)", e.text)),
+        false => (style, e.text.clone()),
+    };
     let time = e.at.with_timezone(&ctx.tz).format("%H:%M:%S ").to_string();
     // Lines written with alt-enter stay lines.
-    e.text
-        .split('\n')
+    text.split('\n')
         .flat_map(|l| wrap(l, text_w))
         .collect::<Vec<_>>()
         .into_iter()
