@@ -27,6 +27,7 @@ mod journal_faults;
 mod log_follow;
 mod log_screen;
 mod notes;
+mod notes_json;
 mod notify;
 mod poller;
 mod pty;
