@@ -39,7 +39,13 @@ pub fn run(args: &InitArgs) -> Result<String, Exit> {
         template::Answers { name: args.name.clone().unwrap_or(default_name), push_day: "thursday".into() };
     if args.name.is_none() && std::io::stdin().is_terminal() {
         answers.name = ask("Release name", &answers.name);
-        answers.push_day = ask("Push day", &answers.push_day);
+        // Asked again until it is a weekday: the config must pass `check`.
+        answers.push_day = loop {
+            let day = ask("Push day (a weekday)", &answers.push_day);
+            if crate::domain::release::parse_weekday(&day).is_some() {
+                break day.to_lowercase();
+            }
+        };
     }
     let text = template::config(&answers, &repos);
     crate::io::regular_file::write_private(&args.output, text.as_bytes())
