@@ -5,10 +5,16 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod exits;
+
+/// `0.1.0 (abc1234)`: the version and, when built from a git checkout, the
+/// commit (see build.rs).
+pub const VERSION: &str = env!("SHIPDECK_VERSION");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "shipdeck",
-    version,
+    version = VERSION,
     about = "A full-screen terminal release cockpit: tags, rollout, sign-off, errors and the push log on one screen.",
     long_about = "shipdeck keeps the weekly push on one screen: the checklist, repos and tags, the \
                   rollout of the new version across stage and prod, Sentry, and the log.\n\n\
@@ -39,38 +45,85 @@ pub struct Global {
     /// Who you are [default: $SHIPDECK_USER, the config's [user] name, git's user.name, then the OS user]
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub actor: Option<String>,
-    /// Your part in the push: rm, qa, ops or dev [default: the config's [user] role, else rm]
-    #[arg(long, global = true, value_name = "ROLE", value_parser = parse_role)]
+    /// Your part in the push: rm, qa, ops or dev [default: $SHIPDECK_ROLE, the [user] role of the personal file, then of the team's config, else rm]
+    #[arg(long, global = true, value_name = "ROLE", value_parser = parse_role, env = "SHIPDECK_ROLE")]
     pub role: Option<Role>,
-    /// Theme: a built-in name (dark, light, high-contrast) or a path to a theme file
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Theme: a built-in name (dark, light, high-contrast) or a path to a theme file [default: $SHIPDECK_THEME, the [ui] theme of the personal file, then of the team's config, else dark]
+    #[arg(long, global = true, value_name = "NAME", env = "SHIPDECK_THEME")]
     pub theme: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the cockpit against a built-in demo fleet on 127.0.0.1 (no config, no network)
+    #[command(after_help = exits::COMMON)]
     Demo(DemoArgs),
     /// Poll every service and environment once and print the rollout
+    #[command(after_help = exits::STATUS)]
     Status(StatusArgs),
-    /// Validate a config file and exit non-zero with the file, line and key when it is wrong
-    Check,
+    /// Check the config and what it names (repositories, Sentry token, theme): every problem, with file, line and key
+    #[command(after_help = exits::CHECK)]
+    Check(CheckArgs),
+    /// Write a commented config for the git repositories here (this directory and the ones just under it)
+    #[command(after_help = exits::INIT)]
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    #[command(after_help = exits::COMMON)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout: `shipdeck man | man -l -`
+    #[command(after_help = exits::COMMON)]
+    Man,
     /// Per repository: branch head, previous push tag, next tag, tag state, security fork
+    #[command(after_help = exits::COMMON)]
     Repos(ReposArgs),
     /// Commits in TO but not in FROM (default: previous push tag to the target tag or branch head)
+    #[command(after_help = exits::COMMON)]
     Compare(CompareArgs),
     /// Create the next push tag on every repository that needs one (what `t` does)
+    #[command(after_help = exits::COMMON)]
     Tag(TagArgs),
     /// Append a line to the push's log, or print the log
+    #[command(after_help = exits::COMMON)]
     Log(LogArgs),
     /// The sign-off checklist: phases, items, who ticked what, auto items' evidence
+    #[command(after_help = exits::CHECKLIST)]
     Checklist(ChecklistArgs),
     /// Tick a checklist item (or waive it, or take a tick back) as you, in your role
+    #[command(after_help = exits::TICK)]
     Tick(TickArgs),
     /// The push notes (markdown), the "push is done" mail, or the next push's notes template
+    #[command(after_help = exits::COMMON)]
     Notes(NotesArgs),
     /// Share the push's journal through the `[share]` remote once: send this data dir's lines, take the others'
+    #[command(after_help = exits::COMMON)]
     Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print JSON: {"ok", "config", "personal", "errors": [{file, line, column, key, message}], "warnings": [same]}
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the config
+    #[arg(long, value_name = "PATH", default_value = "shipdeck.toml")]
+    pub output: PathBuf,
+    /// Replace a config already at PATH
+    #[arg(long)]
+    pub force: bool,
+    /// The release's name [default: asked on a terminal, else this directory's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +150,9 @@ pub struct NotesArgs {
     /// A template for the next push's notes (open blockers carried over)
     #[arg(long, conflicts_with = "format")]
     pub next: bool,
+    /// Print the notes as JSON (schema in the README) instead of text
+    #[arg(long, conflicts_with_all = ["format", "next", "link"])]
+    pub json: bool,
     /// For the mail: a link to the notes (else "attached")
     #[arg(long, value_name = "URL")]
     pub link: Option<String>,
@@ -110,6 +166,18 @@ pub struct ChecklistArgs {
     /// Do not poll the services or scan the repositories: auto items say "not polled yet"
     #[arg(long)]
     pub offline: bool,
+    /// Only this phase (its name, any letter case, or its number from 1)
+    #[arg(long, value_name = "PHASE")]
+    pub phase: Option<String>,
+    /// A gate for CI: exit 3, naming what is open, unless the phase (or the whole checklist) is complete
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub expect: Option<Expect>,
+}
+
+/// What `checklist --expect` requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Expect {
+    Complete,
 }
 
 #[derive(Debug, Args)]

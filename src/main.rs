@@ -1,8 +1,8 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use shipdeck::cli::{Cli, Command, Global};
-use shipdeck::config::{Config, resolve_path};
+use shipdeck::config::Config;
 use shipdeck::headless::{self, Exit};
 use shipdeck::{app, demo, session};
 use std::process::ExitCode;
@@ -27,11 +27,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(report) => {
             if let Some(exit) = report.downcast_ref::<Exit>() {
-                say(&format!("shipdeck: {exit}"));
+                say_each(&exit.to_string());
                 return ExitCode::from(exit.code);
             }
             if let Some(e) = report.downcast_ref::<shipdeck::config::ConfigError>() {
-                say(&format!("shipdeck: {e}"));
+                say_each(&e.to_string());
                 return ExitCode::from(2);
             }
             // One line for the user, the whole report for the log file.
@@ -47,6 +47,13 @@ fn main() -> ExitCode {
 fn say(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{}", shipdeck::io::sanitize::for_terminal(line));
+}
+
+/// A message of several lines (every problem in a config), each line marked.
+fn say_each(text: &str) {
+    for line in text.lines() {
+        say(&format!("shipdeck: {line}"));
+    }
 }
 
 async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
@@ -78,9 +85,24 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::repos::tag(&config, &global, &args).await?);
             Ok(())
         }
-        Some(Command::Check) => {
-            let config = load(&global)?;
-            headless::emit(&headless::check::run(&config, &global)?);
+        Some(Command::Check(args)) => {
+            headless::emit(&headless::check::run(&global, &args)?);
+            Ok(())
+        }
+        Some(Command::Init(args)) => {
+            headless::emit(&headless::init::run(&args)?);
+            Ok(())
+        }
+        Some(Command::Completions(args)) => {
+            let mut out = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "shipdeck", &mut out);
+            print_raw(&out);
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            print_raw(&out);
             Ok(())
         }
         Some(Command::Checklist(args)) => {
@@ -155,17 +177,24 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
     }
 }
 
+/// The team's config with the personal file over it.
 fn load(global: &Global) -> Result<Config, shipdeck::config::ConfigError> {
-    let env = std::env::var("SHIPDECK_CONFIG").ok();
-    let path = resolve_path(global.config.as_deref(), env.as_deref())?;
-    Config::load(&path)
+    session::config_file::load(global)
 }
 
-/// Diagnostics go to a file in the data dir, never to the terminal the
+/// Generated text of our own (a completion script, roff): written as it is,
+/// since the terminal-safety pass of `headless::emit` would change it.
+fn print_raw(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(bytes);
+    let _ = std::io::stdout().flush();
+}
+
+/// Diagnostics go to a file in the state dir, never to the terminal the
 /// cockpit draws on. `SHIPDECK_LOG` sets the filter (default `info`).
 fn init_tracing(global: &Global) {
     use std::os::unix::fs::OpenOptionsExt;
-    let Some(dir) = session::paths::data_dir(global) else { return };
+    let Some(dir) = session::paths::state_dir(global) else { return };
     // Private, as the journal: the log names people, repositories and hosts.
     if shipdeck::io::regular_file::create_private_dir(&dir).is_err() {
         return;

@@ -2,6 +2,7 @@
 //! at a line, a column and a key.
 
 use super::{ConfigError, locate, parse_duration};
+use std::cell::RefCell;
 use std::ops::Range;
 use std::time::Duration;
 use toml::Spanned;
@@ -10,12 +11,60 @@ use toml::Spanned;
 const MAX_KEY_CHARS: usize = 80;
 const MAX_MESSAGE_CHARS: usize = 300;
 
+/// One reading of one file. Each key is checked on its own and a wrong one
+/// is noted here, so a single run names every mistake in the file.
 pub(super) struct Ctx<'a> {
     pub(super) src: &'a str,
     pub(super) path: &'a str,
+    found: RefCell<Vec<ConfigError>>,
+    places: RefCell<super::Places>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(src: &'a str, path: &'a str) -> Self {
+        Ctx { src, path, found: RefCell::new(Vec::new()), places: RefCell::default() }
+    }
 }
 
 impl Ctx<'_> {
+    /// Notes a problem and reading goes on.
+    pub(super) fn note(&self, e: ConfigError) {
+        self.found.borrow_mut().push(e);
+    }
+
+    /// The value, or `None` with its error noted.
+    pub(super) fn keep<T>(&self, r: Result<T, ConfigError>) -> Option<T> {
+        r.map_err(|e| self.note(e)).ok()
+    }
+
+    /// The value, or `fallback` with the error noted: what follows is still
+    /// checked, and the config is refused at the end all the same.
+    pub(super) fn or<T>(&self, r: Result<T, ConfigError>, fallback: T) -> T {
+        self.keep(r).unwrap_or(fallback)
+    }
+
+    /// Remembers where `key` was written, for problems found after loading
+    /// (a repository path that is not there, a token not set).
+    pub(super) fn mark(&self, key: &str, span: &Range<usize>) {
+        let (line, column) = locate::line_col(self.src, span.start);
+        self.places.borrow_mut().0.insert(key.to_string(), (line, column));
+    }
+
+    pub(super) fn places(&self) -> super::Places {
+        self.places.take()
+    }
+
+    /// How many problems were noted so far.
+    pub(super) fn found(&self) -> usize {
+        self.found.borrow().len()
+    }
+
+    /// `ok` when nothing was noted, else every problem, in file order.
+    pub(super) fn finish<T>(self, ok: T) -> Result<T, ConfigError> {
+        let found = self.found.into_inner();
+        if found.is_empty() { Ok(ok) } else { Err(ConfigError::all(found)) }
+    }
+
     /// Key paths and quoted values come from the file and can be any length
     /// (a key of 100,000 dotted segments): both are cut to stay readable.
     pub(super) fn err_span(&self, span: &Range<usize>, key: &str, message: String) -> ConfigError {

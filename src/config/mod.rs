@@ -2,15 +2,21 @@
 //! the file, line and key.
 
 mod ctx;
+mod document;
 pub mod duration;
+mod error;
 mod locate;
+mod personal;
 mod raw;
+mod refname;
 mod sections;
 pub mod sentry;
 mod team;
 mod validate;
 
-use ctx::{Ctx, error_key};
+use ctx::Ctx;
+pub use error::{ConfigError, Problem};
+pub use personal::Personal;
 
 use crate::domain::checklist::{AutoRule, ItemSpec, PhaseSpec};
 use crate::domain::kernel::actor::Role;
@@ -21,24 +27,11 @@ use crate::domain::rollout::Endpoint;
 use crate::keymap::Keymap;
 use chrono::{NaiveTime, Weekday};
 pub use duration::{format_duration, parse_duration};
-use raw::RawConfig;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::Spanned;
 
 pub const DEFAULT_TAG_FORMAT: &str = "%Y.%m.%d";
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read config {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("{path}:{line}:{column}: {key}: {message}")]
-    Invalid { path: String, line: usize, column: usize, key: String, message: String },
-    #[error(
-        "no config found (looked at {looked}); pass --config PATH, or run `shipdeck demo` to try shipdeck without one"
-    )]
-    NotFound { looked: String },
-}
 
 #[derive(Debug, Clone)]
 pub struct ReleaseConfig {
@@ -100,6 +93,17 @@ impl Default for GitConfig {
     }
 }
 
+/// Where keys were written (`repos.NAME.path` → line, column), for the
+/// problems `shipdeck check` finds after the file loaded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places(std::collections::BTreeMap<String, (usize, usize)>);
+
+impl Places {
+    pub fn get(&self, key: &str) -> Option<(usize, usize)> {
+        self.0.get(key).copied()
+    }
+}
+
 /// Larger than any config a person writes; a file this big is a mistake.
 const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
@@ -126,6 +130,11 @@ pub struct Config {
     pub checklist: Option<Vec<PhaseSpec>>,
     /// `[team]`: the roles each person may act in; `None` lets every line count.
     pub team: Option<crate::domain::checklist::team::Team>,
+    /// `[keys]` as written, for a personal file to layer over.
+    pub key_overrides: Vec<(String, Vec<String>)>,
+    /// The personal file layered over this config, if one was.
+    pub personal: Option<String>,
+    pub places: Places,
 }
 
 /// `--config`, else `$SHIPDECK_CONFIG`, else `./shipdeck.toml`, else the OS
@@ -161,21 +170,25 @@ impl Config {
         Config::parse(&src, &path.display().to_string())
     }
 
+    /// The config in `src`, or every problem found in it (each with its
+    /// line, column and key), not only the first.
     pub fn parse(src: &str, source: &str) -> Result<Config, ConfigError> {
-        let ctx = Ctx { src, path: source };
-        let raw: RawConfig = toml::from_str(src).map_err(|e| {
-            let span = e.span().unwrap_or_else(|| {
-                let at = if e.message().contains("recursion limit") { locate::deepest_line(src) } else { 0 };
-                at..at
-            });
-            let key = error_key(src, &span);
-            let message = match e.message().trim() {
-                m if m.contains("recursion limit") => format!("nested too deeply ({m})"),
-                m => m.to_string(),
-            };
-            ctx.err_span(&span, &key, message)
-        })?;
-        ctx.validate(raw)
+        match Config::parse_partly(src, source) {
+            (Some(config), None) => Ok(config),
+            (_, Some(problems)) => Err(problems),
+            (None, None) => unreachable!("a file not read has its reason noted"),
+        }
+    }
+
+    /// What could be read of the config, and every problem in it. The
+    /// config has the entries that were right (the wrong ones left out or
+    /// replaced by stand-ins), for `shipdeck check` to look further at what
+    /// they name; it must not be used to run anything when there are
+    /// problems.
+    pub fn parse_partly(src: &str, source: &str) -> (Option<Config>, Option<ConfigError>) {
+        let ctx = Ctx::new(src, source);
+        let config = ctx.read_raw().map(|(raw, unread)| ctx.validate(raw, unread));
+        (config, ctx.finish(()).err())
     }
 }
 

@@ -50,6 +50,21 @@ pub struct RawRelease {
     pub rotation: Vec<String>,
 }
 
+impl RawRelease {
+    /// In place of a `[release]` that could not be read, so the rest of the
+    /// file is still checked; never part of a config that loads.
+    pub fn stand_in() -> RawRelease {
+        RawRelease {
+            name: "(unread)".into(),
+            push_day: Spanned::new(0..0, "monday".into()),
+            tag_format: None,
+            environments: None,
+            window: None,
+            rotation: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoll {

@@ -5,13 +5,16 @@ use super::*;
 
 impl Ctx<'_> {
     /// Keys are `checklist.phase[P].items[I].field`, 0-based as in the file.
+    /// `envs` is `None` when the environments could not be known (the
+    /// services did not read): `on_target` is then not checked against them.
     pub(super) fn checklist(
         &self,
         raw: &Spanned<raw::RawChecklist>,
-        envs: &[String],
-    ) -> Result<Vec<PhaseSpec>, ConfigError> {
+        envs: Option<&[String]>,
+    ) -> Option<Vec<PhaseSpec>> {
         if raw.get_ref().phase.is_empty() {
-            return Err(self.err(raw, "checklist.phase", "must have at least one phase".into()));
+            self.note(self.err(raw, "checklist.phase", "must have at least one phase".into()));
+            return None;
         }
         let mut out: Vec<PhaseSpec> = Vec::new();
         // Item id -> the phase it first appeared in.
@@ -20,101 +23,116 @@ impl Ctx<'_> {
             let key = format!("checklist.phase[{p}]");
             let name = ph.name.get_ref().trim().to_string();
             if name.is_empty() {
-                return Err(self.err(&ph.name, &format!("{key}.name"), "must not be empty".into()));
+                self.note(self.err(&ph.name, &format!("{key}.name"), "must not be empty".into()));
             }
             if ph.items.is_empty() {
-                return Err(self.err(&ph.name, &format!("{key}.items"), format!("phase `{name}` has no items")));
+                self.note(self.err(&ph.name, &format!("{key}.items"), format!("phase `{name}` has no items")));
             }
             let mut items: Vec<ItemSpec> = Vec::new();
             for (i, it) in ph.items.iter().enumerate() {
                 let key = format!("{key}.items[{i}]");
-                let id = it.id.get_ref();
-                if id.is_empty() {
-                    return Err(self.err(&it.id, &format!("{key}.id"), "must not be empty".into()));
-                }
-                if let Some(c) = id.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.')) {
-                    return Err(self.err(
-                        &it.id,
-                        &format!("{key}.id"),
-                        format!("`{id}` contains {c:?}; ids use only lowercase a-z, 0-9, `-`, `_` and `.`"),
-                    ));
-                }
-                if let Some(phase) = seen.get(id) {
-                    return Err(self.err(
-                        &it.id,
-                        &format!("{key}.id"),
-                        format!("item id `{id}` is already used (in phase `{phase}`)"),
-                    ));
-                }
-                seen.insert(id.clone(), name.clone());
+                let id = self.keep(self.item_id(&it.id, &key, &name, &mut seen));
                 let text = it.text.get_ref().trim().to_string();
                 if text.is_empty() {
-                    return Err(self.err(&it.text, &format!("{key}.text"), "must not be empty".into()));
+                    self.note(self.err(&it.text, &format!("{key}.text"), "must not be empty".into()));
                 }
-                let role = it
-                    .role
-                    .get_ref()
-                    .parse::<Role>()
-                    .map_err(|e| self.err(&it.role, &format!("{key}.role"), e.to_string()))?;
+                let role = self.keep(
+                    it.role
+                        .get_ref()
+                        .parse::<Role>()
+                        .map_err(|e| self.err(&it.role, &format!("{key}.role"), e.to_string())),
+                );
                 let auto = match &it.auto {
-                    Some(a) => {
-                        let rule = AutoRule::parse(a.get_ref())
-                            .map_err(|e| self.err(a, &format!("{key}.auto"), e.to_string()))?;
-                        if let AutoRule::OnTarget(env) = &rule
-                            && !envs.contains(env)
-                        {
-                            return Err(self.err(
-                                a,
-                                &format!("{key}.auto"),
-                                format!("environment `{env}` is not in release.environments {envs:?}"),
-                            ));
-                        }
-                        Some(rule)
-                    }
-                    None => None,
+                    Some(a) => self.keep(self.auto_rule(a, &key, envs)).map(Some),
+                    None => Some(None),
                 };
-                items.push(ItemSpec { id: id.clone(), text, role, auto });
+                if let (Some(id), Some(role), Some(auto)) = (id, role, auto) {
+                    items.push(ItemSpec { id, text, role, auto });
+                }
             }
             out.push(PhaseSpec { name, items });
         }
-        Ok(out)
+        Some(out)
     }
 
-    pub(super) fn repos(&self, raw: &[raw::RawRepo]) -> Result<Vec<RepoSpec>, ConfigError> {
+    fn item_id(
+        &self,
+        id: &Spanned<String>,
+        key: &str,
+        phase: &str,
+        seen: &mut std::collections::HashMap<String, String>,
+    ) -> Result<String, ConfigError> {
+        let key = format!("{key}.id");
+        let text = id.get_ref();
+        if text.is_empty() {
+            return Err(self.err(id, &key, "must not be empty".into()));
+        }
+        if let Some(c) = text.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-' | '_' | '.')) {
+            let message = format!("`{text}` contains {c:?}; ids use only lowercase a-z, 0-9, `-`, `_` and `.`");
+            return Err(self.err(id, &key, message));
+        }
+        if let Some(first) = seen.get(text) {
+            return Err(self.err(id, &key, format!("item id `{text}` is already used (in phase `{first}`)")));
+        }
+        seen.insert(text.clone(), phase.to_string());
+        Ok(text.clone())
+    }
+
+    fn auto_rule(&self, a: &Spanned<String>, key: &str, envs: Option<&[String]>) -> Result<AutoRule, ConfigError> {
+        let key = format!("{key}.auto");
+        let rule = AutoRule::parse(a.get_ref()).map_err(|e| self.err(a, &key, e.to_string()))?;
+        if let (AutoRule::OnTarget(env), Some(envs)) = (&rule, envs)
+            && !envs.contains(env)
+        {
+            let message = format!("environment `{env}` is not in release.environments {envs:?}");
+            return Err(self.err(a, &key, message));
+        }
+        Ok(rule)
+    }
+
+    /// Every `[[repos]]` entry that is right; the others are noted.
+    pub(super) fn repos(&self, raw: &[raw::RawRepo]) -> Vec<RepoSpec> {
         let mut out: Vec<RepoSpec> = Vec::new();
         for (i, r) in raw.iter().enumerate() {
-            let name = r.name.get_ref().trim().to_string();
-            if name.is_empty() {
-                return Err(self.err(&r.name, &format!("repos[{i}].name"), "must not be empty".into()));
+            if let Some(spec) = self.keep(self.repo(i, r, &out)) {
+                out.push(spec);
             }
-            if out.iter().any(|x| x.name == name) {
-                return Err(self.err(&r.name, &format!("repos[{i}].name"), format!("repo `{name}` is listed twice")));
-            }
-            let raw_path = r.path.get_ref().trim();
-            if raw_path.is_empty() {
-                return Err(self.err(&r.path, &format!("repos.{name}.path"), "must not be empty".into()));
-            }
-            let web_url = match &r.web_url {
-                Some(u) => Some(self.url(u, &format!("repos.{name}.web_url"))?.trim_end_matches('/').to_string()),
-                None => None,
-            };
-            if let (Some(b), None) = (&r.security_branch, &r.security_remote) {
-                return Err(self.err(b, &format!("repos.{name}.security_branch"), "needs security_remote".into()));
-            }
-            out.push(RepoSpec {
-                name,
-                path: self.expand_path(raw_path),
-                remote: r.remote.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "origin".into()),
-                branch: r.branch.clone().filter(|s| !s.trim().is_empty()),
-                web_url,
-                security: r.security_remote.clone().map(|remote| SecuritySpec {
-                    remote,
-                    branch: r.security_branch.as_ref().map(|b| b.get_ref().clone()),
-                }),
-                tag_unchanged: r.tag_unchanged,
-            });
         }
-        Ok(out)
+        out
+    }
+
+    fn repo(&self, i: usize, r: &raw::RawRepo, before: &[RepoSpec]) -> Result<RepoSpec, ConfigError> {
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(self.err(&r.name, &format!("repos[{i}].name"), "must not be empty".into()));
+        }
+        if before.iter().any(|x| x.name == name) {
+            return Err(self.err(&r.name, &format!("repos[{i}].name"), format!("repo `{name}` is listed twice")));
+        }
+        let raw_path = r.path.get_ref().trim();
+        self.mark(&format!("repos.{name}.path"), &r.path.span());
+        if raw_path.is_empty() {
+            return Err(self.err(&r.path, &format!("repos.{name}.path"), "must not be empty".into()));
+        }
+        let web_url = match &r.web_url {
+            Some(u) => Some(self.url(u, &format!("repos.{name}.web_url"))?.trim_end_matches('/').to_string()),
+            None => None,
+        };
+        if let (Some(b), None) = (&r.security_branch, &r.security_remote) {
+            return Err(self.err(b, &format!("repos.{name}.security_branch"), "needs security_remote".into()));
+        }
+        Ok(RepoSpec {
+            name,
+            path: self.expand_path(raw_path),
+            remote: r.remote.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "origin".into()),
+            branch: r.branch.clone().filter(|s| !s.trim().is_empty()),
+            web_url,
+            security: r
+                .security_remote
+                .clone()
+                .map(|remote| SecuritySpec { remote, branch: r.security_branch.as_ref().map(|b| b.get_ref().clone()) }),
+            tag_unchanged: r.tag_unchanged,
+        })
     }
 
     /// `[share]`: a remote the `git` command can reach without asking
@@ -167,8 +185,9 @@ impl Ctx<'_> {
         Ok(parsed.to_string())
     }
 
-    pub(super) fn keymap(&self, keys: Option<&toml::Table>) -> Result<Keymap, ConfigError> {
-        let Some(keys) = keys else { return Ok(Keymap::default()) };
+    /// `[keys]` as `(action, keys)` pairs, in file order.
+    pub(super) fn key_overrides(&self, keys: Option<&toml::Table>) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+        let Some(keys) = keys else { return Ok(Vec::new()) };
         let mut overrides = Vec::new();
         for (action, value) in keys {
             let list = match value {
@@ -183,7 +202,11 @@ impl Ctx<'_> {
             };
             overrides.push((action.clone(), list));
         }
-        Keymap::with_overrides(&overrides).map_err(|e| self.keys_err(e.action_name(), e.to_string()))
+        Ok(overrides)
+    }
+
+    pub(super) fn keymap(&self, overrides: &[(String, Vec<String>)]) -> Result<Keymap, ConfigError> {
+        Keymap::with_overrides(overrides).map_err(|e| self.keys_err(e.action_name(), e.to_string()))
     }
 
     pub(super) fn keys_err(&self, action: &str, message: String) -> ConfigError {

@@ -13,50 +13,64 @@ impl Ctx<'_> {
     /// Keys are `team.NAME`. A name is refused when no journal line could
     /// carry it, or when it is another member's written in other letter case;
     /// each role must be one of the four, once.
-    pub(super) fn team(&self, raw: &Spanned<RawTeam>) -> Result<Team, ConfigError> {
+    pub(super) fn team(&self, raw: &Spanned<RawTeam>) -> Option<Team> {
         if raw.get_ref().0.is_empty() {
-            return Err(self.err(
+            self.note(self.err(
                 raw,
                 "team",
                 "names no one, so no line would count; list people as `name = [\"rm\"]`, or remove the section".into(),
             ));
+            return None;
         }
         let mut members: Vec<Member> = Vec::new();
+        let mut ok = true;
         for (written, roles) in &raw.get_ref().0 {
-            let name = written.trim();
-            let key = format!("team.{name}");
-            // The key itself has no span: point at it on its line if it can
-            // be found, else at its list.
-            let at = |message: String| match locate::find_key(self.src, "team", written) {
-                Some(at) => self.err_span(&(at..at), &key, message),
-                None => self.err(roles, &key, message),
-            };
-            if name.is_empty() {
-                return Err(at("a name must not be empty".into()));
-            }
-            if name.chars().any(char::is_control) {
-                return Err(at("a name must not contain control characters".into()));
-            }
-            if name.chars().count() > MAX_NAME_CHARS {
-                return Err(at(format!("a name has at most {MAX_NAME_CHARS} characters, as on journal lines")));
-            }
-            if let Some(same) = members.iter().find(|m| fold_name(&m.name) == fold_name(name)) {
-                return Err(at(format!(
-                    "`{name}` is `{}` again: names match without regard to letter case",
-                    same.name
-                )));
-            }
-            let mut given: Vec<Role> = Vec::new();
-            for role in roles.get_ref() {
-                let r = role.get_ref().parse::<Role>().map_err(|e| self.err(role, &key, e.to_string()))?;
-                if given.contains(&r) {
-                    return Err(self.err(role, &key, format!("`{}` is listed twice", r.as_str())));
+            match self.member(written, roles, &members) {
+                Ok(m) => members.push(m),
+                Err(e) => {
+                    self.note(e);
+                    ok = false;
                 }
-                given.push(r);
             }
-            members.push(Member { name: name.to_string(), roles: given });
         }
-        Ok(Team::new(members))
+        ok.then(|| Team::new(members))
+    }
+
+    fn member(
+        &self,
+        written: &str,
+        roles: &Spanned<Vec<Spanned<String>>>,
+        before: &[Member],
+    ) -> Result<Member, ConfigError> {
+        let name = written.trim();
+        let key = format!("team.{name}");
+        // The key itself has no span: point at it on its line if it can
+        // be found, else at its list.
+        let at = |message: String| match locate::find_key(self.src, "team", written) {
+            Some(at) => self.err_span(&(at..at), &key, message),
+            None => self.err(roles, &key, message),
+        };
+        if name.is_empty() {
+            return Err(at("a name must not be empty".into()));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(at("a name must not contain control characters".into()));
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(at(format!("a name has at most {MAX_NAME_CHARS} characters, as on journal lines")));
+        }
+        if let Some(same) = before.iter().find(|m| fold_name(&m.name) == fold_name(name)) {
+            return Err(at(format!("`{name}` is `{}` again: names match without regard to letter case", same.name)));
+        }
+        let mut given: Vec<Role> = Vec::new();
+        for role in roles.get_ref() {
+            let r = role.get_ref().parse::<Role>().map_err(|e| self.err(role, &key, e.to_string()))?;
+            if given.contains(&r) {
+                return Err(self.err(role, &key, format!("`{}` is listed twice", r.as_str())));
+            }
+            given.push(r);
+        }
+        Ok(Member { name: name.to_string(), roles: given })
     }
 }
 

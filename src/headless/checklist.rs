@@ -3,9 +3,10 @@
 //! scan of the repositories); `shipdeck tick` records a tick, a waiver or an
 //! untick, under the same rules the cockpit applies.
 
+use super::checklist_gate as gate;
 use super::drive::Driver;
 use super::{Exit, journal_for};
-use crate::cli::{ChecklistArgs, Global, TickArgs};
+use crate::cli::{ChecklistArgs, Expect, Global, TickArgs};
 use crate::config::Config;
 use crate::domain::checklist::eval::{TickAsk, TickRefused, evaluate, plan_tick};
 use crate::domain::checklist::report::ChecklistReport;
@@ -33,11 +34,22 @@ pub async fn checklist(config: &Config, global: &Global, args: &ChecklistArgs) -
         let mut driver = Driver::new(config)?;
         driver.run(&mut model, Msg::Tick(Utc::now())).await;
     }
-    let report = ChecklistReport::from_model(&model);
-    if args.json {
-        return super::json::pretty(&report);
+    let mut report = ChecklistReport::from_model(&model);
+    let mut what = "the checklist".to_string();
+    if let Some(asked) = &args.phase {
+        let i = gate::find_phase(&report, asked)?;
+        what = format!("phase `{}`", report.phases[i].name);
+        report = gate::only(report, i);
     }
-    Ok(text(&report))
+    let out = if args.json { super::json::pretty(&report)? } else { text(&report) };
+    if args.expect == Some(Expect::Complete)
+        && let Err(open) = gate::expect_complete(&report, &what)
+    {
+        // The report is still printed: the CI log shows the whole state.
+        super::emit(&out);
+        return Err(open);
+    }
+    Ok(out)
 }
 
 /// For people: glyphs as in the pane, who and when, the evidence.

@@ -2,11 +2,14 @@
 
 pub mod check;
 pub mod checklist;
+mod checklist_gate;
 pub mod drive;
 pub mod follow;
+pub mod init;
 pub mod json;
 pub mod log;
 pub mod notes;
+pub mod notes_json;
 pub mod repos;
 mod sink;
 pub mod status;

@@ -30,6 +30,7 @@ pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<S
         let effects = repo_update::scan_all(&mut model.repos, &facts, model.generation);
         driver.settle(&mut model, effects).await;
         match args.format {
+            _ if args.json => super::json::pretty(&super::notes_json::report(&model))?,
             NotesFormat::Markdown => markdown(&model, tz),
             NotesFormat::Email => email(&model, tz, args.link.as_deref()),
         }

@@ -3,17 +3,21 @@
 //! local time zone, the environment and the user's small files are read, so
 //! the domain never does.
 //!
-//! `model` builds the starting model; `journal` loads the session's journal
-//! into it; `wiring` is what the cockpit and the headless commands share (the
-//! `Io` they drive, who this run is when it mints an event id); `paths`
-//! finds the data dir; `sentry_token`, `theme` and `view_memory` read (and
-//! for the view, write) the user's small files.
+//! `config_file` finds the team's config and the personal file layered over
+//! it; `model` builds the starting model; `journal` loads the session's
+//! journal into it; `wiring` is what the cockpit and the headless commands
+//! share (the `Io` they drive, who this run is when it mints an event id);
+//! `paths` finds the data dir (journals) and the state dir (the log file,
+//! the view); `sentry_token`, `theme` and `view_memory` read (and for the
+//! view, write) the user's small files.
 
+pub mod config_file;
 pub mod journal;
 pub mod model;
 pub mod paths;
 pub mod sentry_token;
 pub mod theme;
+pub mod theme_check;
 pub mod view_memory;
 pub mod wiring;
 

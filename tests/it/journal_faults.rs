@@ -156,7 +156,8 @@ fn journal_files_are_private() {
     assert_eq!(mode(&s.journal()), 0o600);
     assert_eq!(mode(s.journal().parent().unwrap()), 0o700);
     assert_eq!(mode(&s.data), 0o700, "the data dir");
-    assert_eq!(mode(&s.data.join("shipdeck.log")), 0o600, "the diagnostics log");
+    assert_eq!(mode(&s.data.join("state/shipdeck.log")), 0o600, "the diagnostics log, in the state dir");
+    assert_eq!(mode(&s.data.join("state")), 0o700, "the state dir");
     assert_eq!(mode(&s.data.join("replica")), 0o600, "the replica id");
     let out = Command::cargo_bin("shipdeck")
         .unwrap()
@@ -254,7 +255,12 @@ fn a_burst_from_the_composer_is_journaled_in_order() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(on_disk, want, "written in the order sent");
-    let view = s.journal().with_extension("view.json");
+    // The view is state, not data: `{data}/state/views/{release}/{date}.json` for a chosen data dir.
+    let journal = s.journal();
+    let release = journal.parent().unwrap().file_name().unwrap();
+    let date = journal.file_stem().unwrap().to_str().unwrap();
+    let view = journal.ancestors().nth(3).unwrap().join("state/views").join(release).join(format!("{date}.json"));
+    assert!(!journal.with_extension("view.json").exists(), "not beside the journal");
     assert_eq!(std::fs::metadata(view).unwrap().permissions().mode() & 0o777, 0o600, "the view kept at quit");
 }
 

@@ -7,8 +7,10 @@
 
 mod common;
 
+mod check_cli;
 mod checklist_cli;
 mod checklist_screen;
+mod cli_conventions;
 mod compose_pty;
 mod config;
 mod demo_share;
@@ -19,6 +21,7 @@ mod git_log_equal;
 mod git_remote_faults;
 mod hostile_sources;
 mod hostile_text;
+mod init_cli;
 mod journal_cli;
 mod journal_crash;
 mod journal_faults;
@@ -26,6 +29,7 @@ mod log_follow;
 mod log_screen;
 mod notes;
 mod notes_commands;
+mod notes_json;
 mod notify;
 mod poller;
 mod pty;

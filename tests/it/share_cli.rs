@@ -269,7 +269,7 @@ fn quitting_shares_the_last_lines_first() {
     alice.wait_exit(std::time::Duration::from_secs(15));
     assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed"), None, "bob has not synced yet");
     let round = team.sync("bob", "qa");
-    let log = std::fs::read_to_string(team.data("alice").join("shipdeck.log")).unwrap_or_default();
+    let log = std::fs::read_to_string(team.data("alice").join("state/shipdeck.log")).unwrap_or_default();
     assert_eq!(
         ticked_by(&checklist(&team, "bob", "qa"), "features-agreed").as_deref(),
         Some("alice"),

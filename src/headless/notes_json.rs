@@ -1,0 +1,113 @@
+//! `shipdeck notes --json`: the push notes as data (the README documents the
+//! shape), from the same fold the markdown and the mail are written from.
+
+use crate::domain::Model;
+use crate::domain::checklist::report::ChecklistReport;
+use crate::domain::journal::EventActor;
+use crate::domain::notes::Entry;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct NotesReport {
+    pub release: String,
+    pub push_date: String,
+    pub target: String,
+    pub hero: Option<String>,
+    pub notable: Vec<Said>,
+    /// Open and resolved, each with the number `/unblock N` takes.
+    pub blockers: Vec<BlockerReport>,
+    pub picks: Vec<PickReport>,
+    /// Each repository's compare link for this push (`previous...new`).
+    pub pushing: Vec<Pushing>,
+    pub notes: Vec<Said>,
+    /// The sign-off checklist as `shipdeck checklist --json` has it, with the
+    /// push's start, finish and duration.
+    pub checklist: ChecklistReport,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Said {
+    pub text: String,
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockerReport {
+    pub number: usize,
+    pub text: String,
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+    pub resolved_by: Option<EventActor>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PickReport {
+    pub repo: String,
+    pub sha: String,
+    pub summary: String,
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+    /// The commit's page, when the repository has a `web_url`.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pushing {
+    pub repo: String,
+    pub compare: String,
+}
+
+fn said(e: &Entry) -> Said {
+    Said { text: e.text.clone(), by: e.by.clone(), at: e.at }
+}
+
+pub fn report(model: &Model) -> NotesReport {
+    let n = &model.notes;
+    let r = &model.release;
+    NotesReport {
+        release: r.name.clone(),
+        push_date: r.push_date.to_string(),
+        target: r.target_tag.clone(),
+        hero: r.hero().map(str::to_string),
+        notable: n.notable.iter().map(said).collect(),
+        blockers: n
+            .blockers
+            .iter()
+            .map(|b| BlockerReport {
+                number: b.number,
+                text: b.entry.text.clone(),
+                by: b.entry.by.clone(),
+                at: b.entry.at,
+                resolved_by: b.resolved.as_ref().map(|(by, _)| by.clone()),
+                resolved_at: b.resolved.as_ref().map(|(_, at)| *at),
+            })
+            .collect(),
+        picks: n
+            .picks
+            .iter()
+            .map(|p| PickReport {
+                repo: p.repo.clone(),
+                sha: p.sha.clone(),
+                summary: p.summary.clone(),
+                by: p.by.clone(),
+                at: p.at,
+                url: model
+                    .repos
+                    .rows
+                    .iter()
+                    .find(|row| row.spec.name == p.repo)
+                    .and_then(|row| row.spec.web_url.as_deref())
+                    .map(|u| format!("{}/commit/{}", u.trim_end_matches('/'), p.sha)),
+            })
+            .collect(),
+        pushing: crate::domain::repos::update::pushing_urls(&model.repos)
+            .into_iter()
+            .map(|(repo, compare)| Pushing { repo, compare })
+            .collect(),
+        notes: n.notes.iter().map(said).collect(),
+        checklist: ChecklistReport::from_model(model),
+    }
+}
