@@ -104,6 +104,10 @@ fn what_cannot_run_here_is_said_in_the_palette_not_the_footer() {
     let said = line_with(&screen, "focus the Checklist first").expect(&screen);
     assert!(said.contains('┗'), "on the palette's bottom border: {screen}");
     assert!(!screen.lines().last().unwrap().contains("Checklist"), "not in the footer: {screen}");
+    // Opened again, the palette starts with nothing said.
+    update(&mut m, Msg::Edit(Edit::Cancel));
+    update(&mut m, Msg::Action(Action::Palette));
+    assert!(!draw(&m, &mut ViewState::default(), 120, 40).contains("focus the Checklist first"));
 }
 
 #[test]

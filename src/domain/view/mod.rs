@@ -82,7 +82,8 @@ impl View {
         }
     }
 
-    /// What was said in the overlay that is open now.
+    /// What was said in the overlay that is open now (each opening starts
+    /// with nothing said).
     pub fn overlay_flash(&self) -> Option<&Flash> {
         let (kind, flash) = self.overlay_flash.as_ref()?;
         (self.overlay.as_ref().map(std::mem::discriminant) == Some(*kind)).then_some(flash)
@@ -91,6 +92,7 @@ impl View {
     /// The command palette, from the main view.
     pub fn open_palette(&mut self) {
         if self.overlay.is_none() {
+            self.overlay_flash = None;
             self.overlay = Some(Overlay::Palette(palette::Palette::default()));
         }
     }
@@ -121,6 +123,7 @@ impl View {
             Some(Overlay::Compare(view)) => Some(view),
             _ => None,
         };
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Help { offset: 0, over });
     }
 
@@ -147,6 +150,7 @@ impl View {
     /// A dialog, over the composer if that is what is open.
     pub fn open_confirm(&mut self, dialog: Confirm) {
         let over_composer = matches!(self.overlay, Some(Overlay::Composer));
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Confirm { dialog, over_composer });
     }
 
@@ -173,6 +177,7 @@ impl View {
     }
 
     pub fn open_prompt(&mut self, prompt: Prompt) {
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Prompt(prompt));
     }
 
@@ -197,6 +202,7 @@ impl View {
     }
 
     pub fn open_compare(&mut self, view: CompareView) {
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Compare(Box::new(view)));
     }
 
