@@ -94,8 +94,8 @@ actions! {
     Activate       "activate"        ["enter"]          "open"           "open the selection / confirm a dialog",
     Compare        "compare"         ["c"]              "compare"        "compare the previous tag with the target",
     ToggleMerges   "toggle_merges"   ["m"]              "merges"         "show or hide merge commits (compare)",
-    CopyUrl        "copy_url"        ["y"]              "copy url"       "copy the compare URL (OSC 52)",
-    OpenUrl        "open_url"        ["o"]              "open url"       "open the compare URL in a browser",
+    CopyUrl        "copy_url"        ["y"]              "copy url"       "copy the selection's link (OSC 52)",
+    OpenUrl        "open_url"        ["o"]              "open url"       "open the selection's link in a browser",
     ToggleTick     "toggle_tick"     ["space", "x"]     "tick"           "tick or untick the selected checklist item",
     Waive          "waive"           ["w"]              "waive"          "waive the selected item, giving a reason",
     MarkPush       "mark_push"       ["s"]              "push start/end" "mark the push started / finished",
@@ -104,6 +104,7 @@ actions! {
     Compose        "compose"         ["i"]              "write"          "write in the log (enter sends, esc leaves)",
     ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
     PauseStory     "pause_story"     ["p"]              -                "demo: pause or resume the story",
+    Palette        "palette"         [":"]              "commands"       "command palette: find and run any action",
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 mod input;
 mod keys;
+mod mouse;
 mod sharing;
 pub mod signals;
 mod tasks;
@@ -16,7 +17,7 @@ use crate::session::wiring;
 use crate::terminal::TerminalGuard;
 use crate::ui::{self, RenderCtx, Theme, ViewState};
 use chrono::FixedOffset;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 use signals::Interrupts;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,7 @@ pub struct Frontend {
 enum Input {
     Key(KeyEvent),
     Paste(String),
+    Mouse(MouseEvent),
     Resize,
     /// SIGTSTP from outside (in raw mode ctrl-z arrives as a key instead).
     Suspend,
@@ -97,13 +99,14 @@ pub async fn run(
     };
     crate::terminal::require_tty().map_err(|e| crate::headless::Exit::new(2, e.to_string()))?;
     let job = signals::job_signals();
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(config.mouse)?;
 
     tasks::spawn_read_input(in_tx.clone())?;
     tokio::spawn(tasks::clock(tx.clone(), config.poll.interval.min(Duration::from_secs(1))));
     tokio::spawn(signals::watch(tx.clone(), in_tx, interrupts, job));
 
     let mut view = ViewState::default();
+    let mut clicks = mouse::Clicks::default();
     let mut draws: u64 = 0;
     loop {
         let ctx = RenderCtx { theme: &fe.theme, keymap: &fe.keymap, now: model.now, tz: fe.tz };
@@ -139,6 +142,7 @@ pub async fn run(
                     suspend(&mut guard)?;
                     None
                 }
+                Incoming::Input(Input::Mouse(m)) => clicks.read(m, std::time::Instant::now(), &view.hits),
                 Incoming::Input(Input::Continued) => {
                     guard.resume()?;
                     None

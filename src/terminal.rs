@@ -1,6 +1,8 @@
-//! Entering and leaving the full-screen terminal. It is restored on every way
-//! out: quit, error (the guard's drop) and a panic of the loop (the hook);
-//! left while the cockpit is suspended (ctrl-z) and entered again after.
+//! Entering and leaving the full-screen terminal: raw mode, the alternate
+//! screen, bracketed paste and, unless `[ui] mouse = false`, mouse reports.
+//! It is restored on every way out: quit, error (the guard's drop) and a
+//! panic of the loop (the hook); left while the cockpit is suspended
+//! (ctrl-z) and entered again after.
 //!
 //! A panic on a worker thread (a probe task) is caught and shown in its cell;
 //! the hook sends its report to the log file instead of printing over the
@@ -9,6 +11,7 @@
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
+use crossterm::style::Print;
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use ratatui::backend::CrosstermBackend;
 use ratatui::{DefaultTerminal, Terminal};
@@ -17,6 +20,14 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether the terminal was asked for mouse reports, so leaving turns them off.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Button presses, releases and the wheel (1000), reported as SGR (1006):
+/// any column, and a release tells which button. Not motion (1003): every
+/// move of the pointer would wake the cockpit.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
 static HOOK: Once = Once::new();
 
 /// The full-screen cockpit needs a terminal on both ends: keys come from
@@ -50,14 +61,16 @@ pub struct TerminalGuard {
     /// Always `Some` until dropped; see the `Drop` impl for why it can be
     /// let go of without running ratatui's own drop.
     terminal: Option<DefaultTerminal>,
+    mouse: bool,
 }
 
 impl TerminalGuard {
-    pub fn enter() -> std::io::Result<Self> {
+    /// `mouse`: ask the terminal for mouse reports.
+    pub fn enter(mouse: bool) -> std::io::Result<Self> {
         install_hook();
-        enter_modes()?;
+        enter_modes(mouse)?;
         match Terminal::new(CrosstermBackend::new(stdout())) {
-            Ok(terminal) => Ok(TerminalGuard { terminal: Some(terminal) }),
+            Ok(terminal) => Ok(TerminalGuard { terminal: Some(terminal), mouse }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -82,7 +95,7 @@ impl TerminalGuard {
         // Raw mode is remembered by crossterm, not read back from the tty;
         // leaving it first makes entering it set the modes again.
         let _ = disable_raw_mode();
-        enter_modes()?;
+        enter_modes(self.mouse)?;
         // Not `Terminal::clear`: it asks the terminal where the cursor is,
         // and the answer would arrive on the input the cockpit reads itself.
         let terminal = self.terminal();
@@ -91,12 +104,15 @@ impl TerminalGuard {
     }
 }
 
-/// Raw mode, the alternate screen and bracketed paste: a paste arrives as
-/// one event, never as keys that could fire shortcuts after a newline.
-fn enter_modes() -> std::io::Result<()> {
+/// Raw mode, the alternate screen and bracketed paste (a paste arrives as
+/// one event, never as keys that could fire shortcuts after a newline),
+/// and the mouse when asked for.
+fn enter_modes(mouse: bool) -> std::io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
+    MOUSE.store(mouse, Ordering::SeqCst);
+    let on = if mouse { MOUSE_ON } else { "" };
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste, Print(on)) {
         restore();
         return Err(e);
     }
@@ -118,11 +134,14 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Leaves the alternate screen and raw mode once; later calls do nothing.
+/// Leaves the alternate screen, the mouse and raw mode once; later calls
+/// do nothing. The mouse goes first: a terminal left reporting it types
+/// escape sequences into the shell at every click.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
+        let off = if MOUSE.swap(false, Ordering::SeqCst) { MOUSE_OFF } else { "" };
         let _ = disable_raw_mode();
-        let _ = execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show);
+        let _ = execute!(stdout(), Print(off), DisableBracketedPaste, LeaveAlternateScreen, Show);
     }
 }
 

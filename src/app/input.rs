@@ -7,7 +7,7 @@
 //! kernel until another key arrives and wakes it again. A blocking read
 //! returns whatever is there, every time.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use std::io::Read;
 
 const READ_SIZE: usize = 8192;
@@ -157,8 +157,11 @@ fn ss3_key(c: u8) -> Option<KeyCode> {
 }
 
 /// `ESC [ params final`: cursor and function keys with their modifiers,
-/// and bracketed paste.
+/// bracketed paste, and mouse reports.
 fn parse_csi(b: &[u8]) -> Parsed {
+    if b.get(2) == Some(&b'<') {
+        return parse_sgr_mouse(b);
+    }
     if b.starts_with(PASTE_START) {
         let body = &b[PASTE_START.len()..];
         return match body.windows(PASTE_END.len()).position(|w| w == PASTE_END) {
@@ -209,6 +212,48 @@ fn parse_csi(b: &[u8]) -> Parsed {
         },
     };
     Parsed::Event(key(code, mods), used)
+}
+
+/// An SGR (1006) mouse report: `ESC [ < button ; column ; row` and `M`
+/// for a press (or wheel, or motion), `m` for a release; column and row
+/// count from 1. Anything malformed is skipped whole.
+fn parse_sgr_mouse(b: &[u8]) -> Parsed {
+    let Some(end) = b[3..].iter().position(|c| !(c.is_ascii_digit() || *c == b';')).map(|i| i + 3) else {
+        return Parsed::Incomplete;
+    };
+    let used = end + 1;
+    let numbers: Vec<u16> =
+        std::str::from_utf8(&b[3..end]).unwrap_or("").split(';').map(|n| n.parse().unwrap_or(u16::MAX)).collect();
+    let (&[button, column, row], b'M' | b'm') = (numbers.as_slice(), b[end]) else { return Parsed::Skip(used) };
+    if [button, column, row].contains(&u16::MAX) || column == 0 || row == 0 {
+        return Parsed::Skip(used);
+    }
+    let pressed = b[end] == b'M';
+    let which = match button & 3 {
+        0 => MouseButton::Left,
+        1 => MouseButton::Middle,
+        _ => MouseButton::Right,
+    };
+    let kind = match (button & 64 != 0, button & 32 != 0) {
+        (true, _) => match button & 3 {
+            0 => MouseEventKind::ScrollUp,
+            1 => MouseEventKind::ScrollDown,
+            2 => MouseEventKind::ScrollLeft,
+            _ => MouseEventKind::ScrollRight,
+        },
+        (false, true) if button & 3 == 3 => MouseEventKind::Moved,
+        (false, true) => MouseEventKind::Drag(which),
+        (false, false) if pressed => MouseEventKind::Down(which),
+        (false, false) => MouseEventKind::Up(which),
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    for (bit, m) in [(4, KeyModifiers::SHIFT), (8, KeyModifiers::ALT), (16, KeyModifiers::CONTROL)] {
+        if button & bit != 0 {
+            modifiers |= m;
+        }
+    }
+    let (column, row) = (column - 1, row - 1);
+    Parsed::Event(Event::Mouse(MouseEvent { kind, column, row, modifiers }), used)
 }
 
 /// xterm's modifier parameter: 1 + a bit mask.
@@ -283,8 +328,36 @@ mod tests {
                 k(KeyCode::Enter, M::ALT),
             ]
         );
-        // Mouse and focus reports are not keys.
-        assert_eq!(all(b"\x1b[<0;3;4M\x1b[Iq"), vec![k(KeyCode::Char('q'), M::NONE)]);
+        // Focus reports are not keys.
+        assert_eq!(all(b"\x1b[Iq"), vec![k(KeyCode::Char('q'), M::NONE)]);
+    }
+
+    fn mouse(kind: MouseEventKind, column: u16, row: u16, modifiers: KeyModifiers) -> Event {
+        Event::Mouse(MouseEvent { kind, column, row, modifiers })
+    }
+
+    #[test]
+    fn sgr_mouse_reports_are_clicks_releases_and_the_wheel() {
+        use KeyModifiers as M;
+        use MouseEventKind as K;
+        assert_eq!(
+            all(b"\x1b[<0;3;4M\x1b[<0;3;4m\x1b[<64;10;2M\x1b[<65;10;2M\x1b[<18;1;1M\x1b[<32;5;5M\x1b[<35;6;6Mq"),
+            vec![
+                mouse(K::Down(MouseButton::Left), 2, 3, M::NONE),
+                mouse(K::Up(MouseButton::Left), 2, 3, M::NONE),
+                mouse(K::ScrollUp, 9, 1, M::NONE),
+                mouse(K::ScrollDown, 9, 1, M::NONE),
+                mouse(K::Down(MouseButton::Right), 0, 0, M::CONTROL),
+                mouse(K::Drag(MouseButton::Left), 4, 4, M::NONE),
+                mouse(K::Moved, 5, 5, M::NONE),
+                k(KeyCode::Char('q'), M::NONE),
+            ]
+        );
+        // Split across reads, it waits; malformed, it is skipped whole.
+        let mut p = Parser::default();
+        assert_eq!(p.feed(b"\x1b[<0;12", false), vec![]);
+        assert_eq!(p.feed(b"0;40M", false), vec![mouse(K::Down(MouseButton::Left), 119, 39, M::NONE)]);
+        assert_eq!(all(b"\x1b[<0;0;4M\x1b[<0;3M\x1b[<0;3;4;5M\x1b[<0;99999;1Mj"), vec![k(KeyCode::Char('j'), M::NONE)]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub(super) fn translate(
         Input::Key(key) => match scope {
             Scope::Composer => return compose_input(Input::Key(key), composer),
             Scope::ComposerConfirm => typed_ahead(&key),
+            Scope::Palette => palette_move(&key).map(Msg::Action).or_else(|| keyed(&key, keymap, scope)),
             _ => keyed(&key, keymap, scope),
         },
         Input::Paste(text) if scope == Scope::Composer => return compose_input(Input::Paste(text), composer),
@@ -48,6 +49,21 @@ fn keyed(key: &KeyEvent, keymap: &Keymap, scope: Scope) -> Option<Msg> {
     }
 }
 
+/// In the palette letters filter, so only keys that are not text select:
+/// the arrows, the page keys and ctrl-n / ctrl-p.
+fn palette_move(key: &KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Down => Action::SelectNext,
+        KeyCode::Up => Action::SelectPrev,
+        KeyCode::Char('n') if ctrl => Action::SelectNext,
+        KeyCode::Char('p') if ctrl => Action::SelectPrev,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::PageUp => Action::PageUp,
+        _ => return None,
+    })
+}
+
 /// A dialog opened from the composer: text typed ahead must not quit or
 /// confirm; only enter, esc and ctrl-c count.
 fn typed_ahead(key: &KeyEvent) -> Option<Msg> {
@@ -63,8 +79,8 @@ fn typed_ahead(key: &KeyEvent) -> Option<Msg> {
 fn not_keys(input: Input) -> color_eyre::Result<Option<Msg>> {
     Ok(match input {
         Input::Resize => Some(Msg::Resize),
-        // Handled by the loop, which holds the terminal.
-        Input::Suspend | Input::Continued => None,
+        // Handled by the loop, which holds the terminal and what it drew.
+        Input::Suspend | Input::Continued | Input::Mouse(_) => None,
         // Read by `translate` and `compose_input`, which know who has them.
         Input::Key(_) | Input::Paste(_) => None,
         // Nobody is left to answer a dialog.
@@ -137,6 +153,7 @@ pub(super) fn edit_for(key: &KeyEvent) -> Option<Edit> {
 mod tests {
     use super::*;
     use crate::domain::Msg;
+    use crate::domain::view::pane::Pane;
 
     fn key(code: KeyCode, mods: KeyModifiers) -> Input {
         Input::Key(KeyEvent::new(code, mods))
@@ -146,6 +163,23 @@ mod tests {
         for ch in text.chars() {
             assert_eq!(compose_input(key(KeyCode::Char(ch), KeyModifiers::NONE), c).unwrap(), None);
         }
+    }
+
+    #[test]
+    fn the_palette_opens_on_colon_and_its_letters_filter() {
+        let keymap = Keymap::default();
+        let mut c = ui::Composer::default();
+        let mut read = |k: Input, scope: Scope| translate(k, &keymap, scope, &mut c).unwrap();
+        let k = |code| key(code, KeyModifiers::NONE);
+        assert_eq!(read(k(KeyCode::Char(':')), Scope::Main(Pane::Rollout)), Some(Msg::Action(Action::Palette)));
+        assert_eq!(read(k(KeyCode::Char('j')), Scope::Palette), Some(Msg::Edit(Edit::Char('j'))));
+        assert_eq!(read(k(KeyCode::Char('q')), Scope::Palette), Some(Msg::Edit(Edit::Char('q'))));
+        assert_eq!(read(k(KeyCode::Down), Scope::Palette), Some(Msg::Action(Action::SelectNext)));
+        assert_eq!(read(k(KeyCode::Up), Scope::Palette), Some(Msg::Action(Action::SelectPrev)));
+        assert_eq!(read(k(KeyCode::Enter), Scope::Palette), Some(Msg::Edit(Edit::Submit)));
+        assert_eq!(read(k(KeyCode::Esc), Scope::Palette), Some(Msg::Edit(Edit::Cancel)));
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(read(ctrl_c, Scope::Palette), Some(Msg::Action(Action::QuitNow)));
     }
 
     #[test]

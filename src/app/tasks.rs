@@ -10,7 +10,7 @@ use crossterm::event::Event;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// Keys and pastes, from a thread that blocks on the terminal (see
+/// Keys, pastes and the mouse, from a thread that blocks on the terminal (see
 /// [`input`] for why not crossterm's event stream).
 pub(super) fn spawn_read_input(tx: mpsc::UnboundedSender<Input>) -> std::io::Result<()> {
     std::thread::Builder::new().name("input".into()).spawn(move || {
@@ -18,6 +18,7 @@ pub(super) fn spawn_read_input(tx: mpsc::UnboundedSender<Input>) -> std::io::Res
             let input = match event {
                 Event::Key(key) => Input::Key(key),
                 Event::Paste(text) => Input::Paste(text),
+                Event::Mouse(m) => Input::Mouse(m),
                 _ => return true,
             };
             tx.send(input).is_ok()

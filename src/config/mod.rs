@@ -120,6 +120,9 @@ pub struct Config {
     pub repos: Vec<RepoSpec>,
     pub keymap: Keymap,
     pub theme: Option<String>,
+    /// `[ui] mouse`: clicks and the wheel in the cockpit (on unless `false`,
+    /// which leaves the mouse to the terminal's own text selection).
+    pub mouse: bool,
     pub user_name: Option<String>,
     pub user_role: Option<Role>,
     /// `None`: no `[sentry]`; the pane says so.

@@ -102,6 +102,7 @@ pub struct RawRepo {
 #[serde(deny_unknown_fields)]
 pub struct RawUi {
     pub theme: Option<Spanned<String>>,
+    pub mouse: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -117,6 +117,7 @@ impl Ctx<'_> {
             repos,
             keymap,
             theme: raw.ui.theme.map(|t| t.into_inner()),
+            mouse: raw.ui.mouse.unwrap_or(true),
             user_name: raw.user.name.filter(|n| !n.trim().is_empty()),
             user_role,
             checklist,

@@ -217,7 +217,7 @@ impl Model {
 
     /// Says something short in the footer for a few seconds.
     pub fn flash(&mut self, text: impl Into<String>, error: bool) {
-        self.view.flash = Some(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
+        self.view.say(Flash { text: text.into(), until: self.now + chrono::Duration::seconds(6), error });
     }
 
     fn push_event_line(&mut self, e: &Event) {

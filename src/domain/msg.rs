@@ -25,12 +25,19 @@ pub enum Msg {
     Edit(Edit),
     /// Text pasted into an open prompt.
     Paste(String),
+    /// A click or the wheel, on what was drawn under the pointer.
+    Pointer(crate::domain::view::pointer::Pointer),
     /// A line sent from the composer (already cleaned where it was typed).
     Compose(String),
     /// The composer took or gave up the keyboard.
     Composing(bool),
     /// The webhook gave up on a milestone.
     NotifyFailed {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// A link could not be opened: said where the user looks.
+    OpenFailed {
         error: String,
         at: DateTime<Utc>,
     },
@@ -64,9 +71,11 @@ impl Msg {
             | Msg::Resize
             | Msg::Edit(_)
             | Msg::Paste(_)
+            | Msg::Pointer(_)
             | Msg::Compose(_)
             | Msg::Composing(_)
             | Msg::NotifyFailed { .. }
+            | Msg::OpenFailed { .. }
             | Msg::Notice { .. } => false,
         }
     }

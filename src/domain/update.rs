@@ -19,7 +19,7 @@ use crate::domain::view::confirm::Confirm;
 use crate::domain::view::pane::Pane;
 use crate::domain::view::prompt::{Prompt, PromptFor};
 use crate::domain::view::scope::{Scope, scope};
-use crate::domain::view::update::{self as view, PAGE, step};
+use crate::domain::view::update::{self as view, PAGE};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut effects = apply(model, msg);
@@ -34,7 +34,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(action) => on_action(model, action),
+        // The palette runs what it closes on as the message it stands for.
+        Msg::Edit(edit) if model.view.palette().is_some() => match view::on_palette(model, edit) {
+            Some(next) => apply(model, next),
+            None => Vec::new(),
+        },
         Msg::Edit(edit) => view::on_edit(model, edit),
+        Msg::Pointer(pointer) => match view::on_pointer(model, pointer) {
+            Some(next) => apply(model, next),
+            None => Vec::new(),
+        },
         Msg::Compose(text) => {
             let outcome = crate::domain::notes::compose::send(model, &text);
             model.carry_out(outcome)
@@ -56,6 +65,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Paste(text) => {
+            if let Some(p) = model.view.palette_mut() {
+                p.input.paste(&text);
+                p.selected = 0;
+            }
             if let Some(p) = model.view.prompt_mut() {
                 p.input.paste(&text);
                 if p.purpose == PromptFor::Search {
@@ -98,6 +111,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize => Vec::new(),
         Msg::Repos(m) => on_repos(model, m),
+        Msg::OpenFailed { error, .. } => {
+            model.flash(error, true);
+            Vec::new()
+        }
         Msg::Notice { text, at } => {
             model.push_log(at, LogKind::System, text);
             Vec::new()
@@ -158,6 +175,10 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             _ => Vec::new(),
         },
         Scope::Compare => view::on_compare(model, action),
+        Scope::Palette => {
+            view::on_palette_action(model, action);
+            Vec::new()
+        }
         // The composer's keys are text: `q` never gets here as an action.
         Scope::Composer if action == Action::Quit => {
             model.view.set_composing(false);
@@ -187,12 +208,12 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             effects.extend(sentry_asks(model, sentry::refresh));
             return effects;
         }
-        Action::SelectNext => move_selection(model, 1),
-        Action::SelectPrev => move_selection(model, -1),
-        Action::PageDown => move_selection(model, PAGE as isize),
-        Action::PageUp => move_selection(model, -(PAGE as isize)),
-        Action::SelectFirst => move_selection(model, isize::MIN),
-        Action::SelectLast => move_selection(model, isize::MAX),
+        Action::SelectNext => view::move_selection(model, model.view.focus, 1),
+        Action::SelectPrev => view::move_selection(model, model.view.focus, -1),
+        Action::PageDown => view::move_selection(model, model.view.focus, PAGE as isize),
+        Action::PageUp => view::move_selection(model, model.view.focus, -(PAGE as isize)),
+        Action::SelectFirst => view::move_selection(model, model.view.focus, isize::MIN),
+        Action::SelectLast => view::move_selection(model, model.view.focus, isize::MAX),
         Action::Fetch => {
             let outcome = repos::fetch(&mut model.repos, model.now);
             return model.carry_out(outcome);
@@ -221,6 +242,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             return model.carry_out(outcome);
         }
         Action::PauseStory => return crate::domain::demo::update::toggle_pause(model),
+        Action::Palette => model.view.open_palette(),
         Action::ExportNotes => {
             let markdown = crate::domain::notes::render::markdown(model, model.tz);
             return vec![Effect::Notes(NotesEffect::Export { markdown, push_date: model.release.push_date })];
@@ -243,32 +265,6 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::OpenUrl => return view::url(model, false),
     }
     Vec::new()
-}
-
-fn move_selection(model: &mut Model, delta: isize) {
-    match model.view.focus {
-        Pane::Rollout => {
-            let len = model.rollout.services.len();
-            model.view.selected = step(model.view.selected, delta, len);
-        }
-        Pane::Repos => {
-            let len = model.repos.rows.len();
-            model.view.repo_selected = step(model.view.repo_selected, delta, len);
-        }
-        Pane::Checklist => {
-            let len = model.checklist.len();
-            model.view.check_selected = step(model.view.check_selected, delta, len);
-        }
-        Pane::Log => {
-            // Down goes towards the newest line, i.e. fewer lines back.
-            let len = model.visible_log().count();
-            model.log.back = step(model.log.back, delta.saturating_neg(), len);
-            if model.log.back == 0 {
-                model.log.new = 0;
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The journal file's news: others' lines (and damage) read, or that it

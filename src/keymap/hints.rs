@@ -32,6 +32,7 @@ const CHECKLIST: &[Hint] = &[
     key(Action::ToggleTick),
     key(Action::Waive),
     key(Action::MarkPush),
+    key(Action::Palette),
     key(Action::SelectNext),
 ];
 const REPOS: &[Hint] = &[
@@ -42,6 +43,7 @@ const REPOS: &[Hint] = &[
     key(Action::CreateTags),
     key(Action::PushTags),
     key(Action::Compare),
+    key(Action::Palette),
     key(Action::SelectNext),
 ];
 const OTHER_PANES: &[Hint] = &[
@@ -50,6 +52,7 @@ const OTHER_PANES: &[Hint] = &[
     key(Action::FocusNext),
     key(Action::ToggleZoom),
     key(Action::Refresh),
+    key(Action::Palette),
     key(Action::SelectNext),
     key(Action::SelectPrev),
 ];
@@ -82,6 +85,7 @@ pub fn hints(scope: Scope) -> Hints {
             ("esc", "leave"),
             ("/help", "commands"),
         ]),
+        Scope::Palette => Hints::Typing(&[("enter", "run"), ("↑↓", "select"), ("esc", "close")]),
         Scope::Search => Hints::Typing(&[("enter", "keep"), ("esc", "cancel"), ("ctrl-w", "delete word")]),
         Scope::Waive => Hints::Typing(&[("enter", "waive"), ("esc", "cancel"), ("ctrl-w", "delete word")]),
     }

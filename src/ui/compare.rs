@@ -47,6 +47,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut Vie
         Remote::Ready { .. } => list(&mut lines, view, &visible, inner, view_state, ctx),
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    super::said::render(frame, body, model, ctx);
 }
 
 fn list<'a>(

@@ -82,6 +82,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
     let area = centered(body, width.max(40), lines.len() as u16 + 2);
     super::widgets::dialog(frame, area, title, lines, ctx);
+    super::said::render(frame, area, model, ctx);
 }
 
 fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line<'static>> {

@@ -7,9 +7,12 @@ pub mod confirm;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod hit;
+pub mod palette;
 pub mod panes;
 pub mod people;
 pub mod prompt;
+pub mod said;
 pub mod theme;
 pub mod widgets;
 
@@ -43,6 +46,8 @@ pub struct ViewState {
     pub rollout_rows: usize,
     pub compare_offset: usize,
     pub composer: Composer,
+    /// Where panes, rows and the palette were drawn, for the mouse.
+    pub hits: hit::Hits,
 }
 
 /// The Log pane's composer: the text being written, and the lines sent
@@ -91,6 +96,7 @@ impl Composer {
 
 pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &RenderCtx) {
     let area = frame.area();
+    view.hits.clear();
     frame.render_widget(Block::default().style(ctx.theme.base), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         render_too_small(frame, area, ctx);
@@ -101,9 +107,11 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
     header::render(frame, header_area, model, ctx);
     footer::render(frame, footer_area, model, ctx);
     if model.view.zoomed {
+        view.hits.pane(model.view.focus, body);
         panes::render(frame, body, model.view.focus, model, view, ctx);
     } else {
         for (pane, rect) in pane_areas(body) {
+            view.hits.pane(pane, rect);
             panes::render(frame, rect, pane, model, view, ctx);
         }
     }
@@ -115,6 +123,11 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         Scope::Confirm | Scope::ComposerConfirm => confirm::render(frame, body, model, ctx),
         Scope::Search | Scope::Waive => prompt::render(frame, body, model, ctx),
         Scope::Help => help::render(frame, body, model.view.help_offset().unwrap_or(0), ctx),
+        Scope::Palette => {
+            if let Some((list, first, count)) = palette::render(frame, body, model, ctx) {
+                view.hits.palette(list, first, count);
+            }
+        }
         // The composer is drawn in the Log pane.
         Scope::Main(_) | Scope::Compare | Scope::Composer => {}
     }

@@ -60,6 +60,7 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
 
     let y = area.y + lines.len() as u16;
     dialog(frame, area, title, lines, ctx);
+    super::said::render(frame, area, model, ctx);
     let x = area.x + 1 + 3 + cursor_x;
     if y < area.bottom() && x < area.right() {
         frame.set_cursor_position((x, y));

@@ -35,6 +35,7 @@ fn suspended(p: &Pty) {
     // Raw mode and bracketed paste are switched off for the shell.
     let raw = p.raw();
     assert!(raw.rfind("\x1b[?2004l") > raw.rfind("\x1b[?2004h"), "bracketed paste left on");
+    assert!(raw.rfind("\x1b[?1000l") > raw.rfind("\x1b[?1000h"), "mouse reporting left on");
 }
 
 fn resumed_and_usable(p: Pty) {

@@ -456,7 +456,7 @@ mod tests {
         assert!(appended(&update(&mut m, Msg::Edit(Edit::Submit))).is_empty());
         assert!(appended(&type_and_submit(&mut m, "fnish")).is_empty());
         assert!(finish_prompt(&m) && m.checklist.push_finished.is_none());
-        assert!(m.view.flash.as_ref().unwrap().text.contains("type `finish`"));
+        assert!(m.view.overlay_flash().unwrap().text.contains("type `finish`"), "said in the prompt");
         for _ in 0..5 {
             update(&mut m, Msg::Edit(Edit::Backspace));
         }

@@ -84,25 +84,6 @@ pub fn current_url(repos: &Repos, open: Option<&CompareView>, selected: usize) -
     row.compare_url(&range.from, &range.to_label())
 }
 
-/// Copies or opens [`current_url`].
-pub fn url_effect(
-    repos: &Repos,
-    open: Option<&CompareView>,
-    selected: usize,
-    now: DateTime<Utc>,
-    copy: bool,
-) -> Outcome {
-    match current_url(repos, open, selected) {
-        Some(url) if copy => {
-            Outcome { acts: vec![note(now, &format!("copied {url}")), Act::Effect(Effect::Copy(url))] }
-        }
-        Some(url) => Act::Effect(Effect::OpenUrl(url)).into(),
-        None => {
-            note(now, "no compare URL: set web_url for this repository and make sure it has a previous push tag").into()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;

@@ -13,7 +13,7 @@
 //! and the "Pushing:" lines; `note` says in the log what an action could not
 //! do.
 
-pub use super::compare::{current_url, on_compare_loaded, open_compare, pushing_line, pushing_urls, url_effect};
+pub use super::compare::{current_url, on_compare_loaded, open_compare, pushing_line, pushing_urls};
 pub use super::facts::Facts;
 pub use super::fetch::{fetch, fetch_after_others, on_fetched};
 use super::msg::ReposMsg;

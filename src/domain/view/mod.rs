@@ -11,9 +11,12 @@
 
 pub mod confirm;
 pub mod flash;
+pub mod link;
 pub mod memory;
 pub mod overlay;
+pub mod palette;
 pub mod pane;
+pub mod pointer;
 pub mod prompt;
 pub mod quit;
 pub mod scope;
@@ -41,7 +44,12 @@ pub struct View {
     pub repo_selected: usize,
     /// Selected item in the Checklist pane, counted over all phases.
     pub check_selected: usize,
+    /// Selected issue in the Sentry pane, counted over all projects.
+    pub sentry_selected: usize,
     pub overlay: Option<Overlay>,
+    /// An answer to a key pressed in an overlay, shown in that overlay (not
+    /// in the footer behind it) while the same kind of overlay is open.
+    pub overlay_flash: Option<(std::mem::Discriminant<Overlay>, Flash)>,
 }
 
 impl Default for View {
@@ -54,18 +62,68 @@ impl Default for View {
             selected: 0,
             repo_selected: 0,
             check_selected: 0,
+            sentry_selected: 0,
             overlay: None,
+            overlay_flash: None,
         }
     }
 }
 
 impl View {
+    /// Says something short where the user is looking: in the overlay on
+    /// top, else in the footer. The composer is drawn in the Log pane, so
+    /// its answers go to the footer under it.
+    pub fn say(&mut self, flash: Flash) {
+        match &self.overlay {
+            Some(o) if !matches!(o, Overlay::Composer) => {
+                self.overlay_flash = Some((std::mem::discriminant(o), flash));
+            }
+            _ => self.flash = Some(flash),
+        }
+    }
+
+    /// What was said in the overlay that is open now (each opening starts
+    /// with nothing said).
+    pub fn overlay_flash(&self) -> Option<&Flash> {
+        let (kind, flash) = self.overlay_flash.as_ref()?;
+        (self.overlay.as_ref().map(std::mem::discriminant) == Some(*kind)).then_some(flash)
+    }
+
+    /// The command palette, from the main view.
+    pub fn open_palette(&mut self) {
+        if self.overlay.is_none() {
+            self.overlay_flash = None;
+            self.overlay = Some(Overlay::Palette(palette::Palette::default()));
+        }
+    }
+
+    pub fn palette(&self) -> Option<&palette::Palette> {
+        match &self.overlay {
+            Some(Overlay::Palette(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn palette_mut(&mut self) -> Option<&mut palette::Palette> {
+        match &mut self.overlay {
+            Some(Overlay::Palette(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn close_palette(&mut self) {
+        if matches!(self.overlay, Some(Overlay::Palette(_))) {
+            self.overlay = None;
+        }
+    }
+
     /// Help, over the compare view if that is what is open.
     pub fn open_help(&mut self) {
         let over = match self.overlay.take() {
             Some(Overlay::Compare(view)) => Some(view),
             _ => None,
         };
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Help { offset: 0, over });
     }
 
@@ -92,6 +150,7 @@ impl View {
     /// A dialog, over the composer if that is what is open.
     pub fn open_confirm(&mut self, dialog: Confirm) {
         let over_composer = matches!(self.overlay, Some(Overlay::Composer));
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Confirm { dialog, over_composer });
     }
 
@@ -118,6 +177,7 @@ impl View {
     }
 
     pub fn open_prompt(&mut self, prompt: Prompt) {
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Prompt(prompt));
     }
 
@@ -142,6 +202,7 @@ impl View {
     }
 
     pub fn open_compare(&mut self, view: CompareView) {
+        self.overlay_flash = None;
         self.overlay = Some(Overlay::Compare(Box::new(view)));
     }
 

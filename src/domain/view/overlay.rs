@@ -25,4 +25,6 @@ pub enum Overlay {
     Compare(Box<CompareView>),
     /// The Log pane's composer has the keyboard.
     Composer,
+    /// The command palette (`:`).
+    Palette(super::palette::Palette),
 }

@@ -25,6 +25,8 @@ pub enum Scope {
     Compare,
     /// The Log pane's composer: keys are text.
     Composer,
+    /// The command palette: keys are text filtering it, arrows select.
+    Palette,
 }
 
 pub fn scope(model: &Model) -> Scope {
@@ -37,6 +39,7 @@ pub fn scope(model: &Model) -> Scope {
         Some(Overlay::Prompt(_)) => Scope::Waive,
         Some(Overlay::Compare(_)) => Scope::Compare,
         Some(Overlay::Composer) => Scope::Composer,
+        Some(Overlay::Palette(_)) => Scope::Palette,
     }
 }
 
@@ -48,7 +51,7 @@ const MOVES: [Action; 6] =
 impl Scope {
     /// Every scope, the main view's first: a key bound twice is named by
     /// the first scope that hears both actions.
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 13] = [
         Scope::Main(Pane::Checklist),
         Scope::Main(Pane::Repos),
         Scope::Main(Pane::Rollout),
@@ -61,6 +64,7 @@ impl Scope {
         Scope::Waive,
         Scope::Compare,
         Scope::Composer,
+        Scope::Palette,
     ];
 
     /// Whether an action bound to a key does anything here. The main view
@@ -93,6 +97,8 @@ impl Scope {
             // Typing: only ctrl-c, the one key that is not text, reaches the
             // keymap, and `q` is a letter.
             Scope::Search | Scope::Waive => action == Action::Cancel,
+            // Arrows and the wheel select; the rest of the keys filter.
+            Scope::Palette => action == Action::Cancel || MOVES.contains(&action),
             // Their few keys are fixed (ctrl-c among them); the keymap is off.
             Scope::ComposerConfirm | Scope::Composer => false,
         }
@@ -100,6 +106,6 @@ impl Scope {
 
     /// Keys are text here, not the keymap's.
     pub fn typing(self) -> bool {
-        matches!(self, Scope::Search | Scope::Waive | Scope::Composer)
+        matches!(self, Scope::Search | Scope::Waive | Scope::Composer | Scope::Palette)
     }
 }

@@ -1,16 +1,20 @@
-//! What the keys do to the view itself: scrolling help, the compare view,
-//! and how far a move goes in any list.
+//! What the keys and the mouse do to the view itself: scrolling help, the
+//! compare view, the palette, moving through any list, clicks and the wheel.
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
 use crate::domain::kernel::input::Edit;
 use crate::domain::model::Model;
-use crate::domain::msg::Effect;
-use crate::domain::repos::update as repos;
+use crate::domain::msg::{Effect, Msg};
+use crate::domain::view::pane::Pane;
+use crate::domain::view::pointer::{Pointer, Press, Target};
 use crate::domain::view::prompt::PromptFor;
+use crate::domain::view::scope::{Scope, scope};
 
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
+/// Rows moved by one notch of the wheel.
+const WHEEL: isize = 3;
 
 /// On a short terminal the help list scrolls; `q` closes it like esc.
 pub fn on_help(model: &mut Model, action: Action) {
@@ -55,11 +59,139 @@ pub fn on_compare(model: &mut Model, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Copies or opens the compare URL of the open view, else of the selected
-/// repository.
+/// Copies or opens the selected thing's link (`link.rs`).
 pub fn url(model: &mut Model, copy: bool) -> Vec<Effect> {
-    let outcome = repos::url_effect(&model.repos, model.view.compare(), model.view.repo_selected, model.now, copy);
+    let outcome = crate::domain::view::link::open_or_copy(model, copy);
     model.carry_out(outcome)
+}
+
+/// Moves the selection of `pane`'s list (the Log's: how far back it is
+/// scrolled) by `delta` rows.
+pub fn move_selection(model: &mut Model, pane: Pane, delta: isize) {
+    match pane {
+        Pane::Rollout => {
+            let len = model.rollout.services.len();
+            model.view.selected = step(model.view.selected, delta, len);
+        }
+        Pane::Repos => {
+            let len = model.repos.rows.len();
+            model.view.repo_selected = step(model.view.repo_selected, delta, len);
+        }
+        Pane::Checklist => {
+            let len = model.checklist.len();
+            model.view.check_selected = step(model.view.check_selected, delta, len);
+        }
+        Pane::Sentry => {
+            let len = model.sentry.as_ref().map_or(0, |s| crate::domain::view::link::sentry_issues(s).len());
+            model.view.sentry_selected = step(model.view.sentry_selected, delta, len);
+        }
+        Pane::Log => {
+            // Down goes towards the newest line, i.e. fewer lines back.
+            let len = model.visible_log().count();
+            model.log.back = step(model.log.back, delta.saturating_neg(), len);
+            if model.log.back == 0 {
+                model.log.new = 0;
+            }
+        }
+    }
+}
+
+/// An action heard in the palette: an arrow or the wheel selects, esc
+/// closes it.
+pub fn on_palette_action(model: &mut Model, action: Action) {
+    let delta = match action {
+        Action::Cancel | Action::Quit => return model.view.close_palette(),
+        Action::SelectNext => 1,
+        Action::SelectPrev => -1,
+        Action::PageDown => PAGE as isize,
+        Action::PageUp => -(PAGE as isize),
+        Action::SelectFirst => isize::MIN,
+        Action::SelectLast => isize::MAX,
+        _ => return,
+    };
+    if let Some(p) = model.view.palette_mut() {
+        p.step(delta);
+    }
+}
+
+/// A key typed in the palette: text filters it, esc closes it, and enter
+/// closes it on what is to run next — the action, or the notes command as
+/// the composer would send it — or says why not, in the palette.
+pub fn on_palette(model: &mut Model, edit: Edit) -> Option<Msg> {
+    use crate::domain::view::palette::Run;
+    let focus = model.view.focus;
+    let answer = model.view.palette_mut()?.edit(edit, focus);
+    if let Some((text, error)) = answer.say {
+        model.flash(text, error);
+    }
+    if answer.close {
+        model.view.close_palette();
+    }
+    answer.run.map(|run| match run {
+        Run::Action(action) => Msg::Action(action),
+        Run::Line(line) => Msg::Compose(line),
+    })
+}
+
+/// The mouse. In the main view a click focuses the pane and selects the
+/// row under it, and a double click then does what enter does there; the
+/// wheel scrolls the list under the pointer, focused or not. Over an
+/// overlay only the overlay answers: the palette's rows are clicked like a
+/// pane's, and the wheel moves through the list the overlay shows. What
+/// follows (enter's action) is returned as the message to apply next.
+pub fn on_pointer(model: &mut Model, p: Pointer) -> Option<Msg> {
+    let wheel = match p.press {
+        Press::WheelUp => -WHEEL,
+        Press::WheelDown => WHEEL,
+        Press::Click | Press::Double => 0,
+    };
+    let double = p.press == Press::Double;
+    match (scope(model), p.target) {
+        (Scope::Palette, Target::Palette(i)) if wheel == 0 => {
+            model.view.palette_mut()?.selected = i;
+            double.then_some(Msg::Edit(Edit::Submit))
+        }
+        (Scope::Main(_), Target::Pane { pane, item }) if wheel == 0 => {
+            model.view.focus = pane;
+            if let Some(i) = item {
+                select(model, pane, i);
+            }
+            (double && (item.is_some() || pane == Pane::Log)).then_some(Msg::Action(Action::Activate))
+        }
+        (Scope::Main(_) | Scope::Composer, Target::Pane { pane, .. }) if wheel != 0 => {
+            move_selection(model, pane, wheel);
+            None
+        }
+        (Scope::Palette, _) if wheel != 0 => {
+            model.view.palette_mut()?.step(wheel);
+            None
+        }
+        (Scope::Compare, _) if wheel != 0 => {
+            move_compare(model, wheel);
+            None
+        }
+        (Scope::Help, _) if wheel != 0 => {
+            let action = if wheel < 0 { Action::SelectPrev } else { Action::SelectNext };
+            (0..WHEEL).for_each(|_| on_help(model, action));
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Selects item `i` of `pane`'s list, clamped to it.
+fn select(model: &mut Model, pane: Pane, i: usize) {
+    let (current, len) = match pane {
+        Pane::Rollout => (&mut model.view.selected, model.rollout.services.len()),
+        Pane::Repos => (&mut model.view.repo_selected, model.repos.rows.len()),
+        Pane::Checklist => (&mut model.view.check_selected, model.checklist.len()),
+        Pane::Sentry => {
+            let len = model.sentry.as_ref().map_or(0, |s| crate::domain::view::link::sentry_issues(s).len());
+            (&mut model.view.sentry_selected, len)
+        }
+        Pane::Log => return,
+    };
+    *current = i.min(len.saturating_sub(1));
 }
 
 fn move_compare(model: &mut Model, delta: isize) {

@@ -12,8 +12,8 @@ use crate::domain::checklist::Verdict;
 use crate::domain::checklist::eval::{ChecklistView, ItemState, ItemView, evaluate};
 use crate::domain::kernel::duration::human;
 use crate::domain::view::pane::Pane;
-use crate::ui::RenderCtx;
 use crate::ui::widgets::{fit, pane_block};
+use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -21,7 +21,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    view_state: &mut ViewState,
+    focused: bool,
+    ctx: &RenderCtx,
+) {
     let t = ctx.theme;
     let view = evaluate(model);
     let mut extra = format!("{}/{}", view.done(), view.total());
@@ -40,13 +47,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     }
     let width = inner.width as usize;
     let selected = model.view.check_selected.min(view.total() - 1);
-    let (rows, selected_row) = rows(&view, selected, model, width, ctx);
+    let (rows, selected_row, items) = rows(&view, selected, model, width, ctx);
     // The last line is the selected item's story, when there is room.
     let detail = inner.height >= 6;
     let height = (inner.height as usize).saturating_sub(usize::from(detail));
     // Keep the selection in view, with its phase header when it fits.
     let first = selected_row.saturating_sub(height.saturating_sub(2)).min(rows.len().saturating_sub(height));
     let mut lines: Vec<Line> = rows.into_iter().skip(first).take(height).collect();
+    view_state.hits.rows(Pane::Checklist, Rect { height: lines.len() as u16, ..inner }, &items[first..]);
     if detail {
         while lines.len() < height {
             lines.push(Line::default());
@@ -58,17 +66,19 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Every line of the list, and the row of the selected item.
+/// Every line of the list, the row of the selected item, and the item on
+/// each row (for the mouse).
 fn rows<'a>(
     view: &ChecklistView,
     selected: usize,
     model: &Model,
     width: usize,
     ctx: &RenderCtx<'a>,
-) -> (Vec<Line<'a>>, usize) {
+) -> (Vec<Line<'a>>, usize, Vec<Option<usize>>) {
     let t = ctx.theme;
     let current = view.current().map(|(i, _)| i);
     let mut out = Vec::new();
+    let mut items = Vec::new();
     let mut selected_row = 0;
     let mut index = 0;
     // A role column when there is room: QA finds their items at a glance.
@@ -89,6 +99,7 @@ fn rows<'a>(
             Span::styled(fit(phase.name, name_w), style),
             Span::styled(count, if phase.complete() { t.ok } else { t.muted }),
         ]));
+        items.push(None);
         if phase.complete() && !holds_selection {
             index += phase.items.len();
             continue;
@@ -99,10 +110,11 @@ fn rows<'a>(
             }
             let line = item_line(item, roles, width, model, ctx);
             out.push(if index == selected { line.patch_style(t.selected) } else { line });
+            items.push(Some(index));
             index += 1;
         }
     }
-    (out, selected_row)
+    (out, selected_row, items)
 }
 
 fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx: &RenderCtx<'a>) -> Line<'a> {

@@ -21,13 +21,13 @@ pub fn render(frame: &mut Frame, area: Rect, pane: Pane, model: &Model, view: &m
     match pane {
         Pane::Rollout => rollout::render(frame, area, model, view, focused, ctx),
         Pane::Log => log::render(frame, area, model, view, focused, ctx),
-        Pane::Checklist => checklist::render(frame, area, model, focused, ctx),
+        Pane::Checklist => checklist::render(frame, area, model, view, focused, ctx),
         Pane::Repos if model.repos.rows.is_empty() => {
             empty::render(frame, area, pane, "no repositories configured", focused, ctx)
         }
-        Pane::Repos => repos::render(frame, area, model, focused, ctx),
+        Pane::Repos => repos::render(frame, area, model, view, focused, ctx),
         Pane::Sentry => match &model.sentry {
-            Some(s) => sentry::render(frame, area, model, s, focused, ctx),
+            Some(s) => sentry::render(frame, area, model, s, view, focused, ctx),
             None => empty::render(frame, area, pane, "Sentry not configured ([sentry] in the config)", focused, ctx),
         },
     }

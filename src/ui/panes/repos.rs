@@ -7,14 +7,14 @@ use crate::domain::repos::update::pushing_urls;
 use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote, TagState};
 use crate::domain::view::pane::Pane;
 use crate::domain::{Model, Remote};
-use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, pane_block};
+use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: &RenderCtx) {
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState, focused: bool, ctx: &RenderCtx) {
     let t = ctx.theme;
     let busy = model.repos.rows.iter().filter(|r| r.op.is_some() || r.scanning).count();
     let extra = (busy > 0).then(|| format!("{busy} busy"));
@@ -35,6 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, focused: bool, ctx: 
     let per = 2;
     let fit_rows = (height / per).max(1);
     let first = selected.saturating_sub(fit_rows.saturating_sub(1));
+    view.hits.list(Pane::Repos, inner, first, fit_rows.min(model.repos.rows.len() - first), per as u16);
     for (i, row) in model.repos.rows.iter().enumerate().skip(first).take(fit_rows) {
         let sel = i == selected;
         let (l1, l2) = repo_lines(row, sel && focused, compact, ctx);

@@ -11,8 +11,8 @@ use crate::domain::sentry::analysis::{Analysis, Verdict};
 use crate::domain::sentry::report::{analyses, push_start};
 use crate::domain::sentry::{NewIssue, ProjectState, SentryError, SentryState, StatsEndpoint};
 use crate::domain::view::pane::Pane;
-use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit, pane_block};
+use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -20,7 +20,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, focused: bool, ctx: &RenderCtx) {
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    s: &SentryState,
+    view: &mut ViewState,
+    focused: bool,
+    ctx: &RenderCtx,
+) {
     let t = ctx.theme;
     let extra = match s.rate {
         Some(r) if r.remaining.is_some() && r.limit.is_some() => {
@@ -42,6 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
     let roomy = inner.height as usize >= s.projects.len() * 4;
     let mut y = inner.y;
     let bottom = inner.bottom();
+    let mut issue_no = 0; // counted as `view::link::sentry_issues` lists them, for the selection
     for (p, analysis) in s.projects.iter().zip(all) {
         if y >= bottom {
             break;
@@ -123,13 +132,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, s: &SentryState, foc
             // Keep the last line for the "more" note.
             issue_lines = issue_lines.saturating_sub(1);
         }
-        for (i, regressed) in listed.iter().take(issue_lines) {
+        for (n, (i, regressed)) in listed.iter().take(issue_lines).enumerate() {
+            let line = issue_line(i, *regressed, width, model.view.zoomed, ctx);
+            let chosen = focused && issue_no + n == model.view.sentry_selected;
+            view.hits.list(Pane::Sentry, Rect { y, height: 1, ..inner }, issue_no + n, 1, 1);
             frame.render_widget(
-                Paragraph::new(issue_line(i, *regressed, width, model.view.zoomed, ctx)),
+                Paragraph::new(if chosen { line.patch_style(t.selected) } else { line }),
                 Rect { y, height: 1, ..inner },
             );
             y += 1;
         }
+        issue_no += listed.len();
         if listed.len() > issue_lines && y < bottom {
             let more = format!(" +{} more (zoom)", listed.len() - issue_lines);
             frame.render_widget(

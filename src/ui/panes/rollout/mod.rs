@@ -92,6 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         head.push(Span::styled(fit(&format!("  {}", env.to_uppercase()), col_w), style));
     }
     lines.push(Line::from(head));
+    view.hits.list(Pane::Rollout, Rect { y: inner.y + lines.len() as u16, ..inner }, view.rollout_offset, shown, 1);
 
     for (idx, row) in ro.services.iter().enumerate().skip(view.rollout_offset).take(rows) {
         let is_sel = idx == selected;
