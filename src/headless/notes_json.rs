@@ -31,6 +31,19 @@ pub struct Said {
     pub text: String,
     pub by: EventActor,
     pub at: DateTime<Utc>,
+    /// Taken back (`/retract`): kept, with who took it back and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retracted>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Retracted {
+    pub by: EventActor,
+    pub at: DateTime<Utc>,
+}
+
+fn retracted(r: &Option<(EventActor, DateTime<Utc>)>) -> Option<Retracted> {
+    r.as_ref().map(|(by, at)| Retracted { by: by.clone(), at: *at })
 }
 
 #[derive(Debug, Serialize)]
@@ -41,6 +54,8 @@ pub struct BlockerReport {
     pub at: DateTime<Utc>,
     pub resolved_by: Option<EventActor>,
     pub resolved_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retracted>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,6 +67,8 @@ pub struct PickReport {
     pub at: DateTime<Utc>,
     /// The commit's page, when the repository has a `web_url`.
     pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retracted>,
 }
 
 #[derive(Debug, Serialize)]
@@ -61,7 +78,7 @@ pub struct Pushing {
 }
 
 fn said(e: &Entry) -> Said {
-    Said { text: e.text.clone(), by: e.by.clone(), at: e.at }
+    Said { text: e.text.clone(), by: e.by.clone(), at: e.at, retracted: retracted(&e.retracted) }
 }
 
 pub fn report(model: &Model) -> NotesReport {
@@ -83,6 +100,7 @@ pub fn report(model: &Model) -> NotesReport {
                 at: b.entry.at,
                 resolved_by: b.resolved.as_ref().map(|(by, _)| by.clone()),
                 resolved_at: b.resolved.as_ref().map(|(_, at)| *at),
+                retracted: retracted(&b.entry.retracted),
             })
             .collect(),
         picks: n
@@ -101,6 +119,7 @@ pub fn report(model: &Model) -> NotesReport {
                     .find(|row| row.spec.name == p.repo)
                     .and_then(|row| row.spec.web_url.as_deref())
                     .map(|u| format!("{}/commit/{}", u.trim_end_matches('/'), p.sha)),
+                retracted: retracted(&p.retracted),
             })
             .collect(),
         pushing: crate::domain::repos::update::pushing_urls(&model.repos)

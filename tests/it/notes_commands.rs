@@ -121,6 +121,11 @@ fn a_line_taken_back_stays_struck_through_in_the_notes_and_the_log() {
     assert!(notes.contains("- ~~`") && notes.contains("the fix"), "the pick, struck, without a number: {notes}");
     assert!(!notes.contains("1. `"), "{notes}");
 
+    let v: serde_json::Value = serde_json::from_slice(&r.shipdeck(&["notes", "--json"]).stdout).unwrap();
+    assert_eq!(v["blockers"][0]["retracted"]["by"]["name"], "rita", "{v}");
+    assert!(v["notable"][0].get("retracted").is_none(), "{v}");
+    assert_eq!(v["picks"][0]["retracted"]["by"]["name"], "rita", "{v}");
+
     let log = String::from_utf8(r.shipdeck(&["log"]).stdout).unwrap();
     assert!(log.contains("rita (rm) blocker: search returns 500s (taken back)"), "{log}");
     assert!(log.contains("rita (rm) took back blocker #1 'search returns 500s'"), "{log}");
