@@ -45,15 +45,7 @@ impl Dir {
         let mut cmd = Command::cargo_bin("shipdeck").unwrap();
         cmd.arg("check").arg("--config").arg(config).arg("--data-dir").arg(self.path().join("data"));
         cmd.args(args).env("SHIPDECK_PERSONAL", "").env_remove("SENTRY_AUTH_TOKEN").env_remove("SHIPDECK_THEME");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        crate::common::outcome(cmd, env)
     }
 }
 

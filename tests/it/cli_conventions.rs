@@ -8,15 +8,7 @@ use std::path::Path;
 fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let mut cmd = Command::cargo_bin("shipdeck").unwrap();
     cmd.args(args).env("SHIPDECK_PERSONAL", "").env_remove("SHIPDECK_ROLE").env_remove("SHIPDECK_USER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::outcome(cmd, env)
 }
 
 #[test]
@@ -99,15 +91,7 @@ fn in_dir(dir: &Path, args: &[String], more: &[&str], env: &[(&str, &str)]) -> (
         .env("SHIPDECK_PERSONAL", "")
         .env_remove("SHIPDECK_ROLE")
         .env_remove("SHIPDECK_USER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    crate::common::outcome(cmd, env)
 }
 
 #[test]

@@ -221,3 +221,17 @@ impl Drop for Pty {
         }
     }
 }
+
+/// Runs a shipdeck command with `env` set on top: its exit code, stdout and
+/// stderr as text.
+pub fn outcome(mut cmd: assert_cmd::Command, env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
