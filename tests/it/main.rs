@@ -21,6 +21,7 @@ mod hostile_text;
 mod journal_cli;
 mod journal_crash;
 mod journal_faults;
+mod legible_screen;
 mod log_follow;
 mod log_screen;
 mod notes;

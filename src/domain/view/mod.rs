@@ -10,7 +10,9 @@
 //! takes that overlay's place.
 
 pub mod confirm;
+pub mod filter;
 pub mod flash;
+pub mod help;
 pub mod memory;
 pub mod overlay;
 pub mod pane;
@@ -41,6 +43,10 @@ pub struct View {
     pub repo_selected: usize,
     /// Selected item in the Checklist pane, counted over all phases.
     pub check_selected: usize,
+    /// Selected issue in the Sentry pane, counted over all projects.
+    pub sentry_selected: usize,
+    /// What `/` narrowed each list pane to.
+    pub filters: filter::Filters,
     pub overlay: Option<Overlay>,
 }
 
@@ -54,6 +60,8 @@ impl Default for View {
             selected: 0,
             repo_selected: 0,
             check_selected: 0,
+            sentry_selected: 0,
+            filters: filter::Filters::default(),
             overlay: None,
         }
     }

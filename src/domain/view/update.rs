@@ -1,6 +1,7 @@
 //! What the keys do to the view itself: scrolling help, the compare view,
 //! and how far a move goes in any list.
 
+pub use super::filter::step;
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
 use crate::domain::kernel::input::Edit;
@@ -12,9 +13,10 @@ use crate::domain::view::prompt::PromptFor;
 /// Rows moved by page up / page down.
 pub const PAGE: usize = 10;
 
-/// On a short terminal the help list scrolls; `q` closes it like esc.
+/// Help is a list: the moves select its rows, and the window follows
+/// the selection; `q` closes it like esc.
 pub fn on_help(model: &mut Model, action: Action) {
-    let n = Action::ALL.len();
+    let n = super::help::rows().len();
     let offset = model.view.help_offset().unwrap_or(0);
     let to = match action {
         Action::ToggleHelp | Action::Cancel | Action::Quit => {
@@ -69,38 +71,25 @@ fn move_compare(model: &mut Model, delta: isize) {
     }
 }
 
-pub fn step(current: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let max = len - 1;
-    match delta {
-        isize::MIN => 0,
-        isize::MAX => max,
-        d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
-        d => current.saturating_add(d as usize).min(max),
-    }
-}
-/// A key typed while a prompt is open: the log search narrows as it is
-/// typed (esc drops it); a waiver's reason, or the word finishing the
+/// A key typed while a prompt is open: the focused list's filter narrows
+/// as it is typed (esc drops it); a waiver's reason, or the word finishing the
 /// push, is sent on enter.
 pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
+    let pane = model.view.focus;
     let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
     if prompt.purpose == PromptFor::Search {
         match edit {
             Edit::Submit => model.view.close_prompt(),
             Edit::Cancel => {
                 model.view.close_prompt();
-                model.log.search = None;
+                super::filter::set(model, pane, None);
             }
             other => {
                 prompt.input.edit(other);
                 let text = prompt.input.text();
-                model.log.search = (!text.trim().is_empty()).then_some(text);
+                super::filter::set(model, pane, Some(text));
             }
         }
-        model.log.back = 0;
-        model.log.new = 0;
         return Vec::new();
     }
     match edit {
