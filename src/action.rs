@@ -74,7 +74,7 @@ actions! {
     Quit           "quit"            ["q"]              "quit"           "close the overlay / quit (asks if git is busy)",
     QuitNow        "quit_now"        ["ctrl-c"]         -                "quit at once, from anywhere",
     ToggleHelp     "toggle_help"     ["?"]              "help"           "show or hide this help",
-    Cancel         "cancel"          ["esc"]            -                "close the overlay / leave zoom",
+    Cancel         "cancel"          ["esc"]            -                "close the overlay / clear the filter / leave zoom",
     FocusNext      "focus_next"      ["tab"]            "next pane"      "focus the next pane",
     FocusPrev      "focus_prev"      ["shift-tab"]      -                "focus the previous pane",
     FocusChecklist "focus_checklist" ["1"]              -                "focus Checklist",

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const HELP: &str = "Keys are set in the config's [keys] table.";
+/// Help's frame, on screen while help is open.
+const HELP: &str = "┏ Help ";
 
 struct Setup {
     _dir: tempfile::TempDir,

@@ -202,7 +202,7 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &Rend
         let (text, style) = match row.tag_remote {
             Some(TagRemote::Pushed) => ("✓ pushed", t.ok),
             Some(TagRemote::Absent) => ("✗ not pushed", t.warn),
-            Some(TagRemote::Conflict { .. }) => ("✖ the remote's tag is on another commit", t.error),
+            Some(TagRemote::Conflict { .. }) => ("✖ conflict: remote's tag is on another commit", t.error),
             None => ("remote not checked", t.unknown),
         };
         spans.push(Span::styled(format!(" · {text}"), style));
