@@ -63,6 +63,8 @@ macro_rules! actions {
 
 impl Action {
     pub fn from_name(name: &str) -> Option<Action> {
+        // Older configs name `/` by what it did before it filtered every list.
+        let name = if name == "search_log" { "filter" } else { name };
         Action::ALL.into_iter().find(|a| a.name() == name)
     }
 }
@@ -72,12 +74,12 @@ actions! {
     Quit           "quit"            ["q"]              "quit"           "close the overlay / quit (asks if git is busy)",
     QuitNow        "quit_now"        ["ctrl-c"]         -                "quit at once, from anywhere",
     ToggleHelp     "toggle_help"     ["?"]              "help"           "show or hide this help",
-    Cancel         "cancel"          ["esc"]            -                "close the overlay / leave zoom",
+    Cancel         "cancel"          ["esc"]            -                "close the overlay / clear the filter / leave zoom",
     FocusNext      "focus_next"      ["tab"]            "next pane"      "focus the next pane",
     FocusPrev      "focus_prev"      ["shift-tab"]      -                "focus the previous pane",
     FocusChecklist "focus_checklist" ["1"]              -                "focus Checklist",
-    FocusRepos     "focus_repos"     ["2"]              -                "focus Repos & tags",
-    FocusRollout   "focus_rollout"   ["3"]              -                "focus Rollout",
+    FocusRollout   "focus_rollout"   ["2"]              -                "focus Rollout",
+    FocusRepos     "focus_repos"     ["3"]              -                "focus Repos & tags",
     FocusSentry    "focus_sentry"    ["4"]              -                "focus Sentry",
     FocusLog       "focus_log"       ["5"]              -                "focus Log",
     ToggleZoom     "toggle_zoom"     ["z"]              "zoom"           "zoom the focused pane",
@@ -99,8 +101,8 @@ actions! {
     ToggleTick     "toggle_tick"     ["space", "x"]     "tick"           "tick or untick the selected checklist item",
     Waive          "waive"           ["w"]              "waive"          "waive the selected item, giving a reason",
     MarkPush       "mark_push"       ["s"]              "push start/end" "mark the push started / finished",
-    SearchLog      "search_log"      ["/"]              "search"         "search the log (esc clears)",
-    LogFilter      "log_filter"      ["F"]              "filter"         "log: all, people, system or mine",
+    Filter         "filter"          ["/"]              "filter"         "filter the focused list as you type (esc clears)",
+    LogFilter      "log_filter"      ["F"]              "show"           "log: all, people, system or mine",
     Compose        "compose"         ["i"]              "write"          "write in the log (enter sends, esc leaves)",
     ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
     PauseStory     "pause_story"     ["p"]              -                "demo: pause or resume the story",
@@ -119,5 +121,6 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", a.name()));
             assert!(!a.description().is_empty());
         }
+        assert_eq!(Action::from_name("search_log"), Some(Action::Filter), "the old name still binds");
     }
 }

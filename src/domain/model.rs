@@ -224,12 +224,8 @@ impl Model {
         if !e.kind.is_log_line() {
             return;
         }
-        let (kind, mut text) = e.describe();
-        // A claim `[team]` does not back is said where it is read, not only
-        // on the checklist (a chat line signed "qa" by a stranger too).
-        if !e.is_observation() && self.checklist.team().is_some_and(|t| !t.allows(&e.actor.name, e.actor.role)) {
-            text.push_str(" · unverified");
-        }
+        let (kind, text) = self.line_text(e);
+        let numbered = matches!(e.kind, EventKind::Blocker { .. } | EventKind::Unblock { .. });
         let entry = LogEntry {
             at: e.at,
             kind,
@@ -238,13 +234,48 @@ impl Model {
             person: e.kind.is_person(),
             order: Some(e.order()),
             retracted: self.notes.is_retracted(&e.id),
+            numbered: numbered.then(|| Box::new(e.clone())),
         };
         self.push_entry(entry);
+        if numbered {
+            self.renumber_blocker_lines();
+        }
+    }
+
+    /// How an event reads in this cockpit's log.
+    fn line_text(&self, e: &Event) -> (LogKind, String) {
+        let (kind, mut text) = e.describe_with(self);
+        // A claim `[team]` does not back is said where it is read, not only
+        // on the checklist (a chat line signed "qa" by a stranger too).
+        if !e.is_observation() && self.checklist.team().is_some_and(|t| !t.allows(&e.actor.name, e.actor.role)) {
+            text.push_str(" · unverified");
+        }
+        (kind, text)
+    }
+
+    /// Blockers are numbered in the fold order: one read late moves the
+    /// numbers after it, and the lines naming them follow.
+    fn renumber_blocker_lines(&mut self) {
+        let texts: Vec<(usize, String)> = (self.log.entries.iter().enumerate())
+            .filter_map(|(i, l)| l.numbered.as_ref().map(|e| (i, self.line_text(e).1)))
+            .collect();
+        for (i, text) in texts {
+            self.log.entries[i].text = text;
+        }
     }
 
     /// Appends to the log, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push_log(&mut self, at: DateTime<Utc>, kind: LogKind, text: String) {
-        self.push_entry(LogEntry { at, kind, text, who: None, person: false, order: None, retracted: false });
+        self.push_entry(LogEntry {
+            at,
+            kind,
+            text,
+            who: None,
+            person: false,
+            order: None,
+            retracted: false,
+            numbered: None,
+        });
     }
 
     fn push_entry(&mut self, entry: LogEntry) {
@@ -258,6 +289,25 @@ impl Model {
 
     pub fn target(&self) -> &str {
         &self.release.target_tag
+    }
+}
+
+/// The log names items by their titles and blockers by their numbers.
+impl crate::domain::log::names::Names for Model {
+    fn item(&self, id: &str) -> Option<&str> {
+        self.checklist.item(id).map(|i| i.text.as_str())
+    }
+
+    fn blocker(&self, e: &Event) -> Option<usize> {
+        let EventKind::Blocker { text } = &e.kind else { return None };
+        let raised =
+            |b: &&crate::domain::notes::Blocker| b.entry.at == e.at && b.entry.by == e.actor && &b.entry.text == text;
+        self.notes.blockers.iter().find(raised).map(|b| b.number)
+    }
+
+    fn blocker_text(&self, number: usize) -> Option<&str> {
+        let b = self.notes.blockers.get(number.checked_sub(1)?)?;
+        Some(b.entry.text.as_str())
     }
 }
 

@@ -16,6 +16,7 @@ use crate::domain::sentry::SentryState;
 use crate::domain::sentry::msg::SentryMsg;
 use crate::domain::sentry::update as sentry;
 use crate::domain::view::confirm::Confirm;
+use crate::domain::view::filter;
 use crate::domain::view::pane::Pane;
 use crate::domain::view::prompt::{Prompt, PromptFor};
 use crate::domain::view::scope::{Scope, scope};
@@ -46,7 +47,14 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
         },
         Msg::Compose(text) => {
             let outcome = crate::domain::notes::compose::send(model, &text);
-            model.carry_out(outcome)
+            let effects = model.carry_out(outcome);
+            // What was just sent shows, whatever the log's filter or search hides.
+            if model.log.narrowed() {
+                let sent =
+                    effects.iter().filter_map(|e| if let Effect::Append(ev) = e { Some(ev.order()) } else { None });
+                model.log.pinned.extend(sent);
+            }
+            effects
         }
         Msg::Composing(on) => {
             model.view.set_composing(on);
@@ -73,9 +81,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 p.input.paste(&text);
                 if p.purpose == PromptFor::Search {
                     let q = p.input.text();
-                    model.log.search = (!q.trim().is_empty()).then_some(q);
-                    model.log.back = 0;
-                    model.log.new = 0;
+                    filter::set(model, model.view.focus, Some(q));
                 }
             }
             Vec::new()
@@ -193,6 +199,8 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Quit => crate::domain::view::quit::ask(model),
         Action::QuitNow => model.view.should_quit = true,
         Action::ToggleHelp => model.view.open_help(),
+        // Esc clears the focused list's filter first, then leaves zoom.
+        Action::Cancel if filter::get(model, model.view.focus).is_some() => filter::set(model, model.view.focus, None),
         Action::Cancel => model.view.zoomed = false,
         Action::FocusNext => model.view.focus = model.view.focus.next(),
         Action::FocusPrev => model.view.focus = model.view.focus.prev(),
@@ -247,10 +255,9 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let markdown = crate::domain::notes::render::markdown(model, model.tz);
             return vec![Effect::Notes(NotesEffect::Export { markdown, push_date: model.release.push_date })];
         }
-        Action::SearchLog => {
-            model.view.focus = Pane::Log;
+        Action::Filter => {
             let mut input = crate::domain::kernel::input::LineInput::default();
-            input.paste(model.log.search.as_deref().unwrap_or(""));
+            input.paste(filter::get(model, model.view.focus).unwrap_or(""));
             model.view.open_prompt(Prompt { purpose: PromptFor::Search, input });
         }
         Action::LogFilter => {
@@ -258,6 +265,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             model.log.filter = model.log.filter.next();
             model.log.back = 0;
             model.log.new = 0;
+            model.log.pinned.clear();
             model.flash(format!("log: {}", model.log.filter.name()), false);
         }
         Action::ToggleMerges => {}
@@ -395,7 +403,8 @@ mod tests {
         let mut m = model(1);
         assert_eq!(m.view.focus, Pane::Rollout);
         update(&mut m, Msg::Action(Action::FocusNext));
-        assert_eq!(m.view.focus, Pane::Sentry);
+        assert_eq!(m.view.focus, Pane::Repos, "reading order: Rollout, then the row below");
+        update(&mut m, Msg::Action(Action::FocusNext));
         update(&mut m, Msg::Action(Action::FocusNext));
         update(&mut m, Msg::Action(Action::FocusNext));
         assert_eq!(m.view.focus, Pane::Checklist);

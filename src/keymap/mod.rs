@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ToggleHelp));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::SelectLast));
-        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('3'), KeyModifiers::NONE)), Some(Action::FocusRollout));
+        assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('2'), KeyModifiers::NONE)), Some(Action::FocusRollout));
         for a in Action::ALL {
             assert!(!k.keys_for(a).is_empty(), "{a:?} has a default key");
         }

@@ -2,7 +2,7 @@
 //! the body like a zoomed pane. Only the visible rows are drawn, so a list of
 //! tens of thousands scrolls like a short one.
 
-use super::widgets::{fit, pane_block};
+use super::widgets::{fit, mark, pane_block, selected_style};
 use super::{RenderCtx, ViewState};
 use crate::domain::repos::{CompareView, ref_label};
 use crate::domain::rollout::probe::short_sha;
@@ -72,13 +72,13 @@ fn list<'a>(
             .map(|d| d.with_timezone(&ctx.tz).format("%Y-%m-%d").to_string())
             .unwrap_or_default();
         let mut line = Line::from(vec![
-            Span::styled(format!("{} ", short_sha(&c.sha)), t.header_accent),
+            Span::styled(format!("{} {} ", mark(i == sel), short_sha(&c.sha)), t.header_accent),
             Span::styled(format!("{date} "), t.muted),
             Span::styled(format!("{} ", fit(&c.author, author_w)), t.text),
             Span::styled(c.summary.clone(), if c.merge { t.muted } else { t.text }),
         ]);
         if i == sel {
-            line = line.patch_style(t.selected);
+            line = line.patch_style(selected_style(ctx, true));
         }
         lines.push(line);
     }

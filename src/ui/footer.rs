@@ -85,7 +85,7 @@ const GAP: &str = "   ";
 /// case a range describes honestly); otherwise no hint, as help lists them.
 fn focus_keys(ctx: &RenderCtx) -> Option<String> {
     let focus =
-        [Action::FocusChecklist, Action::FocusRepos, Action::FocusRollout, Action::FocusSentry, Action::FocusLog];
+        [Action::FocusChecklist, Action::FocusRollout, Action::FocusRepos, Action::FocusSentry, Action::FocusLog];
     let digits = focus
         .iter()
         .enumerate()

@@ -1,7 +1,8 @@
 //! One line: release, push date and target tag, window countdown, the
 //! current checklist phase (or when the push finished and how long it
 //! took), push hero, and who is at the keyboard. Parts are
-//! dropped, least important first, when the line is narrow.
+//! dropped, least important first, when the line is narrow; the hero and
+//! who is at the keyboard are kept.
 
 use super::RenderCtx;
 use super::widgets::{fit, span};
@@ -15,26 +16,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+/// The priority of the push date and its label, which go together.
+const DATE: u8 = 3;
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     let t = ctx.theme;
     let r = &model.release;
-    // (priority, spans): lower numbers survive longer.
+    // (priority, spans): lower numbers survive longer. Who you are (on the
+    // right) and the hero stay at any width the cockpit draws at.
     let mut parts: Vec<(u8, Vec<Span>)> = vec![
         (0, vec![Span::styled(" ▲ ", t.header_accent), Span::styled(r.name.clone(), t.header)]),
-        (0, vec![Span::styled("  push ", t.muted)]),
-        // The weekday goes before who is at the keyboard does.
-        (3, vec![Span::styled(r.push_date.format("%a ").to_string(), t.text)]),
-        (
-            0,
-            vec![
-                Span::styled(r.push_date.format("%Y-%m-%d").to_string(), t.text),
-                Span::styled(" → ", t.muted),
-                Span::styled(r.target_tag.clone(), t.header_accent),
-            ],
-        ),
+        (DATE, vec![Span::styled("  push ", t.muted)]),
+        (4, vec![Span::styled(r.push_date.format("%a ").to_string(), t.text)]),
+        (3, vec![Span::styled(r.push_date.format("%Y-%m-%d").to_string(), t.text), Span::styled(" →", t.muted)]),
+        (0, vec![Span::styled(" ", t.muted), Span::styled(r.target_tag.clone(), t.header_accent)]),
     ];
     if let Some(hero) = r.hero() {
-        parts.push((4, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
+        parts.push((1, vec![Span::styled("  hero ", t.muted), Span::styled(hero.to_string(), t.text)]));
     }
     // Where the push is: finished (when, and how long it took), else the
     // first phase not complete in the push's order.
@@ -80,15 +78,24 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     let total = |parts: &[(u8, Vec<Span>)]| parts.iter().map(|(_, s)| width(s)).sum::<usize>();
     let avail = area.width as usize;
     while total(&parts) + right_w > avail {
-        if right_w > 0 && parts.iter().all(|(p, _)| *p <= 1) {
-            right_w = 0;
-            continue;
+        // The least important part goes first, the latest of equals; who
+        // is at the keyboard goes only when nothing else can.
+        let worst = parts.iter().enumerate().filter(|(_, (p, _))| *p > 0).max_by_key(|(i, (p, _))| (*p, *i));
+        match worst {
+            // The push date goes with its label.
+            Some((idx, _)) if parts[idx].0 == DATE => parts.retain(|(p, _)| *p != DATE),
+            Some((idx, _)) => {
+                parts.remove(idx);
+            }
+            None if right_w > 0 => right_w = 0,
+            None => break,
         }
-        let Some(worst) = parts.iter().enumerate().filter(|(_, (p, _))| *p > 0).max_by_key(|(_, (p, _))| *p) else {
-            break;
-        };
-        let idx = worst.0;
-        parts.remove(idx);
+    }
+    // Without the push date before it, the tag stands apart like the rest.
+    if !parts.iter().any(|(p, _)| *p == DATE)
+        && let Some((_, tag)) = parts.get_mut(1)
+    {
+        tag.insert(0, Span::raw(" "));
     }
     let left: Vec<Span> = parts.into_iter().flat_map(|(_, s)| s).collect();
     let [l, rr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w as u16)]).areas(area);

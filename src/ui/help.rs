@@ -1,48 +1,73 @@
-//! The help overlay: every action with its keys and description, straight
-//! from the keymap.
+//! The help overlay: what every key does, grouped by where it works
+//! (`domain/view/help.rs`), with the keys the keymap binds, and the `/`
+//! commands of the composer. A list like the others: the selected row is
+//! marked and the window follows it.
 
 use super::RenderCtx;
-use super::widgets::{centered, fit};
+use super::widgets::{centered, fit, mark, selected_style};
 use crate::action::Action;
-use crate::keymap::KeyChord;
+use crate::domain::view::help::{HelpRow, rows};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
-pub fn render(frame: &mut Frame, body: Rect, offset: usize, ctx: &RenderCtx) {
+pub fn render(frame: &mut Frame, body: Rect, selected: usize, ctx: &RenderCtx) {
     let t = ctx.theme;
-    let bindings: Vec<_> = ctx.keymap.bindings().collect();
-    let key_w = bindings
-        .iter()
-        .map(|(_, keys)| keys.iter().map(|k| k.to_string().chars().count() + 2).sum::<usize>())
-        .max()
-        .unwrap_or(8)
-        .clamp(8, 24);
-    let area = centered(body, 64, bindings.len() as u16 + 4);
-    // Rows inside the border; the last one of the full box is a blank margin.
-    let rows = area.height.saturating_sub(2) as usize;
-    let binding_line = |(action, keys): &(Action, &[KeyChord])| {
-        let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-        Line::from(vec![
-            Span::styled(format!(" {}", fit(&keys, key_w)), t.footer_key),
-            Span::styled(action.description().to_string(), t.text),
-        ])
+    let rows = rows();
+    let keys_of = |row: &HelpRow| match row {
+        HelpRow::Action(action, _) => {
+            let keys = ctx.keymap.keys_for(*action);
+            if keys.is_empty() {
+                "(unbound)".to_string()
+            } else {
+                keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+            }
+        }
+        HelpRow::Typed { keys, .. } => keys.to_string(),
+        HelpRow::Command { usage, .. } => usage.clone(),
+        HelpRow::Section(_) => String::new(),
     };
-    let mut lines = Vec::with_capacity(rows);
-    if bindings.len() < rows {
-        lines.push(Line::from(Span::styled(" Keys are set in the config's [keys] table.", t.muted)));
-        lines.extend(bindings.iter().map(binding_line));
-    } else if rows > 1 {
-        // Too short for everything: a window on the list that ↓/↑ scroll, and
-        // a line saying what is above and below rather than cutting it off.
-        let shown = rows - 1;
-        let first = offset.min(bindings.len() - shown);
-        lines.extend(bindings.iter().skip(first).take(shown).map(binding_line));
-        let below = bindings.len() - shown - first;
-        let scroll = ctx.keymap.keys_for(Action::SelectNext).first().map_or("↓".into(), |k| k.to_string());
-        lines.push(Line::from(Span::styled(format!(" {first} above · {below} below ({scroll} / ↑ scroll)"), t.muted)));
+    let key_w = rows.iter().map(|r| keys_of(r).width() + 2).max().unwrap_or(8).clamp(8, 24);
+    let area = centered(body, 84, rows.len() as u16 + 3);
+    let inner_w = area.width.saturating_sub(2) as usize;
+    // Rows inside the border, less the line saying where the window is.
+    let shown = (area.height.saturating_sub(3) as usize).max(1);
+    let selected = selected.min(rows.len() - 1);
+    let first = (selected + 1).saturating_sub(shown).min(rows.len().saturating_sub(shown));
+    let mut lines: Vec<Line> = Vec::with_capacity(shown + 1);
+    for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
+        let sel = i == selected;
+        let line = match row {
+            HelpRow::Section(title) => Line::from(vec![
+                Span::raw(format!("{} ", mark(sel))),
+                Span::styled(fit(title, inner_w.saturating_sub(2)), t.title_focused),
+            ]),
+            other => {
+                let what = match other {
+                    HelpRow::Action(action, what) => what.unwrap_or(action.description()),
+                    HelpRow::Typed { what, .. } | HelpRow::Command { what, .. } => what,
+                    HelpRow::Section(_) => "",
+                };
+                Line::from(vec![
+                    Span::raw(mark(sel)),
+                    Span::styled(format!("  {}", fit(&keys_of(other), key_w)), t.footer_key),
+                    Span::styled(fit(what, inner_w.saturating_sub(key_w + 3)), t.text),
+                ])
+            }
+        };
+        lines.push(if sel { line.patch_style(selected_style(ctx, true)) } else { line });
     }
+    let below = rows.len().saturating_sub(first + shown);
+    let place = if first == 0 && below == 0 {
+        " Keys are set in the config's [keys] table.".to_string()
+    } else {
+        let key = |a: Action| ctx.keymap.keys_for(a).first().map_or("?".to_string(), |k| k.to_string());
+        let (down, up, page) = (key(Action::SelectNext), key(Action::SelectPrev), key(Action::PageDown));
+        format!(" {first} above · {below} below · {down}/{up}/{page} scroll · keys are set in [keys]")
+    };
+    lines.push(Line::styled(fit(&place, inner_w), t.muted));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Thick)

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod header;
 pub mod help;
 pub mod hit;
+pub mod layout;
 pub mod palette;
 pub mod panes;
 pub mod people;
@@ -15,9 +16,9 @@ pub mod prompt;
 pub mod said;
 pub mod theme;
 pub mod widgets;
+pub mod wrap;
 
 use crate::domain::Model;
-use crate::domain::view::pane::Pane;
 use crate::domain::view::scope::{Scope, scope};
 use crate::keymap::Keymap;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -110,7 +111,7 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         view.hits.pane(model.view.focus, body);
         panes::render(frame, body, model.view.focus, model, view, ctx);
     } else {
-        for (pane, rect) in pane_areas(body) {
+        for (pane, rect) in layout::pane_areas(body, model, ctx) {
             view.hits.pane(pane, rect);
             panes::render(frame, rect, pane, model, view, ctx);
         }
@@ -131,23 +132,6 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
         // The composer is drawn in the Log pane.
         Scope::Main(_) | Scope::Compare | Scope::Composer => {}
     }
-}
-
-/// The five panes: Checklist and Rollout on top (Rollout widest: it is the
-/// live one), Repos, Sentry and Log below.
-pub fn pane_areas(body: Rect) -> [(Pane, Rect); 5] {
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
-    let [checklist, rollout] = Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(top);
-    let [repos, sentry, log] =
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(22), Constraint::Percentage(38)])
-            .areas(bottom);
-    [
-        (Pane::Checklist, checklist),
-        (Pane::Repos, repos),
-        (Pane::Rollout, rollout),
-        (Pane::Sentry, sentry),
-        (Pane::Log, log),
-    ]
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect, ctx: &RenderCtx) {

@@ -3,6 +3,7 @@
 use super::RenderCtx;
 use chrono::Duration;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -33,6 +34,22 @@ pub fn fit(s: &str, width: usize) -> String {
     used += 1;
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
     out
+}
+
+/// What starts the selected row of every list; other rows start with as
+/// many spaces.
+pub const MARK: &str = "▸";
+
+/// The selection's marker, or the blank in its place.
+pub fn mark(selected: bool) -> &'static str {
+    if selected { MARK } else { " " }
+}
+
+/// The selected row's style. In the focused list it is also reversed, so
+/// it shows where colours do not (`NO_COLOR`, a monochrome terminal); the
+/// marker shows it everywhere.
+pub fn selected_style(ctx: &RenderCtx, focused: bool) -> Style {
+    if focused { ctx.theme.selected.add_modifier(Modifier::REVERSED) } else { ctx.theme.selected }
 }
 
 /// "now", "12s", "4m", "3h", "2d": how old data is.

@@ -145,13 +145,13 @@ fn a_running_cockpit_shows_a_tick_from_the_command_line_and_keeps_its_own() {
     cockpit.wait_for_text("the checklist", "Regression tests pass");
     let (code, _, err) = run(&config, &data, &["tick", "regression-tests", "--as", "quinn", "--role", "qa"]);
     assert_eq!(code, Some(0), "{err}");
-    cockpit.wait_for_text("the tick from shipdeck tick", "[✔] Regression tests pass");
+    cockpit.wait_for_text("the tick from shipdeck tick", "[✔] qa  Regression tests pass");
     cockpit.wait_for_text("who ticked it", "quinn");
 
     // Rita ticks her own first item in the cockpit, and starts the push.
     cockpit.press(b"1");
     cockpit.press(b" ");
-    cockpit.wait_for_text("rita's tick", "[✔] Features for this push");
+    cockpit.wait_for_text("rita's tick", "[✔] rm  Features for this push");
     cockpit.press(b"s");
     cockpit.wait_for_text("the start dialog", "Start the push?");
     cockpit.press(b"\r");
@@ -162,8 +162,8 @@ fn a_running_cockpit_shows_a_tick_from_the_command_line_and_keeps_its_own() {
     assert!(out.contains("ticked by rita (rm)"), "{out}");
     assert!(out.contains("push started"), "{out}");
     let again = start_cockpit(&config, &data);
-    again.wait_for_text("the restored tick", "[✔] Features for this push");
-    again.wait_for_text("the other restored tick", "[✔] Regression tests pass");
+    again.wait_for_text("the restored tick", "[✔] rm  Features for this push");
+    again.wait_for_text("the other restored tick", "[✔] qa  Regression tests pass");
     again.wait_for_text("the focus restored to the checklist", "┏ 1 Checklist");
     again.quit();
 }

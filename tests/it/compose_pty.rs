@@ -20,7 +20,7 @@ fn typed_lines_and_blockers_reach_the_notes() {
     cockpit.press(b"stage looks good\r");
     cockpit.wait_for_text("the chat line", "quinn (qa): stage looks good");
     cockpit.press(b"/blocker search returns 500s\r");
-    cockpit.wait_for_text("the blocker", "blocker: search returns");
+    cockpit.wait_for_text("the blocker", "blocker #1: search returns");
     // A bracketed paste with a newline and shortcut letters is text, not keys.
     cockpit.press(b"\x1b[200~see ticket 42\nq s t\x1b[201~\r");
     cockpit.wait_for_text("the pasted lines, kept as lines", "see ticket 42");

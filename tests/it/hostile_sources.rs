@@ -313,7 +313,7 @@ fn hostile_git_text_reaches_no_screen() {
         [("GIT_CONFIG_GLOBAL", OsStr::new("/dev/null")), ("GIT_CONFIG_NOSYSTEM", OsStr::new("1"))];
     let mut cockpit = Pty::start_with(&s.args(), &env);
     cockpit.wait_for_text("the scanned repository", "2026.11.19");
-    cockpit.press(b"2");
+    cockpit.press(b"3");
     cockpit.press(b"\r");
     cockpit.wait_for_text("the compare view", "hostile-big");
     cockpit.wait_for_text("the oldest commit", "hostile-0 subject");

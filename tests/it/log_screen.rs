@@ -90,7 +90,7 @@ fn filters_cycle_all_people_system_mine() {
 #[test]
 fn search_narrows_as_typed_and_esc_drops_it() {
     let mut m = model();
-    update(&mut m, Msg::Action(Action::SearchLog));
+    update(&mut m, Msg::Action(Action::Filter));
     for c in "SEARCH".chars() {
         update(&mut m, Msg::Edit(Edit::Char(c)));
     }
@@ -99,7 +99,7 @@ fn search_narrows_as_typed_and_esc_drops_it() {
     update(&mut m, Msg::Edit(Edit::Submit));
     assert_eq!(m.log.search.as_deref(), Some("SEARCH"));
     assert!(draw(&m).contains("/SEARCH"), "the search shows in the title");
-    update(&mut m, Msg::Action(Action::SearchLog));
+    update(&mut m, Msg::Action(Action::Filter));
     update(&mut m, Msg::Edit(Edit::Cancel));
     assert_eq!(m.log.search, None);
 }

@@ -25,6 +25,7 @@ mod init_cli;
 mod journal_cli;
 mod journal_crash;
 mod journal_faults;
+mod legible_screen;
 mod log_follow;
 mod log_screen;
 mod mouse_pty;

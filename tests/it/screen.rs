@@ -295,27 +295,36 @@ fn the_selected_row_is_readable_in_every_theme() {
 }
 
 #[test]
-fn short_help_says_what_is_missing_at_every_height() {
+fn help_is_grouped_lists_the_commands_and_scrolls_at_every_height() {
     let theme = Theme::default();
     let mut m = ready();
     update(&mut m, Msg::Action(Action::ToggleHelp));
-    let keys = Keymap::default().bindings().count();
+    let rows = shipdeck::domain::view::help::rows().len();
     for h in 15..=40 {
         let screen = text(&draw(&m, 80, h, &theme));
-        // Body rows minus the header, footer and the help box's border.
-        let rows = h as usize - 2 - 2;
-        if keys < rows {
-            assert!(screen.contains("Keys are set in the config") && !screen.contains("below ("), "{h}");
+        // Body rows minus the header, footer, the help box's border and
+        // the line saying where the window is.
+        let shown = h as usize - 2 - 2 - 1;
+        if rows <= shown {
+            assert!(screen.contains("Keys are set in the config") && !screen.contains("below ·"), "{h}");
         } else {
-            let below = keys - (rows - 1);
-            assert!(screen.contains(&format!(" 0 above · {below} below (")), "{h}: {screen}");
+            let below = rows - shown;
+            assert!(screen.contains(&format!(" 0 above · {below} below · ↓/↑/pgdn scroll")), "{h}: {screen}");
         }
     }
-    // Scrolled to the end, the last action is on screen and nothing is below.
+    let screen = text(&draw(&m, 80, 24, &theme));
+    assert!(screen.contains("▸ Everywhere"), "the selected row is marked: {screen}");
+    // Down the list: the pane's keys, dialogs, the composer, its commands.
+    for (moves, wanted) in [(3, "tick or untick the selected item"), (2, "Dialogs"), (2, "/blocker TEXT")] {
+        for _ in 0..moves {
+            update(&mut m, Msg::Action(Action::PageDown));
+        }
+        let screen = text(&draw(&m, 80, 24, &theme));
+        assert!(screen.contains(wanted), "{wanted} after {moves} pages: {screen}");
+    }
     update(&mut m, Msg::Action(Action::SelectLast));
     let screen = text(&draw(&m, 80, 24, &theme));
-    let last = Action::ALL[Action::ALL.len() - 1].description();
-    assert!(screen.contains(last) && screen.contains(" 0 below ("), "{screen}");
+    assert!(screen.contains("/help") && screen.contains(" 0 below ·"), "{screen}");
     update(&mut m, Msg::Action(Action::Cancel));
     update(&mut m, Msg::Action(Action::ToggleHelp));
     assert!(text(&draw(&m, 80, 24, &theme)).contains(" 0 above ·"), "reopened at the top");

@@ -250,11 +250,13 @@ fn regressions_are_marked_and_the_endpoint_is_named() {
     let m = calm_and_spike();
     let text = zoomed(&m);
     let line = text.lines().find(|l| l.contains("ADDONS-SERVER-Z3")).unwrap_or_else(|| panic!("{text}"));
-    assert!(line.contains("↺ ADDONS-SERVER-Z3 regressed ×1840"), "{line}");
+    assert!(line.contains("ADDONS-SERVER-Z3 ↺ regressed ×1840"), "{line}");
     assert!(text.contains("via events-timeseries"), "{text}");
-    // Narrow: the mark leads the line, so it shows.
-    let grid = testkit::buffer_text(&draw(&m, 80, 24));
-    assert!(grid.contains(" ↺ ADDONS"), "{grid}");
+    // Narrow: selected, it shows with its mark, its title wrapped below.
+    let mut selected = m.clone();
+    selected.view.sentry_selected = 2;
+    let grid = testkit::buffer_text(&draw(&selected, 80, 24));
+    assert!(grid.contains("▸ ADDONS-SERVER-Z3 ↺"), "{grid}");
 
     // A Sentry without events-timeseries says so.
     let mut old = model();

@@ -167,8 +167,8 @@ fn two_cockpits_see_each_others_ticks_and_lines() {
         p.wait_for_text("the first round", "sharing through");
     }
     alice.press(b"1 ");
-    bob.wait_for_text("alice's tick in bob's log", "alice (rm) ticked features-agreed");
-    bob.wait_for_text("alice's tick in bob's checklist", "[✔] Features for this push");
+    bob.wait_for_text("alice's tick in bob's log", "alice (rm) ticked 'Features for this push agreed'");
+    bob.wait_for_text("alice's tick in bob's checklist", "[✔] rm  Features for this push");
     bob.press(b"5\r");
     bob.press(b"QA is on it\r");
     alice.wait_for_text("bob's line in alice's log", "bob (qa): QA is on it");
@@ -224,7 +224,11 @@ fn the_header_shows_the_shared_state() {
     let beats = effects.iter().filter(|e| matches!(e, shipdeck::domain::Effect::Append(ev) if ev.kind == shipdeck::domain::journal::EventKind::Presence));
     assert_eq!(beats.count(), 1, "the cockpit's own presence is saved: {effects:?}");
     assert!(header(&m).contains("⇄ 3 people · 5s"), "{}", header(&m));
-    assert!(screen(&m).contains("alice rm now · bob qa now +1 "), "who is here, as many as fit: {}", screen(&m));
+    assert!(
+        screen(&m).contains("alice rm now · bob qa now · carol ops now "),
+        "who is here, as many as fit: {}",
+        screen(&m)
+    );
     assert!(m.log.entries.iter().all(|e| !e.text.contains("is here")), "presence is not a log line");
     let down = RoundFailure { offline: true, text: "cannot reach it".into() };
     update(&mut m, Msg::Share(ShareMsg::Round { at: t(42, 0), result: Err(down), unsent: 3 }));
@@ -264,7 +268,7 @@ fn quitting_shares_the_last_lines_first() {
     let mut alice = crate::common::Pty::start_with(&args, &[("HOME", team.dir.path().as_os_str())]);
     alice.wait_for_text("the first round", "sharing through");
     alice.press(b"1 ");
-    alice.wait_for_text("the tick", "[✔] Features for this push");
+    alice.wait_for_text("the tick", "[✔] rm  Features for this push");
     alice.press(b"q");
     alice.wait_exit(std::time::Duration::from_secs(15));
     assert_eq!(ticked_by(&checklist(&team, "bob", "qa"), "features-agreed"), None, "bob has not synced yet");

@@ -104,12 +104,14 @@ fn a_tick_in_one_of_three_cockpits_shows_in_the_other_two() {
     let team = Team::new();
     let mut ps = team.cockpits();
     for p in &ps {
-        assert!(!p.contents().contains("[✔] Features for this push"), "ticked before: {}", p.contents());
+        assert!(!p.contents().contains("[✔] rm  Features for this push"), "ticked before: {}", p.contents());
     }
     ps[0].press(b"1 ");
     for p in &ps[1..] {
         p.wait_for("alice's tick in the log and the checklist", DEADLINE, |s| {
-            (s.contains("alice (rm) ticked features-agreed") && s.contains("[✔] Features for this push")).then_some(())
+            (s.contains("alice (rm) ticked 'Features for this push agreed'")
+                && s.contains("[✔] rm  Features for this push"))
+            .then_some(())
         });
     }
     for p in ps {
@@ -133,7 +135,15 @@ fn typed(who: &str) -> Vec<String> {
 /// How a typed line reads in everyone's log.
 fn shown(who: &str, role: &str, line: &str) -> String {
     match line.strip_prefix("/tick ") {
-        Some(item) => format!("{who} ({role}) ticked {item}"),
+        // The log names the item by its title.
+        Some(item) => {
+            let title = match item {
+                "deploy-notes" => "Deploy notes for Ops",
+                "regression-tests" => "Regression tests pass",
+                _ => "Load test signed off by Ops (if needed)",
+            };
+            format!("{who} ({role}) ticked '{title}'")
+        }
         None => format!("{who} ({role}): {line}"),
     }
 }

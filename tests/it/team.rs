@@ -225,7 +225,10 @@ fn the_pane_shows_unverified_acts_apart_with_their_committer() {
     let logged: Vec<&str> = m.log.entries.iter().map(|e| e.text.as_str()).filter(|t| t.contains("ticked")).collect();
     assert_eq!(
         logged,
-        ["rita (rm) ticked features-agreed", "mallory (rm) ticked dependency-releases · unverified"],
+        [
+            "rita (rm) ticked 'Features for this push agreed'",
+            "mallory (rm) ticked 'Dependency releases done' · unverified"
+        ],
         "{logged:?}"
     );
     let theme = Theme::default();

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Help's frame, on screen while help is open.
 const HELP: &str = "┏ Help ";
 
 struct Setup {

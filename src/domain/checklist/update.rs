@@ -276,7 +276,10 @@ mod tests {
         let fx = act(&mut m, Action::Activate);
         assert_eq!(appended(&fx)[0].kind, EventKind::Untick { item: "results-sent".into(), overrides_role: false });
         assert_eq!(state(&m, "results-sent"), ItemState::Open);
-        assert!(m.log.entries.iter().any(|l| l.text.contains("unticked results-sent")), "the history stays in the log");
+        assert!(
+            m.log.entries.iter().any(|l| l.text.contains("unticked 'Results sent'")),
+            "the history stays in the log"
+        );
     }
 
     #[test]

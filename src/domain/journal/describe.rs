@@ -1,27 +1,36 @@
 //! How each event reads in the log, and how it is styled.
 
 use super::{Event, EventKind};
+use crate::domain::log::names::{Names, NoNames};
 use chrono::{DateTime, Utc};
 
 impl Event {
-    /// How the event reads in the log, and how it is styled.
+    /// How the event reads in the log, and how it is styled, from the event
+    /// alone: items by id, blockers without their number.
     pub fn describe(&self) -> (crate::domain::log::LogKind, String) {
+        self.describe_with(&NoNames)
+    }
+
+    /// How the event reads in the log, in people's words: a checklist item
+    /// by its title, a blocker with the number `/unblock` takes.
+    pub fn describe_with(&self, names: &dyn Names) -> (crate::domain::log::LogKind, String) {
         use crate::domain::log::LogKind;
         let who = format!("{} ({})", self.actor.name, self.actor.role.as_str());
+        let item = |id: &str| names.item(id).map_or_else(|| id.to_string(), |title| format!("'{title}'"));
         match &self.kind {
             EventKind::Chat { text } => (LogKind::Chat, format!("{who}: {text}")),
-            EventKind::Tick { item, note, overrides_role } => {
+            EventKind::Tick { item: id, note, overrides_role } => {
                 let note = note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
                 let over = if *overrides_role { " (for another role)" } else { "" };
-                (LogKind::Git, format!("{who} ticked {item}{over}{note}"))
+                (LogKind::Git, format!("{who} ticked {}{over}{note}", item(id)))
             }
-            EventKind::Untick { item, overrides_role } => {
+            EventKind::Untick { item: id, overrides_role } => {
                 let over = if *overrides_role { " (for another role)" } else { "" };
-                (LogKind::Git, format!("{who} unticked {item}{over}"))
+                (LogKind::Git, format!("{who} unticked {}{over}", item(id)))
             }
-            EventKind::Waive { item, reason, overrides_role } => {
+            EventKind::Waive { item: id, reason, overrides_role } => {
                 let over = if *overrides_role { " (for another role)" } else { "" };
-                (LogKind::Git, format!("{who} waived {item}{over} — {reason}"))
+                (LogKind::Git, format!("{who} waived {}{over} — {reason}", item(id)))
             }
             EventKind::TagCreated { repo, tag, commit } => {
                 let short = crate::domain::rollout::probe::short_sha(commit);
@@ -54,8 +63,14 @@ impl Event {
             EventKind::PushReopened => (LogKind::Git, format!("push reopened by {who}")),
             EventKind::Presence => (LogKind::System, format!("{who} is here")),
             EventKind::Notable { text } => (LogKind::Chat, format!("{who} notable: {text}")),
-            EventKind::Blocker { text } => (LogKind::Error, format!("{who} blocker: {text}")),
-            EventKind::Unblock { number } => (LogKind::Git, format!("{who} resolved blocker #{number}")),
+            EventKind::Blocker { text } => {
+                let number = names.blocker(self).map(|n| format!(" #{n}")).unwrap_or_default();
+                (LogKind::Error, format!("{who} blocker{number}: {text}"))
+            }
+            EventKind::Unblock { number } => {
+                let what = names.blocker_text(*number).map(|t| format!(": {t}")).unwrap_or_default();
+                (LogKind::Git, format!("{who} resolved blocker #{number}{what}"))
+            }
             EventKind::Pick { repo, sha, summary } => {
                 let short = crate::domain::rollout::probe::short_sha(sha);
                 (LogKind::Git, format!("{who} to pick: {repo} {short} {summary}"))

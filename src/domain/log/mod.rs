@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod names;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogKind {
@@ -37,6 +39,10 @@ pub struct LogEntry {
     /// A notes line taken back (`/retract`): shown struck through.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retracted: bool,
+    /// A line naming a blocker by its number: its event, to be worded again
+    /// when a blocker read late renumbers the ones after it.
+    #[serde(skip)]
+    pub numbered: Option<Box<crate::domain::journal::Event>>,
 }
 
 /// Which entries the Log pane shows.
@@ -94,6 +100,19 @@ pub struct Log {
     pub filter: LogFilter,
     /// Only log lines containing this (case-insensitive).
     pub search: Option<String>,
+    /// Lines this person sent since the filter or search last changed: shown
+    /// whatever they hide, so what was just said never vanishes.
+    pub pinned: Vec<crate::domain::kernel::order::Order>,
+}
+
+/// Whether `later` is shown after `e`: by time, then by fold order; a
+/// cockpit's own note stays after what came before it at the same time.
+fn goes_after(later: &LogEntry, e: &LogEntry) -> bool {
+    match later.at.cmp(&e.at) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => matches!((&later.order, &e.order), (Some(a), Some(b)) if a > b),
+    }
 }
 
 fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
@@ -106,26 +125,25 @@ fn matches_search(e: &LogEntry, search: Option<&str>) -> bool {
 impl Log {
     /// Whether the pane shows this entry to `me` under the filter and search.
     fn shows(&self, e: &LogEntry, me: &str) -> bool {
-        self.filter.admits(e, me) && matches_search(e, self.search.as_deref())
+        let pinned = || e.order.as_ref().is_some_and(|o| self.pinned.contains(o));
+        (self.filter.admits(e, me) && matches_search(e, self.search.as_deref())) || pinned()
+    }
+
+    /// Whether the filter or the search hides anything.
+    pub fn narrowed(&self) -> bool {
+        self.filter != LogFilter::All || self.search.is_some()
     }
 
     /// Adds an entry, dropping the oldest entries beyond [`LOG_CAP`].
     pub fn push(&mut self, entry: LogEntry, me: &str) {
-        // An event goes before the events that follow it in the fold order
-        // (another process's line read late, a teammate's after a
-        // partition), passing over the cockpit's own notes, which stay where
-        // they were written: so every cockpit shows events in one order.
+        // Lines read in time order: an entry goes after every line of its
+        // time or earlier (a push start recorded as 20 minutes ago goes
+        // back there, a teammate's line read late goes where it was said).
+        // Lines of the same time keep the events' fold order, so every
+        // cockpit shows them alike.
         let mut at = self.entries.len();
-        if let Some(order) = &entry.order {
-            let mut i = at;
-            while i > 0 {
-                match &self.entries[i - 1].order {
-                    Some(o) if o > order => at = i - 1,
-                    Some(_) => break,
-                    None => {}
-                }
-                i -= 1;
-            }
+        while at > 0 && goes_after(&self.entries[at - 1], &entry) {
+            at -= 1;
         }
         let shown = self.shows(&entry, me);
         self.entries.insert(at, entry);
@@ -155,5 +173,49 @@ impl Log {
     /// The entries the pane shows `me`, oldest first.
     pub fn visible<'a>(&'a self, me: &'a str) -> impl DoubleEndedIterator<Item = &'a LogEntry> + 'a {
         self.entries.iter().filter(move |e| self.shows(e, me))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::kernel::order::Order;
+    use chrono::{Duration, TimeZone};
+
+    fn entry(minutes: i64, text: &str, order: Option<u64>) -> LogEntry {
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap() + Duration::minutes(minutes);
+        let order = order.map(|clock| Order { clock, replica: "r".into(), id: text.into() });
+        LogEntry { at, kind: LogKind::Git, text: text.into(), who: None, person: false, order, numbered: None, retracted: false }
+    }
+
+    fn texts(log: &Log) -> Vec<&str> {
+        log.entries.iter().map(|e| e.text.as_str()).collect()
+    }
+
+    #[test]
+    fn lines_read_in_time_order_whatever_order_they_come_in() {
+        let mut log = Log::default();
+        log.push(entry(20, "session started", None), "me");
+        // Recorded now, said to have happened twenty minutes ago; its clock
+        // is after everything this cockpit saw.
+        log.push(entry(0, "push started", Some(9_000)), "me");
+        log.push(entry(21, "a tick", Some(9_001)), "me");
+        log.push(entry(5, "a line read late", Some(9_002)), "me");
+        assert_eq!(texts(&log), ["push started", "a line read late", "session started", "a tick"]);
+        // The same time: the fold order, and a note stays after what was there.
+        log.push(entry(21, "an earlier event", Some(8_000)), "me");
+        log.push(entry(21, "a note", None), "me");
+        assert_eq!(&texts(&log)[3..], ["an earlier event", "a tick", "a note"]);
+    }
+
+    #[test]
+    fn a_line_pinned_shows_under_a_search_that_hides_it() {
+        let mut log = Log { search: Some("blocker".into()), ..Log::default() };
+        let sent = entry(1, "stage looks good", Some(1));
+        log.pinned.push(sent.order.clone().unwrap());
+        log.push(sent, "me");
+        log.push(entry(2, "something else", Some(2)), "me");
+        let shown: Vec<&str> = log.visible("me").map(|e| e.text.as_str()).collect();
+        assert_eq!(shown, ["stage looks good"]);
     }
 }

@@ -10,7 +10,9 @@
 //! takes that overlay's place.
 
 pub mod confirm;
+pub mod filter;
 pub mod flash;
+pub mod help;
 pub mod link;
 pub mod memory;
 pub mod overlay;
@@ -46,6 +48,8 @@ pub struct View {
     pub check_selected: usize,
     /// Selected issue in the Sentry pane, counted over all projects.
     pub sentry_selected: usize,
+    /// What `/` narrowed each list pane to.
+    pub filters: filter::Filters,
     pub overlay: Option<Overlay>,
     /// An answer to a key pressed in an overlay, shown in that overlay (not
     /// in the footer behind it) while the same kind of overlay is open.
@@ -63,6 +67,7 @@ impl Default for View {
             repo_selected: 0,
             check_selected: 0,
             sentry_selected: 0,
+            filters: filter::Filters::default(),
             overlay: None,
             overlay_flash: None,
         }

@@ -119,7 +119,7 @@ fn area(a: Action) -> &'static str {
         Action::ToggleTick | Action::Waive | Action::MarkPush => "checklist",
         Action::Fetch | Action::CreateTags | Action::PushTags | Action::Compare => "repos",
         Action::ToggleMerges => "compare",
-        Action::SearchLog | Action::LogFilter | Action::Compose => "log",
+        Action::LogFilter | Action::Compose => "log",
         Action::ExportNotes => "notes",
         Action::SelectNext
         | Action::SelectPrev
@@ -129,7 +129,8 @@ fn area(a: Action) -> &'static str {
         | Action::SelectLast
         | Action::Activate
         | Action::CopyUrl
-        | Action::OpenUrl => "selection",
+        | Action::OpenUrl
+        | Action::Filter => "selection",
         _ => "global",
     }
 }

@@ -1,16 +1,17 @@
-//! The five panes, in the order tab visits them.
+//! The five panes, in the order tab visits them and their keys number
+//! them: the layout's reading order, left to right and top to bottom.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Checklist,
-    Repos,
     Rollout,
+    Repos,
     Sentry,
     Log,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [Pane::Checklist, Pane::Repos, Pane::Rollout, Pane::Sentry, Pane::Log];
+    pub const ALL: [Pane; 5] = [Pane::Checklist, Pane::Rollout, Pane::Repos, Pane::Sentry, Pane::Log];
 
     pub fn title(self) -> &'static str {
         match self {

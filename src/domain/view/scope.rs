@@ -53,8 +53,8 @@ impl Scope {
     /// the first scope that hears both actions.
     pub const ALL: [Scope; 13] = [
         Scope::Main(Pane::Checklist),
-        Scope::Main(Pane::Repos),
         Scope::Main(Pane::Rollout),
+        Scope::Main(Pane::Repos),
         Scope::Main(Pane::Sentry),
         Scope::Main(Pane::Log),
         Scope::Help,

@@ -1,6 +1,7 @@
 //! What the keys and the mouse do to the view itself: scrolling help, the
 //! compare view, the palette, moving through any list, clicks and the wheel.
 
+pub use super::filter::step;
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
 use crate::domain::kernel::input::Edit;
@@ -16,9 +17,10 @@ pub const PAGE: usize = 10;
 /// Rows moved by one notch of the wheel.
 const WHEEL: isize = 3;
 
-/// On a short terminal the help list scrolls; `q` closes it like esc.
+/// Help is a list: the moves select its rows, and the window follows
+/// the selection; `q` closes it like esc.
 pub fn on_help(model: &mut Model, action: Action) {
-    let n = Action::ALL.len();
+    let n = super::help::rows().len();
     let offset = model.view.help_offset().unwrap_or(0);
     let to = match action {
         Action::ToggleHelp | Action::Cancel | Action::Quit => {
@@ -66,25 +68,9 @@ pub fn url(model: &mut Model, copy: bool) -> Vec<Effect> {
 }
 
 /// Moves the selection of `pane`'s list (the Log's: how far back it is
-/// scrolled) by `delta` rows.
+/// scrolled) by `delta` rows, among the rows its filter shows.
 pub fn move_selection(model: &mut Model, pane: Pane, delta: isize) {
     match pane {
-        Pane::Rollout => {
-            let len = model.rollout.services.len();
-            model.view.selected = step(model.view.selected, delta, len);
-        }
-        Pane::Repos => {
-            let len = model.repos.rows.len();
-            model.view.repo_selected = step(model.view.repo_selected, delta, len);
-        }
-        Pane::Checklist => {
-            let len = model.checklist.len();
-            model.view.check_selected = step(model.view.check_selected, delta, len);
-        }
-        Pane::Sentry => {
-            let len = model.sentry.as_ref().map_or(0, |s| crate::domain::view::link::sentry_issues(s).len());
-            model.view.sentry_selected = step(model.view.sentry_selected, delta, len);
-        }
         Pane::Log => {
             // Down goes towards the newest line, i.e. fewer lines back.
             let len = model.visible_log().count();
@@ -93,6 +79,7 @@ pub fn move_selection(model: &mut Model, pane: Pane, delta: isize) {
                 model.log.new = 0;
             }
         }
+        pane => crate::domain::view::filter::move_selection(model, pane, delta),
     }
 }
 
@@ -201,38 +188,25 @@ fn move_compare(model: &mut Model, delta: isize) {
     }
 }
 
-pub fn step(current: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let max = len - 1;
-    match delta {
-        isize::MIN => 0,
-        isize::MAX => max,
-        d if d < 0 => current.saturating_sub(d.unsigned_abs()).min(max),
-        d => current.saturating_add(d as usize).min(max),
-    }
-}
-/// A key typed while a prompt is open: the log search narrows as it is
-/// typed (esc drops it); a waiver's reason, or the word finishing the
+/// A key typed while a prompt is open: the focused list's filter narrows
+/// as it is typed (esc drops it); a waiver's reason, or the word finishing the
 /// push, is sent on enter.
 pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
+    let pane = model.view.focus;
     let Some(prompt) = model.view.prompt_mut() else { return Vec::new() };
     if prompt.purpose == PromptFor::Search {
         match edit {
             Edit::Submit => model.view.close_prompt(),
             Edit::Cancel => {
                 model.view.close_prompt();
-                model.log.search = None;
+                super::filter::set(model, pane, None);
             }
             other => {
                 prompt.input.edit(other);
                 let text = prompt.input.text();
-                model.log.search = (!text.trim().is_empty()).then_some(text);
+                super::filter::set(model, pane, Some(text));
             }
         }
-        model.log.back = 0;
-        model.log.new = 0;
         return Vec::new();
     }
     match edit {

@@ -11,8 +11,9 @@ use crate::domain::Model;
 use crate::domain::checklist::Verdict;
 use crate::domain::checklist::eval::{ChecklistView, ItemState, ItemView, evaluate};
 use crate::domain::kernel::duration::human;
+use crate::domain::view::filter;
 use crate::domain::view::pane::Pane;
-use crate::ui::widgets::{fit, pane_block};
+use crate::ui::widgets::{fit, mark, pane_block, selected_style};
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,6 +33,10 @@ pub fn render(
     let t = ctx.theme;
     let view = evaluate(model);
     let mut extra = format!("{}/{}", view.done(), view.total());
+    let filtered = filter::get(model, Pane::Checklist);
+    if let Some(f) = filtered {
+        extra = format!("/{f} · {extra}");
+    }
     // The push's state joins the title only when it fits whole.
     if let Some(push) = push_state(model, ctx)
         && area.width as usize >= Pane::Checklist.title().width() + extra.width() + push.width() + 12
@@ -47,14 +52,26 @@ pub fn render(
     }
     let width = inner.width as usize;
     let selected = model.view.check_selected.min(view.total() - 1);
-    let (rows, selected_row, items) = rows(&view, selected, model, width, ctx);
+    let kept = filter::shown(model, Pane::Checklist).unwrap_or_default();
+    if kept.is_empty() {
+        let msg = Line::styled("no item matches the filter (esc clears it)", t.muted);
+        frame.render_widget(Paragraph::new(msg).centered(), inner);
+        return;
+    }
+    let list = List { view: &view, selected, kept: &kept, filtered: filtered.is_some(), focused };
+    let (rows, selected_row, selected_len, items) = rows(&list, model, width, ctx);
     // The last line is the selected item's story, when there is room.
     let detail = inner.height >= 6;
     let height = (inner.height as usize).saturating_sub(usize::from(detail));
     // Keep the selection in view, with its phase header when it fits.
-    let first = selected_row.saturating_sub(height.saturating_sub(2)).min(rows.len().saturating_sub(height));
+    let first = (selected_row + selected_len + 1)
+        .saturating_sub(height)
+        .min(rows.len().saturating_sub(height))
+        .min(selected_row);
     let mut lines: Vec<Line> = rows.into_iter().skip(first).take(height).collect();
-    view_state.hits.rows(Pane::Checklist, Rect { height: lines.len() as u16, ..inner }, &items[first..]);
+    // Which item each line shows, for the mouse.
+    let shown = &items[first..first + lines.len()];
+    view_state.hits.rows(Pane::Checklist, Rect { height: lines.len() as u16, ..inner }, shown);
     if detail {
         while lines.len() < height {
             lines.push(Line::default());
@@ -66,29 +83,45 @@ pub fn render(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Every line of the list, the row of the selected item, and the item on
-/// each row (for the mouse).
-fn rows<'a>(
-    view: &ChecklistView,
+/// What the list shows: the items the filter keeps, and which is selected.
+struct List<'v, 'a> {
+    view: &'v ChecklistView<'a>,
     selected: usize,
+    kept: &'v [usize],
+    filtered: bool,
+    focused: bool,
+}
+
+/// Every line of the list, the row of the selected item and how many lines
+/// its text wraps to, and the item on each line (for the mouse).
+fn rows<'a>(
+    list: &List,
     model: &Model,
     width: usize,
     ctx: &RenderCtx<'a>,
-) -> (Vec<Line<'a>>, usize, Vec<Option<usize>>) {
+) -> (Vec<Line<'a>>, usize, usize, Vec<Option<usize>>) {
     let t = ctx.theme;
+    let (view, selected) = (list.view, list.selected);
     let current = view.current().map(|(i, _)| i);
     let mut out = Vec::new();
-    let mut items = Vec::new();
     let mut selected_row = 0;
+    let mut selected_len = 0;
+    let mut items: Vec<Option<usize>> = Vec::new();
     let mut index = 0;
     // A role column when there is room: QA finds their items at a glance.
     let roles = width >= 44;
     for (pi, phase) in view.phases.iter().enumerate() {
         let holds_selection = (index..index + phase.items.len()).contains(&selected);
+        let kept = (index..index + phase.items.len()).filter(|i| list.kept.contains(i)).count();
+        if kept == 0 {
+            index += phase.items.len();
+            continue;
+        }
+        // `▸` marks the selection; the phase the push is in gets `»`.
         let (mark, style) = if phase.complete() {
             ("✔ ", t.ok)
         } else if Some(pi) == current {
-            ("▸ ", t.header_accent)
+            ("» ", t.header_accent)
         } else {
             ("  ", t.title)
         };
@@ -99,25 +132,52 @@ fn rows<'a>(
             Span::styled(fit(phase.name, name_w), style),
             Span::styled(count, if phase.complete() { t.ok } else { t.muted }),
         ]));
-        items.push(None);
-        if phase.complete() && !holds_selection {
+        items.resize(out.len(), None);
+        // A complete phase folds to its line, unless it holds the
+        // selection or a filter looks into it.
+        if phase.complete() && !holds_selection && !list.filtered {
             index += phase.items.len();
             continue;
         }
         for item in &phase.items {
+            if !list.kept.contains(&index) {
+                index += 1;
+                continue;
+            }
             if index == selected {
                 selected_row = out.len();
+                let style = selected_style(ctx, list.focused);
+                let lines = item_lines(item, roles, width, model, ctx, true);
+                selected_len = lines.len();
+                out.extend(lines.into_iter().map(|l| l.patch_style(style)));
+            } else {
+                out.extend(item_lines(item, roles, width, model, ctx, false));
             }
-            let line = item_line(item, roles, width, model, ctx);
-            out.push(if index == selected { line.patch_style(t.selected) } else { line });
-            items.push(Some(index));
+            items.resize(out.len(), Some(index));
             index += 1;
         }
     }
-    (out, selected_row, items)
+    items.resize(out.len(), None);
+    (out, selected_row, selected_len, items)
 }
 
-fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx: &RenderCtx<'a>) -> Line<'a> {
+/// The columns the longest item wants with its role and who ticked it,
+/// borders included.
+pub fn natural_width(model: &Model) -> u16 {
+    let longest = model.checklist.items().map(|i| i.text.width()).max().unwrap_or(20);
+    (2 + 1 + 4 + 4 + longest + 1 + 12).min(u16::MAX as usize) as u16
+}
+
+/// An item's lines: one, cut to the pane, except for the selected item,
+/// whose text wraps under itself so it reads whole.
+fn item_lines<'a>(
+    item: &ItemView,
+    roles: bool,
+    width: usize,
+    model: &Model,
+    ctx: &RenderCtx<'a>,
+    selected: bool,
+) -> Vec<Line<'a>> {
     let t = ctx.theme;
     let (glyph, style) = glyph(item, ctx);
     let mine = item.spec.role == model.actor.role;
@@ -133,16 +193,26 @@ fn item_line<'a>(item: &ItemView, roles: bool, width: usize, model: &Model, ctx:
     let room = if width >= 70 { width / 2 } else { width / 3 };
     let right = fit(&right, room.min(right.width()));
     let role = if roles { format!("{:<4}", item.spec.role.as_str()) } else { String::new() };
-    let text_w = width.saturating_sub(1 + 4 + role.width() + right.width() + 1);
+    let lead = 1 + 4 + role.width();
+    let text_w = width.saturating_sub(lead + right.width() + 1);
     let text_style = if item.done() || !mine { t.muted } else { t.text };
-    Line::from(vec![
-        Span::raw(" "),
+    let chunks = if selected { super::log::wrap(&item.spec.text, text_w.max(1)) } else { Vec::new() };
+    let first = chunks.first().map_or(item.spec.text.as_str(), String::as_str);
+    let mut lines = vec![Line::from(vec![
+        Span::raw(mark(selected)),
         Span::styled(format!("{glyph} "), style),
         Span::styled(role, if mine { t.header_accent } else { t.muted }),
-        Span::styled(fit(&item.spec.text, text_w), text_style),
+        Span::styled(fit(first, text_w), text_style),
         Span::raw(" "),
         Span::styled(right, right_style),
-    ])
+    ])];
+    for chunk in chunks.iter().skip(1) {
+        lines.push(Line::from(vec![
+            Span::raw(" ".repeat(lead)),
+            Span::styled(fit(chunk, width.saturating_sub(lead)), text_style),
+        ]));
+    }
+    lines
 }
 
 pub fn glyph(item: &ItemView, ctx: &RenderCtx) -> (&'static str, Style) {

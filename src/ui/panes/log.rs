@@ -3,21 +3,22 @@
 
 use crate::domain::view::pane::Pane;
 use crate::domain::{LogEntry, LogKind, Model};
-use crate::ui::widgets::pane_block;
+use crate::ui::widgets::{mark, pane_block, selected_style};
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-const TIME_W: usize = 9;
+/// The selection's mark and "12:04:31 ".
+const TIME_W: usize = 10;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, focused: bool, ctx: &RenderCtx) {
     let mut parts = Vec::new();
     if model.log.filter != crate::domain::LogFilter::All {
-        parts.push(model.log.filter.name().to_string());
+        parts.push(format!("{} only", model.log.filter.name()));
     }
     if let Some(q) = &model.log.search {
         parts.push(format!("/{q}"));
@@ -37,29 +38,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if model.view.composing() && inner.height >= 4 {
-        // The composer at the bottom: as tall as its text, up to four lines.
-        let h = (view.composer.area.lines().len() as u16).clamp(1, 4) + 1;
-        let h = h.min(inner.height - 2);
-        let at = Rect { y: inner.bottom() - h, height: h, ..inner };
+        let h = composer(frame, inner, view, ctx);
         inner.height -= h;
-        let mut composer = view.composer.area.clone();
-        let t = ctx.theme;
-        composer.set_block(
-            ratatui::widgets::Block::default()
-                .borders(ratatui::widgets::Borders::TOP)
-                .border_style(t.border_focused)
-                .title(Span::styled(" enter sends · alt-enter new line · esc leaves · /help ", t.muted)),
-        );
-        composer.set_style(t.text);
-        composer.set_cursor_line_style(Style::default());
-        frame.render_widget(&composer, at);
     }
     let rows = inner.height as usize;
     let text_w = (inner.width as usize).saturating_sub(TIME_W).max(1);
+    // The selected line: the newest shown, or the one scrolled back to. It
+    // is marked while someone looks at it (focused, or scrolled back).
+    let marked = focused || model.log.back > 0;
     // Walk back from the newest shown entry until the pane is full.
     let mut lines: Vec<Line> = Vec::with_capacity(rows);
-    for entry in model.visible_log().rev().skip(model.log.back) {
-        let mut wrapped = entry_lines(entry, text_w, ctx);
+    for (n, entry) in model.visible_log().rev().skip(model.log.back).enumerate() {
+        let selected = marked && n == 0;
+        let mut wrapped = entry_lines(entry, text_w, selected, ctx);
+        if selected {
+            wrapped = wrapped.into_iter().map(|l| l.patch_style(selected_style(ctx, focused))).collect();
+        }
         while let Some(l) = wrapped.pop() {
             if lines.len() == rows {
                 break;
@@ -74,7 +68,46 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &ViewState, fo
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>> {
+/// What the composer's frame says, most needed first; the hints that do
+/// not fit whole are left out, never cut (the footer lists them all).
+const COMPOSER_HINTS: [&str; 4] = ["enter sends", "esc leaves", "alt-enter new line", "/help"];
+
+/// The composer at the bottom of `area`: as tall as its text wrapped to the
+/// pane's width, up to six lines. Returns the rows it took.
+fn composer(frame: &mut Frame, area: Rect, view: &ViewState, ctx: &RenderCtx) -> u16 {
+    let t = ctx.theme;
+    let width = area.width as usize;
+    let rows: usize = view.composer.area.lines().iter().map(|l| wrap(l, width.max(1)).len()).sum();
+    let h = (rows.clamp(1, COMPOSER_MAX) as u16 + 1).min(area.height - 2);
+    let at = Rect { y: area.bottom() - h, height: h, ..area };
+    let mut hint = String::from(" ");
+    for part in COMPOSER_HINTS {
+        let sep = if hint.len() > 1 { " · " } else { "" };
+        if hint.width() + sep.width() + part.width() + 1 > width {
+            break;
+        }
+        hint.push_str(sep);
+        hint.push_str(part);
+    }
+    hint.push(' ');
+    let mut composer = view.composer.area.clone();
+    composer.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    composer.set_block(
+        ratatui::widgets::Block::default()
+            .borders(ratatui::widgets::Borders::TOP)
+            .border_style(t.border_focused)
+            .title(Span::styled(hint, t.muted)),
+    );
+    composer.set_style(t.text);
+    composer.set_cursor_line_style(Style::default());
+    frame.render_widget(&composer, at);
+    h
+}
+
+/// Rows the composer grows to before its text scrolls.
+const COMPOSER_MAX: usize = 6;
+
+fn entry_lines<'a>(e: &LogEntry, text_w: usize, selected: bool, ctx: &RenderCtx) -> Vec<Line<'a>> {
     let t = ctx.theme;
     let style: Style = match e.kind {
         LogKind::System => t.log_system,
@@ -97,7 +130,11 @@ fn entry_lines<'a>(e: &LogEntry, text_w: usize, ctx: &RenderCtx) -> Vec<Line<'a>
         .into_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            let lead = if i == 0 { Span::styled(time.clone(), t.log_time) } else { Span::raw(" ".repeat(TIME_W)) };
+            let lead = if i == 0 {
+                Span::styled(format!("{}{time}", mark(selected)), t.log_time)
+            } else {
+                Span::raw(" ".repeat(TIME_W))
+            };
             Line::from(vec![lead, Span::styled(chunk, style)])
         })
         .collect()

@@ -1,104 +1,162 @@
-//! Repos & tags: per repository, two lines — branch head and what changed
-//! since the previous push tag; then the next tag, where the tag exists,
-//! the security fork and the last operation. A "Pushing:" block of compare
-//! URLs closes the pane, as the push notes want it.
+//! Repos & tags: per repository, its branch head and what changed since the
+//! previous push tag; then the next tag, whether the remote has it, the
+//! security fork and the last operation. A "Pushing:" block of compare URLs
+//! closes the pane, as the push notes want it. Lines wrap rather than being
+//! cut, and say the same words at every width.
 
 use crate::domain::repos::update::pushing_urls;
 use crate::domain::repos::{RepoOp, RepoRow, RepoStatus, TagRemote, TagState};
+use crate::domain::view::filter;
 use crate::domain::view::pane::Pane;
 use crate::domain::{Model, Remote};
-use crate::ui::widgets::{age, pane_block};
+use crate::ui::widgets::{age, mark, pane_block, selected_style};
+use crate::ui::wrap;
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// Where a repository's wrapped lines start, under its name.
+const INDENT: usize = 4;
+
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState, focused: bool, ctx: &RenderCtx) {
     let t = ctx.theme;
     let busy = model.repos.rows.iter().filter(|r| r.op.is_some() || r.scanning).count();
-    let extra = (busy > 0).then(|| format!("{busy} busy"));
+    let mut extra: Vec<String> = Vec::new();
+    if let Some(f) = filter::get(model, Pane::Repos) {
+        extra.push(format!("/{f}"));
+    }
+    if busy > 0 {
+        extra.push(format!("{busy} busy"));
+    }
+    let extra = (!extra.is_empty()).then(|| extra.join(" · "));
     let block = pane_block(Pane::Repos.index() + 1, Pane::Repos.title(), extra, focused, ctx);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if model.repos.rows.is_empty() {
-        let msg = Line::styled("no repositories configured", t.muted);
+    let shown = filter::shown(model, Pane::Repos).unwrap_or_default();
+    if shown.is_empty() {
+        let msg = Line::styled("no repository matches the filter (esc clears it)", t.muted);
         frame.render_widget(Paragraph::new(msg).centered(), inner);
         return;
     }
-    let height = inner.height as usize;
-    // In the grid the pane is narrow: short words, the branch@sha left out.
-    let compact = inner.width < 64;
-    let mut lines: Vec<Line> = Vec::new();
+    let (height, width) = (inner.height as usize, inner.width as usize);
     let selected = model.view.repo_selected.min(model.repos.rows.len() - 1);
-    // Keep the selected repository's two lines visible.
-    let per = 2;
-    let fit_rows = (height / per).max(1);
-    let first = selected.saturating_sub(fit_rows.saturating_sub(1));
-    view.hits.list(Pane::Repos, inner, first, fit_rows.min(model.repos.rows.len() - first), per as u16);
-    for (i, row) in model.repos.rows.iter().enumerate().skip(first).take(fit_rows) {
-        let sel = i == selected;
-        let (l1, l2) = repo_lines(row, sel && focused, compact, ctx);
-        let (l1, l2) = if sel { (l1.patch_style(t.selected), l2.patch_style(t.selected)) } else { (l1, l2) };
-        lines.push(l1);
-        lines.push(l2);
-    }
-    // The URLs name their repository; a line without one says whose it is.
-    let pushing: Vec<String> = pushing_urls(&model.repos)
-        .into_iter()
-        .map(|(repo, line)| if line.starts_with("no changes") { format!("{repo}: {line}") } else { line })
+    let blocks: Vec<(usize, Vec<Line>)> = shown
+        .iter()
+        .map(|&i| {
+            let row = &model.repos.rows[i];
+            let sel = i == selected;
+            let mut lines = Vec::new();
+            for line in repo_lines(row, sel, ctx) {
+                lines.extend(wrap::spans(line, width, usize::MAX, INDENT));
+            }
+            if sel {
+                lines = lines.into_iter().map(|l| l.patch_style(selected_style(ctx, focused))).collect();
+            }
+            (i, lines)
+        })
         .collect();
-    if lines.len() + pushing.len() + 2 <= height && !pushing.is_empty() {
+    // From the first repository, or later when the selected one would not fit.
+    let at = blocks.iter().position(|(i, _)| *i == selected).unwrap_or(0);
+    let mut first = at;
+    let mut used = blocks[at].1.len();
+    while first > 0 && used + blocks[first - 1].1.len() <= height {
+        first -= 1;
+        used += blocks[first].1.len();
+    }
+    // Which repository each line shows, for the mouse.
+    let mut items: Vec<Option<usize>> =
+        blocks.iter().skip(first).flat_map(|(i, l)| std::iter::repeat_n(Some(*i), l.len())).collect();
+    let mut lines: Vec<Line> = blocks.into_iter().skip(first).flat_map(|(_, l)| l).collect();
+    lines.truncate(height.max(1));
+    items.truncate(lines.len());
+    view.hits.rows(Pane::Repos, Rect { height: lines.len() as u16, ..inner }, &items);
+
+    // The URLs name their repository; a line without one says whose it is.
+    let mut pushing: Vec<Vec<Line>> = Vec::new();
+    for (repo, line) in pushing_urls(&model.repos) {
+        let text = if line.starts_with("no changes") { format!("{repo}: {line}") } else { line };
+        pushing.push(wrap::spans(Line::styled(format!("  {text}"), t.text), width, usize::MAX, 2));
+    }
+    // As many of them as fit, whole; the rest counted.
+    if !pushing.is_empty() && lines.len() + 3 <= height {
         lines.push(Line::default());
         lines.push(Line::styled("Pushing:", t.title));
-        lines.extend(pushing.into_iter().map(|u| Line::styled(format!("  {u}"), t.text)));
-    }
-    let warnings: &[String] =
-        model.repos.rows.get(selected).and_then(|r| r.status.value()).map_or(&[], |s| &s.warnings);
-    let detail = model.repos.rows.get(selected).and_then(|r| r.last_result.as_ref());
-    let bottom = warnings.len() + usize::from(detail.is_some());
-    if bottom > 0 && lines.len() + bottom <= height {
-        while lines.len() + bottom < height {
-            lines.push(Line::default());
+        let room = height - lines.len();
+        // Everything, or what fits beside the line counting the rest.
+        let all: usize = pushing.iter().map(Vec::len).sum();
+        let budget = if all <= room { room } else { room - 1 };
+        let mut used = 0;
+        let fit = pushing.iter().take_while(|u| {
+            used += u.len();
+            used <= budget
+        });
+        let fit = fit.count();
+        let more = pushing.len() - fit;
+        lines.extend(pushing.into_iter().take(fit).flatten());
+        if more > 0 {
+            lines.push(Line::styled(format!("  +{more} more (z zooms)"), t.muted));
         }
-        for w in warnings {
-            lines.push(Line::from(vec![Span::styled(" ⚠ ", t.warn), Span::styled(w.clone(), t.warn)]));
-        }
     }
-    if let Some(row) = model.repos.rows.get(selected)
+
+    // The selected repository's warnings and its last operation's answer,
+    // at the foot, in the rows left.
+    let row = model.repos.rows.get(selected);
+    let mut foot: Vec<Line> = Vec::new();
+    for w in row.and_then(|r| r.status.value()).map_or(&[][..], |s| &s.warnings) {
+        foot.push(Line::from(vec![Span::styled(" ⚠ ", t.warn), Span::styled(w.clone(), t.warn)]));
+    }
+    if let Some(row) = row
         && let Some((at, result)) = &row.last_result
-        && lines.len() < height
     {
-        while lines.len() < height - 1 {
-            lines.push(Line::default());
-        }
         let (text, style) = match result {
             Ok(s) => (s.clone(), t.ok),
             Err(e) => (e.clone(), t.error),
         };
-        lines.push(Line::from(vec![
+        foot.push(Line::from(vec![
             Span::styled(format!(" {} · {} ago: ", row.spec.name, age(ctx.now - *at)), t.muted),
             Span::styled(text, style),
         ]));
     }
+    let spare = height.saturating_sub(lines.len());
+    let foot: Vec<Line> = foot.into_iter().flat_map(|l| wrap::spans(l, width, spare, 3)).collect();
+    if !foot.is_empty() && foot.len() <= spare {
+        while lines.len() + foot.len() < height {
+            lines.push(Line::default());
+        }
+        lines.extend(foot);
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -> (Line<'a>, Line<'a>) {
+/// The columns the pane's longest line takes unwrapped, borders included:
+/// what it asks of the layout.
+pub fn natural_width(model: &Model, ctx: &RenderCtx) -> u16 {
+    if model.repos.rows.is_empty() {
+        // The line saying so, wrapped.
+        return 20;
+    }
+    let longest = model.repos.rows.iter().flat_map(|r| repo_lines(r, false, ctx)).map(|l| l.width()).max();
+    let urls = pushing_urls(&model.repos).iter().map(|(r, u)| u.len().max(r.len()) + 2).max();
+    (longest.unwrap_or(30).max(urls.unwrap_or(0)) + 2).min(u16::MAX as usize) as u16
+}
+
+/// A repository's two lines, unwrapped: its head, and its tag's state.
+fn repo_lines<'a>(row: &RepoRow, selected: bool, ctx: &RenderCtx) -> [Line<'a>; 2] {
     let t = ctx.theme;
-    let mark = if marker { "▸ " } else { "  " };
-    let name = Span::styled(format!("{mark}{}", row.spec.name), t.text);
+    let name = Span::styled(format!("{} {}", mark(selected), row.spec.name), t.text);
     let op = row.op.as_ref().map(|op| match op {
         RepoOp::Fetching => "fetching…".to_string(),
         RepoOp::Tagging(tag) => format!("tagging {tag}…"),
         RepoOp::Pushing(tag) => format!("pushing {tag}…"),
     });
     match &row.status {
-        Remote::Idle | Remote::Loading => (
+        Remote::Idle | Remote::Loading => [
             Line::from(vec![name, Span::styled("  scanning…", t.unknown)]),
             Line::styled(format!("    {}", row.spec.path), t.muted),
-        ),
-        Remote::Failed { error, .. } => (
+        ],
+        Remote::Failed { error, .. } => [
             Line::from(vec![
                 name,
                 Span::styled("  ✖ ", t.error),
@@ -106,71 +164,57 @@ fn repo_lines<'a>(row: &RepoRow, marker: bool, compact: bool, ctx: &RenderCtx) -
                 Span::styled(error.strip_prefix(&format!("{}: ", row.spec.name)).unwrap_or(error).to_string(), t.error),
             ]),
             Line::styled(format!("    {}", op.unwrap_or_else(|| row.spec.path.clone())), t.muted),
-        ),
+        ],
         Remote::Ready { value, .. } => {
-            let mut l1 = vec![name];
-            if !compact {
-                let sha = crate::domain::rollout::probe::short_sha(&value.head.sha);
-                l1.push(Span::styled(format!("  {}@{sha}", value.branch), t.muted));
-            }
+            let sha = crate::domain::rollout::probe::short_sha(&value.head.sha);
+            let mut l1 = vec![name, Span::styled(format!("  {}@{sha}", value.branch), t.muted)];
             match (&value.plan.previous, value.in_push, value.state()) {
                 (Some((prev, _)), _, TagState::Unchanged) => {
                     l1.push(Span::styled(format!("  no changes since {prev}"), t.muted));
                 }
-                (Some((prev, _)), Some(n), state) => {
+                (Some((prev, _)), Some(n), _) => {
                     l1.push(Span::styled(format!("  +{n}"), if n > 0 { t.other } else { t.muted }));
-                    let word = if state == TagState::Tagged && !compact { " in push since" } else { " since" };
-                    l1.push(Span::styled(format!("{word} {prev}"), t.muted));
+                    l1.push(Span::styled(format!(" since {prev}"), t.muted));
                 }
                 _ => l1.push(Span::styled("  no previous push tag", t.warn)),
             }
             // Work merged after tagging: worth knowing, not a reason to tag.
-            // The narrow pane says it beside the tag, on the second line.
-            if let Some(n) = value.beyond_target.filter(|n| *n > 0)
-                && !compact
-            {
+            if let Some(n) = value.beyond_target.filter(|n| *n > 0) {
                 l1.push(Span::styled(format!(" · +{n} on {} not in this push", value.branch), t.muted));
             }
             if !value.warnings.is_empty() {
                 l1.push(Span::styled(format!("  ⚠ {}", value.warnings.len()), t.warn));
             }
-            (Line::from(l1), status_line(row, value, op, compact, ctx))
+            [Line::from(l1), status_line(row, value, op, ctx)]
         }
     }
 }
 
-fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: bool, ctx: &RenderCtx) -> Line<'a> {
+/// The tag's state, in one wording at every width: the next tag or the
+/// tag made, whether the remote has it, the security fork, the last fetch.
+fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, ctx: &RenderCtx) -> Line<'a> {
     let t = ctx.theme;
-    let mut spans = vec![Span::raw("    ")];
+    let mut spans = vec![Span::raw(" ".repeat(INDENT))];
     if s.needs_tag() {
         spans.push(Span::styled("next ", t.muted));
         spans.push(Span::styled(s.plan.next.clone(), t.warn));
     } else if s.state() == TagState::Unchanged {
         spans.push(Span::styled("✓ ", t.ok));
-        spans.push(Span::styled(if compact { "nothing to tag" } else { "nothing to tag (no changes)" }, t.muted));
+        spans.push(Span::styled("nothing to tag", t.muted));
     } else {
         spans.push(Span::styled("✓ ", t.ok));
         spans.push(Span::styled(s.plan.target().to_string(), t.ok));
-        if let Some(n) = s.beyond_target.filter(|n| *n > 0)
-            && compact
-        {
-            spans.push(Span::styled(format!(" (+{n} after)"), t.muted));
-        }
-        let (glyph, style, word) = match row.tag_remote {
-            Some(TagRemote::Pushed) => ("✓", t.ok, if compact { "pushed" } else { "on remote" }),
-            Some(TagRemote::Absent) => ("✗", t.warn, if compact { "unpushed" } else { "not on remote" }),
-            Some(TagRemote::Conflict { .. }) => {
-                ("✖", t.error, if compact { "conflict" } else { "conflict: remote's tag is on another commit" })
-            }
-            None => ("·", t.unknown, if compact { "remote ?" } else { "remote not checked (f)" }),
+        let (text, style) = match row.tag_remote {
+            Some(TagRemote::Pushed) => ("✓ pushed", t.ok),
+            Some(TagRemote::Absent) => ("✗ not pushed", t.warn),
+            Some(TagRemote::Conflict { .. }) => ("✖ conflict: remote's tag is on another commit", t.error),
+            None => ("remote not checked", t.unknown),
         };
-        spans.push(Span::styled(format!(" {glyph} {word}"), style));
+        spans.push(Span::styled(format!(" · {text}"), style));
     }
     match &s.security {
         None => {}
-        Some(Ok(sec)) if sec.in_sync => {
-            spans.push(Span::styled(if compact { " · sec ✓" } else { " · security ✓" }, t.ok))
-        }
+        Some(Ok(sec)) if sec.in_sync => spans.push(Span::styled(" · security ✓", t.ok)),
         Some(Ok(sec)) => {
             let mut parts = Vec::new();
             if sec.ahead > 0 {
@@ -179,16 +223,14 @@ fn status_line<'a>(row: &RepoRow, s: &RepoStatus, op: Option<String>, compact: b
             if sec.behind > 0 {
                 parts.push(format!("{} behind", sec.behind));
             }
-            let label = if compact { "sec" } else { "security" };
-            spans.push(Span::styled(format!(" · {label} {}", parts.join(", ")), t.warn));
+            spans.push(Span::styled(format!(" · security {}", parts.join(", ")), t.warn));
         }
         Some(Err(e)) => spans.push(Span::styled(format!(" · security ? {e}"), t.unknown)),
     }
     if let Some(op) = op {
         spans.push(Span::styled(format!(" · {op}"), t.log_event));
     } else if let Some(at) = s.fetched_at {
-        let ago = if compact { "" } else { " ago" };
-        spans.push(Span::styled(format!(" · fetched {}{ago}", age(ctx.now - at)), t.muted));
+        spans.push(Span::styled(format!(" · fetched {} ago", age(ctx.now - at)), t.muted));
     } else {
         spans.push(Span::styled(" · never fetched", t.muted));
     }

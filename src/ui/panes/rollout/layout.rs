@@ -75,8 +75,32 @@ pub(super) fn table_layout(width: usize, longest_name: usize, envs: usize, text:
             (room >= NAME_MIN).then(|| natural.min(room))
         })
         .unwrap_or_else(|| natural.min(avail / 3));
-    let col_w = avail.saturating_sub(name_w) / envs;
+    // No wider than a cell with everything: room beyond it would only
+    // open gaps inside the cells.
+    let col_w = (avail.saturating_sub(name_w) / envs).min(CellLayout::tiers(text)[0]);
     (name_w, CellLayout::for_width(col_w, text))
+}
+
+/// The version text the cells plan for: the widest any cell shows.
+pub(super) fn text_width(model: &crate::domain::Model) -> usize {
+    let cells = model.rollout.services.iter().flat_map(|s| s.cells.iter().flatten());
+    cells.filter_map(version_width).max().unwrap_or(TEXT_DEFAULT).clamp(8, 24)
+}
+
+/// The columns the table wants with every field of every cell shown and
+/// names whole, borders included.
+pub fn natural_width(model: &crate::domain::Model) -> u16 {
+    let ro = &model.rollout;
+    let longest = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
+    let cells = CellLayout::tiers(text_width(model))[0] * ro.envs.len().max(1);
+    (2 + 2 + longest.clamp(NAME_MIN, NAME_MAX) + cells).min(u16::MAX as usize) as u16
+}
+
+/// The rows the pane wants: a progress line per environment, the header,
+/// every service, two lines of detail, and its borders.
+pub fn natural_height(model: &crate::domain::Model) -> u16 {
+    let ro = &model.rollout;
+    (ro.envs.len() + 1 + ro.services.len() + 2 + 2).min(u16::MAX as usize) as u16
 }
 
 /// The prefix every service name shares, up to and including its last

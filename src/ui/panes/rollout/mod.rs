@@ -3,8 +3,9 @@
 use crate::config::format_duration;
 use crate::domain::Model;
 use crate::domain::rollout::Progress;
+use crate::domain::view::filter;
 use crate::domain::view::pane::Pane;
-use crate::ui::widgets::{age, fit, pane_block};
+use crate::ui::widgets::{age, fit, mark, pane_block, selected_style};
 use crate::ui::{RenderCtx, ViewState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,6 +16,8 @@ use unicode_width::UnicodeWidthStr;
 mod cells;
 mod detail;
 mod layout;
+
+pub use layout::{natural_height, natural_width};
 
 use cells::*;
 use detail::*;
@@ -32,14 +35,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let fixed = ro.envs.len() + 2;
     let rows = height.saturating_sub(fixed);
     let selected = model.view.selected.min(ro.services.len().saturating_sub(1));
-    if selected < view.rollout_offset {
-        view.rollout_offset = selected;
-    } else if rows > 0 && selected >= view.rollout_offset + rows {
-        view.rollout_offset = selected + 1 - rows;
+    // The rows the filter keeps; the offset counts among them.
+    let kept = filter::shown(model, Pane::Rollout).unwrap_or_default();
+    let at = kept.iter().position(|&i| i >= selected).unwrap_or(0);
+    if at < view.rollout_offset {
+        view.rollout_offset = at;
+    } else if rows > 0 && at >= view.rollout_offset + rows {
+        view.rollout_offset = at + 1 - rows;
     }
-    view.rollout_offset = view.rollout_offset.min(ro.services.len().saturating_sub(rows.max(1)));
+    view.rollout_offset = view.rollout_offset.min(kept.len().saturating_sub(rows.max(1)));
     view.rollout_rows = rows;
-    let shown = ro.services.len().saturating_sub(view.rollout_offset).min(rows);
+    let shown = kept.len().saturating_sub(view.rollout_offset).min(rows);
 
     let in_flight = ro.services.iter().flat_map(|s| s.cells.iter().flatten()).filter(|c| c.in_flight.is_some()).count();
     let polled = match ro.last_sweep {
@@ -52,12 +58,15 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     };
     // Rows that do not fit are said, so a service below the fold is not
     // mistaken for one that is not there.
-    let extra = if rows > 0 && shown < ro.services.len() {
-        let first = view.rollout_offset + 1;
-        format!("rows {first}–{} of {} · {polled}", first + shown - 1, ro.services.len())
-    } else {
-        polled
+    let mut extra = match filter::get(model, Pane::Rollout) {
+        Some(f) => format!("/{f} · {} of {} · ", kept.len(), ro.services.len()),
+        None => String::new(),
     };
+    if rows > 0 && shown > 0 && shown < kept.len() {
+        let first = view.rollout_offset + 1;
+        extra.push_str(&format!("rows {first}–{} of {} · ", first + shown - 1, kept.len()));
+    }
+    extra.push_str(&polled);
     let block = pane_block(Pane::Rollout.index() + 1, Pane::Rollout.title(), Some(extra), focused, ctx);
     frame.render_widget(block, area);
     if ro.services.is_empty() {
@@ -74,14 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     }
 
     let longest_name = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
-    let text = ro
-        .services
-        .iter()
-        .flat_map(|s| s.cells.iter().flatten())
-        .filter_map(version_width)
-        .max()
-        .unwrap_or(TEXT_DEFAULT)
-        .clamp(8, 24);
+    let text = text_width(model);
     let (name_w, layout) = table_layout(width, longest_name, ro.envs.len(), text);
     let col_w = layout.width;
     let shared = shared_prefix(ro.services.iter().map(|s| s.name.as_str()));
@@ -94,16 +96,17 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     lines.push(Line::from(head));
     view.hits.list(Pane::Rollout, Rect { y: inner.y + lines.len() as u16, ..inner }, view.rollout_offset, shown, 1);
 
-    for (idx, row) in ro.services.iter().enumerate().skip(view.rollout_offset).take(rows) {
+    for &idx in kept.iter().skip(view.rollout_offset).take(rows) {
+        let row = &ro.services[idx];
         let is_sel = idx == selected;
-        let marker = if is_sel && focused { "▸ " } else { "  " };
-        let mut spans = vec![Span::styled(format!("{marker}{}", fit_row_name(&row.name, name_w, shared)), t.text)];
+        let name = format!("{} {}", mark(is_sel), fit_row_name(&row.name, name_w, shared));
+        let mut spans = vec![Span::styled(name, t.text)];
         for cell in &row.cells {
             spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
         }
         let mut line = Line::from(spans);
         if is_sel {
-            line = line.patch_style(t.selected);
+            line = line.patch_style(selected_style(ctx, focused));
         }
         lines.push(line);
     }
