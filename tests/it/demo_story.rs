@@ -29,7 +29,7 @@ fn an_untagged_service_deploys_only_once_its_tag_is_pushed() {
     p.wait_for("prod on 8 of 8", Duration::from_secs(60), |s| prod_on_target(s).filter(|n| *n == 8));
 
     p.press(b"p");
-    p.wait_for_text("the pause", "demo story paused: p resumes it");
+    p.wait_for_text("the pause", "demo story paused");
     p.press(b"p");
     p.wait_for_text("the story going on", "demo story resumes");
     p.quit();

@@ -74,7 +74,7 @@ fn clicks_focus_and_select_the_wheel_scrolls_and_the_mouse_is_let_go_at_exit() {
     p.press(b":");
     p.wait_for_text("the palette", "┏ Commands");
     p.press(b"blocker the CDN is down\r");
-    p.wait_for_text("the blocker in the log", "blocker: the CDN is down");
+    p.wait_for_text("the blocker in the log", "#1: the CDN is down");
     let p = p.quit();
     let raw = p.raw();
     assert!(raw.rfind("\x1b[?1000l") > raw.rfind("\x1b[?1000h"), "mouse reporting left on at exit");

@@ -185,7 +185,16 @@ mod tests {
     fn entry(minutes: i64, text: &str, order: Option<u64>) -> LogEntry {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap() + Duration::minutes(minutes);
         let order = order.map(|clock| Order { clock, replica: "r".into(), id: text.into() });
-        LogEntry { at, kind: LogKind::Git, text: text.into(), who: None, person: false, order, numbered: None, retracted: false }
+        LogEntry {
+            at,
+            kind: LogKind::Git,
+            text: text.into(),
+            who: None,
+            person: false,
+            order,
+            numbered: None,
+            retracted: false,
+        }
     }
 
     fn texts(log: &Log) -> Vec<&str> {
