@@ -82,15 +82,17 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
     if loaded.events.is_empty() {
         let _ = writeln!(out, "nothing logged yet ({})", store.path().display());
     }
-    // A notes line taken back later says so where it stands.
-    let mut notes = crate::domain::notes::Notes::default();
-    for e in &loaded.events {
-        notes.apply(e);
-    }
+    // The whole journal folded, as the cockpit does: items by their
+    // titles, blockers with their numbers, lines taken back said so.
+    model.apply_events(&loaded.events);
+    // In time order, as the cockpit's log: a push start recorded as twenty
+    // minutes ago sits there.
+    let mut events: Vec<&Event> = events.iter().collect();
+    events.sort_by_key(|e| e.at);
     for e in events {
-        let l = line(e, tz);
+        let l = line_with(e, tz, &model);
         match l.strip_suffix('\n') {
-            Some(l) if notes.is_retracted(&e.id) => {
+            Some(l) if model.notes.is_retracted(&e.id) => {
                 let _ = writeln!(out, "{l} (taken back)");
             }
             _ => out.push_str(&l),
@@ -120,9 +122,14 @@ fn push_ranges(
 /// here and again on its way to the terminal.
 /// Presence beats are no line of the log (JSON has them, kind `presence`).
 pub fn line(e: &Event, tz: chrono::FixedOffset) -> String {
+    line_with(e, tz, &crate::domain::log::names::NoNames)
+}
+
+/// [`line`] in people's words: item titles and blocker numbers from `names`.
+pub fn line_with(e: &Event, tz: chrono::FixedOffset, names: &dyn crate::domain::log::names::Names) -> String {
     if !e.kind.is_log_line() {
         return String::new();
     }
-    let (_, text) = e.describe();
+    let (_, text) = e.describe_with(names);
     format!("{} {}\n", e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S"), clean_max(&text, 4000))
 }

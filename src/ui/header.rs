@@ -65,6 +65,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     if let Some(share) = &model.share {
         parts.push(sharing(share, model.journal.people.len(), ctx));
     }
+    // The demo's story standing still, said where the eye goes first.
+    if model.demo.as_ref().is_some_and(|d| d.paused) {
+        parts.push((
+            0,
+            vec![
+                Span::raw("  "),
+                Span::styled(" ❚❚ PAUSED · p resumes ", t.warn.add_modifier(ratatui::style::Modifier::REVERSED)),
+            ],
+        ));
+    }
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let mut right = Vec::new();
     if model.journal.read_only.is_some() {
@@ -182,5 +192,14 @@ mod tests {
 
         push(&mut m, 80, EventKind::PushReopened);
         assert!(screen(&m).contains(&format!("▸ {first} ")), "reopened: the phase again");
+    }
+
+    #[test]
+    fn a_paused_demo_says_so_in_the_header() {
+        let start = crate::testkit::release().window.unwrap().start;
+        let mut m = crate::testkit::model(&["web"], start);
+        assert!(!screen(&m).contains("PAUSED"));
+        m.demo = Some(crate::domain::demo::Demo { paused: true });
+        assert!(screen(&m).contains("❚❚ PAUSED · p resumes"), "{}", screen(&m));
     }
 }

@@ -126,8 +126,10 @@ fn a_line_taken_back_stays_struck_through_in_the_notes_and_the_log() {
     assert!(v["notable"][0].get("retracted").is_none(), "{v}");
     assert_eq!(v["picks"][0]["retracted"]["by"]["name"], "rita", "{v}");
 
+    assert!(r.shipdeck(&["tick", "features-agreed"]).status.success());
     let log = String::from_utf8(r.shipdeck(&["log"]).stdout).unwrap();
-    assert!(log.contains("rita (rm) blocker: search returns 500s (taken back)"), "{log}");
+    assert!(log.contains("rita (rm) ticked 'Features for this push agreed'"), "the item by its title: {log}");
+    assert!(log.contains("rita (rm) blocker #1: search returns 500s (taken back)"), "{log}");
     assert!(log.contains("rita (rm) took back blocker #1 'search returns 500s'"), "{log}");
     assert!(log.contains("took back pick web "), "{log}");
     let events: serde_json::Value = serde_json::from_slice(&r.shipdeck(&["log", "--json"]).stdout).unwrap();
