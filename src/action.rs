@@ -106,6 +106,7 @@ actions! {
     Compose        "compose"         ["i"]              "write"          "write in the log (enter sends, esc leaves)",
     ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
     PauseStory     "pause_story"     ["p"]              -                "demo: pause or resume the story",
+    OpenBuild      "open_build"      ["b"]              -                "open the build the selected service runs",
     Palette        "palette"         [":"]              "commands"       "command palette: find and run any action",
 }
 

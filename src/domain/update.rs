@@ -271,6 +271,10 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ToggleMerges => {}
         Action::CopyUrl => return view::url(model, true),
         Action::OpenUrl => return view::url(model, false),
+        Action::OpenBuild => {
+            let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
+            return model.carry_out(out);
+        }
     }
     Vec::new()
 }

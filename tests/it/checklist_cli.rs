@@ -114,7 +114,10 @@ fn tick_follows_the_role_rules_and_checklist_reports_it() {
     assert!(out.contains("quinn (qa) unticked regression-tests"), "{out}");
     assert_eq!(item(&report(&config, &data), "regression-tests")["state"], "open");
     let (_, log, _) = run(&config, &data, &["log"]);
-    assert!(log.contains("ticked regression-tests") && log.contains("unticked regression-tests"), "{log}");
+    assert!(
+        log.contains("ticked 'Regression tests pass'") && log.contains("unticked 'Regression tests pass'"),
+        "by its title: {log}"
+    );
 }
 
 #[test]

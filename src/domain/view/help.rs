@@ -54,6 +54,7 @@ const LISTS: &[(Action, Option<&str>)] = &[
     (A::SelectLast, None),
     (A::OpenUrl, Some("open the selection's link: a compare, a service, a Sentry issue")),
     (A::CopyUrl, Some("copy the selection's link")),
+    (A::OpenBuild, None),
 ];
 const CHECKLIST: &[(Action, Option<&str>)] =
     &[(A::ToggleTick, None), (A::Activate, Some("tick or untick the selected item")), (A::Waive, None)];

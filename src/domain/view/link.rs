@@ -1,6 +1,7 @@
 //! The selected thing's link, for `o` (open it in a browser) and `y` (copy
 //! it): the compare view's URL, the selected repository's compare URL, the
-//! selected service's address in prod, the selected Sentry issue's page.
+//! selected service's address in prod, the selected Sentry issue's page;
+//! and for `b` the build the selected service runs (its Dockerflow `build`).
 //! What is opened must be an http(s) URL without control characters: a
 //! value read from a server reaches the browser only in that shape.
 
@@ -46,6 +47,46 @@ pub fn selected(model: &Model) -> Result<Link, String> {
             Err("nothing to open here: o opens links in Repos, Rollout, Sentry and the compare view".into())
         }
     }
+}
+
+/// The build the selected service runs in prod (else the last environment
+/// it runs in): the `build` link of its Dockerflow `/__version__`, the CI
+/// job that made it.
+pub fn build(model: &Model) -> Result<Link, String> {
+    let ro = &model.rollout;
+    let row = ro.services.get(model.view.selected).ok_or("no service selected")?;
+    let prod = crate::domain::checklist::prod_env(&ro.envs).and_then(|p| ro.envs.iter().position(|e| e == p));
+    let order = prod.into_iter().chain((0..ro.envs.len()).rev().filter(|i| Some(*i) != prod));
+    order
+        .filter_map(|i| {
+            let build = row.cells.get(i)?.as_ref()?.version()?.build.clone()?;
+            Some(Link { what: format!("build of {} · {}", ro.envs[i], row.name), url: build })
+        })
+        .next()
+        .ok_or_else(|| format!("{}'s /__version__ names no build link", row.name))
+}
+
+/// Opens (or copies) `link`, or says why not.
+pub fn open(link: Result<Link, String>, copy: bool) -> Outcome {
+    let mut out = Outcome::default();
+    let link = match link {
+        Ok(link) => link,
+        Err(why) => {
+            out.flash(why, true);
+            return out;
+        }
+    };
+    let shown = crate::domain::kernel::redact::url(&link.url);
+    if let Some(why) = refused(&link.url) {
+        out.flash(format!("not opening {}: {why}", link.what), true);
+    } else if copy {
+        out.flash(format!("copied {shown}"), false);
+        out.acts.push(Act::Effect(Effect::Copy(link.url)));
+    } else {
+        out.flash(format!("opening {}: {shown}", link.what), false);
+        out.acts.push(Act::Effect(Effect::OpenUrl(link.url)));
+    }
+    out
 }
 
 /// The selected service's address in prod (else the last environment it
@@ -100,25 +141,7 @@ pub fn refused(url: &str) -> Option<&'static str> {
 /// `o` and `y`: opens or copies the selected link, saying so (in the
 /// overlay the key was pressed in, when there is one), or says why not.
 pub fn open_or_copy(model: &Model, copy: bool) -> Outcome {
-    let mut out = Outcome::default();
-    let link = match selected(model) {
-        Ok(link) => link,
-        Err(why) => {
-            out.flash(why, true);
-            return out;
-        }
-    };
-    let shown = crate::domain::kernel::redact::url(&link.url);
-    if let Some(why) = refused(&link.url) {
-        out.flash(format!("not opening {}: {why}", link.what), true);
-    } else if copy {
-        out.flash(format!("copied {shown}"), false);
-        out.acts.push(Act::Effect(Effect::Copy(link.url)));
-    } else {
-        out.flash(format!("opening {}: {shown}", link.what), false);
-        out.acts.push(Act::Effect(Effect::OpenUrl(link.url)));
-    }
-    out
+    open(selected(model), copy)
 }
 
 #[cfg(test)]
@@ -160,5 +183,26 @@ mod tests {
         m.rollout.services[1].cells[1].as_mut().unwrap().endpoint.version_url = "file:///etc/passwd".into();
         assert!(update(&mut m, Msg::Action(Action::OpenUrl)).is_empty(), "refused");
         assert!(m.view.flash.as_ref().unwrap().error);
+    }
+
+    #[test]
+    fn b_opens_the_build_prod_runs() {
+        let mut m = crate::testkit::model(&["web", "api"], crate::testkit::release().window.unwrap().start);
+        assert!(build(&m).unwrap_err().contains("names no build link"), "not polled yet");
+        let probed = |m: &mut Model, env: usize, build: &str| {
+            let mut probe =
+                crate::testkit::ok("2026.11.26", "abc1234", crate::domain::rollout::probe::Heartbeat::Ok, m.now);
+            probe.info.build = Some(build.into());
+            let msg = crate::domain::rollout::msg::RolloutMsg::Probed { generation: 1, service: 0, env, probe };
+            update(m, Msg::Rollout(msg));
+        };
+        let now = m.now;
+        update(&mut m, Msg::Tick(now));
+        probed(&mut m, 0, "https://ci.example.org/stage/7");
+        assert_eq!(build(&m).unwrap().url, "https://ci.example.org/stage/7", "stage when prod says nothing");
+        probed(&mut m, 1, "https://ci.example.org/prod/9");
+        assert_eq!(build(&m).unwrap().url, "https://ci.example.org/prod/9");
+        let fx = update(&mut m, Msg::Action(Action::OpenBuild));
+        assert_eq!(fx, vec![Effect::OpenUrl("https://ci.example.org/prod/9".into())]);
     }
 }

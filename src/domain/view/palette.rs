@@ -131,6 +131,7 @@ fn area(a: Action) -> &'static str {
         | Action::CopyUrl
         | Action::OpenUrl
         | Action::Filter => "selection",
+        Action::OpenBuild => "rollout",
         _ => "global",
     }
 }
