@@ -142,6 +142,29 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
     }
 }
 
+/// A `[sentry]` section on `url` for org `org`, one project per slug, each
+/// linked to the service of its name, with the default rates.
+pub fn sentry_spec(
+    url: &str,
+    org: &str,
+    environment: Option<&str>,
+    slugs: &[&str],
+) -> crate::domain::sentry::SentrySpec {
+    crate::domain::sentry::SentrySpec {
+        url: url.into(),
+        org: org.into(),
+        environment: environment.map(str::to_string),
+        projects: slugs
+            .iter()
+            .map(|s| crate::domain::sentry::ProjectSpec { slug: (*s).into(), service: Some((*s).into()) })
+            .collect(),
+        interval: std::time::Duration::from_secs(60),
+        push_interval: std::time::Duration::from_secs(20),
+        spike_ratio: 2.0,
+        min_count: 20,
+    }
+}
+
 /// A person's event of `kind` at `at`, as another process would have
 /// written it (no replica, clock 0: its time stands in).
 pub fn event(

@@ -17,9 +17,7 @@ use shipdeck::domain::repos::SecurityState;
 use shipdeck::domain::repos::msg::ReposMsg;
 use shipdeck::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use shipdeck::domain::sentry::msg::SentryMsg;
-use shipdeck::domain::sentry::{
-    BUCKET_SECS, Bucket, Fetched, NewIssue, ProjectSpec, RateLimit, SentrySpec, SentryState, StatsEndpoint,
-};
+use shipdeck::domain::sentry::{BUCKET_SECS, Bucket, Fetched, NewIssue, RateLimit, SentryState, StatsEndpoint};
 use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Effect, Heartbeat, Model, Msg, update};
 use shipdeck::keymap::Keymap;
@@ -116,18 +114,12 @@ fn cockpit() -> Model {
         let result = Ok(Box::new(status));
         update(&mut m, Msg::Repos(ReposMsg::Scanned { generation, repo, result, at: now() }));
     }
-    m.sentry = Some(SentryState::new(SentrySpec {
-        url: "https://sentry.example.org".into(),
-        org: "mozilla".into(),
-        environment: Some("production".into()),
-        projects: ["addons-server", "addons-frontend"]
-            .map(|s| ProjectSpec { slug: s.into(), service: Some(s.into()) })
-            .to_vec(),
-        interval: std::time::Duration::from_secs(60),
-        push_interval: std::time::Duration::from_secs(20),
-        spike_ratio: 2.0,
-        min_count: 20,
-    }));
+    m.sentry = Some(SentryState::new(testkit::sentry_spec(
+        "https://sentry.example.org",
+        "mozilla",
+        Some("production"),
+        &["addons-server", "addons-frontend"],
+    )));
     let rate = Some(RateLimit { limit: Some(40), remaining: Some(31), ..Default::default() });
     let spike = fetched(
         series(2, 11),

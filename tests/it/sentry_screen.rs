@@ -18,8 +18,7 @@ use shipdeck::domain::sentry::analysis::series_start;
 use shipdeck::domain::sentry::msg::SentryMsg;
 use shipdeck::domain::sentry::report::SentryReport;
 use shipdeck::domain::sentry::{
-    BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, ProjectSpec, RateLimit, SentryError, SentrySpec,
-    SentryState, StatsEndpoint,
+    BUCKET_SECS, Bucket, Fetched, MAX_INTERVAL_SECS, NewIssue, RateLimit, SentryError, SentryState, StatsEndpoint,
 };
 use shipdeck::domain::view::pane::Pane;
 use shipdeck::domain::{Model, Msg, update};
@@ -38,18 +37,12 @@ fn now() -> DateTime<Utc> {
 
 fn model() -> Model {
     let mut m = testkit::model(&["addons-server", "addons-frontend"], now());
-    m.sentry = Some(SentryState::new(SentrySpec {
-        url: "https://sentry.example.org".into(),
-        org: "mozilla".into(),
-        environment: Some("production".into()),
-        projects: ["addons-server", "addons-frontend"]
-            .map(|s| ProjectSpec { slug: s.into(), service: Some(s.into()) })
-            .to_vec(),
-        interval: std::time::Duration::from_secs(60),
-        push_interval: std::time::Duration::from_secs(20),
-        spike_ratio: 2.0,
-        min_count: 20,
-    }));
+    m.sentry = Some(SentryState::new(testkit::sentry_spec(
+        "https://sentry.example.org",
+        "mozilla",
+        Some("production"),
+        &["addons-server", "addons-frontend"],
+    )));
     m.view.focus = Pane::Sentry;
     let ev = |id: &str, at, kind| Event {
         committer: None,

@@ -390,15 +390,8 @@ mod tests {
     #[test]
     fn the_fold_numbers_blockers_and_keeps_picks_in_order() {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
-        let ev = |n: i64, kind| Event {
-            committer: None,
-            v: 1,
-            id: format!("e{n}"),
-            at: at + chrono::Duration::minutes(n),
-            replica: String::new(),
-            seq: 0,
-            actor: EventActor { name: "rita".into(), role: Role::Rm },
-            kind,
+        let ev = |n: i64, kind| {
+            crate::testkit::event(&format!("e{n}"), at + chrono::Duration::minutes(n), "rita", Role::Rm, kind)
         };
         let pick =
             |sha: &str| EventKind::Pick { repo: "server".into(), sha: sha.into(), summary: format!("fix {sha}") };
@@ -432,15 +425,8 @@ mod tests {
     #[test]
     fn lines_taken_back_stay_struck_and_only_their_author_or_the_rm_may() {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 15, 0, 0).unwrap();
-        let ev = |n: i64, who: &str, role: Role, kind| Event {
-            committer: None,
-            v: 1,
-            id: format!("e{n}"),
-            at: at + chrono::Duration::minutes(n),
-            replica: String::new(),
-            seq: 0,
-            actor: EventActor { name: who.into(), role },
-            kind,
+        let ev = |n: i64, who: &str, role: Role, kind| {
+            crate::testkit::event(&format!("e{n}"), at + chrono::Duration::minutes(n), who, role, kind)
         };
         let quinn = EventActor { name: "quinn".into(), role: Role::Qa };
         let retract = |id: &str| EventKind::Retract { target: id.into(), what: String::new() };

@@ -140,7 +140,7 @@ fn track_prod(s: &mut SentryState, facts: Facts) {
 #[cfg(test)]
 mod tests {
     use super::super::report::push_start;
-    use super::super::{BUCKET_SECS, Bucket, ProjectSpec, SentrySpec, StatsEndpoint};
+    use super::super::{BUCKET_SECS, Bucket, StatsEndpoint};
     use super::*;
     use crate::domain::checklist::Verdict as Check;
     use crate::domain::checklist::eval::{ItemState, evaluate};
@@ -152,16 +152,7 @@ mod tests {
     fn model() -> Model {
         let t = testkit::release().window.unwrap().start + Duration::minutes(30);
         let mut m = testkit::model(&["web", "api"], t);
-        let spec = SentrySpec {
-            url: "http://127.0.0.1:9".into(),
-            org: "o".into(),
-            environment: None,
-            projects: vec![ProjectSpec { slug: "web".into(), service: Some("web".into()) }],
-            interval: std::time::Duration::from_secs(60),
-            push_interval: std::time::Duration::from_secs(20),
-            spike_ratio: 2.0,
-            min_count: 20,
-        };
+        let spec = testkit::sentry_spec("http://127.0.0.1:9", "o", None, &["web"]);
         m.sentry = Some(SentryState::new(spec));
         m
     }
