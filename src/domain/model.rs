@@ -299,10 +299,8 @@ impl crate::domain::log::names::Names for Model {
     }
 
     fn blocker(&self, e: &Event) -> Option<usize> {
-        let EventKind::Blocker { text } = &e.kind else { return None };
-        let raised =
-            |b: &&crate::domain::notes::Blocker| b.entry.at == e.at && b.entry.by == e.actor && &b.entry.text == text;
-        self.notes.blockers.iter().find(raised).map(|b| b.number)
+        let EventKind::Blocker { .. } = &e.kind else { return None };
+        self.notes.blockers.iter().find(|b| b.entry.id == e.id).map(|b| b.number)
     }
 
     fn blocker_text(&self, number: usize) -> Option<&str> {

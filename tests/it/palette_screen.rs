@@ -154,4 +154,19 @@ fn clicks_land_on_the_row_the_last_frame_drew_there() {
     update(&mut m, click(&view, x, y as u16, Press::Double));
     assert_eq!(scope(&m), Scope::Compare);
     assert_eq!(m.view.compare().unwrap().repo, 1);
+
+    // Filtered, the rows on screen are the filter's: a click on the one
+    // shown selects that service, not the first of the fleet.
+    update(&mut m, Msg::Action(Action::Cancel));
+    update(&mut m, Msg::Action(Action::FocusRollout));
+    update(&mut m, Msg::Action(Action::Filter));
+    for c in "charl".chars() {
+        update(&mut m, Msg::Edit(Edit::Char(c)));
+    }
+    update(&mut m, Msg::Edit(Edit::Submit));
+    update(&mut m, Msg::Action(Action::SelectFirst));
+    let screen = draw(&m, &mut view, 120, 40);
+    let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(" charlie ")).expect(&screen);
+    let x = line.find(" charlie ").map(|b| line[..b].chars().count() + 1).unwrap() as u16;
+    assert_eq!(view.hits.target(x, y as u16), Some(Target::Pane { pane: Pane::Rollout, item: Some(2) }), "{screen}");
 }

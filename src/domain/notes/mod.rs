@@ -238,7 +238,9 @@ pub struct Notes {
     unblocks: Vec<(Order, usize, EventActor, DateTime<Utc>)>,
     /// Every retraction read, by the id it names, whether or not that line
     /// has been read yet (another cockpit's lines arrive in any order).
-    retractions: std::collections::HashMap<String, (EventActor, DateTime<Utc>)>,
+    /// Every one is kept: one by someone who may not take the line back
+    /// must not hide a later one by someone who may.
+    retractions: std::collections::HashMap<String, Vec<(EventActor, DateTime<Utc>)>>,
 }
 
 /// Where `order` goes in a list kept in the fold order.
@@ -263,7 +265,7 @@ impl Notes {
             }
             _ => return,
         };
-        let retracted = self.retractions.get(&e.id).filter(|(by, _)| Notes::may_retract(by, &e.actor)).cloned();
+        let retracted = self.retraction_of(&e.id, &e.actor);
         let entry = |text: &str| Entry {
             text: text.to_string(),
             by: e.actor.clone(),
@@ -452,6 +454,14 @@ mod tests {
         let open: Vec<_> = n.open_blockers().map(|b| b.number).collect();
         assert_eq!(open, vec![2], "taken back, no longer open; numbers unchanged");
         assert_eq!(n.blockers[0].entry.retracted.as_ref().map(|(b, _)| b.name.as_str()), Some("quinn"));
+        // quinn's refused retraction of rita's blocker hides nothing: rita's own counts.
+        n.apply(&ev(8, "rita", Role::Rm, retract("e2")));
+        assert_eq!(n.blockers[1].entry.retracted.as_ref().map(|(b, _)| b.name.as_str()), Some("rita"));
+        // A pick's sha from someone else's journal is text, not hex: no
+        // slicing inside a character.
+        let odd = EventKind::Pick { repo: "r".into(), sha: "aéééééé".into(), summary: "s".into() };
+        n.apply(&ev(9, "quinn", Role::Qa, odd));
+        assert!(n.retractable(&quinn, None).unwrap().1.starts_with("pick r aéééééé"));
         // The release manager may take back anyone's; read before the line
         // itself (another cockpit's order), it still counts.
         let mut m = Notes::default();

@@ -9,16 +9,30 @@ use chrono::{DateTime, Utc};
 impl Notes {
     /// Marks the line `id` taken back by `by`, now or when it is read.
     pub(super) fn retract(&mut self, id: &str, by: &EventActor, at: DateTime<Utc>) {
-        self.retractions.entry(id.to_string()).or_insert_with(|| (by.clone(), at));
-        let Some((by, at)) = self.retractions.get(id).cloned() else { return };
+        self.retractions.entry(id.to_string()).or_default().push((by.clone(), at));
+        // Whatever order the retractions were read in, a line shows the
+        // earliest by someone who may take it back.
+        let mut found: Vec<(String, EventActor)> = Vec::new();
+        let entries = self.notable.iter().chain(&self.notes).chain(self.blockers.iter().map(|b| &b.entry));
+        found.extend(entries.filter(|e| e.id == id).map(|e| (e.id.clone(), e.by.clone())));
+        found.extend(self.picks.iter().filter(|p| p.id == id).map(|p| (p.id.clone(), p.by.clone())));
+        let Some((_, author)) = found.first() else { return };
+        let retracted = self.retraction_of(id, author);
         let entries =
             self.notable.iter_mut().chain(self.notes.iter_mut()).chain(self.blockers.iter_mut().map(|b| &mut b.entry));
-        for e in entries.filter(|e| e.id == id && Self::may_retract(&by, &e.by)) {
-            e.retracted.get_or_insert((by.clone(), at));
+        for e in entries.filter(|e| e.id == id) {
+            e.retracted.clone_from(&retracted);
         }
-        for p in self.picks.iter_mut().filter(|p| p.id == id && Self::may_retract(&by, &p.by)) {
-            p.retracted.get_or_insert((by.clone(), at));
+        for p in self.picks.iter_mut().filter(|p| p.id == id) {
+            p.retracted.clone_from(&retracted);
         }
+    }
+
+    /// The earliest retraction of line `id` by someone who may take back a
+    /// line `author` wrote.
+    pub(super) fn retraction_of(&self, id: &str, author: &EventActor) -> Option<(EventActor, DateTime<Utc>)> {
+        let all = self.retractions.get(id)?;
+        all.iter().filter(|(by, _)| Self::may_retract(by, author)).min_by_key(|(_, at)| *at).cloned()
     }
 
     /// The newest line `who` may take back that is not taken back yet, or
@@ -50,7 +64,7 @@ impl Notes {
                 lines.push((
                     &p.order,
                     p.id.clone(),
-                    format!("pick {} {} '{}'", p.repo, &p.sha[..p.sha.len().min(12)], p.summary),
+                    format!("pick {} {} '{}'", p.repo, p.sha.get(..12).unwrap_or(&p.sha), p.summary),
                 ));
             }
         }

@@ -8,7 +8,6 @@
 use crate::domain::model::Model;
 use crate::domain::msg::Effect;
 use crate::domain::outcome::{Act, Outcome};
-use crate::domain::sentry::{NewIssue, SentryState};
 use crate::domain::view::pane::Pane;
 
 /// A link and what it is, for the message saying what was opened.
@@ -36,11 +35,10 @@ pub fn selected(model: &Model) -> Result<Link, String> {
         }
         Pane::Rollout => service(model),
         Pane::Sentry => {
-            let s = model.sentry.as_ref().ok_or("Sentry is not configured")?;
-            let issue = sentry_issues(s)
-                .get(model.view.sentry_selected)
-                .copied()
-                .ok_or("no Sentry issue since the push to open")?;
+            model.sentry.as_ref().ok_or("Sentry is not configured")?;
+            let issues = crate::domain::view::filter::issues(model);
+            let (_, issue, _) =
+                issues.get(model.view.sentry_selected).copied().ok_or("no Sentry issue since the push to open")?;
             Ok(Link { what: issue.short_id.clone(), url: issue.permalink.clone() })
         }
         Pane::Checklist | Pane::Log => {
@@ -103,16 +101,6 @@ fn service(model: &Model) -> Result<Link, String> {
     let url = without_userinfo(&cell.endpoint.version_url);
     let url = url.strip_suffix("__version__").unwrap_or(&url).to_string();
     Ok(Link { what: format!("{} · {}", ro.envs[env], row.name), url })
-}
-
-/// The Sentry issues as the pane lists them: per project, the new ones,
-/// then the ones that came back.
-pub fn sentry_issues(s: &SentryState) -> Vec<&NewIssue> {
-    s.projects
-        .iter()
-        .filter_map(|p| p.data.as_ref())
-        .flat_map(|(d, _)| d.issues.iter().chain(d.regressions.iter()))
-        .collect()
 }
 
 /// `scheme://user:pass@host/…` without `user:pass@`.

@@ -173,7 +173,7 @@ fn select(model: &mut Model, pane: Pane, i: usize) {
         Pane::Repos => (&mut model.view.repo_selected, model.repos.rows.len()),
         Pane::Checklist => (&mut model.view.check_selected, model.checklist.len()),
         Pane::Sentry => {
-            let len = model.sentry.as_ref().map_or(0, |s| crate::domain::view::link::sentry_issues(s).len());
+            let len = crate::domain::view::filter::issues(model).len();
             (&mut model.view.sentry_selected, len)
         }
         Pane::Log => return,

@@ -94,7 +94,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         head.push(Span::styled(fit(&format!("  {}", env.to_uppercase()), col_w), style));
     }
     lines.push(Line::from(head));
-    view.hits.list(Pane::Rollout, Rect { y: inner.y + lines.len() as u16, ..inner }, view.rollout_offset, shown, 1);
+    // The rows shown are the filter's, not consecutive services.
+    let on_screen: Vec<Option<usize>> = kept.iter().skip(view.rollout_offset).take(shown).map(|&i| Some(i)).collect();
+    let rows_at = Rect { y: inner.y + lines.len() as u16, height: on_screen.len() as u16, ..inner };
+    view.hits.rows(Pane::Rollout, rows_at, &on_screen);
 
     for &idx in kept.iter().skip(view.rollout_offset).take(rows) {
         let row = &ro.services[idx];
