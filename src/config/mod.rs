@@ -5,7 +5,7 @@ mod ctx;
 mod document;
 pub mod duration;
 mod error;
-mod locate;
+pub(crate) mod locate;
 mod personal;
 mod raw;
 mod refname;

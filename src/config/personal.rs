@@ -16,6 +16,8 @@ pub struct Personal {
     user_name: Option<String>,
     user_role: Option<Role>,
     theme: Option<String>,
+    /// `[ui] mouse`: a person's, like the theme.
+    mouse: Option<bool>,
     keys: Vec<(String, Vec<String>)>,
     src: String,
 }
@@ -53,6 +55,7 @@ impl Personal {
                 }
                 "ui" => RawUi::deserialize(ValueDeserializer::from(value)).map_err(|e| toml_err(&ctx, &e)).map(|ui| {
                     out.theme = ui.theme.map(Spanned::into_inner);
+                    out.mouse = ui.mouse;
                 }),
                 "keys" => toml::Table::deserialize(ValueDeserializer::from(value))
                     .map_err(|e| toml_err(&ctx, &e))
@@ -81,6 +84,9 @@ impl Personal {
         }
         if self.theme.is_some() {
             config.theme = self.theme;
+        }
+        if let Some(mouse) = self.mouse {
+            config.mouse = mouse;
         }
         if !self.keys.is_empty() {
             let mut merged = config.key_overrides.clone();
@@ -177,6 +183,8 @@ mod tests {
         );
         assert_eq!(c.personal.as_deref(), Some("personal.toml"));
         assert!(layered("").is_ok(), "an empty personal file changes nothing");
+        assert!(layered("").unwrap().mouse, "the team's default stays");
+        assert!(!layered("[ui]\nmouse = false\n").unwrap().mouse, "a person's [ui] mouse is theirs");
     }
 
     #[test]

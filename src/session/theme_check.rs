@@ -54,9 +54,7 @@ pub fn problems(name_or_path: &str) -> Vec<Problem> {
 
 fn locate(src: &str, file: &str) -> Vec<Problem> {
     let at = |span: Range<usize>, key: &str, message: String| {
-        let before = &src[..span.start.min(src.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, column) = crate::config::locate::line_col(src, span.start);
         Problem { file: file.to_string(), line: Some(line), column: Some(column), key: Some(key.into()), message }
     };
     let theme: LocatedTheme = match toml::from_str(src) {

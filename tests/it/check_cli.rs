@@ -73,6 +73,21 @@ fn three_errors_are_reported_in_one_run_in_file_order() {
     );
 }
 
+/// A repository the scan would refuse is refused here too.
+#[test]
+fn a_repository_without_a_commit_is_an_error_as_the_scan_says() {
+    let d = Dir::new();
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert!(
+        shipdeck::testkit::git_command(d.path(), &empty).args(["init", "-q", "-b", "main"]).status().unwrap().success()
+    );
+    let config = d.write("c.toml", &format!("{RELEASE}\n[[repos]]\nname = \"empty\"\npath = \"empty\"\n"));
+    let (code, _, stderr) = d.check(&config, &[], &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("repos.empty.path: ") && stderr.contains("has no commits yet"), "{stderr}");
+}
+
 #[test]
 fn repository_paths_that_are_missing_or_not_git_are_errors_at_their_key() {
     let d = Dir::new();

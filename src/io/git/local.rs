@@ -19,6 +19,12 @@ fn configure_once() {
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
+/// Why the repository at `path` cannot be scanned, as a scan would say it:
+/// missing, not a repository, or without a commit.
+pub fn unscannable(path: &str) -> Option<String> {
+    open("", path).err().map(|e| e.message)
+}
+
 pub(super) fn open(spec_name: &str, path: &str) -> Result<Repository, GitError> {
     configure_once();
     if !Path::new(path).exists() {

@@ -23,6 +23,6 @@ pub mod spawn;
 
 pub use cli::{NETWORK_TIMEOUT, run_git, shown_url};
 pub use error::{CommandError, GitError, RemoteError};
-pub use local::{compare, create_tag, find_commit, scan};
+pub use local::{compare, create_tag, find_commit, scan, unscannable};
 pub use pick::{PickError, resolve_pick};
 pub use remote::{fetch, fetch_within, push_tag, push_tag_within, remote_has_tag, remote_tag};
