@@ -80,7 +80,7 @@ impl Notes {
             Some((_, id, what)) => Ok((id, what)),
             None => Err(match which {
                 Some(w) => {
-                    format!("/retract: no line {w} that you may take back (yours, or anyone's as release manager)")
+                    format!("/retract: no line {w} that you may take back (yours, or any as rm)")
                 }
                 None => "/retract: nothing of yours to take back (notables, blockers, picks and notes)".to_string(),
             }),
