@@ -107,6 +107,11 @@ actions! {
     ExportNotes    "export_notes"    ["e"]              "export notes"   "write the push notes beside the journal",
     PauseStory     "pause_story"     ["p"]              -                "demo: pause or resume the story",
     OpenBuild      "open_build"      ["b"]              -                "open the build the selected service runs",
+    Retag          "retag"           ["T"]              "re-tag"         "repos: build the next tag from the pick basket and push it",
+    Deploy         "deploy"          ["d"]              "deploy"         "rollout: deploy the target to the selected service or all, in order",
+    Rollback       "rollback"        ["R"]              "rollback"       "rollout: roll back to the last known good",
+    Lock           "lock"            ["L"]              "lock"           "lock or unlock deploys to an environment, with a reason",
+    Smoke          "smoke"           ["S"]              "smoke"          "run the smoke checks now",
     Palette        "palette"         [":"]              "commands"       "command palette: find and run any action",
 }
 

@@ -164,7 +164,7 @@ fn flatten(e: ConfigError) -> Vec<ConfigError> {
 mod tests {
     use super::*;
 
-    const TEAM: &str = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\n\n[user]\nname = \"team-default\"\nrole = \"qa\"\n\n[keys]\nrefresh = \"R\"\n";
+    const TEAM: &str = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\n\n[user]\nname = \"team-default\"\nrole = \"qa\"\n\n[keys]\nrefresh = \"ctrl-r\"\n";
 
     fn layered(personal: &str) -> Result<Config, String> {
         let mut c = Config::parse(TEAM, "team.toml").unwrap();
@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(c.theme.as_deref(), Some("light"));
         assert_eq!(
             c.key_overrides,
-            vec![("refresh".to_string(), vec!["R".to_string()]), ("quit".into(), vec!["Q".into()])]
+            vec![("refresh".to_string(), vec!["ctrl-r".to_string()]), ("quit".into(), vec!["Q".into()])]
         );
         assert_eq!(c.personal.as_deref(), Some("personal.toml"));
         assert!(layered("").is_ok(), "an empty personal file changes nothing");

@@ -45,6 +45,8 @@ pub struct Model {
     pub share: Option<crate::domain::share::ShareState>,
     /// `Some` in the built-in demo's cockpit only.
     pub demo: Option<crate::domain::demo::Demo>,
+    /// What earlier pushes' journals say: the last known good of each service.
+    pub history: crate::domain::history::History,
 }
 
 /// What the model knows of the session journal.
@@ -109,6 +111,7 @@ impl Model {
             notes: crate::domain::notes::Notes::default(),
             share: None,
             demo: None,
+            history: Default::default(),
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };

@@ -275,6 +275,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
             return model.carry_out(out);
         }
+        Action::Retag | Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke => {}
     }
     Vec::new()
 }

@@ -1,6 +1,6 @@
 //! Key chord -> action. Defaults come from the action table
 //! (`Action::default_keys`); `[keys]` in the config replaces an action's keys
-//! (`refresh = "R"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
+//! (`refresh = "f5"`, `quit = ["q", "ctrl-q"]`, `[]` unbinds).
 //! A key means one action per scope (`domain/view/scope.rs`); a key bound to
 //! two actions one scope hears is an error, never a silent winner.
 
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn overrides_replace_and_conflicts_are_named() {
-        let k = Keymap::with_overrides(&[("refresh".into(), vec!["R".into(), "f5".into()])]).unwrap();
+        let k = Keymap::with_overrides(&[("refresh".into(), vec!["ctrl-r".into(), "f5".into()])]).unwrap();
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Refresh));
         assert_eq!(k.action_for(MAIN, &ev(KeyCode::Char('r'), KeyModifiers::NONE)), None);
 

@@ -256,7 +256,7 @@ fn footer_hints_are_whole_at_every_width() {
 fn the_pane_keys_hint_follows_the_keymap() {
     let theme = Theme::default();
     let m = ready();
-    let moved = Keymap::with_overrides(&[("focus_log".into(), vec!["L".into()])]).unwrap();
+    let moved = Keymap::with_overrides(&[("focus_log".into(), vec!["f9".into()])]).unwrap();
     let f = footer(&draw_with(&m, 200, 40, &theme, &moved));
     assert!(!f.contains("1-5") && !f.contains("panes"), "{f}");
     let quit = Keymap::with_overrides(&[("quit".into(), vec!["Q".into()])]).unwrap();

@@ -77,6 +77,42 @@ impl Event {
             }
             EventKind::Note { text } => (LogKind::Chat, format!("{who} note: {text}")),
             EventKind::Retract { what, .. } => (LogKind::Chat, format!("{who} took back {what}")),
+            EventKind::Retagged { repo, tag, base, commit, shipped, skipped } => {
+                let short = crate::domain::rollout::probe::short_sha(commit);
+                let picks = match shipped.len() {
+                    1 => "1 pick".to_string(),
+                    n => format!("{n} picks"),
+                };
+                let skip =
+                    if skipped.is_empty() { String::new() } else { format!(", {} already in {base}", skipped.len()) };
+                (LogKind::Git, format!("{repo}: {who} re-tagged {tag} at {short} on {base} with {picks}{skip}"))
+            }
+            EventKind::DeployStarted { env, service, tag, rollback, overrides_lock } => {
+                let what = if *rollback { "rolling back" } else { "deploying" };
+                let over = if *overrides_lock { " over the lock" } else { "" };
+                (LogKind::Git, format!("{who} {what} {service} to {tag} on {env}{over}"))
+            }
+            EventKind::DeployFinished { env, service, tag, ok: true, detail, .. } => {
+                let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+                (LogKind::Git, format!("{who} deployed {tag} to {env} · {service}{detail}"))
+            }
+            EventKind::DeployFinished { env, service, tag, ok: false, detail, .. } => {
+                (LogKind::Error, format!("{who}: deploy of {tag} to {env} · {service} failed: {detail}"))
+            }
+            EventKind::Locked { env, reason } => (LogKind::Error, format!("{who} locked deploys to {env}: {reason}")),
+            EventKind::Unlocked { env } => (LogKind::Git, format!("{who} unlocked deploys to {env}")),
+            EventKind::SmokeChecked { env, service, version, check, ok: true, .. } => {
+                (LogKind::Version, format!("{env} · {service} smoke {check} passed on {version}"))
+            }
+            EventKind::SmokeChecked { env, service, version, check, ok: false, detail } => {
+                (LogKind::Error, format!("{env} · {service} smoke {check} FAILED on {version}: {detail}"))
+            }
+            EventKind::SentryDeploy { project, env, version, ok: true, .. } => {
+                (LogKind::System, format!("Sentry: {project} release {version} deployed to {env} recorded"))
+            }
+            EventKind::SentryDeploy { project, env, version, ok: false, detail } => {
+                (LogKind::Error, format!("Sentry: could not record {project} {version} on {env}: {detail}"))
+            }
             EventKind::SentrySpike { project, since_push, baseline, .. } => {
                 let text = if *baseline > 0 {
                     let r = *since_push as f64 / *baseline as f64;

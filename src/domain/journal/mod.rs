@@ -182,6 +182,75 @@ pub enum EventKind {
         target: String,
         what: String,
     },
+    /// The next tag of this push built from the pick basket: `tag` made at
+    /// `commit` on `base` (this push's newest tag, or the previous push's
+    /// tag for its first), with the picks whose shas are in `shipped`
+    /// cherry-picked in that order, and those in `skipped` already in `base`.
+    Retagged {
+        repo: String,
+        tag: String,
+        base: String,
+        commit: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shipped: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skipped: Vec<String>,
+    },
+    /// A deploy of `tag` to one service on one environment, asked of the
+    /// team's `[deploy.ENV]` hook. Its id is the deploy's: the answer names it.
+    /// `rollback`: back to the last known good. `overrides_lock`: the
+    /// environment was locked and the person typed to deploy anyway.
+    DeployStarted {
+        env: String,
+        service: String,
+        tag: String,
+        #[serde(default)]
+        rollback: bool,
+        #[serde(default)]
+        overrides_lock: bool,
+    },
+    /// How the hook answered deploy `deploy` (a `deploy_started` id): `ok`
+    /// when the command exited 0 or the webhook answered 2xx; `detail` says
+    /// what it answered (an exit code, an HTTP status and `Location`, a
+    /// timeout). Whether the service then runs `tag` is the rollout's to see.
+    DeployFinished {
+        deploy: String,
+        env: String,
+        service: String,
+        tag: String,
+        ok: bool,
+        #[serde(default)]
+        detail: String,
+    },
+    /// Deploys to `env` are locked, for `reason`, until an `unlocked`.
+    Locked {
+        env: String,
+        reason: String,
+    },
+    Unlocked {
+        env: String,
+    },
+    /// A smoke check (`check`: its path or URL as configured) of `service`
+    /// on `env` while it ran `version`.
+    SmokeChecked {
+        env: String,
+        service: String,
+        version: String,
+        check: String,
+        ok: bool,
+        #[serde(default)]
+        detail: String,
+    },
+    /// Sentry told of a deploy: release `version` of `project` deployed to
+    /// `env` (`ok`), or why it could not be (`detail`). Made once per team.
+    SentryDeploy {
+        project: String,
+        env: String,
+        version: String,
+        ok: bool,
+        #[serde(default)]
+        detail: String,
+    },
     /// A Sentry project's errors since the push rose to a spike.
     SentrySpike {
         project: String,

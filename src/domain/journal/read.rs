@@ -52,6 +52,20 @@ impl<'de> Deserialize<'de> for Event {
             open: Vec<String>,
             target: Option<String>,
             what: Option<String>,
+            base: Option<String>,
+            #[serde(default)]
+            shipped: Vec<String>,
+            #[serde(default)]
+            skipped: Vec<String>,
+            #[serde(default)]
+            rollback: bool,
+            #[serde(default)]
+            overrides_lock: bool,
+            deploy: Option<String>,
+            ok: Option<bool>,
+            detail: Option<String>,
+            version: Option<String>,
+            check: Option<String>,
         }
         let f = Flat::deserialize(d)?;
         let kind_name = f.kind.as_str();
@@ -124,6 +138,46 @@ impl<'de> Deserialize<'de> for Event {
                 push_start: f
                     .push_start
                     .ok_or_else(|| D::Error::custom("a `sentry_spike` event needs `push_start`"))?,
+            },
+            "retagged" => EventKind::Retagged {
+                repo: need(f.repo, "repo")?,
+                tag: need(f.tag, "tag")?,
+                base: need(f.base, "base")?,
+                commit: need(f.commit, "commit")?,
+                shipped: f.shipped,
+                skipped: f.skipped,
+            },
+            "deploy_started" => EventKind::DeployStarted {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                tag: need(f.tag, "tag")?,
+                rollback: f.rollback,
+                overrides_lock: f.overrides_lock,
+            },
+            "deploy_finished" => EventKind::DeployFinished {
+                deploy: need(f.deploy, "deploy")?,
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                tag: need(f.tag, "tag")?,
+                ok: f.ok.ok_or_else(|| D::Error::custom("a `deploy_finished` event needs `ok`"))?,
+                detail: f.detail.unwrap_or_default(),
+            },
+            "locked" => EventKind::Locked { env: need(f.env, "env")?, reason: need(f.reason, "reason")? },
+            "unlocked" => EventKind::Unlocked { env: need(f.env, "env")? },
+            "smoke_checked" => EventKind::SmokeChecked {
+                env: need(f.env, "env")?,
+                service: need(f.service, "service")?,
+                version: need(f.version, "version")?,
+                check: need(f.check, "check")?,
+                ok: f.ok.ok_or_else(|| D::Error::custom("a `smoke_checked` event needs `ok`"))?,
+                detail: f.detail.unwrap_or_default(),
+            },
+            "sentry_deploy" => EventKind::SentryDeploy {
+                project: need(f.project, "project")?,
+                env: need(f.env, "env")?,
+                version: need(f.version, "version")?,
+                ok: f.ok.ok_or_else(|| D::Error::custom("a `sentry_deploy` event needs `ok`"))?,
+                detail: f.detail.unwrap_or_default(),
             },
             other => return Err(D::Error::custom(format!("unknown event kind `{other}`"))),
         };

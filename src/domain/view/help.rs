@@ -44,6 +44,8 @@ const GLOBAL: &[(Action, Option<&str>)] = &[
     (A::Compose, None),
     (A::ExportNotes, None),
     (A::PauseStory, None),
+    (A::Lock, None),
+    (A::Smoke, None),
 ];
 const LISTS: &[(Action, Option<&str>)] = &[
     (A::SelectNext, None),
@@ -62,11 +64,13 @@ const REPOS: &[(Action, Option<&str>)] = &[
     (A::Fetch, None),
     (A::CreateTags, None),
     (A::PushTags, None),
+    (A::Retag, None),
     (A::Compare, None),
     (A::Activate, Some("open the selected repository's compare view")),
     (A::CopyUrl, None),
     (A::OpenUrl, None),
 ];
+const ROLLOUT: &[(Action, Option<&str>)] = &[(A::Deploy, None), (A::Rollback, None)];
 const LOG: &[(Action, Option<&str>)] = &[
     (A::LogFilter, None),
     (A::Activate, Some("write in the log")),
@@ -108,6 +112,7 @@ pub fn rows() -> Vec<HelpRow> {
     group("Everywhere", GLOBAL);
     group("In every list (Rollout, Checklist, Repos, Sentry issues, Log, help)", LISTS);
     group("Checklist", CHECKLIST);
+    group("Rollout", ROLLOUT);
     group("Repos & tags", REPOS);
     group("Log", LOG);
     group("Compare view", COMPARE);

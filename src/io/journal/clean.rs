@@ -74,6 +74,42 @@ pub fn clean_event(e: &mut Event) {
             id(sha);
             clean_in_place(summary, 200);
         }
+        EventKind::Retagged { repo, tag, base, commit, shipped, skipped } => {
+            for s in [repo, tag, base, commit] {
+                id(s);
+            }
+            clean_list(shipped, &id);
+            clean_list(skipped, &id);
+        }
+        EventKind::DeployStarted { env, service, tag, .. } => {
+            for s in [env, service, tag] {
+                id(s);
+            }
+        }
+        EventKind::DeployFinished { deploy, env, service, tag, detail, .. } => {
+            for s in [deploy, env, service, tag] {
+                id(s);
+            }
+            clean_text_in_place(detail, MAX_TEXT);
+        }
+        EventKind::Locked { env, reason } => {
+            id(env);
+            clean_text_in_place(reason, MAX_TEXT);
+        }
+        EventKind::Unlocked { env } => id(env),
+        EventKind::SmokeChecked { env, service, version, check, detail, .. } => {
+            for s in [env, service, version] {
+                id(s);
+            }
+            clean_in_place(check, 400);
+            clean_in_place(detail, 400);
+        }
+        EventKind::SentryDeploy { project, env, version, detail, .. } => {
+            for s in [project, env, version] {
+                id(s);
+            }
+            clean_in_place(detail, 400);
+        }
         EventKind::SentrySpike { project, .. } => id(project),
         EventKind::Retract { target, what } => {
             id(target);
@@ -89,6 +125,14 @@ pub fn clean_event(e: &mut Event) {
         }
         EventKind::PushStarted | EventKind::PushReopened | EventKind::Presence | EventKind::Unblock { .. } => {}
     }
+}
+
+/// The most shas a re-tag lists: more picks than any push has had.
+const MAX_PICKS: usize = 256;
+
+fn clean_list(list: &mut Vec<String>, id: &dyn Fn(&mut String)) {
+    list.truncate(MAX_PICKS);
+    list.iter_mut().for_each(id);
 }
 #[cfg(test)]
 mod tests {
