@@ -151,6 +151,7 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             let interrupts = app::signals::Interrupts::catch()?;
             let config = load(&global)?;
             let mut model = session::model::build_model(&config, &global, chrono::Utc::now());
+            session::history::load(&mut model, &config, &global);
             let store = session::paths::journal(&config, &global, model.release.push_date);
             let share = store
                 .as_ref()

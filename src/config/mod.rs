@@ -138,6 +138,9 @@ pub struct Config {
     /// The personal file layered over this config, if one was.
     pub personal: Option<String>,
     pub places: Places,
+    /// `[rollback] known_good_after`: how long a version must have run well
+    /// to be a rollback's target.
+    pub known_good_after: Duration,
 }
 
 /// `--config`, else `$SHIPDECK_CONFIG`, else `./shipdeck.toml`, else the OS

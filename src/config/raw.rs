@@ -36,6 +36,8 @@ pub struct RawConfig {
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
+    #[serde(default)]
+    pub rollback: RawRollback,
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,6 +222,12 @@ pub struct RawSentryLinked {
 #[serde(deny_unknown_fields)]
 pub struct RawNotify {
     pub webhook_url_env: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRollback {
+    pub known_good_after: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

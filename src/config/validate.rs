@@ -42,6 +42,9 @@ impl Ctx<'_> {
             self.or(self.duration(&p.connect_timeout, "poll.connect_timeout", default_connect), default_connect);
         let git_timeout = self.duration(&raw.git.timeout, "git.timeout", GitConfig::DEFAULT_TIMEOUT);
         let git = GitConfig { timeout: self.or(git_timeout, GitConfig::DEFAULT_TIMEOUT) };
+        let after = crate::domain::history::fold::DEFAULT_AFTER.to_std().expect("positive");
+        let known_good_after = self.duration(&raw.rollback.known_good_after, "rollback.known_good_after", after);
+        let known_good_after = self.or(known_good_after, after);
         let share = raw.share.as_ref().and_then(|sh| self.keep(self.share(sh)));
         let concurrency = match &p.concurrency {
             Some(c) if !(1..=1024).contains(c.get_ref()) => {
@@ -112,6 +115,7 @@ impl Ctx<'_> {
             },
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
             git,
+            known_good_after,
             share,
             services,
             repos,

@@ -29,6 +29,7 @@ pub async fn sweep_from(
     push_started: Option<chrono::DateTime<Utc>>,
 ) -> Result<Model, Exit> {
     let mut model = session::model::build_model(config, global, Utc::now());
+    session::history::load(&mut model, config, global);
     if config.sentry.is_some() && push_started.is_none() {
         // Best effort: a status report does not fail for want of a journal.
         if let Ok(store) = super::journal_for(config, global, &model)

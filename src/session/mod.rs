@@ -12,6 +12,7 @@
 //! view, write) the user's small files.
 
 pub mod config_file;
+pub mod history;
 pub mod journal;
 pub mod model;
 pub mod paths;

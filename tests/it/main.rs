@@ -25,6 +25,7 @@ mod init_cli;
 mod journal_cli;
 mod journal_crash;
 mod journal_faults;
+mod known_good;
 mod legible_screen;
 mod log_follow;
 mod log_screen;

@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, TimeDelta};
 use std::collections::BTreeMap;
 
+pub mod fold;
 pub mod lookup;
 
 /// Why a version counts as the last known good.
@@ -29,12 +30,14 @@ impl KnownGood {
     /// the 2026-11-24 push)" or "2026.11.24 (previous push tag; no history)".
     pub fn label(&self) -> String {
         match &self.basis {
-            Basis::Observed { push, ran } => format!(
-                "{} (ran {} in the {} push)",
-                self.version,
-                crate::domain::kernel::duration::human(*ran),
-                push.format("%Y-%m-%d")
-            ),
+            Basis::Observed { push, ran } => {
+                // A version that stayed a week reads in days, not "168h 00m".
+                let ran = match ran.num_days() {
+                    0 | 1 => crate::domain::kernel::duration::human(*ran),
+                    days => format!("{days} days"),
+                };
+                format!("{} (ran {ran} in the {} push)", self.version, push.format("%Y-%m-%d"))
+            }
             Basis::PreviousTag => format!("{} (previous push tag; no history)", self.version),
         }
     }

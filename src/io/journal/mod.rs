@@ -19,6 +19,7 @@
 //! appends the cockpit's events, in order.
 
 mod clean;
+pub mod history;
 mod lines;
 mod store;
 pub mod writer;
