@@ -57,6 +57,9 @@ impl Fleet {
             .route("/quirks/{kind}/__heartbeat__", get(quirk_heartbeat))
             .route("/{service}/{env}/__version__", get(version))
             .route("/{service}/{env}/__heartbeat__", get(heartbeat))
+            .route("/{service}/{env}/api/status", get(api_status))
+            .route("/__deploy__", axum::routing::post(super::deploys::deploy))
+            .route("/__deploy__/{id}", get(super::deploys::status))
             .route("/sign_in", get(sign_in))
             .merge(sentry::routes())
             .with_state(state.clone());
@@ -126,11 +129,7 @@ async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(
     if st.story.down(s, &env, t) {
         return no_backend();
     }
-    let n = st.counters[s * ENVS.len() + e].fetch_add(1, Ordering::Relaxed);
-    let mut served = st.story.version(s, &env, t, n, st.deploy_from(s));
-    if let Some(commit) = st.commit_of(s, &served.version) {
-        served.commit = commit;
-    }
+    let served = served(&st, s, e, &env, t);
     Json(json!({
         "source": format!("https://github.com/example/{service}"),
         "version": served.version,
@@ -138,6 +137,36 @@ async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(
         "build": format!("https://ci.example.com/{service}/{}", &served.commit[..8]),
     }))
     .into_response()
+}
+
+/// What `(s, e)` serves at story second `t`: a deploy's own tag once it
+/// rolled out, else the story's version; with the commit its tag names in
+/// the service's repository, when it has one.
+fn served(st: &FleetState, s: usize, e: usize, env: &str, t: f64) -> super::story::Served {
+    let n = st.counters[s * ENVS.len() + e].fetch_add(1, Ordering::Relaxed);
+    let mut served = match st.deployed(s, e, t) {
+        Some(tag) => {
+            super::story::Served { commit: super::story::commit_for(&st.story.services[s], &tag), version: tag }
+        }
+        None => st.story.version(s, env, t, n, st.deploy_from(s)),
+    };
+    if let Some(commit) = st.commit_of(s, &served.version) {
+        served.commit = commit;
+    }
+    served
+}
+
+/// `/{service}/{env}/api/status`: the smoke checks' page.
+async fn api_status(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
+    let Some((s, e)) = st.index(&service, &env) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let t = st.story_time();
+    if st.story.down(s, &env, t) {
+        return no_backend();
+    }
+    let served = served(&st, s, e, &env, t);
+    super::deploys::api_status(&st, s, &served.version)
 }
 
 async fn heartbeat(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {

@@ -34,6 +34,9 @@ pub(super) struct FleetState {
     sources: Mutex<Vec<(usize, std::path::PathBuf)>>,
     /// `(service, tag)` → the commit the tag names there, once read.
     commits: Mutex<std::collections::HashMap<(usize, String), String>>,
+    /// Every deploy asked through the fleet's hook, in order: the index is
+    /// its id.
+    asked: Mutex<Vec<super::deploys::Asked>>,
 }
 
 #[derive(Debug, Default)]
@@ -70,6 +73,7 @@ impl FleetState {
             gates: Mutex::new(Vec::new()),
             sources: Mutex::new(Vec::new()),
             commits: Mutex::new(Default::default()),
+            asked: Mutex::new(Vec::new()),
         }
     }
 
@@ -180,6 +184,42 @@ impl FleetState {
             last = last.max(self.story.prod_switch(s, from));
         }
         Some(last)
+    }
+
+    /// Records a deploy; its id.
+    pub(super) fn ask(&self, asked: super::deploys::Asked) -> usize {
+        let mut all = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        all.push(asked);
+        all.len() - 1
+    }
+
+    pub(super) fn asked(&self, id: usize) -> Option<super::deploys::Asked> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
+    /// What the newest deploy live at story second `t` has `(service, env)`
+    /// serve: `Some(tag)` for a tag of its own, `None` for the story's
+    /// rollout (no deploy, or the new tag deployed).
+    pub(super) fn deployed(&self, service: usize, env: usize, t: f64) -> Option<String> {
+        let all = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        let live = all.iter().rev().find(|a| a.service == service && a.env == env && t >= a.at + super::deploys::ROLL);
+        live.and_then(|a| a.tag.clone())
+    }
+
+    /// Whether `tag` can be deployed to `service`: the story's tags, or a
+    /// tag its repository's remote has (a re-tag made in the demo).
+    pub(super) fn deployable(&self, service: usize, tag: &str) -> Result<(), String> {
+        let remote = {
+            let sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
+            sources.iter().find(|(s, _)| *s == service).map(|(_, r)| r.clone())
+        };
+        let name = &self.story.services[service];
+        match remote {
+            Some(r) if tag_on(&r, tag) => Ok(()),
+            Some(_) => Err(format!("{name}: no tag `{tag}` on its remote: push it first")),
+            None if tag == self.story.new_tag || tag == self.story.old_tag => Ok(()),
+            None => Err(format!("{name}: no build of `{tag}`")),
+        }
     }
 
     pub(super) fn index(&self, service: &str, env: &str) -> Option<(usize, usize)> {

@@ -9,6 +9,7 @@
 //! push with the cockpit through a bare repository ([`repos::share_remote`]).
 
 pub mod config;
+pub mod deploys;
 pub mod fleet;
 pub mod fleet_state;
 pub mod repos;

@@ -13,6 +13,7 @@ mod checklist_screen;
 mod cli_conventions;
 mod compose_pty;
 mod config;
+mod demo_deploys;
 mod demo_share;
 mod demo_story;
 mod dockerflow;
