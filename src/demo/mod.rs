@@ -12,6 +12,7 @@ pub mod config;
 pub mod deploys;
 pub mod fleet;
 pub mod fleet_state;
+pub mod last_push;
 pub mod repos;
 pub mod run;
 pub mod sentry;

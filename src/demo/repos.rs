@@ -107,6 +107,20 @@ impl Git<'_> {
         self.run(&["rev-parse", "HEAD"])
     }
 
+    /// A commit of `path` (made with its folders) saying `subject`.
+    fn commit_file(&mut self, path: &str, body: &str, subject: &str, author: usize) -> Result<String, DemoRepoError> {
+        self.n += 1;
+        self.clock += 3_600 * 3;
+        let file = self.dir.join(path);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&file, body)?;
+        self.run(&["add", path])?;
+        self.run_as(&["commit", "-q", "-m", subject], author)?;
+        self.run(&["rev-parse", "HEAD"])
+    }
+
     fn tag(&mut self, tag: &str, target: &str) -> Result<(), DemoRepoError> {
         self.clock += 60;
         self.run(&["tag", "-a", tag, target, "-m", &format!("Demo push {tag}")])?;
@@ -124,6 +138,12 @@ impl Git<'_> {
         Ok(())
     }
 }
+
+/// addons-server's migration in this push, and the fix merged after the
+/// tag that makes the new version work: what the demo's Ops picks.
+const MIGRATION: &str = "src/olympia/addons/migrations/0042_addon_tags.py";
+const ENTRYPOINT: &str = "scripts/entrypoint.sh";
+pub const FIX_SUBJECT: &str = "Run migrations before the app starts";
 
 /// The bare repository the demo's people share the push through, as a team
 /// shares it through a remote of its own.
@@ -180,6 +200,10 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, DemoRep
         }
         g.tag("v1.2.3", "HEAD~1")?;
         g.merge_feature("feature/admin", 2)?;
+        if idx == 0 {
+            // A schema change rides this push: the risky kind.
+            g.commit_file(MIGRATION, "# adds the addon_tags table\n", "Add tags to add-ons", 3)?;
+        }
         g.commit(2)?;
         let head = g.commit(3)?;
         let remote_url = remote.display().to_string();
@@ -189,8 +213,10 @@ pub fn build(root: &Path, push_date: NaiveDate) -> Result<Vec<DemoRepo>, DemoRep
         if idx == 0 {
             g.tag(&push_tag, &head)?;
             g.run(&["push", "-q", "origin", &format!("refs/tags/{push_tag}")])?;
-            // Work merged after tagging, as every push week has: not in this push.
+            // Work merged after tagging, as every push week has: not in this
+            // push, but one of them is the fix its broken version needs.
             g.commit(1)?;
+            g.commit_file(ENTRYPOINT, "python manage.py migrate --noinput\nexec uwsgi\n", FIX_SUBJECT, 2)?;
             g.commit(0)?;
             g.run(&["push", "-q", "origin", "main"])?;
             let sec = root.join("remotes").join(format!("{name}-security.git"));

@@ -118,6 +118,13 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let mut own = global.clone();
     own.data_dir = Some(repo_dir.path().join("cockpit"));
     let store = JournalStore::for_push(&repo_dir.path().join("cockpit"), &config.release.name, push_date);
+    let before_old =
+        format_tag(push_date - Days::days(14), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?;
+    let own_dir = repo_dir.path().join("cockpit");
+    match super::last_push::remember(&own_dir, &config.release.name, push_date, &fleet.story, &before_old, model.now) {
+        Ok(()) => session::history::load(&mut model, &config, &own),
+        Err(e) => model.push_log(model.now, LogKind::Error, format!("last week's push not remembered: {e}")),
+    }
     let shared = Shared::for_session(&config, &own, &store, &model.release);
     if let Some(s) = &shared {
         model.share = Some(ShareState::new(s.shown_remote()));
