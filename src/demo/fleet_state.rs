@@ -168,6 +168,15 @@ impl FleetState {
         Some(commit)
     }
 
+    /// Whether every service waiting for its tag has it on its remote.
+    pub(super) fn all_tagged(&self) -> bool {
+        let services: Vec<usize> = {
+            let gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+            gates.iter().map(|g| g.service).collect()
+        };
+        services.into_iter().all(|s| self.deploy_from(s).is_finite())
+    }
+
     /// When every service's prod runs the new tag, in story seconds; `None`
     /// while one waits for its tag.
     pub(super) fn rollout_settled_at(&self) -> Option<f64> {

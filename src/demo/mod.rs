@@ -15,6 +15,7 @@ pub mod fleet_state;
 pub mod last_push;
 pub mod repos;
 pub mod run;
+pub mod script;
 pub mod sentry;
 pub mod story;
 pub mod teammate;

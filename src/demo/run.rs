@@ -173,7 +173,8 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
 /// or why he could not.
 fn join(model: &mut Model, config: &Config, global: &Global, data_dir: PathBuf, fleet: &Fleet) -> Option<Teammate> {
     let joining = Joining { config, global, data_dir, beside: &model.actor.name, story: &fleet.story };
-    let (kind, said, teammate) = match Teammate::start(joining, fleet.clock()) {
+    let who = super::script::BOB;
+    let (kind, said, teammate) = match Teammate::start(joining, who, super::script::bob(&fleet.story), fleet.clock()) {
         Ok(t) => (
             LogKind::System,
             format!("{} (qa) joins from another replica, through the shared remote", t.name()),

@@ -11,13 +11,13 @@
 //! failure is said in the log file (`tracing`) and he carries on, or stops.
 
 use super::fleet_state::FleetState;
+use super::script::{Act, Step, VERIFY_AFTER, When, Who};
 use super::story::Story;
 use crate::cli::Global;
 use crate::config::Config;
 use crate::domain::Model;
 use crate::domain::checklist::eval::{TickAsk, evaluate, plan_tick};
 use crate::domain::journal::EventKind;
-use crate::domain::kernel::actor::Role;
 use crate::io::share::journal::Shared;
 use crate::session::journal::Follow;
 use crate::session::{self, wiring};
@@ -26,48 +26,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// Who the teammate is, unless that is the name at the keyboard.
-pub const NAME: &str = "bob";
-const OTHER_NAME: &str = "carol";
-
-/// What he does, and when (story seconds).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Act {
-    Say(&'static str),
-    Tick { item: &'static str, note: Option<&'static str> },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub at: f64,
-    pub act: Act,
-    /// Waits, besides `at`, until every prod runs the new tag (a service
-    /// deployed only once someone tagged it included), and a few seconds.
-    pub after_rollout: bool,
-}
-
-/// How long after prod settled he verifies it.
-const VERIFY_AFTER: f64 = 5.0;
-
-/// His part of the story: the QA sign-off while prod starts rolling out,
-/// and prod verified once every service runs the new tag.
-pub fn script(story: &Story) -> Vec<Step> {
-    let tick = |at: f64, item, note| Step { at, act: Act::Tick { item, note }, after_rollout: false };
-    vec![
-        Step { at: 3.0, act: Act::Say("stage looks good from here, signing off QA"), after_rollout: false },
-        tick(5.0, "test-plan-linked", None),
-        tick(9.0, "regression-tests", Some("1,284 passed on stage, 0 failed")),
-        tick(16.0, "cross-env-tests", None),
-        tick(24.0, "test-plan-passes", None),
-        tick(30.0, "results-sent", Some("sent to the release thread")),
-        // Once prod has settled: the story ends six seconds after that.
-        Step {
-            after_rollout: true,
-            ..tick((story.length() - 1.0).max(31.0), "qa-verified-prod", Some("spot-checked the top pages on prod"))
-        },
-    ]
-}
 
 /// The running teammate. Dropping it aborts him; [`Teammate::stop`] waits
 /// until he has let go of his files.
@@ -90,11 +48,11 @@ pub struct Joining<'a> {
 
 impl Teammate {
     /// Opens his journal and starts him; an error says why he could not.
-    pub(super) fn start(join: Joining, clock: Arc<FleetState>) -> Result<Teammate, String> {
-        let name = if join.beside == NAME { OTHER_NAME } else { NAME };
+    pub(super) fn start(join: Joining, who: Who, steps: Vec<Step>, clock: Arc<FleetState>) -> Result<Teammate, String> {
+        let name = if join.beside == who.name { who.instead } else { who.name };
         let mut global = join.global.clone();
         global.actor = Some(name.to_string());
-        global.role = Some(Role::Qa);
+        global.role = Some(who.role);
         global.data_dir = Some(join.data_dir.clone());
         let mut model = session::model::build_model(join.config, &global, chrono::Utc::now());
         let store = session::paths::journal(join.config, &global, model.release.push_date)
@@ -104,7 +62,6 @@ impl Teammate {
         let follow = session::journal::open(&mut model, store).map_err(|e| format!("{name}: {e}"))?;
         let person = Person { model, follow };
         let every = join.config.share.as_ref().map_or(super::config::SHARE_INTERVAL, |s| s.interval);
-        let steps = script(join.story);
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(work(person, shared, steps, clock, every, join.config.git.timeout, stopped));
         Ok(Teammate { name: name.to_string(), stop: Some(stop), task: Some(task) })
@@ -161,9 +118,27 @@ impl Person {
                     Err(why) => return Ok(Some(format!("not ticked: {why}"))),
                 }
             }
+            Act::Pick { repo, subject } => self.pick(repo, subject)?,
+            Act::Deploy { .. } => return Err("no deploy hook in this demo".into()),
         };
         let event = wiring::record(&mut self.model, &self.follow.store, kind).map_err(|e| e.to_string())?;
         Ok(Some(event.describe().1))
+    }
+
+    /// The `/pick` of the commit on `repo`'s branch whose subject is `subject`.
+    fn pick(&self, repo: &str, subject: &str) -> Result<EventKind, String> {
+        let row = self.model.repos.rows.iter().find(|r| r.spec.name == repo).ok_or(format!("no repository {repo}"))?;
+        let git = git2::Repository::open(&row.spec.path).map_err(|e| format!("{repo}: {e}"))?;
+        let mut walk = git.revwalk().map_err(|e| format!("{repo}: {e}"))?;
+        walk.push_head().map_err(|e| format!("{repo}: {e}"))?;
+        for id in walk.flatten() {
+            let Ok(commit) = git.find_commit(id) else { continue };
+            if commit.summary().ok().flatten() == Some(subject) {
+                let (sha, summary) = (id.to_string(), subject.to_string());
+                return Ok(EventKind::Pick { repo: repo.to_string(), sha, summary });
+            }
+        }
+        Err(format!("{repo}: no commit `{subject}` on its branch"))
     }
 
     /// Reads what reached his journal since he last looked.
@@ -198,8 +173,15 @@ async fn work(
         }
         let now = clock.story_time_if_started();
         let settled = clock.rollout_settled_at();
-        let ready =
-            |s: &Step, t: f64| s.at <= t && (!s.after_rollout || settled.is_some_and(|at| at + VERIFY_AFTER <= t));
+        let tagged = clock.all_tagged();
+        let ready = |s: &Step, t: f64| {
+            s.at <= t
+                && match s.when {
+                    When::At => true,
+                    When::Tagged => tagged,
+                    When::Settled => settled.is_some_and(|at| at + VERIFY_AFTER <= t),
+                }
+        };
         let due: Vec<Act> = match now {
             Some(t) => steps[next..].iter().take_while(|s| ready(s, t)).map(|s| s.act.clone()).collect(),
             None => Vec::new(),
@@ -240,31 +222,6 @@ async fn work(
                 None => tracing::info!("demo teammate {name}: sharing again"),
             }
             last_failure = failure;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every step names a QA item of the demo's checklist, in story order,
-    /// with the last after prod has settled.
-    #[test]
-    fn the_script_ticks_qa_items_in_order() {
-        let envs = vec!["stage".to_string(), "prod".to_string()];
-        let phases = crate::domain::checklist::builtin(&envs);
-        for n in [1, 2, 8] {
-            let story = crate::demo::run::story(n, "2026.11.26".into(), "2026.11.19".into());
-            let steps = script(&story);
-            assert!(steps.windows(2).all(|w| w[0].at < w[1].at), "{n} services: in order");
-            let last_switch = story.prod_switch_at(n - 1).max(story.outage_window().1);
-            assert!(steps.last().unwrap().at > last_switch, "{n} services: prod verified after it settled");
-            for step in steps {
-                let Act::Tick { item, .. } = step.act else { continue };
-                let spec = phases.iter().flat_map(|p| &p.items).find(|i| i.id == item);
-                assert_eq!(spec.map(|s| s.role), Some(Role::Qa), "{item} is a QA item");
-            }
         }
     }
 }
