@@ -32,6 +32,7 @@ pub(super) const SECTIONS: &[&str] = &[
     "share",
     "team",
     "checklist",
+    "deploy",
 ];
 
 impl Ctx<'_> {
@@ -93,6 +94,7 @@ impl Ctx<'_> {
             share: self.optional(take("share")),
             team: self.optional(take("team")),
             checklist: self.optional(take("checklist")),
+            deploy: self.optional(take("deploy")),
         };
         Some((raw, unread))
     }

@@ -91,6 +91,10 @@ pub(super) fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -
     }
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
+    // What a rollback (`R`) would go back to there.
+    if let Some(k) = crate::domain::history::lookup::known_good(model, &row.name, env) {
+        spans.push(Span::styled(format!(" · last known good {}", k.label()), t.muted));
+    }
     spans.push(Span::styled(format!(" · {}", redact::url(&cell.endpoint.version_url)), t.muted));
     if let Some(to) = &cell.final_url {
         // The configured URL is out of date: said in the text colour, so it

@@ -79,7 +79,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
-        lines.push(progress_line(env, ro.progress(i), target, width, ctx));
+        let mut line = progress_line(env, ro.progress(i), target, width, ctx);
+        if let Some(lock) = model.deploy.lock(env) {
+            line.push_span(Span::styled(format!(" · LOCKED: {}", lock.reason), t.error));
+        }
+        lines.push(line);
     }
 
     let longest_name = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
@@ -91,7 +95,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut head = vec![Span::styled(fit(" SERVICE", name_w + 2), t.muted)];
     for env in &ro.envs {
         let style = if is_prod(env) { t.env_prod } else { t.env };
-        head.push(Span::styled(fit(&format!("  {}", env.to_uppercase()), col_w), style));
+        let locked = if model.deploy.lock(env).is_some() { " ⊘" } else { "" };
+        head.push(Span::styled(fit(&format!("  {}{locked}", env.to_uppercase()), col_w), style));
     }
     lines.push(Line::from(head));
     // The rows shown are the filter's, not consecutive services.
