@@ -103,7 +103,8 @@ impl Ctx<'_> {
         }
         // A bare name is looked up on PATH; a path is the config folder's.
         if program.contains('/') || program.starts_with('~') {
-            *program = self.expand_path(program);
+            let relative = program.strip_prefix("./").unwrap_or(program).to_string();
+            *program = self.expand_path(&relative);
         }
         Ok(Hook::Command { argv })
     }

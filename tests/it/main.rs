@@ -15,6 +15,8 @@ mod compose_pty;
 mod config;
 mod demo_share;
 mod demo_story;
+mod deploy;
+mod deploy_cli;
 mod dockerflow;
 mod git;
 mod git_log_equal;

@@ -300,3 +300,214 @@ pub fn on_output(model: &mut Model, action: crate::action::Action) {
         _ => *back,
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::msg::HookResult;
+    use super::super::{DeploySpec, Hook};
+    use super::*;
+    use crate::action::Action;
+    use crate::domain::history::{Basis, KnownGood};
+    use crate::domain::journal::Event;
+    use crate::domain::kernel::actor::Role;
+    use crate::domain::kernel::input::Edit;
+    use crate::domain::{Msg, update};
+    use crate::testkit;
+
+    fn model() -> Model {
+        let t = testkit::release().window.unwrap().start;
+        let mut m = testkit::model(&["web", "api"], t);
+        m.deploy.specs = ["stage", "prod"]
+            .map(|env| DeploySpec {
+                env: env.into(),
+                hook: Hook::Command { argv: vec!["./deploy.sh".into(), "{service}".into(), "{tag}".into()] },
+                order: vec!["api".into(), "web".into()],
+                roles: Vec::new(),
+                timeout: DeploySpec::COMMAND_TIMEOUT,
+            })
+            .to_vec();
+        m
+    }
+
+    fn type_and_submit(m: &mut Model, text: &str) -> Vec<Effect> {
+        for c in text.chars() {
+            update(m, Msg::Edit(Edit::Char(c)));
+        }
+        update(m, Msg::Edit(Edit::Submit))
+    }
+
+    fn appended(effects: &[Effect]) -> Vec<&Event> {
+        effects.iter().filter_map(|e| if let Effect::Append(ev) = e { Some(ev) } else { None }).collect()
+    }
+
+    /// The hook asked for: (deploy id, service, tag).
+    fn runs(effects: &[Effect]) -> Vec<(String, String, String)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Deploy(DeployEffect::Run { deploy, service, tag, .. }) => {
+                    Some((deploy.clone(), service.clone(), tag.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn finish(m: &mut Model, deploy: &str, ok: bool, detail: &str) -> Vec<Effect> {
+        let result = HookResult { ok, detail: detail.into() };
+        let at = m.now;
+        update(m, Msg::Deploy(DeployMsg::Finished { deploy: deploy.into(), result, at }))
+    }
+
+    fn flash(m: &Model) -> String {
+        let f = m.view.overlay_flash().or(m.view.flash.as_ref());
+        f.map(|f| f.text.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn prod_deploys_only_once_its_name_is_typed_and_the_flip_is_polled_at_once() {
+        let mut m = model();
+        update(&mut m, Msg::Action(Action::Deploy));
+        assert!(matches!(m.view.prompt().unwrap().purpose, PromptFor::DeployEnv { act: DeployAct::Deploy, .. }));
+        type_and_submit(&mut m, "2");
+        let Some(Prompt { purpose: PromptFor::DeployTyped { word, .. }, .. }) = m.view.prompt() else { panic!() };
+        assert_eq!(word, "prod");
+        assert!(runs(&type_and_submit(&mut m, "yes")).is_empty(), "not the word");
+        assert!(flash(&m).contains("type `prod`"), "{}", flash(&m));
+        for _ in 0..3 {
+            update(&mut m, Msg::Edit(Edit::Backspace));
+        }
+        let effects = type_and_submit(&mut m, "prod");
+        let [(id, service, tag)] = &runs(&effects)[..] else { panic!("{effects:?}") };
+        assert_eq!((service.as_str(), tag.as_str()), ("web", m.target()));
+        let started = appended(&effects);
+        assert_eq!(&started[0].id, id, "the deploy is named by its event");
+        assert!(matches!(started[0].kind, EventKind::DeployStarted { rollback: false, overrides_lock: false, .. }));
+        assert!(matches!(m.view.overlay, Some(Overlay::Deploy { .. })), "the output opens");
+        let at = m.now;
+        update(&mut m, Msg::Deploy(DeployMsg::Output { deploy: id.clone(), line: "rolling web".into(), at }));
+        let effects = finish(&mut m, id, true, "exit 0");
+        let done = appended(&effects);
+        assert!(matches!(&done[0].kind, EventKind::DeployFinished { ok: true, deploy, .. } if deploy == id));
+        let polled = effects.iter().any(|e| {
+            matches!(e, Effect::Rollout(RolloutEffect::Poll { targets, .. }) if targets.len() == 1 && targets[0].env == 1)
+        });
+        assert!(polled, "{effects:?}");
+        let run = m.deploy.run.as_ref().unwrap();
+        assert!(!run.running() && run.ok());
+        assert!(run.output.iter().any(|l| l.text == "rolling web"));
+        assert_eq!(m.deploy.last("web", "prod").unwrap().1.detail, "exit 0");
+    }
+
+    #[test]
+    fn all_goes_in_the_configured_order_and_stops_at_the_first_failure() {
+        let mut m = model();
+        update(&mut m, Msg::Action(Action::Deploy));
+        type_and_submit(&mut m, "stage all");
+        let Some(Confirm::Deploy { plan }) = m.view.confirm() else { panic!("{:?}", m.view.overlay) };
+        let order: Vec<&str> = plan.steps.iter().map(|s| s.service.as_str()).collect();
+        assert_eq!(order, ["api", "web"]);
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        let [(id, service, _)] = &runs(&effects)[..] else { panic!() };
+        assert_eq!(service, "api");
+        let effects = finish(&mut m, id, false, "exit 3");
+        assert!(runs(&effects).is_empty(), "web is not started after api failed");
+        let run = m.deploy.run.as_ref().unwrap();
+        assert!(!run.running() && !run.ok());
+        assert!(run.output.iter().any(|l| l.text.contains("not deployed: web")));
+    }
+
+    #[test]
+    fn a_lock_asks_for_the_override_which_is_recorded() {
+        let mut m = model();
+        let t = m.now;
+        m.apply_event(&testkit::event(
+            "bob.1",
+            t,
+            "bob",
+            Role::Ops,
+            EventKind::Locked { env: "stage".into(), reason: "waiting for the migration".into() },
+        ));
+        update(&mut m, Msg::Action(Action::Deploy));
+        type_and_submit(&mut m, "stage");
+        let Some(Prompt { purpose: PromptFor::DeployTyped { word, plan }, .. }) = m.view.prompt() else { panic!() };
+        assert_eq!(word, "override stage");
+        assert_eq!(plan.lock.as_ref().unwrap().reason, "waiting for the migration");
+        let effects = type_and_submit(&mut m, "override stage");
+        assert!(matches!(appended(&effects)[0].kind, EventKind::DeployStarted { overrides_lock: true, .. }));
+        // Rollbacks are locked out the same way.
+        let mut m = model();
+        m.apply_event(&testkit::event(
+            "bob.1",
+            t,
+            "bob",
+            Role::Ops,
+            EventKind::Locked { env: "prod".into(), reason: "r".into() },
+        ));
+        m.history
+            .known
+            .insert(("web".into(), "prod".into()), KnownGood { version: "v1".into(), basis: Basis::PreviousTag });
+        update(&mut m, Msg::Action(Action::Rollback));
+        type_and_submit(&mut m, "prod");
+        assert!(runs(&type_and_submit(&mut m, "prod")).is_empty(), "the name alone does not override");
+    }
+
+    #[test]
+    fn refusals_name_why() {
+        let mut m = model();
+        m.deploy.specs[1].roles = vec![Role::Ops];
+        update(&mut m, Msg::Action(Action::Deploy));
+        type_and_submit(&mut m, "prod");
+        assert_eq!(flash(&m), "deploys to prod are for ops; you act as rm");
+        m.deploy.specs.truncate(1);
+        update(&mut m, Msg::Action(Action::Deploy));
+        type_and_submit(&mut m, "prod");
+        assert!(flash(&m).starts_with("no [deploy.prod] in the config"), "{}", flash(&m));
+        update(&mut m, Msg::Action(Action::Rollback));
+        type_and_submit(&mut m, "stage");
+        assert!(flash(&m).starts_with("nothing to roll back on stage: no known good version"), "{}", flash(&m));
+        m.view.focus = crate::domain::view::pane::Pane::Log;
+        update(&mut m, Msg::Action(Action::Deploy));
+        assert_eq!(flash(&m), "deploy works in the Rollout pane: focus it first");
+    }
+
+    #[test]
+    fn a_rollback_deploys_the_known_good_then_locks() {
+        let mut m = model();
+        let good = KnownGood { version: "2026.11.19".into(), basis: Basis::PreviousTag };
+        m.history.known.insert(("web".into(), "stage".into()), good);
+        update(&mut m, Msg::Action(Action::Rollback));
+        type_and_submit(&mut m, "stage");
+        let Some(Confirm::Deploy { plan }) = m.view.confirm() else { panic!() };
+        assert_eq!(plan.steps[0].why.as_deref(), Some("2026.11.19 (previous push tag; no history)"));
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        let [(id, _, tag)] = &runs(&effects)[..] else { panic!() };
+        assert_eq!(tag, "2026.11.19");
+        assert!(matches!(appended(&effects)[0].kind, EventKind::DeployStarted { rollback: true, .. }));
+        assert!(m.deploy.lock("stage").is_none(), "locked once the hook answered");
+        let effects = finish(&mut m, id, true, "exit 0");
+        let kinds: Vec<&EventKind> = appended(&effects).into_iter().map(|e| &e.kind).collect();
+        assert!(matches!(kinds[..], [EventKind::DeployFinished { .. }, EventKind::Locked { .. }]), "{kinds:?}");
+        let lock = m.deploy.lock("stage").unwrap();
+        assert_eq!(lock.reason, "rolled back from an unknown version; fix before deploying again");
+    }
+
+    #[test]
+    fn l_locks_with_a_reason_and_again_unlocks() {
+        let mut m = model();
+        update(&mut m, Msg::Action(Action::Lock));
+        type_and_submit(&mut m, "prod");
+        assert!(type_and_submit(&mut m, " ").is_empty(), "a reason is needed");
+        let effects = type_and_submit(&mut m, "waiting for the migration");
+        assert!(
+            matches!(&appended(&effects)[0].kind, EventKind::Locked { env, reason } if env == "prod" && reason == "waiting for the migration")
+        );
+        assert!(m.view.overlay.is_none());
+        update(&mut m, Msg::Action(Action::Lock));
+        type_and_submit(&mut m, "prod");
+        assert!(matches!(m.view.confirm(), Some(Confirm::Unlock { .. })));
+        let effects = update(&mut m, Msg::Action(Action::Activate));
+        assert!(matches!(&appended(&effects)[0].kind, EventKind::Unlocked { env } if env == "prod"));
+        assert!(m.deploy.lock("prod").is_none());
+    }
+}
