@@ -181,6 +181,12 @@ async fn a_webhook_deploy_to_prod_is_journaled_and_seen_to_flip() {
     assert_eq!(result["from"], "2026.11.26");
     assert_eq!(result["ok"], true);
     assert_eq!(result["detail"], "HTTP 201 Created · Location: http://127.0.0.1/queue/item/42/");
+    // The README documents exactly these fields.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let documented = readme.lines().find(|l| l.starts_with("{\"env\":\"prod\",\"service\"")).unwrap();
+    let documented: Value = serde_json::from_str(documented).unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&documented), keys(&result));
     let asked = s.fleet.asked.lock().unwrap().clone();
     assert_eq!(asked[0].0, format!("DeployRef={TARGET}&Service=web"));
     assert_eq!(asked[0].1.as_deref(), Some("Basic Y2ktYm90OnMzY3JldC10b2tlbg=="));
