@@ -132,8 +132,8 @@ pub fn render_output(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderC
         Some(_) if run.ok() => Span::styled(format!(" done on {} in {elapsed}", run.plan.env), t.ok),
         Some(_) => Span::styled(format!(" failed on {} after {elapsed}", run.plan.env), t.error),
     };
-    let mut lines = vec![Line::from(state)];
-    let room = inner_h.saturating_sub(2);
+    let mut lines = vec![Line::from(state), Line::styled(format!(" through {}", run.plan.hook), t.muted)];
+    let room = inner_h.saturating_sub(3);
     let len = run.output.len();
     let end = len.saturating_sub(back.min(len.saturating_sub(1)));
     let start = end.saturating_sub(room);

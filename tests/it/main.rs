@@ -17,6 +17,7 @@ mod demo_share;
 mod demo_story;
 mod deploy;
 mod deploy_cli;
+mod deploy_screen;
 mod dockerflow;
 mod git;
 mod git_log_equal;

@@ -183,13 +183,7 @@ fn next_step(model: &mut Model) -> Vec<Effect> {
     run.say(
         now,
         LineKind::Said,
-        format!(
-            "▶ {} {} → {} on {env} via {}",
-            step.service,
-            step.from.as_deref().unwrap_or("?"),
-            step.tag,
-            run.plan.hook
-        ),
+        format!("▶ {} {} → {} on {env}", step.service, step.from.as_deref().unwrap_or("?"), step.tag),
     );
     run.current =
         Some(Current { deploy: deploy.clone(), service: step.service.clone(), tag: step.tag.clone(), since: now });

@@ -79,11 +79,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
-        let mut line = progress_line(env, ro.progress(i), target, width, ctx);
-        if let Some(lock) = model.deploy.lock(env) {
-            line.push_span(Span::styled(format!(" · LOCKED: {}", lock.reason), t.error));
-        }
-        lines.push(line);
+        let lock = model.deploy.lock(env).map(|l| format!(" · LOCKED: {}", l.reason));
+        lines.push(progress_line(env, ro.progress(i), target, lock, width, ctx));
     }
 
     let longest_name = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
@@ -129,12 +126,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &RenderCtx) -> Line<'a> {
+/// An environment's progress, and its lock: the bar gives way to the reason.
+fn progress_line<'a>(
+    env: &str,
+    p: Progress,
+    target: &str,
+    lock: Option<String>,
+    width: usize,
+    ctx: &RenderCtx,
+) -> Line<'a> {
     let t = ctx.theme;
     let label = fit(&format!(" {env}"), 9);
     let counts = format!(" {}/{} on {target}", p.on_target, p.total);
     let errors = if p.errors > 0 { format!(" · {} failing", p.errors) } else { String::new() };
-    let bar_w = width.saturating_sub(label.width() + counts.width() + errors.width() + 1).min(30);
+    let lock = lock.unwrap_or_default();
+    let bar_w = width.saturating_sub(label.width() + counts.width() + errors.width() + lock.width() + 1).min(30);
     let done = (bar_w * p.on_target).checked_div(p.total).unwrap_or(0);
     let style = if is_prod(env) { t.env_prod } else { t.env };
     let count_style = if p.total > 0 && p.on_target == p.total { t.ok } else { t.text };
@@ -144,6 +150,7 @@ fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &R
         Span::styled("░".repeat(bar_w - done), t.gauge_todo),
         Span::styled(counts, count_style),
         Span::styled(errors, t.error),
+        Span::styled(lock, t.error),
     ])
 }
 
