@@ -150,11 +150,33 @@ fn a_lock_shows_in_the_header_and_on_its_environment() {
         kind: EventKind::Locked { env: "prod".into(), reason: "waiting for the migration".into() },
     };
     m.apply_event(&lock);
+    // The last deploy there failed (another cockpit's): said in the detail line.
+    let mut started = lock.clone();
+    started.id = "bob.2".into();
+    started.kind = EventKind::DeployStarted {
+        env: "prod".into(),
+        service: "addons-server".into(),
+        tag: "2026.11.26".into(),
+        rollback: false,
+        overrides_lock: false,
+    };
+    let mut finished = started.clone();
+    finished.id = "bob.3".into();
+    finished.kind = EventKind::DeployFinished {
+        deploy: "bob.2".into(),
+        env: "prod".into(),
+        service: "addons-server".into(),
+        tag: "2026.11.26".into(),
+        ok: false,
+        detail: "exit 3".into(),
+    };
+    m.apply_events(&[started, finished]);
     let good = KnownGood { version: "2026.11.12".into(), basis: Basis::PreviousTag };
     m.history.known.insert(("addons-server".into(), "prod".into()), good);
     let screen = testkit::buffer_text(&draw(&m, 120, 40, t0()));
     assert!(screen.contains("LOCKED prod"), "{screen}");
     assert!(screen.contains("LOCKED: waiting for the migration"), "{screen}");
     assert!(screen.contains("last known good"), "the detail line: {screen}");
+    assert!(screen.contains("bob's deploy of") && screen.contains("2026.11.26 failed: exit 3"), "{screen}");
     insta::assert_snapshot!("deploy_locked_120x40", screen);
 }

@@ -404,6 +404,13 @@ mod tests {
         let effects = update(&mut m, Msg::Action(Action::Activate));
         let [(id, service, _)] = &runs(&effects)[..] else { panic!() };
         assert_eq!(service, "api");
+        // Quitting now would stop the hook: asked first, naming it.
+        update(&mut m, Msg::Action(Action::Cancel));
+        update(&mut m, Msg::Action(Action::Quit));
+        let Some(Confirm::Quit { in_flight }) = m.view.confirm() else { panic!("{:?}", m.view.overlay) };
+        assert_eq!(in_flight[0], format!("deploying api to {} on stage (1 of 2)", m.target()));
+        update(&mut m, Msg::Action(Action::Cancel));
+        assert!(!m.view.should_quit);
         let effects = finish(&mut m, id, false, "exit 3");
         assert!(runs(&effects).is_empty(), "web is not started after api failed");
         let run = m.deploy.run.as_ref().unwrap();

@@ -62,7 +62,8 @@ pub async fn run(argv: &[String], timeout: Duration, line: &mut (dyn FnMut(Strin
         }
     }
     // Whatever it left running in its group goes with it.
-    if !timed_out && crate::io::kill::send("0", &format!("-{pgid}")).is_ok() {
+    let left = tokio::task::spawn_blocking(move || crate::io::kill::send("0", &format!("-{pgid}")).is_ok());
+    if !timed_out && left.await.unwrap_or(true) {
         stop(&mut child, pgid).await;
     }
     guard.0 = None;
