@@ -91,8 +91,14 @@ pub(super) fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -
     }
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
-    // A deploy there under way anywhere in the team, else the last one if it failed.
-    if let Some((_, d)) = model.deploy.in_flight().find(|(_, d)| d.service == row.name && d.env == *env) {
+    // A deploy there under way anywhere in the team, else the last one if it
+    // failed. One unanswered past its timeout is a cockpit that went away,
+    // not a deploy still running.
+    let live = |at: chrono::DateTime<chrono::Utc>| {
+        let timeout = model.deploy.spec(env).map_or(std::time::Duration::from_secs(600), |s| s.timeout);
+        (ctx.now - at).to_std().unwrap_or_default() <= timeout + std::time::Duration::from_secs(60)
+    };
+    if let Some((_, d)) = model.deploy.in_flight().find(|(_, d)| d.service == row.name && d.env == *env && live(d.at)) {
         let local = d.at.with_timezone(&ctx.tz).format("%H:%M");
         let verb = if d.rollback { "rolling back to" } else { "deploying" };
         spans.push(Span::styled(format!(" · {} {verb} {} since {local}", d.by, d.tag), t.warn));

@@ -207,6 +207,31 @@ mod tests {
     }
 
     #[test]
+    fn the_detail_line_says_a_deploy_is_under_way_until_it_is_answered_or_past_its_timeout() {
+        use crate::domain::journal::EventKind;
+        use crate::domain::kernel::actor::Role;
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let started = |id: &str, minutes: i64| {
+            let kind = EventKind::DeployStarted {
+                env: "prod".into(),
+                service: "web".into(),
+                tag: "v2".into(),
+                rollback: false,
+                overrides_lock: false,
+            };
+            crate::testkit::event(id, now - chrono::Duration::minutes(minutes), "bob", Role::Ops, kind)
+        };
+        let text = |m: &Model| -> String { detail_line(m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect() };
+        m.apply_event(&started("b.1", 120));
+        assert!(!text(&m).contains("deploying"), "two hours unanswered is not under way: {}", text(&m));
+        m.apply_event(&started("b.2", 3));
+        assert!(text(&m).contains("bob deploying v2 since"), "{}", text(&m));
+    }
+
+    #[test]
     fn the_detail_line_says_where_a_redirect_led() {
         let now = chrono::Utc::now();
         let mut m = crate::testkit::model(&["web"], now);
