@@ -97,6 +97,18 @@ pub enum Command {
     /// Share the push's journal through the `[share]` remote once: send this data dir's lines, take the others'
     #[command(after_help = exits::COMMON)]
     Sync(SyncArgs),
+    /// Deploy the target (or --tag) to one service or all, in order, on an environment, through its [deploy] hook
+    #[command(after_help = exits::DEPLOY)]
+    Deploy(DeployArgs),
+    /// Roll one service or all back to the last known good on an environment, then lock it
+    #[command(after_help = exits::DEPLOY)]
+    Rollback(RollbackArgs),
+    /// Lock deploys to an environment, with a reason, for the whole team
+    #[command(after_help = exits::COMMON)]
+    Lock(LockArgs),
+    /// Unlock deploys to an environment
+    #[command(after_help = exits::COMMON)]
+    Unlock(UnlockArgs),
 }
 
 #[derive(Debug, Args)]
@@ -374,4 +386,70 @@ mod tests {
         assert!(log(&["hello", "--sync"]).is_ok());
         assert!(Cli::try_parse_from(["shipdeck", "tag", "--dry-run", "--sync"]).is_err());
     }
+}
+
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The environment (one of [release] environments, with a [deploy.ENV] section)
+    pub env: String,
+    /// Only this service; without it, every service on ENV in the configured order
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Deploy this tag instead of the target
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Deploy although ENV is locked: repeat the environment's name (recorded as overriding the lock)
+    #[arg(long, value_name = "ENV")]
+    pub override_lock: Option<String>,
+    /// Print each result as JSON, one object per line
+    #[arg(long)]
+    pub json: bool,
+    /// Share the deploys with the team at once through `[share]`'s remote
+    #[arg(long)]
+    pub sync: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The environment
+    pub env: String,
+    /// Only this service; without it, every service on ENV in the configured order
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Roll back although ENV is locked: repeat the environment's name (recorded as overriding the lock)
+    #[arg(long, value_name = "ENV")]
+    pub override_lock: Option<String>,
+    /// Print each result as JSON, one object per line
+    #[arg(long)]
+    pub json: bool,
+    /// Share the rollback and the lock with the team at once through `[share]`'s remote
+    #[arg(long)]
+    pub sync: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// The environment
+    pub env: String,
+    /// Why ("waiting for the migration"): shown to everyone who tries to deploy
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Print the recorded event as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Share the lock with the team at once through `[share]`'s remote
+    #[arg(long)]
+    pub sync: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    /// The environment
+    pub env: String,
+    /// Print the recorded event as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Share the unlock with the team at once through `[share]`'s remote
+    #[arg(long)]
+    pub sync: bool,
 }

@@ -126,6 +126,38 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::notes::run(&config, &global, &args).await?);
             Ok(())
         }
+        Some(Command::Deploy(args)) => {
+            let config = load(&global)?;
+            headless::emit(&headless::deploy::deploy(&config, &global, &args).await?);
+            Ok(())
+        }
+        Some(Command::Rollback(args)) => {
+            let config = load(&global)?;
+            headless::emit(&headless::deploy::rollback(&config, &global, &args).await?);
+            Ok(())
+        }
+        Some(Command::Lock(args)) => {
+            let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
+            headless::emit(&headless::lock::lock(&config, &global, &args)?);
+            if args.sync {
+                headless::sync::share_now(&config, &global).await?;
+            }
+            Ok(())
+        }
+        Some(Command::Unlock(args)) => {
+            let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
+            headless::emit(&headless::lock::unlock(&config, &global, &args)?);
+            if args.sync {
+                headless::sync::share_now(&config, &global).await?;
+            }
+            Ok(())
+        }
         Some(Command::Sync(args)) => {
             let config = load(&global)?;
             headless::emit(&headless::sync::run(&config, &global, &args).await?);

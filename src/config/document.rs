@@ -33,6 +33,7 @@ pub(super) const SECTIONS: &[&str] = &[
     "team",
     "checklist",
     "rollback",
+    "deploy",
 ];
 
 impl Ctx<'_> {
@@ -95,6 +96,7 @@ impl Ctx<'_> {
             team: self.optional(take("team")),
             checklist: self.optional(take("checklist")),
             rollback: self.optional(take("rollback")).unwrap_or_default(),
+            deploy: self.optional(take("deploy")),
         };
         Some((raw, unread))
     }

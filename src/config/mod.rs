@@ -2,6 +2,7 @@
 //! the file, line and key.
 
 mod ctx;
+mod deploy;
 mod document;
 pub mod duration;
 mod error;
@@ -133,6 +134,8 @@ pub struct Config {
     pub checklist: Option<Vec<PhaseSpec>>,
     /// `[team]`: the roles each person may act in; `None` lets every line count.
     pub team: Option<crate::domain::checklist::team::Team>,
+    /// `[deploy.ENV]`: how each environment is deployed, in environment order.
+    pub deploy: Vec<crate::domain::deploy::DeploySpec>,
     /// `[keys]` as written, for a personal file to layer over.
     pub key_overrides: Vec<(String, Vec<String>)>,
     /// The personal file layered over this config, if one was.

@@ -33,6 +33,9 @@ pub struct RawConfig {
     pub share: Option<Spanned<RawShare>>,
     #[serde(default)]
     pub team: Option<Spanned<RawTeam>>,
+    /// `[deploy.ENV]`, in file order.
+    #[serde(default)]
+    pub deploy: Option<Ordered<Spanned<RawDeploy>>>,
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
@@ -241,4 +244,24 @@ pub struct RawGit {
 pub struct RawShare {
     pub remote: Spanned<String>,
     pub interval: Option<Spanned<String>>,
+}
+
+/// `[deploy.ENV]`: a command or a webhook, and who may use it in which order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeploy {
+    pub command: Option<Spanned<Vec<String>>>,
+    pub webhook: Option<Spanned<RawWebhook>>,
+    pub order: Option<Vec<Spanned<String>>>,
+    pub roles: Option<Vec<Spanned<String>>>,
+    pub timeout: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhook {
+    pub url: Spanned<String>,
+    pub method: Option<Spanned<String>>,
+    pub params: Option<Ordered<String>>,
+    pub auth_env: Option<Spanned<String>>,
 }

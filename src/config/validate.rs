@@ -85,6 +85,12 @@ impl Ctx<'_> {
         let checklist = raw.checklist.as_ref().and_then(|c| self.checklist(c, envs_known.then_some(&environments[..])));
         let sentry = raw.sentry.as_ref().and_then(|s| self.sentry(s, (!unread.services).then_some(&services[..])));
         let team = raw.team.as_ref().and_then(|t| self.team(t));
+        let deploy = match &raw.deploy {
+            Some(d) => {
+                self.deploy(d, envs_known.then_some(&environments[..]), (!unread.services).then_some(&services[..]))
+            }
+            None => Vec::new(),
+        };
         let key_overrides = self.or(self.key_overrides(raw.keys.as_ref()), Vec::new());
         let keymap = self.or(self.keymap(&key_overrides), Keymap::default());
         if let Some(t) = &raw.ui.theme {
@@ -128,6 +134,7 @@ impl Ctx<'_> {
             team,
             sentry,
             webhook_url_env,
+            deploy,
             key_overrides,
             personal: None,
             places: self.places(),

@@ -6,11 +6,11 @@
 //! The rule: a deploy of the story's new tag joins the story's own rollout
 //! (prod switches service by service, in its place); a deploy of any other
 //! tag (a rollback to the previous push, a re-tag) is served from
-//! [`ROLL`] story seconds after it was asked, until the next deploy. A tag
+//! `ROLL` story seconds after it was asked, until the next deploy. A tag
 //! the service's repository does not have is refused, as a CI job that
 //! cannot check it out fails.
 
-use super::fleet_state::{ENVS, FleetState};
+use super::fleet_state::{Asked, ENVS, FleetState, ROLL};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -19,23 +19,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use std::sync::Arc;
 
-/// Story seconds a deploy takes to roll out.
-pub const ROLL: f64 = 3.0;
-
 /// The service whose new version is broken on prod: its smoke check fails
 /// there (a migration the push carries was not run), the case a rollback
 /// is for. A re-tag of the push (`-1`, with the fix picked) works.
 pub const BROKEN_SERVICE: usize = 0;
-
-/// One deploy asked of the fleet: what, where and when (story seconds).
-#[derive(Debug, Clone)]
-pub(super) struct Asked {
-    pub(super) service: usize,
-    pub(super) env: usize,
-    /// `None`: the story's new tag, served as the story rolls it out.
-    pub(super) tag: Option<String>,
-    pub(super) at: f64,
-}
 
 struct DeployForm {
     service: String,

@@ -11,6 +11,19 @@ use std::time::Instant;
 
 pub const ENVS: [&str; 2] = ["stage", "prod"];
 
+/// Story seconds a deploy takes to roll out.
+pub const ROLL: f64 = 3.0;
+
+/// One deploy asked of the fleet: what, where and when (story seconds).
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub service: usize,
+    pub env: usize,
+    /// `None`: the story's new tag, served as the story rolls it out.
+    pub tag: Option<String>,
+    pub at: f64,
+}
+
 /// `X-Sentry-Rate-Limit-Limit`: requests per one-second window.
 pub const RATE_LIMIT: u64 = 40;
 
@@ -36,7 +49,7 @@ pub(super) struct FleetState {
     commits: Mutex<std::collections::HashMap<(usize, String), String>>,
     /// Every deploy asked through the fleet's hook, in order: the index is
     /// its id.
-    asked: Mutex<Vec<super::deploys::Asked>>,
+    asked: Mutex<Vec<Asked>>,
 }
 
 #[derive(Debug, Default)]
@@ -196,13 +209,13 @@ impl FleetState {
     }
 
     /// Records a deploy; its id.
-    pub(super) fn ask(&self, asked: super::deploys::Asked) -> usize {
+    pub(super) fn ask(&self, asked: Asked) -> usize {
         let mut all = self.asked.lock().unwrap_or_else(|e| e.into_inner());
         all.push(asked);
         all.len() - 1
     }
 
-    pub(super) fn asked(&self, id: usize) -> Option<super::deploys::Asked> {
+    pub(super) fn asked(&self, id: usize) -> Option<Asked> {
         self.asked.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
     }
 
@@ -211,7 +224,7 @@ impl FleetState {
     /// rollout (no deploy, or the new tag deployed).
     pub(super) fn deployed(&self, service: usize, env: usize, t: f64) -> Option<String> {
         let all = self.asked.lock().unwrap_or_else(|e| e.into_inner());
-        let live = all.iter().rev().find(|a| a.service == service && a.env == env && t >= a.at + super::deploys::ROLL);
+        let live = all.iter().rev().find(|a| a.service == service && a.env == env && t >= a.at + ROLL);
         live.and_then(|a| a.tag.clone())
     }
 

@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod demo;
+pub mod deploy;
 pub mod history;
 pub mod journal;
 pub mod kernel;

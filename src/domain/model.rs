@@ -47,6 +47,8 @@ pub struct Model {
     pub demo: Option<crate::domain::demo::Demo>,
     /// What earlier pushes' journals say: the last known good of each service.
     pub history: crate::domain::history::History,
+    /// `[deploy]`, the locks, the deploys the journal tells of, this cockpit's run.
+    pub deploy: crate::domain::deploy::DeployState,
 }
 
 /// What the model knows of the session journal.
@@ -112,6 +114,7 @@ impl Model {
             share: None,
             demo: None,
             history: Default::default(),
+            deploy: Default::default(),
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };
@@ -147,6 +150,7 @@ impl Model {
         self.checklist.apply(event);
         self.notes.apply(event);
         self.journal.people.note(event);
+        self.deploy.apply(event);
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }

@@ -4,6 +4,7 @@
 //! wrapped here, so the root routes a whole feature with one arm.
 
 use crate::action::Action;
+use crate::domain::deploy::msg::{DeployEffect, DeployMsg};
 use crate::domain::journal::Event;
 use crate::domain::journal::msg::JournalMsg;
 use crate::domain::kernel::input::Edit;
@@ -52,6 +53,7 @@ pub enum Msg {
     Notes(NotesMsg),
     Journal(JournalMsg),
     Share(ShareMsg),
+    Deploy(DeployMsg),
 }
 
 impl Msg {
@@ -66,6 +68,7 @@ impl Msg {
             Msg::Notes(m) => m.is_answer(),
             Msg::Journal(m) => m.is_answer(),
             Msg::Share(m) => m.is_answer(),
+            Msg::Deploy(m) => m.is_answer(),
             Msg::Action(_)
             | Msg::Tick(_)
             | Msg::Resize
@@ -88,6 +91,7 @@ pub enum Effect {
     Repos(ReposEffect),
     Sentry(SentryEffect),
     Notes(NotesEffect),
+    Deploy(DeployEffect),
     /// Post a milestone to the webhook; `key` names it for the whole team
     /// (in a shared push, one cockpit posts each key).
     Notify {
@@ -112,6 +116,7 @@ impl Effect {
             Effect::Repos(e) => e.answers(),
             Effect::Sentry(e) => e.answers(),
             Effect::Notes(e) => e.answers(),
+            Effect::Deploy(e) => e.answers(),
             Effect::Append(_) => 1,
             // A failed webhook says so in the cockpit; a command does not wait.
             Effect::Notify { .. } => 0,

@@ -2,6 +2,7 @@
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
+use crate::domain::deploy::plan::DeployAct;
 use crate::domain::journal::EventKind;
 use crate::domain::journal::msg::JournalMsg;
 use crate::domain::log::LogKind;
@@ -115,6 +116,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let outcome = crate::domain::share::update::on_msg(s, m);
             model.carry_out(outcome)
         }
+        Msg::Deploy(m) => crate::domain::deploy::update::on_msg(model, m),
         Msg::Resize => Vec::new(),
         Msg::Repos(m) => on_repos(model, m),
         Msg::OpenFailed { error, .. } => {
@@ -134,6 +136,9 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
         Some(Confirm::Quit { .. }) => {
             model.view.should_quit = true;
             Vec::new()
+        }
+        Some(dialog @ (Confirm::Deploy { .. } | Confirm::Unlock { .. })) => {
+            crate::domain::deploy::update::confirm(model, dialog)
         }
         Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
             let facts = repos::Facts::new(&model.release, &model.actor, model.now);
@@ -181,6 +186,10 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
             _ => Vec::new(),
         },
         Scope::Compare => view::on_compare(model, action),
+        Scope::Deploy => {
+            crate::domain::deploy::update::on_output(model, action);
+            Vec::new()
+        }
         Scope::Palette => {
             view::on_palette_action(model, action);
             Vec::new()
@@ -275,7 +284,10 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
             return model.carry_out(out);
         }
-        Action::Retag | Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke => {}
+        Action::Deploy => return crate::domain::deploy::update::ask(model, DeployAct::Deploy),
+        Action::Rollback => return crate::domain::deploy::update::ask(model, DeployAct::Rollback),
+        Action::Lock => return crate::domain::deploy::update::ask(model, DeployAct::Lock),
+        Action::Retag | Action::Smoke => {}
     }
     Vec::new()
 }

@@ -3,10 +3,12 @@
 pub mod check;
 pub mod checklist;
 mod checklist_gate;
+pub mod deploy;
 pub mod drive;
 pub mod follow;
 pub mod init;
 pub mod json;
+pub mod lock;
 pub mod log;
 pub mod notes;
 pub mod notes_json;

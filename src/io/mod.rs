@@ -8,6 +8,7 @@
 //! desktop (`terminal`), the notes file (`notes_file`). `task` makes every
 //! task answer, even one that panicked.
 
+pub mod deploy;
 pub mod dockerflow;
 pub mod git;
 pub mod git_walk;
@@ -26,6 +27,7 @@ mod task;
 pub mod terminal;
 
 use crate::config::PollConfig;
+use crate::domain::deploy::msg::DeployEffect;
 use crate::domain::notes::msg::NotesEffect;
 use crate::domain::repos::msg::ReposEffect;
 use crate::domain::rollout::msg::RolloutEffect;
@@ -160,6 +162,9 @@ impl Io {
             Effect::Notes(NotesEffect::ResolvePick { sha, repos, ranges }) => git::spawn::pick(tx, sha, repos, ranges),
             Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
+            }
+            Effect::Deploy(DeployEffect::Run { deploy, service, tag, spec }) => {
+                deploy::spawn::run(tx, deploy, service, tag, spec);
             }
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
             Effect::Notify { key, text } => {

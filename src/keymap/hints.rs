@@ -68,6 +68,8 @@ const COMPARE: &[Hint] = &[
     key(Action::OpenUrl),
 ];
 
+const DEPLOY: &[Hint] = &[labelled(Action::Cancel, "close"), key(Action::SelectPrev), key(Action::SelectNext)];
+
 pub fn hints(scope: Scope) -> Hints {
     match scope {
         Scope::Main(Pane::Checklist) => Hints::Keys { hints: CHECKLIST, panes: true },
@@ -78,6 +80,7 @@ pub fn hints(scope: Scope) -> Hints {
         // but shows the keymap's keys like any dialog (as it always has).
         Scope::Confirm | Scope::ComposerConfirm => Hints::Keys { hints: CONFIRM, panes: false },
         Scope::Compare => Hints::Keys { hints: COMPARE, panes: false },
+        Scope::Deploy => Hints::Keys { hints: DEPLOY, panes: false },
         Scope::Composer => Hints::Typing(&[
             ("enter", "send"),
             ("alt-enter", "new line"),

@@ -49,6 +49,7 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
         model.checklist = crate::domain::checklist::Checklist::new(phases.clone());
     }
     model.checklist.set_team(config.team.clone());
+    model.deploy.specs = config.deploy.clone();
     if let Some(why) = config.team.as_ref().and_then(|t| t.refusal(&model.actor.name, model.actor.role)) {
         let text = format!(
             "you act as {} ({}) and {why}: your ticks, waivers, unticks and push start or finish are recorded as unverified and count for nothing",

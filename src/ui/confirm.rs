@@ -54,6 +54,14 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
             lines.extend(question.into_iter().map(|l| Line::styled(format!(" {l}"), t.warn)));
             (" Quit? ", &no_skips)
         }
+        Confirm::Deploy { plan } => {
+            lines.extend(super::deploy::plan_lines(plan, model, ctx));
+            (if plan.rollback { " Roll back? " } else { " Deploy? " }, &no_skips)
+        }
+        Confirm::Unlock { env, .. } => {
+            lines.extend(super::deploy::unlock_lines(env, model, ctx));
+            (" Unlock deploys? ", &no_skips)
+        }
         other => {
             lines.extend(checklist_lines(other, model, ctx));
             let title = match other {
@@ -136,6 +144,10 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
             v.push(Line::styled(" The reopening is recorded in the log.", t.muted));
             v
         }
-        Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Quit { .. } => Vec::new(),
+        Confirm::CreateTags { .. }
+        | Confirm::PushTags { .. }
+        | Confirm::Quit { .. }
+        | Confirm::Deploy { .. }
+        | Confirm::Unlock { .. } => Vec::new(),
     }
 }

@@ -23,14 +23,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     let (hints, panes) = match hints(scope(model)) {
         Hints::Typing(pairs) => {
             // The prompt that asks for a reason also asks for the typed
-            // word that finishes a push with things open.
-            let finishing = model
-                .view
-                .prompt()
-                .is_some_and(|p| matches!(p.purpose, crate::domain::view::prompt::PromptFor::FinishPush { .. }));
+            // word that finishes a push with things open, and for deploys'.
+            use crate::domain::view::prompt::PromptFor;
+            let submit = model.view.prompt().and_then(|p| match p.purpose {
+                PromptFor::FinishPush { .. } => Some("finish"),
+                PromptFor::DeployEnv { .. } => Some("choose"),
+                PromptFor::LockReason { .. } => Some("lock"),
+                PromptFor::DeployTyped { .. } => Some("go ahead"),
+                PromptFor::Waive { .. } | PromptFor::Search => None,
+            });
             let mut spans = vec![Span::raw(" ")];
             for (i, (key, label)) in pairs.iter().enumerate() {
-                let label = if finishing && *label == "waive" { "finish" } else { label };
+                let label = match submit {
+                    Some(word) if *label == "waive" => word,
+                    _ => label,
+                };
                 if i > 0 {
                     spans.push(Span::styled(GAP, t.footer_text));
                 }

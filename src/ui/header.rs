@@ -75,6 +75,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
             ],
         ));
     }
+    parts.extend(deploys(model, ctx));
     let name = if model.actor.name.width() <= 20 { model.actor.name.clone() } else { fit(&model.actor.name, 20) };
     let mut right = Vec::new();
     if model.journal.read_only.is_some() {
@@ -113,6 +114,22 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, ctx: &RenderCtx) {
     if right_w > 0 {
         frame.render_widget(Paragraph::new(Line::from(right)), rr);
     }
+}
+
+/// A deploy this cockpit runs (its output closed), and the locked
+/// environments: kept at any width, as what must not be missed.
+fn deploys(model: &Model, ctx: &RenderCtx) -> Vec<(u8, Vec<Span<'static>>)> {
+    let t = ctx.theme;
+    let mut parts = Vec::new();
+    if let Some(run) = model.deploy.run.as_ref().filter(|r| r.running()) {
+        let took = span(ctx.now - run.started);
+        parts.push((0, vec![Span::raw("  "), Span::styled(format!(" ⟳ {} · {took} ", run.summary()), t.warn)]));
+    }
+    let locked: Vec<&str> = model.deploy.locked().map(|(env, _)| env).collect();
+    if !locked.is_empty() {
+        parts.push((0, vec![Span::raw("  "), Span::styled(format!(" LOCKED {} ", locked.join(", ")), t.error)]));
+    }
+    parts
 }
 
 /// The shared push in a few words: in sync (how many people, how long

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod confirm;
+pub mod deploy;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -123,6 +124,7 @@ pub fn render(frame: &mut Frame, model: &Model, view: &mut ViewState, ctx: &Rend
     match scope(model) {
         Scope::Confirm | Scope::ComposerConfirm => confirm::render(frame, body, model, ctx),
         Scope::Search | Scope::Waive => prompt::render(frame, body, model, ctx),
+        Scope::Deploy => deploy::render_output(frame, body, model, ctx),
         Scope::Help => help::render(frame, body, model.view.help_offset().unwrap_or(0), ctx),
         Scope::Palette => {
             if let Some((list, first, count)) = palette::render(frame, body, model, ctx) {

@@ -30,10 +30,14 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
             (" Search the log ", vec![Line::styled(format!(" Lines containing this ({shown} shown):"), t.muted)])
         }
         PromptFor::FinishPush { .. } => (" Finish the push? ", finish_lines(model, ctx)),
+        PromptFor::DeployEnv { act, service } => super::deploy::env_prompt(model, *act, service.as_deref(), ctx),
+        PromptFor::LockReason { env } => super::deploy::lock_prompt(env, model, ctx),
+        PromptFor::DeployTyped { plan, word } => super::deploy::typed_prompt(plan, word, model, ctx),
     };
     // The finish prompt's list is what must be read: it gets the room.
     let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 4;
-    let width = if matches!(prompt.purpose, PromptFor::FinishPush { .. }) { widest.clamp(64, 110) } else { 64 };
+    let wide = !matches!(prompt.purpose, PromptFor::Search | PromptFor::Waive { .. });
+    let width = if wide { widest.clamp(64, 110) } else { 64 };
     let area = centered(body, width.min(body.width), lines.len() as u16 + 4);
     let inner_w = area.width.saturating_sub(4) as usize;
 

@@ -15,7 +15,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-const ENV_KEYS: [&str; 15] = [
+const ENV_KEYS: [&str; 16] = [
     "url",
     "heartbeat_url",
     "final_url",
@@ -31,6 +31,7 @@ const ENV_KEYS: [&str; 15] = [
     "error",
     "latency_ms",
     "checked_at",
+    "last_known_good",
 ];
 
 /// A fleet at speed 1 (prod starts switching 12 s in, long after these tests

@@ -55,6 +55,16 @@ pub struct EnvReport {
     pub error: Option<String>,
     pub latency_ms: Option<u64>,
     pub checked_at: Option<String>,
+    /// What a rollback would deploy here; `null` when nothing is known good.
+    pub last_known_good: Option<KnownGoodReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KnownGoodReport {
+    pub version: String,
+    /// `observed` (it ran well in an earlier push) or `previous_tag`.
+    pub basis: &'static str,
+    pub label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -130,6 +140,12 @@ impl StatusReport {
                                     error,
                                     latency_ms: latency,
                                     checked_at: cell.state.at().map(|t| t.to_rfc3339()),
+                                    last_known_good: crate::domain::history::lookup::known_good(model, &row.name, env)
+                                        .map(|k| KnownGoodReport {
+                                            basis: k.basis_name(),
+                                            label: k.label(),
+                                            version: k.version,
+                                        }),
                                 },
                             ))
                         })

@@ -42,4 +42,13 @@ pub enum Confirm {
     Quit {
         in_flight: Vec<String>,
     },
+    /// Deploy (or roll back) as the plan says.
+    Deploy {
+        plan: Box<crate::domain::deploy::plan::Plan>,
+    },
+    /// Unlock `env`; `at`: the lock this dialog saw.
+    Unlock {
+        env: String,
+        at: DateTime<Utc>,
+    },
 }

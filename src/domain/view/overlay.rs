@@ -27,4 +27,8 @@ pub enum Overlay {
     Composer,
     /// The command palette (`:`).
     Palette(super::palette::Palette),
+    /// The deploy run's output, scrolled `back` lines from the newest.
+    Deploy {
+        back: usize,
+    },
 }

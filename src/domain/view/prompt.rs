@@ -24,6 +24,22 @@ pub enum PromptFor {
     FinishPush {
         started: DateTime<Utc>,
     },
+    /// `d`, `R` or `L`: which environment (its name or number; `all` after
+    /// it deploys every service); `service`: the one selected.
+    DeployEnv {
+        act: crate::domain::deploy::plan::DeployAct,
+        service: Option<String>,
+    },
+    /// Why `env` is being locked.
+    LockReason {
+        env: String,
+    },
+    /// A deploy that needs a word typed: the last environment's name, or
+    /// `override ENV` over a lock.
+    DeployTyped {
+        plan: Box<crate::domain::deploy::plan::Plan>,
+        word: String,
+    },
 }
 
 /// What is typed to finish a push with things still open.

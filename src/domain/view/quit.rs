@@ -10,7 +10,11 @@ use crate::domain::repos::{RepoOp, Repos};
 
 /// `quit` in the main view: quits, or asks first what is in flight.
 pub fn ask(model: &mut Model) {
-    let in_flight = in_flight(&model.repos);
+    let mut in_flight = in_flight(&model.repos);
+    // Quitting stops a deploy's hook (its process group is stopped).
+    if let Some(run) = model.deploy.run.as_ref().filter(|r| r.running()) {
+        in_flight.push(run.summary());
+    }
     if in_flight.is_empty() {
         model.view.should_quit = true;
     } else {

@@ -27,6 +27,8 @@ pub enum Scope {
     Composer,
     /// The command palette: keys are text filtering it, arrows select.
     Palette,
+    /// The deploy output: it scrolls and closes; the deploy goes on.
+    Deploy,
 }
 
 pub fn scope(model: &Model) -> Scope {
@@ -40,6 +42,7 @@ pub fn scope(model: &Model) -> Scope {
         Some(Overlay::Compare(_)) => Scope::Compare,
         Some(Overlay::Composer) => Scope::Composer,
         Some(Overlay::Palette(_)) => Scope::Palette,
+        Some(Overlay::Deploy { .. }) => Scope::Deploy,
     }
 }
 
@@ -51,7 +54,7 @@ const MOVES: [Action; 6] =
 impl Scope {
     /// Every scope, the main view's first: a key bound twice is named by
     /// the first scope that hears both actions.
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 14] = [
         Scope::Main(Pane::Checklist),
         Scope::Main(Pane::Rollout),
         Scope::Main(Pane::Repos),
@@ -65,6 +68,7 @@ impl Scope {
         Scope::Compare,
         Scope::Composer,
         Scope::Palette,
+        Scope::Deploy,
     ];
 
     /// Whether an action bound to a key does anything here. The main view
@@ -82,6 +86,7 @@ impl Scope {
                 matches!(action, Action::Quit | Action::ToggleHelp | Action::Cancel) || MOVES.contains(&action)
             }
             Scope::Confirm => matches!(action, Action::Quit | Action::Activate | Action::Cancel),
+            Scope::Deploy => matches!(action, Action::Quit | Action::Cancel) || MOVES.contains(&action),
             Scope::Compare => {
                 matches!(
                     action,

@@ -4,6 +4,7 @@
 pub use super::filter::step;
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
+use crate::domain::deploy::update as deploy;
 use crate::domain::kernel::input::Edit;
 use crate::domain::model::Model;
 use crate::domain::msg::{Effect, Msg};
@@ -217,6 +218,9 @@ pub fn on_edit(model: &mut Model, edit: Edit) -> Vec<Effect> {
                 PromptFor::Waive { item, .. } => checklist::submit_waiver(model, &item, text),
                 PromptFor::FinishPush { started } => checklist::submit_finish(model, started, &text),
                 PromptFor::Search => return Vec::new(),
+                PromptFor::DeployEnv { act, service } => return deploy::submit_env(model, act, service, &text),
+                PromptFor::LockReason { env } => return deploy::submit_lock(model, env, &text),
+                PromptFor::DeployTyped { plan, word } => return deploy::submit_typed(model, *plan, &word, &text),
             };
             return model.carry_out(outcome);
         }

@@ -91,6 +91,24 @@ pub(super) fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -
     }
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
+    // A deploy there under way anywhere in the team, else the last one if it
+    // failed. One unanswered past its timeout is a cockpit that went away,
+    // not a deploy still running.
+    let live = |at: chrono::DateTime<chrono::Utc>| {
+        let timeout = model.deploy.spec(env).map_or(std::time::Duration::from_secs(600), |s| s.timeout);
+        (ctx.now - at).to_std().unwrap_or_default() <= timeout + std::time::Duration::from_secs(60)
+    };
+    if let Some((_, d)) = model.deploy.in_flight().find(|(_, d)| d.service == row.name && d.env == *env && live(d.at)) {
+        let local = d.at.with_timezone(&ctx.tz).format("%H:%M");
+        let verb = if d.rollback { "rolling back to" } else { "deploying" };
+        spans.push(Span::styled(format!(" · {} {verb} {} since {local}", d.by, d.tag), t.warn));
+    } else if let Some((s, f)) = model.deploy.last(&row.name, env).filter(|(_, f)| !f.ok) {
+        spans.push(Span::styled(format!(" · {}'s deploy of {} failed: {}", s.by, s.tag, f.detail), t.error));
+    }
+    // What a rollback (`R`) would go back to there.
+    if let Some(k) = crate::domain::history::lookup::known_good(model, &row.name, env) {
+        spans.push(Span::styled(format!(" · last known good {}", k.label()), t.muted));
+    }
     spans.push(Span::styled(format!(" · {}", redact::url(&cell.endpoint.version_url)), t.muted));
     if let Some(to) = &cell.final_url {
         // The configured URL is out of date: said in the text colour, so it

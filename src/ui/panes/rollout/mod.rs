@@ -79,7 +79,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
-        lines.push(progress_line(env, ro.progress(i), target, width, ctx));
+        let lock = model.deploy.lock(env).map(|l| format!(" · LOCKED: {}", l.reason));
+        lines.push(progress_line(env, ro.progress(i), target, lock, width, ctx));
     }
 
     let longest_name = ro.services.iter().map(|s| s.name.width()).max().unwrap_or(0);
@@ -91,7 +92,8 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     let mut head = vec![Span::styled(fit(" SERVICE", name_w + 2), t.muted)];
     for env in &ro.envs {
         let style = if is_prod(env) { t.env_prod } else { t.env };
-        head.push(Span::styled(fit(&format!("  {}", env.to_uppercase()), col_w), style));
+        let locked = if model.deploy.lock(env).is_some() { " ⊘" } else { "" };
+        head.push(Span::styled(fit(&format!("  {}{locked}", env.to_uppercase()), col_w), style));
     }
     lines.push(Line::from(head));
     // The rows shown are the filter's, not consecutive services.
@@ -124,12 +126,21 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &RenderCtx) -> Line<'a> {
+/// An environment's progress, and its lock: the bar gives way to the reason.
+fn progress_line<'a>(
+    env: &str,
+    p: Progress,
+    target: &str,
+    lock: Option<String>,
+    width: usize,
+    ctx: &RenderCtx,
+) -> Line<'a> {
     let t = ctx.theme;
     let label = fit(&format!(" {env}"), 9);
     let counts = format!(" {}/{} on {target}", p.on_target, p.total);
     let errors = if p.errors > 0 { format!(" · {} failing", p.errors) } else { String::new() };
-    let bar_w = width.saturating_sub(label.width() + counts.width() + errors.width() + 1).min(30);
+    let lock = lock.unwrap_or_default();
+    let bar_w = width.saturating_sub(label.width() + counts.width() + errors.width() + lock.width() + 1).min(30);
     let done = (bar_w * p.on_target).checked_div(p.total).unwrap_or(0);
     let style = if is_prod(env) { t.env_prod } else { t.env };
     let count_style = if p.total > 0 && p.on_target == p.total { t.ok } else { t.text };
@@ -139,6 +150,7 @@ fn progress_line<'a>(env: &str, p: Progress, target: &str, width: usize, ctx: &R
         Span::styled("░".repeat(bar_w - done), t.gauge_todo),
         Span::styled(counts, count_style),
         Span::styled(errors, t.error),
+        Span::styled(lock, t.error),
     ])
 }
 
@@ -192,6 +204,31 @@ mod tests {
         let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(text.contains("https://user:***@web.example.org/__version__"), "{text}");
         assert!(!text.contains("SECRETPW"), "{text}");
+    }
+
+    #[test]
+    fn the_detail_line_says_a_deploy_is_under_way_until_it_is_answered_or_past_its_timeout() {
+        use crate::domain::journal::EventKind;
+        use crate::domain::kernel::actor::Role;
+        let now = chrono::Utc::now();
+        let mut m = crate::testkit::model(&["web"], now);
+        let (theme, keymap) = (crate::ui::theme::Theme::default(), crate::keymap::Keymap::default());
+        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now, tz: chrono::FixedOffset::east_opt(0).unwrap() };
+        let started = |id: &str, minutes: i64| {
+            let kind = EventKind::DeployStarted {
+                env: "prod".into(),
+                service: "web".into(),
+                tag: "v2".into(),
+                rollback: false,
+                overrides_lock: false,
+            };
+            crate::testkit::event(id, now - chrono::Duration::minutes(minutes), "bob", Role::Ops, kind)
+        };
+        let text = |m: &Model| -> String { detail_line(m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect() };
+        m.apply_event(&started("b.1", 120));
+        assert!(!text(&m).contains("deploying"), "two hours unanswered is not under way: {}", text(&m));
+        m.apply_event(&started("b.2", 3));
+        assert!(text(&m).contains("bob deploying v2 since"), "{}", text(&m));
     }
 
     #[test]

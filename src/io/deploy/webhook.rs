@@ -1,0 +1,102 @@
+//! A webhook hook: one request, its parameters form-encoded for POST or as
+//! the query for GET (Jenkins' `buildWithParameters` takes either), the
+//! secret from `auth_env` in the `Authorization` header only, no redirect
+//! followed, bounded in time and in the body read. The answer is its status
+//! and `Location` (where a CI queues the build), and the first lines of its
+//! body as output.
+
+use crate::domain::deploy::Method;
+use crate::domain::deploy::msg::HookResult;
+use crate::domain::kernel::redact;
+use crate::io::sanitize::clean_max;
+use std::time::Duration;
+
+/// Most of an answer's body read, and lines of it shown.
+const BODY_CAP: usize = 16 * 1024;
+const BODY_LINES: usize = 20;
+
+pub struct Ask<'a> {
+    pub url: &'a str,
+    pub method: Method,
+    pub params: &'a [(String, String)],
+    /// The variable's name, and its value when it is set.
+    pub secret: Option<(&'a str, Option<String>)>,
+    pub timeout: Duration,
+}
+
+pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookResult {
+    let fail = |detail: String| HookResult { ok: false, detail };
+    let shown = redact::url(ask.url);
+    let auth = match ask.secret {
+        Some((name, None)) => return fail(format!("webhook: ${name} is not set (auth_env)")),
+        Some((_, Some(value))) => Some(value),
+        None => None,
+    };
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = match reqwest::Client::builder()
+        .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(ask.timeout.min(Duration::from_secs(10)))
+        .timeout(ask.timeout)
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return fail(format!("webhook: cannot build the HTTP client: {}", crate::io::http::describe(&e))),
+    };
+    let Ok(mut url) = url::Url::parse(ask.url) else { return fail(format!("webhook: `{shown}` is not a URL")) };
+    let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(ask.params).finish();
+    let request = match ask.method {
+        Method::Get => {
+            if !ask.params.is_empty() {
+                url.query_pairs_mut().extend_pairs(ask.params);
+            }
+            client.get(url)
+        }
+        Method::Post => {
+            client.post(url).header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(form)
+        }
+    };
+    let request = match auth {
+        // `user:token` is Jenkins' API token: Basic. Anything else is a bearer token.
+        Some(v) => match v.split_once(':') {
+            Some((user, token)) => request.basic_auth(user, Some(token)),
+            None => request.bearer_auth(v),
+        },
+        None => request,
+    };
+    let resp = match request.send().await {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => {
+            return fail(format!("webhook {} {shown}: no answer within {}", ask.method.as_str(), secs(ask.timeout)));
+        }
+        Err(e) => {
+            let said = crate::io::http::describe(&e).replace(ask.url, &shown);
+            return fail(format!("webhook {} {shown}: {said}", ask.method.as_str()));
+        }
+    };
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|l| clean_max(&redact::url(l), 300));
+    if let Ok(crate::io::http::Body::Complete(body)) = crate::io::http::read_capped(resp, BODY_CAP).await {
+        let text = String::from_utf8_lossy(&body);
+        for l in text.lines().map(|l| clean_max(l, super::LINE_CAP)).filter(|l| !l.is_empty()).take(BODY_LINES) {
+            line(l);
+        }
+    }
+    let reason = status.canonical_reason().map(|r| format!(" {r}")).unwrap_or_default();
+    let mut detail = format!("HTTP {}{reason}", status.as_u16());
+    if status.is_redirection() {
+        detail.push_str(" (not followed)");
+    }
+    if let Some(l) = location {
+        detail.push_str(&format!(" · Location: {l}"));
+    }
+    HookResult { ok: status.is_success(), detail }
+}
+
+fn secs(d: Duration) -> String {
+    crate::config::format_duration(d)
+}
