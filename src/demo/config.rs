@@ -71,6 +71,16 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
             .collect();
         let _ = writeln!(out, "projects = [{}]", projects.join(", "));
     }
+    // Deploys go through the fleet's own CI-like endpoint, as a team's go
+    // through its CI job: the same hook for the person and for Ops.
+    for env in ENVS {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[deploy.{env}]");
+        let url = format!("{}/__deploy__", fleet.base_url());
+        let params = "params = { service = \"{service}\", env = \"{env}\", tag = \"{tag}\" }";
+        let _ = writeln!(out, "webhook = {{ url = \"{url}\", method = \"POST\", {params} }}");
+        let _ = writeln!(out, "roles = [\"ops\", \"rm\"]");
+    }
     for r in opts.repos {
         let _ = writeln!(out);
         let _ = writeln!(out, "[[repos]]");

@@ -118,13 +118,6 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     let mut own = global.clone();
     own.data_dir = Some(repo_dir.path().join("cockpit"));
     let store = JournalStore::for_push(&repo_dir.path().join("cockpit"), &config.release.name, push_date);
-    let before_old =
-        format_tag(push_date - Days::days(14), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?;
-    let own_dir = repo_dir.path().join("cockpit");
-    match super::last_push::remember(&own_dir, &config.release.name, push_date, &fleet.story, &before_old, model.now) {
-        Ok(()) => session::history::load(&mut model, &config, &own),
-        Err(e) => model.push_log(model.now, LogKind::Error, format!("last week's push not remembered: {e}")),
-    }
     let shared = Shared::for_session(&config, &own, &store, &model.release);
     if let Some(s) = &shared {
         model.share = Some(ShareState::new(s.shown_remote()));
@@ -137,10 +130,23 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
     if let Effect::Append(started) = model.record(EventKind::PushStarted, at, false) {
         follow.store.append(&started).map_err(|e| Exit::new(1, e.to_string()))?;
     }
-    let teammate = match &shared {
-        Some(_) => join(&mut model, &config, &global, repo_dir.path().join("teammate"), &fleet),
-        None => None,
-    };
+    // Last week's push, remembered: read after this push's start, so the
+    // version still running is known to have run until now.
+    let before_old =
+        format_tag(push_date - Days::days(14), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?;
+    let own_dir = repo_dir.path().join("cockpit");
+    match super::last_push::remember(&own_dir, &config.release.name, push_date, &fleet.story, &before_old, model.now) {
+        Ok(()) => session::history::load(&mut model, &config, &own),
+        Err(e) => model.push_log(model.now, LogKind::Error, format!("last week's push not remembered: {e}")),
+    }
+    let mut teammates = Vec::new();
+    if shared.is_some() {
+        use super::script::{BOB, CAROL, bob, carol};
+        let story = &fleet.story;
+        for (who, steps, dir) in [(BOB, bob(story), "teammate"), (CAROL, carol(story), "ops")] {
+            teammates.extend(join(&mut model, &config, &global, repo_dir.path().join(dir), &fleet, who, steps));
+        }
+    }
     let clock = fleet.clock();
     let notes_dir = session::paths::data_dir(&global).map(|d| d.join("demo")).or_else(|| std::env::current_dir().ok());
     let fe = Frontend {
@@ -162,25 +168,32 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         crate::headless::warn(&format!("the demo's notes are in {}", notes.display()));
     }
     // Before the temporary directory goes: the teammate writes in it.
-    if let Some(t) = teammate {
+    for t in teammates {
         t.stop().await;
     }
     remove(repo_dir);
     ran
 }
 
-/// Starts the teammate in `data_dir`, and says in the log that he joined,
-/// or why he could not.
-fn join(model: &mut Model, config: &Config, global: &Global, data_dir: PathBuf, fleet: &Fleet) -> Option<Teammate> {
+/// Starts a teammate in `data_dir`, and says in the log that they joined,
+/// or why they could not.
+fn join(
+    model: &mut Model,
+    config: &Config,
+    global: &Global,
+    data_dir: PathBuf,
+    fleet: &Fleet,
+    who: super::script::Who,
+    steps: Vec<super::script::Step>,
+) -> Option<Teammate> {
     let joining = Joining { config, global, data_dir, beside: &model.actor.name, story: &fleet.story };
-    let who = super::script::BOB;
-    let (kind, said, teammate) = match Teammate::start(joining, who, super::script::bob(&fleet.story), fleet.clock()) {
+    let (kind, said, teammate) = match Teammate::start(joining, who, steps, fleet.clock()) {
         Ok(t) => (
             LogKind::System,
-            format!("{} (qa) joins from another replica, through the shared remote", t.name()),
+            format!("{} ({}) joins from another replica, through the shared remote", t.name(), who.role.as_str()),
             Some(t),
         ),
-        Err(e) => (LogKind::Error, format!("the demo's teammate did not join: {e}"), None),
+        Err(e) => (LogKind::Error, format!("the demo's {} did not join: {e}", who.name), None),
     };
     model.push_log(model.now, kind, said);
     teammate

@@ -30,11 +30,12 @@ pub enum Act {
         repo: &'static str,
         subject: &'static str,
     },
-    /// Deploys the target to `env` through the hook, in its order: every
-    /// service, or only those whose repository was tagged during the story.
+    /// Deploys the target to `env` through the hook, service by service in
+    /// its order: every service, or again those whose deploy failed (a
+    /// repository not tagged yet: the CI cannot build it).
     Deploy {
         env: &'static str,
-        only_late: bool,
+        retry: bool,
     },
 }
 
@@ -87,7 +88,7 @@ pub fn carol(_story: &Story) -> Vec<Step> {
     let found = FIRST_SWITCH + 14.0;
     vec![
         say(FIRST_SWITCH - 6.0, "stage has soaked; deploying prod in order"),
-        Step { at: FIRST_SWITCH - 4.0, act: Act::Deploy { env: "prod", only_late: false }, when: When::At },
+        Step { at: FIRST_SWITCH - 4.0, act: Act::Deploy { env: "prod", retry: false }, when: When::At },
         say(
             found,
             "addons-server fails its smoke check on prod: the addon_tags migration did not run. The fix is on main; picking it for a re-tag",
@@ -97,7 +98,7 @@ pub fn carol(_story: &Story) -> Vec<Step> {
             act: Act::Pick { repo: "addons-server", subject: super::repos::FIX_SUBJECT },
             when: When::At,
         },
-        Step { at: FIRST_SWITCH, act: Act::Deploy { env: "prod", only_late: true }, when: When::Tagged },
+        Step { at: FIRST_SWITCH, act: Act::Deploy { env: "prod", retry: true }, when: When::Tagged },
     ]
 }
 

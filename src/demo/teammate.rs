@@ -60,7 +60,7 @@ impl Teammate {
         let shared = Shared::for_session(join.config, &global, &store, &model.release)
             .ok_or_else(|| format!("{name}: the demo's config shares nothing"))?;
         let follow = session::journal::open(&mut model, store).map_err(|e| format!("{name}: {e}"))?;
-        let person = Person { model, follow };
+        let person = Person { model, follow, failed: Vec::new() };
         let every = join.config.share.as_ref().map_or(super::config::SHARE_INTERVAL, |s| s.interval);
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(work(person, shared, steps, clock, every, join.config.git.timeout, stopped));
@@ -100,6 +100,8 @@ impl Drop for Teammate {
 struct Person {
     model: Model,
     follow: Follow,
+    /// Services whose deploy failed, to try again: `(env, service)`.
+    failed: Vec<(String, String)>,
 }
 
 impl Person {
@@ -119,10 +121,54 @@ impl Person {
                 }
             }
             Act::Pick { repo, subject } => self.pick(repo, subject)?,
-            Act::Deploy { .. } => return Err("no deploy hook in this demo".into()),
+            Act::Deploy { env, retry } => return self.deploy(env, *retry),
         };
         let event = wiring::record(&mut self.model, &self.follow.store, kind).map_err(|e| e.to_string())?;
         Ok(Some(event.describe().1))
+    }
+
+    /// Deploys the target to `env` through the config's hook, one service
+    /// at a time in its order, each recorded as a cockpit records it; a
+    /// failure is recorded and the next service goes on. Runs on a blocking
+    /// thread: the hook's future is driven to its end here.
+    fn deploy(&mut self, env: &str, retry: bool) -> Result<Option<String>, String> {
+        let spec = self.model.deploy.spec(env).cloned().ok_or(format!("no [deploy.{env}] in the demo's config"))?;
+        let plan =
+            crate::domain::deploy::propose::plan(&self.model, env, None, false, None).map_err(|r| r.to_string())?;
+        let again = std::mem::take(&mut self.failed);
+        let mut said = Vec::new();
+        for step in plan.steps {
+            if retry && !again.iter().any(|(e, s)| e == env && *s == step.service) {
+                continue;
+            }
+            let started = EventKind::DeployStarted {
+                env: env.to_string(),
+                service: step.service.clone(),
+                tag: step.tag.clone(),
+                rollback: false,
+                overrides_lock: false,
+            };
+            self.model.now = chrono::Utc::now();
+            let event = wiring::record(&mut self.model, &self.follow.store, started).map_err(|e| e.to_string())?;
+            let mut quiet = |_| {};
+            let hook = crate::io::deploy::run_one(&spec, &step.service, &step.tag, &mut quiet);
+            let result = tokio::runtime::Handle::current().block_on(hook);
+            if !result.ok {
+                self.failed.push((env.to_string(), step.service.clone()));
+            }
+            let finished = EventKind::DeployFinished {
+                deploy: event.id,
+                env: env.to_string(),
+                service: step.service,
+                tag: step.tag,
+                ok: result.ok,
+                detail: result.detail,
+            };
+            self.model.now = chrono::Utc::now();
+            let event = wiring::record(&mut self.model, &self.follow.store, finished).map_err(|e| e.to_string())?;
+            said.push(event.describe().1);
+        }
+        Ok(Some(said.join("; ")))
     }
 
     /// The `/pick` of the commit on `repo`'s branch whose subject is `subject`.

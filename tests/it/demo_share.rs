@@ -1,6 +1,7 @@
-//! The demo shows sharing: its teammate, QA "bob" on a replica of his own,
-//! signs off QA items, and they reach the demo's cockpit through the bare
-//! remote in the demo's temporary directory, as a real team's lines do.
+//! The demo shows sharing: its teammates, QA "bob" and Ops "carol" on
+//! replicas of their own, sign off QA items and deploy, and their lines reach
+//! the demo's cockpit through the bare remote in the demo's temporary
+//! directory, as a real team's lines do.
 
 use crate::common::Pty;
 use shipdeck::testkit::git_command;
@@ -47,27 +48,41 @@ fn the_demo_shows_a_teammates_ticks_arriving_through_the_shared_remote() {
         (!rows.is_empty()).then(|| rows.iter().map(|r| r.to_string()).collect::<Vec<_>>())
     });
     assert!(rows.iter().all(|r| !r.contains("Features") && !r.contains("Deploy notes")), "QA items only: {rows:?}");
-    let header = screen.wait_for("two people in the shared push", Duration::from_secs(30), |s| {
-        s.lines().next().filter(|h| h.contains("⇄ 2 people")).map(str::to_string)
+    let header = screen.wait_for("three people in the shared push", Duration::from_secs(30), |s| {
+        s.lines().next().filter(|h| h.contains("⇄ 3 people")).map(str::to_string)
     });
     assert!(header.contains("tester (rm)"), "{header}");
 
     // They came through the remote: one file per replica under the push's
-    // ref, bob's holding his tick and the cockpit's its push start.
+    // ref, bob's holding his tick, carol's her deploys and the cockpit's its
+    // push start.
     let remote = dir.join("remotes").join("push-sessions.git");
     let git = |args: &[&str]| {
         let out = git_command(tmp.path(), &remote).args(args).output().unwrap();
         assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).to_string()
     };
-    let refs = git(&["for-each-ref", "--format=%(refname)", "refs/shipdeck/"]);
-    let git_ref = refs.lines().next().unwrap_or_else(|| panic!("no shared ref in {}", remote.display())).to_string();
-    let files: Vec<String> = git(&["ls-tree", "--name-only", &git_ref]).lines().map(str::to_string).collect();
-    assert_eq!(files.len(), 2, "a file per replica: {files:?}");
-    let contents: Vec<String> = files.iter().map(|f| git(&["show", &format!("{git_ref}:{f}")])).collect();
+    // Carol's deploy may still be on its way: read the ref until it holds it.
+    let end = Instant::now() + Duration::from_secs(30);
+    let contents = loop {
+        let refs = git(&["for-each-ref", "--format=%(refname)", "refs/shipdeck/"]);
+        let git_ref =
+            refs.lines().next().unwrap_or_else(|| panic!("no shared ref in {}", remote.display())).to_string();
+        let files: Vec<String> = git(&["ls-tree", "--name-only", &git_ref]).lines().map(str::to_string).collect();
+        let contents: Vec<String> = files.iter().map(|f| git(&["show", &format!("{git_ref}:{f}")])).collect();
+        let deployed =
+            contents.iter().any(|c| c.contains("\"name\":\"carol\"") && c.contains("\"kind\":\"deploy_started\""));
+        if files.len() == 3 && deployed {
+            break contents;
+        }
+        assert!(Instant::now() < end, "a file per replica, carol's with her deploy: {files:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
     let bobs = contents.iter().find(|c| c.contains("\"name\":\"bob\"")).expect("bob's file");
     assert!(bobs.contains("\"role\":\"qa\"") && bobs.contains("\"kind\":\"tick\""), "{bobs}");
     assert!(!bobs.contains("\"name\":\"tester\""), "a replica's file holds only its own lines");
+    let carols = contents.iter().find(|c| c.contains("\"name\":\"carol\"")).expect("carol's file");
+    assert!(carols.contains("\"role\":\"ops\""), "{carols}");
     let mine = contents.iter().find(|c| c.contains("\"name\":\"tester\"")).expect("the cockpit's file");
     assert!(mine.contains("\"kind\":\"push_started\""), "{mine}");
 

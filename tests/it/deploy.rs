@@ -155,3 +155,31 @@ async fn a_webhook_sends_its_params_and_the_secret_in_one_header() {
     let (r, _) = run(&spec, "v3").await;
     assert_eq!(r.detail, "webhook: $SHIPDECK_TEST_UNSET_TOKEN is not set (auth_env)");
 }
+
+/// A CI's refusal says why in its body: the reason goes with the status
+/// into the result, so the journal and the log carry it, with the hostile
+/// bytes gone.
+#[tokio::test]
+async fn a_refused_webhook_says_the_reason_its_answer_gave() {
+    async fn refuse() -> axum::response::Response {
+        axum::response::Response::builder()
+            .status(422)
+            .body(axum::body::Body::from("\n\x1b[31maddons-frontend: no tag `v9` on its remote\x1b[0m\nsecond line\n"))
+            .unwrap()
+    }
+    let app = axum::Router::new().route("/deploy", axum::routing::post(refuse));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = format!("http://127.0.0.1:{}/deploy", addr.port());
+    let ask = shipdeck::io::deploy::webhook::Ask {
+        url: &url,
+        method: HookMethod::Post,
+        params: &[],
+        secret: None,
+        timeout: Duration::from_secs(10),
+    };
+    let r = shipdeck::io::deploy::webhook::send(ask, &mut |_| {}).await;
+    assert!(!r.ok);
+    assert_eq!(r.detail, "HTTP 422 Unprocessable Entity: addons-frontend: no tag `v9` on its remote");
+}

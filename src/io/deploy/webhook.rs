@@ -14,6 +14,8 @@ use std::time::Duration;
 /// Most of an answer's body read, and lines of it shown.
 const BODY_CAP: usize = 16 * 1024;
 const BODY_LINES: usize = 20;
+/// Most of a refusal's first line kept in its detail.
+const REASON_CAP: usize = 200;
 
 pub struct Ask<'a> {
     pub url: &'a str,
@@ -80,9 +82,11 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(|l| clean_max(&redact::url(l), 300));
+    let mut first = None;
     if let Ok(crate::io::http::Body::Complete(body)) = crate::io::http::read_capped(resp, BODY_CAP).await {
         let text = String::from_utf8_lossy(&body);
         for l in text.lines().map(|l| clean_max(l, super::LINE_CAP)).filter(|l| !l.is_empty()).take(BODY_LINES) {
+            first.get_or_insert_with(|| clean_max(&l, REASON_CAP));
             line(l);
         }
     }
@@ -93,6 +97,11 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
     }
     if let Some(l) = location {
         detail.push_str(&format!(" · Location: {l}"));
+    }
+    // A refusal's reason is usually the body's first line (a CI's "no such
+    // tag"): said with the status, so the journal and the log carry it.
+    if let Some(reason) = first.filter(|_| !status.is_success()) {
+        detail.push_str(&format!(": {reason}"));
     }
     HookResult { ok: status.is_success(), detail }
 }
