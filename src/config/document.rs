@@ -32,6 +32,7 @@ pub(super) const SECTIONS: &[&str] = &[
     "share",
     "team",
     "checklist",
+    "smoke",
 ];
 
 impl Ctx<'_> {
@@ -93,6 +94,7 @@ impl Ctx<'_> {
             share: self.optional(take("share")),
             team: self.optional(take("team")),
             checklist: self.optional(take("checklist")),
+            smoke: self.optional(take("smoke")).unwrap_or_default(),
         };
         Some((raw, unread))
     }

@@ -11,6 +11,7 @@ mod raw;
 mod refname;
 mod sections;
 pub mod sentry;
+mod smoke;
 mod team;
 mod validate;
 
@@ -135,6 +136,8 @@ pub struct Config {
     pub team: Option<crate::domain::checklist::team::Team>,
     /// `[keys]` as written, for a personal file to layer over.
     pub key_overrides: Vec<(String, Vec<String>)>,
+    /// `[[smoke]]` entries, in file order.
+    pub smoke: Vec<crate::domain::smoke::SmokeSpec>,
     /// The personal file layered over this config, if one was.
     pub personal: Option<String>,
     pub places: Places,

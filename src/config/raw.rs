@@ -36,6 +36,8 @@ pub struct RawConfig {
     /// Replaces the built-in checklist when given.
     #[serde(default)]
     pub checklist: Option<Spanned<RawChecklist>>,
+    #[serde(default)]
+    pub smoke: Vec<Spanned<RawSmoke>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -233,4 +235,29 @@ pub struct RawGit {
 pub struct RawShare {
     pub remote: Spanned<String>,
     pub interval: Option<Spanned<String>>,
+}
+
+/// One `[[smoke]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmoke {
+    pub service: Option<Spanned<String>>,
+    pub env: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub expect_status: Option<Spanned<i64>>,
+    pub contains: Option<Spanned<String>>,
+    pub json: Option<Spanned<std::collections::BTreeMap<String, RawSmokeValue>>>,
+    pub timeout: Option<Spanned<String>>,
+}
+
+/// A value a JSON pointer is compared with: written as TOML's string,
+/// number or boolean, compared as its string form.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a string, a number or a boolean")]
+pub enum RawSmokeValue {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
 }

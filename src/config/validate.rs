@@ -82,6 +82,11 @@ impl Ctx<'_> {
         let checklist = raw.checklist.as_ref().and_then(|c| self.checklist(c, envs_known.then_some(&environments[..])));
         let sentry = raw.sentry.as_ref().and_then(|s| self.sentry(s, (!unread.services).then_some(&services[..])));
         let team = raw.team.as_ref().and_then(|t| self.team(t));
+        let smoke = self.smoke(
+            &raw.smoke,
+            (!unread.services).then_some(&services[..]),
+            envs_known.then_some(&environments[..]),
+        );
         let key_overrides = self.or(self.key_overrides(raw.keys.as_ref()), Vec::new());
         let keymap = self.or(self.keymap(&key_overrides), Keymap::default());
         if let Some(t) = &raw.ui.theme {
@@ -125,6 +130,7 @@ impl Ctx<'_> {
             sentry,
             webhook_url_env,
             key_overrides,
+            smoke,
             personal: None,
             places: self.places(),
         }

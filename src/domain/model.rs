@@ -47,6 +47,7 @@ pub struct Model {
     pub demo: Option<crate::domain::demo::Demo>,
     /// What earlier pushes' journals say: the last known good of each service.
     pub history: crate::domain::history::History,
+    pub smoke: crate::domain::smoke::Smoke,
 }
 
 /// What the model knows of the session journal.
@@ -112,6 +113,7 @@ impl Model {
             share: None,
             demo: None,
             history: Default::default(),
+            smoke: Default::default(),
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };
@@ -147,6 +149,7 @@ impl Model {
         self.checklist.apply(event);
         self.notes.apply(event);
         self.journal.people.note(event);
+        self.smoke.apply(event);
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }

@@ -12,6 +12,7 @@ use crate::domain::repos::msg::{ReposEffect, ReposMsg};
 use crate::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use crate::domain::sentry::msg::{SentryEffect, SentryMsg};
 use crate::domain::share::msg::ShareMsg;
+use crate::domain::smoke::msg::{SmokeEffect, SmokeMsg};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +53,7 @@ pub enum Msg {
     Notes(NotesMsg),
     Journal(JournalMsg),
     Share(ShareMsg),
+    Smoke(SmokeMsg),
 }
 
 impl Msg {
@@ -66,6 +68,7 @@ impl Msg {
             Msg::Notes(m) => m.is_answer(),
             Msg::Journal(m) => m.is_answer(),
             Msg::Share(m) => m.is_answer(),
+            Msg::Smoke(m) => m.is_answer(),
             Msg::Action(_)
             | Msg::Tick(_)
             | Msg::Resize
@@ -88,6 +91,7 @@ pub enum Effect {
     Repos(ReposEffect),
     Sentry(SentryEffect),
     Notes(NotesEffect),
+    Smoke(SmokeEffect),
     /// Post a milestone to the webhook; `key` names it for the whole team
     /// (in a shared push, one cockpit posts each key).
     Notify {
@@ -112,6 +116,7 @@ impl Effect {
             Effect::Repos(e) => e.answers(),
             Effect::Sentry(e) => e.answers(),
             Effect::Notes(e) => e.answers(),
+            Effect::Smoke(e) => e.answers(),
             Effect::Append(_) => 1,
             // A failed webhook says so in the cockpit; a command does not wait.
             Effect::Notify { .. } => 0,

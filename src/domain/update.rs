@@ -106,7 +106,22 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) => {
+            let at = probe.at;
             let outcome = rollout::on_probe(&mut model.rollout, generation, service, env, probe);
+            let flipped = outcome.acts.iter().find_map(|a| match a {
+                crate::domain::outcome::Act::Record { kind: EventKind::VersionChanged { to, .. }, .. } => {
+                    Some(to.clone())
+                }
+                _ => None,
+            });
+            let mut effects = model.carry_out(outcome);
+            let smoke =
+                crate::domain::smoke::update::after_probe(&mut model.smoke, &model.rollout, service, env, flipped, at);
+            effects.extend(model.carry_out(smoke));
+            effects
+        }
+        Msg::Smoke(m) => {
+            let outcome = crate::domain::smoke::update::on_msg(&mut model.smoke, m);
             model.carry_out(outcome)
         }
         Msg::Journal(m) => on_journal(model, m),
@@ -275,7 +290,12 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
             return model.carry_out(out);
         }
-        Action::Retag | Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke => {}
+        Action::Smoke => {
+            let outcome =
+                crate::domain::smoke::update::run_now(&mut model.smoke, &model.rollout, None, None, model.now);
+            return model.carry_out(outcome);
+        }
+        Action::Retag | Action::Deploy | Action::Rollback | Action::Lock => {}
     }
     Vec::new()
 }

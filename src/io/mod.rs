@@ -2,7 +2,8 @@
 //! `Msg` that carries its data; nothing here touches the model.
 //!
 //! `Io` is the router: it hands each effect to the system that owns it —
-//! the fleet's HTTP endpoints (`poller`, over `http` and `dockerflow`), git
+//! the fleet's HTTP endpoints (`poller`, over `http` and `dockerflow`) and
+//! their smoke checks (`smoke`), git
 //! (`git::spawn`), Sentry (`sentry::spawn`), the journal
 //! (`journal::writer`), the webhook (`notify`), the user's terminal and
 //! desktop (`terminal`), the notes file (`notes_file`). `task` makes every
@@ -22,6 +23,7 @@ pub mod replica;
 pub mod sanitize;
 pub mod sentry;
 pub mod share;
+pub mod smoke;
 mod task;
 pub mod terminal;
 
@@ -30,6 +32,7 @@ use crate::domain::notes::msg::NotesEffect;
 use crate::domain::repos::msg::ReposEffect;
 use crate::domain::rollout::msg::RolloutEffect;
 use crate::domain::sentry::msg::SentryEffect;
+use crate::domain::smoke::msg::SmokeEffect;
 use crate::domain::{Effect, Msg};
 use journal::writer::Writer;
 use std::path::PathBuf;
@@ -41,6 +44,7 @@ use tokio::sync::mpsc;
 #[derive(Clone)]
 pub struct Io {
     poller: poller::Poller,
+    smoker: smoke::Smoker,
     tx: mpsc::UnboundedSender<Msg>,
     /// Where events are saved; without one (tests, scripts that only read)
     /// appends are acknowledged without being written.
@@ -69,6 +73,7 @@ impl Io {
     pub fn new(poll: &PollConfig, tx: mpsc::UnboundedSender<Msg>) -> Result<Self, http::ClientError> {
         Ok(Io {
             poller: poller::Poller::new(poll)?,
+            smoker: smoke::Smoker::new(poll)?,
             tx,
             journal: None,
             writer: None,
@@ -161,6 +166,7 @@ impl Io {
             Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
             }
+            Effect::Smoke(SmokeEffect::Run(requests)) => self.smoker.spawn(tx, requests),
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
             Effect::Notify { key, text } => {
                 let post = notify::Post { key, text };

@@ -1,7 +1,9 @@
 //! One cell: its glyph, its style, and the spans it draws.
 
+use crate::domain::Model;
 use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::rollout::{Cell, CellStatus, Target};
+use crate::domain::smoke::Mark;
 use crate::domain::{Heartbeat, ProbeState, Remote};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit};
@@ -36,11 +38,21 @@ pub(super) fn failure_label(state: ProbeState, message: &str) -> String {
     }
 }
 
+/// The smoke checks' mark of a cell (see [`crate::domain::smoke::mark`]),
+/// on the version it runs.
+pub(super) fn smoke_mark(model: &Model, service: &str, env: &str, cell: Option<&Cell>) -> Option<Mark> {
+    let version = cell?.version().and_then(|v| v.key());
+    crate::domain::smoke::mark(&model.smoke, service, env, version)
+}
+
+/// `smoke`: the cell's smoke mark, drawn after the version in two columns
+/// taken from the version text, so the grid keeps its widths.
 pub(super) fn cell_spans<'a>(
     cell: Option<&Cell>,
     target: &Target,
     layout: CellLayout,
     ctx: &RenderCtx,
+    smoke: Option<Mark>,
 ) -> Vec<Span<'a>> {
     let t = ctx.theme;
     let Some(cell) = cell else {
@@ -58,12 +70,24 @@ pub(super) fn cell_spans<'a>(
     };
     // Without a commit to show, the version text takes its column too.
     let text_w = layout.text_width() + if layout.commit && commit.is_none() { COMMIT_W } else { 0 };
+    // Too narrow a column keeps the version whole; the detail line has the results.
+    let smoke = smoke.filter(|_| text_w >= 6);
+    let text_w = text_w - if smoke.is_some() { 2 } else { 0 };
     let mut spans = vec![
         Span::raw("  "),
         Span::styled(glyph(status, cell), style),
         Span::raw(" "),
         Span::styled(fit(&text, text_w), style),
     ];
+    if let Some(m) = smoke {
+        let s = match m {
+            Mark::Passing => t.ok,
+            Mark::Failing => t.error,
+            Mark::Running => t.muted,
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(m.glyph(), s));
+    }
     if let Some(commit) = commit.filter(|_| layout.commit) {
         spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
     }

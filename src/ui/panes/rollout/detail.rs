@@ -89,6 +89,7 @@ pub(super) fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -
         let style = if cell.heartbeat == Heartbeat::Error { t.error } else { t.warn };
         spans.push(Span::styled(format!(" · {h}"), style));
     }
+    spans.extend(super::smoke::spans(model, &row.name, env, cell, ctx));
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
     spans.push(Span::styled(format!(" · {}", redact::url(&cell.endpoint.version_url)), t.muted));
