@@ -31,15 +31,8 @@ pub struct Smoker {
 }
 
 impl Smoker {
-    /// Connects as the poller does; each check bounds its own request.
     pub fn new(poll: &PollConfig) -> Result<Self, ClientError> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(poll.connect_timeout)
-            .redirect(redirect_policy())
-            .build()?;
-        Ok(Smoker { client, permits: Arc::new(Semaphore::new(poll.concurrency)) })
+        Ok(Smoker { client: client(poll)?, permits: Arc::new(Semaphore::new(poll.concurrency)) })
     }
 
     /// A task per check, each answering with one `SmokeMsg::Checked`, even
@@ -58,6 +51,18 @@ impl Smoker {
             });
         }
     }
+}
+
+/// Connects as the poller does, with no overall timeout of its own: each
+/// check bounds its request by the check's.
+pub fn client(poll: &PollConfig) -> Result<reqwest::Client, ClientError> {
+    // Without a default crypto provider in the build (see `http::client`).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Ok(reqwest::Client::builder()
+        .user_agent(concat!("shipdeck/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(poll.connect_timeout)
+        .redirect(redirect_policy())
+        .build()?)
 }
 
 /// One check: `Ok` when the answer is what the check expects, else why not.

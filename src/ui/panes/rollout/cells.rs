@@ -73,20 +73,24 @@ pub(super) fn cell_spans<'a>(
     // Too narrow a column keeps the version whole; the detail line has the results.
     let smoke = smoke.filter(|_| text_w >= 6);
     let text_w = text_w - if smoke.is_some() { 2 } else { 0 };
-    let mut spans = vec![
-        Span::raw("  "),
-        Span::styled(glyph(status, cell), style),
-        Span::raw(" "),
-        Span::styled(fit(&text, text_w), style),
-    ];
-    if let Some(m) = smoke {
-        let s = match m {
-            Mark::Passing => t.ok,
-            Mark::Failing => t.error,
-            Mark::Running => t.muted,
-        };
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(m.glyph(), s));
+    let mut spans = vec![Span::raw("  "), Span::styled(glyph(status, cell), style), Span::raw(" ")];
+    match smoke {
+        // Right after the version it is about, the padding after it.
+        Some(m) => {
+            let fitted = fit(&text, text_w);
+            let shown = fitted.trim_end();
+            let pad = text_w - unicode_width::UnicodeWidthStr::width(shown);
+            let s = match m {
+                Mark::Passing => t.ok,
+                Mark::Failing => t.error,
+                Mark::Running => t.muted,
+            };
+            spans.push(Span::styled(shown.to_string(), style));
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(m.glyph(), s));
+            spans.push(Span::raw(" ".repeat(pad)));
+        }
+        None => spans.push(Span::styled(fit(&text, text_w), style)),
     }
     if let Some(commit) = commit.filter(|_| layout.commit) {
         spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
