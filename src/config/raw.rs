@@ -201,6 +201,7 @@ pub struct RawSentry {
     pub push_interval: Option<Spanned<String>>,
     pub spike_ratio: Option<Spanned<f64>>,
     pub min_count: Option<Spanned<i64>>,
+    pub record_deploys: Option<bool>,
 }
 
 /// A project slug, or `{ slug, service }` linking it to a service.

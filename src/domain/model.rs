@@ -150,6 +150,9 @@ impl Model {
         self.notes.apply(event);
         self.journal.people.note(event);
         self.smoke.apply(event);
+        if let Some(s) = self.sentry.as_mut() {
+            s.deploys.apply(event);
+        }
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }

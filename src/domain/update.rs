@@ -92,6 +92,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let outcome = sentry::on_fetched(s, facts, project, result, rate, at);
             model.carry_out(outcome)
         }
+        Msg::Sentry(m) => {
+            let outcome = crate::domain::sentry::deploys::on_msg(m);
+            model.carry_out(outcome)
+        }
         Msg::Tick(now) => {
             model.now = now;
             let mut effects = if rollout::sweep_due(&model.rollout, now) { sweep(model) } else { Vec::new() };
@@ -118,6 +122,9 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let smoke =
                 crate::domain::smoke::update::after_probe(&mut model.smoke, &model.rollout, service, env, flipped, at);
             effects.extend(model.carry_out(smoke));
+            if let Some(s) = model.sentry.as_mut() {
+                effects.extend(crate::domain::sentry::deploys::due(s, &model.rollout, at));
+            }
             effects
         }
         Msg::Smoke(m) => {

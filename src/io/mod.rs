@@ -102,6 +102,12 @@ impl Io {
         self
     }
 
+    /// The Sentry client, for the sharing task to tell Sentry of a deploy
+    /// this cockpit's claim won.
+    pub fn sentry(&self) -> Option<Arc<sentry::SentryClient>> {
+        self.sentry.clone()
+    }
+
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
         self.sentry = Some(Arc::new(client));
         self
@@ -167,9 +173,24 @@ impl Io {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);
             }
             Effect::Smoke(SmokeEffect::Run(requests)) => self.smoker.spawn(tx, requests),
+            Effect::Sentry(SentryEffect::RecordDeploy(record)) => {
+                let post = notify::Post {
+                    key: record.claim_key(),
+                    text: format!("{} {} on {}", record.project, record.version, record.env),
+                    deploy: Some(record),
+                };
+                // In a shared push the claim's winner tells Sentry; alone, this cockpit.
+                let unclaimed = match &self.claims {
+                    Some(claims) => claims.send(post).err().map(|e| e.0),
+                    None => Some(post),
+                };
+                if let Some(record) = unclaimed.and_then(|p| p.deploy) {
+                    sentry::spawn::record_deploy(tx, self.sentry.clone(), record);
+                }
+            }
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
             Effect::Notify { key, text } => {
-                let post = notify::Post { key, text };
+                let post = notify::Post { key, text, deploy: None };
                 let unclaimed = match (&self.claims, &self.notifier) {
                     (Some(claims), Some(_)) => claims.send(post).err().map(|e| e.0),
                     _ => Some(post),

@@ -43,6 +43,7 @@ mod repos_screen;
 mod screen;
 mod secrets;
 mod sentry_client;
+mod sentry_deploys;
 mod sentry_screen;
 mod share;
 mod share_claims;

@@ -141,7 +141,8 @@ json = { "/version" = "2026.11.26" }
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 of 2 smoke checks failed"));
     let lines = journaled(&data);
     assert_eq!(lines.iter().filter(|l| l["ok"] == false).count(), 2);
-    assert_eq!(lines[0]["detail"], "HTTP 500, expected 200");
+    let broken = lines.iter().find(|l| l["check"] == "/broken").expect("journaled");
+    assert_eq!(broken["detail"], "HTTP 500, expected 200");
 
     for (args, says) in [
         (&["--env", "qa"][..], "--env qa: not an environment"),
