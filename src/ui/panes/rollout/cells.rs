@@ -45,8 +45,17 @@ pub(super) fn smoke_mark(model: &Model, service: &str, env: &str, cell: Option<&
     crate::domain::smoke::mark(&model.smoke, service, env, version)
 }
 
+/// Where a smoke mark's two columns are taken from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    Nothing,
+    Commit,
+    Text,
+    Age,
+}
+
 /// `smoke`: the cell's smoke mark, drawn after the version in two columns
-/// taken from the version text, so the grid keeps its widths.
+/// taken from elsewhere in the cell, so the grid keeps its widths.
 pub(super) fn cell_spans<'a>(
     cell: Option<&Cell>,
     target: &Target,
@@ -70,9 +79,21 @@ pub(super) fn cell_spans<'a>(
     };
     // Without a commit to show, the version text takes its column too.
     let text_w = layout.text_width() + if layout.commit && commit.is_none() { COMMIT_W } else { 0 };
-    // Too narrow a column keeps the version whole; the detail line has the results.
-    let smoke = smoke.filter(|_| text_w >= 6);
-    let text_w = text_w - if smoke.is_some() { 2 } else { 0 };
+    // The mark's two columns come from the commit when one is shown, else
+    // from the version's padding when it has room, else from the age (the
+    // version stays whole), else from the version; a column too narrow for
+    // any keeps what it has, and the detail line has the results.
+    let commit_shown = layout.commit && commit.is_some();
+    let spare = text_w >= unicode_width::UnicodeWidthStr::width(text.as_str()) + 2;
+    let smoke = smoke.filter(|_| commit_shown || layout.age || text_w >= 6);
+    let from = match smoke {
+        None => Take::Nothing,
+        Some(_) if commit_shown => Take::Commit,
+        Some(_) if !spare && layout.age => Take::Age,
+        Some(_) => Take::Text,
+    };
+    let text_w = text_w - if from == Take::Text { 2 } else { 0 };
+    let commit_w = COMMIT_W - 1 - if from == Take::Commit { 2 } else { 0 };
     let mut spans = vec![Span::raw("  "), Span::styled(glyph(status, cell), style), Span::raw(" ")];
     match smoke {
         // Right after the version it is about, the padding after it.
@@ -93,7 +114,7 @@ pub(super) fn cell_spans<'a>(
         None => spans.push(Span::styled(fit(&text, text_w), style)),
     }
     if let Some(commit) = commit.filter(|_| layout.commit) {
-        spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
+        spans.push(Span::styled(format!(" {}", fit(&commit, commit_w)), t.muted));
     }
     if layout.heartbeat {
         let (g, s) = match cell.heartbeat {
@@ -106,7 +127,9 @@ pub(super) fn cell_spans<'a>(
         spans.push(Span::raw(" "));
         spans.push(Span::styled(g, s));
     }
-    if layout.age {
+    if layout.age && from == Take::Age {
+        spans.push(Span::raw("  "));
+    } else if layout.age {
         let a = cell.state.at().map(|at| age(ctx.now - at)).unwrap_or_default();
         spans.push(Span::styled(format!(" {a:>3}"), t.muted));
     }

@@ -110,7 +110,10 @@ mod tests {
         checked(&mut m, "/a", true, "");
         checked(&mut m, "/b", true, "");
         let (cell, detail) = text(&m, &ctx);
-        assert!(cell.contains("2026.11.26 ✓"), "{cell}");
+        assert!(
+            cell.contains("2026.11.26 ✓ ") && cell.contains(" abcd… "),
+            "the version whole, the commit cut: {cell}"
+        );
         assert!(detail.contains(" · smoke 2/2 passed"), "{detail}");
         checked(&mut m, "/b", false, "HTTP 502, expected 200");
         let (cell, detail) = text(&m, &ctx);
