@@ -34,7 +34,7 @@ pub struct Deploys {
     pub enabled: bool,
     /// `(project, env, version)` already told, or being told.
     done: BTreeSet<(String, String, String)>,
-    /// When a deploy of `(env, service, tag)` was started, from the journal.
+    /// When a deploy of `(env, service, tag)` started, from the journal.
     started: BTreeMap<(String, String, String), DateTime<Utc>>,
 }
 
@@ -45,7 +45,10 @@ impl Deploys {
             EventKind::SentryDeploy { project, env, version, .. } => {
                 self.done.insert((project.clone(), env.clone(), version.clone()));
             }
-            EventKind::DeployStarted { env, service, tag, .. } => {
+            // The deploy began when it was asked for, or when the version
+            // first showed, whichever came first.
+            EventKind::DeployStarted { env, service, tag, .. }
+            | EventKind::VersionChanged { env, service, to: tag, .. } => {
                 let at = self.started.entry((env.clone(), service.clone(), tag.clone())).or_insert(event.at);
                 *at = (*at).min(event.at);
             }

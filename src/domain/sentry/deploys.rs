@@ -19,7 +19,8 @@ use chrono::{DateTime, Utc};
 
 /// The deploys to record now: each linked service running its target on an
 /// environment, not told yet. The deploy started when the journal says it
-/// was asked for, else when the rollout saw it (`now`).
+/// was asked for or the version first showed there, else when the rollout
+/// saw it on the target (`now`), which is when it finished.
 pub fn due(s: &mut SentryState, rollout: &Rollout, now: DateTime<Utc>) -> Vec<Effect> {
     if !(s.spec.record_deploys && s.deploys.enabled) {
         return Vec::new();
