@@ -73,6 +73,10 @@ pub async fn run(
         Ok(None) => {}
         Err(e) => model.push_log(now, LogKind::Error, e.to_string()),
     }
+    // The cockpit is the front end that tells Sentry of deploys.
+    if let Some(s) = model.sentry.as_mut() {
+        s.deploys.enabled = true;
+    }
     let store = follow.as_ref().map(|f| f.store.clone());
     if let Some(f) = follow {
         io = io.with_journal(f.store.clone());
@@ -91,6 +95,7 @@ pub async fn run(
                 posts,
                 notifier,
                 by: model.actor.name.clone(),
+                sentry: io.sentry(),
             };
             let (last_tx, last) = tokio::sync::oneshot::channel();
             Some((tokio::spawn(sharing::run(tx.clone(), s, last)), last_tx))

@@ -94,6 +94,9 @@ pub enum Command {
     /// The push notes (markdown), the "push is done" mail, or the next push's notes template
     #[command(after_help = exits::COMMON)]
     Notes(NotesArgs),
+    /// Run the `[[smoke]]` checks now against what each service runs; each result goes to the push's log
+    #[command(after_help = exits::SMOKE)]
+    Smoke(SmokeArgs),
     /// Share the push's journal through the `[share]` remote once: send this data dir's lines, take the others'
     #[command(after_help = exits::COMMON)]
     Sync(SyncArgs),
@@ -109,6 +112,19 @@ pub enum Command {
     /// Unlock deploys to an environment
     #[command(after_help = exits::COMMON)]
     Unlock(UnlockArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SmokeArgs {
+    /// Only this environment's checks
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Only this service's checks
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Print JSON: {"ok", "passed", "failed", "checks": [{env, service, version, check, url, ok, detail}]}
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

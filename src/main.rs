@@ -158,6 +158,11 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Smoke(args)) => {
+            let config = load(&global)?;
+            headless::emit(&headless::smoke::run(&config, &global, &args).await?);
+            Ok(())
+        }
         Some(Command::Sync(args)) => {
             let config = load(&global)?;
             headless::emit(&headless::sync::run(&config, &global, &args).await?);

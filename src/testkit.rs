@@ -162,6 +162,7 @@ pub fn sentry_spec(
         push_interval: std::time::Duration::from_secs(20),
         spike_ratio: 2.0,
         min_count: 20,
+        record_deploys: false,
     }
 }
 

@@ -4,9 +4,10 @@
 //! process's; each round's outcome goes to the model, which says what
 //! changed and shows the state in the header. A milestone is posted only
 //! when this cockpit's claim of it wins, so the team's channel hears it
-//! once.
+//! once; so is a deploy told to Sentry (`record_deploys`).
 
 use crate::domain::Msg;
+use crate::domain::sentry::msg::SentryMsg;
 use crate::domain::share::msg::{RoundFailure, ShareMsg};
 use crate::io::notify::{self, Notifier, Post};
 use crate::io::share::journal::Shared;
@@ -26,6 +27,8 @@ pub(super) struct Sharing {
     pub notifier: Option<Notifier>,
     /// Who this cockpit's claims name, for the others' logs.
     pub by: String,
+    /// Tells Sentry of a deploy this cockpit's claim won.
+    pub sentry: Option<std::sync::Arc<crate::io::sentry::SentryClient>>,
 }
 
 /// How long quitting waits for the last round.
@@ -36,7 +39,7 @@ pub(super) const LAST_ROUND: Duration = Duration::from_secs(5);
 pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last: tokio::sync::oneshot::Receiver<()>) {
     let mut interval = tokio::time::interval(s.every);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+    let mut texts: BTreeMap<String, Post> = BTreeMap::new();
     let mut posts_open = true;
     loop {
         tokio::select! {
@@ -74,15 +77,28 @@ pub(super) async fn run(tx: mpsc::UnboundedSender<Msg>, mut s: Sharing, mut last
         let result = match result {
             Ok(report) => {
                 for (key, decided) in report.claims {
-                    let Some(text) = texts.remove(&key) else { continue };
+                    let Some(post) = texts.remove(&key) else { continue };
                     let by = match decided {
-                        Decided::Won => {
-                            notify::spawn(&tx, s.notifier.clone(), text.clone());
-                            None
-                        }
+                        Decided::Won => None,
                         Decided::Lost { by, .. } => Some(if by.is_empty() { "another cockpit".into() } else { by }),
                     };
-                    if tx.send(Msg::Share(ShareMsg::Claimed { at: Utc::now(), text, by })).is_err() {
+                    let said = match (post.deploy, by) {
+                        (Some(record), None) => {
+                            crate::io::sentry::spawn::record_deploy(&tx, s.sentry.clone(), record);
+                            Ok(())
+                        }
+                        (Some(record), Some(by)) => {
+                            let msg = SentryMsg::DeployClaimed { record: Box::new(record), by, at: Utc::now() };
+                            tx.send(Msg::Sentry(msg))
+                        }
+                        (None, by) => {
+                            if by.is_none() {
+                                notify::spawn(&tx, s.notifier.clone(), post.text.clone());
+                            }
+                            tx.send(Msg::Share(ShareMsg::Claimed { at: Utc::now(), text: post.text, by }))
+                        }
+                    };
+                    if said.is_err() {
                         return;
                     }
                 }
@@ -124,9 +140,9 @@ async fn off_workers<T: Send + 'static>(
     }
 }
 
-fn ask(s: &mut Sharing, texts: &mut BTreeMap<String, String>, post: Post) {
+fn ask(s: &mut Sharing, texts: &mut BTreeMap<String, Post>, post: Post) {
     if let Some(shared) = s.shared.as_mut() {
         shared.claim(Claim { key: post.key.clone(), by: s.by.clone() });
     }
-    texts.insert(post.key, post.text);
+    texts.insert(post.key.clone(), post);
 }

@@ -34,6 +34,7 @@ pub(super) const SECTIONS: &[&str] = &[
     "checklist",
     "rollback",
     "deploy",
+    "smoke",
 ];
 
 impl Ctx<'_> {
@@ -97,6 +98,7 @@ impl Ctx<'_> {
             checklist: self.optional(take("checklist")),
             rollback: self.optional(take("rollback")).unwrap_or_default(),
             deploy: self.optional(take("deploy")),
+            smoke: self.optional(take("smoke")).unwrap_or_default(),
         };
         Some((raw, unread))
     }

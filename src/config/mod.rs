@@ -12,6 +12,7 @@ mod raw;
 mod refname;
 mod sections;
 pub mod sentry;
+mod smoke;
 mod team;
 mod validate;
 
@@ -138,6 +139,8 @@ pub struct Config {
     pub deploy: Vec<crate::domain::deploy::DeploySpec>,
     /// `[keys]` as written, for a personal file to layer over.
     pub key_overrides: Vec<(String, Vec<String>)>,
+    /// `[[smoke]]` entries, in file order.
+    pub smoke: Vec<crate::domain::smoke::SmokeSpec>,
     /// The personal file layered over this config, if one was.
     pub personal: Option<String>,
     pub places: Places,

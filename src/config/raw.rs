@@ -41,6 +41,8 @@ pub struct RawConfig {
     pub checklist: Option<Spanned<RawChecklist>>,
     #[serde(default)]
     pub rollback: RawRollback,
+    #[serde(default)]
+    pub smoke: Vec<Spanned<RawSmoke>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -204,6 +206,7 @@ pub struct RawSentry {
     pub push_interval: Option<Spanned<String>>,
     pub spike_ratio: Option<Spanned<f64>>,
     pub min_count: Option<Spanned<i64>>,
+    pub record_deploys: Option<bool>,
 }
 
 /// A project slug, or `{ slug, service }` linking it to a service.
@@ -264,4 +267,29 @@ pub struct RawWebhook {
     pub method: Option<Spanned<String>>,
     pub params: Option<Ordered<String>>,
     pub auth_env: Option<Spanned<String>>,
+}
+
+/// One `[[smoke]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmoke {
+    pub service: Option<Spanned<String>>,
+    pub env: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub expect_status: Option<Spanned<i64>>,
+    pub contains: Option<Spanned<String>>,
+    pub json: Option<Spanned<std::collections::BTreeMap<String, RawSmokeValue>>>,
+    pub timeout: Option<Spanned<String>>,
+}
+
+/// A value a JSON pointer is compared with: written as TOML's string,
+/// number or boolean, compared as its string form.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a string, a number or a boolean")]
+pub enum RawSmokeValue {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
 }

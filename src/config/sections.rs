@@ -81,7 +81,7 @@ impl Ctx<'_> {
     fn auto_rule(&self, a: &Spanned<String>, key: &str, envs: Option<&[String]>) -> Result<AutoRule, ConfigError> {
         let key = format!("{key}.auto");
         let rule = AutoRule::parse(a.get_ref()).map_err(|e| self.err(a, &key, e.to_string()))?;
-        if let (AutoRule::OnTarget(env), Some(envs)) = (&rule, envs)
+        if let (AutoRule::OnTarget(env) | AutoRule::SmokePass(env), Some(envs)) = (&rule, envs)
             && !envs.contains(env)
         {
             let message = format!("environment `{env}` is not in release.environments {envs:?}");

@@ -101,6 +101,7 @@ impl Ctx<'_> {
                 push_interval,
                 spike_ratio: spike_ratio?,
                 min_count: min_count?,
+                record_deploys: r.record_deploys.unwrap_or(false),
             },
             token: token?,
         })

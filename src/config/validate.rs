@@ -91,6 +91,11 @@ impl Ctx<'_> {
             }
             None => Vec::new(),
         };
+        let smoke = self.smoke(
+            &raw.smoke,
+            (!unread.services).then_some(&services[..]),
+            envs_known.then_some(&environments[..]),
+        );
         let key_overrides = self.or(self.key_overrides(raw.keys.as_ref()), Vec::new());
         let keymap = self.or(self.keymap(&key_overrides), Keymap::default());
         if let Some(t) = &raw.ui.theme {
@@ -136,6 +141,7 @@ impl Ctx<'_> {
             webhook_url_env,
             deploy,
             key_overrides,
+            smoke,
             personal: None,
             places: self.places(),
         }

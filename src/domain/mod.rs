@@ -19,6 +19,7 @@ pub mod repos;
 pub mod rollout;
 pub mod sentry;
 pub mod share;
+pub mod smoke;
 pub mod targets;
 pub mod update;
 pub mod view;

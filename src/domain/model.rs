@@ -49,6 +49,7 @@ pub struct Model {
     pub history: crate::domain::history::History,
     /// `[deploy]`, the locks, the deploys the journal tells of, this cockpit's run.
     pub deploy: crate::domain::deploy::DeployState,
+    pub smoke: crate::domain::smoke::Smoke,
 }
 
 /// What the model knows of the session journal.
@@ -115,6 +116,7 @@ impl Model {
             demo: None,
             history: Default::default(),
             deploy: Default::default(),
+            smoke: Default::default(),
             tz: chrono::FixedOffset::east_opt(0).expect("UTC"),
             milestones: crate::domain::milestones::Milestones::default(),
         };
@@ -151,6 +153,10 @@ impl Model {
         self.notes.apply(event);
         self.journal.people.note(event);
         self.deploy.apply(event);
+        self.smoke.apply(event);
+        if let Some(s) = self.sentry.as_mut() {
+            s.deploys.apply(event);
+        }
         if let Some(outage) = event.outage() {
             self.rollout.outages.apply(outage);
         }

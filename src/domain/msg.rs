@@ -13,6 +13,7 @@ use crate::domain::repos::msg::{ReposEffect, ReposMsg};
 use crate::domain::rollout::msg::{RolloutEffect, RolloutMsg};
 use crate::domain::sentry::msg::{SentryEffect, SentryMsg};
 use crate::domain::share::msg::ShareMsg;
+use crate::domain::smoke::msg::{SmokeEffect, SmokeMsg};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,7 @@ pub enum Msg {
     Journal(JournalMsg),
     Share(ShareMsg),
     Deploy(DeployMsg),
+    Smoke(SmokeMsg),
 }
 
 impl Msg {
@@ -69,6 +71,7 @@ impl Msg {
             Msg::Journal(m) => m.is_answer(),
             Msg::Share(m) => m.is_answer(),
             Msg::Deploy(m) => m.is_answer(),
+            Msg::Smoke(m) => m.is_answer(),
             Msg::Action(_)
             | Msg::Tick(_)
             | Msg::Resize
@@ -92,6 +95,7 @@ pub enum Effect {
     Sentry(SentryEffect),
     Notes(NotesEffect),
     Deploy(DeployEffect),
+    Smoke(SmokeEffect),
     /// Post a milestone to the webhook; `key` names it for the whole team
     /// (in a shared push, one cockpit posts each key).
     Notify {
@@ -117,6 +121,7 @@ impl Effect {
             Effect::Sentry(e) => e.answers(),
             Effect::Notes(e) => e.answers(),
             Effect::Deploy(e) => e.answers(),
+            Effect::Smoke(e) => e.answers(),
             Effect::Append(_) => 1,
             // A failed webhook says so in the cockpit; a command does not wait.
             Effect::Notify { .. } => 0,

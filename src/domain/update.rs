@@ -93,6 +93,10 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             let outcome = sentry::on_fetched(s, facts, project, result, rate, at);
             model.carry_out(outcome)
         }
+        Msg::Sentry(m) => {
+            let outcome = crate::domain::sentry::deploys::on_msg(m);
+            model.carry_out(outcome)
+        }
         Msg::Tick(now) => {
             model.now = now;
             let mut effects = if rollout::sweep_due(&model.rollout, now) { sweep(model) } else { Vec::new() };
@@ -107,7 +111,25 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) => {
+            let at = probe.at;
             let outcome = rollout::on_probe(&mut model.rollout, generation, service, env, probe);
+            let flipped = outcome.acts.iter().find_map(|a| match a {
+                crate::domain::outcome::Act::Record { kind: EventKind::VersionChanged { to, .. }, .. } => {
+                    Some(to.clone())
+                }
+                _ => None,
+            });
+            let mut effects = model.carry_out(outcome);
+            let smoke =
+                crate::domain::smoke::update::after_probe(&mut model.smoke, &model.rollout, service, env, flipped, at);
+            effects.extend(model.carry_out(smoke));
+            if let Some(s) = model.sentry.as_mut() {
+                effects.extend(crate::domain::sentry::deploys::due(s, &model.rollout, at));
+            }
+            effects
+        }
+        Msg::Smoke(m) => {
+            let outcome = crate::domain::smoke::update::on_msg(&mut model.smoke, m);
             model.carry_out(outcome)
         }
         Msg::Journal(m) => on_journal(model, m),
@@ -287,7 +309,12 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Deploy => return crate::domain::deploy::update::ask(model, DeployAct::Deploy),
         Action::Rollback => return crate::domain::deploy::update::ask(model, DeployAct::Rollback),
         Action::Lock => return crate::domain::deploy::update::ask(model, DeployAct::Lock),
-        Action::Retag | Action::Smoke => {}
+        Action::Smoke => {
+            let outcome =
+                crate::domain::smoke::update::run_now(&mut model.smoke, &model.rollout, None, None, model.now);
+            return model.carry_out(outcome);
+        }
+        Action::Retag => {}
     }
     Vec::new()
 }

@@ -14,6 +14,7 @@ pub mod notes;
 pub mod notes_json;
 pub mod repos;
 mod sink;
+pub mod smoke;
 pub mod status;
 pub mod sync;
 mod tail;

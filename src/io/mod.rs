@@ -2,7 +2,8 @@
 //! `Msg` that carries its data; nothing here touches the model.
 //!
 //! `Io` is the router: it hands each effect to the system that owns it —
-//! the fleet's HTTP endpoints (`poller`, over `http` and `dockerflow`), git
+//! the fleet's HTTP endpoints (`poller`, over `http` and `dockerflow`) and
+//! their smoke checks (`smoke`), git
 //! (`git::spawn`), Sentry (`sentry::spawn`), the journal
 //! (`journal::writer`), the webhook (`notify`), the user's terminal and
 //! desktop (`terminal`), the notes file (`notes_file`). `task` makes every
@@ -23,6 +24,7 @@ pub mod replica;
 pub mod sanitize;
 pub mod sentry;
 pub mod share;
+pub mod smoke;
 mod task;
 pub mod terminal;
 
@@ -32,6 +34,7 @@ use crate::domain::notes::msg::NotesEffect;
 use crate::domain::repos::msg::ReposEffect;
 use crate::domain::rollout::msg::RolloutEffect;
 use crate::domain::sentry::msg::SentryEffect;
+use crate::domain::smoke::msg::SmokeEffect;
 use crate::domain::{Effect, Msg};
 use journal::writer::Writer;
 use std::path::PathBuf;
@@ -43,6 +46,7 @@ use tokio::sync::mpsc;
 #[derive(Clone)]
 pub struct Io {
     poller: poller::Poller,
+    smoker: smoke::Smoker,
     tx: mpsc::UnboundedSender<Msg>,
     /// Where events are saved; without one (tests, scripts that only read)
     /// appends are acknowledged without being written.
@@ -71,6 +75,7 @@ impl Io {
     pub fn new(poll: &PollConfig, tx: mpsc::UnboundedSender<Msg>) -> Result<Self, http::ClientError> {
         Ok(Io {
             poller: poller::Poller::new(poll)?,
+            smoker: smoke::Smoker::new(poll)?,
             tx,
             journal: None,
             writer: None,
@@ -97,6 +102,12 @@ impl Io {
     pub fn with_claims(mut self, claims: mpsc::UnboundedSender<notify::Post>) -> Self {
         self.claims = Some(claims);
         self
+    }
+
+    /// The Sentry client, for the sharing task to tell Sentry of a deploy
+    /// this cockpit's claim won.
+    pub fn sentry(&self) -> Option<Arc<sentry::SentryClient>> {
+        self.sentry.clone()
     }
 
     pub fn with_sentry(mut self, client: sentry::SentryClient) -> Self {
@@ -166,9 +177,25 @@ impl Io {
             Effect::Deploy(DeployEffect::Run { deploy, service, tag, spec }) => {
                 deploy::spawn::run(tx, deploy, service, tag, spec);
             }
+            Effect::Smoke(SmokeEffect::Run(requests)) => self.smoker.spawn(tx, requests),
+            Effect::Sentry(SentryEffect::RecordDeploy(record)) => {
+                let post = notify::Post {
+                    key: record.claim_key(),
+                    text: format!("{} {} on {}", record.project, record.version, record.env),
+                    deploy: Some(record),
+                };
+                // In a shared push the claim's winner tells Sentry; alone, this cockpit.
+                let unclaimed = match &self.claims {
+                    Some(claims) => claims.send(post).err().map(|e| e.0),
+                    None => Some(post),
+                };
+                if let Some(record) = unclaimed.and_then(|p| p.deploy) {
+                    sentry::spawn::record_deploy(tx, self.sentry.clone(), record);
+                }
+            }
             Effect::Append(event) => journal::writer::append(self.writer.as_ref(), tx, event),
             Effect::Notify { key, text } => {
-                let post = notify::Post { key, text };
+                let post = notify::Post { key, text, deploy: None };
                 let unclaimed = match (&self.claims, &self.notifier) {
                     (Some(claims), Some(_)) => claims.send(post).err().map(|e| e.0),
                     _ => Some(post),

@@ -28,6 +28,8 @@ pub enum NotifyError {
 pub struct Post {
     pub key: String,
     pub text: String,
+    /// Not a milestone but a deploy to tell Sentry of, by the claim's winner.
+    pub deploy: Option<crate::domain::sentry::deploys::DeployRecord>,
 }
 
 #[derive(Debug, Clone)]

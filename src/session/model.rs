@@ -61,6 +61,7 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
     if let Some(s) = &config.sentry {
         model.sentry = Some(crate::domain::sentry::SentryState::new(s.spec.clone()));
     }
+    model.smoke = crate::domain::smoke::Smoke::new(config.smoke.clone());
     model.tz = local_offset();
     model
 }

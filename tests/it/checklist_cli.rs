@@ -105,7 +105,7 @@ fn tick_follows_the_role_rules_and_checklist_reports_it() {
     assert_eq!(prod["note"], "web is being retired");
     let stage = item(&r, "stage-on-target");
     assert_eq!((stage["state"].as_str(), stage["evidence"].as_str()), (Some("wait"), Some("stage not polled yet")));
-    assert_eq!(r["total"], 24);
+    assert_eq!(r["total"], 25);
     assert_eq!(r["current_phase"], "Before tagging");
 
     // Undo: an untick event; the history stays in the journal.

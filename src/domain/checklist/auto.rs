@@ -23,6 +23,7 @@ pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
         AutoRule::InWindow => in_window(model),
         AutoRule::PushDuration => push_duration(model),
         AutoRule::SentryCalm => sentry_calm(model),
+        AutoRule::SmokePass(env) => smoke_pass(model, env),
     }
 }
 
@@ -194,4 +195,50 @@ fn push_duration(model: &Model) -> Judged {
         (Some((s, _)), None) => Judged::Applies(Verdict::Wait, format!("push running for {}", human(model.now - *s))),
         _ => Judged::Applies(Verdict::Wait, "push not started yet".into()),
     }
+}
+
+/// Every check of every service in `env` passed on what it runs. The
+/// evidence names what failed and why, else what is still awaited.
+fn smoke_pass(model: &Model, env: &str) -> Judged {
+    let smoke = &model.smoke;
+    if smoke.specs.is_empty() {
+        return Judged::ByHand("no [[smoke]] checks are configured".into());
+    }
+    let Some(ei) = model.rollout.envs.iter().position(|e| e == env) else {
+        return Judged::ByHand(format!("no environment `{env}` is configured"));
+    };
+    let (mut passed, mut total) = (0, 0);
+    let mut failed = Vec::new();
+    let mut waiting = Vec::new();
+    for (si, row) in model.rollout.services.iter().enumerate() {
+        let Some(cell) = model.rollout.cell(si, ei) else { continue };
+        let version = cell.version().and_then(|v| v.key());
+        if smoke.checks_for(&row.name, env).next().is_none() {
+            continue;
+        }
+        let Some(version) = version else {
+            total += smoke.checks_for(&row.name, env).count();
+            waiting.push(format!("{} to answer", row.name));
+            continue;
+        };
+        for (spec, result) in smoke.on_version(&row.name, env, version) {
+            total += 1;
+            match result {
+                Some(o) if o.ok => passed += 1,
+                Some(o) => failed.push(format!("{} {}: {}", row.name, spec.label(), o.detail)),
+                None => waiting.push(format!("{} {} on {version}", row.name, spec.label())),
+            }
+        }
+    }
+    if total == 0 {
+        return Judged::ByHand(format!("no smoke check applies to {env}"));
+    }
+    let seen = format!("{passed}/{total} passed on {env}");
+    if !failed.is_empty() {
+        return Judged::Applies(Verdict::Fail, format!("{seen}; failed: {}", failed.join("; ")));
+    }
+    if !waiting.is_empty() {
+        return Judged::Applies(Verdict::Wait, format!("{seen}; waiting for {}", waiting.join(", ")));
+    }
+    Judged::Applies(Verdict::Pass, seen)
 }

@@ -322,7 +322,7 @@ mod tests {
         let mut m = testkit::model(&["web"], testkit::release().window.unwrap().start);
         let view = evaluate(&m);
         assert_eq!(view.current().unwrap().1.name, "Before tagging");
-        assert_eq!(view.total(), 24);
+        assert_eq!(view.total(), 25);
         drop(view);
         for id in ["features-agreed", "security-in-sync", "dependency-releases"] {
             let kind = EventKind::Tick { item: id.into(), note: None, overrides_role: false };

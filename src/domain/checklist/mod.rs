@@ -45,11 +45,14 @@ pub enum AutoRule {
     /// No Sentry project spiked, and all stayed calm for 15 minutes after
     /// prod reached the target.
     SentryCalm,
+    /// Every smoke check of every service in the environment passed on the
+    /// version it runs.
+    SmokePass(String),
 }
 
 impl AutoRule {
     pub const NAMES: &'static str =
-        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm";
+        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm, smoke_pass:ENV";
 
     pub fn parse(s: &str) -> Result<AutoRule, UnknownAutoRule> {
         match s.trim() {
@@ -58,8 +61,9 @@ impl AutoRule {
             "in_window" => Ok(AutoRule::InWindow),
             "push_duration" => Ok(AutoRule::PushDuration),
             "sentry_calm" => Ok(AutoRule::SentryCalm),
-            other => match other.strip_prefix("on_target:") {
-                Some(env) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
+            other => match (other.strip_prefix("on_target:"), other.strip_prefix("smoke_pass:")) {
+                (Some(env), _) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
+                (_, Some(env)) if !env.trim().is_empty() => Ok(AutoRule::SmokePass(env.trim().to_string())),
                 _ => Err(UnknownAutoRule(other.to_string())),
             },
         }
@@ -73,6 +77,7 @@ impl AutoRule {
             AutoRule::InWindow => "in_window".into(),
             AutoRule::PushDuration => "push_duration".into(),
             AutoRule::SentryCalm => "sentry_calm".into(),
+            AutoRule::SmokePass(env) => format!("smoke_pass:{env}"),
         }
     }
 }
@@ -153,6 +158,12 @@ pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
                 item("in-window", "Inside the maintenance window", Ops, Some(AutoRule::InWindow)),
                 item("team-present", "RM, QA and Ops present", Rm, None),
                 item("prod-on-target", "Prod runs the target tag everywhere", Ops, on(prod)),
+                item(
+                    "smoke-pass-prod",
+                    &format!("Smoke checks pass on {}", prod.map_or("prod", |e| e.as_str())),
+                    Ops,
+                    prod.map(|e| AutoRule::SmokePass(e.clone())),
+                ),
                 item("qa-verified-prod", "QA verified on prod", Qa, None),
                 item("sentry-no-new-errors", "Sentry shows no new errors", Ops, Some(AutoRule::SentryCalm)),
                 item("graphs-no-spikes", "Graphs show no spikes", Ops, None),

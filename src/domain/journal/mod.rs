@@ -355,6 +355,11 @@ impl Event {
             EventKind::SentrySpike { project, push_start, .. } => {
                 format!("obs:sentry:{project}:{}", push_start.timestamp())
             }
+            // One result per check of a version on an endpoint, however many
+            // cockpits ran it after the flip.
+            EventKind::SmokeChecked { env, service, version, check, .. } => {
+                format!("obs:smoke:{env}:{service}:{version}:{check}")
+            }
             _ => format!("obs:{minute}"),
         }
     }

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub mod analysis;
+mod deploy_record;
+pub mod deploys;
 pub mod msg;
 pub mod report;
 pub mod update;
@@ -44,6 +46,8 @@ pub struct SentrySpec {
     pub push_interval: std::time::Duration,
     pub spike_ratio: f64,
     pub min_count: u64,
+    /// `record_deploys`: tell Sentry of each linked service's deploys.
+    pub record_deploys: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +123,8 @@ pub struct RateLimit {
 
 /// The scopes shipdeck's calls need.
 pub const SCOPES: &str = "org:read, project:read, event:read";
+/// The scope creating releases and deploys needs (`record_deploys`).
+pub const RELEASE_SCOPE: &str = "project:releases";
 
 /// Why a fetch failed; each reads as a sentence for the pane. Sentry's own
 /// words (`detail`) are read to tell cases apart, never repeated.
@@ -230,6 +236,7 @@ pub struct SentryState {
     /// The push start given on the command line (`status --push-started`).
     pub push_override: Option<DateTime<Utc>>,
     pub generation: u64,
+    pub deploys: deploys::Deploys,
 }
 
 impl SentryState {
@@ -243,6 +250,7 @@ impl SentryState {
             prod_since: None,
             push_override: None,
             generation: 0,
+            deploys: Default::default(),
         }
     }
 

@@ -25,8 +25,9 @@
 //!
 //! The client and its settings are in `client`, one project's fetch in
 //! `fetch`; below it the series, the issue searches and the project list,
-//! each a request through `request`, and the answers' parsers. `spawn`
-//! carries out `SentryEffect::Fetch`.
+//! each a request through `request`, and the answers' parsers. `releases`
+//! tells Sentry of a deploy (`record_deploys`). `spawn` carries out
+//! `SentryEffect::Fetch` and `SentryEffect::RecordDeploy`.
 
 mod client;
 mod fetch;
@@ -34,6 +35,7 @@ mod headers;
 mod issues;
 mod parse;
 mod projects;
+mod releases;
 mod request;
 mod series;
 pub mod spawn;

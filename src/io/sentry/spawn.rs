@@ -1,9 +1,11 @@
-//! `SentryEffect::Fetch` as one task asking about one project after another:
-//! Sentry counts concurrent requests against the organization.
+//! `SentryEffect::Fetch` as one task asking about one project after another
+//! (Sentry counts concurrent requests against the organization), and
+//! `SentryEffect::RecordDeploy` as a task of its own.
 
 use super::client::SentryClient;
 use crate::domain::Msg;
 use crate::domain::sentry::SentryError;
+use crate::domain::sentry::deploys::DeployRecord;
 use crate::domain::sentry::msg::SentryMsg;
 use chrono::{DateTime, Utc};
 use futures::FutureExt;
@@ -34,5 +36,22 @@ pub fn fetch(
                 return;
             }
         }
+    });
+}
+
+/// Tells Sentry of one deploy and answers with how it went. Without a
+/// client (no `[sentry]`) it says so.
+pub fn record_deploy(tx: &UnboundedSender<Msg>, client: Option<Arc<SentryClient>>, record: DeployRecord) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let result = match &client {
+            Some(client) => AssertUnwindSafe(client.record_deploy(&record))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Err("internal error (see shipdeck.log)".into())),
+            None => Err("Sentry is not set up".into()),
+        };
+        let msg = SentryMsg::DeployRecorded { record: Box::new(record), result, at: Utc::now() };
+        let _ = tx.send(Msg::Sentry(msg));
     });
 }

@@ -1,7 +1,9 @@
 //! One cell: its glyph, its style, and the spans it draws.
 
+use crate::domain::Model;
 use crate::domain::rollout::probe::NO_VERSION_ENDPOINT;
 use crate::domain::rollout::{Cell, CellStatus, Target};
+use crate::domain::smoke::Mark;
 use crate::domain::{Heartbeat, ProbeState, Remote};
 use crate::ui::RenderCtx;
 use crate::ui::widgets::{age, fit};
@@ -36,11 +38,30 @@ pub(super) fn failure_label(state: ProbeState, message: &str) -> String {
     }
 }
 
+/// The smoke checks' mark of a cell (see [`crate::domain::smoke::mark`]),
+/// on the version it runs.
+pub(super) fn smoke_mark(model: &Model, service: &str, env: &str, cell: Option<&Cell>) -> Option<Mark> {
+    let version = cell?.version().and_then(|v| v.key());
+    crate::domain::smoke::mark(&model.smoke, service, env, version)
+}
+
+/// Where a smoke mark's two columns are taken from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    Nothing,
+    Commit,
+    Text,
+    Age,
+}
+
+/// `smoke`: the cell's smoke mark, drawn after the version in two columns
+/// taken from elsewhere in the cell, so the grid keeps its widths.
 pub(super) fn cell_spans<'a>(
     cell: Option<&Cell>,
     target: &Target,
     layout: CellLayout,
     ctx: &RenderCtx,
+    smoke: Option<Mark>,
 ) -> Vec<Span<'a>> {
     let t = ctx.theme;
     let Some(cell) = cell else {
@@ -58,14 +79,42 @@ pub(super) fn cell_spans<'a>(
     };
     // Without a commit to show, the version text takes its column too.
     let text_w = layout.text_width() + if layout.commit && commit.is_none() { COMMIT_W } else { 0 };
-    let mut spans = vec![
-        Span::raw("  "),
-        Span::styled(glyph(status, cell), style),
-        Span::raw(" "),
-        Span::styled(fit(&text, text_w), style),
-    ];
+    // The mark's two columns come from the commit when one is shown, else
+    // from the version's padding when it has room, else from the age (the
+    // version stays whole), else from the version; a column too narrow for
+    // any keeps what it has, and the detail line has the results.
+    let commit_shown = layout.commit && commit.is_some();
+    let spare = text_w >= unicode_width::UnicodeWidthStr::width(text.as_str()) + 2;
+    let smoke = smoke.filter(|_| commit_shown || layout.age || text_w >= 6);
+    let from = match smoke {
+        None => Take::Nothing,
+        Some(_) if commit_shown => Take::Commit,
+        Some(_) if !spare && layout.age => Take::Age,
+        Some(_) => Take::Text,
+    };
+    let text_w = text_w - if from == Take::Text { 2 } else { 0 };
+    let commit_w = COMMIT_W - 1 - if from == Take::Commit { 2 } else { 0 };
+    let mut spans = vec![Span::raw("  "), Span::styled(glyph(status, cell), style), Span::raw(" ")];
+    match smoke {
+        // Right after the version it is about, the padding after it.
+        Some(m) => {
+            let fitted = fit(&text, text_w);
+            let shown = fitted.trim_end();
+            let pad = text_w - unicode_width::UnicodeWidthStr::width(shown);
+            let s = match m {
+                Mark::Passing => t.ok,
+                Mark::Failing => t.error,
+                Mark::Running => t.muted,
+            };
+            spans.push(Span::styled(shown.to_string(), style));
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(m.glyph(), s));
+            spans.push(Span::raw(" ".repeat(pad)));
+        }
+        None => spans.push(Span::styled(fit(&text, text_w), style)),
+    }
     if let Some(commit) = commit.filter(|_| layout.commit) {
-        spans.push(Span::styled(format!(" {}", fit(&commit, COMMIT_W - 1)), t.muted));
+        spans.push(Span::styled(format!(" {}", fit(&commit, commit_w)), t.muted));
     }
     if layout.heartbeat {
         let (g, s) = match cell.heartbeat {
@@ -78,7 +127,9 @@ pub(super) fn cell_spans<'a>(
         spans.push(Span::raw(" "));
         spans.push(Span::styled(g, s));
     }
-    if layout.age {
+    if layout.age && from == Take::Age {
+        spans.push(Span::raw("  "));
+    } else if layout.age {
         let a = cell.state.at().map(|at| age(ctx.now - at)).unwrap_or_default();
         spans.push(Span::styled(format!(" {a:>3}"), t.muted));
     }

@@ -89,6 +89,7 @@ pub(super) fn detail_line<'a>(model: &Model, selected: usize, ctx: &RenderCtx) -
         let style = if cell.heartbeat == Heartbeat::Error { t.error } else { t.warn };
         spans.push(Span::styled(format!(" · {h}"), style));
     }
+    spans.extend(super::smoke::spans(model, &row.name, env, cell, ctx));
     // The model keeps the configured URL for the request; the screen never
     // shows a password in it.
     // A deploy there under way anywhere in the team, else the last one if it

@@ -16,6 +16,7 @@ use unicode_width::UnicodeWidthStr;
 mod cells;
 mod detail;
 mod layout;
+mod smoke;
 
 pub use layout::{natural_height, natural_width};
 
@@ -106,8 +107,9 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         let is_sel = idx == selected;
         let name = format!("{} {}", mark(is_sel), fit_row_name(&row.name, name_w, shared));
         let mut spans = vec![Span::styled(name, t.text)];
-        for cell in &row.cells {
-            spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx));
+        for (env, cell) in ro.envs.iter().zip(&row.cells) {
+            let smoke = cells::smoke_mark(model, &row.name, env, cell.as_ref());
+            spans.extend(cell_spans(cell.as_ref(), &row.target, layout, ctx, smoke));
         }
         let mut line = Line::from(spans);
         if is_sel {
@@ -356,7 +358,8 @@ mod tests {
         let target = m.rollout.services[0].target.clone();
         let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
         let layout = CellLayout::for_width(40, 10);
-        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        let spans: String =
+            cell_spans(Some(cell), &target, layout, &ctx, None).iter().map(|s| s.content.as_ref()).collect();
         assert!(spans.contains(" ? "), "{spans}");
         let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(text.contains(why), "{text}");
@@ -367,7 +370,8 @@ mod tests {
         let cell = m.rollout.services[0].cells[1].as_mut().unwrap();
         cell.observe(down);
         let cell = m.rollout.services[0].cells[1].as_ref().unwrap();
-        let spans: String = cell_spans(Some(cell), &target, layout, &ctx).iter().map(|s| s.content.as_ref()).collect();
+        let spans: String =
+            cell_spans(Some(cell), &target, layout, &ctx, None).iter().map(|s| s.content.as_ref()).collect();
         assert!(spans.contains(" · ") && !spans.contains('?'), "{spans}");
         let text: String = detail_line(&m, 0, &ctx).spans.iter().map(|s| s.content.as_ref()).collect();
         assert!(text.contains("prod: no answer within 2s") && !text.contains("heartbeat:"), "{text}");
