@@ -135,7 +135,7 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
             model.view.should_quit = true;
             Vec::new()
         }
-        Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
+        Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Retag(_))) => {
             let facts = repos::Facts::new(&model.release, &model.actor, model.now);
             let outcome = repos::confirm(&mut model.repos, &facts, dialog);
             model.carry_out(outcome)
@@ -275,7 +275,13 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
             return model.carry_out(out);
         }
-        Action::Retag | Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke => {}
+        Action::Retag if model.view.focus == Pane::Repos => {
+            let repo = model.view.repo_selected;
+            let out = crate::domain::repos::retag::propose(&model.repos, &model.notes, repo, model.now);
+            return model.carry_out(out);
+        }
+        Action::Retag => model.flash("re-tag works on the Repos pane: focus it first (the selected repository)", true),
+        Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke => {}
     }
     Vec::new()
 }
@@ -290,7 +296,9 @@ fn on_journal(model: &mut Model, msg: JournalMsg) -> Vec<Effect> {
             let mut tagged: Vec<&str> = Vec::new();
             for e in events.iter().filter(|e| e.replica != model.journal.replica && !model.journal.seen.contains(&e.id))
             {
-                if let EventKind::TagCreated { repo, .. } | EventKind::TagPushed { repo, .. } = &e.kind
+                if let EventKind::TagCreated { repo, .. }
+                | EventKind::TagPushed { repo, .. }
+                | EventKind::Retagged { repo, .. } = &e.kind
                     && !tagged.contains(&repo.as_str())
                 {
                     tagged.push(repo);

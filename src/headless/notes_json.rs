@@ -69,6 +69,9 @@ pub struct PickReport {
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retracted: Option<Retracted>,
+    /// The tag a re-tag from the basket put it in (`shipdeck retag`, `T`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipped_in: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +123,7 @@ pub fn report(model: &Model) -> NotesReport {
                     .and_then(|row| row.spec.web_url.as_deref())
                     .map(|u| format!("{}/commit/{}", u.trim_end_matches('/'), p.sha)),
                 retracted: retracted(&p.retracted),
+                shipped_in: n.shipped_in(p).map(str::to_string),
             })
             .collect(),
         pushing: crate::domain::repos::update::pushing_urls(&model.repos)

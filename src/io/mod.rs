@@ -157,6 +157,9 @@ impl Io {
             Effect::Repos(ReposEffect::LoadCompare { generation, spec, from, to, .. }) => {
                 git::spawn::compare(tx, generation, spec, from, to);
             }
+            Effect::Repos(ReposEffect::Retag { repo, spec, base, tag, picks, message }) => {
+                git::spawn::retag(tx, repo, spec, (base, tag), picks, message);
+            }
             Effect::Notes(NotesEffect::ResolvePick { sha, repos, ranges }) => git::spawn::pick(tx, sha, repos, ranges),
             Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {
                 sentry::spawn::fetch(tx, self.sentry.clone(), projects, push, now);

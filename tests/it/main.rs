@@ -40,6 +40,7 @@ mod readme;
 mod real_repos;
 mod repos_cli;
 mod repos_screen;
+mod retag;
 mod screen;
 mod secrets;
 mod sentry_client;

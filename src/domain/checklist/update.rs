@@ -188,7 +188,9 @@ pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
             out.flash("push reopened: it runs again, timed from its start", false);
             return out;
         }
-        Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Quit { .. } => return Outcome::default(),
+        Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Retag(_) | Confirm::Quit { .. } => {
+            return Outcome::default();
+        }
     };
     match planned {
         Ok(kind) => record(model, kind),

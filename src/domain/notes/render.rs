@@ -65,8 +65,15 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
                 .and_then(|r| r.spec.web_url.as_deref())
                 .map(|u| format!(" — {}/commit/{}", u.trim_end_matches('/'), p.sha))
                 .unwrap_or_default();
-            let line =
-                format!("`{}` {}: {}{link} ({}, {})", short_sha(&p.sha), p.repo, p.summary, p.by.name, hm(p.at, tz));
+            let shipped = n.shipped_in(p).map(|tag| format!(" — shipped in {tag}")).unwrap_or_default();
+            let line = format!(
+                "`{}` {}: {}{link} ({}, {}){shipped}",
+                short_sha(&p.sha),
+                p.repo,
+                p.summary,
+                p.by.name,
+                hm(p.at, tz)
+            );
             // A pick taken back keeps its line but no place in the order.
             if p.retracted.is_some() {
                 let _ = writeln!(out, "- {}", struck(line, &p.retracted, tz));

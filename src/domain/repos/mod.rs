@@ -6,11 +6,13 @@ use crate::domain::release::tags::TagPlan;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod basket;
 mod compare;
 mod facts;
 mod fetch;
 pub mod msg;
 mod note;
+pub mod retag;
 mod scan;
 mod tag_push;
 /// The Repos pane's rows and when they were last scanned.
@@ -135,6 +137,11 @@ impl CompareRange {
 impl RepoStatus {
     fn commit_of(&self, tag: &str) -> Option<&str> {
         self.tagged_commits.iter().find(|(t, _)| t == tag).map(|(_, c)| c.as_str())
+    }
+
+    /// The commit a push-scheme tag points at, when the scan saw the tag.
+    pub fn commit_of_tag(&self, tag: &str) -> Option<&str> {
+        self.commit_of(tag)
     }
 
     /// The commit the previous push tag points at.

@@ -100,3 +100,22 @@ pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>, ranges
         let _ = tx.send(Msg::Notes(NotesMsg::PickResolved { result }));
     });
 }
+
+/// A re-tag from the pick basket: local work, but through the git command
+/// (worktrees, cherry-picks), each step bounded by [`super::STEP_TIMEOUT`].
+pub fn retag(
+    tx: &UnboundedSender<Msg>,
+    repo: usize,
+    spec: RepoSpec,
+    (base, tag): (String, String),
+    picks: Vec<(String, String)>,
+    message: String,
+) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let what = format!("{}: re-tag {tag}", spec.name);
+        let work = super::retag::retag(&spec, &base, &tag, &picks, &message, super::STEP_TIMEOUT);
+        let result = guarded(&what, work).await;
+        let _ = tx.send(Msg::Repos(ReposMsg::Retagged { repo, tag, result, at: Utc::now() }));
+    });
+}
