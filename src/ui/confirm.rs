@@ -170,13 +170,9 @@ fn retag_lines(plan: &RetagPlan, model: &Model, ctx: &RenderCtx) -> Vec<Line<'st
             Span::styled(summary.clone(), t.text),
         ]));
     }
-    v.push(Line::styled(
-        format!(
-            " then tag it {} (annotated, listing the picks). A pick already in {} is skipped;",
-            plan.tag, plan.base
-        ),
-        t.muted,
-    ));
-    v.push(Line::styled(" a conflict makes nothing. Your checkout is not touched. Pushing is asked next.", t.muted));
+    // Short lines: the dialog fits 80 columns.
+    v.push(Line::styled(format!(" then tag it {} (annotated, listing the picks).", plan.tag), t.text));
+    v.push(Line::styled(format!(" A pick already in {} is skipped; a conflict makes nothing.", plan.base), t.muted));
+    v.push(Line::styled(" Your checkout is not touched. Pushing is asked next.", t.muted));
     v
 }

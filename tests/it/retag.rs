@@ -371,6 +371,8 @@ mod screen {
         update(&mut m, Msg::Action(Action::Retag));
         insta::assert_snapshot!("retag_dialog_120x40", draw(&m, 120, 40));
         let small = draw(&m, 80, 24);
-        assert!(small.contains("2026.11.26-1"), "{small}");
+        for whole in ["then tag it 2026.11.26-1 (annotated, listing the picks).", "Pushing is asked next."] {
+            assert!(small.contains(whole), "{small}");
+        }
     }
 }
