@@ -112,6 +112,7 @@ impl Ctx<'_> {
             },
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
             git,
+            risk: self.risk(raw.risk.as_ref()),
             share,
             services,
             repos,

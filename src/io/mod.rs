@@ -51,6 +51,8 @@ pub struct Io {
     notes_dir: Option<PathBuf>,
     /// How long one fetch, ls-remote or push may take (`[git] timeout`).
     git_timeout: Duration,
+    /// `[risk] paths`: what a scan flags in the push.
+    risk: crate::domain::repos::risk::RiskRules,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
     /// In a shared push, where milestones go to be claimed before they are
@@ -74,6 +76,7 @@ impl Io {
             writer: None,
             notes_dir: None,
             git_timeout: Duration::from_secs(15),
+            risk: Default::default(),
             sentry: None,
             notifier: None,
             claims: None,
@@ -118,6 +121,11 @@ impl Io {
         self
     }
 
+    pub fn with_risk(mut self, rules: crate::domain::repos::risk::RiskRules) -> Self {
+        self.risk = rules;
+        self
+    }
+
     /// Copies go to the terminal on standard output (the cockpit's, which
     /// calls `spawn` from the loop that draws).
     pub fn with_clipboard(mut self) -> Self {
@@ -147,7 +155,7 @@ impl Io {
         match effect {
             Effect::Rollout(RolloutEffect::Poll { generation, targets }) => self.poller.spawn(tx, generation, targets),
             Effect::Repos(ReposEffect::Scan { generation, repos, push_date, tag_format }) => {
-                git::spawn::scan(tx, generation, repos, push_date, tag_format);
+                git::spawn::scan(tx, generation, repos, push_date, tag_format, &self.risk);
             }
             Effect::Repos(ReposEffect::Fetch { repos }) => git::spawn::fetch(tx, repos, self.git_timeout),
             Effect::Repos(ReposEffect::CreateTags { tags, tagger, message }) => {

@@ -41,6 +41,7 @@ mod real_repos;
 mod repos_cli;
 mod repos_screen;
 mod retag;
+mod risk;
 mod screen;
 mod secrets;
 mod sentry_client;

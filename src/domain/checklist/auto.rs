@@ -13,6 +13,8 @@ pub(super) enum Judged {
     /// The rule has nothing to look at (no such environment, no security
     /// fork, no window): the item is ticked by hand, and this says why.
     ByHand(String),
+    /// The item does not apply to this push and is not shown.
+    Hidden,
 }
 
 pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
@@ -23,6 +25,10 @@ pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
         AutoRule::InWindow => in_window(model),
         AutoRule::PushDuration => push_duration(model),
         AutoRule::SentryCalm => sentry_calm(model),
+        AutoRule::RiskReviewed => match crate::domain::repos::risk::review_evidence(&model.repos) {
+            Some(evidence) => Judged::ByHand(evidence),
+            None => Judged::Hidden,
+        },
     }
 }
 

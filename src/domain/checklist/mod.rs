@@ -45,11 +45,15 @@ pub enum AutoRule {
     /// No Sentry project spiked, and all stayed calm for 15 minutes after
     /// prod reached the target.
     SentryCalm,
+    /// Not judged: the item is shown only while the push has commits
+    /// touching `[risk] paths`, with those commits as its evidence, and a
+    /// person ticks it.
+    RiskReviewed,
 }
 
 impl AutoRule {
     pub const NAMES: &'static str =
-        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm";
+        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm, risk_reviewed";
 
     pub fn parse(s: &str) -> Result<AutoRule, UnknownAutoRule> {
         match s.trim() {
@@ -58,6 +62,7 @@ impl AutoRule {
             "in_window" => Ok(AutoRule::InWindow),
             "push_duration" => Ok(AutoRule::PushDuration),
             "sentry_calm" => Ok(AutoRule::SentryCalm),
+            "risk_reviewed" => Ok(AutoRule::RiskReviewed),
             other => match other.strip_prefix("on_target:") {
                 Some(env) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
                 _ => Err(UnknownAutoRule(other.to_string())),
@@ -73,6 +78,7 @@ impl AutoRule {
             AutoRule::InWindow => "in_window".into(),
             AutoRule::PushDuration => "push_duration".into(),
             AutoRule::SentryCalm => "sentry_calm".into(),
+            AutoRule::RiskReviewed => "risk_reviewed".into(),
         }
     }
 }
@@ -134,6 +140,7 @@ pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
                 item("test-plan-linked", "Test plan linked", Qa, None),
                 item("security-signoff", "Security sign-off (if needed)", Rm, None),
                 item("deploy-notes", "Deploy notes for Ops", Rm, None),
+                item("risky-changes-reviewed", "Risky changes reviewed with Ops", Ops, Some(AutoRule::RiskReviewed)),
                 item("stage-on-target", "Stage runs the target tag everywhere", Ops, on(stage)),
             ],
         ),

@@ -13,6 +13,7 @@ mod fetch;
 pub mod msg;
 mod note;
 pub mod retag;
+pub mod risk;
 mod scan;
 mod tag_push;
 /// The Repos pane's rows and when they were last scanned.
@@ -92,6 +93,9 @@ pub struct RepoStatus {
     /// Push tags that contradict the history (a name's date long before its
     /// commit, a previous push that contains this one), in words.
     pub warnings: Vec<String>,
+    /// Commits in the compare range that touch a `[risk] paths` pattern,
+    /// newest first.
+    pub risky: Vec<risk::RiskyCommit>,
 }
 
 /// Where a repository stands on tagging for this push.

@@ -185,6 +185,10 @@ fn repo_lines<'a>(row: &RepoRow, selected: bool, model: &Model, ctx: &RenderCtx)
             if !value.warnings.is_empty() {
                 l1.push(Span::styled(format!("  ⚠ {}", value.warnings.len()), t.warn));
             }
+            // Worth a word with Ops before it ships: said where the push is.
+            if let Some(risk) = crate::domain::repos::risk::summary(&value.risky) {
+                l1.push(Span::styled(format!("  {risk}"), t.warn));
+            }
             let mut l2 = status_line(row, value, op, ctx);
             // Picks waiting for a re-tag: what `T` would ship.
             let basket = model.notes.basket(&row.spec.name).len();
