@@ -46,3 +46,22 @@ impl Shipments {
         Some((&s.shipped, &s.skipped))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pick_ships_in_the_first_re_tag_by_the_fold_order_whatever_arrived_first() {
+        let order = |clock| Order { clock, replica: "r".into(), id: format!("e{clock}") };
+        let sha = vec!["a".repeat(40)];
+        let mut s = Shipments::default();
+        s.apply(order(9), "web", "2026.11.26-2", &[], &sha);
+        s.apply(order(3), "web", "2026.11.26-1", &sha, &[]);
+        s.apply(order(3), "web", "2026.11.26-1", &sha, &[]);
+        assert_eq!(s.tag_of("web", &sha[0]), Some("2026.11.26-1"));
+        assert_eq!(s.tag_of("lib", &sha[0]), None, "per repository");
+        assert_eq!(s.of_tag("web", "2026.11.26-2"), Some((&[][..], &sha[..])));
+        assert_eq!(s.list.len(), 2, "one line read twice is one re-tag");
+    }
+}

@@ -234,4 +234,34 @@ mod tests {
         );
         assert!(m.view.confirm().is_none());
     }
+
+    #[test]
+    fn a_re_tag_made_in_another_cockpit_is_fetched_and_empties_the_basket_here() {
+        let mut m = model();
+        pick(&mut m, 1, "web", "d");
+        let mut e = crate::testkit::event(
+            "r1",
+            t0() + chrono::Duration::minutes(5),
+            "bob",
+            Role::Rm,
+            EventKind::Retagged {
+                repo: "web".into(),
+                tag: "2026.11.26-1".into(),
+                base: "2026.11.26".into(),
+                commit: "9".repeat(40),
+                shipped: vec!["d".repeat(40)],
+                skipped: Vec::new(),
+            },
+        );
+        e.replica = "0bb0b0b0".into();
+        let read = crate::domain::journal::msg::JournalMsg::Read { events: vec![e], damage: Vec::new() };
+        let effects = update(&mut m, Msg::Journal(read));
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Repos(ReposEffect::Fetch { repos }) if repos[0].1.name == "web")),
+            "{effects:?}"
+        );
+        assert!(m.notes.basket("web").is_empty());
+    }
 }
