@@ -176,6 +176,27 @@ fn a_conflict_aborts_everything_and_leaves_the_repository_as_it_was() {
     assert!(!r.git(&["tag", "-l"]).contains("2026.11.26-1"));
 }
 
+#[test]
+fn git_not_answering_in_time_is_said_and_changes_nothing() {
+    let (r, c) = pushed_with_fixes();
+    let before = r.state();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let e = rt
+        .block_on(shipdeck::io::git::retag(
+            &r.spec(),
+            "2026.11.26",
+            "2026.11.26-1",
+            &[pick(&c[2], "first")],
+            "m",
+            Duration::from_millis(1),
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no answer within") && e.contains("no tag made"), "{e}");
+    assert!(!e.contains("identity"), "a slow git is not a missing identity: {e}");
+    assert_eq!(r.state(), before);
+}
+
 /// The test's git without any identity: none configured, none guessed.
 fn without_identity(repo: &Repo) {
     repo.git(&["config", "--unset", "user.name"]);

@@ -68,12 +68,17 @@ pub async fn retag(
         let (repo, what) = (repo.clone(), what.to_string());
         move |source| RetagError::Step { repo, step: what, source }
     };
-    if run_git(path, &["var", "GIT_COMMITTER_IDENT"], timeout).await.is_err() {
-        return Err(RetagError::NoIdentity { repo, path: clean(path) });
+    // git refusing is the answer; git not answering is a failure of its own.
+    match run_git(path, &["var", "GIT_COMMITTER_IDENT"], timeout).await {
+        Ok(_) => {}
+        Err(CommandError::Failed { .. }) => return Err(RetagError::NoIdentity { repo, path: clean(path) }),
+        Err(e) => return Err(step("git var GIT_COMMITTER_IDENT")(e)),
     }
     let tag_ref = format!("refs/tags/{tag}");
-    if run_git(path, &["rev-parse", "--quiet", "--verify", &tag_ref], timeout).await.is_ok() {
-        return Err(RetagError::TagExists { repo, tag: clean(tag) });
+    match run_git(path, &["rev-parse", "--quiet", "--verify", &tag_ref], timeout).await {
+        Ok(_) => return Err(RetagError::TagExists { repo, tag: clean(tag) }),
+        Err(CommandError::Failed { .. }) => {}
+        Err(e) => return Err(step("git rev-parse")(e)),
     }
     let base_commit = run_git(path, &["rev-parse", "--verify", &format!("refs/tags/{base}^{{commit}}")], timeout)
         .await
