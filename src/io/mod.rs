@@ -53,6 +53,7 @@ pub struct Io {
     git_timeout: Duration,
     /// `[risk] paths`: what a scan flags in the push.
     risk: crate::domain::repos::risk::RiskRules,
+    risk_memo: git::RiskMemo,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
     /// In a shared push, where milestones go to be claimed before they are
@@ -77,6 +78,7 @@ impl Io {
             notes_dir: None,
             git_timeout: Duration::from_secs(15),
             risk: Default::default(),
+            risk_memo: Default::default(),
             sentry: None,
             notifier: None,
             claims: None,
@@ -155,7 +157,7 @@ impl Io {
         match effect {
             Effect::Rollout(RolloutEffect::Poll { generation, targets }) => self.poller.spawn(tx, generation, targets),
             Effect::Repos(ReposEffect::Scan { generation, repos, push_date, tag_format }) => {
-                git::spawn::scan(tx, generation, repos, push_date, tag_format, &self.risk);
+                git::spawn::scan(tx, generation, repos, push_date, tag_format, (&self.risk, &self.risk_memo));
             }
             Effect::Repos(ReposEffect::Fetch { repos }) => git::spawn::fetch(tx, repos, self.git_timeout),
             Effect::Repos(ReposEffect::CreateTags { tags, tagger, message }) => {

@@ -154,6 +154,31 @@ fn a_pattern_of_its_own_names_its_risk() {
     assert_eq!(repos[0]["risky"][0]["risks"], serde_json::json!(["requirements.txt"]));
 }
 
+#[test]
+fn a_range_checked_once_is_not_diffed_again_until_it_moves() {
+    use shipdeck::domain::repos::risk::RiskRules;
+    let (s, _) = setup("");
+    let spec = shipdeck::domain::repos::RepoSpec {
+        name: "app".into(),
+        path: s.repo.display().to_string(),
+        remote: "origin".into(),
+        branch: Some("main".into()),
+        web_url: None,
+        security: None,
+        tag_unchanged: false,
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let scan = || shipdeck::io::git::scan(&spec, date, "%Y.%m.%d").unwrap();
+    let memo = shipdeck::io::git::RiskMemo::default();
+    let found = |rules: &RiskRules| shipdeck::io::git::risky(&spec, &scan(), rules, &memo).unwrap().0.len();
+    assert_eq!(found(&RiskRules::default()), 3);
+    // The same range: the answer kept (the rules are the Io's, fixed for its life).
+    assert_eq!(found(&RiskRules::new(["/requirements.txt"])), 3);
+    // The branch moved: checked again.
+    commit(&s, "migrations/0004.py", "another migration");
+    assert_eq!(found(&RiskRules::default()), 4);
+}
+
 mod screen {
     use chrono::{DateTime, FixedOffset, TimeZone, Utc};
     use ratatui::Terminal;

@@ -31,4 +31,4 @@ pub use local::{compare, create_tag, find_commit, scan, unscannable};
 pub use pick::{PickError, resolve_pick};
 pub use remote::{fetch, fetch_within, push_tag, push_tag_within, remote_has_tag, remote_tag};
 pub use retag::{RetagError, STEP_TIMEOUT, retag};
-pub use risk::{MAX_CHECKED, risky, risky_in};
+pub use risk::{MAX_CHECKED, RiskMemo, risky, risky_in};

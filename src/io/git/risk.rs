@@ -3,7 +3,7 @@
 //! renames or removes a path matching `[risk] paths`. Merges are left out:
 //! the commits they bring in are in the range themselves and flagged there.
 //! Bounded: only the newest [`MAX_CHECKED`] commits are diffed, and a push
-//! with more says so.
+//! with more says so; a range already checked is not diffed again.
 
 use super::error::{GitError, err};
 use super::local::open;
@@ -12,41 +12,64 @@ use crate::domain::repos::{RepoSpec, RepoStatus};
 use crate::io::git_walk;
 use crate::io::sanitize::clean;
 use git2::{Oid, Repository};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The most commits diffed per push: weeks of a busy repository.
 pub const MAX_CHECKED: usize = 2000;
 
+/// What one repository's range was found to hold, kept so a rescan of the
+/// same range (one a minute) diffs nothing again.
+type Found = (Vec<RiskyCommit>, Option<String>);
+
+/// The last answer per repository, by its range's two commits: a range
+/// names its commits, so an equal range has the same answer.
+#[derive(Clone, Default)]
+pub struct RiskMemo(Arc<Mutex<HashMap<String, ((Oid, Oid), Found)>>>);
+
 /// The push's risky commits (its compare range), newest first, and a
 /// warning when the range was longer than what was checked.
-pub fn risky(
-    spec: &RepoSpec,
-    status: &RepoStatus,
-    rules: &RiskRules,
-) -> Result<(Vec<RiskyCommit>, Option<String>), GitError> {
+pub fn risky(spec: &RepoSpec, status: &RepoStatus, rules: &RiskRules, memo: &RiskMemo) -> Result<Found, GitError> {
     let Some(range) = status.range().filter(|_| !rules.is_off()) else { return Ok((Vec::new(), None)) };
     let to = if range.to_head { range.to.clone() } else { format!("refs/tags/{}", range.to) };
-    risky_in(spec, &format!("refs/tags/{}", range.from), &to, rules)
+    let name = &spec.name;
+    let repo = open(name, &spec.path)?;
+    let ends = (peel(&repo, name, &format!("refs/tags/{}", range.from))?, peel(&repo, name, &to)?);
+    let known =
+        memo.0.lock().ok().and_then(|m| m.get(&spec.path).filter(|(at, _)| *at == ends).map(|(_, f)| f.clone()));
+    if let Some(found) = known {
+        return Ok(found);
+    }
+    let found = between(&repo, name, ends, rules)?;
+    if let Ok(mut m) = memo.0.lock() {
+        m.insert(spec.path.clone(), (ends, found.clone()));
+    }
+    Ok(found)
 }
 
 /// The risky commits of `from..to` (any revisions), newest first.
-pub fn risky_in(
-    spec: &RepoSpec,
-    from: &str,
-    to: &str,
-    rules: &RiskRules,
-) -> Result<(Vec<RiskyCommit>, Option<String>), GitError> {
+pub fn risky_in(spec: &RepoSpec, from: &str, to: &str, rules: &RiskRules) -> Result<Found, GitError> {
     if rules.is_off() {
         return Ok((Vec::new(), None));
     }
     let name = &spec.name;
     let repo = open(name, &spec.path)?;
+    let ends = (peel(&repo, name, from)?, peel(&repo, name, to)?);
+    between(&repo, name, ends, rules)
+}
+
+fn peel(repo: &Repository, name: &str, rev: &str) -> Result<Oid, GitError> {
+    let commit = repo.revparse_single(rev).and_then(|o| o.peel_to_commit());
+    commit.map(|c| c.id()).map_err(|e| err(name, format!("risky paths: {rev}: {}", e.message())))
+}
+
+fn between(repo: &Repository, name: &str, (from, to): (Oid, Oid), rules: &RiskRules) -> Result<Found, GitError> {
     let g = |e: git2::Error| err(name, format!("risky paths: {}", e.message()));
-    let peel = |rev: &str| repo.revparse_single(rev).and_then(|o| o.peel_to_commit()).map(|c| c.id()).map_err(g);
-    let commits = git_walk::walk_range(&repo, peel(from)?, peel(to)?).map_err(g)?;
+    let commits = git_walk::walk_range(repo, from, to).map_err(g)?;
     let mut out = Vec::new();
     for c in commits.iter().filter(|c| !c.merge).take(MAX_CHECKED) {
         let oid = Oid::from_str(&c.sha).map_err(g)?;
-        let (risks, paths) = touched(&repo, oid, rules).map_err(g)?;
+        let (risks, paths) = touched(repo, oid, rules).map_err(g)?;
         if !risks.is_empty() {
             out.push(RiskyCommit { sha: c.sha.clone(), summary: c.summary.clone(), risks, paths });
         }

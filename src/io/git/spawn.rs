@@ -20,15 +20,15 @@ pub fn scan(
     repos: Vec<(usize, RepoSpec)>,
     push_date: NaiveDate,
     tag_format: String,
-    rules: &RiskRules,
+    (rules, memo): (&RiskRules, &super::RiskMemo),
 ) {
     for (repo, spec) in repos {
-        let (tx, format, rules) = (tx.clone(), tag_format.clone(), rules.clone());
+        let (tx, format, rules, memo) = (tx.clone(), tag_format.clone(), rules.clone(), memo.clone());
         tokio::spawn(async move {
             let what = format!("{}: scan", spec.name);
             let result = blocking(&what, move || {
                 let mut status = super::local::scan(&spec, push_date, &format)?;
-                match super::risk::risky(&spec, &status, &rules) {
+                match super::risk::risky(&spec, &status, &rules, &memo) {
                     Ok((risky, cut)) => {
                         status.risky = risky;
                         status.warnings.extend(cut);
