@@ -25,7 +25,10 @@ type Found = (Vec<RiskyCommit>, Option<String>);
 /// The last answer per repository, by its range's two commits: a range
 /// names its commits, so an equal range has the same answer.
 #[derive(Clone, Default)]
-pub struct RiskMemo(Arc<Mutex<HashMap<String, ((Oid, Oid), Found)>>>);
+pub struct RiskMemo(Arc<Mutex<HashMap<String, Kept>>>);
+
+/// A range's two ends and what it held.
+type Kept = ((Oid, Oid), Found);
 
 /// The push's risky commits (its compare range), newest first, and a
 /// warning when the range was longer than what was checked.
