@@ -82,6 +82,9 @@ pub enum Command {
     /// Create the next push tag on every repository that needs one (what `t` does)
     #[command(after_help = exits::COMMON)]
     Tag(TagArgs),
+    /// Build the next tag from REPO's pick basket (`/pick`): cherry-pick each pick onto this push's newest tag (or the previous push tag) in a temporary worktree, and tag it (what `T` does)
+    #[command(after_help = exits::RETAG)]
+    Retag(RetagArgs),
     /// Append a line to the push's log, or print the log
     #[command(after_help = exits::COMMON)]
     Log(LogArgs),
@@ -295,6 +298,24 @@ pub struct TagArgs {
     #[arg(long, value_name = "REV", requires = "retag")]
     pub at: Option<String>,
     /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Share the events recorded with the team at once through `[share]`'s remote
+    #[arg(long, conflicts_with = "dry_run")]
+    pub sync: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RetagArgs {
+    /// Repository name from the config
+    pub repo: String,
+    /// Say what would be cherry-picked and tagged, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also push the tag made to the repository's remote (what `P` does)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub push: bool,
+    /// Print JSON (schema in the README)
     #[arg(long)]
     pub json: bool,
     /// Share the events recorded with the team at once through `[share]`'s remote

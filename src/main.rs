@@ -85,6 +85,14 @@ async fn dispatch(cli: Cli) -> color_eyre::Result<()> {
             headless::emit(&headless::repos::tag(&config, &global, &args).await?);
             Ok(())
         }
+        Some(Command::Retag(args)) => {
+            let config = load(&global)?;
+            if args.sync {
+                headless::sync::require(&config)?;
+            }
+            headless::emit(&headless::repos::retag(&config, &global, &args).await?);
+            Ok(())
+        }
         Some(Command::Check(args)) => {
             headless::emit(&headless::check::run(&global, &args)?);
             Ok(())

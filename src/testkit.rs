@@ -139,6 +139,7 @@ pub fn repo_status(tags: &[(&str, &str)], head: &str) -> crate::domain::repos::R
         fetched_at: None,
         tag_unchanged: false,
         warnings: Vec::new(),
+        risky: Vec::new(),
     }
 }
 

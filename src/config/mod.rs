@@ -10,6 +10,7 @@ pub(crate) mod locate;
 mod personal;
 mod raw;
 mod refname;
+mod risk;
 mod sections;
 pub mod sentry;
 mod smoke;
@@ -116,6 +117,8 @@ pub struct Config {
     pub release: ReleaseConfig,
     pub poll: PollConfig,
     pub git: GitConfig,
+    /// `[risk] paths`: what a push flags as risky.
+    pub risk: crate::domain::repos::risk::RiskRules,
     /// `[share]`: the team's push shared through a git remote; `None` alone.
     pub share: Option<ShareConfig>,
     pub services: Vec<ServiceSpec>,

@@ -30,6 +30,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub git: RawGit,
     #[serde(default)]
+    pub risk: Option<Spanned<RawRisk>>,
+    #[serde(default)]
     pub share: Option<Spanned<RawShare>>,
     #[serde(default)]
     pub team: Option<Spanned<RawTeam>>,
@@ -240,6 +242,13 @@ pub struct RawRollback {
 #[serde(deny_unknown_fields)]
 pub struct RawGit {
     pub timeout: Option<Spanned<String>>,
+}
+
+/// `[risk]`: `paths` absent keeps the defaults; empty turns the flags off.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRisk {
+    pub paths: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

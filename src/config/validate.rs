@@ -127,6 +127,7 @@ impl Ctx<'_> {
             poll: PollConfig { interval, timeout, connect_timeout, concurrency },
             git,
             known_good_after,
+            risk: self.risk(raw.risk.as_ref()),
             share,
             services,
             repos,

@@ -162,7 +162,7 @@ fn confirm(model: &mut Model) -> Vec<Effect> {
         Some(dialog @ (Confirm::Deploy { .. } | Confirm::Unlock { .. })) => {
             crate::domain::deploy::update::confirm(model, dialog)
         }
-        Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. })) => {
+        Some(dialog @ (Confirm::CreateTags { .. } | Confirm::PushTags { .. } | Confirm::Retag(_))) => {
             let facts = repos::Facts::new(&model.release, &model.actor, model.now);
             let outcome = repos::confirm(&mut model.repos, &facts, dialog);
             model.carry_out(outcome)
@@ -314,7 +314,12 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
                 crate::domain::smoke::update::run_now(&mut model.smoke, &model.rollout, None, None, model.now);
             return model.carry_out(outcome);
         }
-        Action::Retag => {}
+        Action::Retag if model.view.focus == Pane::Repos => {
+            let repo = model.view.repo_selected;
+            let out = crate::domain::repos::retag::propose(&model.repos, &model.notes, repo, model.now);
+            return model.carry_out(out);
+        }
+        Action::Retag => model.flash("re-tag works on the Repos pane: focus it first (the selected repository)", true),
     }
     Vec::new()
 }
@@ -329,7 +334,9 @@ fn on_journal(model: &mut Model, msg: JournalMsg) -> Vec<Effect> {
             let mut tagged: Vec<&str> = Vec::new();
             for e in events.iter().filter(|e| e.replica != model.journal.replica && !model.journal.seen.contains(&e.id))
             {
-                if let EventKind::TagCreated { repo, .. } | EventKind::TagPushed { repo, .. } = &e.kind
+                if let EventKind::TagCreated { repo, .. }
+                | EventKind::TagPushed { repo, .. }
+                | EventKind::Retagged { repo, .. } = &e.kind
                     && !tagged.contains(&repo.as_str())
                 {
                     tagged.push(repo);

@@ -20,6 +20,8 @@ pub struct NotesReport {
     pub picks: Vec<PickReport>,
     /// Each repository's compare link for this push (`previous...new`).
     pub pushing: Vec<Pushing>,
+    /// Commits in the push touching `[risk] paths`, per repository.
+    pub risky: Vec<RiskyReport>,
     pub notes: Vec<Said>,
     /// The sign-off checklist as `shipdeck checklist --json` has it, with the
     /// push's start, finish and duration.
@@ -69,6 +71,16 @@ pub struct PickReport {
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retracted: Option<Retracted>,
+    /// The tag a re-tag from the basket put it in (`shipdeck retag`, `T`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipped_in: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RiskyReport {
+    pub repo: String,
+    #[serde(flatten)]
+    pub commit: crate::domain::repos::risk::RiskyCommit,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,11 +132,21 @@ pub fn report(model: &Model) -> NotesReport {
                     .and_then(|row| row.spec.web_url.as_deref())
                     .map(|u| format!("{}/commit/{}", u.trim_end_matches('/'), p.sha)),
                 retracted: retracted(&p.retracted),
+                shipped_in: n.shipped_in(p).map(str::to_string),
             })
             .collect(),
         pushing: crate::domain::repos::update::pushing_urls(&model.repos)
             .into_iter()
             .map(|(repo, compare)| Pushing { repo, compare })
+            .collect(),
+        risky: model
+            .repos
+            .rows
+            .iter()
+            .flat_map(|r| {
+                let risky = r.status.value().map_or(&[][..], |s| &s.risky);
+                risky.iter().map(|c| RiskyReport { repo: r.spec.name.clone(), commit: c.clone() })
+            })
             .collect(),
         notes: n.notes.iter().map(said).collect(),
         checklist: ChecklistReport::from_model(model),

@@ -57,6 +57,9 @@ pub struct Io {
     notes_dir: Option<PathBuf>,
     /// How long one fetch, ls-remote or push may take (`[git] timeout`).
     git_timeout: Duration,
+    /// `[risk] paths`: what a scan flags in the push.
+    risk: crate::domain::repos::risk::RiskRules,
+    risk_memo: git::RiskMemo,
     sentry: Option<Arc<sentry::SentryClient>>,
     notifier: Option<notify::Notifier>,
     /// In a shared push, where milestones go to be claimed before they are
@@ -81,6 +84,8 @@ impl Io {
             writer: None,
             notes_dir: None,
             git_timeout: Duration::from_secs(15),
+            risk: Default::default(),
+            risk_memo: Default::default(),
             sentry: None,
             notifier: None,
             claims: None,
@@ -131,6 +136,11 @@ impl Io {
         self
     }
 
+    pub fn with_risk(mut self, rules: crate::domain::repos::risk::RiskRules) -> Self {
+        self.risk = rules;
+        self
+    }
+
     /// Copies go to the terminal on standard output (the cockpit's, which
     /// calls `spawn` from the loop that draws).
     pub fn with_clipboard(mut self) -> Self {
@@ -160,7 +170,7 @@ impl Io {
         match effect {
             Effect::Rollout(RolloutEffect::Poll { generation, targets }) => self.poller.spawn(tx, generation, targets),
             Effect::Repos(ReposEffect::Scan { generation, repos, push_date, tag_format }) => {
-                git::spawn::scan(tx, generation, repos, push_date, tag_format);
+                git::spawn::scan(tx, generation, repos, push_date, tag_format, (&self.risk, &self.risk_memo));
             }
             Effect::Repos(ReposEffect::Fetch { repos }) => git::spawn::fetch(tx, repos, self.git_timeout),
             Effect::Repos(ReposEffect::CreateTags { tags, tagger, message }) => {
@@ -169,6 +179,9 @@ impl Io {
             Effect::Repos(ReposEffect::PushTags { tags }) => git::spawn::push_tags(tx, tags, self.git_timeout),
             Effect::Repos(ReposEffect::LoadCompare { generation, spec, from, to, .. }) => {
                 git::spawn::compare(tx, generation, spec, from, to);
+            }
+            Effect::Repos(ReposEffect::Retag { repo, spec, base, tag, picks, message }) => {
+                git::spawn::retag(tx, repo, spec, (base, tag), picks, message);
             }
             Effect::Notes(NotesEffect::ResolvePick { sha, repos, ranges }) => git::spawn::pick(tx, sha, repos, ranges),
             Effect::Sentry(SentryEffect::Fetch { projects, push, now, .. }) => {

@@ -18,7 +18,7 @@ use tokio::sync::mpsc::UnboundedSender;
 /// read) for the caller to show where it shows things: the cockpit's log, a
 /// command's stderr.
 pub fn io(config: &Config, tx: UnboundedSender<Msg>) -> Result<(Io, Vec<String>), ClientError> {
-    let mut io = Io::new(&config.poll, tx)?.with_git_timeout(config.git.timeout);
+    let mut io = Io::new(&config.poll, tx)?.with_git_timeout(config.git.timeout).with_risk(config.risk.clone());
     let mut warnings = Vec::new();
     if let Some((client, said)) = sentry_client(config) {
         io = io.with_sentry(client);

@@ -1,9 +1,11 @@
 //! The compare view: commits in `to` but not in `from`, newest first, over
-//! the body like a zoomed pane. Only the visible rows are drawn, so a list of
-//! tens of thousands scrolls like a short one.
+//! the body like a zoomed pane, a commit touching `[risk] paths` marked ⚠
+//! with the risk's name. Only the visible rows are drawn, so a list of tens
+//! of thousands scrolls like a short one.
 
 use super::widgets::{fit, mark, pane_block, selected_style};
 use super::{RenderCtx, ViewState};
+use crate::domain::repos::risk::RiskyCommit;
 use crate::domain::repos::{CompareView, ref_label};
 use crate::domain::rollout::probe::short_sha;
 use crate::domain::{Model, Remote};
@@ -44,16 +46,26 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, view_state: &mut Vie
         Remote::Idle | Remote::Loading => lines.push(Line::styled("loading commits…", t.unknown)),
         Remote::Failed { error, .. } => lines.push(Line::styled(error.clone(), t.error)),
         Remote::Ready { .. } if visible.is_empty() => lines.push(Line::styled("no commits in this range", t.muted)),
-        Remote::Ready { .. } => list(&mut lines, view, &visible, inner, view_state, ctx),
+        Remote::Ready { .. } => {
+            let risky = repo.and_then(|r| r.status.value()).filter(|s| same_range(s, view)).map(|s| &s.risky[..]);
+            list(&mut lines, view, &visible, risky.unwrap_or_default(), inner, view_state, ctx)
+        }
     }
     frame.render_widget(Paragraph::new(lines), inner);
     super::said::render(frame, body, model, ctx);
+}
+
+/// Whether the view lists the push's range, the one the scan flagged risky
+/// commits in.
+fn same_range(status: &crate::domain::repos::RepoStatus, view: &CompareView) -> bool {
+    status.range().is_some_and(|r| r.from == view.from && r.to == view.to)
 }
 
 fn list<'a>(
     lines: &mut Vec<Line<'a>>,
     view: &CompareView,
     visible: &[&crate::domain::repos::CommitInfo],
+    risky: &[RiskyCommit],
     inner: Rect,
     vs: &mut ViewState,
     ctx: &RenderCtx,
@@ -75,8 +87,11 @@ fn list<'a>(
             Span::styled(format!("{} {} ", mark(i == sel), short_sha(&c.sha)), t.header_accent),
             Span::styled(format!("{date} "), t.muted),
             Span::styled(format!("{} ", fit(&c.author, author_w)), t.text),
-            Span::styled(c.summary.clone(), if c.merge { t.muted } else { t.text }),
         ]);
+        if let Some(r) = risky.iter().find(|r| r.sha == c.sha) {
+            line.spans.push(Span::styled(format!("⚠ {} ", r.risks.join(", ")), t.warn));
+        }
+        line.spans.push(Span::styled(c.summary.clone(), if c.merge { t.muted } else { t.text }));
         if i == sel {
             line = line.patch_style(selected_style(ctx, true));
         }

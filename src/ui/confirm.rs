@@ -7,6 +7,7 @@
 use super::RenderCtx;
 use super::widgets::{centered, fit};
 use crate::domain::Model;
+use crate::domain::repos::basket::RetagPlan;
 use crate::domain::view::confirm::Confirm;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -48,6 +49,10 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
                 ]));
             }
             (" Push tags? ", skipped)
+        }
+        Confirm::Retag(plan) => {
+            lines.extend(retag_lines(plan, model, ctx));
+            (" Re-tag from the pick basket? ", &no_skips)
         }
         Confirm::Quit { in_flight } => {
             let question = crate::domain::view::quit::question(in_flight);
@@ -146,8 +151,41 @@ fn checklist_lines(dialog: &Confirm, model: &Model, ctx: &RenderCtx) -> Vec<Line
         }
         Confirm::CreateTags { .. }
         | Confirm::PushTags { .. }
+        | Confirm::Retag(_)
         | Confirm::Quit { .. }
         | Confirm::Deploy { .. }
         | Confirm::Unlock { .. } => Vec::new(),
     }
+}
+
+/// Exactly what a re-tag will do: the base, the tag made, each pick in the
+/// order it is cherry-picked, and that pushing is asked after.
+fn retag_lines(plan: &RetagPlan, model: &Model, ctx: &RenderCtx) -> Vec<Line<'static>> {
+    let t = ctx.theme;
+    let base = if plan.first {
+        format!(" onto {}, the previous push's tag (this push has none yet),", plan.base)
+    } else {
+        format!(" onto {}, this push's newest tag,", plan.base)
+    };
+    let mut v = vec![
+        Line::from(vec![
+            Span::styled(format!(" {}: build ", plan.name), t.text),
+            Span::styled(plan.tag.clone(), t.warn),
+            Span::styled(format!(" as {}", model.actor.name), t.text),
+        ]),
+        Line::styled(base, t.text),
+        Line::styled(" cherry-picking with -x in a temporary worktree, in this order:", t.text),
+    ];
+    for (i, (sha, summary)) in plan.picks.iter().enumerate() {
+        v.push(Line::from(vec![
+            Span::styled(format!("  {}. ", i + 1), t.muted),
+            Span::styled(format!("{} ", crate::domain::rollout::probe::short_sha(sha)), t.header_accent),
+            Span::styled(summary.clone(), t.text),
+        ]));
+    }
+    // Short lines: the dialog fits 80 columns.
+    v.push(Line::styled(format!(" then tag it {} (annotated, listing the picks).", plan.tag), t.text));
+    v.push(Line::styled(format!(" A pick already in {} is skipped; a conflict makes nothing.", plan.base), t.muted));
+    v.push(Line::styled(" Your checkout is not touched. Pushing is asked next.", t.muted));
+    v
 }

@@ -45,6 +45,8 @@ mod readme;
 mod real_repos;
 mod repos_cli;
 mod repos_screen;
+mod retag;
+mod risk;
 mod screen;
 mod secrets;
 mod sentry_client;

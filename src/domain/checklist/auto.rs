@@ -13,6 +13,8 @@ pub(super) enum Judged {
     /// The rule has nothing to look at (no such environment, no security
     /// fork, no window): the item is ticked by hand, and this says why.
     ByHand(String),
+    /// The item does not apply to this push and is not shown.
+    Hidden,
 }
 
 pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
@@ -24,6 +26,10 @@ pub(super) fn judge(model: &Model, rule: &AutoRule) -> Judged {
         AutoRule::PushDuration => push_duration(model),
         AutoRule::SentryCalm => sentry_calm(model),
         AutoRule::SmokePass(env) => smoke_pass(model, env),
+        AutoRule::RiskReviewed => match crate::domain::repos::risk::review_evidence(&model.repos) {
+            Some(evidence) => Judged::ByHand(evidence),
+            None => Judged::Hidden,
+        },
     }
 }
 

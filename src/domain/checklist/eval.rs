@@ -106,11 +106,12 @@ pub fn evaluate(model: &Model) -> ChecklistView<'_> {
             items: phase
                 .items
                 .iter()
-                .map(|spec| {
+                .filter_map(|spec| {
                     let judged = spec.auto.as_ref().map(|rule| auto::judge(model, rule));
                     let (automatic, verdict, evidence) = match judged {
                         Some(Judged::Applies(v, e)) => (true, Some(v), Some(e)),
                         Some(Judged::ByHand(why)) => (false, None, Some(why)),
+                        Some(Judged::Hidden) => return None,
                         None => (false, None, None),
                     };
                     let state = match (marks.get(&spec.id), verdict) {
@@ -120,12 +121,24 @@ pub fn evaluate(model: &Model) -> ChecklistView<'_> {
                         (None, None) => ItemState::Open,
                     };
                     let unverified = model.checklist.unverified(&spec.id);
-                    ItemView { spec, state, evidence, automatic, unverified }
+                    Some(ItemView { spec, state, evidence, automatic, unverified })
                 })
                 .collect(),
         })
         .collect();
     ChecklistView { phases }
+}
+
+/// A configured item the view leaves out, as a person would tick it.
+fn hidden_item<'a>(model: &'a Model, id: &str) -> Option<ItemView<'a>> {
+    let spec = model.checklist.item(id)?;
+    let state = match model.checklist.marks.get(id) {
+        Some(m) if m.waived => ItemState::Waived(m.clone()),
+        Some(m) => ItemState::Ticked(m.clone()),
+        None => ItemState::Open,
+    };
+    let unverified = model.checklist.unverified(id);
+    Some(ItemView { spec, state, evidence: None, automatic: false, unverified })
 }
 
 /// Why a tick was refused.
@@ -170,7 +183,10 @@ pub fn plan_tick(
     allow_override: bool,
 ) -> Result<crate::domain::journal::EventKind, TickRefused> {
     use crate::domain::journal::EventKind;
-    let Some(item) = view.find(id) else {
+    // An item not shown this time (no risky change seen by a command that
+    // does not scan) can still be ticked by its id.
+    let hidden = view.find(id).is_none().then(|| hidden_item(model, id)).flatten();
+    let Some(item) = view.find(id).or(hidden.as_ref()) else {
         let suggestions = model.checklist.suggest(id).into_iter().map(String::from).collect();
         return Err(TickRefused::Unknown { id: id.into(), suggestions });
     };

@@ -48,11 +48,14 @@ pub enum AutoRule {
     /// Every smoke check of every service in the environment passed on the
     /// version it runs.
     SmokePass(String),
+    /// Not judged: the item is shown only while the push has commits
+    /// touching `[risk] paths`, with those commits as its evidence, and a
+    /// person ticks it.
+    RiskReviewed,
 }
 
 impl AutoRule {
-    pub const NAMES: &'static str =
-        "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm, smoke_pass:ENV";
+    pub const NAMES: &'static str = "security_in_sync, tags_exist, on_target:ENV, in_window, push_duration, sentry_calm, smoke_pass:ENV, risk_reviewed";
 
     pub fn parse(s: &str) -> Result<AutoRule, UnknownAutoRule> {
         match s.trim() {
@@ -61,6 +64,7 @@ impl AutoRule {
             "in_window" => Ok(AutoRule::InWindow),
             "push_duration" => Ok(AutoRule::PushDuration),
             "sentry_calm" => Ok(AutoRule::SentryCalm),
+            "risk_reviewed" => Ok(AutoRule::RiskReviewed),
             other => match (other.strip_prefix("on_target:"), other.strip_prefix("smoke_pass:")) {
                 (Some(env), _) if !env.trim().is_empty() => Ok(AutoRule::OnTarget(env.trim().to_string())),
                 (_, Some(env)) if !env.trim().is_empty() => Ok(AutoRule::SmokePass(env.trim().to_string())),
@@ -78,6 +82,7 @@ impl AutoRule {
             AutoRule::PushDuration => "push_duration".into(),
             AutoRule::SentryCalm => "sentry_calm".into(),
             AutoRule::SmokePass(env) => format!("smoke_pass:{env}"),
+            AutoRule::RiskReviewed => "risk_reviewed".into(),
         }
     }
 }
@@ -139,6 +144,7 @@ pub fn builtin(envs: &[String]) -> Vec<PhaseSpec> {
                 item("test-plan-linked", "Test plan linked", Qa, None),
                 item("security-signoff", "Security sign-off (if needed)", Rm, None),
                 item("deploy-notes", "Deploy notes for Ops", Rm, None),
+                item("risky-changes-reviewed", "Risky changes reviewed with Ops", Ops, Some(AutoRule::RiskReviewed)),
                 item("stage-on-target", "Stage runs the target tag everywhere", Ops, on(stage)),
             ],
         ),

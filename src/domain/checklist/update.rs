@@ -190,6 +190,7 @@ pub fn confirm(model: &Model, dialog: Confirm) -> Outcome {
         }
         Confirm::CreateTags { .. }
         | Confirm::PushTags { .. }
+        | Confirm::Retag(_)
         | Confirm::Quit { .. }
         | Confirm::Deploy { .. }
         | Confirm::Unlock { .. } => return Outcome::default(),

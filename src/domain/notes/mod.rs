@@ -9,6 +9,7 @@ pub mod compose;
 pub mod msg;
 pub mod render;
 pub mod retract;
+pub mod shipped;
 
 /// What a line typed in the composer (or given to `shipdeck log`) asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +227,8 @@ pub struct Notes {
     /// In the order they were asked for (cherry-picks apply in that order).
     pub picks: Vec<Pick>,
     pub notes: Vec<Entry>,
+    /// Which tag each pick went into (`Retagged`).
+    pub shipped: shipped::Shipments,
     /// Version changes seen, `(env, service, from, to, at)`: rollbacks for the mail.
     pub changes: Vec<(String, String, String, String, DateTime<Utc>)>,
     /// Sentry spikes, as logged.
@@ -261,6 +264,10 @@ impl Notes {
             | EventKind::SentrySpike { .. } => e.order(),
             EventKind::Retract { target: id, .. } => {
                 self.retract(id, &e.actor, e.at);
+                return;
+            }
+            EventKind::Retagged { repo, tag, shipped, skipped, .. } => {
+                self.shipped.apply(e.order(), repo, tag, shipped, skipped);
                 return;
             }
             _ => return,
@@ -343,6 +350,17 @@ impl Notes {
                 b.resolved = Some((by.clone(), *at));
             }
         }
+    }
+
+    /// The tag a pick went into, once a re-tag has it.
+    pub fn shipped_in(&self, pick: &Pick) -> Option<&str> {
+        self.shipped.tag_of(&pick.repo, &pick.sha)
+    }
+
+    /// `repo`'s pick basket: its picks not taken back and in no tag yet, in
+    /// the order they were asked for (the order they are cherry-picked in).
+    pub fn basket(&self, repo: &str) -> Vec<&Pick> {
+        self.picks.iter().filter(|p| p.repo == repo && p.retracted.is_none() && self.shipped_in(p).is_none()).collect()
     }
 
     pub fn open_blockers(&self) -> impl Iterator<Item = &Blocker> {

@@ -3,7 +3,7 @@
 //! push's notes. Pure: the time zone comes in, the text goes out.
 
 use crate::domain::checklist::eval::{ItemState, evaluate};
-use crate::domain::checklist::{Verdict, prod_env};
+use crate::domain::checklist::{AutoRule, Verdict, prod_env};
 use crate::domain::kernel::duration::human;
 use crate::domain::model::Model;
 use crate::domain::release::hero_for;
@@ -65,8 +65,15 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
                 .and_then(|r| r.spec.web_url.as_deref())
                 .map(|u| format!(" — {}/commit/{}", u.trim_end_matches('/'), p.sha))
                 .unwrap_or_default();
-            let line =
-                format!("`{}` {}: {}{link} ({}, {})", short_sha(&p.sha), p.repo, p.summary, p.by.name, hm(p.at, tz));
+            let shipped = n.shipped_in(p).map(|tag| format!(" — shipped in {tag}")).unwrap_or_default();
+            let line = format!(
+                "`{}` {}: {}{link} ({}, {}){shipped}",
+                short_sha(&p.sha),
+                p.repo,
+                p.summary,
+                p.by.name,
+                hm(p.at, tz)
+            );
             // A pick taken back keeps its line but no place in the order.
             if p.retracted.is_some() {
                 let _ = writeln!(out, "- {}", struck(line, &p.retracted, tz));
@@ -85,6 +92,13 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
             .into_iter()
             .map(|(repo, line)| format!("{repo}: {line}")),
     );
+
+    // Only a push that has some: the usual notes keep their shape.
+    let risky = risky_lines(model);
+    if !risky.is_empty() {
+        out.push_str("## Risky changes\n\n");
+        list(&mut out, risky.into_iter());
+    }
 
     out.push_str("## Sign-offs\n\n");
     let view = evaluate(model);
@@ -119,6 +133,13 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
                     (Some(e), _) => format!("- [ ] {} ({}) — waiting: {e}", i.spec.text, i.spec.role.as_str()),
                     (None, _) => format!("- [ ] {} ({})", i.spec.text, i.spec.role.as_str()),
                 },
+                // Which risky commits to review is the point of the item.
+                ItemState::Open if i.spec.auto == Some(AutoRule::RiskReviewed) => format!(
+                    "- [ ] {} ({}) — {}",
+                    i.spec.text,
+                    i.spec.role.as_str(),
+                    i.evidence.as_deref().unwrap_or_default()
+                ),
                 _ => format!("- [ ] {} ({})", i.spec.text, i.spec.role.as_str()),
             };
             let _ = writeln!(out, "{line}");
@@ -132,6 +153,21 @@ pub fn markdown(model: &Model, tz: FixedOffset) -> String {
         n.notes.iter().map(|e| struck(format!("{} ({}, {})", e.text, e.by.name, hm(e.at, tz)), &e.retracted, tz)),
     );
     out.trim_end().to_string() + "\n"
+}
+
+/// Each commit in the push touching `[risk] paths`: repository, short sha,
+/// summary, the risks and the paths that matched.
+fn risky_lines(model: &Model) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in &model.repos.rows {
+        for c in row.status.value().map_or(&[][..], |s| &s.risky) {
+            let paths = c.paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+            let line =
+                format!("{} `{}` {} — {}: {paths}", row.spec.name, short_sha(&c.sha), c.summary, c.risks.join(", "));
+            out.push(line);
+        }
+    }
+    out
 }
 
 /// A line taken back: struck through, saying by whom, never left out.

@@ -6,11 +6,14 @@ use crate::domain::release::tags::TagPlan;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod basket;
 mod compare;
 mod facts;
 mod fetch;
 pub mod msg;
 mod note;
+pub mod retag;
+pub mod risk;
 mod scan;
 mod tag_push;
 /// The Repos pane's rows and when they were last scanned.
@@ -90,6 +93,9 @@ pub struct RepoStatus {
     /// Push tags that contradict the history (a name's date long before its
     /// commit, a previous push that contains this one), in words.
     pub warnings: Vec<String>,
+    /// Commits in the compare range that touch a `[risk] paths` pattern,
+    /// newest first.
+    pub risky: Vec<risk::RiskyCommit>,
 }
 
 /// Where a repository stands on tagging for this push.
@@ -135,6 +141,11 @@ impl CompareRange {
 impl RepoStatus {
     fn commit_of(&self, tag: &str) -> Option<&str> {
         self.tagged_commits.iter().find(|(t, _)| t == tag).map(|(_, c)| c.as_str())
+    }
+
+    /// The commit a push-scheme tag points at, when the scan saw the tag.
+    pub fn commit_of_tag(&self, tag: &str) -> Option<&str> {
+        self.commit_of(tag)
     }
 
     /// The commit the previous push tag points at.

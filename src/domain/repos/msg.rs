@@ -1,6 +1,7 @@
 //! The repositories' answers (scans, fetches, tags, pushes, a compare) and
 //! requests to git.
 
+use super::basket::RetagBuilt;
 use super::{CommitInfo, RepoSpec, RepoStatus, TagRemote};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -36,6 +37,13 @@ pub enum ReposMsg {
         result: Result<Vec<CommitInfo>, String>,
         at: DateTime<Utc>,
     },
+    /// A re-tag from the pick basket built (the tag made), or why not.
+    Retagged {
+        repo: usize,
+        tag: String,
+        result: Result<RetagBuilt, String>,
+        at: DateTime<Utc>,
+    },
 }
 
 impl ReposMsg {
@@ -45,7 +53,8 @@ impl ReposMsg {
             | ReposMsg::Fetched { .. }
             | ReposMsg::TagCreated { .. }
             | ReposMsg::TagPushed { .. }
-            | ReposMsg::CompareLoaded { .. } => true,
+            | ReposMsg::CompareLoaded { .. }
+            | ReposMsg::Retagged { .. } => true,
         }
     }
 }
@@ -78,6 +87,17 @@ pub enum ReposEffect {
         from: String,
         to: String,
     },
+    /// Cherry-pick `picks` (`(sha, summary)`, in order) onto the tag `base`
+    /// in a temporary worktree and tag the result `tag`, its message
+    /// starting with `message`.
+    Retag {
+        repo: usize,
+        spec: RepoSpec,
+        base: String,
+        tag: String,
+        picks: Vec<(String, String)>,
+        message: String,
+    },
 }
 
 impl ReposEffect {
@@ -88,7 +108,7 @@ impl ReposEffect {
             ReposEffect::Fetch { repos } => repos.len(),
             ReposEffect::CreateTags { tags, .. } => tags.len(),
             ReposEffect::PushTags { tags } => tags.len(),
-            ReposEffect::LoadCompare { .. } => 1,
+            ReposEffect::LoadCompare { .. } | ReposEffect::Retag { .. } => 1,
         }
     }
 }

@@ -146,6 +146,7 @@ pub fn confirm(repos: &mut Repos, facts: &Facts, dialog: Confirm) -> Outcome {
     match dialog {
         Confirm::CreateTags { tags, .. } => out.effects(create_tags(repos, facts, tags)),
         Confirm::PushTags { tags, .. } => out.effects(push_tags(repos, tags)),
+        Confirm::Retag(plan) => out.effects(super::retag::start(repos, facts, plan)),
         // The checklist's dialogs are confirmed in `checklist::update`.
         other => out.confirm(other),
     }

@@ -50,6 +50,9 @@ pub fn on_msg(
             on_compare_loaded(compare, generation, result, at);
             Outcome::default()
         }
+        ReposMsg::Retagged { repo, tag, result, at } => {
+            super::retag::on_retagged(repos, facts, generation, repo, tag, result, at)
+        }
     }
 }
 

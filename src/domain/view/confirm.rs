@@ -14,6 +14,8 @@ pub enum Confirm {
         tags: Vec<(usize, String)>,
         skipped: Vec<(usize, String)>,
     },
+    /// Build a repository's next tag from its pick basket.
+    Retag(crate::domain::repos::basket::RetagPlan),
     /// Tick an item another role owns: recorded as an override.
     TickForOtherRole {
         item: String,

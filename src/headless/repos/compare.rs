@@ -9,6 +9,7 @@ use crate::domain::repos::msg::ReposEffect;
 use crate::domain::repos::update as repo_update;
 use crate::domain::rollout::probe::short_sha;
 use crate::headless::Exit;
+use crate::io::git;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -29,6 +30,8 @@ struct CommitReport<'a> {
     date: String,
     summary: &'a str,
     merge: bool,
+    /// The `[risk] paths` names it touches (none: not risky; merges are never flagged).
+    risks: &'a [String],
 }
 
 pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Result<String, Exit> {
@@ -83,6 +86,10 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
         _ => return Err(Exit::new(1, "compare did not finish".to_string())),
     };
     let url = repo_update::current_url(&model.repos, model.view.compare(), model.view.repo_selected);
+    // The range asked for, flagged by the rule the scan uses.
+    let spec = &model.repos.rows[idx].spec;
+    let risky = git::risky_in(spec, &view.from, &view.to, &config.risk).map_err(|e| Exit::new(1, e.to_string()))?.0;
+    let risks_of = |sha: &str| risky.iter().find(|r| r.sha == sha).map_or(&[][..], |r| &r.risks[..]);
     let date = |t: i64| DateTime::<Utc>::from_timestamp(t, 0).map(|d| d.to_rfc3339()).unwrap_or_default();
     if args.json {
         let report = CompareReport {
@@ -98,6 +105,7 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
                     date: date(c.time),
                     summary: &c.summary,
                     merge: c.merge,
+                    risks: risks_of(&c.sha),
                 })
                 .collect(),
         };
@@ -123,7 +131,11 @@ pub async fn compare(config: &Config, global: &Global, args: &CompareArgs) -> Re
     for c in commits {
         let day =
             DateTime::<Utc>::from_timestamp(c.time, 0).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        let _ = writeln!(out, "{} {day} {:<20} {}", short_sha(&c.sha), c.author, c.summary);
+        let risk = match risks_of(&c.sha) {
+            [] => String::new(),
+            risks => format!("⚠ {} ", risks.join(", ")),
+        };
+        let _ = writeln!(out, "{} {day} {:<20} {risk}{}", short_sha(&c.sha), c.author, c.summary);
     }
     Ok(out)
 }

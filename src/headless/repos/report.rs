@@ -44,6 +44,8 @@ pub struct RepoReport {
     pub security: Option<SecurityReport>,
     /// Push tags that contradict the history, in words.
     pub warnings: Vec<String>,
+    /// Commits in the compare range touching `[risk] paths`, newest first.
+    pub risky: Vec<crate::domain::repos::risk::RiskyCommit>,
     /// What went wrong fetching (`--fetch`): the scan is of what was there.
     pub fetch_error: Option<String>,
     pub error: Option<String>,
@@ -90,6 +92,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             error: None,
         }),
         warnings: Vec::new(),
+        risky: Vec::new(),
         fetch_error: match &row.last_result {
             Some((_, Err(e))) => Some(e.clone()),
             _ => None,
@@ -115,6 +118,7 @@ fn report(row: &RepoRow, remote_error: Option<String>) -> RepoReport {
             }
             r.tag_local = s.plan.current.is_some();
             r.warnings = s.warnings.clone();
+            r.risky = s.risky.clone();
             if let (Some(report), Some(state)) = (r.security.as_mut(), s.security.as_ref()) {
                 match state {
                     Ok(sec) => {
@@ -179,6 +183,9 @@ pub async fn repos(config: &Config, global: &Global, args: &ReposArgs) -> Result
             }
             for w in &r.warnings {
                 let _ = writeln!(out, "  warning: {w}");
+            }
+            for c in &r.risky {
+                let _ = writeln!(out, "  ⚠ {} {} — {}", short_sha(&c.sha), c.summary, c.risks.join(", "));
             }
             let remote = match (r.tag_remote_state, &r.tag_remote_commit) {
                 (Some("pushed"), _) => "pushed".to_string(),

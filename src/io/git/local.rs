@@ -220,6 +220,7 @@ pub fn scan(spec: &RepoSpec, push_date: NaiveDate, format: &str) -> Result<RepoS
         fetched_at,
         tag_unchanged: spec.tag_unchanged,
         warnings,
+        risky: Vec::new(),
     })
 }
 

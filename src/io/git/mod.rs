@@ -12,13 +12,17 @@
 //!
 //! `local` holds the git2 work, `cli` runs the git command, `remote` talks
 //! to remotes through it; `error` is what they all answer with. `pick` finds
-//! a `/pick`'s commit; `spawn` carries out the git effects as tasks.
+//! a `/pick`'s commit; `retag`
+//! builds a tag from the pick basket in a temporary worktree; `risk` finds
+//! the push's commits touching `[risk] paths`; `spawn` carries out the git effects as tasks.
 
 mod cli;
 mod error;
 mod local;
 mod pick;
 mod remote;
+mod retag;
+mod risk;
 pub mod spawn;
 
 pub use cli::{NETWORK_TIMEOUT, run_git, shown_url};
@@ -26,3 +30,5 @@ pub use error::{CommandError, GitError, RemoteError};
 pub use local::{compare, create_tag, find_commit, scan, unscannable};
 pub use pick::{PickError, resolve_pick};
 pub use remote::{fetch, fetch_within, push_tag, push_tag_within, remote_has_tag, remote_tag};
+pub use retag::{RetagError, STEP_TIMEOUT, retag};
+pub use risk::{MAX_CHECKED, RiskMemo, risky, risky_in};

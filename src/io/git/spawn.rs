@@ -5,24 +5,40 @@
 use crate::domain::Msg;
 use crate::domain::notes::msg::NotesMsg;
 use crate::domain::repos::msg::ReposMsg;
+use crate::domain::repos::risk::RiskRules;
 use crate::domain::repos::{CompareRange, RepoSpec};
 use crate::io::task::{blocking, guarded};
 use chrono::{NaiveDate, Utc};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
+/// Each scan also finds the push's risky commits (`rules`): the range is
+/// known only once the tags are.
 pub fn scan(
     tx: &UnboundedSender<Msg>,
     generation: u64,
     repos: Vec<(usize, RepoSpec)>,
     push_date: NaiveDate,
     tag_format: String,
+    (rules, memo): (&RiskRules, &super::RiskMemo),
 ) {
     for (repo, spec) in repos {
-        let (tx, format) = (tx.clone(), tag_format.clone());
+        let (tx, format, rules, memo) = (tx.clone(), tag_format.clone(), rules.clone(), memo.clone());
         tokio::spawn(async move {
             let what = format!("{}: scan", spec.name);
-            let result = blocking(&what, move || super::local::scan(&spec, push_date, &format).map(Box::new)).await;
+            let result = blocking(&what, move || {
+                let mut status = super::local::scan(&spec, push_date, &format)?;
+                match super::risk::risky(&spec, &status, &rules, &memo) {
+                    Ok((risky, cut)) => {
+                        status.risky = risky;
+                        status.warnings.extend(cut);
+                    }
+                    // The scan stands; what could not be checked is said.
+                    Err(e) => status.warnings.push(e.message),
+                }
+                Ok::<_, super::GitError>(Box::new(status))
+            })
+            .await;
             let _ = tx.send(Msg::Repos(ReposMsg::Scanned { generation, repo, result, at: Utc::now() }));
         });
     }
@@ -98,5 +114,24 @@ pub fn pick(tx: &UnboundedSender<Msg>, sha: String, repos: Vec<RepoSpec>, ranges
     tokio::task::spawn_blocking(move || {
         let result = super::pick::resolve_pick(&sha, &repos, &ranges).map_err(|e| e.to_string());
         let _ = tx.send(Msg::Notes(NotesMsg::PickResolved { result }));
+    });
+}
+
+/// A re-tag from the pick basket: local work, but through the git command
+/// (worktrees, cherry-picks), each step bounded by [`super::STEP_TIMEOUT`].
+pub fn retag(
+    tx: &UnboundedSender<Msg>,
+    repo: usize,
+    spec: RepoSpec,
+    (base, tag): (String, String),
+    picks: Vec<(String, String)>,
+    message: String,
+) {
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let what = format!("{}: re-tag {tag}", spec.name);
+        let work = super::retag::retag(&spec, &base, &tag, &picks, &message, super::STEP_TIMEOUT);
+        let result = guarded(&what, work).await;
+        let _ = tx.send(Msg::Repos(ReposMsg::Retagged { repo, tag, result, at: Utc::now() }));
     });
 }

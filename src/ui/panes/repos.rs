@@ -48,7 +48,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
             let row = &model.repos.rows[i];
             let sel = i == selected;
             let mut lines = Vec::new();
-            for line in repo_lines(row, sel, ctx) {
+            for line in repo_lines(row, sel, model, ctx) {
                 lines.extend(wrap::spans(line, width, usize::MAX, INDENT));
             }
             if sel {
@@ -137,13 +137,13 @@ pub fn natural_width(model: &Model, ctx: &RenderCtx) -> u16 {
         // The line saying so, wrapped.
         return 20;
     }
-    let longest = model.repos.rows.iter().flat_map(|r| repo_lines(r, false, ctx)).map(|l| l.width()).max();
+    let longest = model.repos.rows.iter().flat_map(|r| repo_lines(r, false, model, ctx)).map(|l| l.width()).max();
     let urls = pushing_urls(&model.repos).iter().map(|(r, u)| u.len().max(r.len()) + 2).max();
     (longest.unwrap_or(30).max(urls.unwrap_or(0)) + 2).min(u16::MAX as usize) as u16
 }
 
 /// A repository's two lines, unwrapped: its head, and its tag's state.
-fn repo_lines<'a>(row: &RepoRow, selected: bool, ctx: &RenderCtx) -> [Line<'a>; 2] {
+fn repo_lines<'a>(row: &RepoRow, selected: bool, model: &Model, ctx: &RenderCtx) -> [Line<'a>; 2] {
     let t = ctx.theme;
     let name = Span::styled(format!("{} {}", mark(selected), row.spec.name), t.text);
     let op = row.op.as_ref().map(|op| match op {
@@ -185,7 +185,18 @@ fn repo_lines<'a>(row: &RepoRow, selected: bool, ctx: &RenderCtx) -> [Line<'a>; 
             if !value.warnings.is_empty() {
                 l1.push(Span::styled(format!("  ⚠ {}", value.warnings.len()), t.warn));
             }
-            [Line::from(l1), status_line(row, value, op, ctx)]
+            // Worth a word with Ops before it ships: said where the push is.
+            if let Some(risk) = crate::domain::repos::risk::summary(&value.risky) {
+                l1.push(Span::styled(format!("  {risk}"), t.warn));
+            }
+            let mut l2 = status_line(row, value, op, ctx);
+            // Picks waiting for a re-tag: what `T` would ship.
+            let basket = model.notes.basket(&row.spec.name).len();
+            if basket > 0 {
+                let picks = if basket == 1 { "1 pick".to_string() } else { format!("{basket} picks") };
+                l2.spans.push(Span::styled(format!(" · basket: {picks} to re-tag"), t.warn));
+            }
+            [Line::from(l1), l2]
         }
     }
 }
