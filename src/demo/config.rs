@@ -62,6 +62,7 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
         let _ = writeln!(out, "token_file = {}", toml_string(&token.display().to_string()));
         let _ = writeln!(out, "interval = \"5s\"");
         let _ = writeln!(out, "push_interval = \"5s\"");
+        let _ = writeln!(out, "record_deploys = true");
         let projects: Vec<String> = fleet
             .story
             .services
@@ -81,6 +82,13 @@ pub fn demo_config(fleet: &Fleet, opts: &DemoConfigOptions) -> String {
         let _ = writeln!(out, "webhook = {{ url = \"{url}\", method = \"POST\", {params} }}");
         let _ = writeln!(out, "roles = [\"ops\", \"rm\"]");
     }
+    // Every service's status page, after every flip: the broken version
+    // answers 500 there while its `/__version__` looks fine.
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[[smoke]]");
+    let _ = writeln!(out, "path = \"/api/status\"");
+    let _ = writeln!(out, "expect_status = 200");
+    let _ = writeln!(out, "json = {{ \"/status\" = \"ok\", \"/version\" = \"{{tag}}\" }}");
     for r in opts.repos {
         let _ = writeln!(out);
         let _ = writeln!(out, "[[repos]]");

@@ -166,7 +166,7 @@ async fn api_status(State(st): State<Arc<FleetState>>, Path((service, env)): Pat
         return no_backend();
     }
     let served = served(&st, s, e, &env, t);
-    super::deploys::api_status(&st, s, &served.version)
+    super::deploys::api_status(&st, s, &env, &served.version)
 }
 
 async fn heartbeat(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {

@@ -92,8 +92,9 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
         Span::styled(cancel, t.footer_key),
         Span::styled(" cancel", t.footer_text),
     ]));
-    let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
-    let area = centered(body, width.max(40), lines.len() as u16 + 2);
+    let width = (lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4).max(40).min(body.width);
+    let lines = super::wrap::fit(lines, width.saturating_sub(3) as usize);
+    let area = centered(body, width, lines.len() as u16 + 2);
     super::widgets::dialog(frame, area, title, lines, ctx);
     super::said::render(frame, area, model, ctx);
 }

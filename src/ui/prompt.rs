@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthChar;
 pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     let Some(prompt) = model.view.prompt() else { return };
     let t = ctx.theme;
-    let (title, mut lines) = match &prompt.purpose {
+    let (title, lines) = match &prompt.purpose {
         PromptFor::Waive { item, overrides_role } => {
             let spec = model.checklist.item(item);
             let mut lines = vec![Line::styled(format!(" {}", spec.map_or(item.as_str(), |s| s.text.as_str())), t.text)];
@@ -37,8 +37,9 @@ pub fn render(frame: &mut Frame, body: Rect, model: &Model, ctx: &RenderCtx) {
     // The finish prompt's list is what must be read: it gets the room.
     let widest = lines.iter().map(|l| l.width()).max().unwrap_or(0) as u16 + 4;
     let wide = !matches!(prompt.purpose, PromptFor::Search | PromptFor::Waive { .. });
-    let width = if wide { widest.clamp(64, 110) } else { 64 };
-    let area = centered(body, width.min(body.width), lines.len() as u16 + 4);
+    let width = if wide { widest.clamp(64, 110) } else { 64 }.min(body.width);
+    let mut lines = super::wrap::fit(lines, width.saturating_sub(3) as usize);
+    let area = centered(body, width, lines.len() as u16 + 4);
     let inner_w = area.width.saturating_sub(4) as usize;
 
     // The text scrolls so the cursor stays in view.

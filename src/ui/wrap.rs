@@ -116,6 +116,23 @@ pub fn spans(line: Line<'static>, width: usize, max: usize, indent: usize) -> Ve
     lines
 }
 
+/// A dialog's lines, each wider than `width` broken at spaces, the lines
+/// after its first indented one column past its own leading spaces: a
+/// dialog says everything, however narrow the terminal.
+pub fn fit(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let lead = text.chars().take_while(|c| *c == ' ').count();
+        out.extend(spans(line, width, usize::MAX, lead + 1));
+    }
+    out
+}
+
 /// `line` on one line of `width` columns, cut with an ellipsis when it is
 /// longer: for a row that has no room to wrap.
 pub fn cut(line: Line<'static>, width: usize) -> Line<'static> {

@@ -1,6 +1,6 @@
 //! The demo fleet takes deploys as a CI job does: `201` with the queued
 //! build's `Location`, the tag served once it rolled out, unknown builds
-//! refused; and its smoke page fails on the broken version only.
+//! refused; and its smoke page fails on the broken version on prod only.
 
 use shipdeck::demo::fleet::Fleet;
 use shipdeck::demo::run::story;
@@ -50,6 +50,9 @@ async fn the_fleet_deploys_what_its_hook_asks_and_refuses_unknown_builds() {
     assert!(smoke.text().await.unwrap().contains("addons_addon_tags"));
     let fine = c.get(format!("{base}/addons-frontend/prod/api/status")).send().await.unwrap();
     assert_eq!(fine.status(), 200);
+    until(&c, &fleet.version_url("addons-server", "stage"), NEW).await;
+    let stage = c.get(format!("{base}/addons-server/stage/api/status")).send().await.unwrap();
+    assert_eq!(stage.status(), 200, "stage had its migration run: the same version passes there");
 
     // Rolled back to the previous push: served once it rolled out.
     let r =

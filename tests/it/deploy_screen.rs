@@ -180,3 +180,42 @@ fn a_lock_shows_in_the_header_and_on_its_environment() {
     assert!(screen.contains("bob's deploy of") && screen.contains("2026.11.26 failed: exit 3"), "{screen}");
     insta::assert_snapshot!("deploy_locked_120x40", screen);
 }
+
+/// A dialog's long lines wrap at the terminal's width: at 80 columns the
+/// rollback's lock sentence and a long lock reason are there whole.
+#[test]
+fn dialogs_wrap_rather_than_cut_at_80_columns() {
+    let mut m = model();
+    let good = KnownGood { version: "2026.11.12".into(), basis: Basis::PreviousTag };
+    m.history.known.insert(("addons-server".into(), "stage".into()), good);
+    update(&mut m, Msg::Action(Action::Rollback));
+    type_and_submit(&mut m, "stage");
+    let screen = testkit::buffer_text(&draw(&m, 80, 24, t0()));
+    let words = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '│' || c == '┃')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(words(&screen).contains("unlocking it (L) is up to you."), "{screen}");
+    let dialog: Vec<&str> = screen.lines().filter(|l| l.starts_with('┃')).collect();
+    assert!(dialog.iter().all(|l| !l.contains('…')), "nothing cut: {screen}");
+
+    let mut m = model();
+    let reason = "waiting for the addon_tags migration to finish on the replica before anything else goes out";
+    let lock = Event {
+        committer: None,
+        v: 1,
+        id: "bob.1".into(),
+        at: t0() - Duration::minutes(3),
+        replica: String::new(),
+        seq: 0,
+        actor: EventActor { name: "bob".into(), role: Role::Ops },
+        kind: EventKind::Locked { env: "prod".into(), reason: reason.into() },
+    };
+    m.apply_event(&lock);
+    update(&mut m, Msg::Action(Action::Deploy));
+    let screen = testkit::buffer_text(&draw(&m, 80, 24, t0()));
+    assert!(words(&screen).contains(&format!("locked by bob: {reason}")), "{screen}");
+}

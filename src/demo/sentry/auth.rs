@@ -42,7 +42,16 @@ pub(super) fn guard(headers: &HeaderMap, org: &str) -> Result<(), Failure> {
 
 /// The answer with the rate-limit headers (and any `extra`).
 pub(super) fn reply(st: &FleetState, answer: Result<Value, Failure>, extra: &[(HeaderName, String)]) -> Response {
-    let (status, body) = answer.map_or_else(|f| f, |v| (StatusCode::OK, v));
+    reply_with(st, answer.map(|v| (StatusCode::OK, v)), extra)
+}
+
+/// [`reply`] for an answer that says its own status (201, 208).
+pub(super) fn reply_with(
+    st: &FleetState,
+    answer: Result<(StatusCode, Value), Failure>,
+    extra: &[(HeaderName, String)],
+) -> Response {
+    let (status, body) = answer.unwrap_or_else(|f| f);
     let (remaining, reset) = st.sentry_rate.take(Utc::now().timestamp());
     let mut resp = (status, Json(body)).into_response();
     let h = resp.headers_mut();

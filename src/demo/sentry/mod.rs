@@ -1,6 +1,7 @@
 //! The demo's Sentry: the calls of the Sentry web API the cockpit makes
 //! (the project list, `events-timeseries` and `events-stats`, the issue
-//! search), served by the fleet from real-shaped data and cut the way Sentry
+//! search, and with `record_deploys` creating releases and their deploys),
+//! served by the fleet from real-shaped data and cut the way Sentry
 //! cuts them. Organization [`DEMO_SENTRY_ORG`], one project per service
 //! (slug = service name), a quiet deterministic baseline of errors — a
 //! quarter of them `default` events, what `logger.error` sends — and one
@@ -32,6 +33,7 @@ mod counts;
 mod issues;
 mod projects;
 mod query;
+mod releases;
 mod routes;
 mod series;
 

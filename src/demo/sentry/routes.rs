@@ -11,7 +11,7 @@ use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::Utc;
 use serde_json::Value;
 use std::sync::Arc;
@@ -49,6 +49,9 @@ pub(in crate::demo) fn routes() -> Router<Arc<FleetState>> {
         .route("/api/0/organizations/{org}/events-stats/", get(events_stats))
         .route("/api/0/organizations/{org}/events-timeseries/", get(events_timeseries))
         .route("/api/0/organizations/{org}/issues/", get(org_issues))
+        .route("/api/0/organizations/{org}/releases/", post(super::releases::create_release))
+        .route("/api/0/organizations/{org}/releases/{version}/deploys/", post(super::releases::create_deploy))
+        .layer(axum::Extension(Arc::new(super::releases::Releases::default())))
 }
 
 async fn projects(State(st): State<Arc<FleetState>>, Path(org): Path<String>, headers: HeaderMap) -> Response {

@@ -146,14 +146,18 @@ fn progress_line<'a>(
     let done = (bar_w * p.on_target).checked_div(p.total).unwrap_or(0);
     let style = if is_prod(env) { t.env_prod } else { t.env };
     let count_style = if p.total > 0 && p.on_target == p.total { t.ok } else { t.text };
-    Line::from(vec![
-        Span::styled(label, style),
-        Span::styled("█".repeat(done), t.gauge_done),
-        Span::styled("░".repeat(bar_w - done), t.gauge_todo),
-        Span::styled(counts, count_style),
-        Span::styled(errors, t.error),
-        Span::styled(lock, t.error),
-    ])
+    // A long lock reason is cut with an ellipsis: `L` and the deploy dialogs say it whole.
+    crate::ui::wrap::cut(
+        Line::from(vec![
+            Span::styled(label, style),
+            Span::styled("█".repeat(done), t.gauge_done),
+            Span::styled("░".repeat(bar_w - done), t.gauge_todo),
+            Span::styled(counts, count_style),
+            Span::styled(errors, t.error),
+            Span::styled(lock, t.error),
+        ]),
+        width,
+    )
 }
 
 #[cfg(test)]
