@@ -2,6 +2,7 @@
 //! cockpit knows lives in [`Model`]; everything that changes it goes through
 //! [`update`], which answers with [`Effect`]s for the io layer to carry out.
 
+pub mod acts;
 pub mod checklist;
 pub mod demo;
 pub mod deploy;

@@ -2,7 +2,6 @@
 
 use crate::action::Action;
 use crate::domain::checklist::update as checklist;
-use crate::domain::deploy::plan::DeployAct;
 use crate::domain::journal::EventKind;
 use crate::domain::journal::msg::JournalMsg;
 use crate::domain::log::LogKind;
@@ -111,22 +110,7 @@ fn apply(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Rollout(RolloutMsg::Probed { generation, service, env, probe }) => {
-            let at = probe.at;
-            let outcome = rollout::on_probe(&mut model.rollout, generation, service, env, probe);
-            let flipped = outcome.acts.iter().find_map(|a| match a {
-                crate::domain::outcome::Act::Record { kind: EventKind::VersionChanged { to, .. }, .. } => {
-                    Some(to.clone())
-                }
-                _ => None,
-            });
-            let mut effects = model.carry_out(outcome);
-            let smoke =
-                crate::domain::smoke::update::after_probe(&mut model.smoke, &model.rollout, service, env, flipped, at);
-            effects.extend(model.carry_out(smoke));
-            if let Some(s) = model.sentry.as_mut() {
-                effects.extend(crate::domain::sentry::deploys::due(s, &model.rollout, at));
-            }
-            effects
+            crate::domain::acts::on_probe(model, generation, service, env, probe)
         }
         Msg::Smoke(m) => {
             let outcome = crate::domain::smoke::update::on_msg(&mut model.smoke, m);
@@ -306,20 +290,9 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             let out = crate::domain::view::link::open(crate::domain::view::link::build(model), false);
             return model.carry_out(out);
         }
-        Action::Deploy => return crate::domain::deploy::update::ask(model, DeployAct::Deploy),
-        Action::Rollback => return crate::domain::deploy::update::ask(model, DeployAct::Rollback),
-        Action::Lock => return crate::domain::deploy::update::ask(model, DeployAct::Lock),
-        Action::Smoke => {
-            let outcome =
-                crate::domain::smoke::update::run_now(&mut model.smoke, &model.rollout, None, None, model.now);
-            return model.carry_out(outcome);
+        Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke | Action::Retag => {
+            return crate::domain::acts::on_action(model, action).unwrap_or_default();
         }
-        Action::Retag if model.view.focus == Pane::Repos => {
-            let repo = model.view.repo_selected;
-            let out = crate::domain::repos::retag::propose(&model.repos, &model.notes, repo, model.now);
-            return model.carry_out(out);
-        }
-        Action::Retag => model.flash("re-tag works on the Repos pane: focus it first (the selected repository)", true),
     }
     Vec::new()
 }
