@@ -65,6 +65,20 @@ fn draw(m: &Model, w: u16, h: u16, now: DateTime<Utc>) -> Buffer {
     term.backend().buffer().clone()
 }
 
+/// Ops "bob" locked prod three minutes ago.
+fn bobs_lock(reason: &str) -> Event {
+    Event {
+        committer: None,
+        v: 1,
+        id: "bob.1".into(),
+        at: t0() - Duration::minutes(3),
+        replica: String::new(),
+        seq: 0,
+        actor: EventActor { name: "bob".into(), role: Role::Ops },
+        kind: EventKind::Locked { env: "prod".into(), reason: reason.into() },
+    }
+}
+
 fn type_and_submit(m: &mut Model, text: &str) {
     for c in text.chars() {
         update(m, Msg::Edit(Edit::Char(c)));
@@ -139,16 +153,7 @@ fn the_output_streams_with_elapsed_time_and_closes_while_it_runs() {
 #[test]
 fn a_lock_shows_in_the_header_and_on_its_environment() {
     let mut m = model();
-    let lock = Event {
-        committer: None,
-        v: 1,
-        id: "bob.1".into(),
-        at: t0() - Duration::minutes(3),
-        replica: String::new(),
-        seq: 0,
-        actor: EventActor { name: "bob".into(), role: Role::Ops },
-        kind: EventKind::Locked { env: "prod".into(), reason: "waiting for the migration".into() },
-    };
+    let lock = bobs_lock("waiting for the migration");
     m.apply_event(&lock);
     // The last deploy there failed (another cockpit's): said in the detail line.
     let mut started = lock.clone();
@@ -204,17 +209,7 @@ fn dialogs_wrap_rather_than_cut_at_80_columns() {
 
     let mut m = model();
     let reason = "waiting for the addon_tags migration to finish on the replica before anything else goes out";
-    let lock = Event {
-        committer: None,
-        v: 1,
-        id: "bob.1".into(),
-        at: t0() - Duration::minutes(3),
-        replica: String::new(),
-        seq: 0,
-        actor: EventActor { name: "bob".into(), role: Role::Ops },
-        kind: EventKind::Locked { env: "prod".into(), reason: reason.into() },
-    };
-    m.apply_event(&lock);
+    m.apply_event(&bobs_lock(reason));
     update(&mut m, Msg::Action(Action::Deploy));
     let screen = testkit::buffer_text(&draw(&m, 80, 24, t0()));
     assert!(words(&screen).contains(&format!("locked by bob: {reason}")), "{screen}");
