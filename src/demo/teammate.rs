@@ -133,6 +133,13 @@ impl Person {
     /// thread: the hook's future is driven to its end here.
     fn deploy(&mut self, env: &str, retry: bool) -> Result<Option<String>, String> {
         let spec = self.model.deploy.spec(env).cloned().ok_or(format!("no [deploy.{env}] in the demo's config"))?;
+        // A lock holds her as it holds anyone: she says so and deploys nothing.
+        if let Some(lock) = self.model.deploy.lock(env) {
+            let text = format!("{env} is locked by {} ({}): holding the deploy", lock.by, lock.reason);
+            let event = wiring::record(&mut self.model, &self.follow.store, EventKind::Chat { text })
+                .map_err(|e| e.to_string())?;
+            return Ok(Some(event.describe().1));
+        }
         let plan =
             crate::domain::deploy::propose::plan(&self.model, env, None, false, None).map_err(|r| r.to_string())?;
         let again = std::mem::take(&mut self.failed);

@@ -11,8 +11,10 @@ use crate::domain::rollout::Target;
 
 /// Services follow their repository's target tag; the release's target is the
 /// newest push tag any repository has for the push date (unless `--target`).
-/// A function of the scans alone: run again over the same scans it changes
-/// nothing and says nothing.
+/// A service without a repository follows the push's first tag: re-tags are
+/// made repository by repository, and one repository's `-1` says nothing of
+/// a service built elsewhere. A function of the scans alone: run again over
+/// the same scans it changes nothing and says nothing.
 pub fn refresh_targets(model: &mut Model) {
     let format = model.release.tag_format.clone();
     if !model.release.target_fixed {
@@ -39,13 +41,16 @@ pub fn refresh_targets(model: &mut Model) {
     }
     let release_target = model.release.target_tag.clone();
     let fixed = model.release.target_fixed;
+    let first = tags::PushTag::base(model.release.push_date).name(&format);
     for i in 0..model.rollout.services.len() {
         let repo = model.rollout.services[i].repo;
         let target = match repo.and_then(|r| model.repos.rows.get(r)).and_then(|r| r.status.value()) {
-            Some(status) if !fixed => {
+            _ if fixed => Target::tag(&release_target),
+            Some(status) => {
                 Target { tag: status.target_tag().to_string(), commit: status.target_commit().map(str::to_string) }
             }
-            _ => Target::tag(&release_target),
+            None if repo.is_some() => Target::tag(&release_target),
+            None => Target::tag(&first),
         };
         model.rollout.services[i].target = target;
     }

@@ -68,6 +68,9 @@ async fn run(config: &Config, global: &Global, ask: Ask<'_>) -> Result<String, E
     if ask.sync {
         super::sync::require(config)?;
     }
+    // A teammate's lock, recorded on another laptop, holds here too.
+    let act = if ask.rollback { "rollback" } else { "deploy" };
+    super::sync::catch_up(config, global, act).await?;
     let mut model = session::model::build_model(config, global, Utc::now());
     // A rollback goes to the last known good, folded from earlier pushes.
     session::history::load(&mut model, config, global);
@@ -83,6 +86,10 @@ async fn run(config: &Config, global: &Global, ask: Ask<'_>) -> Result<String, E
     driver.run(&mut model, Msg::Tick(Utc::now())).await;
     let mut plan = crate::domain::deploy::propose::plan(&model, ask.env, ask.service, ask.rollback, ask.tag)
         .map_err(|r| refusal(&r))?;
+    // What `all` leaves out is said, as the cockpit's dialog says it.
+    for (service, why) in &plan.skipped {
+        super::warn(&format!("{} · {service}: left out: {why}", ask.env));
+    }
     if let Some(lock) = model.deploy.lock(ask.env) {
         match ask.override_lock {
             Some(typed) if typed == ask.env => plan.overrides_lock = true,

@@ -76,6 +76,29 @@ pub async fn share_now(config: &Config, global: &Global) -> Result<(), Exit> {
     }
 }
 
+/// Before an act others can forbid (a deploy under a teammate's lock): one
+/// round with the team's remote, so what they recorded is here first. A
+/// push without `[share]` has nothing to read; a remote that does not
+/// answer refuses the act (exit 1), naming it.
+pub async fn catch_up(config: &Config, global: &Global, act: &str) -> Result<(), Exit> {
+    if config.share.is_none() {
+        return Ok(());
+    }
+    let mut shared = shared(config, global, "nothing to read")?;
+    match shared.round(config.git.timeout).await {
+        Ok(report) => {
+            for w in &report.warnings {
+                super::warn(w);
+            }
+            Ok(())
+        }
+        Err(e) => Err(Exit::new(
+            1,
+            format!("the team's locks could not be read from [share]'s remote ({e}); no {act} without them"),
+        )),
+    }
+}
+
 /// `--sync` asked of a command that writes: refused (exit 2) before the
 /// command does anything when there is nothing to share through.
 pub fn require(config: &Config) -> Result<(), Exit> {

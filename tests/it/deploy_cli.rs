@@ -242,6 +242,12 @@ async fn a_failed_deploy_has_its_own_exit_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rollback_deploys_the_known_good_through_the_hook_then_locks() {
     let s = setup("echo \"$@\" >> \"$(dirname \"$0\")/called.txt\"\n").await;
+    // Stage already runs the previous push tag: nothing to go back to.
+    let (code, out, err) = s.run(&["rollback", "stage", "--json"]).await;
+    assert_eq!(code, Some(2), "{out}{err}");
+    assert!(err.contains("it already runs 2026.11.26, the previous push tag"), "{err}");
+    assert!(!s.journal().contains("deploy_started"), "nothing was deployed");
+    s.fleet.running.lock().unwrap().push(("stage".into(), TARGET.into()));
     let (code, out, err) = s.run(&["rollback", "stage", "--json"]).await;
     assert_eq!(code, Some(0), "{out}{err}");
     let result: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
@@ -254,7 +260,7 @@ async fn a_rollback_deploys_the_known_good_through_the_hook_then_locks() {
         .collect();
     assert_eq!(order, ["deploy_started", "deploy_finished", "locked"]);
     let lock = events.iter().find(|e| e["kind"] == "locked").unwrap();
-    assert_eq!(lock["reason"], "rolled back from 2026.11.26; fix before deploying again");
+    assert_eq!(lock["reason"], format!("rolled back from {TARGET}; fix before deploying again"));
     let called = std::fs::read_to_string(s.dir.path().join("called.txt")).unwrap();
     assert_eq!(called, "web 2026.11.26 stage\n", "the hook got the known-good tag");
     let (code, _, err) = s.run(&["deploy", "stage"]).await;

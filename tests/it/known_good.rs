@@ -102,3 +102,35 @@ fn a_session_folds_the_earlier_journals_into_the_last_known_good() {
     // Stage: nothing in any journal, and no repository to take a previous tag from.
     assert_eq!(known_good(&model, "web", "stage"), None);
 }
+
+/// A rollback never "goes back" to what runs: when the last known good is
+/// the running version (a bad version that ran long and quietly), it goes
+/// to the good version before; with none, it is refused and says why.
+#[test]
+fn a_rollback_goes_to_the_newest_good_version_that_is_not_running() {
+    use shipdeck::domain::history::KnownGood;
+    use shipdeck::domain::history::lookup::rollback_to;
+    use shipdeck::domain::rollout::msg::RolloutMsg;
+    use shipdeck::domain::{Heartbeat, Msg, update};
+    let mut m = shipdeck::testkit::model(&["web"], at(26, 15));
+    let probe = shipdeck::testkit::ok("2026.11.19", "abcdef1234", Heartbeat::Ok, at(26, 15));
+    update(&mut m, Msg::Rollout(RolloutMsg::Probed { generation: 0, service: 0, env: 1, probe }));
+    let observed = |v: &str| KnownGood {
+        version: v.into(),
+        basis: Basis::Observed {
+            push: NaiveDate::from_ymd_opt(2026, 11, 19).unwrap(),
+            ran: chrono::TimeDelta::days(7),
+        },
+    };
+    let key = ("web".to_string(), "prod".to_string());
+    m.history.known.insert(key.clone(), observed("2026.11.19"));
+    m.history.older.insert(key.clone(), vec![observed("2026.11.12")]);
+    assert_eq!(rollback_to(&m, "web", "prod", Some("2026.11.19")).unwrap().version, "2026.11.12");
+    assert_eq!(rollback_to(&m, "web", "prod", Some("2026.11.26")).unwrap().version, "2026.11.19");
+
+    m.history.older.clear();
+    let why = rollback_to(&m, "web", "prod", Some("2026.11.19")).unwrap_err();
+    assert!(why.contains("already runs its last known good, 2026.11.19"), "{why}");
+    let plan = shipdeck::domain::deploy::propose::plan(&m, "prod", Some("web"), true, None);
+    assert!(plan.is_err(), "{plan:?}");
+}

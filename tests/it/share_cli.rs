@@ -13,21 +13,30 @@ struct Team {
 
 impl Team {
     fn new(remote: &str) -> Team {
+        Team::with(remote, "")
+    }
+
+    /// The team's config, with `extra` sections after `[share]` and `[git]`.
+    fn with(remote: &str, extra: &str) -> Team {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("shipdeck.toml");
         let text = format!(
-            "[release]\nname = \"Share Test\"\npush_day = \"thursday\"\n\n[share]\nremote = \"{remote}\"\ninterval = \"1s\"\n\n[git]\ntimeout = \"5s\"\n"
+            "[release]\nname = \"Share Test\"\npush_day = \"thursday\"\n\n[share]\nremote = \"{remote}\"\ninterval = \"1s\"\n\n[git]\ntimeout = \"5s\"\n{extra}"
         );
         std::fs::write(&config, text).unwrap();
         Team { dir, config }
     }
 
-    fn with_bare_remote() -> Team {
+    fn bare_remote() -> String {
         let remotes = tempfile::tempdir().unwrap().keep();
         let bare = remotes.join("sessions.git");
         let out = git_command(&remotes, &remotes).args(["init", "-q", "--bare"]).arg(&bare).output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        Team::new(&bare.display().to_string())
+        bare.display().to_string()
+    }
+
+    fn with_bare_remote() -> Team {
+        Team::new(&Team::bare_remote())
     }
 
     fn data(&self, who: &str) -> PathBuf {
@@ -279,4 +288,25 @@ fn quitting_shares_the_last_lines_first() {
         Some("alice"),
         "{round}\n{log}"
     );
+}
+
+/// A lock taken on one laptop holds a deploy on another: `shipdeck deploy`
+/// reads the team's remote before it acts, without being asked to.
+#[test]
+fn a_teammates_lock_holds_a_headless_deploy_elsewhere() {
+    let deploy = "\n[[services]]\nname = \"web\"\n[services.envs]\nstage = \"http://127.0.0.1:9/__version__\"\n\n[deploy.stage]\ncommand = [\"true\"]\n";
+    let team = Team::with(&Team::bare_remote(), deploy);
+    let out = team.run("alice", "rm", &["lock", "stage", "--reason", "waiting for the migration", "--sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = team.run("olga", "ops", &["deploy", "stage"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("stage is locked by alice: waiting for the migration"), "{err}");
+
+    // A remote that does not answer refuses the deploy rather than ignore it.
+    let team = Team::with("/nonexistent/sessions.git", deploy);
+    let out = team.run("olga", "ops", &["deploy", "stage"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("the team's locks could not be read"), "{err}");
 }

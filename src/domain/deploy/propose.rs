@@ -46,11 +46,11 @@ pub fn plan(
         };
         let from = cell.version().or(cell.last_ok.as_ref().map(|(v, _)| v)).and_then(|v| v.key().map(str::to_string));
         if rollback {
-            match crate::domain::history::lookup::known_good(model, name, env) {
-                Some(k) => {
+            match crate::domain::history::lookup::rollback_to(model, name, env, from.as_deref()) {
+                Ok(k) => {
                     steps.push(Step { service: name.to_string(), tag: k.version.clone(), from, why: Some(k.label()) })
                 }
-                None => skipped.push((name.to_string(), no_known_good(env))),
+                Err(why) => skipped.push((name.to_string(), why)),
             }
         } else {
             let tag = tag.map_or_else(|| row.target.tag.clone(), str::to_string);
@@ -74,10 +74,4 @@ pub fn plan(
         lock: model.deploy.lock(env).cloned(),
         overrides_lock: false,
     })
-}
-
-fn no_known_good(env: &str) -> String {
-    format!(
-        "no known good version: no earlier push's journal says what ran well on {env}, and the service's repository has no previous push tag"
-    )
 }

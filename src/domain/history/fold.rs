@@ -57,17 +57,14 @@ pub fn fold(pushes: &[Push], rules: &Rules) -> History {
     all.sort_by(|a, b| a.1.cmp_order(b.1));
     let end = all.iter().map(|(_, e)| e.at).max();
     let mut cells: HashMap<(String, String), Cell> = HashMap::new();
-    let mut best: BTreeMap<(String, String), (DateTime<Utc>, KnownGood)> = BTreeMap::new();
+    let mut good: BTreeMap<(String, String), Vec<(DateTime<Utc>, KnownGood)>> = BTreeMap::new();
     let mut judge = |key: &(String, String), run: Run, until: DateTime<Utc>| {
         let ran = until - run.start;
         if run.spoiled || !finished[run.push] || ran < rules.after {
             return;
         }
-        if best.get(key).is_some_and(|(start, _)| *start >= run.start) {
-            return;
-        }
         let basis = Basis::Observed { push: pushes[run.push].date, ran };
-        best.insert(key.clone(), (run.start, KnownGood { version: run.version, basis }));
+        good.entry(key.clone()).or_default().push((run.start, KnownGood { version: run.version, basis }));
     };
     for (push, e) in all {
         match &e.kind {
@@ -114,7 +111,23 @@ pub fn fold(pushes: &[Push], rules: &Rules) -> History {
             }
         }
     }
-    History { known: best.into_iter().map(|(k, (_, good))| (k, good)).collect() }
+    let mut history = History::default();
+    for (key, mut runs) in good {
+        // Newest start first; a version that was good twice counts once, at its newest.
+        runs.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut versions: Vec<KnownGood> = Vec::new();
+        for (_, k) in runs {
+            if !versions.iter().any(|v| v.version == k.version) {
+                versions.push(k);
+            }
+        }
+        let mut versions = versions.into_iter();
+        if let Some(newest) = versions.next() {
+            history.known.insert(key.clone(), newest);
+            history.older.insert(key, versions.collect());
+        }
+    }
+    history
 }
 
 /// Whether the push was finished: its newest finish or reopen is a finish.
@@ -228,6 +241,17 @@ mod tests {
         p4_done.push(say(n, at(26, 16, 0), EventKind::PushFinished { open: vec![] }));
         let pushes = [Push { date: d(19), events: &p3 }, Push { date: d(26), events: &p4_done }];
         assert_eq!(good(&fold(&pushes, &rules()), "prod").unwrap().0, "2026.11.26");
+        // The good versions before it stay known, newest first, each once:
+        // where a rollback goes when 2026.11.26 itself is what runs.
+        let all = [
+            Push { date: d(5), events: &p1 },
+            Push { date: d(12), events: &p2 },
+            Push { date: d(19), events: &p3 },
+            Push { date: d(26), events: &p4_done },
+        ];
+        let h = fold(&all, &rules());
+        let versions: Vec<&str> = h.good("web", "prod").map(|k| k.version.as_str()).collect();
+        assert_eq!(versions, ["2026.11.26", "2026.11.05"], "{h:?}");
         // ...and a reopen after the finish takes it back.
         p4_done.push(say(n, at(26, 17, 0), EventKind::PushReopened));
         let pushes = [Push { date: d(19), events: &p3 }, Push { date: d(26), events: &p4_done }];

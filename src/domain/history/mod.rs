@@ -56,10 +56,19 @@ impl KnownGood {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     pub known: BTreeMap<(String, String), KnownGood>,
+    /// The good versions before the last known good, newest first: where a
+    /// rollback goes when the last known good is what runs now.
+    pub older: BTreeMap<(String, String), Vec<KnownGood>>,
 }
 
 impl History {
     pub fn known_good(&self, service: &str, env: &str) -> Option<&KnownGood> {
         self.known.get(&(service.to_string(), env.to_string()))
+    }
+
+    /// Every good version of the cell, newest first.
+    pub fn good(&self, service: &str, env: &str) -> impl Iterator<Item = &KnownGood> {
+        let key = (service.to_string(), env.to_string());
+        self.known.get(&key).into_iter().chain(self.older.get(&key).into_iter().flatten())
     }
 }

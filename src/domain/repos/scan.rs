@@ -120,9 +120,12 @@ mod tests {
         scanned(&mut m, 1, status(&[("2026.11.19", "a")], "d"));
         assert_eq!(m.rollout.services[0].target.tag, "2026.11.26-1");
         assert_eq!(m.rollout.services[0].target.commit.as_deref(), Some("c".repeat(40).as_str()));
-        // The release follows the newest tag for the push date; unlinked services use it.
+        // The release follows the newest tag for the push date; a service
+        // without a repository follows the push's first tag, since a
+        // repository's re-tag says nothing of a service built elsewhere.
         assert_eq!(m.release.target_tag, "2026.11.26-1");
-        assert_eq!(m.rollout.services[1].target.tag, "2026.11.26-1");
+        assert_eq!(m.rollout.services[1].repo, None);
+        assert_eq!(m.rollout.services[1].target.tag, "2026.11.26");
         // A service that reports only a commit is on target when it is the tag's commit.
         let probe = Probe {
             state: ProbeState::Ok,

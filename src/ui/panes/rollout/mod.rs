@@ -76,7 +76,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, view: &mut ViewState
         return;
     }
     let width = inner.width as usize;
-    let target = model.target();
+    // Services follow their own repository's tag: the bar names the tag when
+    // they all follow one, and says "target" when a re-tag split them.
+    let first = ro.services.first().map_or(model.target(), |s| s.target.tag.as_str());
+    let target = if ro.services.iter().all(|s| s.target.tag == first) { first } else { "target" };
     let mut lines: Vec<Line> = Vec::with_capacity(height);
 
     for (i, env) in ro.envs.iter().enumerate() {
