@@ -1,6 +1,7 @@
 //! A webhook hook: one request, its parameters form-encoded for POST or as
-//! the query for GET (Jenkins' `buildWithParameters` takes either), the
-//! secret from `auth_env` in the `Authorization` header only, no redirect
+//! the query for GET (Jenkins' `buildWithParameters` takes either), one
+//! credential in one `Authorization` header (the secret from `auth_env`,
+//! else the URL's userinfo as Basic) and nowhere else, no redirect
 //! followed, bounded in time and in the body read. The answer is its status
 //! and `Location` (where a CI queues the build), and the first lines of its
 //! body as output.
@@ -46,6 +47,11 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
         Err(e) => return fail(format!("webhook: cannot build the HTTP client: {}", crate::io::http::describe(&e))),
     };
     let Ok(mut url) = url::Url::parse(ask.url) else { return fail(format!("webhook: `{shown}` is not a URL")) };
+    // reqwest turns a URL's userinfo into a Basic header of its own: with
+    // `auth_env` set, its value is the only credential sent, not a second one.
+    if auth.is_some() {
+        url = redact::without_userinfo(&url);
+    }
     let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(ask.params).finish();
     let request = match ask.method {
         Method::Get => {
