@@ -176,13 +176,29 @@ impl Ctx<'_> {
 
     pub(super) fn url(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
         let s = v.get_ref().trim();
+        Ok(self.parse_url(v, key, s, s)?.to_string())
+    }
+
+    /// A URL holding `{tag}`, `{service}` or `{env}`, kept as written: a
+    /// parser would percent-encode the braces and the placeholders would
+    /// never be filled. It is checked with sample values filled in, so a bad
+    /// URL is still an error at its place, quoted as written.
+    pub(super) fn url_template(&self, v: &Spanned<String>, key: &str) -> Result<String, ConfigError> {
+        let written = v.get_ref().trim();
+        let sample = crate::domain::smoke::fill(written, "2026.01.01", "service", "env");
+        self.parse_url(v, key, written, &sample)?;
+        Ok(written.to_string())
+    }
+
+    /// `s` parsed as an http(s) URL with a host; an error quotes `written`.
+    fn parse_url(&self, v: &Spanned<String>, key: &str, written: &str, s: &str) -> Result<url::Url, ConfigError> {
         // A URL may carry credentials: an error quotes it without them.
-        let shown = crate::domain::kernel::redact::url(s);
+        let shown = crate::domain::kernel::redact::url(written);
         let parsed = url::Url::parse(s).map_err(|e| self.err(v, key, format!("`{shown}` is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
             return Err(self.err(v, key, format!("`{shown}` is not an http(s) URL with a host")));
         }
-        Ok(parsed.to_string())
+        Ok(parsed)
     }
 
     /// `[keys]` as `(action, keys)` pairs, in file order.

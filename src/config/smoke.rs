@@ -57,7 +57,7 @@ impl Ctx<'_> {
                 return Err(self.err(p, &key("path"), message));
             }
             (Some(p), None) => SmokeTarget::Path(p.get_ref().clone()),
-            (None, Some(u)) => SmokeTarget::Url(self.url(u, &key("url"))?),
+            (None, Some(u)) => SmokeTarget::Url(self.url_template(u, &key("url"))?),
             (Some(p), Some(_)) => return Err(self.err(p, &key("path"), "give path or url, not both".into())),
             (None, None) => return Err(self.err(raw, &format!("smoke[{i}]"), "needs a path or a url".into())),
         };
@@ -95,5 +95,33 @@ impl Ctx<'_> {
             return Err(self.err(c, &key("contains"), "must not be empty".into()));
         }
         Ok(SmokeSpec { service, env, target, expect_status, contains, json, timeout })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Config;
+    use crate::domain::smoke::SmokeTarget;
+
+    const BASE: &str = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\n\n[[services]]\nname = \"web\"\n[services.envs]\nprod = \"https://p/__version__\"\n\n";
+
+    fn parse(extra: &str) -> Result<Config, String> {
+        Config::parse(&format!("{BASE}{extra}"), "/etc/team/shipdeck.toml").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_url_keeps_its_placeholders_as_written() {
+        let written = "https://{service}.example/addons-linter/{env}/api/status?v={tag}";
+        let c = parse(&format!("[[smoke]]\nurl = \"{written}\"\n")).unwrap();
+        assert_eq!(c.smoke[0].target, SmokeTarget::Url(written.into()));
+        assert_eq!(c.smoke[0].label(), written);
+    }
+
+    #[test]
+    fn a_bad_url_with_placeholders_is_placed_and_quoted_as_written() {
+        for (url, says) in [("nope/{env}", "`nope/{env}` is not a URL"), ("ftp://h/{env}", "not an http(s) URL")] {
+            let e = parse(&format!("[[smoke]]\nurl = \"{url}\"\n")).unwrap_err();
+            assert!(e.contains(":11:") && e.contains("smoke[0].url") && e.contains(says), "{url}: {e}");
+        }
     }
 }

@@ -72,6 +72,11 @@ async fn run(config: &Config, global: &Global, ask: Ask<'_>) -> Result<String, E
     let act = if ask.rollback { "rollback" } else { "deploy" };
     super::sync::catch_up(config, global, act).await?;
     let mut model = session::model::build_model(config, global, Utc::now());
+    // Before the fleet is asked or anything is recorded: without its
+    // secret the hook could only fail.
+    if let Some(why) = model.deploy.unready.get(ask.env) {
+        return Err(Exit::new(2, format!("{why}; nothing done")));
+    }
     // A rollback goes to the last known good, folded from earlier pushes.
     session::history::load(&mut model, config, global);
     let store = journal_for(config, global, &model)?;

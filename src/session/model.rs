@@ -50,6 +50,13 @@ pub fn build_model(config: &Config, global: &Global, now: DateTime<Utc>) -> Mode
     }
     model.checklist.set_team(config.team.clone());
     model.deploy.specs = config.deploy.clone();
+    // Read here, once, so `d`, `R` and `shipdeck deploy` refuse such a
+    // deploy before recording it, as they refuse a lock or a role.
+    model.deploy.unready = config
+        .deploy
+        .iter()
+        .filter_map(|s| Some((s.env.clone(), crate::io::deploy::webhook::credentials_missing(s)?)))
+        .collect();
     if let Some(why) = config.team.as_ref().and_then(|t| t.refusal(&model.actor.name, model.actor.role)) {
         let text = format!(
             "you act as {} ({}) and {why}: your ticks, waivers, unticks and push start or finish are recorded as unverified and count for nothing",

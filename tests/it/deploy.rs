@@ -183,3 +183,43 @@ async fn a_refused_webhook_says_the_reason_its_answer_gave() {
     assert!(!r.ok);
     assert_eq!(r.detail, "HTTP 422 Unprocessable Entity: addons-frontend: no tag `v9` on its remote");
 }
+
+/// A URL's userinfo and `auth_env` would make two `Authorization` headers:
+/// the secret from `auth_env` is the only one sent when it is set, the
+/// URL's userinfo (as Basic) otherwise.
+#[tokio::test]
+async fn a_webhook_sends_exactly_one_credential() {
+    async fn record(State(seen): State<Arc<Mutex<Vec<Vec<String>>>>>, headers: HeaderMap) -> &'static str {
+        let auth = headers.get_all("authorization").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        seen.lock().unwrap().push(auth);
+        "queued"
+    }
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new().route("/deploy", axum::routing::post(record)).with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = format!("http://url-user:url-pass@127.0.0.1:{}/deploy", addr.port());
+    let secrets =
+        [Some(("CI_TOKEN", Some("t0ken".to_string()))), Some(("CI_TOKEN", Some("ci-bot:s3cret".into()))), None];
+    for secret in secrets {
+        let ask = shipdeck::io::deploy::webhook::Ask {
+            url: &url,
+            method: HookMethod::Post,
+            params: &[],
+            secret,
+            timeout: Duration::from_secs(10),
+        };
+        let r = shipdeck::io::deploy::webhook::send(ask, &mut |_| {}).await;
+        assert!(r.ok, "{}", r.detail);
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            vec!["Bearer t0ken".to_string()],
+            vec!["Basic Y2ktYm90OnMzY3JldA==".to_string()],
+            vec!["Basic dXJsLXVzZXI6dXJsLXBhc3M=".to_string()],
+        ]
+    );
+}

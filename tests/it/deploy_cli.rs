@@ -109,6 +109,12 @@ impl Setup {
     /// The command with the config, push date and data dir; its exit
     /// code, stdout and stderr.
     async fn run(&self, args: &[&str]) -> (Option<i32>, String, String) {
+        self.run_with_token(args, Some("ci-bot:s3cret-token")).await
+    }
+
+    /// As `run`, with the webhook's `$CI_TOKEN` as given (`None`: unset).
+    async fn run_with_token(&self, args: &[&str], token: Option<&str>) -> (Option<i32>, String, String) {
+        let token = token.map(str::to_string);
         let mut full: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         full.extend(["--config".into(), self.config.display().to_string()]);
         full.extend(["--push-date".into(), PUSH_DATE.into(), "--as".into(), "alice".into()]);
@@ -121,8 +127,11 @@ impl Setup {
                 .env_remove("SHIPDECK_DATA_DIR")
                 .env("HOME", home)
                 .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("CI_TOKEN", "ci-bot:s3cret-token")
+                .env_remove("CI_TOKEN")
                 .timeout(Duration::from_secs(60));
+            if let Some(token) = token {
+                cmd.env("CI_TOKEN", token);
+            }
             shipdeck_outcome(cmd)
         })
         .await
@@ -265,4 +274,24 @@ async fn a_rollback_deploys_the_known_good_through_the_hook_then_locks() {
     assert_eq!(called, "web 2026.11.26 stage\n", "the hook got the known-good tag");
     let (code, _, err) = s.run(&["deploy", "stage"]).await;
     assert_eq!(code, Some(3), "the rollback's lock holds: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_without_its_secret_is_refused_before_anything_is_recorded() {
+    let s = setup("exit 0\n").await;
+    let said = "deploy.prod: the webhook's token is read from $CI_TOKEN, which is not set here; nothing done";
+    for args in [&["deploy", "prod"][..], &["rollback", "prod"]] {
+        let (code, out, err) = s.run_with_token(args, None).await;
+        assert_eq!(code, Some(2), "{args:?}: {out}{err}");
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    let (code, _, err) = s.run_with_token(&["deploy", "prod"], Some("")).await;
+    assert_eq!(code, Some(2), "an empty token is no token: {err}");
+    assert!(err.contains("$CI_TOKEN, which is empty here"), "{err}");
+    assert!(s.fleet.asked.lock().unwrap().is_empty(), "the CI was never asked");
+    let journal = s.journal();
+    assert!(!journal.contains("deploy_started") && !journal.contains("\"locked\""), "nothing recorded: {journal}");
+    // Stage's command needs no secret.
+    let (code, _, err) = s.run_with_token(&["deploy", "stage"], None).await;
+    assert_eq!(code, Some(0), "{err}");
 }

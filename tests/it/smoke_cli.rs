@@ -158,3 +158,21 @@ json = { "/version" = "2026.11.26" }
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no [[smoke]] checks in"));
 }
+
+#[tokio::test]
+async fn a_urls_placeholders_are_filled_in_the_request_made() {
+    let s = start("2026.12.01").await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let written = format!("{}/status/{{service}}/{{env}}/api?v={{tag}}", s.base);
+    let cfg = config(dir.path(), &s, &format!("[[smoke]]\nservice = \"web\"\nenv = \"prod\"\nurl = \"{written}\"\n"));
+    let out = smoke(&cfg, &data, &["--json"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(s.status_asked(), ["/status/web/prod/api"], "filled, not percent-encoded");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["checks"][0]["url"], format!("{}/status/web/prod/api?v=2026.12.01", s.base));
+    let lines = journaled(&data);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["check"], written, "named as written");
+}

@@ -1,6 +1,7 @@
 //! A service on 127.0.0.1 for the smoke checks' tests: a Dockerflow
 //! `/__version__` whose version a test flips, and endpoints that pass, fail,
-//! hang and redirect, each counting how often it was asked.
+//! hang and redirect, each counting how often it was asked, and `/status/…`
+//! remembering the paths asked.
 
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +16,8 @@ pub struct Served {
     pub version: Mutex<String>,
     /// Answers of `/api/config.json`.
     pub config_hits: AtomicUsize,
+    /// The paths asked under `/status/`, in order.
+    pub status_asked: Mutex<Vec<String>>,
 }
 
 pub struct Service {
@@ -34,6 +37,10 @@ impl Service {
     pub fn config_hits(&self) -> usize {
         self.state.config_hits.load(Ordering::SeqCst)
     }
+
+    pub fn status_asked(&self) -> Vec<String> {
+        self.state.status_asked.lock().unwrap().clone()
+    }
 }
 
 async fn version(State(s): State<Arc<Served>>) -> Response {
@@ -49,6 +56,11 @@ async fn config(State(s): State<Arc<Served>>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
+async fn status(State(s): State<Arc<Served>>, uri: axum::http::Uri) -> &'static str {
+    s.status_asked.lock().unwrap().push(uri.path().to_string());
+    "ok"
+}
+
 /// Starts the service on an ephemeral port of 127.0.0.1.
 pub async fn start(version_now: &str) -> Service {
     let state = Arc::new(Served { version: Mutex::new(version_now.into()), ..Default::default() });
@@ -62,6 +74,7 @@ pub async fn start(version_now: &str) -> Service {
         .route("/__heartbeat__", get(|| async { axum::Json(serde_json::json!({ "status": "ok", "checks": {} })) }))
         .route("/api/config.json", get(config))
         .route("/broken", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "database is on fire") }))
+        .route("/status/{*rest}", get(status))
         .route("/hello", get(|| async { "hello world" }))
         .route("/not-json", get(|| async { "<html>" }))
         .route(

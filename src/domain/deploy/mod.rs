@@ -116,6 +116,10 @@ pub struct Finished {
 pub struct DeployState {
     /// `[deploy.ENV]`, in environment order.
     pub specs: Vec<DeploySpec>,
+    /// Per environment: why its hook cannot run in this process (a
+    /// webhook's secret missing), found when the session starts, since a
+    /// process's environment does not change under it.
+    pub unready: BTreeMap<String, String>,
     /// Per environment: the newest lock event by the fold order, and the
     /// lock it leaves (`None`: unlocked).
     locks: BTreeMap<String, (Order, Option<Lock>)>,

@@ -63,6 +63,9 @@ pub enum Refusal {
     Role { env: String, allowed: String, role: String },
     #[error("nothing to {what} on {env}: {why}")]
     Nothing { what: &'static str, env: String, why: String },
+    /// The hook cannot run here (`DeployState::unready` says why).
+    #[error("{why}")]
+    Unready { why: String },
     #[error("a deploy is running ({what}): wait for it to finish")]
     Running { what: String },
 }

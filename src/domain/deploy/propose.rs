@@ -1,6 +1,6 @@
 //! Working a plan out from the model: the services, their tags (the target,
 //! or the last known good for a rollback), what they run now, and the
-//! refusals (no hook, a role, a run already going).
+//! refusals (no hook, a role, a secret missing here, a run already going).
 
 use super::plan::{Plan, Refusal, Step};
 use crate::domain::model::Model;
@@ -26,6 +26,9 @@ pub fn plan(
             allowed: allowed.join(", "),
             role: model.actor.role.as_str().to_string(),
         });
+    }
+    if let Some(why) = model.deploy.unready.get(env) {
+        return Err(Refusal::Unready { why: why.clone() });
     }
     if let Some(run) = model.deploy.run.as_ref().filter(|r| r.running()) {
         return Err(Refusal::Running { what: run.summary() });

@@ -473,6 +473,23 @@ mod tests {
     }
 
     #[test]
+    fn a_hook_missing_its_secret_is_refused_before_anything_is_recorded() {
+        let mut m = model();
+        let why = "deploy.prod: the webhook's token is read from $CI_TOKEN, which is not set here";
+        m.deploy.unready.insert("prod".into(), why.into());
+        for act in [Action::Deploy, Action::Rollback] {
+            update(&mut m, Msg::Action(act));
+            let effects = type_and_submit(&mut m, "prod");
+            assert_eq!(flash(&m), why, "{act:?}");
+            assert!(appended(&effects).is_empty() && runs(&effects).is_empty(), "{act:?}: {effects:?}");
+            assert!(m.deploy.run.is_none() && m.view.overlay.is_none(), "{act:?}");
+        }
+        update(&mut m, Msg::Action(Action::Deploy));
+        type_and_submit(&mut m, "stage");
+        assert!(matches!(m.view.confirm(), Some(Confirm::Deploy { .. })), "stage's hook needs no secret");
+    }
+
+    #[test]
     fn a_rollback_deploys_the_known_good_then_locks() {
         let mut m = model();
         let good = KnownGood { version: "2026.11.19".into(), basis: Basis::PreviousTag };

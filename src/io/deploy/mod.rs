@@ -27,7 +27,7 @@ pub async fn run_one(spec: &DeploySpec, service: &str, tag: &str, line: &mut (dy
         Hook::Webhook { url, method, params, auth_env } => {
             let params: Vec<(String, String)> =
                 params.iter().map(|(k, v)| (k.clone(), fill(v, service, tag, env))).collect();
-            let secret = auth_env.as_deref().map(|name| (name, std::env::var(name).ok()));
+            let secret = auth_env.as_deref().map(|name| (name, webhook::read_secret(name).ok()));
             let ask = webhook::Ask { url, method: *method, params: &params, secret, timeout: spec.timeout };
             webhook::send(ask, line).await
         }

@@ -1,12 +1,13 @@
 //! A webhook hook: one request, its parameters form-encoded for POST or as
-//! the query for GET (Jenkins' `buildWithParameters` takes either), the
-//! secret from `auth_env` in the `Authorization` header only, no redirect
+//! the query for GET (Jenkins' `buildWithParameters` takes either), one
+//! credential in one `Authorization` header (the secret from `auth_env`,
+//! else the URL's userinfo as Basic) and nowhere else, no redirect
 //! followed, bounded in time and in the body read. The answer is its status
 //! and `Location` (where a CI queues the build), and the first lines of its
 //! body as output.
 
-use crate::domain::deploy::Method;
 use crate::domain::deploy::msg::HookResult;
+use crate::domain::deploy::{DeploySpec, Hook, Method};
 use crate::domain::kernel::redact;
 use crate::io::sanitize::clean_max;
 use std::time::Duration;
@@ -24,6 +25,27 @@ pub struct Ask<'a> {
     /// The variable's name, and its value when it is set.
     pub secret: Option<(&'a str, Option<String>)>,
     pub timeout: Duration,
+}
+
+/// Why `spec`'s hook cannot run in this process: a webhook whose `auth_env`
+/// names a variable that is not usable here. Asked before anything is
+/// recorded, so such a deploy is refused rather than journaled as started
+/// and then failed.
+pub fn credentials_missing(spec: &DeploySpec) -> Option<String> {
+    let Hook::Webhook { auth_env: Some(name), .. } = &spec.hook else { return None };
+    let why = read_secret(name).err()?;
+    Some(format!("deploy.{}: the webhook's token is read from ${name}, which {why} here", spec.env))
+}
+
+/// The value of `auth_env`'s variable, or why there is none. An empty one
+/// would go out as a blank credential: it counts as missing.
+pub fn read_secret(name: &str) -> Result<String, &'static str> {
+    match std::env::var(name) {
+        Ok(v) if v.is_empty() => Err("is empty"),
+        Ok(v) => Ok(v),
+        Err(std::env::VarError::NotPresent) => Err("is not set"),
+        Err(std::env::VarError::NotUnicode(_)) => Err("is not valid UTF-8"),
+    }
 }
 
 pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookResult {
@@ -46,6 +68,11 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
         Err(e) => return fail(format!("webhook: cannot build the HTTP client: {}", crate::io::http::describe(&e))),
     };
     let Ok(mut url) = url::Url::parse(ask.url) else { return fail(format!("webhook: `{shown}` is not a URL")) };
+    // reqwest turns a URL's userinfo into a Basic header of its own: with
+    // `auth_env` set, its value is the only credential sent, not a second one.
+    if auth.is_some() {
+        url = redact::without_userinfo(&url);
+    }
     let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(ask.params).finish();
     let request = match ask.method {
         Method::Get => {
