@@ -50,6 +50,9 @@ struct Cell {
     down: bool,
 }
 
+/// A good run: when it started, and the version it proves good.
+type GoodRun = (DateTime<Utc>, KnownGood);
+
 pub fn fold(pushes: &[Push], rules: &Rules) -> History {
     let finished: Vec<bool> = pushes.iter().map(|p| finished(p.events)).collect();
     let mut all: Vec<(usize, &Event)> =
@@ -57,7 +60,7 @@ pub fn fold(pushes: &[Push], rules: &Rules) -> History {
     all.sort_by(|a, b| a.1.cmp_order(b.1));
     let end = all.iter().map(|(_, e)| e.at).max();
     let mut cells: HashMap<(String, String), Cell> = HashMap::new();
-    let mut good: BTreeMap<(String, String), Vec<(DateTime<Utc>, KnownGood)>> = BTreeMap::new();
+    let mut good: BTreeMap<(String, String), Vec<GoodRun>> = BTreeMap::new();
     let mut judge = |key: &(String, String), run: Run, until: DateTime<Utc>| {
         let ran = until - run.start;
         if run.spoiled || !finished[run.push] || ran < rules.after {
@@ -114,7 +117,7 @@ pub fn fold(pushes: &[Push], rules: &Rules) -> History {
     let mut history = History::default();
     for (key, mut runs) in good {
         // Newest start first; a version that was good twice counts once, at its newest.
-        runs.sort_by(|a, b| b.0.cmp(&a.0));
+        runs.sort_by_key(|r| std::cmp::Reverse(r.0));
         let mut versions: Vec<KnownGood> = Vec::new();
         for (_, k) in runs {
             if !versions.iter().any(|v| v.version == k.version) {
