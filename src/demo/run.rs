@@ -39,7 +39,10 @@ pub async fn run(args: &DemoArgs, global: &Global) -> color_eyre::Result<()> {
         Some(t) => t.clone(),
         None => format_tag(push_date, DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?,
     };
+    // Last week's push ended on its re-tag (the repositories' `-1`): that is
+    // what the fleet runs before this push, and its last known good.
     let old_tag = format_tag(push_date - Days::days(7), DEFAULT_TAG_FORMAT).map_err(|e| Exit::new(2, e.to_string()))?;
+    let old_tag = format!("{old_tag}-1");
     let fleet = tokio::select! {
         which = interrupts.recv() => return Err(stopped(which).into()),
         fleet = Fleet::start(story(usize::from(args.services), new_tag, old_tag), args.speed) => fleet?,
