@@ -305,6 +305,21 @@ fn shipdeck_retag_makes_the_first_tag_from_the_basket_pushes_it_and_the_notes_sa
     assert!(md.contains("the fix that must ship") && md.contains("— shipped in 2026.11.26"), "{md}");
     // Shipped: the basket is empty again.
     assert_eq!(shipdeck(&cli, &["retag", "app"]).status.code(), Some(3));
+    // Picking it again is refused, naming the tag it went into: a basket no
+    // re-tag could empty would be the only result.
+    let again = shipdeck(&cli, &["log", &format!("/pick {} app", &fix[..10])]);
+    assert_eq!(again.status.code(), Some(2), "{}", String::from_utf8_lossy(&again.stderr));
+    let said = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert!(said.contains(&format!("{} already shipped in 2026.11.26", &fix[..12])), "{said}");
+    let notes = json(&shipdeck(&cli, &["notes", "--json"]));
+    assert_eq!(notes["picks"].as_array().unwrap().len(), 1, "nothing recorded: {notes}");
+    // Without the journal, git alone knows it: the tag has a commit whose
+    // `-x` trailer names the pick.
+    let range =
+        shipdeck::domain::repos::CompareRange { from: "2026.11.19".into(), to: "2026.11.26".into(), to_head: false };
+    let git =
+        shipdeck::io::git::resolve_pick(&fix, &[cli.repo.spec()], &[("app".into(), range)]).unwrap_err().to_string();
+    assert!(git.contains(&format!("cherry-picked as {}", &commit[..12])), "{git}");
 }
 
 #[test]
