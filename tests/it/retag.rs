@@ -323,6 +323,22 @@ fn shipdeck_retag_makes_the_first_tag_from_the_basket_pushes_it_and_the_notes_sa
 }
 
 #[test]
+fn a_re_tag_made_without_push_says_what_pushes_it_and_that_does() {
+    let (cli, fix) = cli_setup();
+    assert!(shipdeck(&cli, &["log", &format!("/pick {fix} app")]).status.success());
+    let out = shipdeck(&cli, &["retag", "app"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("created 2026.11.26 (not pushed: `shipdeck tag --push` or `P` pushes it)"), "{said}");
+    // The basket is empty now: `retag --push` has nothing to do, and says so.
+    assert_eq!(shipdeck(&cli, &["retag", "app", "--push"]).status.code(), Some(3));
+    let out = shipdeck(&cli, &["tag", "--push"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let on_remote = git_command(cli.repo.dir.path(), &cli.remote).args(["tag", "-l"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&on_remote.stdout).trim(), "2026.11.26", "what it said pushed it");
+}
+
+#[test]
 fn without_a_committer_identity_the_retag_says_what_to_set_and_makes_nothing() {
     let (cli, fix) = cli_setup();
     assert!(shipdeck(&cli, &["log", &format!("/pick {fix} app")]).status.success());
