@@ -107,7 +107,7 @@ pub enum Command {
     #[command(after_help = exits::DEPLOY)]
     Deploy(DeployArgs),
     /// Roll one service or all back to the last known good on an environment, then lock it
-    #[command(after_help = exits::DEPLOY)]
+    #[command(after_help = exits::ROLLBACK)]
     Rollback(RollbackArgs),
     /// Lock deploys to an environment, with a reason, for the whole team
     #[command(after_help = exits::COMMON)]

@@ -6,7 +6,8 @@ use super::{Exit, journal_for};
 use crate::cli::{Global, LockArgs, UnlockArgs};
 use crate::config::Config;
 use crate::domain::journal::EventKind;
-use crate::io::sanitize::clean_text;
+use crate::domain::kernel::input::{MAX_CHARS, one_line};
+use crate::io::sanitize::clean_max;
 use crate::session;
 use chrono::Utc;
 
@@ -33,15 +34,17 @@ fn load(
 }
 
 pub fn lock(config: &Config, global: &Global, args: &LockArgs) -> Result<String, Exit> {
-    let reason = clean_text(&args.reason, 500);
-    if reason.trim().is_empty() {
+    // A reason is one line wherever it is shown: escape sequences go first,
+    // then the cockpit's own rule for its `L` prompt.
+    let reason = one_line(&clean_max(&args.reason, MAX_CHARS));
+    if reason.is_empty() {
         return Err(Exit::new(2, "--reason must say why (\"waiting for the migration\"); nothing done"));
     }
     let (mut model, store) = load(config, global, &args.env)?;
     if let Some(l) = model.deploy.lock(&args.env) {
         super::warn(&format!("{} was already locked by {}: {}; the new reason replaces it", args.env, l.by, l.reason));
     }
-    let kind = EventKind::Locked { env: args.env.clone(), reason: reason.trim().to_string() };
+    let kind = EventKind::Locked { env: args.env.clone(), reason };
     super::append(&store, &mut model, kind, args.json)
 }
 

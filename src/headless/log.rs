@@ -25,9 +25,10 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         if cut {
             super::warn(&cut_notice());
         }
-        // Only `/unblock` and `/retract` are decided against the journal so
-        // far; every other line is appended without reading it.
-        if matches!(parse(&text), Line::Unblock(_) | Line::Retract(_)) {
+        // `/unblock`, `/retract` and `/pick` (a re-tag may have shipped it)
+        // are decided against the journal; every other line is appended
+        // without reading it.
+        if matches!(parse(&text), Line::Unblock(_) | Line::Retract(_) | Line::Pick { .. }) {
             let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
             for d in &loaded.damage {
                 super::warn(d);
@@ -41,6 +42,9 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
                 let ranges = push_ranges(&repos, &model.release);
                 let (repo, sha, summary) =
                     crate::io::git::resolve_pick(&sha, &repos, &ranges).map_err(|e| Exit::new(2, e.to_string()))?;
+                if let Some(why) = model.notes.shipped.pick_refusal(&repo, &sha) {
+                    return Err(Exit::new(2, why));
+                }
                 EventKind::Pick { repo, sha, summary }
             }
             Ask::Tick(item) => {

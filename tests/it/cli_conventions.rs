@@ -57,6 +57,15 @@ fn every_subcommand_lists_its_exit_codes_in_its_help() {
     }
 }
 
+#[test]
+fn rollback_help_says_no_known_good_version_is_exit_2() {
+    let (code, stdout, _) = run(&["rollback", "--help"], &[]);
+    assert_eq!(code, Some(0));
+    let two = stdout.split("\n  2  ").nth(1).and_then(|s| s.split("\n  3  ").next()).unwrap_or_default();
+    assert!(two.contains("known good"), "{stdout}");
+    assert!(stdout.contains("\n  4  a deploy failed"), "{stdout}");
+}
+
 const CONFIG: &str = r#"[release]
 name = "Gate"
 push_day = "thursday"

@@ -16,6 +16,15 @@ fn example_config_is_valid() {
     let cm = &c.services[2];
     assert_eq!(cm.envs[0].1.heartbeat_url.as_deref(), Some("https://code.addons.allizom.org/api/health"));
     assert_eq!(c.checklist, None, "the example keeps the built-in checklist");
+    // The newer sections, as the README's reference has them.
+    assert_eq!(c.risk, shipdeck::domain::repos::risk::RiskRules::default());
+    assert_eq!(c.known_good_after, std::time::Duration::from_secs(30 * 60));
+    assert_eq!(c.smoke.len(), 2);
+    let envs: Vec<&str> = c.deploy.iter().map(|d| d.env.as_str()).collect();
+    assert_eq!(envs, ["stage", "prod"]);
+    assert!(c.sentry.is_none(), "commented out: check would want its token");
+    let commented = std::fs::read_to_string("fixtures/example.toml").unwrap();
+    assert!(commented.contains("# record_deploys = true"));
 }
 
 const RELEASE: &str = "[release]\nname = \"AMO\"\npush_day = \"thursday\"\nenvironments = [\"stage\", \"prod\"]\n";

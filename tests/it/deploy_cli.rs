@@ -295,3 +295,20 @@ async fn a_webhook_without_its_secret_is_refused_before_anything_is_recorded() {
     let (code, _, err) = s.run_with_token(&["deploy", "stage"], None).await;
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_reason_is_one_line_and_one_of_only_breaks_is_refused() {
+    let s = setup("echo \"deployed $1 $2 to $3\"\n").await;
+    let (code, _, err) = s.run(&["lock", "prod", "--reason", "\r\n\t \u{1b}[2J"]).await;
+    assert_eq!(code, Some(2), "nothing but breaks and escapes is no reason: {err}");
+    assert!(!s.journal().contains("\"locked\""), "nothing recorded");
+    let (code, out, err) =
+        s.run(&["lock", "prod", "--reason", "waiting\r\nfor  the\t\u{1b}[31mmigration\u{7}\r"]).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.trim_end().lines().count(), 1, "{out:?}");
+    let locked: Vec<Value> = kinds(&s.journal()).into_iter().filter(|e| e["kind"] == "locked").collect();
+    assert_eq!(locked[0]["reason"], "waiting for the migration");
+    let (code, _, err) = s.run(&["deploy", "prod"]).await;
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("prod is locked by alice: waiting for the migration (pass"), "{err}");
+}

@@ -86,3 +86,20 @@ fn readme_key_table_matches_the_default_keymap() {
         }
     }
 }
+
+/// The exit codes every command shares, as the Headless commands section's
+/// table gives them: deploys have their own, 4, and their refusals are 3.
+#[test]
+fn readme_exit_code_table_has_the_deploy_codes() {
+    let r = readme();
+    let start = r.find("| code | meaning |").expect("the exit-code table");
+    let table: Vec<&str> = r[start..].lines().take_while(|l| l.starts_with('|')).collect();
+    let codes: Vec<&str> = table.iter().skip(2).filter_map(|l| l.split(" | ").next()).collect();
+    assert_eq!(codes, ["| 0", "| 1", "| 2", "| 3", "| 4"]);
+    assert!(
+        table[5].contains("`deploy` or `rollback` refused by a locked environment or by your role"),
+        "{}",
+        table[5]
+    );
+    assert!(table[6].contains("a deploy failed (`deploy`, `rollback`)"), "{}", table[6]);
+}

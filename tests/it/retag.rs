@@ -305,6 +305,37 @@ fn shipdeck_retag_makes_the_first_tag_from_the_basket_pushes_it_and_the_notes_sa
     assert!(md.contains("the fix that must ship") && md.contains("— shipped in 2026.11.26"), "{md}");
     // Shipped: the basket is empty again.
     assert_eq!(shipdeck(&cli, &["retag", "app"]).status.code(), Some(3));
+    // Picking it again is refused, naming the tag it went into: a basket no
+    // re-tag could empty would be the only result.
+    let again = shipdeck(&cli, &["log", &format!("/pick {} app", &fix[..10])]);
+    assert_eq!(again.status.code(), Some(2), "{}", String::from_utf8_lossy(&again.stderr));
+    let said = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert!(said.contains(&format!("{} already shipped in 2026.11.26", &fix[..12])), "{said}");
+    let notes = json(&shipdeck(&cli, &["notes", "--json"]));
+    assert_eq!(notes["picks"].as_array().unwrap().len(), 1, "nothing recorded: {notes}");
+    // Without the journal, git alone knows it: the tag has a commit whose
+    // `-x` trailer names the pick.
+    let range =
+        shipdeck::domain::repos::CompareRange { from: "2026.11.19".into(), to: "2026.11.26".into(), to_head: false };
+    let git =
+        shipdeck::io::git::resolve_pick(&fix, &[cli.repo.spec()], &[("app".into(), range)]).unwrap_err().to_string();
+    assert!(git.contains(&format!("cherry-picked as {}", &commit[..12])), "{git}");
+}
+
+#[test]
+fn a_re_tag_made_without_push_says_what_pushes_it_and_that_does() {
+    let (cli, fix) = cli_setup();
+    assert!(shipdeck(&cli, &["log", &format!("/pick {fix} app")]).status.success());
+    let out = shipdeck(&cli, &["retag", "app"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(said.contains("created 2026.11.26 (not pushed: `shipdeck tag --push` or `P` pushes it)"), "{said}");
+    // The basket is empty now: `retag --push` has nothing to do, and says so.
+    assert_eq!(shipdeck(&cli, &["retag", "app", "--push"]).status.code(), Some(3));
+    let out = shipdeck(&cli, &["tag", "--push"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let on_remote = git_command(cli.repo.dir.path(), &cli.remote).args(["tag", "-l"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&on_remote.stdout).trim(), "2026.11.26", "what it said pushed it");
 }
 
 #[test]

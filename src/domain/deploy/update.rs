@@ -264,11 +264,12 @@ fn poll_now(model: &mut Model, service: &str, env: &str) -> Vec<Effect> {
 
 /// A lock's reason typed.
 pub fn submit_lock(model: &mut Model, env: String, reason: &str) -> Vec<Effect> {
-    let reason = reason.trim();
+    // The same rule as `shipdeck lock`: the Rollout line shows it as one.
+    let reason = crate::domain::kernel::input::one_line(reason);
     if reason.is_empty() {
         return model.carry_out(refused("a lock needs a reason (\"waiting for the migration\"), or esc"));
     }
-    let kind = EventKind::Locked { env, reason: reason.to_string() };
+    let kind = EventKind::Locked { env, reason };
     let now = model.now;
     model.carry_out(Outcome { acts: vec![Act::ClosePrompt, Act::Record { kind, at: now, observed: false }] })
 }
@@ -516,7 +517,11 @@ mod tests {
         update(&mut m, Msg::Action(Action::Lock));
         type_and_submit(&mut m, "prod");
         assert!(type_and_submit(&mut m, " ").is_empty(), "a reason is needed");
-        let effects = type_and_submit(&mut m, "waiting for the migration");
+        // A pasted reason with line breaks and runs of spaces is one line.
+        update(&mut m, Msg::Paste("\r\n\t ".into()));
+        assert!(update(&mut m, Msg::Edit(Edit::Submit)).is_empty(), "nothing but breaks is no reason");
+        update(&mut m, Msg::Paste("waiting\r\n  for the".into()));
+        let effects = type_and_submit(&mut m, "\u{7}  migration ");
         assert!(
             matches!(&appended(&effects)[0].kind, EventKind::Locked { env, reason } if env == "prod" && reason == "waiting for the migration")
         );

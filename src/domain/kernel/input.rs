@@ -84,6 +84,16 @@ impl LineInput {
     }
 }
 
+/// `text` as one line, for what must read on one (a lock's reason): line
+/// breaks, tabs and other control characters become spaces, runs of
+/// whitespace one space, none at the ends. Escape sequences are the
+/// terminal's business: text from outside is cleaned of them first
+/// (`io::sanitize`); what is left of one here is printable and harmless.
+pub fn one_line(text: &str) -> String {
+    let spaced: String = text.chars().map(|c| if unsafe_char(c) { ' ' } else { c }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200b}'..='\u{200f}' | '\u{061c}' | '\u{feff}')
@@ -92,6 +102,14 @@ fn unsafe_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_line_makes_breaks_and_controls_spaces_and_collapses_them() {
+        assert_eq!(one_line("a\rb"), "a b");
+        assert_eq!(one_line("  waiting\r\n for\t\tthe\u{7}migration \u{202e} "), "waiting for the migration");
+        assert_eq!(one_line("\n\t\r "), "");
+        assert_eq!(one_line("plain"), "plain");
+    }
 
     fn typed(s: &str) -> LineInput {
         let mut i = LineInput::default();

@@ -65,7 +65,12 @@ pub fn on_msg(model: &Model, msg: NotesMsg) -> Outcome {
     let mut out = Outcome::default();
     match msg {
         NotesMsg::PickResolved { result: Ok((repo, sha, summary)) } => {
-            out.record(EventKind::Pick { repo, sha, summary }, model.now, false)
+            // Decided here, not before asking git: only git knows the full
+            // sha a re-tag recorded.
+            match model.notes.shipped.pick_refusal(&repo, &sha) {
+                Some(why) => out.flash(why, true),
+                None => out.record(EventKind::Pick { repo, sha, summary }, model.now, false),
+            }
         }
         NotesMsg::PickResolved { result: Err(why) } => out.flash(why, true),
         NotesMsg::Exported { result: Ok(path) } => out.flash(format!("notes written to {path}"), false),
@@ -142,6 +147,31 @@ mod tests {
         );
         assert_eq!(kinds(&fx).len(), 1);
         assert_eq!(m.notes.picks[0].summary, "Fix");
+    }
+
+    #[test]
+    fn a_pick_a_re_tag_already_shipped_is_refused_naming_the_tag() {
+        let mut m = model();
+        let sha = "0a0e650".repeat(6)[..40].to_string();
+        let retagged = EventKind::Retagged {
+            repo: "server".into(),
+            tag: "2026.12.02-1".into(),
+            base: "2026.12.02".into(),
+            commit: "c".repeat(40),
+            shipped: vec![sha.clone()],
+            skipped: vec![],
+        };
+        m.apply_events(&[testkit::event("r1", m.now, "carol", crate::domain::kernel::actor::Role::Ops, retagged)]);
+        let fx =
+            update(&mut m, Msg::Notes(NotesMsg::PickResolved { result: Ok(("server".into(), sha, "Fix".into())) }));
+        assert!(kinds(&fx).is_empty(), "nothing recorded");
+        assert!(m.notes.picks.is_empty());
+        let said = &m.view.flash.as_ref().unwrap().text;
+        assert!(said.contains("already shipped in 2026.12.02-1"), "{said}");
+        // The same commit in another repository is another commit.
+        let other = "0a0e650".repeat(6)[..40].to_string();
+        let fx = update(&mut m, Msg::Notes(NotesMsg::PickResolved { result: Ok(("web".into(), other, "Fix".into())) }));
+        assert_eq!(kinds(&fx).len(), 1);
     }
 
     #[test]

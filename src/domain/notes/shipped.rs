@@ -40,6 +40,15 @@ impl Shipments {
         self.list.iter().find(|s| s.repo == repo && has(s)).map(|s| s.tag.as_str())
     }
 
+    /// Why a `/pick` of `sha` in `repo` is refused, when a re-tag of this
+    /// push already has it: picking it again would leave a basket that no
+    /// re-tag can empty (the journal says it shipped).
+    pub fn pick_refusal(&self, repo: &str, sha: &str) -> Option<String> {
+        let tag = self.tag_of(repo, sha)?;
+        let short = &sha[..sha.len().min(12)];
+        Some(format!("/pick: {short} already shipped in {tag} ({repo}, re-tagged): nothing to pick, nothing recorded"))
+    }
+
     /// The picks `(cherry-picked, already in the base)` of `repo`'s tag `tag`.
     pub fn of_tag(&self, repo: &str, tag: &str) -> Option<(&[String], &[String])> {
         let s = self.list.iter().find(|s| s.repo == repo && s.tag == tag)?;
@@ -63,5 +72,9 @@ mod tests {
         assert_eq!(s.tag_of("lib", &sha[0]), None, "per repository");
         assert_eq!(s.of_tag("web", "2026.11.26-2"), Some((&[][..], &sha[..])));
         assert_eq!(s.list.len(), 2, "one line read twice is one re-tag");
+        let why = s.pick_refusal("web", &sha[0]).unwrap();
+        assert!(why.contains("aaaaaaaaaaaa already shipped in 2026.11.26-1 (web"), "{why}");
+        assert!(why.ends_with("nothing recorded"), "{why}");
+        assert_eq!(s.pick_refusal("lib", &sha[0]), None);
     }
 }

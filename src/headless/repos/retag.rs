@@ -157,7 +157,8 @@ fn text(run: &RetagRun) -> String {
         (_, _, _, Some(e)) if !run.created => format!("FAILED: {e}"),
         (_, true, Some(true), _) => format!("created and pushed {}", run.tag),
         (_, true, Some(false), Some(e)) => format!("created {}, push FAILED: {e}", run.tag),
-        _ => format!("created {} (not pushed: --push pushes it)", run.tag),
+        // Not `retag --push`: the basket is empty once the tag is made.
+        _ => format!("created {} (not pushed: `shipdeck tag --push` or `P` pushes it)", run.tag),
     };
     let at = run.commit.as_deref().map(|c| format!(" at {}", short_sha(c))).unwrap_or_default();
     let _ = writeln!(out, "{what}{at}");

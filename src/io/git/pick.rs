@@ -4,7 +4,9 @@
 //! The rule: with the push's range `from..to` (the previous push tag to this
 //! push's newest tag, or to the branch head before tagging), a commit
 //! reachable from `to` ships in this push — from `from` too, it shipped in an
-//! earlier one. Either way a cherry-pick would bring nothing.
+//! earlier one. So does one a commit of `from..to` was cherry-picked from
+//! (its `-x` trailer names it): a re-tag shipped it under another sha.
+//! Either way a cherry-pick would bring nothing.
 
 use super::error::GitError;
 use super::local::{find_commit, open};
@@ -23,6 +25,10 @@ pub enum PickError {
     InThisPush { sha: String, repo: String, from: String, to: String },
     #[error("/pick: {sha} already shipped ({repo} {from} has it): nothing to pick, nothing recorded")]
     Shipped { sha: String, repo: String, from: String },
+    #[error(
+        "/pick: {sha} already shipped in {to}, cherry-picked as {copy} ({repo} {from}..{to}): nothing to pick, nothing recorded"
+    )]
+    CherryPicked { sha: String, repo: String, from: String, to: String, copy: String },
 }
 
 /// `(repository, full sha, summary)`. `ranges` are the push's ranges of the
@@ -77,9 +83,34 @@ fn already_shipping(spec: &RepoSpec, commit: &str, range: &CompareRange) -> Resu
         return Err(PickError::Shipped { sha: short, repo: spec.name.clone(), from: range.from.clone() });
     }
     let to = if range.to_head { range.to.clone() } else { format!("refs/tags/{}", range.to) };
+    let label = || if range.to_head { format!("head {}", ref_label(&range.to)) } else { range.to.clone() };
     if contains(&to) {
-        let to = if range.to_head { format!("head {}", ref_label(&range.to)) } else { range.to.clone() };
-        return Err(PickError::InThisPush { sha: short, repo: spec.name.clone(), from: range.from.clone(), to });
+        return Err(PickError::InThisPush {
+            sha: short,
+            repo: spec.name.clone(),
+            from: range.from.clone(),
+            to: label(),
+        });
+    }
+    if let Some(copy) = cherry_picked_in(&repo, commit, &format!("refs/tags/{}", range.from), &to) {
+        let (repo, from, to) = (spec.name.clone(), range.from.clone(), label());
+        return Err(PickError::CherryPicked { sha: short, repo, from, to, copy: copy[..12].to_string() });
     }
     Ok(())
+}
+
+/// The commit of `from..to` whose `git cherry-pick -x` trailer names
+/// `commit`, if one does. A range git cannot walk decides nothing.
+fn cherry_picked_in(repo: &git2::Repository, commit: &str, from: &str, to: &str) -> Option<String> {
+    let trailer = format!("(cherry picked from commit {commit})");
+    let tip = repo.revparse_single(to).ok()?.peel_to_commit().ok()?.id();
+    let mut walk = repo.revwalk().ok()?;
+    walk.push(tip).ok()?;
+    if let Ok(base) = repo.revparse_single(from).and_then(|o| o.peel_to_commit()) {
+        walk.hide(base.id()).ok()?;
+    }
+    let names = |oid: &git2::Oid| {
+        repo.find_commit(*oid).is_ok_and(|c| c.message_bytes().windows(trailer.len()).any(|w| w == trailer.as_bytes()))
+    };
+    walk.filter_map(Result::ok).find(names).map(|oid| oid.to_string())
 }
