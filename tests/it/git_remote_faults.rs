@@ -4,9 +4,7 @@
 //! the same name on another commit.
 
 use assert_cmd::Command;
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::Value;
 use shipdeck::action::Action;
 use shipdeck::domain::kernel::actor::{Actor, Role};
@@ -14,9 +12,7 @@ use shipdeck::domain::repos::msg::ReposMsg;
 use shipdeck::domain::repos::{RepoSpec, TagRemote};
 use shipdeck::domain::{Model, Msg, update};
 use shipdeck::io::git;
-use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
-use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -161,15 +157,7 @@ fn hostile_bytes(bytes: &[u8]) -> Vec<String> {
     found
 }
 
-fn draw(m: &Model, w: u16, h: u16) -> String {
-    let theme = Theme::default();
-    let keymap = Keymap::default();
-    let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut view = ViewState::default();
-    term.draw(|f| render(f, m, &mut view, &ctx)).unwrap();
-    testkit::buffer_text(term.backend().buffer())
-}
+use crate::common::screen::draw;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 15, 20, 0).unwrap()

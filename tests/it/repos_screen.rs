@@ -1,17 +1,13 @@
 //! The Repos & tags pane, the tag confirmation dialog and the compare view,
 //! drawn from a model fed through `update` (no git needed).
 
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use chrono::{DateTime, TimeZone, Utc};
 use shipdeck::action::Action;
 use shipdeck::domain::kernel::actor::{Actor, Role};
 use shipdeck::domain::repos::SecurityState;
 use shipdeck::domain::repos::msg::{ReposEffect, ReposMsg};
 use shipdeck::domain::{Effect, Model, Msg, update};
-use shipdeck::keymap::Keymap;
 use shipdeck::testkit;
-use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 26, 15, 20, 0).unwrap()
@@ -44,15 +40,7 @@ fn model() -> Model {
     m
 }
 
-fn draw(m: &Model, w: u16, h: u16) -> String {
-    let theme = Theme::default();
-    let keymap = Keymap::default();
-    let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut view = ViewState::default();
-    term.draw(|f| render(f, m, &mut view, &ctx)).unwrap();
-    testkit::buffer_text(term.backend().buffer())
-}
+use crate::common::screen::draw;
 
 #[test]
 fn repos_pane_zoomed_and_in_the_grid() {

@@ -352,17 +352,15 @@ fn without_a_committer_identity_the_retag_says_what_to_set_and_makes_nothing() {
 }
 
 mod screen {
-    use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use chrono::{DateTime, TimeZone, Utc};
+
     use shipdeck::action::Action;
     use shipdeck::domain::journal::EventKind;
     use shipdeck::domain::kernel::actor::{Actor, Role};
     use shipdeck::domain::repos::msg::ReposMsg;
     use shipdeck::domain::{Model, Msg, update};
-    use shipdeck::keymap::Keymap;
+
     use shipdeck::testkit;
-    use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 26, 15, 20, 0).unwrap()
@@ -402,15 +400,7 @@ mod screen {
         m
     }
 
-    fn draw(m: &Model, w: u16, h: u16) -> String {
-        let theme = Theme::default();
-        let keymap = Keymap::default();
-        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut view = ViewState::default();
-        term.draw(|f| render(f, m, &mut view, &ctx)).unwrap();
-        testkit::buffer_text(term.backend().buffer())
-    }
+    use crate::common::screen::draw;
 
     #[test]
     fn the_repos_pane_counts_the_basket_and_t_says_exactly_what_it_will_do() {

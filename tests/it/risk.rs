@@ -180,31 +180,21 @@ fn a_range_checked_once_is_not_diffed_again_until_it_moves() {
 }
 
 mod screen {
-    use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
+    use chrono::{DateTime, TimeZone, Utc};
+
     use shipdeck::action::Action;
     use shipdeck::domain::kernel::actor::{Actor, Role};
     use shipdeck::domain::repos::msg::{ReposEffect, ReposMsg};
     use shipdeck::domain::repos::risk::RiskyCommit;
     use shipdeck::domain::{Effect, Model, Msg, update};
-    use shipdeck::keymap::Keymap;
+
     use shipdeck::testkit;
-    use shipdeck::ui::{RenderCtx, Theme, ViewState, render};
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 26, 15, 20, 0).unwrap()
     }
 
-    fn draw(m: &Model, w: u16, h: u16) -> String {
-        let theme = Theme::default();
-        let keymap = Keymap::default();
-        let ctx = RenderCtx { theme: &theme, keymap: &keymap, now: m.now, tz: FixedOffset::east_opt(0).unwrap() };
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut view = ViewState::default();
-        term.draw(|f| render(f, m, &mut view, &ctx)).unwrap();
-        testkit::buffer_text(term.backend().buffer())
-    }
+    use crate::common::screen::draw;
 
     fn risky(seed: &str, summary: &str, risk: &str) -> RiskyCommit {
         RiskyCommit { sha: seed.repeat(40), summary: summary.into(), risks: vec![risk.into()], paths: Vec::new() }

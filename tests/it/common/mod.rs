@@ -4,6 +4,7 @@
 
 pub mod daemon;
 pub mod hostile;
+pub mod screen;
 
 use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 use std::ffi::OsStr;
