@@ -223,3 +223,42 @@ async fn a_webhook_sends_exactly_one_credential() {
         ]
     );
 }
+
+/// A server that echoes the request in its refusal would put the
+/// credentials in the detail journaled and the output shown: they are
+/// masked, the token and the URL's password alike.
+#[tokio::test]
+async fn an_answer_echoing_the_credentials_never_shows_them() {
+    async fn echo(headers: HeaderMap, uri: axum::http::Uri) -> axum::response::Response {
+        let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        axum::response::Response::builder()
+            .status(500)
+            .body(axum::body::Body::from(format!("bad request {uri} with {auth}\nsecond: {auth}\n")))
+            .unwrap()
+    }
+    let app = axum::Router::new().route("/deploy", axum::routing::post(echo));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    for (url, secret) in [
+        (format!("http://127.0.0.1:{}/deploy", addr.port()), Some("jenkins:s3cr3t-api-token")),
+        (format!("http://127.0.0.1:{}/deploy", addr.port()), Some("bearer-s3cr3t-token")),
+    ] {
+        let ask = shipdeck::io::deploy::webhook::Ask {
+            url: &url,
+            method: HookMethod::Post,
+            params: &[],
+            secret: secret.map(|s| ("CI_TOKEN", Some(s.to_string()))),
+            timeout: Duration::from_secs(10),
+        };
+        let mut shown = Vec::new();
+        let r = shipdeck::io::deploy::webhook::send(ask, &mut |l| shown.push(l)).await;
+        assert!(!r.ok);
+        let all = format!("{} {}", r.detail, shown.join("\n"));
+        assert!(!all.contains("s3cr3t"), "{all}");
+        // Basic's base64 of `jenkins:s3cr3t-api-token`, as the server echoed it.
+        assert!(!all.contains("amVua2luczpzM2NyM3QtYXBpLXRva2Vu"), "{all}");
+        assert!(all.contains("***"), "masked, not dropped: {all}");
+        assert!(r.detail.starts_with("HTTP 500"), "{}", r.detail);
+    }
+}

@@ -85,7 +85,7 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
             client.post(url).header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(form)
         }
     };
-    let request = match auth {
+    let request = match &auth {
         // `user:token` is Jenkins' API token: Basic. Anything else is a bearer token.
         Some(v) => match v.split_once(':') {
             Some((user, token)) => request.basic_auth(user, Some(token)),
@@ -109,10 +109,24 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(|l| clean_max(&redact::url(l), 300));
+    // A server that echoes the request (a debug page, a misconfigured CI)
+    // would put the credentials in its answer: they are masked before a line
+    // is shown or journaled.
+    let url_password = url::Url::parse(ask.url).ok().and_then(|u| u.password().map(str::to_string));
+    let token = auth.as_ref().and_then(|v| v.split_once(':').map(|(_, t)| t.to_string()));
+    // A Basic credential travels base64-encoded: echoed, it reads that way.
+    let basic = auth.as_ref().filter(|v| v.contains(':')).map(|v| crate::io::terminal::base64(v.as_bytes()));
+    let secrets: Vec<String> = [auth.clone(), token, url_password, basic]
+        .into_iter()
+        .flatten()
+        .filter(|s| s.len() >= 4)
+        .collect();
+    let mask = |l: String| secrets.iter().fold(l, |l, s| l.replace(s.as_str(), "***"));
     let mut first = None;
     if let Ok(crate::io::http::Body::Complete(body)) = crate::io::http::read_capped(resp, BODY_CAP).await {
         let text = String::from_utf8_lossy(&body);
-        for l in text.lines().map(|l| clean_max(l, super::LINE_CAP)).filter(|l| !l.is_empty()).take(BODY_LINES) {
+        let lines = text.lines().map(|l| mask(clean_max(l, super::LINE_CAP))).filter(|l| !l.is_empty());
+        for l in lines.take(BODY_LINES) {
             first.get_or_insert_with(|| clean_max(&l, REASON_CAP));
             line(l);
         }
