@@ -116,11 +116,8 @@ pub async fn send(ask: Ask<'_>, line: &mut (dyn FnMut(String) + Send)) -> HookRe
     let token = auth.as_ref().and_then(|v| v.split_once(':').map(|(_, t)| t.to_string()));
     // A Basic credential travels base64-encoded: echoed, it reads that way.
     let basic = auth.as_ref().filter(|v| v.contains(':')).map(|v| crate::io::terminal::base64(v.as_bytes()));
-    let secrets: Vec<String> = [auth.clone(), token, url_password, basic]
-        .into_iter()
-        .flatten()
-        .filter(|s| s.len() >= 4)
-        .collect();
+    let secrets: Vec<String> =
+        [auth.clone(), token, url_password, basic].into_iter().flatten().filter(|s| s.len() >= 4).collect();
     let mask = |l: String| secrets.iter().fold(l, |l, s| l.replace(s.as_str(), "***"));
     let mut first = None;
     if let Ok(crate::io::http::Body::Complete(body)) = crate::io::http::read_capped(resp, BODY_CAP).await {
