@@ -121,15 +121,24 @@ impl Drop for Fleet {
     }
 }
 
-async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
-    let Some((s, e)) = st.index(&service, &env) else {
-        return StatusCode::NOT_FOUND.into_response();
+/// The service and what it serves now, or the answer instead of it: an
+/// unknown service, or a backend the story has down.
+fn serving(st: &FleetState, service: &str, env: &str) -> Result<(usize, super::story::Served), Box<Response>> {
+    let Some((s, e)) = st.index(service, env) else {
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
     let t = st.story_time();
-    if st.story.down(s, &env, t) {
-        return no_backend();
+    if st.story.down(s, env, t) {
+        return Err(Box::new(no_backend()));
     }
-    let served = served(&st, s, e, &env, t);
+    Ok((s, served(st, s, e, env, t)))
+}
+
+async fn version(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
+    let served = match serving(&st, &service, &env) {
+        Ok((_, served)) => served,
+        Err(answer) => return *answer,
+    };
     Json(json!({
         "source": format!("https://github.com/example/{service}"),
         "version": served.version,
@@ -158,15 +167,10 @@ fn served(st: &FleetState, s: usize, e: usize, env: &str, t: f64) -> super::stor
 
 /// `/{service}/{env}/api/status`: the smoke checks' page.
 async fn api_status(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {
-    let Some((s, e)) = st.index(&service, &env) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let t = st.story_time();
-    if st.story.down(s, &env, t) {
-        return no_backend();
+    match serving(&st, &service, &env) {
+        Ok((s, served)) => super::deploys::api_status(&st, s, &env, &served.version),
+        Err(answer) => *answer,
     }
-    let served = served(&st, s, e, &env, t);
-    super::deploys::api_status(&st, s, &env, &served.version)
 }
 
 async fn heartbeat(State(st): State<Arc<FleetState>>, Path((service, env)): Path<(String, String)>) -> Response {

@@ -14,9 +14,9 @@ use crate::domain::rollout::probe::Probe;
 use crate::domain::view::pane::Pane;
 use chrono::{DateTime, Utc};
 
-/// One of the acting keys in the main view; `None` for any other action.
-pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    let effects = match action {
+/// One of the acting keys in the main view; any other action does nothing here.
+pub fn on_action(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
         Action::Deploy => crate::domain::deploy::update::ask(model, DeployAct::Deploy),
         Action::Rollback => crate::domain::deploy::update::ask(model, DeployAct::Rollback),
         Action::Lock => crate::domain::deploy::update::ask(model, DeployAct::Lock),
@@ -34,9 +34,8 @@ pub fn on_action(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             model.flash("re-tag works on the Repos pane: focus it first (the selected repository)", true);
             Vec::new()
         }
-        _ => return None,
-    };
-    Some(effects)
+        _ => Vec::new(),
+    }
 }
 
 /// A probe's answer folded into the rollout, then what it sets off: the

@@ -291,7 +291,7 @@ fn on_main(model: &mut Model, action: Action) -> Vec<Effect> {
             return model.carry_out(out);
         }
         Action::Deploy | Action::Rollback | Action::Lock | Action::Smoke | Action::Retag => {
-            return crate::domain::acts::on_action(model, action).unwrap_or_default();
+            return crate::domain::acts::on_action(model, action);
         }
     }
     Vec::new()

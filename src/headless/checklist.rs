@@ -20,11 +20,7 @@ use std::fmt::Write as _;
 fn load(config: &Config, global: &Global) -> Result<(Model, crate::io::journal::JournalStore), Exit> {
     let mut model = session::model::build_model(config, global, Utc::now());
     let store = journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        super::warn(d);
-    }
-    model.apply_events(&loaded.events);
+    super::fold_journal(&store, &mut model)?;
     Ok((model, store))
 }
 

@@ -80,11 +80,7 @@ async fn run(config: &Config, global: &Global, ask: Ask<'_>) -> Result<String, E
     // A rollback goes to the last known good, folded from earlier pushes.
     session::history::load(&mut model, config, global);
     let store = journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        super::warn(d);
-    }
-    model.apply_events(&loaded.events);
+    super::fold_journal(&store, &mut model)?;
     // One look at the fleet and the repositories first: the targets, what
     // runs now, the previous push tags. What it sees is the cockpits' to save.
     let mut driver = Driver::new(config)?;

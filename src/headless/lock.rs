@@ -25,11 +25,7 @@ fn load(
     }
     let mut model = session::model::build_model(config, global, Utc::now());
     let store = journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        super::warn(d);
-    }
-    model.apply_events(&loaded.events);
+    super::fold_journal(&store, &mut model)?;
     Ok((model, store))
 }
 

@@ -29,11 +29,7 @@ pub fn run(config: &Config, global: &Global, args: &LogArgs) -> Result<String, E
         // are decided against the journal; every other line is appended
         // without reading it.
         if matches!(parse(&text), Line::Unblock(_) | Line::Retract(_) | Line::Pick { .. }) {
-            let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-            for d in &loaded.damage {
-                super::warn(d);
-            }
-            model.apply_events(&loaded.events);
+            super::fold_journal(&store, &mut model)?;
         }
         let kind = match ask(&text, &model.notes) {
             Ask::Record(kind) => kind,

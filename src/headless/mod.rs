@@ -58,6 +58,17 @@ pub fn journal_for(
         .ok_or_else(|| Exit::new(2, "no data directory: pass --data-dir"))
 }
 
+/// Folds `store`'s journal into `model`, each damaged line said on stderr:
+/// what every command that decides against the journal does first.
+pub fn fold_journal(store: &crate::io::journal::JournalStore, model: &mut crate::domain::Model) -> Result<(), Exit> {
+    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
+    for d in &loaded.damage {
+        warn(d);
+    }
+    model.apply_events(&loaded.events);
+    Ok(())
+}
+
 /// Records `kind` as the model's actor, now, the way the cockpit records it
 /// (`session::wiring::record`), and says what was recorded: the event as
 /// JSON, or its log line.

@@ -14,11 +14,7 @@ use chrono::Utc;
 pub async fn run(config: &Config, global: &Global, args: &NotesArgs) -> Result<String, Exit> {
     let mut model = session::model::build_model(config, global, Utc::now());
     let store = super::journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        super::warn(d);
-    }
-    model.apply_events(&loaded.events);
+    super::fold_journal(&store, &mut model)?;
     let tz = session::model::local_offset();
     let text = if args.next {
         next_template(&model)

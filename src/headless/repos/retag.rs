@@ -51,11 +51,7 @@ pub async fn retag(config: &Config, global: &Global, args: &RetagArgs) -> Result
         return Err(Exit::new(2, format!("no repository `{}` (configured: {})", args.repo, names.join(", "))));
     };
     let store = crate::headless::journal_for(config, global, &model)?;
-    let loaded = store.load().map_err(|e| Exit::new(2, e.to_string()))?;
-    for d in &loaded.damage {
-        crate::headless::warn(d);
-    }
-    model.apply_events(&loaded.events);
+    crate::headless::fold_journal(&store, &mut model)?;
     if model.notes.basket(&args.repo).is_empty() {
         return Err(Exit::new(
             3,
